@@ -1,0 +1,28 @@
+"""Random bit errors in stored codes (the paper's random model).
+
+Evaluation patterns are nested across rates: a pattern is one uniform draw per stored bit cell, and
+at rate p the cells with u < p flip, so the flips at a smaller p are a subset of those at a larger p.
+Cell order: codes in blob order, bits 0 (LSB) .. m-1 of each code.
+"""
+import numpy as np
+import torch
+
+
+def cell_uniforms(num_codes, bits, seed):
+    """One pattern: float64 uniforms [num_codes, bits] from numpy's PCG64 seeded with ``seed``."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    return rng.random((num_codes, bits))
+
+
+def xor_masks(uniforms, p):
+    """XOR mask per code (uint8) flipping every cell whose uniform is below p."""
+    flips = uniforms < p
+    weights = (1 << np.arange(uniforms.shape[1], dtype=np.int64))
+    return (flips.astype(np.int64) @ weights).astype(np.uint8)
+
+
+def random_xor_masks_torch(shape, bits, p, generator):
+    """Fresh training-time flips: int64 XOR masks of ``shape``, each of the ``bits`` bits set with probability p."""
+    flips = torch.rand(tuple(shape) + (bits,), generator=generator) < p
+    weights = 1 << torch.arange(bits, dtype=torch.int64)
+    return (flips.to(torch.int64) * weights).sum(dim=-1)

@@ -1,0 +1,169 @@
+"""Model packages (docs/model_package.md, format 'voltsim-model' version 1): export and reload.
+
+The exporter quantizes a trained QuantNet, derives the integer requantization parameters of
+docs/datapath.md, measures the clean test error with the integer reference and writes
+manifest.json, codes.bin and golden.json. The loader re-validates a package (keys, shapes, tiling,
+code range, SHA-256 checksums) and raises PackageError naming the file and JSON path of the problem.
+"""
+import hashlib
+import json
+import math
+import os
+
+import numpy as np
+
+from . import faults, intref
+from .network import INPUT_SHAPE, NUM_CLASSES, output_shape
+
+FORMAT = "voltsim-model"
+FORMAT_VERSION = 1
+INPUT_SCALE = 1.0 / 255.0
+# Logit scale of the last layer: 2^-16 keeps 16 fractional bits, far inside int32 for this network.
+LOGIT_SCALE = 2.0 ** -16
+# Every requantization multiplier m_* stays below 2^28 in magnitude (docs/datapath.md).
+MULTIPLIER_LIMIT = 1 << 28
+MAX_SHIFT = 62
+GOLDEN_IMAGES = 32
+FAULTY_SEED = 7
+FAULTY_P = 0.01
+MANIFEST_FILE = "manifest.json"
+BLOB_FILE = "codes.bin"
+GOLDEN_FILE = "golden.json"
+
+
+class PackageError(ValueError):
+    """A model package is malformed; the message names the file and JSON path."""
+
+
+def round_half_up(x):
+    return math.floor(x + 0.5)
+
+
+def requant_integers(in_scale, weight, bias, out_scale):
+    """shift and m_acc, m_sum, m_bias, b0 of docs/datapath.md; shift is the largest in 1..62 keeping |m_*| < 2^28."""
+    reals = {"m_acc": in_scale * weight.scale / out_scale, "m_sum": in_scale * weight.center / out_scale,
+             "m_bias": bias.scale / out_scale}
+    for shift in range(MAX_SHIFT, 0, -1):
+        ints = {k: round_half_up(v * 2.0 ** shift) for k, v in reals.items()}
+        if all(abs(v) < MULTIPLIER_LIMIT for v in ints.values()):
+            ints["b0"] = round_half_up(bias.center / out_scale * 2.0 ** shift)
+            return shift, ints
+    raise PackageError(f"requantization multipliers {reals} do not fit below 2^28 even at shift 1")
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tensor_entry(q, blob_offset):
+    return {"shape": list(q.codes.shape), "bits": q.bits, "quantizer": q.quantizer,
+            "range": [q.range_min, q.range_max], "offset": q.offset, "scale": q.scale, "center": q.center,
+            "blob_offset": blob_offset, "count": q.codes.numel()}
+
+
+def _compute_layer_entry(spec, in_shape, out_shape, pair, blob_offset, in_scale, out_scale, is_last):
+    qw, qb = pair
+    shift, ints = requant_integers(in_scale, qw, qb, out_scale)
+    entry = {"name": spec.name, "type": spec.kind, "in_shape": list(in_shape), "out_shape": list(out_shape)}
+    if spec.kind == "conv2d":
+        entry.update({"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding})
+    entry["relu"] = spec.relu
+    entry["weight"] = _tensor_entry(qw, blob_offset)
+    entry["bias"] = _tensor_entry(qb, blob_offset + qw.codes.numel())
+    entry["requant"] = {"shift": shift, **ints, "in_scale": in_scale, "out_scale": out_scale,
+                        "output": "int32" if is_last else "uint8"}
+    return entry
+
+
+def build_layers(model):
+    """(manifest layer list, uint8 code blob) of a trained QuantNet."""
+    quantized = model.quantized()
+    last_compute = [s.name for s in model.architecture if s.kind in ("conv2d", "linear")][-1]
+    layers, blobs = [], []
+    shape, scale, offset = INPUT_SHAPE, INPUT_SCALE, 0
+    for spec in model.architecture:
+        out = output_shape(spec, shape)
+        if spec.kind in ("conv2d", "linear"):
+            is_last = spec.name == last_compute
+            out_scale = LOGIT_SCALE if is_last else model.activation_scale(spec.name)
+            pair = quantized[spec.name]
+            layers.append(_compute_layer_entry(spec, shape, out, pair, offset, scale, out_scale, is_last))
+            for q in pair:
+                blobs.append(q.codes.reshape(-1).numpy().astype(np.uint8))
+                offset += q.codes.numel()
+            scale = out_scale
+        elif spec.kind == "maxpool2d":
+            layers.append({"name": spec.name, "type": spec.kind, "in_shape": list(shape), "out_shape": list(out),
+                           "kernel": [spec.kernel, spec.kernel], "stride": spec.stride})
+        else:
+            layers.append({"name": spec.name, "type": spec.kind, "in_shape": list(shape), "out_shape": list(out)})
+        shape = out
+    return layers, np.concatenate(blobs)
+
+
+def code_bits(layers):
+    """Bits of every code in blob order (uint8 array)."""
+    bits = []
+    for layer in layers:
+        for key in ("weight", "bias"):
+            if key in layer:
+                bits.append(np.full(layer[key]["count"], layer[key]["bits"], dtype=np.uint8))
+    return np.concatenate(bits)
+
+
+def pattern_masks(layers, seed, p):
+    """XOR masks of the nested random pattern ``seed`` at rate p, one per code in blob order."""
+    bits = code_bits(layers)
+    uniforms = faults.cell_uniforms(len(bits), int(bits.max()), seed)
+    uniforms[np.arange(uniforms.shape[1])[None, :] >= bits[:, None]] = np.inf  # cells beyond a code's width
+    return faults.xor_masks(uniforms, p)
+
+
+def build_golden(layers, codes, images, labels, count=GOLDEN_IMAGES, seed=FAULTY_SEED, p=FAULTY_P):
+    """golden.json content: the first ``count`` test images, clean logits and logits after random flips."""
+    pixels = images[:count]
+    clean = intref.logits(layers, codes, pixels)
+    masks = pattern_masks(layers, seed, p)
+    flipped = np.nonzero(masks)[0]
+    faulty = intref.logits(layers, codes ^ masks, pixels)
+    return {"images": [{"index": i, "label": int(labels[i]), "pixels": pixels[i].reshape(-1).tolist(),
+                        "logits": clean[i].tolist(), "predicted": int(intref.predictions(clean[i:i + 1])[0])}
+                       for i in range(count)],
+            "faulty": {"seed": seed, "p": p, "flips": [[int(i), int(masks[i])] for i in flipped],
+                       "logits": faulty.tolist()}}
+
+
+def golden_json_text(golden):
+    """One image (and one flip list, one logit row) per line: diff-friendly and compact."""
+    images = ",\n  ".join(json.dumps(img, separators=(",", ":")) for img in golden["images"])
+    f = golden["faulty"]
+    rows = ",\n   ".join(json.dumps(r) for r in f["logits"])
+    return (f'{{"images": [\n  {images}\n ],\n "faulty": {{"seed": {f["seed"]}, "p": {json.dumps(f["p"])},\n'
+            f'  "flips": {json.dumps(f["flips"], separators=(",", ":"))},\n  "logits": [\n   {rows}\n  ]}}\n}}\n')
+
+
+def build_manifest(name, description, training, layers, codes, clean_error, test_count, golden_text):
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "name": name, "description": description,
+            "dataset": {"name": "fashion-mnist", "input_shape": list(INPUT_SHAPE), "num_classes": NUM_CLASSES,
+                        "input_scale": INPUT_SCALE},
+            "training": training, "clean_test_error": clean_error, "test_images": test_count,
+            "blob": {"file": BLOB_FILE, "bytes": int(codes.size), "sha256": sha256_hex(codes.tobytes())},
+            "golden": {"file": GOLDEN_FILE, "sha256": sha256_hex(golden_text.encode())},
+            "layers": layers}
+
+
+def export(model, out_dir, name, description, training, test_images, test_labels):
+    """Writes the package of ``model`` into ``out_dir``; returns the manifest."""
+    layers, codes = build_layers(model)
+    test_logits = intref.logits(layers, codes, test_images)
+    clean_error = float(np.mean(intref.predictions(test_logits) != test_labels))
+    golden_text = golden_json_text(build_golden(layers, codes, test_images, test_labels))
+    manifest = build_manifest(name, description, training, layers, codes, clean_error, len(test_labels), golden_text)
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, BLOB_FILE), "wb") as f:
+        f.write(codes.tobytes())
+    with open(os.path.join(out_dir, GOLDEN_FILE), "w") as f:
+        f.write(golden_text)
+    with open(os.path.join(out_dir, MANIFEST_FILE), "w") as f:
+        f.write(json.dumps(manifest, indent=2) + "\n")
+    return manifest

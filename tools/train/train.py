@@ -1,0 +1,157 @@
+"""Training of the four methods of Stutz et al. (MLSys 2021) on Fashion-MNIST.
+
+- ``normal``: Normal quantizer ([-1, 1], truncation), quantization-aware training.
+- ``rquant``: robust quantization (per-tensor range, rounding).
+- ``clipping``: RQuant + every trainable tensor clamped to [-w_max, w_max] before each step.
+- ``randbet``: Clipping + random bit error training: once the clean loss (running mean) falls below
+  ``curriculum_loss`` the step adds a pass whose codes got fresh random flips at rate p (each bit
+  independently); its gradient is clamped element-wise to +-``perturbed_grad_clamp`` and the clean
+  and perturbed gradients are summed and halved. Straight-through estimator through quantization.
+"""
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+
+from . import faults
+from .network import QuantNet
+
+METHODS = ("normal", "rquant", "clipping", "randbet")
+# Running-mean momentum of the clean batch loss the RandBET curriculum watches.
+CURRICULUM_LOSS_MOMENTUM = 0.05
+
+
+@dataclass
+class TrainConfig:
+    method: str
+    bits: int
+    seed: int = 1
+    epochs: int = 8
+    batch_size: int = 128
+    optimizer: str = "adam"
+    lr: float = 0.002
+    lr_schedule: str = "cosine"
+    w_max: float = None
+    p: float = None
+    curriculum_loss: float = None
+    perturbed_grad_clamp: float = None
+    threads: int = 2
+    train_images: int = 60000
+
+    def validate(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got '{self.method}'")
+        needs_clip = self.method in ("clipping", "randbet")
+        if needs_clip != (self.w_max is not None):
+            raise ValueError(f"w_max is {'required' if needs_clip else 'not used'} for method '{self.method}'")
+        is_randbet = self.method == "randbet"
+        for key in ("p", "curriculum_loss", "perturbed_grad_clamp"):
+            if is_randbet != (getattr(self, key) is not None):
+                raise ValueError(f"{key} is {'required' if is_randbet else 'not used'} for method '{self.method}'")
+
+    @property
+    def quantizer(self):
+        return "normal" if self.method == "normal" else "rquant"
+
+    def metadata(self):
+        """Every hyper-parameter, for the manifest's training section (unused ones left out)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def clip_parameters(model, w_max):
+    with torch.no_grad():
+        for p in model.parameters():
+            p.clamp_(-w_max, w_max)
+
+
+def learning_rate(config, step, total_steps):
+    if config.lr_schedule == "cosine":
+        return config.lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
+    return config.lr
+
+
+def make_optimizer(config, params):
+    if config.optimizer == "adam":
+        return torch.optim.Adam(params, lr=config.lr)
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=config.lr, momentum=0.9, nesterov=True)
+    raise ValueError(f"unknown optimizer '{config.optimizer}' (valid: adam, sgd)")
+
+
+def random_masks(model, quantized, p, generator):
+    return {name: tuple(faults.random_xor_masks_torch(q.codes.shape, model.bits, p, generator) for q in pair)
+            for name, pair in quantized.items()}
+
+
+class RandBetStep:
+    """One training step's gradients: clean, plus (RandBET, after the curriculum) a perturbed pass."""
+
+    def __init__(self, config, generator):
+        self.config = config
+        self.generator = generator
+        self.running_loss = None
+        self.perturbed_enabled = False
+        self.perturbed_steps = 0
+
+    def gradients(self, model, params, x, y):
+        quantized = model.quantized()
+        clean_loss = F.cross_entropy(model(x, quantized, calibrate=True), y)
+        grads = torch.autograd.grad(clean_loss, params)
+        self._watch_curriculum(float(clean_loss))
+        if self.perturbed_enabled:
+            masks = random_masks(model, quantized, self.config.p, self.generator)
+            perturbed_loss = F.cross_entropy(model(x, quantized, xor_masks=masks), y)
+            perturbed = torch.autograd.grad(perturbed_loss, params)
+            bound = self.config.perturbed_grad_clamp
+            grads = [(g + torch.clamp(gp, -bound, bound)) / 2.0 for g, gp in zip(grads, perturbed)]
+            self.perturbed_steps += 1
+        return float(clean_loss), grads
+
+    def _watch_curriculum(self, loss):
+        m = CURRICULUM_LOSS_MOMENTUM
+        self.running_loss = loss if self.running_loss is None else (1 - m) * self.running_loss + m * loss
+        if self.config.method == "randbet" and self.running_loss < self.config.curriculum_loss:
+            self.perturbed_enabled = True
+
+
+def train(config, images, labels, log=sys.stderr):
+    """Trains a QuantNet on uint8 ``images`` [N, 28, 28] and ``labels`` [N]; returns the model in eval mode."""
+    config.validate()
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+    model = QuantNet(config.bits, config.quantizer)
+    params = list(model.parameters())
+    optimizer = make_optimizer(config, params)
+    x_all = torch.from_numpy(images[: config.train_images].copy()).to(torch.float32).unsqueeze(1) / 255.0
+    y_all = torch.from_numpy(labels[: config.train_images].copy()).to(torch.int64)
+    steps_per_epoch = math.ceil(len(y_all) / config.batch_size)
+    total_steps = config.epochs * steps_per_epoch
+    stepper = RandBetStep(config, generator)
+    model.train()
+    step = 0
+    for epoch in range(config.epochs):
+        start = time.time()
+        order = torch.randperm(len(y_all), generator=generator)
+        loss_sum = 0.0
+        for i in range(steps_per_epoch):
+            batch = order[i * config.batch_size:(i + 1) * config.batch_size]
+            if config.w_max is not None:
+                clip_parameters(model, config.w_max)
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(config, step, total_steps)
+            loss, grads = stepper.gradients(model, params, x_all[batch], y_all[batch])
+            for p, g in zip(params, grads):
+                p.grad = g
+            optimizer.step()
+            loss_sum += loss
+            step += 1
+        print(f"[{config.method}-{config.bits}bit] epoch {epoch + 1}/{config.epochs} loss {loss_sum / steps_per_epoch:.4f} "
+              f"perturbed steps {stepper.perturbed_steps} ({time.time() - start:.0f} s)", file=log, flush=True)
+    if config.w_max is not None:
+        clip_parameters(model, config.w_max)
+    model.eval()
+    return model
