@@ -1,0 +1,85 @@
+#pragma once
+// A chip: a profile plus a seed. Every bank draws its persistent faulty cells once (from
+// bankSeed(seed, bank)); an operating point (voltage or rate) activates the cells whose key is at
+// or below the fault model's threshold and turns them into per-lane masks on each SramArray.
+#include "voltsim/memory/Geometry.hpp"
+#include "voltsim/memory/IFaultModel.hpp"
+#include "voltsim/memory/SramArray.hpp"
+#include "voltsim/memory/SramProfile.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace voltsim::memory {
+
+/// Fault statistics of a chip at its current operating point (cells holding data only).
+struct FaultCounts {
+    std::uint64_t cells = 0;       ///< bit cells that hold data
+    std::uint64_t faultyCells = 0; ///< of them, faulty at the operating point
+    std::uint64_t stuckAt0 = 0;    ///< faulty cells stuck at 0 (stuck-at models; 0 for `random`)
+    std::uint64_t stuckAt1 = 0;    ///< faulty cells stuck at 1 (stuck-at models; 0 for `random`)
+    std::uint64_t flipping = 0;    ///< faulty cells that invert (`random`; 0 otherwise)
+
+    double faultRate() const { return cells == 0 ? 0.0 : static_cast<double>(faultyCells) / static_cast<double>(cells); }
+};
+
+/// Options of a chip beyond profile and seed.
+struct ChipOptions {
+    std::string faultModel;    ///< registry name; empty: the profile's fault_semantics
+    ChipGeometry geometry{};   ///< used when useProfileGeometry is false
+    bool useProfileGeometry = true;
+};
+
+class SramChip {
+public:
+    /// Builds the chip (draws every bank's cells) at V_nom (no faults). `profile` is shared and
+    /// must not change afterwards. InputError for an unknown model; std::invalid_argument for a
+    /// bad geometry.
+    SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t seed, const ChipOptions& options = {});
+
+    std::uint32_t bankCount() const { return m_geometry.banks; }
+    SramArray& bank(std::uint32_t index) { return m_banks.at(index); }
+    const SramArray& bank(std::uint32_t index) const { return m_banks.at(index); }
+    const ChipGeometry& geometry() const { return m_geometry; }
+    const SramProfile& profile() const { return *m_profile; }
+    const IFaultModel& faultModel() const { return *m_model; }
+    std::uint64_t seed() const { return m_seed; }
+
+    /// Operating point by supply voltage (mV); InputError outside the profile's range.
+    void setVoltageMv(double voltageMv);
+    /// Operating point by bit error rate set directly (the paper's p-sweeps).
+    void setBitErrorRate(double ber);
+    /// Current voltage (NaN when set by rate) and its bit error rate (the profile's p(V)).
+    double voltageMv() const { return m_voltageMv; }
+    double bitErrorRate() const { return m_ber; }
+
+    /// Bits of every byte that hold data (all banks); re-applies the current operating point.
+    void setUsedBitsPerByte(std::uint8_t mask);
+
+    /// Every drawn (potentially faulty) cell of a bank, sorted by bit.
+    const std::vector<FaultCell>& cells(std::uint32_t bank) const { return m_cells.at(bank); }
+    /// Whether `cell` is faulty at the current operating point.
+    bool isActive(const FaultCell& cell) const { return cell.key <= m_threshold; }
+
+    FaultCounts faultCounts() const;
+    /// Sum of every bank's counters.
+    SramStats totalStats() const;
+    void resetStats();
+
+private:
+    void applyThreshold(double threshold);
+
+    std::shared_ptr<const SramProfile> m_profile;
+    std::shared_ptr<const IFaultModel> m_model;
+    std::uint64_t m_seed;
+    ChipGeometry m_geometry;
+    std::vector<SramArray> m_banks;
+    std::vector<std::vector<FaultCell>> m_cells;
+    double m_threshold;
+    double m_voltageMv;
+    double m_ber = 0.0;
+};
+
+} // namespace voltsim::memory

@@ -1,0 +1,105 @@
+#include "voltsim/memory/SramChip.hpp"
+
+#include "voltsim/memory/FaultModelRegistry.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace voltsim::memory {
+
+SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t seed, const ChipOptions& options)
+    : m_profile(std::move(profile))
+    , m_model(FaultModelRegistry::builtIn().create(options.faultModel.empty() ? m_profile->faultSemantics
+                                                                               : options.faultModel))
+    , m_seed(seed)
+    , m_geometry(options.useProfileGeometry ? m_profile->geometry : options.geometry)
+    , m_threshold(-std::numeric_limits<double>::infinity())
+    , m_voltageMv(m_profile->vNomMv)
+{
+    validateGeometry(m_geometry);
+    m_banks.reserve(m_geometry.banks);
+    m_cells.reserve(m_geometry.banks);
+    for (std::uint32_t bank = 0; bank < m_geometry.banks; ++bank) {
+        m_banks.emplace_back(m_geometry.bank);
+        m_cells.push_back(m_model->drawBank(*m_profile, m_geometry, bank, seed));
+    }
+}
+
+void SramChip::setVoltageMv(double voltageMv)
+{
+    const double threshold = m_model->thresholdForVoltage(*m_profile, voltageMv);
+    m_ber = m_profile->bitErrorRate(voltageMv);
+    m_voltageMv = voltageMv;
+    applyThreshold(threshold);
+}
+
+void SramChip::setBitErrorRate(double ber)
+{
+    const double threshold = m_model->thresholdForRate(*m_profile, ber);
+    m_ber = ber;
+    m_voltageMv = std::numeric_limits<double>::quiet_NaN();
+    applyThreshold(threshold);
+}
+
+void SramChip::setUsedBitsPerByte(std::uint8_t mask)
+{
+    for (auto& bank : m_banks)
+        bank.setUsedBitsPerByte(mask);
+    applyThreshold(m_threshold);
+}
+
+void SramChip::applyThreshold(double threshold)
+{
+    m_threshold = threshold;
+    const FaultEffect effect = m_model->effect();
+    for (std::uint32_t b = 0; b < m_geometry.banks; ++b) {
+        SramArray& bank = m_banks[b];
+        bank.clearFaults();
+        for (const auto& cell : m_cells[b]) {
+            if (cell.key > threshold)
+                continue;
+            if (effect == FaultEffect::Flip)
+                bank.addFlip(cell.bit);
+            else
+                bank.addStuck(cell.bit, cell.stuckValue);
+        }
+    }
+}
+
+FaultCounts SramChip::faultCounts() const
+{
+    FaultCounts counts;
+    const FaultEffect effect = m_model->effect();
+    for (std::uint32_t b = 0; b < m_geometry.banks; ++b) {
+        const std::uint8_t used = m_banks[b].usedBitsPerByte();
+        counts.cells += m_geometry.bank.bytes() * static_cast<std::uint64_t>(__builtin_popcount(used));
+        for (const auto& cell : m_cells[b]) {
+            if (cell.key > m_threshold || ((used >> (cell.bit % 8)) & 1u) == 0)
+                continue;
+            ++counts.faultyCells;
+            if (effect == FaultEffect::Flip)
+                ++counts.flipping;
+            else if (cell.stuckValue == 0)
+                ++counts.stuckAt0;
+            else
+                ++counts.stuckAt1;
+        }
+    }
+    return counts;
+}
+
+SramStats SramChip::totalStats() const
+{
+    SramStats total;
+    for (const auto& bank : m_banks)
+        total += bank.stats();
+    return total;
+}
+
+void SramChip::resetStats()
+{
+    for (auto& bank : m_banks)
+        bank.resetStats();
+}
+
+} // namespace voltsim::memory

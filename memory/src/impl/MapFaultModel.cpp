@@ -1,0 +1,63 @@
+#include "MapFaultModel.hpp"
+
+#include "voltsim/common/Error.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <sstream>
+
+namespace voltsim::memory::impl {
+namespace {
+
+const FaultMap& requireMap(const SramProfile& profile)
+{
+    if (!profile.faultMap)
+        throw InputError("fault model 'map' needs a profile with a fault_map; profile " + profile.name + " (" +
+                         profile.file + ") has none");
+    return *profile.faultMap;
+}
+
+} // namespace
+
+std::vector<FaultCell> MapFaultModel::drawBank(const SramProfile& profile, const ChipGeometry& geometry,
+                                               std::uint32_t bank, std::uint64_t /*chipSeed*/) const
+{
+    const FaultMap& map = requireMap(profile);
+    const std::uint64_t mapBits = map.bits();
+    const std::uint64_t bankBits = geometry.bank.bits();
+    const std::uint64_t begin = bank * bankBits;
+    std::vector<FaultCell> cells;
+    for (const auto& cell : map.cells) {
+        const std::uint64_t mapBit = cell.array * map.bitsPerArray() + std::uint64_t{cell.row} * map.columns + cell.column;
+        // First chip bit >= begin that lands on this map bit, then every repetition inside the bank.
+        for (std::uint64_t bit = begin + (mapBit + mapBits - begin % mapBits) % mapBits; bit < begin + bankBits;
+             bit += mapBits)
+            cells.push_back({-cell.failureMv, static_cast<std::uint32_t>(bit - begin), cell.stuckValue});
+    }
+    std::sort(cells.begin(), cells.end(), [](const FaultCell& a, const FaultCell& b) { return a.bit < b.bit; });
+    return cells;
+}
+
+double MapFaultModel::thresholdForVoltage(const SramProfile& profile, double voltageMv) const
+{
+    const FaultMap& map = requireMap(profile);
+    if (voltageMv >= profile.vMinMv)
+        return -std::numeric_limits<double>::infinity();
+    if (voltageMv < map.measuredMv.back()) {
+        std::ostringstream message;
+        message << "voltage " << voltageMv << " mV is outside the measured range [" << map.measuredMv.back() << ", "
+                << profile.vMinMv << "] mV of fault map profile " << profile.name << " (" << profile.file << ")";
+        throw InputError(message.str());
+    }
+    const auto lower = std::find_if(map.measuredMv.begin(), map.measuredMv.end(),
+                                    [&](double measured) { return measured <= voltageMv; });
+    return -*lower;
+}
+
+double MapFaultModel::thresholdForRate(const SramProfile& profile, double /*ber*/) const
+{
+    throw InputError("fault model 'map' has no bit error rate axis (profile " + profile.name +
+                     "): use a voltage, or the 'random' model for --ber");
+}
+
+} // namespace voltsim::memory::impl
