@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   # C++ libraries
   libsystemc-dev libeigen3-dev libboost-program-options-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   # Python side: trainer, plots, tests
   python3 python3-torch python3-numpy python3-matplotlib python3-pytest
   # data

@@ -1,0 +1,97 @@
+#pragma once
+// The typed description of a quantized network, as read from a model package's manifest.json
+// (docs/model_package.md) and computed by docs/datapath.md.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace voltsim::workloads {
+
+enum class LayerType { Conv2d, MaxPool2d, Flatten, Linear };
+enum class Quantizer { RQuant, Normal };
+
+/// Manifest name of a layer type ("conv2d", "maxpool2d", "flatten", "linear").
+const char* layerTypeName(LayerType type);
+/// Manifest name of a quantizer ("rquant", "normal").
+const char* quantizerName(Quantizer quantizer);
+
+/// A weight or bias tensor stored as unsigned `bits`-bit codes in the package blob.
+struct QuantizedTensor {
+    std::vector<std::int64_t> shape; ///< e.g. [out, in, kh, kw] for a conv weight
+    int bits = 8;                    ///< m, 2..8
+    Quantizer quantizer = Quantizer::RQuant;
+    double rangeMin = 0;             ///< quantization range (qmin, qmax), informative
+    double rangeMax = 0;
+    std::int64_t offset = 128;       ///< z = 2^(bits-1)
+    double scale = 0;                ///< a: decoded w = scale * (v - offset) + center (informative)
+    double center = 0;               ///< c
+    std::size_t blobOffset = 0;      ///< first code's index in codes.bin (codes = bytes)
+    std::size_t count = 0;           ///< number of codes = product(shape)
+
+    /// Largest valid code, 2^bits - 1.
+    int maxCode() const { return (1 << bits) - 1; }
+};
+
+/// Integer requantization of one conv2d/linear layer (docs/datapath.md, "One layer").
+struct Requant {
+    int shift = 1;              ///< 1..62
+    std::int64_t mAcc = 0;      ///< |m_*| < 2^28
+    std::int64_t mSum = 0;
+    std::int64_t mBias = 0;
+    std::int64_t b0 = 0;        ///< |b0| < 2^62 so T cannot overflow int64
+    double inScale = 0;         ///< s_in, informative
+    double outScale = 0;        ///< s_out, informative
+    bool int32Output = false;   ///< true for the last layer (logits), false: uint8 activations
+};
+
+/// One layer. Shapes are [C, H, W] for images and [N] for vectors.
+struct Layer {
+    std::string name;
+    LayerType type = LayerType::Linear;
+    std::vector<std::int64_t> inShape;
+    std::vector<std::int64_t> outShape;
+    int kernelH = 0;            ///< conv2d, maxpool2d
+    int kernelW = 0;
+    int stride = 1;             ///< conv2d, maxpool2d
+    int padding = 0;            ///< conv2d (zero padding on every side)
+    bool relu = false;          ///< conv2d, linear
+    std::optional<QuantizedTensor> weight; ///< conv2d, linear: [N, C, Fh, Fw] or [N, K]
+    std::optional<QuantizedTensor> bias;   ///< conv2d, linear: [N]
+    std::optional<Requant> requant;        ///< conv2d, linear
+
+    bool hasParameters() const { return type == LayerType::Conv2d || type == LayerType::Linear; }
+    /// Inputs per output (K of the GEMM): C * Fh * Fw for conv2d, the input length for linear; 0 else.
+    std::int64_t fanIn() const;
+    /// Multiply-accumulates per image (0 for pooling and flatten).
+    std::int64_t macs() const;
+    /// Number of weight and bias codes.
+    std::int64_t parameterCount() const;
+};
+
+/// Dataset facts a network needs.
+struct DatasetInfo {
+    std::string name;
+    std::vector<std::int64_t> inputShape; ///< [C, H, W]
+    int numClasses = 0;
+    double inputScale = 0;                ///< s_0, informative (1/255)
+};
+
+/// The layers of a network and what it consumes.
+struct Network {
+    DatasetInfo dataset;
+    std::vector<Layer> layers;
+
+    std::int64_t macsPerImage() const;
+    std::int64_t parameterCount() const;
+    /// Pixels per input image, product(dataset.inputShape).
+    std::int64_t inputSize() const;
+};
+
+/// Product of the entries of a shape.
+std::int64_t shapeSize(const std::vector<std::int64_t>& shape);
+/// "[16, 28, 28]"
+std::string shapeText(const std::vector<std::int64_t>& shape);
+
+} // namespace voltsim::workloads

@@ -1,0 +1,60 @@
+#pragma once
+// The per-layer steps of the integer reference (docs/datapath.md): weights prepared for the GEMM,
+// im2col, requantization and max-pooling. Internal to voltsim_workloads.
+#include "voltsim/workloads/model/Network.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace voltsim::workloads::detail {
+
+/// A conv2d/linear layer's weights as the GEMM's B operand, decoded from one set of codes:
+/// rows 0..N-1 hold v - z (signed), row N holds ones (so the GEMM also yields Sq), the rest zeros.
+struct PreparedLayer {
+    const Layer* layer = nullptr;       ///< not owned
+    std::size_t fanIn = 0;              ///< K
+    std::size_t depth = 0;              ///< K rounded up to the GEMM depth block
+    std::size_t filters = 0;            ///< N
+    std::size_t rows = 0;               ///< N + 1 rounded up to the GEMM column block
+    std::vector<std::int16_t> weights;  ///< rows x depth
+    std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
+};
+
+/// Decodes `layer`'s weight and bias codes from `codes` (the whole blob).
+/// @throws std::invalid_argument if a code exceeds its tensor's bit width.
+PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes);
+
+/// Scratch buffers of one worker thread, reused across batches.
+struct Workspace {
+    std::vector<std::uint8_t> current;   ///< activations of the batch, image after image
+    std::vector<std::uint8_t> next;
+    std::vector<std::int16_t> patches;   ///< GEMM A operand
+    std::vector<std::int32_t> products;  ///< GEMM result
+};
+
+/// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).
+void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work);
+
+/// Runs linear `prepared` on `count` input vectors (image after image in `input`). Hidden layers
+/// write uint8 to `activations`; the last layer writes int32 logits to `logits` (count x N).
+void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count, std::uint8_t* activations,
+               std::int32_t* logits, Workspace& work);
+
+/// Max-pool of one image: `input` C x H x W to `output` C x Ho x Wo.
+void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output);
+
+/// floor(x / 2^shift) for any sign (an arithmetic right shift, written portably).
+inline std::int64_t floorShift(std::int64_t x, int shift)
+{
+    return x >= 0 ? x >> shift : -((-(x + 1)) >> shift) - 1;
+}
+
+/// (T + 2^(shift-1)) >> shift with T = m_acc * centered + m_sum * sumInputs + biasTerm.
+inline std::int64_t requantize(const Requant& requant, std::int64_t centered, std::int64_t sumInputs, std::int64_t biasTerm)
+{
+    const std::int64_t t = requant.mAcc * centered + requant.mSum * sumInputs + biasTerm;
+    return floorShift(t + (std::int64_t(1) << (requant.shift - 1)), requant.shift);
+}
+
+} // namespace voltsim::workloads::detail

@@ -1,0 +1,371 @@
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include "JsonCursor.hpp"
+#include "voltsim/common/Error.hpp"
+#include "voltsim/workloads/util/Sha256.hpp"
+
+#include <fstream>
+#include <set>
+
+namespace voltsim::workloads {
+namespace {
+
+using detail::JsonCursor;
+
+constexpr std::int64_t kMaxDim = std::int64_t(1) << 20;
+constexpr std::int64_t kMaxTensor = std::int64_t(1) << 31;
+constexpr std::int64_t kMaxMultiplier = (std::int64_t(1) << 28) - 1;
+constexpr std::int64_t kMaxB0 = (std::int64_t(1) << 62) - 1;
+constexpr std::int64_t kInt32Max = 2147483647;
+
+std::vector<std::int64_t> readShape(const JsonCursor& cursor)
+{
+    const auto shape = cursor.asIntArray(1, kMaxDim);
+    if (shape.size() > 4)
+        cursor.fail("must have 1 to 4 dimensions, got " + std::to_string(shape.size()));
+    if (shapeSize(shape) > kMaxTensor)
+        cursor.fail("has more than 2^31 elements");
+    return shape;
+}
+
+std::string readSha256(const JsonCursor& cursor)
+{
+    const std::string hex = cursor.asString();
+    if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+        cursor.fail("must be 64 lower-case hex digits, got '" + hex + "'");
+    return hex;
+}
+
+std::string readFileName(const JsonCursor& cursor)
+{
+    const std::string name = cursor.asString();
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+        cursor.fail("must be a file name inside the package directory, got '" + name + "'");
+    return name;
+}
+
+DatasetInfo readDataset(const JsonCursor& cursor)
+{
+    cursor.expectKeys({"name", "input_shape", "num_classes", "input_scale"});
+    DatasetInfo dataset;
+    dataset.name = cursor["name"].asString();
+    dataset.inputShape = cursor["input_shape"].asIntArray(1, kMaxDim, 3);
+    dataset.numClasses = static_cast<int>(cursor["num_classes"].asInt(2, 1 << 16));
+    dataset.inputScale = cursor["input_scale"].asPositive();
+    return dataset;
+}
+
+QuantizedTensor readTensor(const JsonCursor& cursor, const std::vector<std::int64_t>& expectedShape)
+{
+    cursor.expectKeys({"shape", "bits", "quantizer", "range", "offset", "scale", "center", "blob_offset", "count"});
+    QuantizedTensor tensor;
+    tensor.shape = readShape(cursor["shape"]);
+    if (tensor.shape != expectedShape)
+        cursor["shape"].fail("must be " + shapeText(expectedShape) + " for this layer, got " + shapeText(tensor.shape));
+    tensor.bits = static_cast<int>(cursor["bits"].asInt(2, 8));
+    tensor.quantizer = cursor["quantizer"].asOneOf({"rquant", "normal"}) == "rquant" ? Quantizer::RQuant : Quantizer::Normal;
+    const JsonCursor range = cursor["range"];
+    if (range.arraySize() != 2)
+        range.fail("must have 2 elements [min, max], got " + std::to_string(range.arraySize()));
+    tensor.rangeMin = range[0].asFinite();
+    tensor.rangeMax = range[1].asFinite();
+    if (tensor.rangeMin > tensor.rangeMax)
+        range.fail("min must not exceed max");
+    const std::int64_t offset = std::int64_t(1) << (tensor.bits - 1);
+    tensor.offset = cursor["offset"].asInt(offset, offset);
+    tensor.scale = cursor["scale"].asFinite();
+    tensor.center = cursor["center"].asFinite();
+    tensor.blobOffset = static_cast<std::size_t>(cursor["blob_offset"].asInt(0, kMaxTensor));
+    tensor.count = static_cast<std::size_t>(cursor["count"].asInt(1, kMaxTensor));
+    if (std::int64_t(tensor.count) != shapeSize(tensor.shape))
+        cursor["count"].fail("must equal the product of shape " + shapeText(tensor.shape) + " = "
+                             + std::to_string(shapeSize(tensor.shape)) + ", got " + std::to_string(tensor.count));
+    return tensor;
+}
+
+Requant readRequant(const JsonCursor& cursor)
+{
+    cursor.expectKeys({"shift", "m_acc", "m_sum", "m_bias", "b0", "in_scale", "out_scale", "output"});
+    Requant requant;
+    requant.shift = static_cast<int>(cursor["shift"].asInt(1, 62));
+    requant.mAcc = cursor["m_acc"].asInt(-kMaxMultiplier, kMaxMultiplier);
+    requant.mSum = cursor["m_sum"].asInt(-kMaxMultiplier, kMaxMultiplier);
+    requant.mBias = cursor["m_bias"].asInt(-kMaxMultiplier, kMaxMultiplier);
+    requant.b0 = cursor["b0"].asInt(-kMaxB0, kMaxB0);
+    requant.inScale = cursor["in_scale"].asPositive();
+    requant.outScale = cursor["out_scale"].asPositive();
+    requant.int32Output = cursor["output"].asOneOf({"uint8", "int32"}) == "int32";
+    return requant;
+}
+
+/// floor((size + 2 padding - kernel) / stride) + 1, or a failure if the window does not fit.
+std::int64_t windowOutput(const JsonCursor& layer, std::int64_t size, int kernel, int stride, int padding)
+{
+    if (size + 2 * padding < kernel)
+        layer["kernel"].fail("kernel " + std::to_string(kernel) + " is larger than the padded input "
+                             + std::to_string(size + 2 * padding));
+    return (size + 2 * padding - kernel) / stride + 1;
+}
+
+void readWindow(const JsonCursor& cursor, Layer& layer)
+{
+    const auto kernel = cursor["kernel"].asIntArray(1, 64, 2);
+    layer.kernelH = static_cast<int>(kernel[0]);
+    layer.kernelW = static_cast<int>(kernel[1]);
+    layer.stride = static_cast<int>(cursor["stride"].asInt(1, 64));
+    if (layer.inShape.size() != 3)
+        cursor["in_shape"].fail("must be [C, H, W] for " + std::string(layerTypeName(layer.type)));
+}
+
+void expectOutShape(const JsonCursor& cursor, const Layer& layer, const std::vector<std::int64_t>& expected)
+{
+    if (layer.outShape != expected)
+        cursor["out_shape"].fail("must be " + shapeText(expected) + " for in_shape " + shapeText(layer.inShape)
+                                 + ", got " + shapeText(layer.outShape));
+}
+
+void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<std::int64_t>& weightShape)
+{
+    layer.relu = cursor["relu"].asBool();
+    layer.weight = readTensor(cursor["weight"], weightShape);
+    layer.bias = readTensor(cursor["bias"], {weightShape[0]});
+    layer.requant = readRequant(cursor["requant"]);
+    const std::int64_t maxAcc = layer.fanIn() * layer.weight->maxCode() * 255;
+    if (maxAcc > kInt32Max)
+        cursor["weight"].fail("fan-in " + std::to_string(layer.fanIn())
+                              + " lets the int32 accumulator overflow (max code x 255 x fan-in > 2^31 - 1)");
+}
+
+void readConv(const JsonCursor& cursor, Layer& layer)
+{
+    cursor.expectKeys({"name", "type", "in_shape", "out_shape", "kernel", "stride", "padding", "relu", "weight",
+                       "bias", "requant"});
+    readWindow(cursor, layer);
+    layer.padding = static_cast<int>(cursor["padding"].asInt(0, 64));
+    const std::int64_t filters = layer.outShape[0];
+    expectOutShape(cursor, layer,
+                   {filters, windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, layer.padding),
+                    windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, layer.padding)});
+    readParameters(cursor, layer, {filters, layer.inShape[0], layer.kernelH, layer.kernelW});
+}
+
+void readMaxPool(const JsonCursor& cursor, Layer& layer)
+{
+    cursor.expectKeys({"name", "type", "in_shape", "out_shape", "kernel", "stride"});
+    readWindow(cursor, layer);
+    expectOutShape(cursor, layer,
+                   {layer.inShape[0], windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, 0),
+                    windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, 0)});
+}
+
+void readLinear(const JsonCursor& cursor, Layer& layer)
+{
+    cursor.expectKeys({"name", "type", "in_shape", "out_shape", "relu", "weight", "bias", "requant"});
+    if (layer.inShape.size() != 1)
+        cursor["in_shape"].fail("must be [K] for linear (add a flatten layer), got " + shapeText(layer.inShape));
+    if (layer.outShape.size() != 1)
+        cursor["out_shape"].fail("must be [N] for linear, got " + shapeText(layer.outShape));
+    readParameters(cursor, layer, {layer.outShape[0], layer.inShape[0]});
+}
+
+Layer readLayer(const JsonCursor& cursor, const std::vector<std::int64_t>& previousShape)
+{
+    cursor.expectKeysAtLeast({"name", "type", "in_shape", "out_shape"});
+    Layer layer;
+    layer.name = cursor["name"].asString();
+    if (layer.name.empty())
+        cursor["name"].fail("must not be empty");
+    const std::string type = cursor["type"].asOneOf({"conv2d", "maxpool2d", "flatten", "linear"});
+    layer.inShape = readShape(cursor["in_shape"]);
+    layer.outShape = readShape(cursor["out_shape"]);
+    if (layer.inShape != previousShape)
+        cursor["in_shape"].fail("must equal the previous out_shape (or dataset.input_shape) " + shapeText(previousShape)
+                                + ", got " + shapeText(layer.inShape));
+    if (type == "conv2d") {
+        layer.type = LayerType::Conv2d;
+        readConv(cursor, layer);
+    } else if (type == "maxpool2d") {
+        layer.type = LayerType::MaxPool2d;
+        readMaxPool(cursor, layer);
+    } else if (type == "flatten") {
+        layer.type = LayerType::Flatten;
+        cursor.expectKeys({"name", "type", "in_shape", "out_shape"});
+        expectOutShape(cursor, layer, {shapeSize(layer.inShape)});
+    } else {
+        layer.type = LayerType::Linear;
+        readLinear(cursor, layer);
+    }
+    return layer;
+}
+
+/// The last layer returns logits (int32, no ReLU); every other parameter layer returns ReLU'd uint8.
+void checkOutputs(const JsonCursor& layers, const Network& network)
+{
+    const std::size_t last = network.layers.size() - 1;
+    if (!network.layers[last].hasParameters())
+        layers[last]["type"].fail("the last layer must be conv2d or linear (it returns the logits)");
+    if (network.layers[last].outShape != std::vector<std::int64_t>{network.dataset.numClasses})
+        layers[last]["out_shape"].fail("must be [num_classes] = [" + std::to_string(network.dataset.numClasses) + "]");
+    for (std::size_t i = 0; i <= last; ++i) {
+        const Layer& layer = network.layers[i];
+        if (!layer.hasParameters())
+            continue;
+        const bool isLast = i == last;
+        if (layer.requant->int32Output != isLast)
+            layers[i]["requant"]["output"].fail(isLast ? "must be 'int32' for the last layer" : "must be 'uint8' for a hidden layer");
+        if (layer.relu == isLast)
+            layers[i]["relu"].fail(isLast ? "must be false for the last layer (logits)"
+                                          : "must be true for a hidden layer (activations are unsigned)");
+    }
+}
+
+/// Tensors tile the blob in layer order (weight, then bias), back to back from 0.
+void checkTiling(const JsonCursor& layers, const Network& network, std::size_t blobBytes, const JsonCursor& blob)
+{
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < network.layers.size(); ++i) {
+        const Layer& layer = network.layers[i];
+        if (!layer.hasParameters())
+            continue;
+        for (const char* which : {"weight", "bias"}) {
+            const QuantizedTensor& tensor = which[0] == 'w' ? *layer.weight : *layer.bias;
+            if (tensor.blobOffset != next)
+                layers[i][which]["blob_offset"].fail("must be " + std::to_string(next)
+                                                     + " (tensors tile the blob back to back), got "
+                                                     + std::to_string(tensor.blobOffset));
+            next += tensor.count;
+        }
+    }
+    if (next != blobBytes)
+        blob["bytes"].fail("must equal the total code count " + std::to_string(next) + ", got " + std::to_string(blobBytes));
+}
+
+void checkUniqueNames(const JsonCursor& layers, const Network& network)
+{
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < network.layers.size(); ++i)
+        if (!seen.insert(network.layers[i].name).second)
+            layers[i]["name"].fail("duplicate layer name '" + network.layers[i].name + "'");
+}
+
+std::vector<Layer> readLayers(const JsonCursor& cursor, const std::vector<std::int64_t>& inputShape)
+{
+    const std::size_t count = cursor.arraySize();
+    if (count == 0)
+        cursor.fail("must not be empty");
+    std::vector<Layer> layers;
+    std::vector<std::int64_t> shape = inputShape;
+    for (std::size_t i = 0; i < count; ++i) {
+        layers.push_back(readLayer(cursor[i], shape));
+        shape = layers.back().outShape;
+    }
+    return layers;
+}
+
+void checkTrainingMethod(const JsonCursor& training, const ModelPackage& package)
+{
+    const Quantizer expected = package.method == "normal" ? Quantizer::Normal : Quantizer::RQuant;
+    for (const auto& layer : package.network.layers)
+        if (layer.hasParameters() && (layer.weight->quantizer != expected || layer.bias->quantizer != expected))
+            training["method"].fail("method '" + package.method + "' quantizes with '" + quantizerName(expected)
+                                    + "' but layer '" + layer.name + "' uses another quantizer");
+}
+
+/// Reads the blob after checking its size against the manifest (no allocation from a wrong size).
+std::vector<std::uint8_t> readBlob(const ModelPackage& package)
+{
+    const std::string path = package.blobPath();
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in)
+        throw InputError(path + ": cannot open file");
+    const auto size = static_cast<std::size_t>(in.tellg());
+    if (size != package.blob.bytes)
+        throw InputError(path + ": has " + std::to_string(size) + " bytes, manifest blob.bytes says "
+                         + std::to_string(package.blob.bytes));
+    std::vector<std::uint8_t> codes(size);
+    in.seekg(0);
+    if (!in.read(reinterpret_cast<char*>(codes.data()), static_cast<std::streamsize>(size)))
+        throw InputError(path + ": read error");
+    return codes;
+}
+
+void checkCodes(const ModelPackage& package)
+{
+    const std::string digest = Sha256::hexOf(package.codes.data(), package.codes.size());
+    if (digest != package.blob.sha256)
+        throw InputError(package.blobPath() + ": SHA-256 " + digest + " does not match manifest blob.sha256 "
+                         + package.blob.sha256);
+    for (const auto& layer : package.network.layers) {
+        if (!layer.hasParameters())
+            continue;
+        for (const QuantizedTensor* tensor : {&*layer.weight, &*layer.bias})
+            for (std::size_t i = 0; i < tensor->count; ++i)
+                if (package.codes[tensor->blobOffset + i] > tensor->maxCode())
+                    throw InputError(package.blobPath() + ": byte " + std::to_string(tensor->blobOffset + i) + " ("
+                                     + layer.name + (tensor == &*layer.weight ? ".weight" : ".bias") + " code "
+                                     + std::to_string(i) + ") is " + std::to_string(package.codes[tensor->blobOffset + i])
+                                     + ", above the " + std::to_string(tensor->bits) + "-bit maximum "
+                                     + std::to_string(tensor->maxCode()));
+    }
+}
+
+PackageFile readPackageFile(const JsonCursor& cursor, bool withBytes)
+{
+    if (withBytes)
+        cursor.expectKeys({"file", "bytes", "sha256"});
+    else
+        cursor.expectKeys({"file", "sha256"});
+    PackageFile file;
+    file.file = readFileName(cursor["file"]);
+    if (withBytes)
+        file.bytes = static_cast<std::size_t>(cursor["bytes"].asInt(1, kMaxTensor));
+    file.sha256 = readSha256(cursor["sha256"]);
+    return file;
+}
+
+void readManifest(const JsonCursor& root, ModelPackage& package)
+{
+    root.expectKeys({"format", "format_version", "name", "dataset", "training", "clean_test_error", "test_images",
+                     "blob", "golden", "layers"},
+                    {"description"});
+    if (root["format"].asString() != "voltsim-model")
+        root["format"].fail("must be 'voltsim-model', got '" + root["format"].asString() + "'");
+    if (root["format_version"].asInt(0, kInt32Max) != 1)
+        root["format_version"].fail("unsupported version " + root["format_version"].node().dump()
+                                    + " (this voltsim reads 1)");
+    package.name = root["name"].asString();
+    package.description = root.has("description") ? root["description"].asString() : "";
+    package.network.dataset = readDataset(root["dataset"]);
+    const JsonCursor training = root["training"];
+    training.expectKeysAtLeast({"method"});
+    package.method = training["method"].asOneOf({"normal", "rquant", "clipping", "randbet"});
+    package.training = training.node();
+    package.cleanTestError = root["clean_test_error"].asFinite();
+    if (package.cleanTestError < 0 || package.cleanTestError > 1)
+        root["clean_test_error"].fail("must be a fraction in [0, 1], got " + detail::brief(root["clean_test_error"].node()));
+    package.testImages = static_cast<int>(root["test_images"].asInt(1, kInt32Max));
+    package.blob = readPackageFile(root["blob"], true);
+    package.golden = readPackageFile(root["golden"], false);
+    const JsonCursor layers = root["layers"];
+    package.network.layers = readLayers(layers, package.network.dataset.inputShape);
+    checkUniqueNames(layers, package.network);
+    checkOutputs(layers, package.network);
+    checkTiling(layers, package.network, package.blob.bytes, root["blob"]);
+    checkTrainingMethod(training, package);
+}
+
+} // namespace
+
+ModelPackage ModelPackage::load(const std::string& directory)
+{
+    ModelPackage package;
+    package.directory = directory;
+    const std::string manifestFile = package.manifestPath();
+    const nlohmann::json document = detail::parseJson(detail::readTextFile(manifestFile), manifestFile);
+    readManifest(JsonCursor(document, manifestFile, ""), package);
+    package.codes = readBlob(package);
+    checkCodes(package);
+    return package;
+}
+
+} // namespace voltsim::workloads

@@ -1,0 +1,81 @@
+#include "voltsim/workloads/model/Network.hpp"
+
+namespace voltsim::workloads {
+
+const char* layerTypeName(LayerType type)
+{
+    switch (type) {
+    case LayerType::Conv2d:
+        return "conv2d";
+    case LayerType::MaxPool2d:
+        return "maxpool2d";
+    case LayerType::Flatten:
+        return "flatten";
+    case LayerType::Linear:
+        return "linear";
+    }
+    return "?";
+}
+
+const char* quantizerName(Quantizer quantizer)
+{
+    return quantizer == Quantizer::RQuant ? "rquant" : "normal";
+}
+
+std::int64_t Layer::fanIn() const
+{
+    if (type == LayerType::Conv2d)
+        return inShape[0] * kernelH * kernelW;
+    if (type == LayerType::Linear)
+        return inShape[0];
+    return 0;
+}
+
+std::int64_t Layer::macs() const
+{
+    return hasParameters() ? shapeSize(outShape) * fanIn() : 0;
+}
+
+std::int64_t Layer::parameterCount() const
+{
+    return hasParameters() ? std::int64_t(weight->count + bias->count) : 0;
+}
+
+std::int64_t Network::macsPerImage() const
+{
+    std::int64_t total = 0;
+    for (const auto& layer : layers)
+        total += layer.macs();
+    return total;
+}
+
+std::int64_t Network::parameterCount() const
+{
+    std::int64_t total = 0;
+    for (const auto& layer : layers)
+        total += layer.parameterCount();
+    return total;
+}
+
+std::int64_t Network::inputSize() const
+{
+    return shapeSize(dataset.inputShape);
+}
+
+std::int64_t shapeSize(const std::vector<std::int64_t>& shape)
+{
+    std::int64_t size = 1;
+    for (std::int64_t dim : shape)
+        size *= dim;
+    return size;
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape)
+{
+    std::string text = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        text += (i ? ", " : "") + std::to_string(shape[i]);
+    return text + "]";
+}
+
+} // namespace voltsim::workloads
