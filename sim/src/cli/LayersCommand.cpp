@@ -1,12 +1,290 @@
+// voltsim layers: per-layer timing, SRAM accesses and energy of a SCALE-Sim topology, with
+// SCALE-Sim's report files (docs/timing.md).
 #include "voltsim/sim/cli/Commands.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/models/array/CycleSystolicArray.hpp"
+#include "voltsim/models/array/SystolicArray.hpp"
+#include "voltsim/models/timing/ITimingModel.hpp"
+#include "voltsim/models/timing/LayerEnergy.hpp"
+#include "voltsim/models/timing/LayerReports.hpp"
+#include "voltsim/models/timing/impl/NativeTiming.hpp"
+#include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
+#include "voltsim/workloads/topology/ScaleSimConfig.hpp"
+#include "voltsim/workloads/topology/Topology.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
 
 namespace voltsim::sim {
+namespace {
 
-int runLayersCommand(const Args& /*args*/)
+namespace po = boost::program_options;
+using models::ArraySpec;
+using models::LayerReportRow;
+
+const char* kUsage = "usage: voltsim layers --topology CSV [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
+                     "                      [--timing scalesim|native] [--mode analytic|cycle] [--out DIR]\n"
+                     "                      [--voltage-mv X | --voltage-rel X] [--profile NAME|FILE]\n"
+                     "                      [--energy-table FILE] [--seed S] [--vcd FILE]";
+
+struct LayersOptions {
+    std::string topology;
+    std::optional<std::string> scalesimConfig;
+    std::optional<std::string> array;
+    std::optional<std::string> dataflow;
+    std::string timing = "scalesim";
+    std::string mode = "analytic";
+    std::optional<std::string> out;
+    std::optional<double> voltageMv;
+    std::optional<double> voltageRel;
+    std::optional<std::string> profile;
+    std::string energyTable;
+    std::uint64_t seed = 1;
+    std::optional<std::string> vcd;
+};
+
+po::options_description describeOptions()
 {
-    throw NotImplementedError("'voltsim layers' is not built yet");
+    po::options_description options("voltsim layers options");
+    options.add_options()("help,h", "show this help")(
+        "topology", po::value<std::string>(), "SCALE-Sim topology CSV (conv or GEMM form)")(
+        "scalesim-config", po::value<std::string>(), "SCALE-Sim .cfg: ArrayHeight, ArrayWidth, Dataflow, ...")(
+        "array", po::value<std::string>(), "array ROWSxCOLS (default 32x32; overrides the .cfg)")(
+        "dataflow", po::value<std::string>(), "os|ws|is (default os; overrides the .cfg)")(
+        "timing", po::value<std::string>(), "scalesim (default: SCALE-Sim's Total Cycles) | native (voltsim's)")(
+        "mode", po::value<std::string>(), "analytic (default) | cycle (SystemC array stepped per clock; native)")(
+        "out", po::value<std::string>(), "write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
+                                         "DETAILED_ACCESS_REPORT.csv and layers.csv here")(
+        "voltage-mv", po::value<double>(), "weight-SRAM supply in mV for the energy columns (default V_nom)")(
+        "voltage-rel", po::value<double>(), "weight-SRAM supply relative to the profile's V_min")(
+        "profile", po::value<std::string>(), "SRAM profile pricing SRAM accesses (default: the energy table's)")(
+        "energy-table", po::value<std::string>(), "energy-per-action JSON (default configs/energy/default.json)")(
+        "seed", po::value<std::uint64_t>(), "cycle mode: seed of the random operand codes (default 1)")(
+        "vcd", po::value<std::string>(), "cycle mode: VCD trace file (SystemC appends .vcd)");
+    return options;
+}
+
+template <typename T>
+std::optional<T> optionalValue(const po::variables_map& values, const char* name)
+{
+    return values.count(name) ? std::optional<T>(values[name].as<T>()) : std::nullopt;
+}
+
+bool parseOptions(const Args& args, LayersOptions& parsed)
+{
+    const po::options_description options = describeOptions();
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(args).options(options).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        throw InputError(std::string("voltsim layers: ") + error.what());
+    }
+    if (values.count("help")) {
+        std::cout << kUsage << "\n" << options;
+        return false;
+    }
+    if (!values.count("topology"))
+        throw InputError(std::string("voltsim layers: --topology is required (") + kUsage + ")");
+    parsed.topology = values["topology"].as<std::string>();
+    parsed.scalesimConfig = optionalValue<std::string>(values, "scalesim-config");
+    parsed.array = optionalValue<std::string>(values, "array");
+    parsed.dataflow = optionalValue<std::string>(values, "dataflow");
+    parsed.timing = optionalValue<std::string>(values, "timing").value_or("scalesim");
+    parsed.mode = optionalValue<std::string>(values, "mode").value_or("analytic");
+    parsed.out = optionalValue<std::string>(values, "out");
+    parsed.voltageMv = optionalValue<double>(values, "voltage-mv");
+    parsed.voltageRel = optionalValue<double>(values, "voltage-rel");
+    parsed.profile = optionalValue<std::string>(values, "profile");
+    parsed.energyTable = optionalValue<std::string>(values, "energy-table").value_or(models::defaultEnergyTablePath());
+    parsed.seed = optionalValue<std::uint64_t>(values, "seed").value_or(1);
+    parsed.vcd = optionalValue<std::string>(values, "vcd");
+    return true;
+}
+
+void checkCombinations(const LayersOptions& options)
+{
+    if (options.mode != "analytic" && options.mode != "cycle")
+        throw InputError("voltsim layers: --mode: '" + options.mode + "' (valid: analytic, cycle)");
+    if (options.mode == "cycle" && options.timing != "native")
+        throw InputError("voltsim layers: --mode cycle steps voltsim's own array: it needs --timing native");
+    if (options.vcd && options.mode != "cycle")
+        throw InputError("voltsim layers: --vcd: only valid with --mode cycle");
+    if (options.voltageMv && options.voltageRel)
+        throw InputError("voltsim layers: --voltage-mv and --voltage-rel are exclusive");
+}
+
+/// Array from the .cfg, then --array / --dataflow on top, then defaults (32x32, os).
+ArraySpec resolveArray(const LayersOptions& options)
+{
+    std::string dims = "32x32";
+    std::string dataflow = "os";
+    std::string dataflowSource = "--dataflow";
+    if (options.scalesimConfig) {
+        const workloads::ScaleSimConfig config = workloads::readScaleSimConfig(*options.scalesimConfig);
+        dims = std::to_string(config.arrayHeight) + "x" + std::to_string(config.arrayWidth);
+        dataflow = config.dataflow;
+        dataflowSource = *options.scalesimConfig + ": Dataflow";
+        if (!config.unmodelledKeys.empty()) {
+            std::string keys;
+            for (const auto& key : config.unmodelledKeys)
+                keys += (keys.empty() ? "" : ", ") + key;
+            std::cerr << "voltsim: note: " << *options.scalesimConfig
+                      << ": keys without effect on voltsim's timing: " << keys << "\n";
+        }
+        if (config.interfaceBandwidth == "USER")
+            std::cerr << "voltsim: note: " << *options.scalesimConfig
+                      << ": InterfaceBandwidth USER: voltsim reproduces SCALE-Sim's stall-free (CALC) accounting\n";
+    }
+    if (options.dataflow) {
+        dataflow = *options.dataflow;
+        dataflowSource = "--dataflow";
+    }
+    const models::Dataflow flow = models::parseDataflow(dataflow, dataflowSource);
+    return models::parseArrayDims(options.array.value_or(dims), flow, "--array");
+}
+
+/// The weight-SRAM voltage: --voltage-mv, --voltage-rel x V_min, or V_nom.
+double resolveVoltage(const LayersOptions& options, const memory::SramProfile& profile)
+{
+    const double voltage = options.voltageMv    ? *options.voltageMv
+                           : options.voltageRel ? profile.voltageFromRelative(*options.voltageRel)
+                                                : profile.vNomMv;
+    if (!(voltage > 0))
+        throw InputError("voltsim layers: --voltage-mv/--voltage-rel: the voltage must be positive");
+    return voltage;
+}
+
+/// Random uint8 operand codes for one cycle-mode layer; the stream depends only on (seed, layer).
+models::CodeMatrix randomCodes(std::int64_t rows, std::int64_t cols, std::mt19937_64& rng)
+{
+    models::CodeMatrix codes(rows, cols);
+    for (Eigen::Index i = 0; i < codes.size(); ++i)
+        codes.data()[i] = static_cast<std::uint8_t>(rng() >> 56);
+    return codes;
+}
+
+/// Steps the SystemC array through every layer, checks its outputs against the functional array
+/// bit for bit and its cycles against the analytic native model; returns the observed timings.
+std::vector<models::LayerTiming> runCycleMode(const workloads::Topology& topology, const ArraySpec& spec,
+                                              const LayersOptions& options)
+{
+    models::CycleArrayHarness harness(spec, options.vcd.value_or(""));
+    const models::SystolicArray functional(spec);
+    std::vector<models::LayerTiming> timings;
+    std::int64_t simulated = 0;
+    const auto begin = std::chrono::steady_clock::now();
+    for (std::size_t id = 0; id < topology.layers.size(); ++id) {
+        const workloads::GemmShape shape = topology.layers[id].gemm();
+        std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + id);
+        const models::CodeMatrix weights = randomCodes(shape.k, shape.n, rng);
+        const models::CodeMatrix inputs = randomCodes(shape.m, shape.k, rng);
+        const models::GemmResult cycled = harness.run(weights, inputs);
+        const models::GemmResult reference = functional.gemm(weights, inputs);
+        if (cycled.acc != reference.acc || cycled.timing.totalCycles != reference.timing.totalCycles)
+            throw std::logic_error("cycle mode disagrees with the functional array on layer " + std::to_string(id));
+        simulated += cycled.timing.totalCycles;
+        timings.push_back(cycled.timing);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    std::printf("cycle mode: %lld cycles simulated in %.3f s (%.0f cycles/s); outputs and cycle counts equal the "
+                "functional array and the analytic native model on every layer\n",
+                static_cast<long long>(simulated), seconds, static_cast<double>(simulated) / seconds);
+    return timings;
+}
+
+void printSummary(const workloads::Topology& topology, const ArraySpec& spec,
+                  const std::vector<LayerReportRow>& rows, const std::string& timingName)
+{
+    const models::ScaleSimTiming scalesim;
+    const models::NativeTiming native;
+    std::printf("%s: %zu layers on %lldx%lld %s (reports: %s timing)\n", topology.source.c_str(), rows.size(),
+                static_cast<long long>(spec.rows), static_cast<long long>(spec.cols), models::toString(spec.dataflow),
+                timingName.c_str());
+    std::printf("%5s  %-24s %9s %7s %6s %7s %13s %13s %7s %14s\n", "id", "layer", "M", "K", "N", "folds",
+                "scalesim_cyc", "native_cyc", "ratio", "energy_pj");
+    long long totalScale = 0;
+    long long totalNative = 0;
+    double totalEnergy = 0;
+    for (std::size_t id = 0; id < rows.size(); ++id) {
+        const LayerReportRow& row = rows[id];
+        const long long s = scalesim.layer(row.shape, spec).totalCycles;
+        const long long n = native.layer(row.shape, spec).totalCycles;
+        totalScale += s;
+        totalNative += n;
+        totalEnergy += row.energy.totalPj();
+        std::printf("%5zu  %-24.24s %9lld %7lld %6lld %7lld %13lld %13lld %7.3f %14.1f\n", id, row.name.c_str(),
+                    static_cast<long long>(row.shape.m), static_cast<long long>(row.shape.k),
+                    static_cast<long long>(row.shape.n), static_cast<long long>(row.timing.folds), s, n,
+                    static_cast<double>(n) / static_cast<double>(s), row.energy.totalPj());
+    }
+    std::printf("%5s  %-24s %9s %7s %6s %7s %13lld %13lld %7.3f %14.1f\n", "", "total", "", "", "", "", totalScale,
+                totalNative, static_cast<double>(totalNative) / static_cast<double>(totalScale), totalEnergy);
+}
+
+void writeReports(const std::string& directory, const std::vector<LayerReportRow>& rows, const ArraySpec& spec,
+                  const std::string& timingName, double voltageMv)
+{
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        throw InputError("--out: cannot create directory '" + directory + "': " + error.message());
+    const auto open = [&](const std::string& name) {
+        std::ofstream file(directory + "/" + name);
+        if (!file)
+            throw InputError("--out: cannot write '" + directory + "/" + name + "'");
+        return file;
+    };
+    std::ofstream compute = open("COMPUTE_REPORT.csv");
+    models::writeComputeReport(compute, rows);
+    std::ofstream bandwidth = open("BANDWIDTH_REPORT.csv");
+    models::writeBandwidthReport(bandwidth, rows);
+    std::ofstream detailed = open("DETAILED_ACCESS_REPORT.csv");
+    models::writeDetailedAccessReport(detailed, rows);
+    std::ofstream layers = open("layers.csv");
+    models::writeLayersCsv(layers, rows, spec, timingName, voltageMv);
+}
+
+} // namespace
+
+int runLayersCommand(const Args& args)
+{
+    LayersOptions options;
+    if (!parseOptions(args, options))
+        return 0;
+    checkCombinations(options);
+    const std::unique_ptr<models::ITimingModel> timing = models::makeTimingModel(options.timing, "--timing");
+    const workloads::Topology topology = workloads::readTopology(options.topology);
+    const ArraySpec spec = resolveArray(options);
+    const models::EnergyTable table = models::loadEnergyTable(options.energyTable);
+    const memory::SramProfile profile = memory::loadProfile(options.profile.value_or(table.sramProfile));
+    const models::LayerEnergyModel energy(table, profile);
+    const double voltageMv = resolveVoltage(options, profile);
+
+    std::vector<models::LayerTiming> timings;
+    if (options.mode == "cycle")
+        timings = runCycleMode(topology, spec, options);
+    else
+        for (const auto& layer : topology.layers)
+            timings.push_back(timing->layer(layer.gemm(), spec));
+
+    std::vector<LayerReportRow> rows;
+    for (std::size_t id = 0; id < topology.layers.size(); ++id)
+        rows.push_back(LayerReportRow{topology.layers[id].name, topology.layers[id].gemm(), timings[id],
+                                      energy.price(timings[id], voltageMv)});
+    printSummary(topology, spec, rows, timing->name());
+    if (options.out)
+        writeReports(*options.out, rows, spec, timing->name(), voltageMv);
+    return 0;
 }
 
 } // namespace voltsim::sim
