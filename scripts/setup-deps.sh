@@ -11,6 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   # Python side: trainer, plots, tests
   python3 python3-torch python3-numpy python3-matplotlib python3-pytest
+  # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
+  libopenblas0-openmp
   # data
   dataset-fashion-mnist
 )

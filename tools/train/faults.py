@@ -8,10 +8,17 @@ import numpy as np
 import torch
 
 
-def cell_uniforms(num_codes, bits, seed):
-    """One pattern: float64 uniforms [num_codes, bits] from numpy's PCG64 seeded with ``seed``."""
+def cell_uniforms(code_bits, seed):
+    """One pattern: float64 uniforms [codes, max bits] from numpy's PCG64 seeded with ``seed``.
+
+    ``code_bits`` gives each code's width; cells at or above a code's width get +inf (never flip).
+    """
+    code_bits = np.asarray(code_bits, dtype=np.int64)
+    width = int(code_bits.max())
     rng = np.random.Generator(np.random.PCG64(seed))
-    return rng.random((num_codes, bits))
+    uniforms = rng.random((len(code_bits), width))
+    uniforms[np.arange(width)[None, :] >= code_bits[:, None]] = np.inf
+    return uniforms
 
 
 def xor_masks(uniforms, p):

@@ -101,8 +101,12 @@ class QuantNet(torch.nn.Module):
             layer = torch.nn.Conv2d(spec.in_features, spec.out_features, spec.kernel)
         else:
             layer = torch.nn.Linear(spec.in_features, spec.out_features)
-        self.weights[spec.name] = torch.nn.Parameter(layer.weight.detach().clone())
-        self.biases[spec.name] = torch.nn.Parameter(layer.bias.detach().clone())
+        # Normal truncates (floor), lowering every weight by delta/2 on average; with no normalization
+        # layers that shift kills every ReLU at initialization (the loss stays at ln 10). Starting the
+        # latent parameters delta/2 higher makes the truncated ones start at PyTorch's default init.
+        start_shift = quant.code_delta(self.bits) / 2.0 if self.quantizer == "normal" else 0.0
+        self.weights[spec.name] = torch.nn.Parameter(layer.weight.detach().clone() + start_shift)
+        self.biases[spec.name] = torch.nn.Parameter(layer.bias.detach().clone() + start_shift)
 
     def quantized(self):
         """{layer name: (QuantizedTensor weight, QuantizedTensor bias)} of the current parameters."""

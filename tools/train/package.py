@@ -113,10 +113,7 @@ def code_bits(layers):
 
 def pattern_masks(layers, seed, p):
     """XOR masks of the nested random pattern ``seed`` at rate p, one per code in blob order."""
-    bits = code_bits(layers)
-    uniforms = faults.cell_uniforms(len(bits), int(bits.max()), seed)
-    uniforms[np.arange(uniforms.shape[1])[None, :] >= bits[:, None]] = np.inf  # cells beyond a code's width
-    return faults.xor_masks(uniforms, p)
+    return faults.xor_masks(faults.cell_uniforms(code_bits(layers), seed), p)
 
 
 def build_golden(layers, codes, images, labels, count=GOLDEN_IMAGES, seed=FAULTY_SEED, p=FAULTY_P):
@@ -167,3 +164,130 @@ def export(model, out_dir, name, description, training, test_images, test_labels
     with open(os.path.join(out_dir, MANIFEST_FILE), "w") as f:
         f.write(json.dumps(manifest, indent=2) + "\n")
     return manifest
+
+
+TOP_KEYS = {"format", "format_version", "name", "description", "dataset", "training", "clean_test_error",
+            "test_images", "blob", "golden", "layers"}
+DATASET_KEYS = {"name", "input_shape", "num_classes", "input_scale"}
+FILE_KEYS = {"blob": {"file", "bytes", "sha256"}, "golden": {"file", "sha256"}}
+LAYER_KEYS = {
+    "conv2d": {"name", "type", "in_shape", "out_shape", "kernel", "stride", "padding", "relu", "weight", "bias",
+               "requant"},
+    "linear": {"name", "type", "in_shape", "out_shape", "relu", "weight", "bias", "requant"},
+    "maxpool2d": {"name", "type", "in_shape", "out_shape", "kernel", "stride"},
+    "flatten": {"name", "type", "in_shape", "out_shape"},
+}
+TENSOR_KEYS = {"shape", "bits", "quantizer", "range", "offset", "scale", "center", "blob_offset", "count"}
+REQUANT_KEYS = {"shift", "m_acc", "m_sum", "m_bias", "b0", "in_scale", "out_scale", "output"}
+
+
+def _fail(path, message):
+    raise PackageError(f"{MANIFEST_FILE}: {path}: {message}")
+
+
+def _check_keys(obj, expected, path):
+    if not isinstance(obj, dict):
+        _fail(path, "must be an object")
+    missing = sorted(expected - obj.keys())
+    unknown = sorted(obj.keys() - expected)
+    if missing:
+        _fail(path, f"missing key '{missing[0]}'")
+    if unknown:
+        _fail(path, f"unknown key '{unknown[0]}' (valid: {', '.join(sorted(expected))})")
+
+
+def _check_int(value, path, low, high):
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        _fail(path, f"must be an integer {low}..{high}, got {json.dumps(value)}")
+
+
+def _check_tensor(tensor, path, expected_offset, codes):
+    _check_keys(tensor, TENSOR_KEYS, path)
+    _check_int(tensor["bits"], f"{path}.bits", 2, 8)
+    bits = tensor["bits"]
+    if tensor["quantizer"] not in ("rquant", "normal"):
+        _fail(f"{path}.quantizer", f"must be rquant or normal, got {json.dumps(tensor['quantizer'])}")
+    if tensor["offset"] != 1 << (bits - 1):
+        _fail(f"{path}.offset", f"must be 2^(bits-1) = {1 << (bits - 1)}, got {json.dumps(tensor['offset'])}")
+    if tensor["blob_offset"] != expected_offset:
+        _fail(f"{path}.blob_offset", f"must be {expected_offset} (tensors tile the blob), got {tensor['blob_offset']}")
+    if tensor["count"] != int(np.prod(tensor["shape"])):
+        _fail(f"{path}.count", f"must be the product of shape {tensor['shape']}, got {tensor['count']}")
+    end = expected_offset + tensor["count"]
+    if end > len(codes):
+        _fail(path, f"codes {expected_offset}..{end} lie beyond the {len(codes)}-byte blob")
+    too_big = np.nonzero(codes[expected_offset:end] >= (1 << bits))[0]
+    if too_big.size:
+        _fail(path, f"code {int(codes[expected_offset + too_big[0]])} at blob index {expected_offset + too_big[0]} "
+                    f"is not < 2^{bits}")
+    return end
+
+
+def _check_requant(requant, path, is_last):
+    _check_keys(requant, REQUANT_KEYS, path)
+    _check_int(requant["shift"], f"{path}.shift", 1, MAX_SHIFT)
+    for key in ("m_acc", "m_sum", "m_bias"):
+        _check_int(requant[key], f"{path}.{key}", -MULTIPLIER_LIMIT + 1, MULTIPLIER_LIMIT - 1)
+    _check_int(requant["b0"], f"{path}.b0", -(1 << 62), 1 << 62)
+    expected = "int32" if is_last else "uint8"
+    if requant["output"] != expected:
+        _fail(f"{path}.output", f"must be {expected}, got {json.dumps(requant['output'])}")
+
+
+def _check_layers(layers, dataset, codes):
+    if not isinstance(layers, list) or not layers:
+        _fail("layers", "must be a non-empty list")
+    shape, offset = dataset["input_shape"], 0
+    for i, layer in enumerate(layers):
+        path = f"layers[{i}]"
+        kind = layer.get("type") if isinstance(layer, dict) else None
+        if kind not in LAYER_KEYS:
+            _fail(f"{path}.type", f"must be one of {', '.join(LAYER_KEYS)}, got {json.dumps(kind)}")
+        _check_keys(layer, LAYER_KEYS[kind], path)
+        if layer["in_shape"] != shape:
+            _fail(f"{path}.in_shape", f"must be the previous output shape {shape}, got {layer['in_shape']}")
+        if "weight" in layer:
+            offset = _check_tensor(layer["weight"], f"{path}.weight", offset, codes)
+            offset = _check_tensor(layer["bias"], f"{path}.bias", offset, codes)
+            _check_requant(layer["requant"], f"{path}.requant", i == len(layers) - 1)
+        shape = layer["out_shape"]
+    if shape != [dataset["num_classes"]]:
+        _fail(f"layers[{len(layers) - 1}].out_shape", f"must be [num_classes] = [{dataset['num_classes']}]")
+    if offset != len(codes):
+        _fail("layers", f"tensors cover {offset} codes but {BLOB_FILE} holds {len(codes)}")
+
+
+def _read_checked(directory, entry, key):
+    path = os.path.join(directory, entry["file"])
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        _fail(f"{key}.file", f"cannot read {path}: {e.strerror}")
+    if sha256_hex(data) != entry["sha256"]:
+        raise PackageError(f"{path}: SHA-256 does not match manifest.json {key}.sha256")
+    return data
+
+
+def load(directory):
+    """(manifest, codes uint8 array, golden) of the package in ``directory``, fully validated."""
+    manifest_path = os.path.join(directory, MANIFEST_FILE)
+    try:
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+    except OSError as e:
+        raise PackageError(f"{manifest_path}: cannot read: {e.strerror}")
+    except json.JSONDecodeError as e:
+        raise PackageError(f"{manifest_path}: invalid JSON at line {e.lineno}: {e.msg}")
+    _check_keys(manifest, TOP_KEYS, "(top level)")
+    if manifest["format"] != FORMAT or manifest["format_version"] != FORMAT_VERSION:
+        _fail("format", f"must be {FORMAT} version {FORMAT_VERSION}")
+    _check_keys(manifest["dataset"], DATASET_KEYS, "dataset")
+    for key, keys in FILE_KEYS.items():
+        _check_keys(manifest[key], keys, key)
+    codes = np.frombuffer(_read_checked(directory, manifest["blob"], "blob"), dtype=np.uint8)
+    if len(codes) != manifest["blob"]["bytes"]:
+        _fail("blob.bytes", f"{BLOB_FILE} has {len(codes)} bytes, manifest says {manifest['blob']['bytes']}")
+    golden = json.loads(_read_checked(directory, manifest["golden"], "golden"))
+    _check_layers(manifest["layers"], manifest["dataset"], codes)
+    return manifest, codes, golden

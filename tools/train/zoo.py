@@ -14,7 +14,7 @@ from .train import TrainConfig, train
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZOO_DIR = os.path.join(REPO_ROOT, "workloads", "models")
 SEED = 1
-EPOCHS = 8
+EPOCHS = 3
 W_MAX = 0.1
 P_TRAIN = 0.01
 # RandBET curriculum: the perturbed pass starts once the running clean loss is below 0.75 (about
