@@ -22,29 +22,92 @@ std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTenso
     return code;
 }
 
-/// One conv2d patch row: the receptive field of output pixel (oy, ox) in C, Fh, Fw order, zeros
-/// outside the image and after K.
-void fillPatch(const Layer& layer, const std::uint8_t* input, std::int64_t oy, std::int64_t ox, std::int16_t* patch,
-               std::size_t depth)
+/// Copies one image into a zero-bordered buffer (C x (H + 2p) x (W + 2p)) so im2col needs no bounds checks.
+void padImage(const Layer& layer, const std::uint8_t* input, std::vector<std::uint8_t>& padded)
 {
-    const std::int64_t channels = layer.inShape[0];
-    const std::int64_t height = layer.inShape[1];
-    const std::int64_t width = layer.inShape[2];
-    const std::int64_t top = oy * layer.stride - layer.padding;
-    const std::int64_t left = ox * layer.stride - layer.padding;
-    std::int16_t* out = patch;
-    for (std::int64_t c = 0; c < channels; ++c) {
+    const std::size_t channels = static_cast<std::size_t>(layer.inShape[0]);
+    const std::size_t height = static_cast<std::size_t>(layer.inShape[1]);
+    const std::size_t width = static_cast<std::size_t>(layer.inShape[2]);
+    const std::size_t pad = static_cast<std::size_t>(layer.padding);
+    const std::size_t paddedWidth = width + 2 * pad;
+    const std::size_t paddedHeight = height + 2 * pad;
+    padded.assign(channels * paddedHeight * paddedWidth, 0);
+    for (std::size_t c = 0; c < channels; ++c)
+        for (std::size_t y = 0; y < height; ++y)
+            std::copy_n(input + (c * height + y) * width, width,
+                        padded.data() + (c * paddedHeight + y + pad) * paddedWidth + pad);
+}
+
+/// im2col: one row of `depth` int16 per output pixel, the receptive field in C, Fh, Fw order.
+/// Writes only the first K entries of each row (the caller keeps the tail zero). `KernelW` is the
+/// kernel width when known at compile time (unrolled copy), 0 for any width.
+template <std::size_t KernelW>
+void fillPatches(const Layer& layer, const std::uint8_t* padded, std::int16_t* patches, std::size_t depth)
+{
+    const std::size_t channels = static_cast<std::size_t>(layer.inShape[0]);
+    const std::size_t paddedHeight = static_cast<std::size_t>(layer.inShape[1] + 2 * layer.padding);
+    const std::size_t paddedWidth = static_cast<std::size_t>(layer.inShape[2] + 2 * layer.padding);
+    const std::size_t outHeight = static_cast<std::size_t>(layer.outShape[1]);
+    const std::size_t outWidth = static_cast<std::size_t>(layer.outShape[2]);
+    const std::size_t kernelH = static_cast<std::size_t>(layer.kernelH);
+    const std::size_t kernelW = KernelW != 0 ? KernelW : static_cast<std::size_t>(layer.kernelW);
+    const std::size_t stride = static_cast<std::size_t>(layer.stride);
+    for (std::size_t oy = 0; oy < outHeight; ++oy)
+        for (std::size_t ox = 0; ox < outWidth; ++ox) {
+            std::int16_t* out = patches + (oy * outWidth + ox) * depth;
+            for (std::size_t c = 0; c < channels; ++c)
+                for (std::size_t fy = 0; fy < kernelH; ++fy) {
+                    const std::uint8_t* row = padded + (c * paddedHeight + oy * stride + fy) * paddedWidth + ox * stride;
+                    for (std::size_t fx = 0; fx < kernelW; ++fx)
+                        out[fx] = row[fx];
+                    out += kernelW;
+                }
+        }
+}
+
+/// Requantizes GEMM results (`products`: `count` rows of `stride` sums, Sq in column `filters`)
+/// to uint8 at output[n * outStride + row * rowStep].
+void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* products, std::size_t count,
+                       std::size_t outStride, std::size_t rowStep, std::uint8_t* output)
+{
+    const Requant requant = *prepared.layer->requant;
+    const std::size_t filters = prepared.filters;
+    const std::size_t stride = prepared.rows;
+    const std::int64_t* biasTerm = prepared.biasTerm.data();
+    for (std::size_t row = 0; row < count; ++row) {
+        const std::int32_t* sums = products + row * stride;
+        const std::int64_t sumInputs = sums[filters];
+        for (std::size_t n = 0; n < filters; ++n)
+            output[n * outStride + row * rowStep] = static_cast<std::uint8_t>(
+                std::clamp<std::int64_t>(requantize(requant, sums[n], sumInputs, biasTerm[n]), 0, 255));
+    }
+}
+
+/// Max-pool of one image; `Kernel`/`Stride` are compile-time values when nonzero (the common 2x2/2).
+template <std::size_t Kernel, std::size_t Stride>
+void maxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* __restrict output)
+{
+    const auto planes = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
+    const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
+    const std::size_t kernelH = Kernel != 0 ? Kernel : static_cast<std::size_t>(layer.kernelH);
+    const std::size_t kernelW = Kernel != 0 ? Kernel : static_cast<std::size_t>(layer.kernelW);
+    const std::size_t stride = Stride != 0 ? Stride : static_cast<std::size_t>(layer.stride);
+    for (std::size_t c = 0; c < planes; ++c) {
         const std::uint8_t* plane = input + c * height * width;
-        for (std::int64_t fy = 0; fy < layer.kernelH; ++fy) {
-            const std::int64_t iy = top + fy;
-            const bool rowInside = iy >= 0 && iy < height;
-            for (std::int64_t fx = 0; fx < layer.kernelW; ++fx) {
-                const std::int64_t ix = left + fx;
-                *out++ = rowInside && ix >= 0 && ix < width ? plane[iy * width + ix] : 0;
+        for (std::size_t oy = 0; oy < outHeight; ++oy) {
+            std::uint8_t* out = output + (c * outHeight + oy) * outWidth;
+            for (std::size_t ox = 0; ox < outWidth; ++ox) {
+                std::uint8_t best = 0;
+                for (std::size_t fy = 0; fy < kernelH; ++fy)
+                    for (std::size_t fx = 0; fx < kernelW; ++fx)
+                        best = std::max(best, plane[(oy * stride + fy) * width + ox * stride + fx]);
+                out[ox] = best;
             }
         }
     }
-    std::fill(out, patch + depth, std::int16_t(0));
 }
 
 } // namespace
@@ -74,66 +137,51 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work)
 {
     const Layer& layer = *prepared.layer;
-    const std::int64_t outHeight = layer.outShape[1];
-    const std::int64_t outWidth = layer.outShape[2];
-    const std::size_t pixels = static_cast<std::size_t>(outHeight * outWidth);
+    const auto pixels = static_cast<std::size_t>(layer.outShape[1] * layer.outShape[2]);
     const std::size_t rows = roundUp(pixels, kGemmRowBlock);
-    work.patches.assign(rows * prepared.depth, 0);
-    for (std::int64_t oy = 0; oy < outHeight; ++oy)
-        for (std::int64_t ox = 0; ox < outWidth; ++ox)
-            fillPatch(layer, input, oy, ox, work.patches.data() + (oy * outWidth + ox) * prepared.depth, prepared.depth);
+    padImage(layer, input, work.padded);
+    std::vector<std::int16_t>& patches = work.convPatches[&layer];
+    if (patches.empty())
+        patches.assign(rows * prepared.depth, 0); // padding entries stay zero across images
+    if (layer.kernelW == 3)
+        fillPatches<3>(layer, work.padded.data(), patches.data(), prepared.depth);
+    else
+        fillPatches<0>(layer, work.padded.data(), patches.data(), prepared.depth);
     work.products.resize(rows * prepared.rows);
-    gemmInt16(work.patches.data(), rows, prepared.weights.data(), prepared.rows, prepared.depth, work.products.data());
-    const Requant& requant = *layer.requant;
-    for (std::size_t pixel = 0; pixel < pixels; ++pixel) {
-        const std::int32_t* sums = work.products.data() + pixel * prepared.rows;
-        const std::int64_t sumInputs = sums[prepared.filters];
-        for (std::size_t n = 0; n < prepared.filters; ++n)
-            output[n * pixels + pixel] = static_cast<std::uint8_t>(
-                std::clamp<std::int64_t>(requantize(requant, sums[n], sumInputs, prepared.biasTerm[n]), 0, 255));
-    }
+    gemmInt16(patches.data(), rows, prepared.weights.data(), prepared.rows, prepared.depth, work.products.data());
+    requantizeToUint8(prepared, work.products.data(), pixels, pixels, 1, output);
 }
 
 void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count, std::uint8_t* activations,
                std::int32_t* logits, Workspace& work)
 {
     const std::size_t rows = roundUp(count, kGemmRowBlock);
-    work.patches.assign(rows * prepared.depth, 0);
+    const std::size_t fanIn = prepared.fanIn;
+    const std::size_t depth = prepared.depth;
+    work.patches.assign(rows * depth, 0);
     for (std::size_t image = 0; image < count; ++image)
-        std::copy_n(input + image * prepared.fanIn, prepared.fanIn, work.patches.data() + image * prepared.depth);
+        std::copy_n(input + image * fanIn, fanIn, work.patches.data() + image * depth);
     work.products.resize(rows * prepared.rows);
-    gemmInt16(work.patches.data(), rows, prepared.weights.data(), prepared.rows, prepared.depth, work.products.data());
-    const Requant& requant = *prepared.layer->requant;
+    gemmInt16(work.patches.data(), rows, prepared.weights.data(), prepared.rows, depth, work.products.data());
+    if (!prepared.layer->requant->int32Output) {
+        requantizeToUint8(prepared, work.products.data(), count, 1, prepared.filters, activations);
+        return;
+    }
+    const Requant requant = *prepared.layer->requant;
     for (std::size_t image = 0; image < count; ++image) {
         const std::int32_t* sums = work.products.data() + image * prepared.rows;
-        const std::int64_t sumInputs = sums[prepared.filters];
-        for (std::size_t n = 0; n < prepared.filters; ++n) {
-            const std::int64_t value = requantize(requant, sums[n], sumInputs, prepared.biasTerm[n]);
-            if (requant.int32Output)
-                logits[image * prepared.filters + n] = static_cast<std::int32_t>(std::clamp(value, kInt32Min, kInt32Max));
-            else
-                activations[image * prepared.filters + n] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(value, 0, 255));
-        }
+        for (std::size_t n = 0; n < prepared.filters; ++n)
+            logits[image * prepared.filters + n] = static_cast<std::int32_t>(
+                std::clamp(requantize(requant, sums[n], sums[prepared.filters], prepared.biasTerm[n]), kInt32Min, kInt32Max));
     }
 }
 
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output)
 {
-    const std::int64_t height = layer.inShape[1];
-    const std::int64_t width = layer.inShape[2];
-    const std::int64_t outHeight = layer.outShape[1];
-    const std::int64_t outWidth = layer.outShape[2];
-    for (std::int64_t c = 0; c < layer.inShape[0]; ++c) {
-        const std::uint8_t* plane = input + c * height * width;
-        for (std::int64_t oy = 0; oy < outHeight; ++oy)
-            for (std::int64_t ox = 0; ox < outWidth; ++ox) {
-                std::uint8_t best = 0;
-                for (std::int64_t fy = 0; fy < layer.kernelH; ++fy)
-                    for (std::int64_t fx = 0; fx < layer.kernelW; ++fx)
-                        best = std::max(best, plane[(oy * layer.stride + fy) * width + ox * layer.stride + fx]);
-                *output++ = best;
-            }
-    }
+    if (layer.kernelH == 2 && layer.kernelW == 2 && layer.stride == 2)
+        maxPool<2, 2>(layer, input, output);
+    else
+        maxPool<0, 0>(layer, input, output);
 }
 
 } // namespace voltsim::workloads::detail

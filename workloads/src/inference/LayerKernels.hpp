@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace voltsim::workloads::detail {
@@ -29,7 +30,9 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 struct Workspace {
     std::vector<std::uint8_t> current;   ///< activations of the batch, image after image
     std::vector<std::uint8_t> next;
-    std::vector<std::int16_t> patches;   ///< GEMM A operand
+    std::vector<std::uint8_t> padded;    ///< one zero-bordered conv input
+    std::vector<std::int16_t> patches;   ///< GEMM A operand of a linear layer
+    std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< per conv layer; zero tails kept
     std::vector<std::int32_t> products;  ///< GEMM result
 };
 
@@ -44,10 +47,14 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
 /// Max-pool of one image: `input` C x H x W to `output` C x Ho x Wo.
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output);
 
-/// floor(x / 2^shift) for any sign (an arithmetic right shift, written portably).
+// C++17 leaves >> of a negative value implementation-defined; GCC and Clang shift arithmetically
+// (floor), which C++20 makes standard. Refuse to build where that does not hold.
+static_assert((-5 >> 1) == -3, "voltsim needs an arithmetic right shift of negative integers");
+
+/// floor(x / 2^shift) for any sign.
 inline std::int64_t floorShift(std::int64_t x, int shift)
 {
-    return x >= 0 ? x >> shift : -((-(x + 1)) >> shift) - 1;
+    return x >> shift;
 }
 
 /// (T + 2^(shift-1)) >> shift with T = m_acc * centered + m_sum * sumInputs + biasTerm.
