@@ -330,6 +330,11 @@ double SramProfile::bitErrorRate(double voltageMv) const
     return interpolateRate(berPoints, vMinMv, voltageMv, interpolation);
 }
 
+double SramProfile::voltageFromRelative(double relative) const
+{
+    return std::round(relative * vMinMv * 1.0e6) / 1.0e6;
+}
+
 double SramProfile::maxBitErrorRate() const
 {
     return berKind == BerKind::Uniform ? uniformMaxBer : berPoints.back().value;

@@ -104,12 +104,12 @@ void WeightMemory::load(const std::vector<CodeTensorView>& tensors)
     unsigned maxBits = 1;
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const auto& tensor = tensors[t];
-        const auto& placement = m_layout.addTensor(tensor.count, tensor.bits);
-        for (std::size_t i = 0; i < tensor.count; ++i)
+        for (std::size_t i = 0; i < tensor.count && tensor.bits < 8; ++i)
             if ((tensor.codes[i] >> tensor.bits) != 0)
                 throw InputError("weight memory: tensor " + std::to_string(t) + " code " + std::to_string(i) +
                                  " = " + std::to_string(tensor.codes[i]) + " does not fit " +
                                  std::to_string(tensor.bits) + " bits");
+        const auto& placement = m_layout.addTensor(tensor.count, tensor.bits);
         maxBits = std::max(maxBits, tensor.bits);
         if (m_layout.config().packing == Packing::Packed) {
             const auto bytes = packCodes(tensor.codes, tensor.count, tensor.bits);

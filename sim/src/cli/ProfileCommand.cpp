@@ -1,12 +1,388 @@
+// voltsim profile show NAME|FILE [--json] [--png FILE]
+//                 sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M] [--json]
+//                 import (--ibm DIR | --cells CSV) --out FILE [--name N] [--vmin-mv X] [--vnom-mv X] ...
 #include "voltsim/sim/cli/Commands.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/memory/FaultMapImport.hpp"
+#include "voltsim/memory/SramChip.hpp"
+#include "voltsim/memory/SramEnergyModel.hpp"
+#include "voltsim/memory/SramProfile.hpp"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
 
 namespace voltsim::sim {
+namespace {
 
-int runProfileCommand(const Args& /*args*/)
+namespace po = boost::program_options;
+using nlohmann::json;
+using namespace voltsim::memory;
+
+const char* kUsage =
+    "usage: voltsim profile show NAME|FILE [--json] [--png FILE]\n"
+    "       voltsim profile sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M]\n"
+    "                              [--banks N] [--rows N] [--word-bits N] [--json]\n"
+    "       voltsim profile import (--ibm DIR | --cells CSV) --out FILE [--name NAME] [--vmin-mv X] [--vnom-mv X]\n"
+    "                              [--energy-from NAME|FILE] [--arrays N] [--rows N] [--columns N] [--measured-mv LIST]";
+
+po::options_description describeOptions()
 {
-    throw NotImplementedError("'voltsim profile' is not built yet");
+    po::options_description options("voltsim profile options");
+    options.add_options()("help,h", "show this help")("json", "show, sample: print one JSON object")(
+        "png", po::value<std::string>(), "show: draw bit error rate and energy against voltage into FILE")(
+        "voltage-rel", po::value<double>(), "sample: supply voltage relative to V_min")(
+        "voltage-mv", po::value<double>(), "sample: supply voltage in mV")(
+        "ber", po::value<double>(), "sample: bit error rate set directly")(
+        "seed", po::value<std::uint64_t>(), "sample: chip seed (default 0)")(
+        "model", po::value<std::string>(), "sample: fault model (default: the profile's fault_semantics)")(
+        "banks", po::value<std::uint32_t>(), "sample: arrays (default: the profile's geometry)")(
+        "rows", po::value<std::uint32_t>(), "sample, import --cells: rows per array")(
+        "word-bits", po::value<std::uint32_t>(), "sample: bits per word")(
+        "ibm", po::value<std::string>(), "import: directory of fmap_sa0_v_<V>.txt / fmap_sa1_v_<V>.txt")(
+        "cells", po::value<std::string>(), "import: CSV array,row,column,failure_mv,stuck_value")(
+        "out", po::value<std::string>(), "import: profile file to write")(
+        "name", po::value<std::string>(), "import: profile name (default: --out file stem)")(
+        "vmin-mv", po::value<double>(), "import: lowest error-free voltage")(
+        "vnom-mv", po::value<double>(), "import: nominal voltage (default V_min)")(
+        "energy-from", po::value<std::string>(), "import: profile to copy energy and leakage from (stutz2021-14nm)")(
+        "arrays", po::value<std::uint32_t>(), "import --cells: arrays in the map (default 32)")(
+        "columns", po::value<std::uint32_t>(), "import --cells: columns per array (default 64)")(
+        "measured-mv", po::value<std::string>(), "import --cells: comma-separated measured voltages");
+    return options;
+}
+
+/// Flags each action accepts (besides --help).
+const std::map<std::string, std::set<std::string>>& allowedFlags()
+{
+    static const std::map<std::string, std::set<std::string>> table{
+        {"show", {"json", "png"}},
+        {"sample", {"voltage-rel", "voltage-mv", "ber", "seed", "model", "banks", "rows", "word-bits", "json"}},
+        {"import", {"ibm", "cells", "out", "name", "vmin-mv", "vnom-mv", "energy-from", "arrays", "rows", "columns",
+                    "measured-mv"}},
+    };
+    return table;
+}
+
+struct Parsed {
+    std::string action;
+    std::string target;
+    po::variables_map values;
+};
+
+/// Parses and checks that every flag belongs to the action; false if only help was asked for.
+bool parseArgs(const Args& args, Parsed& parsed)
+{
+    po::options_description options = describeOptions();
+    po::options_description hidden;
+    hidden.add_options()("action", po::value<std::string>())("target", po::value<std::string>());
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description positional;
+    positional.add("action", 1).add("target", 1);
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.values);
+        po::notify(parsed.values);
+    } catch (const po::error& error) {
+        throw InputError(std::string("voltsim profile: ") + error.what());
+    }
+    if (parsed.values.count("help")) {
+        std::cout << kUsage << "\n" << options;
+        return false;
+    }
+    if (!parsed.values.count("action"))
+        throw InputError("voltsim profile: missing action (show, sample or import)");
+    parsed.action = parsed.values["action"].as<std::string>();
+    const auto allowed = allowedFlags().find(parsed.action);
+    if (allowed == allowedFlags().end())
+        throw InputError("voltsim profile: unknown action '" + parsed.action + "' (valid: show, sample, import)");
+    for (const auto& entry : parsed.values)
+        if (entry.first != "action" && entry.first != "target" && allowed->second.count(entry.first) == 0)
+            throw InputError("voltsim profile: --" + entry.first + ": not valid with '" + parsed.action + "'");
+    if (parsed.values.count("target"))
+        parsed.target = parsed.values["target"].as<std::string>();
+    if (parsed.action != "import" && parsed.target.empty())
+        throw InputError("voltsim profile " + parsed.action + ": missing profile NAME|FILE");
+    if (parsed.action == "import" && !parsed.target.empty())
+        throw InputError("voltsim profile import: unexpected argument '" + parsed.target + "'");
+    return true;
+}
+
+/// JSON number or null when the curve does not cover the voltage.
+template <typename F>
+json valueOrNull(F&& compute)
+{
+    try {
+        return compute();
+    } catch (const InputError&) {
+        return nullptr;
+    }
+}
+
+json describe(const SramProfile& profile)
+{
+    const SramEnergyModel energy(profile);
+    std::set<double, std::greater<>> voltages{profile.vNomMv, profile.vMinMv};
+    for (const auto& point : profile.berPoints)
+        voltages.insert(point.voltageMv);
+    json rows = json::array();
+    for (const double voltage : voltages)
+        rows.push_back({{"voltage_mv", voltage},
+                        {"voltage_rel", voltage / profile.vMinMv},
+                        {"ber", valueOrNull([&] { return profile.bitErrorRate(voltage); })},
+                        {"read_pj_64bit", valueOrNull([&] { return energy.readEnergyPj(voltage, 64); })},
+                        {"write_pj_64bit", valueOrNull([&] { return energy.writeEnergyPj(voltage, 64); })},
+                        {"energy_rel", valueOrNull([&] { return energy.dynamicScale(voltage); })},
+                        {"leakage_uw_per_bank", valueOrNull([&] { return energy.leakagePowerUw(voltage); })}});
+    json out = {{"name", profile.name},
+                {"file", profile.file},
+                {"source", profile.source},
+                {"technology", profile.technology},
+                {"voltage_nom_mv", profile.vNomMv},
+                {"voltage_min_mv", profile.vMinMv},
+                {"geometry",
+                 {{"arrays", profile.geometry.banks},
+                  {"rows", profile.geometry.bank.rows},
+                  {"word_bits", profile.geometry.bank.wordBits}}},
+                {"fault_semantics", profile.faultSemantics},
+                {"stuck_at_0_share", profile.stuckAt0Share},
+                {"ber_kind", profile.berKind == BerKind::Uniform ? "uniform" : "table"},
+                {"max_ber", profile.maxBitErrorRate()},
+                {"points", rows}};
+    if (profile.berKind == BerKind::Table)
+        out["interpolation"] = profile.interpolation == Interpolation::Worse ? "worse" : "log_linear";
+    if (profile.faultMap)
+        out["fault_map_cells"] = profile.faultMap->cells.size();
+    return out;
+}
+
+std::string cell(const json& value, int precision, bool scientific)
+{
+    if (value.is_null())
+        return "-";
+    std::ostringstream out;
+    if (scientific)
+        out << std::scientific;
+    else
+        out << std::fixed;
+    out << std::setprecision(precision) << value.get<double>();
+    return out.str();
+}
+
+void printTable(const json& description)
+{
+    std::cout << "profile " << description["name"].get<std::string>() << " ("
+              << description["file"].get<std::string>() << ")\n"
+              << "  technology: " << description["technology"].get<std::string>() << "\n"
+              << "  V_nom " << description["voltage_nom_mv"] << " mV, V_min " << description["voltage_min_mv"]
+              << " mV, geometry " << description["geometry"]["arrays"] << " x " << description["geometry"]["rows"]
+              << " x " << description["geometry"]["word_bits"] << " bits, fault semantics "
+              << description["fault_semantics"].get<std::string>() << ", stuck-at-0 share "
+              << description["stuck_at_0_share"] << "\n";
+    if (description["ber_kind"] == "uniform")
+        std::cout << "  bit error rate set directly (--ber P), 0 <= P <= " << description["max_ber"] << "\n";
+    else
+        std::cout << "  interpolation: " << description["interpolation"].get<std::string>() << "\n";
+    std::cout << std::setw(10) << "volt_mv" << std::setw(10) << "v_rel" << std::setw(12) << "ber" << std::setw(12)
+              << "read_pj" << std::setw(12) << "write_pj" << std::setw(11) << "energy_rel" << std::setw(12)
+              << "leak_uw" << "\n";
+    for (const auto& row : description["points"])
+        std::cout << std::setw(10) << cell(row["voltage_mv"], 1, false) << std::setw(10)
+                  << cell(row["voltage_rel"], 3, false) << std::setw(12) << cell(row["ber"], 2, true)
+                  << std::setw(12) << cell(row["read_pj_64bit"], 3, false) << std::setw(12)
+                  << cell(row["write_pj_64bit"], 3, false) << std::setw(11) << cell(row["energy_rel"], 3, false)
+                  << std::setw(12) << cell(row["leakage_uw_per_bank"], 4, false) << "\n";
+}
+
+void drawPng(const json& description, const std::string& png)
+{
+    const std::string script = std::string(VOLTSIM_SOURCE_DIR) + "/tools/plots/profile_plot.py";
+    const std::string input = png + ".json.tmp";
+    std::ofstream(input) << description.dump();
+    const std::string command = "/usr/bin/python3 '" + script + "' '" + input + "' '" + png + "'";
+    const int status = std::system(command.c_str());
+    std::filesystem::remove(input);
+    if (status != 0)
+        throw InputError("--png: drawing " + png + " failed (" + script + ")");
+}
+
+int runShow(const Parsed& parsed)
+{
+    const SramProfile profile = loadProfile(parsed.target);
+    const json description = describe(profile);
+    if (parsed.values.count("json"))
+        std::cout << description.dump(2) << "\n";
+    else
+        printTable(description);
+    if (parsed.values.count("png"))
+        drawPng(description, parsed.values["png"].as<std::string>());
+    return 0;
+}
+
+ChipOptions sampleGeometry(const Parsed& parsed, const SramProfile& profile)
+{
+    ChipOptions options;
+    options.useProfileGeometry = false;
+    options.geometry = profile.geometry;
+    if (parsed.values.count("banks"))
+        options.geometry.banks = parsed.values["banks"].as<std::uint32_t>();
+    if (parsed.values.count("rows"))
+        options.geometry.bank.rows = parsed.values["rows"].as<std::uint32_t>();
+    if (parsed.values.count("word-bits"))
+        options.geometry.bank.wordBits = parsed.values["word-bits"].as<std::uint32_t>();
+    try {
+        validateGeometry(options.geometry);
+    } catch (const std::invalid_argument& error) {
+        throw InputError(std::string("--banks/--rows/--word-bits: ") + error.what());
+    }
+    if (parsed.values.count("model"))
+        options.faultModel = parsed.values["model"].as<std::string>();
+    return options;
+}
+
+int runSample(const Parsed& parsed)
+{
+    const int pointFlags = static_cast<int>(parsed.values.count("voltage-rel") + parsed.values.count("voltage-mv") +
+                                            parsed.values.count("ber"));
+    if (pointFlags != 1)
+        throw InputError("voltsim profile sample: give exactly one of --voltage-rel, --voltage-mv, --ber");
+    auto profile = std::make_shared<const SramProfile>(loadProfile(parsed.target));
+    const std::uint64_t seed = parsed.values.count("seed") ? parsed.values["seed"].as<std::uint64_t>() : 0;
+    SramChip chip(profile, seed, sampleGeometry(parsed, *profile));
+    json out = {{"profile", profile->name}, {"fault_model", chip.faultModel().name()}, {"seed", seed}};
+    if (parsed.values.count("ber")) {
+        chip.setBitErrorRate(parsed.values["ber"].as<double>());
+        out["voltage_mv"] = nullptr;
+        out["voltage_rel"] = nullptr;
+    } else {
+        const double voltage = parsed.values.count("voltage-mv")
+                                   ? parsed.values["voltage-mv"].as<double>()
+                                   : profile->voltageFromRelative(parsed.values["voltage-rel"].as<double>());
+        chip.setVoltageMv(voltage);
+        out["voltage_mv"] = voltage;
+        out["voltage_rel"] = voltage / profile->vMinMv;
+    }
+    const FaultCounts counts = chip.faultCounts();
+    out["ber"] = chip.bitErrorRate();
+    out["geometry"] = {{"arrays", chip.geometry().banks},
+                       {"rows", chip.geometry().bank.rows},
+                       {"word_bits", chip.geometry().bank.wordBits}};
+    out["cells"] = counts.cells;
+    out["faulty_cells"] = counts.faultyCells;
+    out["stuck_at_0"] = counts.stuckAt0;
+    out["stuck_at_1"] = counts.stuckAt1;
+    out["flipping"] = counts.flipping;
+    out["fault_rate"] = counts.faultRate();
+    if (parsed.values.count("json")) {
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& item : out.items())
+        if (!item.value().is_object())
+            std::cout << item.key() << ": " << item.value().dump() << "\n";
+    return 0;
+}
+
+std::vector<double> parseVoltageList(const std::string& text)
+{
+    std::vector<double> voltages;
+    std::stringstream stream(text);
+    std::string field;
+    while (std::getline(stream, field, ',')) {
+        char* end = nullptr;
+        const double value = std::strtod(field.c_str(), &end);
+        if (field.empty() || *end != '\0' || !std::isfinite(value) || value <= 0.0)
+            throw InputError("--measured-mv: '" + field + "' is not a positive voltage in mV");
+        voltages.push_back(value);
+    }
+    std::sort(voltages.begin(), voltages.end(), std::greater<>());
+    return voltages;
+}
+
+/// The profile JSON with one fault-map cell per line.
+std::string formatProfile(json document)
+{
+    json cells = json::array();
+    if (document.contains("fault_map")) {
+        cells = document["fault_map"]["cells"];
+        document["fault_map"]["cells"] = "@cells@";
+    }
+    std::string text = document.dump(2);
+    std::string list = "[";
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        list += std::string(i == 0 ? "" : ",") + "\n      " + cells[i].dump();
+    list += cells.empty() ? "]" : "\n    ]";
+    const auto at = text.find("\"@cells@\"");
+    if (at != std::string::npos)
+        text.replace(at, 9, list);
+    return text + "\n";
+}
+
+int runImport(const Parsed& parsed)
+{
+    const auto& values = parsed.values;
+    if (values.count("ibm") + values.count("cells") != 1)
+        throw InputError("voltsim profile import: give exactly one of --ibm DIR, --cells CSV");
+    if (!values.count("out"))
+        throw InputError("voltsim profile import: --out FILE is required");
+    if (values.count("ibm") && (values.count("arrays") || values.count("rows") || values.count("columns") ||
+                                values.count("measured-mv")))
+        throw InputError("voltsim profile import: --arrays/--rows/--columns/--measured-mv: only valid with --cells");
+    const std::string out = values["out"].as<std::string>();
+    ImportOptions options;
+    options.name = values.count("name") ? values["name"].as<std::string>()
+                                        : std::filesystem::path(out).stem().string();
+    if (values.count("energy-from"))
+        options.energyFrom = values["energy-from"].as<std::string>();
+    if (values.count("vmin-mv"))
+        options.vMinMv = values["vmin-mv"].as<double>();
+    if (values.count("vnom-mv"))
+        options.vNomMv = values["vnom-mv"].as<double>();
+    if (values.count("arrays"))
+        options.arrays = values["arrays"].as<std::uint32_t>();
+    if (values.count("rows"))
+        options.rows = values["rows"].as<std::uint32_t>();
+    if (values.count("columns"))
+        options.columns = values["columns"].as<std::uint32_t>();
+    if (values.count("measured-mv"))
+        options.measuredMv = parseVoltageList(values["measured-mv"].as<std::string>());
+    const SramProfile profile = values.count("ibm") ? importIbmMaps(values["ibm"].as<std::string>(), options)
+                                                    : importCellCsv(values["cells"].as<std::string>(), options);
+    std::ofstream file(out);
+    if (!file)
+        throw InputError("--out: cannot write " + out);
+    file << formatProfile(profileToJson(profile));
+    if (!file)
+        throw InputError("--out: writing " + out + " failed");
+    std::cout << "wrote " << out << ": profile " << profile.name << ", " << profile.faultMap->cells.size()
+              << " faulty cells, " << profile.faultMap->measuredMv.size() << " measured voltages, V_min "
+              << profile.vMinMv << " mV\n";
+    return 0;
+}
+
+} // namespace
+
+int runProfileCommand(const Args& args)
+{
+    Parsed parsed;
+    if (!parseArgs(args, parsed))
+        return 0;
+    if (parsed.action == "show")
+        return runShow(parsed);
+    if (parsed.action == "sample")
+        return runSample(parsed);
+    return runImport(parsed);
 }
 
 } // namespace voltsim::sim

@@ -108,8 +108,8 @@ struct SramProfile {
     /// Lowest voltage the profile describes (its last table point; V_min for `uniform`).
     double lowestVoltageMv() const;
 
-    /// V/V_min -> mV.
-    double voltageFromRelative(double relative) const { return relative * vMinMv; }
+    /// V/V_min -> mV, rounded to 1e-6 mV so that e.g. 0.845 x 800 lands exactly on a 676 mV point.
+    double voltageFromRelative(double relative) const;
 };
 
 /// The folder of shipped profiles: <source>/memory/profiles.
