@@ -1,12 +1,140 @@
+// voltsim sweep: models x operating points x chips; the trade-off table, sweep.csv, stats.json,
+// summary.json and plots (docs/sweep.md).
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/sweep/SweepCli.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/sweep/SweepRunner.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
 
 namespace voltsim::sim {
+namespace {
 
-int runSweepCommand(const Args& /*args*/)
+namespace po = boost::program_options;
+
+const char* kUsage =
+    "usage: voltsim sweep [--models DIR|NAME[,...]] [--voltages-rel START:STOP:STEP|LIST | --voltages-mv ... | --bers LIST]\n"
+    "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed S]\n"
+    "                     [--images N] [--config FILE] [--set key=value]... [--out DIR] [--resume] [--shard I/N]\n"
+    "                     [--threads N] [--quiet] [--no-plots] [--dump-config]\n"
+    "With no options: the whole shipped zoo on stutz2021-14nm, V/V_min 1.0 down to 0.76, 10 chips, full test set.";
+
+std::atomic<bool> g_interrupt{false};
+
+extern "C" void onInterrupt(int)
 {
-    throw NotImplementedError("'voltsim sweep' is not built yet");
+    g_interrupt.store(true);
+    std::signal(SIGINT, SIG_DFL);
+}
+
+po::options_description describeOptions()
+{
+    po::options_description options("voltsim sweep options");
+    options.add_options()("help,h", "show this help")(
+        "config", po::value<std::string>(), "sweep config JSON (configs/sweep/default.json documents every key)")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override a config key: key=value (repeatable)")(
+        "models", po::value<std::string>(), "model packages, comma-separated: shipped names or directories")(
+        "voltages-rel", po::value<std::string>(), "V/V_min: START:STOP:STEP (inclusive) or A,B,...")(
+        "voltages-mv", po::value<std::string>(), "supply in mV: START:STOP:STEP or A,B,...")(
+        "bers", po::value<std::string>(), "bit error rates (random model): START:STOP:STEP or A,B,...")(
+        "chips", po::value<std::string>(), "simulated chips per point (default 10)")(
+        "seed", po::value<std::string>(), "run seed (default 1)")(
+        "images", po::value<std::string>(), "first N test images (default 0: all)")(
+        "profile", po::value<std::string>(), "SRAM profile name or file (default stutz2021-14nm)")(
+        "max-loss-pp", po::value<std::string>(), "allowed RErr loss over the reference, points (default 1)")(
+        "reference", po::value<std::string>(), "reference model name (default: each model's own clean error)")(
+        "out", po::value<std::string>()->default_value("sweep-out"), "output directory")(
+        "resume", "continue the sweep in --out, skipping finished points")(
+        "shard", po::value<std::string>(), "I/N: compute only points with index % N == I (combine with voltsim merge)")(
+        "threads", po::value<unsigned>()->default_value(0), "inference threads (0: all cores); results do not depend on it")(
+        "quiet", "no progress output")("no-plots", "do not draw the PNG plots")(
+        "dump-config", "print the resolved config and exit");
+    return options;
+}
+
+/// Maps the shorthand flags onto config keys.
+void applyFlags(const po::variables_map& values, nlohmann::json& config)
+{
+    const std::pair<const char*, const char*> keys[] = {{"models", "models"}, {"chips", "chips"},
+                                                        {"seed", "seed"},     {"images", "images"},
+                                                        {"profile", "profile"}, {"max-loss-pp", "max_loss_pp"},
+                                                        {"reference", "reference"}};
+    for (const auto& [flag, key] : keys)
+        if (values.count(flag))
+            applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>());
+    const char* axes[] = {"voltages_rel", "voltages_mv", "bers"};
+    const char* flags[] = {"voltages-rel", "voltages-mv", "bers"};
+    int given = 0;
+    for (int i = 0; i < 3; ++i) {
+        if (!values.count(flags[i]))
+            continue;
+        if (++given > 1)
+            throw InputError("--voltages-rel, --voltages-mv and --bers are exclusive");
+        config["voltages_mv"] = "";
+        config["bers"] = "";
+        config[axes[i]] = values[flags[i]].as<std::string>();
+    }
+}
+
+void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const std::string& shard, unsigned threads)
+{
+    const nlohmann::json info{{"note", "wall-clock figures of the last run into this directory; not reproducible"},
+                              {"wall_seconds", report.wallSeconds},
+                              {"points_computed", report.computed},
+                              {"points_skipped", report.skipped},
+                              {"interrupted", report.interrupted},
+                              {"shard", shard},
+                              {"threads", threads}};
+    writeFileAtomically(output.dir() + "/run.json", info.dump(2) + "\n");
+}
+
+} // namespace
+
+int runSweepCommand(const Args& args)
+{
+    const po::options_description options = describeOptions();
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(args).options(options).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        throw InputError(std::string("voltsim sweep: ") + error.what());
+    }
+    if (values.count("help")) {
+        std::cout << kUsage << "\n" << options;
+        return 0;
+    }
+    const std::string source = values.count("config") ? values["config"].as<std::string>() : "<command line>";
+    nlohmann::json config = values.count("config") ? loadConfigFile(source) : nlohmann::json::object();
+    if (values.count("set"))
+        for (const auto& assignment : values["set"].as<std::vector<std::string>>())
+            applyOverride(config, assignment);
+    applyFlags(values, config);
+    const SweepConfig sweepConfig = readSweepConfigFrom(config, source);
+    if (values.count("dump-config")) {
+        std::cout << sweepConfig.resolved.dump(2) << "\n";
+        return 0;
+    }
+    SweepRunOptions run;
+    const std::string shard = values.count("shard") ? values["shard"].as<std::string>() : "0/1";
+    parseShard(shard, run.shardIndex, run.shardCount);
+    run.threads = values["threads"].as<unsigned>();
+    run.progress = values.count("quiet") ? ProgressMode::Quiet : ProgressMode::Auto;
+    run.interrupt = &g_interrupt;
+
+    const SweepPlan plan(sweepConfig);
+    SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0);
+    std::signal(SIGINT, onInterrupt);
+    const SweepRunReport report = runSweep(plan, output, run);
+    std::signal(SIGINT, SIG_DFL);
+    writeRunInfo(output, report, shard, run.threads);
+    return finishSweepOutput(plan, output, report.interrupted, values.count("no-plots") == 0, values.count("quiet") != 0);
 }
 
 } // namespace voltsim::sim

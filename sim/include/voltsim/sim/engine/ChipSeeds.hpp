@@ -1,0 +1,27 @@
+#pragma once
+// Chip seeds of a run: chip i of a run with seed S is the chip with seed chipSeed(S, i).
+#include "voltsim/memory/Random.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace voltsim::sim {
+
+/// Seed of chip `chipIndex` (0-based) in a run seeded with `runSeed`: the (chipIndex + 1)-th output
+/// of a splitmix64 generator started at `runSeed`, i.e. splitMix64(runSeed + chipIndex * 0x9e3779b97f4a7c15).
+/// Stable across versions and machines; chip i is the same physical chip for every model and point.
+constexpr std::uint64_t chipSeed(std::uint64_t runSeed, std::uint64_t chipIndex)
+{
+    return memory::splitMix64(runSeed + chipIndex * 0x9e3779b97f4a7c15ULL);
+}
+
+/// Seeds of chips 0 .. count-1.
+inline std::vector<std::uint64_t> chipSeeds(std::uint64_t runSeed, std::uint64_t count)
+{
+    std::vector<std::uint64_t> seeds(count);
+    for (std::uint64_t i = 0; i < count; ++i)
+        seeds[i] = chipSeed(runSeed, i);
+    return seeds;
+}
+
+} // namespace voltsim::sim

@@ -1,0 +1,111 @@
+#pragma once
+// The functional evaluation engine: accuracy of one model on simulated faulty chips.
+//
+// For each chip: SramChip at the operating point -> WeightMemory::load(the model's codes) ->
+// readCodes() through the faulty read path -> IntegerReference on the images -> predictions.
+// Persistent faults make every read of a word return the same value, so this equals what the
+// SystemC accelerator computes with the same chip, bit for bit (DESIGN.md sections 5-6).
+#include "voltsim/memory/SramChip.hpp"
+#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/sim/engine/OperatingPoint.hpp"
+#include "voltsim/workloads/inference/IntegerReference.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace voltsim::sim {
+
+/// Labelled images, image after image (not owned; must outlive the evaluator).
+struct ImageSet {
+    const std::uint8_t* pixels = nullptr;
+    const std::uint8_t* labels = nullptr;
+    std::size_t count = 0;
+};
+
+/// Chips by seed, built once (drawing every bank's cells) and reused for every model and point.
+/// Not thread-safe.
+class ChipPool {
+public:
+    /// @param faultModel registry name; empty: the profile's fault_semantics
+    ChipPool(std::shared_ptr<const memory::SramProfile> profile, std::string faultModel);
+
+    /// The chip with `seed`, built on first use.
+    memory::SramChip& chip(std::uint64_t seed);
+    const memory::SramProfile& profile() const { return *m_profile; }
+
+private:
+    std::shared_ptr<const memory::SramProfile> m_profile;
+    memory::ChipOptions m_options;
+    std::map<std::uint64_t, std::unique_ptr<memory::SramChip>> m_chips;
+};
+
+/// What one chip did at one operating point.
+struct ChipOutcome {
+    std::uint64_t seed = 0;
+    std::uint64_t flips = 0;       ///< weight-code bits read back different from the stored ones
+    std::uint64_t faultyCells = 0; ///< faulty cells of the whole chip at the point (SramChip::faultCounts)
+    std::uint64_t errors = 0;      ///< images wrong under the clean OR this chip's faulty weights
+};
+
+/// One model at one operating point over several chips.
+struct PointOutcome {
+    std::uint64_t images = 0;
+    std::uint64_t cleanErrors = 0;  ///< images the fault-free model gets wrong
+    std::uint64_t storedBits = 0;   ///< weight-code bits held in the SRAM (sum of count * bits)
+    double ber = 0;                 ///< the chip's bit error rate at the point (profile p(V) or set)
+    std::vector<ChipOutcome> chips; ///< in the order of the seeds given
+};
+
+/// Evaluates one model on chips. Results depend only on the model, images, profile, layout,
+/// operating point and seeds, never on the thread count.
+class FunctionalEvaluator {
+public:
+    /// Runs the clean inference once. `package` and `images` must outlive the evaluator.
+    /// @param threads inference threads (0: one per hardware thread)
+    FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
+                        const memory::WeightLayoutConfig& layout, unsigned threads);
+
+    std::uint64_t cleanErrors() const { return m_cleanErrors; }
+    std::uint64_t storedBits() const { return m_storedBits; }
+    /// Clean predicted class per image.
+    const std::vector<int>& cleanPredictions() const { return m_cleanPredictions; }
+
+    /// The codes `chip` returns at `point`: load, then read back through the faulty read path.
+    /// The blob layout of the package (one code per byte).
+    std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const OperatingPoint& point) const;
+
+    /// One chip at `point`. A chip whose read-back codes equal the clean ones needs no inference
+    /// (identical codes give identical predictions), so it scores exactly the clean errors.
+    /// Otherwise only the images the clean model gets right are inferred again: the others
+    /// count as errors under "clean OR faulty" anyway.
+    ChipOutcome evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const;
+
+    /// Every chip of `seeds` (from `pool`) at `point`.
+    PointOutcome evaluate(ChipPool& pool, const OperatingPoint& point, const std::vector<std::uint64_t>& seeds) const;
+
+    /// Images wrong under `codes` OR the clean model (the RErr numerator for one chip).
+    std::uint64_t robustErrors(const std::vector<std::uint8_t>& codes) const;
+
+private:
+    const workloads::ModelPackage& m_package;
+    ImageSet m_images;
+    memory::WeightLayoutConfig m_layout;
+    workloads::IntegerReference m_reference;
+    std::vector<memory::CodeTensorView> m_tensors;
+    std::vector<std::size_t> m_tensorOffsets; ///< blob offset of each of m_tensors
+    std::uint64_t m_storedBits = 0;
+    std::vector<int> m_cleanPredictions;
+    std::uint64_t m_cleanErrors = 0;
+    std::vector<std::uint8_t> m_correctPixels; ///< images the clean model classifies right
+    std::vector<std::uint8_t> m_correctLabels;
+};
+
+/// Operating point applied to a chip (setVoltageMv or setBitErrorRate).
+void applyOperatingPoint(memory::SramChip& chip, const OperatingPoint& point);
+
+} // namespace voltsim::sim

@@ -1,0 +1,47 @@
+#pragma once
+// The output directory of a sweep. Every finished point is written at once: points.jsonl (the
+// records), sweep.csv, chips.csv, stats.json and summary.json are rewritten through a temporary
+// file and an atomic rename, so an interrupted (even killed) sweep leaves valid files, and a
+// rerun with resume skips the finished points. config.json holds the resolved config; a
+// directory with a different config is refused rather than mixed.
+#include "voltsim/sim/sweep/SweepResults.hpp"
+
+#include <string>
+
+namespace voltsim::sim {
+
+class SweepOutput {
+public:
+    /// Creates `dir` if needed. If it already holds a sweep: with `resume`, loads its records after
+    /// checking its config.json equals the plan's; without, InputError (pass --resume or another --out).
+    SweepOutput(std::string dir, const SweepPlan& plan, bool resume);
+
+    const RecordSet& records() const { return m_records; }
+    bool has(std::size_t globalIndex) const { return m_records.count(globalIndex) != 0; }
+
+    /// Adds a finished point and rewrites every result file.
+    void add(PointRecord record);
+    /// Adds records from another directory of the same sweep (merge); InputError if a point is in
+    /// both with different results.
+    void addFrom(const RecordSet& records, const std::string& source);
+    /// Rewrites every result file from the records.
+    void writeAll() const;
+
+    const std::string& dir() const { return m_dir; }
+
+private:
+    std::string m_dir;
+    const SweepPlan& m_plan;
+    RecordSet m_records;
+};
+
+/// The records of a sweep directory (points.jsonl; none if absent); InputError naming the file and line.
+RecordSet readRecords(const std::string& dir, const SweepPlan& plan);
+
+/// Writes `text` to `path` via `path`.tmp and a rename.
+void writeFileAtomically(const std::string& path, const std::string& text);
+
+/// The resolved config a sweep directory was run with (its config.json); InputError if missing.
+nlohmann::json readSweepDirConfig(const std::string& dir);
+
+} // namespace voltsim::sim

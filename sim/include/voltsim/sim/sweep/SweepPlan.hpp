@@ -1,0 +1,63 @@
+#pragma once
+// Everything a sweep needs before it infers anything: the profile, the model packages, the
+// operating points (validated against the profile), the chip seeds and each model's cost per
+// inference. Built identically by `voltsim sweep` and `voltsim merge` from one SweepConfig.
+#include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/sim/engine/InferenceCost.hpp"
+#include "voltsim/sim/engine/OperatingPoint.hpp"
+#include "voltsim/sim/sweep/SweepConfig.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace voltsim::sim {
+
+struct SweepModel {
+    std::string name;  ///< the package's name (unique within a sweep)
+    std::string dir;   ///< package directory
+    std::shared_ptr<const workloads::ModelPackage> package;
+    std::shared_ptr<const InferenceCostModel> cost;
+};
+
+/// One operating point of the axis.
+struct SweepPoint {
+    OperatingPoint op;
+    double voltageRel = 0; ///< V / V_min (NaN on a ber axis)
+};
+
+class SweepPlan {
+public:
+    /// Loads and validates. InputError for a voltage outside [lowest tabulated voltage, V_nom]
+    /// (never an extrapolation), a rate outside [0, the profile's max], duplicate model names or
+    /// a reference model that is not swept.
+    explicit SweepPlan(const SweepConfig& config);
+
+    const SweepConfig& config() const { return m_config; }
+    const std::shared_ptr<const memory::SramProfile>& profile() const { return m_profile; }
+    const std::vector<SweepModel>& models() const { return m_models; }
+    const std::vector<SweepPoint>& points() const { return m_points; }
+    const std::vector<std::uint64_t>& seeds() const { return m_seeds; }
+    bool byRate() const { return m_config.axis == SweepAxis::Ber; }
+
+    /// Points of the whole sweep: models x operating points.
+    std::size_t size() const { return m_models.size() * m_points.size(); }
+    /// The sweep-wide index of (model, point), model-major: the order of sweep.csv and of sharding.
+    std::size_t globalIndex(std::size_t model, std::size_t point) const { return model * m_points.size() + point; }
+    /// Index of the model called `name`, or InputError naming `where`.
+    std::size_t modelIndex(const std::string& name, const std::string& where) const;
+
+private:
+    void buildPoints();
+
+    SweepConfig m_config;
+    std::shared_ptr<const memory::SramProfile> m_profile;
+    std::vector<SweepModel> m_models;
+    std::vector<SweepPoint> m_points;
+    std::vector<std::uint64_t> m_seeds;
+};
+
+} // namespace voltsim::sim

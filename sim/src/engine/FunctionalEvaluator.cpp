@@ -1,0 +1,124 @@
+#include "voltsim/sim/engine/FunctionalEvaluator.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace voltsim::sim {
+
+ChipPool::ChipPool(std::shared_ptr<const memory::SramProfile> profile, std::string faultModel)
+    : m_profile(std::move(profile))
+{
+    m_options.faultModel = std::move(faultModel);
+}
+
+memory::SramChip& ChipPool::chip(std::uint64_t seed)
+{
+    auto found = m_chips.find(seed);
+    if (found == m_chips.end())
+        found = m_chips.emplace(seed, std::make_unique<memory::SramChip>(m_profile, seed, m_options)).first;
+    return *found->second;
+}
+
+void applyOperatingPoint(memory::SramChip& chip, const OperatingPoint& point)
+{
+    if (point.byRate)
+        chip.setBitErrorRate(point.ber);
+    else
+        chip.setVoltageMv(point.voltageMv);
+}
+
+namespace {
+
+/// Every weight and bias tensor of the network, in layer order (weight before bias).
+std::vector<const workloads::QuantizedTensor*> quantizedTensors(const workloads::Network& network)
+{
+    std::vector<const workloads::QuantizedTensor*> tensors;
+    for (const auto& layer : network.layers) {
+        if (layer.weight)
+            tensors.push_back(&*layer.weight);
+        if (layer.bias)
+            tensors.push_back(&*layer.bias);
+    }
+    return tensors;
+}
+
+std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
+{
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        bits += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(a[i] ^ b[i])));
+    return bits;
+}
+
+} // namespace
+
+FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
+                                         const memory::WeightLayoutConfig& layout, unsigned threads)
+    : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads)
+{
+    for (const auto* tensor : quantizedTensors(package.network)) {
+        m_tensors.push_back({package.codes.data() + tensor->blobOffset, tensor->count, static_cast<unsigned>(tensor->bits)});
+        m_tensorOffsets.push_back(tensor->blobOffset);
+        m_storedBits += static_cast<std::uint64_t>(tensor->count) * static_cast<std::uint64_t>(tensor->bits);
+    }
+    m_cleanPredictions = m_reference.classify(package.codes, images.pixels, images.count);
+    const auto inputSize = static_cast<std::size_t>(package.network.inputSize());
+    for (std::size_t i = 0; i < images.count; ++i) {
+        if (m_cleanPredictions[i] != images.labels[i]) {
+            ++m_cleanErrors;
+            continue;
+        }
+        m_correctPixels.insert(m_correctPixels.end(), images.pixels + i * inputSize, images.pixels + (i + 1) * inputSize);
+        m_correctLabels.push_back(images.labels[i]);
+    }
+}
+
+std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip, const OperatingPoint& point) const
+{
+    applyOperatingPoint(chip, point);
+    memory::WeightMemory memory(chip, m_layout);
+    memory.load(m_tensors);
+    std::vector<std::uint8_t> codes = m_package.codes;
+    for (std::size_t t = 0; t < m_tensors.size(); ++t) {
+        const std::vector<std::uint8_t> read = memory.readCodes(t);
+        std::copy(read.begin(), read.end(), codes.begin() + static_cast<std::ptrdiff_t>(m_tensorOffsets[t]));
+    }
+    chip.resetStats();
+    return codes;
+}
+
+std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>& codes) const
+{
+    const std::size_t correct = m_correctLabels.size();
+    if (correct == 0)
+        return m_cleanErrors;
+    return m_cleanErrors + m_reference.countErrors(codes, m_correctPixels.data(), m_correctLabels.data(), correct);
+}
+
+ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const
+{
+    ChipOutcome outcome;
+    outcome.seed = chip.seed();
+    const std::vector<std::uint8_t> codes = faultyCodes(chip, point);
+    outcome.faultyCells = chip.faultCounts().faultyCells;
+    outcome.flips = differingBits(codes, m_package.codes);
+    outcome.errors = outcome.flips == 0 ? m_cleanErrors : robustErrors(codes);
+    return outcome;
+}
+
+PointOutcome FunctionalEvaluator::evaluate(ChipPool& pool, const OperatingPoint& point,
+                                           const std::vector<std::uint64_t>& seeds) const
+{
+    PointOutcome outcome;
+    outcome.images = m_images.count;
+    outcome.cleanErrors = m_cleanErrors;
+    outcome.storedBits = m_storedBits;
+    for (const std::uint64_t seed : seeds) {
+        memory::SramChip& chip = pool.chip(seed);
+        outcome.chips.push_back(evaluateChip(chip, point));
+        outcome.ber = chip.bitErrorRate();
+    }
+    return outcome;
+}
+
+} // namespace voltsim::sim

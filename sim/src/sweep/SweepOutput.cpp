@@ -1,0 +1,111 @@
+#include "voltsim/sim/sweep/SweepOutput.hpp"
+
+#include "voltsim/common/Error.hpp"
+#include "voltsim/sim/config/ConfigNode.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace voltsim::sim {
+namespace fs = std::filesystem;
+
+void writeFileAtomically(const std::string& path, const std::string& text)
+{
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out)
+            throw InputError(temporary + ": cannot write");
+    }
+    std::error_code error;
+    fs::rename(temporary, path, error);
+    if (error)
+        throw InputError(path + ": cannot replace: " + error.message());
+}
+
+nlohmann::json readSweepDirConfig(const std::string& dir)
+{
+    const std::string path = dir + "/config.json";
+    if (!fs::exists(path))
+        throw InputError(path + ": missing (not a voltsim sweep directory)");
+    return loadConfigFile(path);
+}
+
+RecordSet readRecords(const std::string& dir, const SweepPlan& plan)
+{
+    RecordSet records;
+    const std::string path = dir + "/points.jsonl";
+    std::ifstream in(path);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (line.empty())
+            continue;
+        const std::string where = path + ":" + std::to_string(number);
+        nlohmann::json json;
+        try {
+            json = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::exception& error) {
+            throw InputError(where + ": not JSON: " + error.what());
+        }
+        PointRecord record = recordFromJson(plan, json, where);
+        records[plan.globalIndex(record.model, record.point)] = std::move(record);
+    }
+    return records;
+}
+
+SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume) : m_dir(std::move(dir)), m_plan(plan)
+{
+    std::error_code error;
+    fs::create_directories(m_dir, error);
+    if (error || !fs::is_directory(m_dir))
+        throw InputError("--out " + m_dir + ": cannot create directory");
+    const std::string configPath = m_dir + "/config.json";
+    if (fs::exists(configPath)) {
+        if (!resume)
+            throw InputError("--out " + m_dir + ": already holds a sweep; pass --resume to continue it or choose another --out");
+        if (readSweepDirConfig(m_dir) != plan.config().resolved)
+            throw InputError("--resume: " + configPath + " differs from this sweep's config; use another --out");
+        m_records = readRecords(m_dir, plan);
+    }
+    writeFileAtomically(configPath, plan.config().resolved.dump(2) + "\n");
+}
+
+void SweepOutput::add(PointRecord record)
+{
+    m_records[m_plan.globalIndex(record.model, record.point)] = std::move(record);
+    writeAll();
+}
+
+void SweepOutput::addFrom(const RecordSet& records, const std::string& source)
+{
+    for (const auto& [index, record] : records) {
+        const auto found = m_records.find(index);
+        if (found != m_records.end()
+            && recordToJson(m_plan, found->second) != recordToJson(m_plan, record))
+            throw InputError(source + ": point " + std::to_string(record.point) + " of model "
+                             + m_plan.models()[record.model].name + " differs from the same point in another directory");
+        m_records[index] = record;
+    }
+}
+
+void SweepOutput::writeAll() const
+{
+    std::ostringstream points;
+    for (const auto& [index, record] : m_records)
+        points << recordToJson(m_plan, record).dump() << "\n";
+    writeFileAtomically(m_dir + "/points.jsonl", points.str());
+    std::ostringstream sweep;
+    writeSweepCsv(sweep, m_plan, m_records);
+    writeFileAtomically(m_dir + "/sweep.csv", sweep.str());
+    std::ostringstream chips;
+    writeChipsCsv(chips, m_plan, m_records);
+    writeFileAtomically(m_dir + "/chips.csv", chips.str());
+    writeFileAtomically(m_dir + "/stats.json", statsJson(m_plan, m_records).dump(2) + "\n");
+    writeFileAtomically(m_dir + "/summary.json", summaryJson(m_plan, m_records).dump(2) + "\n");
+}
+
+} // namespace voltsim::sim

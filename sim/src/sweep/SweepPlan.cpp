@@ -1,0 +1,84 @@
+#include "voltsim/sim/sweep/SweepPlan.hpp"
+
+#include "voltsim/common/Error.hpp"
+#include "voltsim/sim/engine/ChipSeeds.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace voltsim::sim {
+namespace {
+
+/// mV rounded to 1e-6 so V/V_min grids map to exact table voltages (0.76 x 800 = 608).
+double roundMv(double mv) { return std::round(mv * 1e6) / 1e6; }
+
+std::string number(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.10g", value);
+    return text;
+}
+
+} // namespace
+
+SweepPlan::SweepPlan(const SweepConfig& config)
+    : m_config(config),
+      m_profile(std::make_shared<const memory::SramProfile>(memory::loadProfile(config.profile))),
+      m_seeds(chipSeeds(config.seed, config.chips))
+{
+    buildPoints();
+    const models::EnergyTable table = models::loadEnergyTable(config.energyTable);
+    for (const auto& entry : config.models) {
+        SweepModel model;
+        model.dir = resolveModelDir(entry);
+        model.package = std::make_shared<const workloads::ModelPackage>(workloads::ModelPackage::load(model.dir));
+        model.name = model.package->name;
+        for (const auto& other : m_models)
+            if (other.name == model.name)
+                throw InputError("models: '" + entry + "': a model named '" + model.name + "' is already in the sweep");
+        model.cost = std::make_shared<const InferenceCostModel>(model.package->network, config.array, config.timing, table,
+                                                                *m_profile, config.clockMhz);
+        m_models.push_back(std::move(model));
+    }
+    if (!config.reference.empty())
+        modelIndex(config.reference, "reference");
+}
+
+void SweepPlan::buildPoints()
+{
+    const memory::SramProfile& profile = *m_profile;
+    for (const double value : m_config.axisValues) {
+        SweepPoint point;
+        if (m_config.axis == SweepAxis::Ber) {
+            if (value > profile.maxBitErrorRate())
+                throw InputError(m_config.axisWhere + ": rate " + number(value) + " exceeds profile " + profile.name
+                                 + "'s largest rate " + number(profile.maxBitErrorRate()));
+            point.op = OperatingPoint::atRate(value);
+            point.voltageRel = std::numeric_limits<double>::quiet_NaN();
+        } else {
+            const bool relative = m_config.axis == SweepAxis::VoltageRel;
+            const double mv = roundMv(relative ? profile.voltageFromRelative(value) : value);
+            if (mv < profile.lowestVoltageMv() - 1e-9 || mv > profile.vNomMv + 1e-9)
+                throw InputError(m_config.axisWhere + ": " + number(mv) + " mV is outside profile " + profile.name
+                                 + "'s range [" + number(profile.lowestVoltageMv()) + ", " + number(profile.vNomMv)
+                                 + "] mV (V/V_min " + number(profile.lowestVoltageMv() / profile.vMinMv) + " to "
+                                 + number(profile.vNomMv / profile.vMinMv) + "); voltsim never extrapolates");
+            point.op = OperatingPoint::atVoltage(mv);
+            point.voltageRel = relative ? value : mv / profile.vMinMv;
+        }
+        m_points.push_back(point);
+    }
+}
+
+std::size_t SweepPlan::modelIndex(const std::string& name, const std::string& where) const
+{
+    std::string names;
+    for (std::size_t i = 0; i < m_models.size(); ++i) {
+        if (m_models[i].name == name)
+            return i;
+        names += (names.empty() ? "" : ", ") + m_models[i].name;
+    }
+    throw InputError(where + ": '" + name + "' is not a swept model (swept: " + names + ")");
+}
+
+} // namespace voltsim::sim

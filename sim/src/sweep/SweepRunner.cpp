@@ -1,0 +1,142 @@
+#include "voltsim/sim/sweep/SweepRunner.hpp"
+
+#include "voltsim/common/Error.hpp"
+#include "voltsim/sim/engine/FunctionalEvaluator.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+namespace voltsim::sim {
+namespace {
+
+/// The first `limit` images of the test set (all if 0); InputError if it has fewer.
+ImageSet selectImages(const workloads::Dataset& dataset, std::uint64_t limit, const SweepPlan& plan)
+{
+    const std::uint64_t count = limit == 0 ? dataset.size() : limit;
+    if (count > dataset.size())
+        throw InputError(plan.config().resolved.contains("images") ? "images: " + std::to_string(limit)
+                                                                       + " exceeds the test set's "
+                                                                       + std::to_string(dataset.size())
+                                                                 : "images");
+    return {dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(count)};
+}
+
+std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t point)
+{
+    const SweepPoint& p = plan.points()[point];
+    char text[64];
+    if (p.op.byRate)
+        std::snprintf(text, sizeof text, " p=%.3g", p.op.ber);
+    else
+        std::snprintf(text, sizeof text, " %.1f mV (%.3f)", p.op.voltageMv, p.voltageRel);
+    return plan.models()[model].name + text;
+}
+
+bool interrupted(const SweepRunOptions& options) { return options.interrupt != nullptr && options.interrupt->load(); }
+
+/// Pending points of `model` in this shard.
+std::vector<std::size_t> pendingPoints(const SweepPlan& plan, const SweepOutput& output, const SweepRunOptions& options,
+                                       std::size_t model, SweepRunReport& report)
+{
+    std::vector<std::size_t> pending;
+    for (std::size_t p = 0; p < plan.points().size(); ++p) {
+        const std::size_t global = plan.globalIndex(model, p);
+        if (global % options.shardCount != options.shardIndex)
+            continue;
+        if (output.has(global))
+            ++report.skipped;
+        else
+            pending.push_back(p);
+    }
+    return pending;
+}
+
+/// Evaluates one point chip by chip (so an interrupt is seen within a point); nullopt if interrupted.
+std::optional<PointRecord> evaluatePoint(const SweepPlan& plan, const FunctionalEvaluator& evaluator, ChipPool& pool,
+                                         std::size_t model, std::size_t point, const SweepRunOptions& options,
+                                         Progress& progress)
+{
+    PointRecord record{model, point, {}};
+    record.outcome.images = 0;
+    const std::string label = pointLabel(plan, model, point);
+    const auto& seeds = plan.seeds();
+    for (std::size_t chip = 0; chip < seeds.size(); ++chip) {
+        if (interrupted(options))
+            return std::nullopt;
+        progress.working(label, chip, seeds.size());
+        PointOutcome one = evaluator.evaluate(pool, plan.points()[point].op, {seeds[chip]});
+        record.outcome.images = one.images;
+        record.outcome.cleanErrors = one.cleanErrors;
+        record.outcome.storedBits = one.storedBits;
+        record.outcome.ber = one.ber;
+        record.outcome.chips.push_back(one.chips.front());
+    }
+    return record;
+}
+
+} // namespace
+
+void parseShard(const std::string& text, std::size_t& index, std::size_t& count)
+{
+    const auto slash = text.find('/');
+    try {
+        std::size_t used = 0;
+        if (slash == std::string::npos)
+            throw std::invalid_argument("no slash");
+        index = std::stoul(text.substr(0, slash), &used);
+        if (used != slash)
+            throw std::invalid_argument("index");
+        count = std::stoul(text.substr(slash + 1), &used);
+        if (used != text.size() - slash - 1)
+            throw std::invalid_argument("count");
+    } catch (const std::exception&) {
+        throw InputError("--shard: '" + text + "': expected I/N with 0 <= I < N");
+    }
+    if (count == 0 || index >= count)
+        throw InputError("--shard: '" + text + "': expected I/N with 0 <= I < N");
+}
+
+SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepRunOptions& options)
+{
+    const auto start = std::chrono::steady_clock::now();
+    SweepRunReport report;
+    std::vector<std::vector<std::size_t>> pending(plan.models().size());
+    std::size_t total = 0;
+    for (std::size_t m = 0; m < plan.models().size(); ++m) {
+        pending[m] = pendingPoints(plan, output, options, m, report);
+        total += pending[m].size();
+    }
+    output.writeAll();
+    Progress progress(total, options.progress);
+    std::optional<workloads::Dataset> dataset;
+    ChipPool pool(plan.profile(), plan.byRate() && plan.config().faultModel.empty() ? "random" : plan.config().faultModel);
+    for (std::size_t m = 0; m < plan.models().size() && !report.interrupted; ++m) {
+        if (pending[m].empty())
+            continue;
+        if (!dataset)
+            dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir, false);
+        const ImageSet images = selectImages(*dataset, plan.config().images, plan);
+        const FunctionalEvaluator evaluator(*plan.models()[m].package, images, plan.config().layout, options.threads);
+        for (const std::size_t point : pending[m]) {
+            std::optional<PointRecord> record = evaluatePoint(plan, evaluator, pool, m, point, options, progress);
+            if (!record) {
+                report.interrupted = true;
+                break;
+            }
+            const RErrStats stats = summarizeChips(record->outcome);
+            output.add(std::move(*record));
+            ++report.computed;
+            char result[96];
+            std::snprintf(result, sizeof result, "RErr %.2f %% (min %.2f, max %.2f), %.1f flips", 100 * stats.rerrMean,
+                          100 * stats.rerrMin, 100 * stats.rerrMax, stats.flipsMean);
+            progress.finished(pointLabel(plan, m, point), result);
+        }
+    }
+    progress.close();
+    report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+}
+
+} // namespace voltsim::sim

@@ -1,0 +1,186 @@
+// The functional evaluation engine against hand-derived numbers and an independent corruption of
+// the codes (bits flipped by hand from the chip's active cells, not through the read path).
+#include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/sim/engine/ChipSeeds.hpp"
+#include "voltsim/sim/engine/FunctionalEvaluator.hpp"
+#include "voltsim/sim/engine/InferenceCost.hpp"
+#include "voltsim/sim/engine/RErrStats.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
+
+#include "TestPaths.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+namespace {
+
+using namespace voltsim;
+using sim::OperatingPoint;
+
+const workloads::ModelPackage& package()
+{
+    static const workloads::ModelPackage loaded = workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
+    return loaded;
+}
+
+const workloads::Dataset& testSet()
+{
+    static const workloads::Dataset loaded =
+        workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
+    return loaded;
+}
+
+sim::ImageSet firstImages(std::size_t count) { return {testSet().pixels().data(), testSet().labels().data(), count}; }
+
+std::shared_ptr<const memory::SramProfile> profile(const std::string& name)
+{
+    return std::make_shared<const memory::SramProfile>(memory::loadProfile(name));
+}
+
+/// The codes a chip should return, derived by hand: place the tensors with WeightLayout, pack them,
+/// flip every bit whose (bank, bit) cell is active on the chip, unpack.
+std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, const memory::WeightLayoutConfig& config)
+{
+    std::vector<std::set<std::uint32_t>> active(chip.bankCount());
+    for (std::uint32_t bank = 0; bank < chip.bankCount(); ++bank)
+        for (const auto& cell : chip.cells(bank))
+            if (chip.isActive(cell))
+                active[bank].insert(cell.bit);
+    memory::WeightLayout layout(chip.geometry(), config);
+    std::vector<std::uint8_t> codes = package().codes;
+    for (const auto& layer : package().network.layers)
+        for (const auto* tensor : {layer.weight ? &*layer.weight : nullptr, layer.bias ? &*layer.bias : nullptr}) {
+            if (tensor == nullptr)
+                continue;
+            const unsigned bits = static_cast<unsigned>(tensor->bits);
+            const memory::TensorPlacement placement = layout.addTensor(tensor->count, bits);
+            std::vector<std::uint8_t> packed = memory::packCodes(codes.data() + tensor->blobOffset, tensor->count, bits);
+            for (std::uint64_t byte = 0; byte < packed.size(); ++byte) {
+                const memory::BankLocation where = layout.locate(placement.address + byte);
+                for (std::uint32_t bit = 0; bit < 8; ++bit)
+                    if (active[where.bank].count(static_cast<std::uint32_t>(where.offset * 8 + bit)))
+                        packed[byte] ^= static_cast<std::uint8_t>(1u << bit);
+            }
+            const auto unpacked = memory::unpackCodes(packed.data(), tensor->count, bits);
+            std::copy(unpacked.begin(), unpacked.end(), codes.begin() + static_cast<std::ptrdiff_t>(tensor->blobOffset));
+        }
+    return codes;
+}
+
+} // namespace
+
+TEST(EngineChipSeeds, AreTheOutputsOfASplitmix64Generator)
+{
+    // splitmix64 (Steele et al. 2014) written out independently: state += golden; mix(state).
+    std::uint64_t state = 42;
+    for (std::uint64_t i = 0; i < 5; ++i) {
+        state += 0x9e3779b97f4a7c15ULL;
+        std::uint64_t z = state;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        EXPECT_EQ(sim::chipSeed(42, i), z ^ (z >> 31)) << "chip " << i;
+    }
+    // Known first output of splitmix64 seeded with 0 (the reference implementation's test vector).
+    EXPECT_EQ(sim::chipSeed(0, 0), 0xe220a8397b1dcdafULL);
+}
+
+TEST(EngineRErrStats, MatchHandComputedValues)
+{
+    sim::PointOutcome outcome;
+    outcome.images = 10;
+    outcome.cleanErrors = 1;
+    outcome.storedBits = 1000;
+    outcome.chips = {{1, 0, 0, 1}, {2, 4, 5, 3}, {3, 8, 9, 5}};
+    const sim::RErrStats stats = sim::summarizeChips(outcome);
+    EXPECT_DOUBLE_EQ(stats.err, 0.1);
+    EXPECT_DOUBLE_EQ(stats.rerrMean, 0.3);
+    EXPECT_NEAR(stats.rerrStd, std::sqrt(0.08 / 3), 1e-15); // deviations -0.2, 0, 0.2
+    EXPECT_DOUBLE_EQ(stats.rerrMin, 0.1);
+    EXPECT_DOUBLE_EQ(stats.rerrMax, 0.5);
+    EXPECT_DOUBLE_EQ(stats.flipsMean, 4.0);
+    EXPECT_DOUBLE_EQ(stats.berSeen, 0.004);
+}
+
+TEST(EngineEvaluator, FaultyCodesEqualCodesCorruptedByHand)
+{
+    const sim::FunctionalEvaluator evaluator(package(), firstImages(200), {}, 2);
+    memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(7, 0));
+    const auto codes = evaluator.faultyCodes(chip, OperatingPoint::atVoltage(676)); // p = 1 %
+    const auto expected = corruptByHand(chip, {});
+    EXPECT_EQ(codes, expected);
+    EXPECT_NE(codes, package().codes);
+}
+
+TEST(EngineEvaluator, RobustErrorsEqualCleanOrFaultyOverAllImages)
+{
+    const std::size_t count = 300;
+    const sim::FunctionalEvaluator evaluator(package(), firstImages(count), {}, 2);
+    memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(3, 1));
+    const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(640));
+    // Independent count: classify every image with the clean and with the hand-corrupted codes.
+    const workloads::IntegerReference reference(package(), 1);
+    const auto clean = reference.classify(package().codes, testSet().image(0), count);
+    const auto faulty = reference.classify(corruptByHand(chip, {}), testSet().image(0), count);
+    std::uint64_t errors = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        errors += clean[i] != testSet().label(i) || faulty[i] != testSet().label(i);
+    EXPECT_EQ(outcome.errors, errors);
+    EXPECT_GT(outcome.flips, 0u);
+}
+
+TEST(EngineEvaluator, ChipWithoutFlipsScoresTheCleanErrors)
+{
+    const sim::FunctionalEvaluator evaluator(package(), firstImages(100), {}, 1);
+    memory::SramChip chip(profile("stutz2021-14nm"), 5);
+    const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(800));
+    EXPECT_EQ(outcome.flips, 0u);
+    EXPECT_EQ(outcome.errors, evaluator.cleanErrors());
+}
+
+TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
+{
+    sim::ChipPool pool(profile("uniform"), "random");
+    const auto seeds = sim::chipSeeds(11, 2);
+    const auto point = OperatingPoint::atRate(0.02);
+    const auto one = sim::FunctionalEvaluator(package(), firstImages(250), {}, 1).evaluate(pool, point, seeds);
+    const auto two = sim::FunctionalEvaluator(package(), firstImages(250), {}, 2).evaluate(pool, point, seeds);
+    ASSERT_EQ(one.chips.size(), 2u);
+    for (std::size_t c = 0; c < 2; ++c) {
+        EXPECT_EQ(one.chips[c].errors, two.chips[c].errors);
+        EXPECT_EQ(one.chips[c].flips, two.chips[c].flips);
+    }
+    EXPECT_DOUBLE_EQ(one.ber, 0.02);
+}
+
+TEST(EngineInferenceCost, GemmsOfTheShippedNetwork)
+{
+    // conv1 1->16 3x3 pad 1 on 28x28, conv2 16->32 3x3 on 14x14, fc1 1568->64, fc2 64->10.
+    const auto gemms = sim::networkGemms(package().network);
+    ASSERT_EQ(gemms.size(), 4u);
+    EXPECT_EQ(gemms[0].m, 784);
+    EXPECT_EQ(gemms[0].k, 9);
+    EXPECT_EQ(gemms[0].n, 16);
+    EXPECT_EQ(gemms[1].m, 196);
+    EXPECT_EQ(gemms[1].k, 144);
+    EXPECT_EQ(gemms[1].n, 32);
+    EXPECT_EQ(gemms[2].m, 1);
+    EXPECT_EQ(gemms[2].k, 1568);
+    EXPECT_EQ(gemms[3].k, 64);
+    EXPECT_EQ(gemms[3].n, 10);
+}
+
+TEST(EngineInferenceCost, WeightSramEnergyFollowsTheProfileTable)
+{
+    const auto stutz = profile("stutz2021-14nm");
+    const models::EnergyTable table = models::loadEnergyTable(models::defaultEnergyTablePath());
+    const sim::InferenceCostModel model(package().network, {32, 32, models::Dataflow::WS}, "native", table, *stutz, 500);
+    const sim::InferenceCost nominal = model.nominal();
+    const sim::InferenceCost low = model.at(608);
+    // The profile's energy table gives 0.57 of V_nom's per-access energy at 608 mV.
+    EXPECT_NEAR(low.weightSramPj / nominal.weightSramPj, 0.57, 1e-12);
+    EXPECT_NEAR(nominal.energyPj - low.energyPj, 0.43 * nominal.weightSramPj, 1e-6 * nominal.energyPj);
+    EXPECT_EQ(low.cycles, nominal.cycles);
+    EXPECT_DOUBLE_EQ(nominal.latencyUs, static_cast<double>(nominal.cycles) / 500.0);
+}

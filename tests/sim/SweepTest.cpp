@@ -1,0 +1,234 @@
+// `voltsim sweep` and `voltsim merge` end to end on tiny sweeps (one shipped model, a few hundred
+// test images, a few chips): files, reproducibility, nested faults, resume, shard + merge, errors.
+#include "TestPaths.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string readFile(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> lines(const std::string& text)
+{
+    std::vector<std::string> result;
+    std::stringstream stream(text);
+    for (std::string line; std::getline(stream, line);)
+        result.push_back(line);
+    return result;
+}
+
+std::vector<std::string> splitCsv(const std::string& line)
+{
+    std::vector<std::string> fields;
+    std::stringstream stream(line);
+    for (std::string field; std::getline(stream, field, ',');)
+        fields.push_back(field);
+    if (!line.empty() && line.back() == ',')
+        fields.emplace_back();
+    return fields;
+}
+
+/// A fresh directory under the system temp dir, removed at the end of the test.
+class SweepTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        m_dir = fs::temp_directory_path() / ("voltsim-sweep-test-" + std::to_string(getpid()) + "-" + info->name());
+        fs::remove_all(m_dir);
+        fs::create_directories(m_dir);
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+
+    /// Runs voltsim with `args`; stderr goes to m_dir/stderr.txt. Returns the exit status.
+    int voltsim(const std::string& args)
+    {
+        const std::string command = "'" + voltsim::test::voltsimBinary() + "' " + args + " > '" + (m_dir / "stdout.txt").string()
+                                    + "' 2> '" + (m_dir / "stderr.txt").string() + "'";
+        const int status = std::system(command.c_str());
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::string stderrText() const { return readFile(m_dir / "stderr.txt"); }
+    std::string out(const std::string& name) const { return (m_dir / name).string(); }
+
+    /// A tiny voltage sweep of randbet-8bit.
+    static std::string tiny() { return "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 300 --quiet --no-plots"; }
+
+    fs::path m_dir;
+};
+
+} // namespace
+
+TEST_F(SweepTest, TinySweepWritesEveryFileAndTheCleanRowAtVNom)
+{
+    ASSERT_EQ(voltsim(tiny() + " --out " + out("a")), 0) << stderrText();
+    for (const char* file : {"sweep.csv", "chips.csv", "stats.json", "summary.json", "config.json", "points.jsonl", "run.json"})
+        EXPECT_TRUE(fs::exists(m_dir / "a" / file)) << file;
+    const auto rows = lines(readFile(m_dir / "a" / "sweep.csv"));
+    ASSERT_EQ(rows.size(), 5u); // header + V/V_min 1.0, 0.94, 0.88, 0.82
+    EXPECT_EQ(rows[0], "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,chips,images,"
+                       "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us");
+    const auto nominal = splitCsv(rows[1]);
+    ASSERT_EQ(nominal.size(), 18u);
+    EXPECT_EQ(nominal[0], "randbet-8bit");
+    EXPECT_EQ(nominal[1], "800");
+    EXPECT_EQ(nominal[3], "0");         // ber at V_nom
+    EXPECT_EQ(nominal[4], "0");         // no flips
+    EXPECT_EQ(nominal[6], nominal[5]);  // RErr = Err without faults
+    EXPECT_EQ(nominal[10], "3");
+    EXPECT_EQ(nominal[11], "300");
+    EXPECT_EQ(nominal[14], "0");        // no saving at V_nom
+    const auto lowest = splitCsv(rows[4]);
+    EXPECT_EQ(lowest[1], "656");        // 0.82 x 800 mV
+    EXPECT_GT(std::stod(lowest[4]), 0.0);
+    EXPECT_GE(std::stod(lowest[6]), std::stod(lowest[5]));
+    EXPECT_GT(std::stod(lowest[15]), 0.0);
+    // 656 mV lies between the table's 676 mV (0.70) and 608 mV (0.57): linear, 0.70 - 20/68 * 0.13.
+    EXPECT_NEAR(std::stod(lowest[15]), 1.0 - (0.70 - 20.0 / 68.0 * 0.13), 1e-9);
+}
+
+TEST_F(SweepTest, SameSeedGivesByteIdenticalCsvWhateverTheThreadCount)
+{
+    ASSERT_EQ(voltsim(tiny() + " --threads 1 --out " + out("a")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --threads 2 --out " + out("b")), 0) << stderrText();
+    EXPECT_EQ(readFile(m_dir / "a" / "sweep.csv"), readFile(m_dir / "b" / "sweep.csv"));
+    EXPECT_EQ(readFile(m_dir / "a" / "stats.json"), readFile(m_dir / "b" / "stats.json"));
+    ASSERT_EQ(voltsim(tiny() + " --seed 2 --out " + out("c")), 0) << stderrText();
+    EXPECT_NE(readFile(m_dir / "a" / "chips.csv"), readFile(m_dir / "c" / "chips.csv"));
+}
+
+TEST_F(SweepTest, UniformProfileRErrIsNonDecreasingInPForEveryChip)
+{
+    ASSERT_EQ(voltsim("sweep --models randbet-8bit --profile uniform --bers 0,0.002,0.01,0.03,0.1 --chips 4 --images 300 "
+                      "--quiet --no-plots --out " + out("p")),
+              0)
+        << stderrText();
+    std::map<std::string, std::vector<std::pair<double, double>>> byChip; // chip -> (p, rerr)
+    std::map<std::string, std::vector<double>> flipsByChip;
+    const auto rows = lines(readFile(m_dir / "p" / "chips.csv"));
+    ASSERT_EQ(rows.size(), 1u + 5 * 4);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto f = splitCsv(rows[i]); // model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr
+        byChip[f[3]].emplace_back(std::stod(f[2]), std::stod(f[8]));
+        flipsByChip[f[3]].push_back(std::stod(f[5]));
+    }
+    for (auto& [chip, points] : byChip) {
+        std::sort(points.begin(), points.end());
+        for (std::size_t i = 1; i < points.size(); ++i)
+            EXPECT_LE(points[i - 1].second, points[i].second) << "chip " << chip << " p " << points[i].first;
+        EXPECT_GT(points.back().second, points.front().second) << "chip " << chip;
+        for (std::size_t i = 1; i < flipsByChip[chip].size(); ++i)
+            EXPECT_LE(flipsByChip[chip][i - 1], flipsByChip[chip][i]);
+    }
+    // No voltage on a p axis: empty voltage and energy-saving fields.
+    const auto sweep = lines(readFile(m_dir / "p" / "sweep.csv"));
+    EXPECT_EQ(splitCsv(sweep[1])[1], "");
+}
+
+TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)
+{
+    ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();
+    // A run killed after two points leaves exactly their records (every file is replaced atomically).
+    ASSERT_EQ(voltsim(tiny() + " --out " + out("cut")), 0) << stderrText();
+    const auto records = lines(readFile(m_dir / "cut" / "points.jsonl"));
+    std::ofstream(m_dir / "cut" / "points.jsonl", std::ios::trunc) << records[0] << "\n" << records[1] << "\n";
+    EXPECT_NE(voltsim(tiny() + " --out " + out("cut")), 0); // refuses to overwrite without --resume
+    EXPECT_NE(stderrText().find("--resume"), std::string::npos);
+    ASSERT_EQ(voltsim(tiny() + " --resume --out " + out("cut")), 0) << stderrText();
+    EXPECT_EQ(readFile(m_dir / "cut" / "sweep.csv"), readFile(m_dir / "full" / "sweep.csv"));
+    EXPECT_EQ(readFile(m_dir / "cut" / "stats.json"), readFile(m_dir / "full" / "stats.json"));
+    EXPECT_NE(readFile(m_dir / "cut" / "run.json").find("\"points_skipped\": 2"), std::string::npos);
+}
+
+TEST_F(SweepTest, CtrlCLeavesValidFilesAndResumeCompletesThem)
+{
+    ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();
+    const std::string args = "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 3000 --quiet --no-plots";
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        const std::string command = "exec '" + voltsim::test::voltsimBinary() + "' " + args + " --out " + out("int") + " 2>/dev/null";
+        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (lines(readFile(m_dir / "int" / "points.jsonl")).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    kill(child, SIGINT);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_TRUE(WEXITSTATUS(status) == 130 || WEXITSTATUS(status) == 0) << WEXITSTATUS(status);
+    EXPECT_EQ(lines(readFile(m_dir / "int" / "sweep.csv")).size(), 1 + lines(readFile(m_dir / "int" / "points.jsonl")).size());
+    ASSERT_EQ(voltsim(args + " --resume --out " + out("int")), 0) << stderrText();
+    ASSERT_EQ(voltsim(args + " --out " + out("whole")), 0) << stderrText();
+    EXPECT_EQ(readFile(m_dir / "int" / "sweep.csv"), readFile(m_dir / "whole" / "sweep.csv"));
+}
+
+TEST_F(SweepTest, ShardsMergeIntoTheFilesOfOneRun)
+{
+    ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --shard 0/3 --out " + out("s0")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --shard 1/3 --out " + out("s1")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --shard 2/3 --out " + out("s2")), 0) << stderrText();
+    EXPECT_EQ(lines(readFile(m_dir / "s1" / "sweep.csv")).size(), 2u); // point 1 of 0..3
+    ASSERT_EQ(voltsim("merge " + out("s0") + " " + out("s1") + " " + out("s2") + " --quiet --no-plots --out " + out("m")), 0)
+        << stderrText();
+    for (const char* file : {"sweep.csv", "chips.csv", "stats.json", "summary.json", "points.jsonl", "config.json"})
+        EXPECT_EQ(readFile(m_dir / "m" / file), readFile(m_dir / "full" / file)) << file;
+}
+
+TEST_F(SweepTest, BadInputGivesOneLineNamingTheKeyOrFlag)
+{
+    std::ofstream(out("bad.json")) << R"({"chips": 2, "chipz": 3})";
+    EXPECT_EQ(voltsim("sweep --config " + out("bad.json") + " --out " + out("x")), 2);
+    EXPECT_NE(stderrText().find("chipz"), std::string::npos);
+    EXPECT_NE(stderrText().find("bad.json"), std::string::npos);
+    EXPECT_EQ(lines(stderrText()).size(), 1u);
+
+    EXPECT_EQ(voltsim("sweep --models randbet-8bit --voltages-rel 1.0,0.7 --out " + out("x")), 2);
+    EXPECT_NE(stderrText().find("never extrapolates"), std::string::npos);
+    EXPECT_EQ(voltsim("sweep --models randbet-8bit --set chips=0 --out " + out("x")), 2);
+    EXPECT_NE(stderrText().find("chips"), std::string::npos);
+    EXPECT_EQ(voltsim("sweep --models randbet-8bit --shard 3/3 --out " + out("x")), 2);
+    EXPECT_NE(stderrText().find("--shard"), std::string::npos);
+    EXPECT_EQ(voltsim("sweep --models randbet-8bit --voltages-rel 1.0:0.9:x --out " + out("x")), 2);
+    EXPECT_NE(stderrText().find("voltages_rel"), std::string::npos);
+}
+
+TEST_F(SweepTest, DumpConfigPrintsEveryKeyWithDefaults)
+{
+    ASSERT_EQ(voltsim("sweep --dump-config --chips 4"), 0) << stderrText();
+    const std::string text = readFile(m_dir / "stdout.txt");
+    for (const char* key : {"\"chips\": 4", "\"voltages_rel\": \"1.0:0.76:0.02\"", "\"profile\": \"stutz2021-14nm\"",
+                            "\"max_loss_pp\": 1.0", "\"clock_mhz\"", "\"start_offset_bytes\""})
+        EXPECT_NE(text.find(key), std::string::npos) << key;
+}
+
+TEST_F(SweepTest, SummaryNamesTheLowestVoltageWithinTheLoss)
+{
+    ASSERT_EQ(voltsim(tiny() + " --max-loss-pp 100 --out " + out("a")), 0) << stderrText();
+    const std::string summary = readFile(m_dir / "a" / "summary.json");
+    EXPECT_NE(summary.find("\"found\": true"), std::string::npos);
+    EXPECT_NE(summary.find("\"voltage_mv\": 656.0"), std::string::npos); // every point is within 100 points
+    ASSERT_EQ(voltsim(tiny() + " --max-loss-pp 0 --reference randbet-8bit --out " + out("b")), 0) << stderrText();
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Draws the trade-off plots of a `voltsim sweep` output directory.
+
+Usage: sweep_plot.py DIR [--quiet]
+
+Reads DIR/sweep.csv and writes, next to it, one line per model with the min/max band over chips:
+  rerr_vs_sram_saving.png  RErr (%) against weight-SRAM energy saving (%)
+  rerr_vs_energy_saving.png RErr (%) against total energy saving per inference (%)
+  rerr_vs_voltage.png      RErr (%) against V/V_min
+or, for a sweep over bit error rates (--bers), rerr_vs_ber.png (RErr against p, log axis).
+`voltsim sweep` and `voltsim merge` call it unless --no-plots is given.
+"""
+import csv
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def read_rows(path):
+    """Rows of sweep.csv grouped by model, in file order: {model: [row dict with floats]}."""
+    models = {}
+    with open(path, newline="") as handle:
+        for row in csv.DictReader(handle):
+            parsed = {k: (float(v) if v not in ("",) and k != "model" else v) for k, v in row.items()}
+            models.setdefault(row["model"], []).append(parsed)
+    return models
+
+
+def draw(models, x_key, x_label, path, log_x=False, x_scale=100.0):
+    """One figure: RErr mean with a min/max band over chips against x_key."""
+    fig, axes = plt.subplots(figsize=(6.4, 4.2))
+    for name, rows in models.items():
+        rows = [r for r in rows if r[x_key] != ""]
+        if not rows:
+            continue
+        rows.sort(key=lambda r: r[x_key])
+        x = [r[x_key] * x_scale for r in rows]
+        axes.plot(x, [100 * r["rerr_mean"] for r in rows], "o-", markersize=3, label=name)
+        axes.fill_between(x, [100 * r["rerr_min"] for r in rows], [100 * r["rerr_max"] for r in rows], alpha=0.2)
+    if log_x:
+        axes.set_xscale("log")
+    axes.set_xlabel(x_label)
+    axes.set_ylabel("RErr (%) over chips: mean, min-max band")
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def main(argv):
+    args = [a for a in argv[1:] if a != "--quiet"]
+    if len(args) != 1:
+        print("usage: sweep_plot.py DIR [--quiet]", file=sys.stderr)
+        return 2
+    directory = args[0]
+    models = read_rows(os.path.join(directory, "sweep.csv"))
+    if not models:
+        return 0
+    by_rate = all(r["voltage_mv"] == "" for rows in models.values() for r in rows)
+    if by_rate:
+        written = [draw(models, "ber", "bit error rate p", os.path.join(directory, "rerr_vs_ber.png"), True, 1.0)]
+    else:
+        written = [
+            draw(models, "sram_energy_saving", "weight-SRAM energy saving vs V_nom (%)",
+                 os.path.join(directory, "rerr_vs_sram_saving.png")),
+            draw(models, "energy_saving", "energy saving per inference vs V_nom (%)",
+                 os.path.join(directory, "rerr_vs_energy_saving.png")),
+            draw(models, "voltage_rel", "V / V_min", os.path.join(directory, "rerr_vs_voltage.png"), x_scale=1.0),
+        ]
+    if "--quiet" not in argv:
+        print("plots: " + ", ".join(written))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
