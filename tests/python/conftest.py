@@ -2,7 +2,9 @@
 import os
 import sys
 
-import torch
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see tools/train/__init__.py; before torch loads
+
+import torch  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if REPO_ROOT not in sys.path:

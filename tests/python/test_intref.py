@@ -128,4 +128,4 @@ def test_worst_case_sums_stay_exact():
     codes = np.full(1569, 255, dtype=np.uint8)
     pixels = np.full((1, 1568), 255, dtype=np.uint8).reshape(1, 1, 1, 1568)
     assert intref.logits([{"type": "flatten"}, fc], codes, pixels).tolist() == [[127 * 1568 * 255 // 2]]
-    assert intref.exact_dtype(144, 8) == torch.float32 and intref.exact_dtype(1568, 8) == torch.float64
+    assert intref.exact_dtype(144 * 128 * 255) == torch.float32 and intref.exact_dtype(1568 * 128 * 255) == torch.float64

@@ -1,12 +1,18 @@
 """Integer reference of docs/datapath.md, run on a package's manifest layers.
 
-The codes are an argument, so corrupted codes are evaluated by the same arithmetic. The
-requantization is int64 arithmetic exactly as written in the contract. The arithmetic runs on
-torch CPU tensors because Debian's numpy links the slow reference BLAS; inputs and outputs are
-numpy arrays. The MACs of uint8 activations by unsigned codes run in floating point: every
-term and every partial sum is a non-negative integer no larger than the full sum
-K * (2^m - 1) * 255, so float32 is exact when that bound is below 2^24 and float64 below 2^53,
-in any summation order (checked per layer; direct convolution only, never Winograd or FFT).
+The codes are an argument, so corrupted codes are evaluated by the same arithmetic. Inputs and
+outputs are numpy arrays; the arithmetic runs on torch CPU tensors (Debian's numpy has no fast
+integer GEMM). Every step is exact integer arithmetic, carried out in the cheapest exact type:
+
+- MACs: ``acc - z Sq = sum_k (v_k - z) q_k`` and ``Sq = sum_k q_k`` come out of one GEMM/convolution
+  (the all-ones row gives Sq). In floating point every partial sum of integers is exact while the sum
+  of magnitudes stays below 2^24 (float32) or 2^53 (float64), in any summation order (direct
+  convolution, never Winograd/FFT); the type is chosen per layer from that bound.
+- ``T`` is formed in float64 when its magnitude bound is below 2^53, else in int64.
+- Rounding ``(T + 2^(shift-1)) >> shift`` is floor(T' * 2^-shift) with T' = T + 2^(shift-1): a
+  power-of-two scaling and floor are exact in float64.
+- A max-pool after a hidden layer is applied to T' before the rounding: rounding, ReLU and
+  saturation form a monotone function, so max and requantization commute (docs/datapath.md says so).
 """
 import numpy as np
 import torch
@@ -19,74 +25,102 @@ INT32_MAX = (1 << 31) - 1
 BATCH_SIZE = 1000
 
 
-def exact_dtype(k, bits):
-    """Narrowest float type in which a sum of ``k`` products (2^bits - 1) x 255 is exact."""
-    bound = k * ((1 << bits) - 1) * 255
-    if bound < FLOAT32_EXACT:
+def exact_dtype(magnitude_bound):
+    """Narrowest float type holding every integer up to ``magnitude_bound`` exactly, else int64."""
+    if magnitude_bound < FLOAT32_EXACT:
         return torch.float32
-    if bound < FLOAT64_EXACT:
+    if magnitude_bound < FLOAT64_EXACT:
         return torch.float64
-    raise ValueError(f"a sum of {k} products of {bits}-bit codes and uint8 activations is not exact in float64")
+    return torch.int64
 
 
 def tensor_codes(codes, tensor):
-    """int64 codes of one manifest tensor entry, reshaped to its shape."""
+    """Codes of one manifest tensor entry, reshaped to its shape."""
     start = tensor["blob_offset"]
     return codes[start:start + tensor["count"]].reshape(tensor["shape"])
 
 
-def requantize(acc, sum_q, bias_codes, layer):
-    """T and its rounding of docs/datapath.md. acc int64 [N, C_out, ...], sum_q int64 broadcastable to acc."""
-    weight, bias, rq = layer["weight"], layer["bias"], layer["requant"]
-    bias_term = rq["m_bias"] * (bias_codes - bias["offset"]) + rq["b0"] + (1 << (rq["shift"] - 1))
-    bias_term = bias_term.reshape((1, -1) + (1,) * (acc.dim() - 2))
-    t = acc.mul_(rq["m_acc"])
-    t.add_(sum_q * (rq["m_sum"] - rq["m_acc"] * weight["offset"]))
-    t.add_(bias_term)
-    t.bitwise_right_shift_(rq["shift"])  # arithmetic shift of int64: floor
-    if rq["output"] == "uint8":
-        return t.clamp_(0, 255)
-    return t.clamp_(INT32_MIN, INT32_MAX)
-
-
-def _macs(layer, q, weight_codes):
-    """(acc, sum of inputs) as int64; q holds activations 0..255 as float32 [N, C, H, W] or [N, K]."""
-    bits = layer["weight"]["bits"]
+def _centered_macs(layer, q, weight_codes):
+    """(acc - z Sq, Sq) as exact float tensors [N, C_out, ...] and [N, 1, ...]; q holds 0..255 as float32."""
+    z = layer["weight"]["offset"]
     k = weight_codes[0].numel()
-    dtype = exact_dtype(k, bits)
+    dtype = exact_dtype(k * z * 255)
+    if dtype == torch.int64:
+        raise ValueError(f"layer '{layer.get('name')}': {k} MAC terms do not fit float64 exactly")
+    centered = (weight_codes - z).to(dtype)
+    ones = torch.ones((1,) + tuple(centered.shape[1:]), dtype=dtype)
+    w = torch.cat([centered, ones])
     x = q.to(dtype)
-    w = weight_codes.to(dtype)
     if layer["type"] == "conv2d":
-        stride, padding = layer["stride"], layer["padding"]
-        acc = F.conv2d(x, w, stride=stride, padding=padding)
-        ones = torch.ones((1,) + tuple(w.shape[1:]), dtype=dtype)
-        sum_q = F.conv2d(x, ones, stride=stride, padding=padding)
+        out = F.conv2d(x, w, stride=layer["stride"], padding=layer["padding"])
     else:
-        acc = x @ w.T
-        sum_q = x.sum(dim=1, keepdim=True)
-    return acc.to(torch.int64), sum_q.to(torch.int64)
+        out = x @ w.T
+    return out[:, :-1], out[:, -1:]
 
 
-def _compute_layer(layer, q, codes):
-    """Hidden layers return their uint8 activations as float32 (exact), the last layer int64 logits."""
+def _t_bound(rq, k, z, bias_term):
+    sum_q_max = k * 255
+    return (abs(rq["m_acc"]) * sum_q_max * z + abs(rq["m_sum"]) * sum_q_max + int(bias_term.abs().max()))
+
+
+def pre_rounding(layer, q, codes):
+    """T + 2^(shift-1) of docs/datapath.md for every output, exact (float64 or int64)."""
     weight_codes = tensor_codes(codes, layer["weight"])
     bias_codes = tensor_codes(codes, layer["bias"])
-    acc, sum_q = _macs(layer, q, weight_codes)
-    out = requantize(acc, sum_q, bias_codes, layer)
-    return out.to(torch.float32) if layer["requant"]["output"] == "uint8" else out
+    rq = layer["requant"]
+    bias_term = rq["m_bias"] * (bias_codes - layer["bias"]["offset"]) + rq["b0"] + (1 << (rq["shift"] - 1))
+    centered_acc, sum_q = _centered_macs(layer, q, weight_codes)
+    dtype = exact_dtype(_t_bound(rq, weight_codes[0].numel(), layer["weight"]["offset"], bias_term))
+    if dtype != torch.int64:
+        dtype = torch.float64
+    bias_term = bias_term.reshape((1, -1) + (1,) * (centered_acc.dim() - 2)).to(dtype)
+    t = centered_acc.to(dtype).mul_(rq["m_acc"])
+    t.add_(sum_q.to(dtype) * rq["m_sum"])
+    return t.add_(bias_term)
 
 
-def _run_batch(layers, codes, q):
-    for layer in layers:
+def round_and_clamp(t, layer):
+    """(T + 2^(shift-1)) >> shift (floor), clamped to uint8 (as float32) or int32 (as int64)."""
+    rq = layer["requant"]
+    if t.dtype == torch.int64:
+        rounded = t.bitwise_right_shift(rq["shift"])
+    else:
+        rounded = torch.floor(t.mul_(2.0 ** -rq["shift"]))
+    if rq["output"] == "uint8":
+        return rounded.clamp_(0, 255).to(torch.float32)
+    return rounded.clamp_(INT32_MIN, INT32_MAX).to(torch.int64)
+
+
+def _maxpool(x, layer):
+    """Max-pool without padding; kernel == stride (tiling windows) as a reshape-max, fast for float64 too."""
+    (kh, kw), s = layer["kernel"], layer["stride"]
+    n, c, h, w = x.shape
+    if kh == kw == s:
+        ho, wo = h // s, w // s
+        return x[:, :, :ho * s, :wo * s].reshape(n, c, ho, s, wo, s).amax(dim=(3, 5))
+    return F.max_pool2d(x, (kh, kw), s)
+
+
+def run_layers(layers, codes, q):
+    """Runs ``layers`` on activations ``q`` (float32 holding 0..255); returns the last output."""
+    i = 0
+    while i < len(layers):
+        layer = layers[i]
         kind = layer["type"]
         if kind in ("conv2d", "linear"):
-            q = _compute_layer(layer, q, codes)
+            t = pre_rounding(layer, q, codes)
+            pooled = i + 1 < len(layers) and layers[i + 1]["type"] == "maxpool2d" and t.dtype != torch.int64
+            if pooled:
+                t = _maxpool(t, layers[i + 1])
+                i += 1
+            q = round_and_clamp(t, layer)
         elif kind == "maxpool2d":
-            q = F.max_pool2d(q, layer["kernel"], layer["stride"])
+            q = _maxpool(q, layer)
         elif kind == "flatten":
             q = q.reshape(q.shape[0], -1)
         else:
             raise ValueError(f"unknown layer type '{kind}'")
+        i += 1
     return q
 
 
@@ -96,10 +130,9 @@ def logits(layers, codes, pixels, batch_size=BATCH_SIZE):
     if pixels.ndim == 3:
         pixels = pixels[:, None]
     codes_t = torch.from_numpy(np.asarray(codes, dtype=np.uint8).astype(np.int64))
-    # Activations travel between layers as float32, which holds 0..255 exactly.
     pixels_t = torch.from_numpy(pixels.astype(np.float32))
     with torch.no_grad():
-        out = [_run_batch(layers, codes_t, pixels_t[i:i + batch_size]) for i in range(0, len(pixels), batch_size)]
+        out = [run_layers(layers, codes_t, pixels_t[i:i + batch_size]) for i in range(0, len(pixels), batch_size)]
     return torch.cat(out).to(torch.int64).numpy()
 
 

@@ -14,7 +14,7 @@ from .train import TrainConfig, train
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZOO_DIR = os.path.join(REPO_ROOT, "workloads", "models")
 SEED = 1
-EPOCHS = 3
+EPOCHS = 4
 W_MAX = 0.1
 P_TRAIN = 0.01
 # RandBET curriculum: the perturbed pass starts once the running clean loss is below 0.75 (about
@@ -62,19 +62,35 @@ def build(name, epochs=EPOCHS, out_root=ZOO_DIR, data_dir=idx.DEFAULT_DIR, log=s
     return manifest
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m tools.train.zoo", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def model_parser(prog, doc):
+    """Argument parser of a command taking zoo model names ('all' or names)."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="+", help=f"'all' or any of: {', '.join(ZOO)}")
+    return parser
+
+
+def fail(parser, message):
+    """One-line error, exit status 2."""
+    parser.exit(2, f"voltsim-train: error: {message}\n")
+
+
+def model_names(parser, models):
+    """The zoo names a command line asked for; an unknown name is a one-line error."""
+    names = list(ZOO) if models == ["all"] else models
+    unknown = [n for n in names if n not in ZOO]
+    if unknown:
+        fail(parser, f"unknown model '{unknown[0]}' (valid: all, {', '.join(ZOO)})")
+    return names
+
+
+def main(argv=None):
+    parser = model_parser("python3 -m tools.train.zoo", __doc__)
     parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"training epochs (default {EPOCHS})")
     parser.add_argument("--out", default=ZOO_DIR, help="parent folder of the packages (default workloads/models)")
     args = parser.parse_args(argv)
-    names = list(ZOO) if args.models == ["all"] else args.models
-    unknown = [n for n in names if n not in ZOO]
-    if unknown:
-        parser.exit(2, f"voltsim-train: error: unknown model '{unknown[0]}' (valid: all, {', '.join(ZOO)})\n")
+    names = model_names(parser, args.models)
     if args.epochs < 1:
-        parser.exit(2, f"voltsim-train: error: --epochs must be >= 1, got {args.epochs}\n")
+        fail(parser, f"--epochs must be >= 1, got {args.epochs}")
     for name in names:
         build(name, args.epochs, args.out)
 

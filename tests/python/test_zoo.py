@@ -1,0 +1,66 @@
+"""The shipped zoo: every package validates, reproduces its golden logits and meets the accuracy bars."""
+import os
+
+import numpy as np
+import pytest
+
+from tools.train import faults, idx, intref, package, rerr
+from tools.train.faulty_eval import FaultyEvaluator
+from tools.train.zoo import ZOO, ZOO_DIR
+
+SHIPPED = [name for name in ZOO if os.path.exists(os.path.join(ZOO_DIR, name, "manifest.json"))]
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    return idx.load_split("test")
+
+
+def test_whole_zoo_is_shipped():
+    assert SHIPPED == list(ZOO)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_package_reproduces_golden_and_documents_training(name):
+    manifest, codes, golden = package.load(os.path.join(ZOO_DIR, name))
+    method, bits = ZOO[name][0]["method"], ZOO[name][0]["bits"]
+    training = manifest["training"]
+    assert (manifest["name"], training["method"], training["bits"]) == (name, method, bits)
+    assert training["command"].startswith(f"/usr/bin/python3 -m tools.train.zoo {name}")
+    assert {"seed", "epochs", "lr", "optimizer", "batch_size"} <= training.keys()
+    assert all(layer["weight"]["bits"] == bits for layer in manifest["layers"] if "weight" in layer)
+    pixels = np.array([img["pixels"] for img in golden["images"]], dtype=np.uint8).reshape(-1, 28, 28)
+    assert intref.logits(manifest["layers"], codes, pixels).tolist() == [img["logits"] for img in golden["images"]]
+    limit = 0.10 if name == "normal-8bit" else 0.11
+    assert manifest["clean_test_error"] < limit and manifest["test_images"] == 10000
+
+
+def test_faulty_evaluator_equals_the_integer_reference(test_set):
+    manifest, codes, _ = package.load(os.path.join(ZOO_DIR, SHIPPED[0]))
+    layers, images = manifest["layers"], test_set[0][:300]
+    evaluator = FaultyEvaluator(layers, codes, images)
+    uniforms = faults.cell_uniforms(package.code_bits(layers), seed=4)
+    for p in (0.0, 0.001, 0.01, 0.1):
+        corrupted = codes ^ faults.xor_masks(uniforms, p)
+        np.testing.assert_array_equal(evaluator.logits(corrupted), intref.logits(layers, corrupted, images))
+
+
+def test_robust_error_counts_clean_or_perturbed_mistakes(test_set):
+    manifest, codes, _ = package.load(os.path.join(ZOO_DIR, SHIPPED[0]))
+    layers, images, labels = manifest["layers"], test_set[0][:400], test_set[1][:400]
+    clean, by_p = rerr.robust_errors(layers, codes, images, labels, (0.0, 0.05), patterns=2, seed=21)
+    clean_wrong = intref.predictions(intref.logits(layers, codes, images)) != labels
+    assert clean == clean_wrong.mean() and by_p[0.0] == [clean, clean]
+    for i, value in enumerate(by_p[0.05]):
+        corrupted = codes ^ package.pattern_masks(layers, 21 + i, 0.05)
+        wrong = clean_wrong | (intref.predictions(intref.logits(layers, corrupted, images)) != labels)
+        assert value == wrong.mean()
+
+
+def test_markdown_table_layout():
+    rows = [{"model": "m", "clean_err": "0.1000", "p": p, "rerr_mean": "0.2", "rerr_min": "0.15", "rerr_max": "0.25",
+             "patterns": "10", "images": "10000"} for p in ("0.001", "0.01")]
+    assert rerr.markdown_table(rows).splitlines() == [
+        "| model | Err % | RErr % at p = 0.1 % | RErr % at p = 1 % |", "|---|---|---|---|",
+        "| m | 10.00 | 20.00 (15.00-25.00) | 20.00 (15.00-25.00) |", "",
+        "Error patterns per model / test images: 10 / 10,000."]
