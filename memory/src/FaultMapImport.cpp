@@ -1,6 +1,8 @@
 #include "voltsim/memory/FaultMapImport.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
+#include "voltsim/memory/SramEnergyModel.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +60,7 @@ double parseNumber(const std::string& text, const std::string& where, const std:
 /// A 0/1 matrix (rows of comma-separated 0/1).
 std::vector<std::vector<std::uint8_t>> readMatrix(const std::string& file)
 {
+    rejectDirectory(file, "a fault map file");
     std::ifstream in(file);
     if (!in)
         throw InputError(file + ": cannot open fault map");
@@ -88,6 +91,37 @@ double voltageFromName(const std::string& text, const std::string& file)
 {
     const double value = parseNumber(text, file, "voltage in the file name");
     return value < 10.0 ? std::round(value * 1.0e6) / 1.0e3 : value;
+}
+
+/// A relative table re-expressed relative to `vNomMv` (which it must cover), holding it with value 1.
+std::vector<CurvePoint> rebaseTable(const std::vector<CurvePoint>& points, double vNomMv, double scaleAtVnom)
+{
+    std::vector<CurvePoint> rebased;
+    for (const auto& point : points)
+        if (point.voltageMv != vNomMv)
+            rebased.push_back({point.voltageMv, point.value / scaleAtVnom});
+    rebased.push_back({vNomMv, 1.0});
+    std::sort(rebased.begin(), rebased.end(),
+              [](const CurvePoint& a, const CurvePoint& b) { return a.voltageMv > b.voltageMv; });
+    return rebased;
+}
+
+/// Copies energy and leakage from `base`, re-expressed at the imported profile's V_nom: per-access
+/// energies and leakage become the base's values at that voltage, tables become relative to it.
+void rebaseEnergy(const SramProfile& base, SramProfile& profile)
+{
+    const SramEnergyModel model(base);
+    const double dynamic = model.dynamicScale(profile.vNomMv);
+    const double leakage = model.leakageScale(profile.vNomMv);
+    profile.energy = base.energy;
+    profile.energy.readPj64 *= dynamic;
+    profile.energy.writePj64 *= dynamic;
+    if (base.energy.scaling == EnergyScaling::Table)
+        profile.energy.points = rebaseTable(base.energy.points, profile.vNomMv, dynamic);
+    profile.leakage = base.leakage;
+    profile.leakage.powerUwPerBank *= leakage;
+    if (base.leakage.scaling == EnergyScaling::Table)
+        profile.leakage.points = rebaseTable(base.leakage.points, profile.vNomMv, leakage);
 }
 
 /// Builds the profile from cells with failure voltages; the BER table comes from the map itself.
@@ -136,8 +170,7 @@ SramProfile buildProfile(FaultMap map, const ImportOptions& options, const std::
     const auto zeros = std::count_if(map.cells.begin(), map.cells.end(),
                                      [](const MeasuredCell& cell) { return cell.stuckValue == 0; });
     profile.stuckAt0Share = map.cells.empty() ? 0.5 : static_cast<double>(zeros) / static_cast<double>(map.cells.size());
-    profile.energy = base.energy;
-    profile.leakage = base.leakage;
+    rebaseEnergy(base, profile);
     profile.faultMap = std::move(map);
     // Round trip through the validator: what is written is what loadProfile accepts.
     return parseProfile(profileToJson(profile), source);
@@ -211,6 +244,7 @@ SramProfile importIbmMaps(const std::string& directory, const ImportOptions& opt
 
 SramProfile importCellCsv(const std::string& csvFile, const ImportOptions& options)
 {
+    rejectDirectory(csvFile, "a cell list CSV file");
     std::ifstream in(csvFile);
     if (!in)
         throw InputError(csvFile + ": cannot open cell list");

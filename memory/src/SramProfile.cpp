@@ -1,6 +1,7 @@
 #include "voltsim/memory/SramProfile.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 #include "voltsim/memory/FaultModelRegistry.hpp"
 
 #include "JsonReader.hpp"
@@ -245,6 +246,7 @@ std::string resolveProfilePath(const std::string& nameOrFile)
     namespace fs = std::filesystem;
     const bool looksLikePath = nameOrFile.find('/') != std::string::npos || fs::path(nameOrFile).has_extension();
     if (looksLikePath) {
+        rejectDirectory(nameOrFile, "a profile file");
         if (!fs::is_regular_file(nameOrFile))
             throw InputError(nameOrFile + ": profile file not found");
         return nameOrFile;
@@ -277,7 +279,7 @@ SramProfile loadProfile(const std::string& nameOrFile)
     json document;
     try {
         document = json::parse(in);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) { // parse_error, and out_of_range for numbers such as 1e999
         throw InputError(path + ": invalid JSON: " + error.what());
     }
     return parseProfile(document, path);

@@ -1,0 +1,99 @@
+// End-to-end: `voltsim profile show | sample | import` through the built executable.
+#include "MemoryTestSupport.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <sys/wait.h>
+
+using nlohmann::json;
+using voltsim::test::TempDir;
+
+namespace {
+
+struct Result {
+    int status = -1;
+    std::string output; ///< stdout, or stderr when `errors` is set
+};
+
+Result run(const std::string& arguments, bool errors = false)
+{
+    const std::string command = "'" + voltsim::test::voltsimBinary() + "' " + arguments +
+                                (errors ? " 2>&1 >/dev/null" : " 2>/dev/null");
+    Result result;
+    FILE* pipe = popen(command.c_str(), "r");
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
+        result.output += buffer.data();
+    const int status = pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+std::string examples() { return voltsim::test::sourceDir() + "/memory/profiles/examples"; }
+
+} // namespace
+
+TEST(ProfileCli, ShowJsonListsTheTable)
+{
+    const Result result = run("profile show stutz2021-14nm --json");
+    ASSERT_EQ(result.status, 0);
+    const json shown = json::parse(result.output);
+    EXPECT_EQ(shown["voltage_min_mv"], 800.0);
+    ASSERT_EQ(shown["points"].size(), 6u);
+    EXPECT_EQ(shown["points"][3]["voltage_mv"], 704.0);
+    EXPECT_EQ(shown["points"][3]["ber"], 1e-3);
+    EXPECT_DOUBLE_EQ(shown["points"][3]["read_pj_64bit"].get<double>(), 7.7);
+}
+
+TEST(ProfileCli, SampleJsonHasTheFaultCounts)
+{
+    const Result result = run("profile sample stutz2021-14nm --voltage-rel 0.845 --seed 7 --json");
+    ASSERT_EQ(result.status, 0);
+    const json sample = json::parse(result.output);
+    EXPECT_EQ(sample["cells"], 32u * 512u * 64u);
+    const double n = 32.0 * 512 * 64;
+    EXPECT_NEAR(sample["faulty_cells"].get<double>(), n * 0.01, voltsim::test::binomialHalfWidth999(n, 0.01));
+    EXPECT_EQ(sample["fault_rate"].get<double>(), sample["faulty_cells"].get<double>() / n);
+    EXPECT_EQ(sample["stuck_at_0"], 0); // the random model flips
+    EXPECT_EQ(run("profile sample stutz2021-14nm --voltage-rel 0.845 --seed 7 --json").output, result.output);
+    const json stuck = json::parse(
+        run("profile sample stutz2021-14nm --voltage-rel 0.845 --seed 7 --model stuck_at --json").output);
+    EXPECT_EQ(stuck["stuck_at_0"].get<int>() + stuck["stuck_at_1"].get<int>(), sample["faulty_cells"].get<int>());
+}
+
+TEST(ProfileCli, ImportThenSample)
+{
+    TempDir dir;
+    const std::string out = dir.path("ibm.json");
+    const Result imported = run("profile import --ibm " + examples() + "/ibm-example --out " + out);
+    ASSERT_EQ(imported.status, 0) << imported.output;
+    const json sample = json::parse(run("profile sample " + out + " --voltage-mv 600 --json").output);
+    EXPECT_EQ(sample["fault_model"], "map");
+    EXPECT_EQ(sample["cells"], 128);
+    EXPECT_EQ(sample["faulty_cells"], 6);
+    EXPECT_EQ(sample["stuck_at_0"], 3);
+}
+
+TEST(ProfileCli, BadInputIsOneLineAndExitTwo)
+{
+    const char* cases[] = {
+        "profile show nosuch",
+        "profile show stutz2021-14nm --bogus",
+        "profile sample stutz2021-14nm --voltage-rel abc",
+        "profile sample stutz2021-14nm --voltage-rel 0.5",
+        "profile sample stutz2021-14nm",
+        "profile sample uniform --ber 0.5",
+        "profile show stutz2021-14nm --seed 3",
+        "profile import --cells /nonexistent.csv --out /tmp/x.json",
+        "profile frobnicate",
+    };
+    for (const char* arguments : cases) {
+        const Result result = run(arguments, true);
+        EXPECT_EQ(result.status, 2) << arguments;
+        EXPECT_EQ(result.output.rfind("voltsim: error: ", 0), 0u) << arguments << ": " << result.output;
+        EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+    }
+}
