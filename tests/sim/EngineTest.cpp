@@ -32,7 +32,7 @@ const workloads::Dataset& testSet()
     return loaded;
 }
 
-sim::ImageSet firstImages(std::size_t count) { return {testSet().pixels().data(), testSet().labels().data(), count}; }
+sim::LabelledImages firstImages(std::size_t count) { return {testSet().pixels().data(), testSet().labels().data(), count}; }
 
 std::shared_ptr<const memory::SramProfile> profile(const std::string& name)
 {
@@ -71,19 +71,20 @@ std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, const memo
 
 } // namespace
 
-TEST(EngineChipSeeds, AreTheOutputsOfASplitmix64Generator)
+TEST(EngineChipSeeds, FollowTheDocumentedSplitmix64Rule)
 {
-    // splitmix64 (Steele et al. 2014) written out independently: state += golden; mix(state).
-    std::uint64_t state = 42;
-    for (std::uint64_t i = 0; i < 5; ++i) {
-        state += 0x9e3779b97f4a7c15ULL;
-        std::uint64_t z = state;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        EXPECT_EQ(sim::chipSeed(42, i), z ^ (z >> 31)) << "chip " << i;
-    }
-    // Known first output of splitmix64 seeded with 0 (the reference implementation's test vector).
-    EXPECT_EQ(sim::chipSeed(0, 0), 0xe220a8397b1dcdafULL);
+    // splitmix64's finaliser (Steele et al. 2014) written out independently.
+    const auto mix = [](std::uint64_t x) {
+        x += 0x9e3779b97f4a7c15ULL;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+        return x ^ (x >> 31);
+    };
+    // The first output of splitmix64 seeded with 0 is the reference implementation's 0xe220a8397b1dcdaf.
+    EXPECT_EQ(mix(0), 0xe220a8397b1dcdafULL);
+    for (std::uint64_t i = 0; i < 5; ++i)
+        EXPECT_EQ(sim::chipSeed(42, i), mix(mix(42) + i)) << "chip " << i;
+    EXPECT_EQ(sim::chipSeeds(42, 3), (std::vector<std::uint64_t>{sim::chipSeed(42, 0), sim::chipSeed(42, 1), sim::chipSeed(42, 2)}));
 }
 
 TEST(EngineRErrStats, MatchHandComputedValues)

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATASET_DIR = os.environ.get("VOLTSIM_FASHION_MNIST_DIR", "/usr/share/dataset-fashion-mnist")
+DATASET_DIR = os.environ.get("VOLTSIM_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 
 
 def read_idx(path):

@@ -40,7 +40,7 @@ const workloads::Dataset& testSet()
     return loaded;
 }
 
-sim::ImageSet allImages() { return {testSet().pixels().data(), testSet().labels().data(), testSet().size()}; }
+sim::LabelledImages allImages() { return {testSet().pixels().data(), testSet().labels().data(), testSet().size()}; }
 
 std::shared_ptr<const memory::SramProfile> profile()
 {

@@ -52,7 +52,7 @@ std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vecto
 
 } // namespace
 
-FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
+FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const LabelledImages& images,
                                          const memory::WeightLayoutConfig& layout, unsigned threads)
     : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads)
 {

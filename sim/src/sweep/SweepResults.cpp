@@ -246,7 +246,7 @@ nlohmann::json statsJson(const SweepPlan& plan, const RecordSet& records)
             {"voltsim_version", VOLTSIM_VERSION},
             {"config", plan.config().resolved},
             {"seeds", {{"run_seed", plan.config().seed},
-                       {"rule", "chip i: splitmix64(run_seed + i * 0x9e3779b97f4a7c15)"},
+                       {"rule", "chip i: splitmix64(splitmix64(run_seed) + i)"},
                        {"chips", plan.seeds()}}},
             {"profile", {{"name", profile.name}, {"file", profile.file}, {"v_nom_mv", profile.vNomMv}, {"v_min_mv", profile.vMinMv}}},
             {"points_total", plan.size()},

@@ -12,7 +12,7 @@ namespace voltsim::sim {
 namespace {
 
 /// The first `limit` images of the test set (all if 0); InputError if it has fewer.
-ImageSet selectImages(const workloads::Dataset& dataset, std::uint64_t limit, const SweepPlan& plan)
+LabelledImages selectImages(const workloads::Dataset& dataset, std::uint64_t limit, const SweepPlan& plan)
 {
     const std::uint64_t count = limit == 0 ? dataset.size() : limit;
     if (count > dataset.size())
@@ -117,7 +117,7 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
             continue;
         if (!dataset)
             dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir, false);
-        const ImageSet images = selectImages(*dataset, plan.config().images, plan);
+        const LabelledImages images = selectImages(*dataset, plan.config().images, plan);
         const FunctionalEvaluator evaluator(*plan.models()[m].package, images, plan.config().layout, options.threads);
         for (const std::size_t point : pending[m]) {
             std::optional<PointRecord> record = evaluatePoint(plan, evaluator, pool, m, point, options, progress);

@@ -7,12 +7,13 @@
 
 namespace voltsim::sim {
 
-/// Seed of chip `chipIndex` (0-based) in a run seeded with `runSeed`: the (chipIndex + 1)-th output
-/// of a splitmix64 generator started at `runSeed`, i.e. splitMix64(runSeed + chipIndex * 0x9e3779b97f4a7c15).
-/// Stable across versions and machines; chip i is the same physical chip for every model and point.
+/// Seed of chip `chipIndex` (0-based) in a run seeded with `runSeed`:
+/// splitMix64(splitMix64(runSeed) + chipIndex), the rule `voltsim run` uses too, so chip i of a
+/// sweep is chip i of a run with the same seed. Stable across versions and machines; chip i is the
+/// same physical chip for every model and point of a sweep.
 constexpr std::uint64_t chipSeed(std::uint64_t runSeed, std::uint64_t chipIndex)
 {
-    return memory::splitMix64(runSeed + chipIndex * 0x9e3779b97f4a7c15ULL);
+    return memory::splitMix64(memory::splitMix64(runSeed) + chipIndex);
 }
 
 /// Seeds of chips 0 .. count-1.

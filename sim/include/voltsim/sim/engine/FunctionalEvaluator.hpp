@@ -21,7 +21,7 @@
 namespace voltsim::sim {
 
 /// Labelled images, image after image (not owned; must outlive the evaluator).
-struct ImageSet {
+struct LabelledImages {
     const std::uint8_t* pixels = nullptr;
     const std::uint8_t* labels = nullptr;
     std::size_t count = 0;
@@ -67,7 +67,7 @@ class FunctionalEvaluator {
 public:
     /// Runs the clean inference once. `package` and `images` must outlive the evaluator.
     /// @param threads inference threads (0: one per hardware thread)
-    FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
+    FunctionalEvaluator(const workloads::ModelPackage& package, const LabelledImages& images,
                         const memory::WeightLayoutConfig& layout, unsigned threads);
 
     std::uint64_t cleanErrors() const { return m_cleanErrors; }
@@ -93,7 +93,7 @@ public:
 
 private:
     const workloads::ModelPackage& m_package;
-    ImageSet m_images;
+    LabelledImages m_images;
     memory::WeightLayoutConfig m_layout;
     workloads::IntegerReference m_reference;
     std::vector<memory::CodeTensorView> m_tensors;
