@@ -64,3 +64,17 @@ def test_markdown_table_layout():
         "| model | Err % | RErr % at p = 0.1 % | RErr % at p = 1 % |", "|---|---|---|---|",
         "| m | 10.00 | 20.00 (15.00-25.00) | 20.00 (15.00-25.00) |", "",
         "Error patterns per model / test images: 10 / 10,000."]
+
+
+def test_fine_tuning_start_reproduces_the_package(test_set):
+    import torch
+    from tools.train.network import QuantNet
+    manifest, codes, _ = package.load(os.path.join(ZOO_DIR, SHIPPED[0]))
+    bits, quantizer = manifest["training"]["bits"], manifest["layers"][0]["weight"]["quantizer"]
+    model = QuantNet(bits, quantizer).eval()
+    package.initialise_from(model, manifest, codes)
+    images = test_set[0][:300]
+    with torch.no_grad():
+        float_pred = model(torch.from_numpy(images.astype(np.float32)).unsqueeze(1) / 255.0).argmax(1).numpy()
+    int_pred = intref.predictions(intref.logits(manifest["layers"], codes, images))
+    assert np.mean(float_pred == int_pred) >= 0.97

@@ -11,6 +11,7 @@ import math
 import os
 
 import numpy as np
+import torch
 
 from . import faults, intref
 from .network import INPUT_SHAPE, NUM_CLASSES, output_shape
@@ -164,6 +165,21 @@ def export(model, out_dir, name, description, training, test_images, test_labels
     with open(os.path.join(out_dir, MANIFEST_FILE), "w") as f:
         f.write(json.dumps(manifest, indent=2) + "\n")
     return manifest
+
+
+def initialise_from(model, manifest, codes):
+    """Sets a QuantNet's parameters to the decoded weights of a package and its activation running
+    maxima to the package's scales (fine-tuning start, e.g. RandBET from a Clipping package)."""
+    layers = {layer["name"]: layer for layer in manifest["layers"] if "weight" in layer}
+    with torch.no_grad():
+        for name in model.weights:
+            layer = layers[name]
+            for param, key in ((model.weights[name], "weight"), (model.biases[name], "bias")):
+                entry = layer[key]
+                values = intref.tensor_codes(torch.from_numpy(codes.astype(np.int64)), entry).to(torch.float64)
+                param.copy_(entry["scale"] * (values - entry["offset"]) + entry["center"])
+            if layer["requant"]["output"] == "uint8":
+                getattr(model, f"act_max_{name}").fill_(layer["requant"]["out_scale"] * 255.0)
 
 
 TOP_KEYS = {"format", "format_version", "name", "description", "dataset", "training", "clean_test_error",

@@ -40,6 +40,7 @@ class TrainConfig:
     perturbed_grad_clamp: float = None
     threads: int = 2
     train_images: int = 60000
+    init_from: str = None  # name of the package the training starts from (None: random initialization)
 
     def validate(self):
         if self.method not in METHODS:
@@ -117,13 +118,18 @@ class RandBetStep:
             self.perturbed_enabled = True
 
 
-def train(config, images, labels, log=sys.stderr):
-    """Trains a QuantNet on uint8 ``images`` [N, 28, 28] and ``labels`` [N]; returns the model in eval mode."""
+def train(config, images, labels, log=sys.stderr, initialise=None):
+    """Trains a QuantNet on uint8 ``images`` [N, 28, 28] and ``labels`` [N]; returns the model in eval mode.
+
+    ``initialise(model)``, if given, sets the starting parameters (fine-tuning).
+    """
     config.validate()
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     model = QuantNet(config.bits, config.quantizer)
+    if initialise is not None:
+        initialise(model)
     params = list(model.parameters())
     optimizer = make_optimizer(config, params)
     x_all = torch.from_numpy(images[: config.train_images].copy()).to(torch.float32).unsqueeze(1) / 255.0

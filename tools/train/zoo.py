@@ -17,6 +17,9 @@ SEED = 1
 EPOCHS = 4
 W_MAX = 0.1
 P_TRAIN = 0.01
+# RandBET fine-tunes the Clipping package of the same bit width for one epoch (see docs/zoo.md).
+RANDBET_EPOCHS = 1
+RANDBET_LR = 0.0005
 # RandBET curriculum: the perturbed pass starts once the running clean loss is below 0.75 (about
 # 73 % training accuracy on Fashion-MNIST, reached within the first epoch), i.e. after the network
 # has learned the coarse classes, as 1.75 does on CIFAR-10 in the paper.
@@ -31,29 +34,40 @@ ZOO = {
     "clipping-8bit": (dict(method="clipping", bits=8, w_max=W_MAX),
                       "RQuant + weight clipping to [-0.1, 0.1]"),
     "randbet-8bit": (dict(method="randbet", bits=8, w_max=W_MAX, p=P_TRAIN, curriculum_loss=CURRICULUM_LOSS,
-                          perturbed_grad_clamp=PERTURBED_GRAD_CLAMP),
-                     "RQuant + clipping 0.1 + random bit error training at p = 1 %"),
+                          perturbed_grad_clamp=PERTURBED_GRAD_CLAMP, init_from="clipping-8bit",
+                          epochs=RANDBET_EPOCHS, lr=RANDBET_LR),
+                     "RQuant + clipping 0.1 + random bit error training at p = 1 % (fine-tuned from clipping-8bit)"),
     "clipping-4bit": (dict(method="clipping", bits=4, w_max=W_MAX),
                       "4-bit RQuant + weight clipping to [-0.1, 0.1]"),
     "randbet-4bit": (dict(method="randbet", bits=4, w_max=W_MAX, p=P_TRAIN, curriculum_loss=CURRICULUM_LOSS,
-                          perturbed_grad_clamp=PERTURBED_GRAD_CLAMP),
-                     "4-bit RQuant + clipping 0.1 + random bit error training at p = 1 %"),
+                          perturbed_grad_clamp=PERTURBED_GRAD_CLAMP, init_from="clipping-4bit",
+                          epochs=RANDBET_EPOCHS, lr=RANDBET_LR),
+                     "4-bit RQuant + clipping 0.1 + random bit error training at p = 1 % (fine-tuned from clipping-4bit)"),
 }
 
 
 def rebuild_command(name, epochs):
-    flags = "" if epochs == EPOCHS else f" --epochs {epochs}"
+    flags = "" if epochs is None else f" --epochs {epochs}"
     return f"/usr/bin/python3 -m tools.train.zoo {name}{flags}"
 
 
-def build(name, epochs=EPOCHS, out_root=ZOO_DIR, data_dir=idx.DEFAULT_DIR, log=sys.stderr):
-    """Trains and exports zoo model ``name``; returns its manifest."""
+def starting_point(config, out_root):
+    """initialise(model) callback loading the package ``config.init_from`` (None: random start)."""
+    if config.init_from is None:
+        return None
+    manifest, codes, _ = package.load(os.path.join(out_root, config.init_from))
+    return lambda model: package.initialise_from(model, manifest, codes)
+
+
+def build(name, epochs=None, out_root=ZOO_DIR, data_dir=idx.DEFAULT_DIR, log=sys.stderr):
+    """Trains and exports zoo model ``name`` (``epochs`` overrides its default); returns its manifest."""
     params, description = ZOO[name]
-    config = TrainConfig(seed=SEED, epochs=epochs, **params)
+    params = {"epochs": EPOCHS, **params, **({} if epochs is None else {"epochs": epochs})}
+    config = TrainConfig(seed=SEED, **params)
     train_images, train_labels = idx.load_split("train", data_dir)
     test_images, test_labels = idx.load_split("test", data_dir)
     start = time.time()
-    model = train(config, train_images, train_labels, log)
+    model = train(config, train_images, train_labels, log, starting_point(config, out_root))
     training = {**config.metadata(), "command": rebuild_command(name, epochs)}
     manifest = package.export(model, os.path.join(out_root, name), name, description, training,
                               test_images, test_labels)
@@ -85,13 +99,13 @@ def model_names(parser, models):
 
 def main(argv=None):
     parser = model_parser("python3 -m tools.train.zoo", __doc__)
-    parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"training epochs (default {EPOCHS})")
+    parser.add_argument("--epochs", type=int, help=f"training epochs (default {EPOCHS}, RandBET {RANDBET_EPOCHS})")
     parser.add_argument("--out", default=ZOO_DIR, help="parent folder of the packages (default workloads/models)")
     args = parser.parse_args(argv)
     names = model_names(parser, args.models)
-    if args.epochs < 1:
+    if args.epochs is not None and args.epochs < 1:
         fail(parser, f"--epochs must be >= 1, got {args.epochs}")
-    for name in names:
+    for name in sorted(names, key=lambda n: ZOO[n][0].get("init_from") is not None):  # starting points first
         build(name, args.epochs, args.out)
 
 
