@@ -24,7 +24,6 @@ using nlohmann::json;
 
 constexpr const char* kFormat = "voltsim-sram-profile";
 constexpr double kMaxMv = 1.0e5;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string formatMv(double mv)
 {

@@ -1,6 +1,7 @@
 #include "voltsim/sim/config/ConfigNode.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -172,6 +173,7 @@ std::vector<ParamInfo> ConfigNode::describe() const
 
 nlohmann::json loadConfigFile(const std::string& path)
 {
+    rejectDirectory(path, "a config file");
     std::ifstream in(path);
     if (!in)
         throw InputError(path + ": cannot open config file");

@@ -1,6 +1,7 @@
 #include "voltsim/workloads/dataset/IdxReader.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 
 #include <zlib.h>
 
@@ -94,6 +95,7 @@ std::vector<std::uint8_t> readData(gzFile file, const std::string& path, std::ui
 
 IdxArray readIdx(const std::string& path, std::size_t expectedDims)
 {
+    rejectDirectory(path, "an IDX file");
     GzFile file(gzopen(path.c_str(), "rb"), gzclose);
     if (!file)
         fail(path, "cannot open file");

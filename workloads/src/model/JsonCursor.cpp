@@ -1,6 +1,7 @@
 #include "JsonCursor.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -170,6 +171,7 @@ std::string JsonCursor::asOneOf(std::initializer_list<const char*> allowed) cons
 
 std::string readTextFile(const std::string& path)
 {
+    rejectDirectory(path, "a file");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path + ": cannot open file");

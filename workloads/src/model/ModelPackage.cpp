@@ -2,6 +2,7 @@
 
 #include "JsonCursor.hpp"
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
 #include <fstream>
@@ -275,6 +276,7 @@ void checkTrainingMethod(const JsonCursor& training, const ModelPackage& package
 std::vector<std::uint8_t> readBlob(const ModelPackage& package)
 {
     const std::string path = package.blobPath();
+    rejectDirectory(path, "the code blob file");
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in)
         throw InputError(path + ": cannot open file");

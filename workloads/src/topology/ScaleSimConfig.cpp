@@ -1,6 +1,7 @@
 #include "voltsim/workloads/topology/ScaleSimConfig.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -210,6 +211,7 @@ ScaleSimConfig parseScaleSimConfig(std::istream& in, const std::string& sourceNa
 
 ScaleSimConfig readScaleSimConfig(const std::string& path)
 {
+    rejectDirectory(path, "a SCALE-Sim config file");
     std::ifstream file(path);
     if (!file)
         throw InputError(path + ": cannot open SCALE-Sim config file");

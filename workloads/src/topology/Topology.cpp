@@ -1,6 +1,7 @@
 #include "voltsim/workloads/topology/Topology.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 
 #include <algorithm>
 #include <array>
@@ -209,6 +210,7 @@ Topology parseTopology(std::istream& in, const std::string& sourceName)
 
 Topology readTopology(const std::string& path)
 {
+    rejectDirectory(path, "a topology file");
     std::ifstream file(path);
     if (!file)
         throw InputError(path + ": cannot open topology file");
