@@ -1,12 +1,190 @@
+// voltsim run: one model at one operating point on N chips and N images, simulated by the SystemC
+// accelerator (DESIGN.md section 8, docs/accelerator.md).
 #include "voltsim/sim/cli/Commands.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/report/RunReport.hpp"
+#include "voltsim/sim/run/RunConfig.hpp"
+#include "voltsim/sim/run/RunEngine.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
 
 namespace voltsim::sim {
+namespace {
 
-int runRunCommand(const Args& /*args*/)
+namespace po = boost::program_options;
+
+const char* kUsage =
+    "usage: voltsim run --model DIR [--config FILE] [--set key=value]... [--profile NAME|FILE]\n"
+    "                   [--voltage-mv X | --voltage-rel X | --ber P] [--chips N] [--images N] [--seed S]\n"
+    "                   [--mode fast|cycle] [--out DIR] [--json] [--dump-logits FILE] [--vcd FILE]\n"
+    "                   [--dump-config] [--describe-config]\n"
+    "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
+
+po::options_description describeOptions()
 {
-    throw NotImplementedError("'voltsim run' is not built yet");
+    po::options_description options("voltsim run options");
+    options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "model package directory")(
+        "config", po::value<std::string>(), "accelerator config JSON (default: built-in, = configs/accelerator/default.json)")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override a config key: a.b=value (repeatable)")(
+        "profile", po::value<std::string>(), "weight SRAM profile name or file (weight_sram.profile)")(
+        "voltage-mv", po::value<double>(), "weight SRAM supply, mV (weight_sram.voltage_mv)")(
+        "voltage-rel", po::value<double>(), "weight SRAM supply relative to the profile's V_min (weight_sram.voltage_rel)")(
+        "ber", po::value<double>(), "bit error rate of the paper's random model; implies --profile uniform (weight_sram.ber)")(
+        "chips", po::value<std::int64_t>(), "chips (run.chips)")("images", po::value<std::int64_t>(), "images (run.images)")(
+        "seed", po::value<std::int64_t>(), "run seed (run.seed)")("mode", po::value<std::string>(), "fast or cycle (run.mode)")(
+        "out", po::value<std::string>(), "write stats.json, layers.csv, config.json here")(
+        "json", "print the summary as one JSON object")("dump-logits", po::value<std::string>(), "write every logit to this CSV")(
+        "vcd", po::value<std::string>(), "cycle mode: VCD trace of the array (run.vcd_file)")(
+        "dump-config", "print the resolved config and exit")("describe-config", "list every config key and exit");
+    return options;
+}
+
+po::variables_map parse(const Args& args)
+{
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(describeOptions()).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& error) {
+        throw InputError(std::string("run: ") + error.what());
+    }
+    return vm;
+}
+
+/// The config JSON: file (or empty = built-in defaults), then flags, then --set.
+nlohmann::json buildConfig(const po::variables_map& vm)
+{
+    nlohmann::json config = vm.count("config") ? loadConfigFile(vm["config"].as<std::string>()) : nlohmann::json::object();
+    const auto set = [&](const char* key, const nlohmann::json& value) {
+        applyOverride(config, std::string(key) + "=" + value.dump());
+    };
+    const bool point = vm.count("voltage-mv") || vm.count("voltage-rel") || vm.count("ber");
+    if (vm.count("voltage-mv") + vm.count("voltage-rel") + vm.count("ber") > 1)
+        throw InputError("run: give at most one of --voltage-mv, --voltage-rel and --ber");
+    if (point) {
+        set("weight_sram.voltage_mv", 0);
+        set("weight_sram.voltage_rel", 0);
+        set("weight_sram.ber", -1);
+    }
+    if (vm.count("ber") && !vm.count("profile"))
+        set("weight_sram.profile", "uniform");
+    if (vm.count("profile"))
+        set("weight_sram.profile", vm["profile"].as<std::string>());
+    if (vm.count("voltage-mv"))
+        set("weight_sram.voltage_mv", vm["voltage-mv"].as<double>());
+    if (vm.count("voltage-rel"))
+        set("weight_sram.voltage_rel", vm["voltage-rel"].as<double>());
+    if (vm.count("ber"))
+        set("weight_sram.ber", vm["ber"].as<double>());
+    if (vm.count("chips"))
+        set("run.chips", vm["chips"].as<std::int64_t>());
+    if (vm.count("images"))
+        set("run.images", vm["images"].as<std::int64_t>());
+    if (vm.count("seed"))
+        set("run.seed", vm["seed"].as<std::int64_t>());
+    if (vm.count("mode"))
+        set("run.mode", vm["mode"].as<std::string>());
+    if (vm.count("vcd")) {
+        set("run.vcd_file", vm["vcd"].as<std::string>());
+        if (!vm.count("mode"))
+            set("run.mode", "cycle");
+    }
+    if (vm.count("set"))
+        for (const std::string& assignment : vm["set"].as<std::vector<std::string>>())
+            applyOverride(config, assignment);
+    return config;
+}
+
+void writeFile(const std::filesystem::path& path, const std::string& content)
+{
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    if (!out)
+        throw InputError(path.string() + ": cannot write");
+}
+
+template <typename Writer> std::string render(Writer writer)
+{
+    std::ostringstream out;
+    writer(out);
+    return out.str();
+}
+
+void describeConfig(std::ostream& out)
+{
+    for (const ParamInfo& param : describeRunConfig())
+        out << param.path << " = " << param.defaultValue << "  # " << param.description << "\n";
+}
+
+} // namespace
+
+int runRunCommand(const Args& args)
+{
+    const po::variables_map vm = parse(args);
+    if (vm.count("help")) {
+        std::cout << kUsage << "\n\n" << describeOptions() << "\n";
+        return 0;
+    }
+    if (vm.count("describe-config")) {
+        describeConfig(std::cout);
+        return 0;
+    }
+    const std::string source = vm.count("config") ? vm["config"].as<std::string>() : "<built-in config>";
+    ConfigNode root(buildConfig(vm), source);
+    const RunConfig config = readRunConfig(root);
+    const nlohmann::json resolved = root.resolved();
+    if (vm.count("dump-config")) {
+        std::cout << resolved.dump(2) << "\n";
+        return 0;
+    }
+    if (!vm.count("model"))
+        throw InputError("run: --model DIR is required\n" + std::string(kUsage));
+    const auto start = std::chrono::steady_clock::now();
+    const workloads::ModelPackage package = workloads::ModelPackage::load(vm["model"].as<std::string>());
+    const std::string datasetDir =
+        config.run.datasetDir.empty() ? workloads::Dataset::defaultFashionMnistDir() : config.run.datasetDir;
+    const workloads::Dataset dataset = workloads::Dataset::fashionMnist(datasetDir, false);
+    if (static_cast<std::size_t>(config.run.images) > dataset.size())
+        throw InputError(root.where("run") + ".images: " + std::to_string(config.run.images) + " exceeds the " +
+                         std::to_string(dataset.size()) + " test images");
+    if (static_cast<std::int64_t>(dataset.pixelsPerImage()) != package.network.inputSize())
+        throw InputError(package.manifestPath() + ": dataset.input_shape does not match the dataset's images");
+    const ImageSet images{dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(config.run.images)};
+    const RunResult result = runExperiment(config, package, images);
+    const RunReportInput report{&config, &resolved, &package, &result, images.labels};
+    const nlohmann::json summary = summaryJson(report);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (vm.count("json"))
+        std::cout << summary.dump(2) << "\n";
+    else
+        printSummary(std::cout, summary, wall);
+    if (vm.count("out")) {
+        const std::filesystem::path dir = vm["out"].as<std::string>();
+        std::error_code error;
+        std::filesystem::create_directories(dir, error);
+        if (error)
+            throw InputError("--out: cannot create " + dir.string() + ": " + error.message());
+        writeFile(dir / "stats.json", statsJson(report).dump(2) + "\n");
+        writeFile(dir / "layers.csv", render([&](std::ostream& out) { writeLayersCsv(out, report); }));
+        nlohmann::json configEcho{{"config", resolved},
+                                  {"seeds", statsJson(report)["seeds"]},
+                                  {"model", package.directory}};
+        writeFile(dir / "config.json", configEcho.dump(2) + "\n");
+    }
+    if (vm.count("dump-logits"))
+        writeFile(vm["dump-logits"].as<std::string>(),
+                  render([&](std::ostream& out) { writeLogits(out, report); }));
+    return 0;
 }
 
 } // namespace voltsim::sim

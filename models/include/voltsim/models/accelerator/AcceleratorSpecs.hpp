@@ -1,0 +1,77 @@
+#pragma once
+// The resolved, validated description of one accelerator instance (DRAMSys style: the sim/ layer
+// reads the JSON config through ConfigNode and fills these structs; models/ only consumes them).
+#include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/models/array/ArraySpec.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace voltsim::models {
+
+/// How the systolic array is simulated (docs/accelerator.md).
+enum class SimMode {
+    Fast,  ///< TLM-LT: each layer's folds computed functionally for a whole batch, annotated with native cycles
+    Cycle, ///< the array stepped every clock by one SystemC process (CycleSystolicArray), image by image
+};
+
+/// "fast" or "cycle"; throws voltsim::InputError naming `context` otherwise.
+SimMode parseSimMode(const std::string& text, const std::string& context);
+const char* toString(SimMode mode);
+
+/// Where the weight SRAM operates: nominal, a supply voltage, or a bit error rate set directly.
+struct OperatingPoint {
+    enum class Kind { Nominal, VoltageMv, Ber };
+    Kind kind = Kind::Nominal;
+    double value = 0; ///< mV for VoltageMv, a rate in [0, 1] for Ber
+};
+
+/// Weight SRAM: the memory/ chip (profile + seed) with its layout and bank timing.
+struct WeightSramSpecs {
+    std::shared_ptr<const memory::SramProfile> profile; ///< shared, never modified
+    memory::ChipOptions chip;                           ///< fault model and geometry
+    memory::WeightLayoutConfig layout;                  ///< start offset, interleave, packing
+    std::uint32_t readLatencyCycles = 1;                ///< per bank access (memory::SramBankTiming)
+    std::uint32_t writeLatencyCycles = 1;
+    OperatingPoint operatingPoint;
+};
+
+/// A reliable on-chip buffer (activation or accumulator SRAM) with `banks` equal banks.
+struct BufferSpecs {
+    std::uint64_t sizeBytes = 0;
+    std::uint32_t banks = 1;
+};
+
+/// Off-chip DRAM: one channel with a fixed access latency and a peak bandwidth.
+struct DramSpecs {
+    double bandwidthGbPerS = 12.8; ///< GB/s = bytes per ns
+    double latencyNs = 100;        ///< per transaction
+    std::uint32_t burstBytes = 64; ///< the DMA moves data in transactions of at most this size
+};
+
+/// Post-processing unit: requantization, ReLU (fused with the array drain) and max-pool.
+struct PpuSpecs {
+    std::uint32_t lanes = 16; ///< max-pool compares per cycle
+};
+
+/// Everything an Accelerator is built from.
+struct AcceleratorSpecs {
+    ArraySpec array{16, 16, Dataflow::WS};
+    double clockMhz = 500;
+    WeightSramSpecs weightSram;
+    BufferSpecs activationSram{32 * 1024, 8};   ///< split in two halves (double buffering)
+    BufferSpecs accumulatorSram{64 * 1024, 8};  ///< int32 partial sums of one fold
+    DramSpecs dram;
+    PpuSpecs ppu;
+    SimMode mode = SimMode::Fast;
+    std::uint32_t batchImages = 256; ///< images per host batch (fast mode computes each fold for the batch)
+    std::string vcdPath;             ///< cycle mode: trace the array to <vcdPath>.vcd if not empty
+
+    /// One clock period.
+    double clockPeriodNs() const { return 1000.0 / clockMhz; }
+};
+
+} // namespace voltsim::models

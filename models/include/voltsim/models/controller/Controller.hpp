@@ -1,0 +1,84 @@
+#pragma once
+// The controller/tiler: runs the network layer by layer on a batch of images. conv2d is lowered
+// by im2col (padding, stride) to a GEMM, linear is a GEMM; the weight and bias codes are read
+// through the weight SRAM's TLM target (the faulty read path) once per batch, which is exact for
+// persistent faults (every read of a word returns the same value); every per-image access is
+// counted. Activations live double-buffered in the activation SRAM, partial sums in the
+// accumulator SRAM; the post-processing unit requantizes and max-pools.
+#include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
+#include "voltsim/models/accelerator/AcceleratorStats.hpp"
+#include "voltsim/models/accelerator/CountedBuffer.hpp"
+#include "voltsim/models/accelerator/WeightSram.hpp"
+#include "voltsim/models/controller/IArrayEngine.hpp"
+#include "voltsim/workloads/model/Network.hpp"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace voltsim::models {
+
+/// Where a parameter layer's tensors lie in weight SRAM (indexes into WeightLayout::tensors()).
+struct LayerTensors {
+    std::size_t weight = 0;
+    std::size_t bias = 0;
+};
+
+/// The weight and bias tensor indexes of every layer, in the order the host places them (blob
+/// order: weight then bias of each conv2d/linear layer). Entries of other layers are unused.
+std::vector<LayerTensors> tensorIndexes(const workloads::Network& network);
+
+/// im2col of `images` images of the conv layer's in_shape: (images * OH * OW) x (C * Fh * Fw)
+/// codes in C, Fh, Fw order with zero padding; row image * OH * OW + y * OW + x.
+CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images,
+                     const workloads::Layer& layer);
+
+class Controller : public sc_core::sc_module {
+public:
+    /// Weight reads go through this socket to the weight SRAM.
+    tlm_utils::simple_initiator_socket<Controller> toWeightSram;
+
+    /// `network`, `engine`, `weightSram` and the buffers are not owned and must outlive this
+    /// module; `weightSram` is only observed (flip counters), all reads use the socket.
+    Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::Network& network,
+               IArrayEngine& engine, const WeightSram& weightSram, CountedBuffer& activationSram,
+               CountedBuffer& accumulatorSram);
+
+    /// Runs `images` images (their input activations, images x inputSize, already in activation
+    /// SRAM) through the network; returns images x num_classes logits. Advances simulated time
+    /// through `keeper` (or by waiting, in cycle mode). Call from an SC_THREAD.
+    std::vector<std::int32_t> runBatch(const std::vector<std::uint8_t>& inputs, std::int64_t images,
+                                       tlm_utils::tlm_quantumkeeper& keeper);
+
+    /// Per-layer statistics (totals over every image run so far).
+    const std::vector<LayerStats>& layerStats() const { return m_layers; }
+    /// Cycles of one image through the layers (array and PPU), the same for every image.
+    std::int64_t cyclesPerImage() const;
+
+private:
+    /// Codes of tensor `index`, read through the TLM socket; counts bits read and flipped.
+    std::vector<std::uint8_t> readTensor(std::size_t index, LayerStats& stats);
+    /// One conv2d/linear layer on the batch; returns uint8 activations or (last layer) logits.
+    void runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::vector<std::int32_t>& logits,
+                      std::int64_t images, tlm_utils::tlm_quantumkeeper& keeper);
+    void runPoolLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::int64_t images,
+                      tlm_utils::tlm_quantumkeeper& keeper);
+    /// Counts the accumulator accesses of one layer and checks that one fold's partial sums fit.
+    void countAccumulator(const workloads::Layer& layer, const LayerTiming& timing, std::int64_t images);
+
+    AcceleratorSpecs m_specs;
+    const workloads::Network& m_network;
+    IArrayEngine& m_engine;
+    const WeightSram& m_weightSram;
+    CountedBuffer& m_activationSram;
+    CountedBuffer& m_accumulatorSram;
+    std::vector<LayerTensors> m_tensors;
+    std::vector<LayerStats> m_layers;
+    sc_core::sc_time m_period;
+};
+
+} // namespace voltsim::models

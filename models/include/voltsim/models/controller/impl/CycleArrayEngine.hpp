@@ -1,0 +1,32 @@
+#pragma once
+#include "voltsim/models/array/CycleSystolicArray.hpp"
+#include "voltsim/models/controller/IArrayEngine.hpp"
+
+#include <systemc>
+
+#include <string>
+
+namespace voltsim::models {
+
+/// Cycle mode: a clock and the CycleSystolicArray (one SC_METHOD steps the whole grid with a
+/// two-phase update); each image's GEMM is started and waited for. If `vcdPath` is not empty the
+/// array's probes are traced to <vcdPath>.vcd.
+class CycleArrayEngine : public sc_core::sc_module, public IArrayEngine {
+public:
+    CycleArrayEngine(const sc_core::sc_module_name& name, const ArraySpec& spec, const sc_core::sc_time& clockPeriod,
+                     const std::string& vcdPath);
+    ~CycleArrayEngine() override;
+
+    std::string name() const override { return "cycle"; }
+    GemmResult run(const CodeMatrix& weights, const CodeMatrix& inputs, std::int64_t images,
+                   tlm_utils::tlm_quantumkeeper& keeper) override;
+    std::uint64_t gemms() const override { return m_gemms; }
+
+private:
+    sc_core::sc_clock m_clock;
+    CycleSystolicArray m_array;
+    sc_core::sc_trace_file* m_trace = nullptr;
+    std::uint64_t m_gemms = 0;
+};
+
+} // namespace voltsim::models

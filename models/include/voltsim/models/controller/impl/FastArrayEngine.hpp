@@ -1,0 +1,25 @@
+#pragma once
+#include "voltsim/models/controller/IArrayEngine.hpp"
+
+#include <systemc>
+
+namespace voltsim::models {
+
+/// Default mode: one SystolicArray::gemm per layer and batch (fold by fold, functionally, on the
+/// codes read from weight SRAM), annotated with images x the native cycles of one image.
+class FastArrayEngine : public IArrayEngine {
+public:
+    FastArrayEngine(const ArraySpec& spec, const sc_core::sc_time& clockPeriod);
+
+    std::string name() const override { return "fast"; }
+    GemmResult run(const CodeMatrix& weights, const CodeMatrix& inputs, std::int64_t images,
+                   tlm_utils::tlm_quantumkeeper& keeper) override;
+    std::uint64_t gemms() const override { return m_gemms; }
+
+private:
+    SystolicArray m_array;
+    sc_core::sc_time m_period;
+    std::uint64_t m_gemms = 0;
+};
+
+} // namespace voltsim::models

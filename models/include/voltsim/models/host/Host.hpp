@@ -1,0 +1,71 @@
+#pragma once
+// The host: loads the model package into the accelerator (weight codes written into DRAM, then
+// moved by the DMA over TLM into the weight SRAM, once per model load), streams the images batch
+// by batch (input DMA, controller, logit DMA), collects the logits and stops the simulation when
+// the last batch is done.
+#include "voltsim/models/accelerator/AcceleratorStats.hpp"
+#include "voltsim/models/accelerator/WeightSram.hpp"
+#include "voltsim/models/controller/Controller.hpp"
+#include "voltsim/models/dma/Dma.hpp"
+#include "voltsim/models/dram/Dram.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include <systemc>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace voltsim::models {
+
+/// DRAM map of a run: the weight blob as laid out, then one batch of inputs, then its logits.
+struct DramMap {
+    std::uint64_t weightsBytes = 0;
+    std::uint64_t inputBase = 0;
+    std::uint64_t outputBase = 0;
+    std::uint64_t sizeBytes = 0;
+};
+
+/// Bytes the weight tensors of `package` take in a layout with `packing`, and the DRAM map.
+DramMap planDram(const workloads::ModelPackage& package, memory::Packing packing, std::uint32_t batchImages);
+
+class Host : public sc_core::sc_module {
+public:
+    /// Every reference must outlive the module; `package` is read, never modified.
+    Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::ModelPackage& package,
+         const DramMap& dramMap, Dram& dram, Dma& dma, WeightSram& weightSram, Controller& controller);
+
+    /// Sets the images to run (count x inputSize pixels, not owned). Call before sc_start.
+    void setJob(const std::uint8_t* images, std::size_t count);
+
+    bool finished() const { return m_finished; }
+    /// count x num_classes logits, row-major (valid when finished).
+    const std::vector<std::int32_t>& logits() const { return m_logits; }
+    const HostStats& stats() const { return m_stats; }
+
+private:
+    void main();
+    void loadModel();
+    void runBatch(std::size_t first, std::size_t count);
+    /// Whole cycles covering `time` (DMA transfers end on a clock edge).
+    std::uint64_t cyclesOf(const sc_core::sc_time& time) const;
+    /// Charges `cycles` to the keeper and synchronises if the quantum is used up.
+    void advance(std::uint64_t cycles);
+
+    AcceleratorSpecs m_specs;
+    const workloads::ModelPackage& m_package;
+    DramMap m_map;
+    Dram& m_dram;
+    Dma& m_dma;
+    WeightSram& m_weightSram;
+    Controller& m_controller;
+    const std::uint8_t* m_images = nullptr;
+    std::size_t m_count = 0;
+    std::vector<std::int32_t> m_logits;
+    HostStats m_stats;
+    bool m_finished = false;
+    tlm_utils::tlm_quantumkeeper m_keeper;
+    sc_core::sc_time m_period;
+};
+
+} // namespace voltsim::models

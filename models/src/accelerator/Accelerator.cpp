@@ -1,0 +1,93 @@
+#include "voltsim/models/accelerator/Accelerator.hpp"
+
+#include "voltsim/common/Error.hpp"
+#include "voltsim/models/controller/impl/CycleArrayEngine.hpp"
+#include "voltsim/models/controller/impl/FastArrayEngine.hpp"
+
+#include <tlm>
+
+namespace voltsim::models {
+namespace {
+
+std::unique_ptr<IArrayEngine> makeEngine(const AcceleratorSpecs& specs)
+{
+    const sc_core::sc_time period(specs.clockPeriodNs(), sc_core::SC_NS);
+    if (specs.mode == SimMode::Cycle)
+        return std::make_unique<CycleArrayEngine>("array", specs.array, period, specs.vcdPath);
+    return std::make_unique<FastArrayEngine>(specs.array, period);
+}
+
+} // namespace
+
+SimMode parseSimMode(const std::string& text, const std::string& context)
+{
+    if (text == "fast")
+        return SimMode::Fast;
+    if (text == "cycle")
+        return SimMode::Cycle;
+    throw InputError(context + ": must be fast or cycle, got '" + text + "'");
+}
+
+const char* toString(SimMode mode) { return mode == SimMode::Fast ? "fast" : "cycle"; }
+
+Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
+                         const workloads::ModelPackage& package, std::uint64_t chipSeed)
+    : sc_core::sc_module(name), m_specs(specs),
+      m_dramMap(planDram(package, specs.weightSram.layout.packing, specs.batchImages)),
+      m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
+      m_weightSram("weight_sram", specs.weightSram, chipSeed, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS)),
+      m_activationSram("activation_sram", specs.activationSram),
+      m_accumulatorSram("accumulator_sram", specs.accumulatorSram), m_engine(makeEngine(specs)),
+      m_controller("controller", specs, package.network, *m_engine, m_weightSram, m_activationSram,
+                   m_accumulatorSram),
+      m_host("host", specs, package, m_dramMap, m_dram, m_dma, m_weightSram, m_controller)
+{
+    m_dma.toDram.bind(m_dram.socket);
+    m_dma.toWeightSram.bind(m_weightSram.socket);
+    m_controller.toWeightSram.bind(m_weightSram.socket);
+    // Temporal decoupling: components run ahead of SystemC time by up to one quantum.
+    tlm::tlm_global_quantum::instance().set(sc_core::sc_time(specs.clockPeriodNs() * 100000, sc_core::SC_NS));
+}
+
+std::vector<std::int32_t> Accelerator::run(const std::uint8_t* images, std::size_t count)
+{
+    m_host.setJob(images, count);
+    // The host ends the run with sc_stop(); that is the normal end, not worth a report line.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOP_, sc_core::SC_DO_NOTHING);
+    // The host calls sc_stop() after the last batch; the cycle-mode array pauses after each GEMM.
+    while (!m_host.finished() && sc_core::sc_get_status() != sc_core::SC_STOPPED)
+        sc_core::sc_start();
+    if (!m_host.finished())
+        throw std::logic_error("Accelerator: simulation ended before the host finished");
+    return m_host.logits();
+}
+
+AcceleratorStats Accelerator::stats() const
+{
+    AcceleratorStats stats;
+    stats.host = m_host.stats();
+    stats.dma = m_dma.stats();
+    stats.dram = m_dram.stats();
+    stats.weightSramBanks = m_weightSram.bankStats();
+    stats.activationSram = m_activationSram.stats();
+    stats.accumulatorSram = m_accumulatorSram.stats();
+    stats.layers = m_controller.layerStats();
+    stats.arrayGemms = m_engine->gemms();
+    return stats;
+}
+
+SimContextScope::SimContextScope()
+    : m_previous(sc_core::sc_curr_simcontext), m_previousDefault(sc_core::sc_default_global_context),
+      m_context(std::make_unique<sc_core::sc_simcontext>())
+{
+    sc_core::sc_curr_simcontext = m_context.get();
+    sc_core::sc_default_global_context = m_context.get();
+}
+
+SimContextScope::~SimContextScope()
+{
+    sc_core::sc_curr_simcontext = m_previous;
+    sc_core::sc_default_global_context = m_previousDefault;
+}
+
+} // namespace voltsim::models

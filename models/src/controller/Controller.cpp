@@ -1,0 +1,251 @@
+#include "voltsim/models/controller/Controller.hpp"
+
+#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/models/array/FoldSchedule.hpp"
+#include "voltsim/models/ppu/PostProcessor.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace voltsim::models {
+namespace {
+
+using workloads::Layer;
+using workloads::LayerType;
+
+/// The K x N weight matrix of a layer: weights(k, n) = codes[n * K + k] (PyTorch's weight[n].reshape(-1)).
+CodeMatrix weightMatrix(const std::vector<std::uint8_t>& codes, std::int64_t k, std::int64_t n)
+{
+    CodeMatrix weights(k, n);
+    for (std::int64_t col = 0; col < n; ++col)
+        for (std::int64_t row = 0; row < k; ++row)
+            weights(row, col) = codes[static_cast<std::size_t>(col * k + row)];
+    return weights;
+}
+
+/// Rows of a linear layer: one per image, the activations as they lie.
+CodeMatrix lowerLinear(const std::vector<std::uint8_t>& activations, std::int64_t images, std::int64_t k)
+{
+    CodeMatrix inputs(images, k);
+    std::copy(activations.begin(), activations.begin() + images * k, inputs.data());
+    return inputs;
+}
+
+std::vector<std::int32_t> rowSums(const CodeMatrix& inputs)
+{
+    std::vector<std::int32_t> sums(static_cast<std::size_t>(inputs.rows()));
+    for (std::int64_t row = 0; row < inputs.rows(); ++row)
+        sums[static_cast<std::size_t>(row)] = inputs.row(row).cast<std::int32_t>().sum();
+    return sums;
+}
+
+/// Partial sums one fold holds (int32 elements) for one image: the fold's spatial outputs.
+std::int64_t foldOutputs(const workloads::GemmShape& shape, const ArraySpec& spec)
+{
+    const std::int64_t rows = std::min(spec.rows, shape.m);
+    switch (spec.dataflow) {
+    case Dataflow::OS:
+        return rows * std::min(spec.cols, shape.n);
+    case Dataflow::WS:
+        return shape.m * std::min(spec.cols, shape.n);
+    case Dataflow::IS:
+        return std::min(spec.cols, shape.m) * shape.n;
+    }
+    return 0;
+}
+
+} // namespace
+
+std::vector<LayerTensors> tensorIndexes(const workloads::Network& network)
+{
+    std::vector<LayerTensors> indexes(network.layers.size());
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < network.layers.size(); ++i)
+        if (network.layers[i].hasParameters()) {
+            indexes[i] = LayerTensors{next, next + 1};
+            next += 2;
+        }
+    return indexes;
+}
+
+CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images, const Layer& layer)
+{
+    const std::int64_t channels = layer.inShape[0], h = layer.inShape[1], w = layer.inShape[2];
+    const std::int64_t oh = layer.outShape[1], ow = layer.outShape[2];
+    const std::int64_t fh = layer.kernelH, fw = layer.kernelW;
+    CodeMatrix inputs = CodeMatrix::Zero(images * oh * ow, channels * fh * fw);
+    for (std::int64_t image = 0; image < images; ++image) {
+        const std::uint8_t* in = activations.data() + image * channels * h * w;
+        for (std::int64_t y = 0; y < oh; ++y)
+            for (std::int64_t x = 0; x < ow; ++x) {
+                std::uint8_t* row = inputs.row((image * oh + y) * ow + x).data();
+                for (std::int64_t c = 0; c < channels; ++c)
+                    for (std::int64_t ky = 0; ky < fh; ++ky) {
+                        const std::int64_t iy = y * layer.stride - layer.padding + ky;
+                        if (iy < 0 || iy >= h)
+                            continue;
+                        for (std::int64_t kx = 0; kx < fw; ++kx) {
+                            const std::int64_t ix = x * layer.stride - layer.padding + kx;
+                            if (ix >= 0 && ix < w)
+                                row[(c * fh + ky) * fw + kx] = in[(c * h + iy) * w + ix];
+                        }
+                    }
+            }
+    }
+    return inputs;
+}
+
+Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
+                       const workloads::Network& network, IArrayEngine& engine, const WeightSram& weightSram,
+                       CountedBuffer& activationSram, CountedBuffer& accumulatorSram)
+    : sc_core::sc_module(name), toWeightSram("to_weight_sram"), m_specs(specs), m_network(network),
+      m_engine(engine), m_weightSram(weightSram), m_activationSram(activationSram),
+      m_accumulatorSram(accumulatorSram), m_tensors(tensorIndexes(network)),
+      m_period(specs.clockPeriodNs(), sc_core::SC_NS)
+{
+    for (const Layer& layer : network.layers) {
+        LayerStats stats;
+        stats.name = layer.name;
+        stats.type = workloads::layerTypeName(layer.type);
+        if (layer.hasParameters()) {
+            const std::int64_t pixels = layer.type == LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
+            stats.shape = workloads::GemmShape{pixels, layer.fanIn(), layer.outShape[0]};
+        }
+        m_layers.push_back(stats);
+    }
+}
+
+std::int64_t Controller::cyclesPerImage() const
+{
+    std::int64_t cycles = 0;
+    for (const LayerStats& layer : m_layers)
+        cycles += layer.cyclesPerImage;
+    return cycles;
+}
+
+std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& stats)
+{
+    const memory::TensorPlacement& placement = m_weightSram.layout().tensors().at(index);
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(placement.bytes));
+    const std::uint64_t flippedBefore = m_weightSram.totalStats().bitsFlipped;
+    tlm::tlm_generic_payload payload;
+    payload.set_command(tlm::TLM_READ_COMMAND);
+    payload.set_address(placement.address);
+    payload.set_data_ptr(bytes.data());
+    payload.set_data_length(static_cast<unsigned int>(bytes.size()));
+    payload.set_streaming_width(static_cast<unsigned int>(bytes.size()));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // The read latency is hidden in the array's preload (native schedule): the delay is not charged.
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    toWeightSram->b_transport(payload, delay);
+    if (payload.is_response_error())
+        throw std::runtime_error(std::string(name()) + ": weight read of tensor " + std::to_string(index) +
+                                 " failed: " + payload.get_response_string());
+    stats.weightBitsRead += std::uint64_t{placement.count} * placement.bits;
+    stats.weightBitsFlipped += m_weightSram.totalStats().bitsFlipped - flippedBefore;
+    if (m_weightSram.layout().config().packing == memory::Packing::Packed)
+        return memory::unpackCodes(bytes.data(), placement.count, placement.bits);
+    const auto mask = static_cast<std::uint8_t>((1u << placement.bits) - 1);
+    for (auto& code : bytes)
+        code &= mask;
+    return bytes;
+}
+
+void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing, std::int64_t images)
+{
+    LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
+    const auto n = static_cast<std::uint64_t>(images);
+    m_accumulatorSram.require(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)),
+                              m_accumulatorSram.specs().sizeBytes, "layer " + layer.name + ": partial sums of one fold");
+    const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
+    const std::uint64_t reads = n * (static_cast<std::uint64_t>(timing.ofmapSramReads) + outputs);
+    const std::uint64_t writes = n * static_cast<std::uint64_t>(timing.ofmapSramWrites);
+    m_accumulatorSram.countReads(reads);
+    m_accumulatorSram.countWrites(writes);
+    stats.accumulatorReads += reads;
+    stats.accumulatorWrites += writes;
+}
+
+void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations,
+                              std::vector<std::int32_t>& logits, std::int64_t images,
+                              tlm_utils::tlm_quantumkeeper& keeper)
+{
+    const Layer& layer = m_network.layers[index];
+    LayerStats& stats = m_layers[index];
+    const std::vector<std::uint8_t> weightCodes = readTensor(m_tensors[index].weight, stats);
+    const std::vector<std::uint8_t> biasCodes = readTensor(m_tensors[index].bias, stats);
+    ++stats.weightBatchReads;
+    const CodeMatrix inputs = layer.type == LayerType::Conv2d ? lowerConv(activations, images, layer)
+                                                              : lowerLinear(activations, images, stats.shape.k);
+    const std::vector<std::int32_t> sums = rowSums(inputs);
+    const GemmResult result = m_engine.run(weightMatrix(weightCodes, stats.shape.k, stats.shape.n), inputs, images, keeper);
+    stats.timing = result.timing;
+    stats.cyclesPerImage = result.timing.totalCycles;
+    stats.images += static_cast<std::uint64_t>(images);
+    const auto n = static_cast<std::uint64_t>(images);
+    stats.activationReads += n * static_cast<std::uint64_t>(result.timing.ifmapSramReads);
+    m_activationSram.countReads(n * static_cast<std::uint64_t>(result.timing.ifmapSramReads));
+    countAccumulator(layer, result.timing, images);
+    const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
+    stats.ppuOutputs += n * outputs;
+    const RequantInput input{&result.acc, &sums, &biasCodes, images};
+    if (layer.requant->int32Output) {
+        logits = PostProcessor::requantizeLogits(input, layer);
+        return;
+    }
+    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2, "layer " + layer.name + " output");
+    activations = PostProcessor::requantizeHidden(input, layer);
+    stats.activationWrites += n * outputs;
+    m_activationSram.countWrites(n * outputs);
+}
+
+void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::int64_t images,
+                              tlm_utils::tlm_quantumkeeper& keeper)
+{
+    const Layer& layer = m_network.layers[index];
+    LayerStats& stats = m_layers[index];
+    const auto outputs = static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
+    const auto window = static_cast<std::uint64_t>(layer.kernelH * layer.kernelW);
+    const std::uint64_t lanes = m_specs.ppu.lanes;
+    stats.cyclesPerImage = static_cast<std::int64_t>((outputs * window + lanes - 1) / lanes);
+    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2, "layer " + layer.name + " output");
+    activations = PostProcessor::maxPool(activations, images, layer);
+    const auto n = static_cast<std::uint64_t>(images);
+    stats.images += n;
+    stats.ppuOutputs += n * outputs;
+    stats.activationReads += n * outputs * window;
+    stats.activationWrites += n * outputs;
+    m_activationSram.countReads(n * outputs * window);
+    m_activationSram.countWrites(n * outputs);
+    keeper.inc(m_period * static_cast<double>(images * stats.cyclesPerImage));
+    if (keeper.need_sync())
+        keeper.sync();
+}
+
+std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& inputs, std::int64_t images,
+                                               tlm_utils::tlm_quantumkeeper& keeper)
+{
+    const auto inputSize = static_cast<std::uint64_t>(m_network.inputSize());
+    m_activationSram.require(inputSize, m_activationSram.specs().sizeBytes / 2, "the input image");
+    m_activationSram.countWrites(static_cast<std::uint64_t>(images) * inputSize);
+    std::vector<std::uint8_t> activations = inputs;
+    std::vector<std::int32_t> logits;
+    for (std::size_t i = 0; i < m_network.layers.size(); ++i) {
+        switch (m_network.layers[i].type) {
+        case LayerType::Conv2d:
+        case LayerType::Linear:
+            runGemmLayer(i, activations, logits, images, keeper);
+            break;
+        case LayerType::MaxPool2d:
+            runPoolLayer(i, activations, images, keeper);
+            break;
+        case LayerType::Flatten:
+            m_layers[i].images += static_cast<std::uint64_t>(images);
+            break;
+        }
+    }
+    return logits;
+}
+
+} // namespace voltsim::models

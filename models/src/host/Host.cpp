@@ -1,0 +1,138 @@
+#include "voltsim/models/host/Host.hpp"
+
+#include "voltsim/memory/WeightLayout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace voltsim::models {
+namespace {
+
+/// The codes of one tensor as the weight SRAM stores them.
+std::vector<std::uint8_t> tensorBytes(const workloads::ModelPackage& package, const workloads::QuantizedTensor& tensor,
+                                      memory::Packing packing)
+{
+    const std::uint8_t* codes = package.codes.data() + tensor.blobOffset;
+    if (packing == memory::Packing::Packed)
+        return memory::packCodes(codes, tensor.count, static_cast<unsigned>(tensor.bits));
+    return std::vector<std::uint8_t>(codes, codes + tensor.count);
+}
+
+/// The weight and bias tensors in blob order.
+std::vector<const workloads::QuantizedTensor*> tensorsOf(const workloads::Network& network)
+{
+    std::vector<const workloads::QuantizedTensor*> tensors;
+    for (const workloads::Layer& layer : network.layers)
+        if (layer.hasParameters()) {
+            tensors.push_back(&*layer.weight);
+            tensors.push_back(&*layer.bias);
+        }
+    return tensors;
+}
+
+} // namespace
+
+DramMap planDram(const workloads::ModelPackage& package, memory::Packing packing, std::uint32_t batchImages)
+{
+    DramMap map;
+    for (const workloads::QuantizedTensor* tensor : tensorsOf(package.network))
+        map.weightsBytes += tensorBytes(package, *tensor, packing).size();
+    const auto batch = std::uint64_t{batchImages};
+    map.inputBase = map.weightsBytes;
+    map.outputBase = map.inputBase + batch * static_cast<std::uint64_t>(package.network.inputSize());
+    map.sizeBytes = map.outputBase + batch * 4 * static_cast<std::uint64_t>(package.network.dataset.numClasses);
+    return map;
+}
+
+Host::Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::ModelPackage& package,
+           const DramMap& dramMap, Dram& dram, Dma& dma, WeightSram& weightSram, Controller& controller)
+    : sc_core::sc_module(name), m_specs(specs), m_package(package), m_map(dramMap), m_dram(dram), m_dma(dma),
+      m_weightSram(weightSram), m_controller(controller), m_period(specs.clockPeriodNs(), sc_core::SC_NS)
+{
+    SC_HAS_PROCESS(Host);
+    SC_THREAD(main);
+}
+
+void Host::setJob(const std::uint8_t* images, std::size_t count)
+{
+    m_images = images;
+    m_count = count;
+    m_logits.assign(count * static_cast<std::size_t>(m_package.network.dataset.numClasses), 0);
+}
+
+std::uint64_t Host::cyclesOf(const sc_core::sc_time& time) const
+{
+    return static_cast<std::uint64_t>(std::ceil(time / m_period - 1e-9));
+}
+
+void Host::advance(std::uint64_t cycles)
+{
+    m_keeper.inc(m_period * static_cast<double>(cycles));
+    if (m_keeper.need_sync())
+        m_keeper.sync();
+}
+
+void Host::loadModel()
+{
+    std::uint64_t dramAddress = 0;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    unsigned maxBits = 1;
+    for (const workloads::QuantizedTensor* tensor : tensorsOf(m_package.network)) {
+        const std::vector<std::uint8_t> bytes = tensorBytes(m_package, *tensor, m_weightSram.layout().config().packing);
+        m_dram.poke(dramAddress, bytes.data(), bytes.size());
+        const memory::TensorPlacement& placement =
+            m_weightSram.layout().addTensor(tensor->count, static_cast<unsigned>(tensor->bits));
+        m_dma.dramToWeightSram(dramAddress, placement.address, bytes.size(), delay);
+        dramAddress += bytes.size();
+        maxBits = std::max(maxBits, static_cast<unsigned>(tensor->bits));
+    }
+    m_weightSram.setCodeBits(maxBits);
+    m_stats.modelBytes = dramAddress;
+    m_stats.modelLoadCycles = cyclesOf(delay);
+    advance(m_stats.modelLoadCycles);
+}
+
+void Host::runBatch(std::size_t first, std::size_t count)
+{
+    const auto inputSize = static_cast<std::size_t>(m_package.network.inputSize());
+    const auto classes = static_cast<std::size_t>(m_package.network.dataset.numClasses);
+    m_dram.poke(m_map.inputBase, m_images + first * inputSize, count * inputSize);
+    std::vector<std::uint8_t> inputs(count * inputSize);
+    for (std::size_t i = 0; i < count; ++i) {
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        m_dma.readDram(m_map.inputBase + i * inputSize, inputs.data() + i * inputSize, inputSize, delay);
+        const std::uint64_t cycles = cyclesOf(delay);
+        m_stats.inputDmaCycles += cycles;
+        advance(cycles);
+    }
+    const std::vector<std::int32_t> logits =
+        m_controller.runBatch(inputs, static_cast<std::int64_t>(count), m_keeper);
+    for (std::size_t i = 0; i < count; ++i) {
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(logits.data() + i * classes);
+        m_dma.writeDram(m_map.outputBase + i * classes * 4, bytes, classes * 4, delay);
+        const std::uint64_t cycles = cyclesOf(delay);
+        m_stats.outputDmaCycles += cycles;
+        advance(cycles);
+    }
+    m_dram.peek(m_map.outputBase, reinterpret_cast<std::uint8_t*>(m_logits.data() + first * classes),
+                count * classes * 4);
+    ++m_stats.batches;
+    m_stats.images += count;
+}
+
+void Host::main()
+{
+    m_keeper.reset();
+    loadModel();
+    for (std::size_t first = 0; first < m_count; first += m_specs.batchImages)
+        runBatch(first, std::min<std::size_t>(m_specs.batchImages, m_count - first));
+    m_keeper.sync();
+    m_stats.inferenceCycles = m_stats.inputDmaCycles + m_stats.outputDmaCycles +
+                              m_stats.images * static_cast<std::uint64_t>(m_controller.cyclesPerImage());
+    m_stats.simulatedTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    m_finished = true;
+    sc_core::sc_stop();
+}
+
+} // namespace voltsim::models

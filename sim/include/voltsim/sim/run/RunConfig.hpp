@@ -1,0 +1,42 @@
+#pragma once
+// The typed configuration of `voltsim run` (DESIGN.md section 8, docs/accelerator.md): every key
+// is read through ConfigNode with its default, range and description, so the resolved config can
+// be echoed and `voltsim run --describe-config` lists them all.
+#include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
+#include "voltsim/models/timing/LayerEnergy.hpp"
+#include "voltsim/sim/config/ConfigNode.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace voltsim::sim {
+
+/// What one `voltsim run` does beyond the hardware.
+struct RunSettings {
+    std::int64_t chips = 1;
+    std::int64_t images = 100;
+    std::uint64_t seed = 1;
+    std::string datasetDir; ///< Fashion-MNIST directory ("" = Dataset::defaultFashionMnistDir())
+};
+
+/// Energy prices beyond the SRAM profile.
+struct EnergySettings {
+    models::EnergyTable table;     ///< MAC energy and access widths
+    double dramPjPerByte = 8.0;    ///< DRAM energy per byte moved
+};
+
+struct RunConfig {
+    models::AcceleratorSpecs accelerator;
+    RunSettings run;
+    EnergySettings energy;
+};
+
+/// Reads every key of `root` (and finishes it: unknown keys are errors). Loads the SRAM profile
+/// and the energy table the config names.
+RunConfig readRunConfig(ConfigNode& root);
+
+/// The resolved configuration with every default filled in, and every parameter's description.
+nlohmann::json resolvedDefaults();
+std::vector<ParamInfo> describeRunConfig();
+
+} // namespace voltsim::sim
