@@ -162,7 +162,7 @@ TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)
 TEST_F(SweepTest, CtrlCLeavesValidFilesAndResumeCompletesThem)
 {
     ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();
-    const std::string args = "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 3000 --quiet --no-plots";
+    const std::string args = "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 1200 --quiet --no-plots";
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
@@ -230,5 +230,9 @@ TEST_F(SweepTest, SummaryNamesTheLowestVoltageWithinTheLoss)
     const std::string summary = readFile(m_dir / "a" / "summary.json");
     EXPECT_NE(summary.find("\"found\": true"), std::string::npos);
     EXPECT_NE(summary.find("\"voltage_mv\": 656.0"), std::string::npos); // every point is within 100 points
+    // With no loss allowed, V_nom (RErr = Err exactly) is always within.
     ASSERT_EQ(voltsim(tiny() + " --max-loss-pp 0 --reference randbet-8bit --out " + out("b")), 0) << stderrText();
+    EXPECT_NE(readFile(m_dir / "b" / "summary.json").find("\"found\": true"), std::string::npos);
+    EXPECT_EQ(voltsim(tiny() + " --reference nosuchmodel --out " + out("c")), 2);
+    EXPECT_NE(stderrText().find("reference"), std::string::npos);
 }

@@ -16,22 +16,19 @@ SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source
 
 int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots, bool quiet)
 {
-    const nlohmann::json summary = summaryJson(plan, output.records());
-    if (!quiet) {
-        printSweepTable(std::cout, plan, output.records());
-        std::cout << "\nwithin " << plan.config().maxLossPp << " pp of "
-                  << (plan.config().reference.empty() ? "each model's clean error" : plan.config().reference + "'s clean error")
-                  << ":\n";
-        printSummary(std::cout, summary, plan.byRate());
-    }
+    const nlohmann::json summary = sweepSummaryJson(plan, output.records());
+    printSweepTable(std::cout, plan, output.records());
+    std::cout << "\nwithin " << plan.config().maxLossPp << " pp of "
+              << (plan.config().reference.empty() ? "each model's clean error" : plan.config().reference + "'s clean error")
+              << ":\n";
+    printSweepSummary(std::cout, summary, plan.byRate());
     if (plots && !output.records().empty()) {
         const std::string script = std::string(VOLTSIM_SOURCE_DIR) + "/tools/plots/sweep_plot.py";
         const std::string command = "/usr/bin/python3 '" + script + "' '" + output.dir() + "'" + (quiet ? " --quiet" : "");
         if (std::system(command.c_str()) != 0)
             std::cerr << "voltsim: warning: plots not drawn (" << command << " failed)\n";
     }
-    if (!quiet)
-        std::cout << "results: " << output.dir() << "/{sweep.csv,summary.json,stats.json,chips.csv,config.json}\n";
+    std::cout << "results: " << output.dir() << "/{sweep.csv,summary.json,stats.json,chips.csv,config.json}\n";
     if (interrupted) {
         std::cerr << "voltsim sweep: interrupted; " << output.records().size() << " of " << plan.size()
                   << " points are saved in " << output.dir() << "; rerun with --resume to finish\n";

@@ -104,8 +104,8 @@ void SweepOutput::writeAll() const
     std::ostringstream chips;
     writeChipsCsv(chips, m_plan, m_records);
     writeFileAtomically(m_dir + "/chips.csv", chips.str());
-    writeFileAtomically(m_dir + "/stats.json", statsJson(m_plan, m_records).dump(2) + "\n");
-    writeFileAtomically(m_dir + "/summary.json", summaryJson(m_plan, m_records).dump(2) + "\n");
+    writeFileAtomically(m_dir + "/stats.json", sweepStatsJson(m_plan, m_records).dump(2) + "\n");
+    writeFileAtomically(m_dir + "/summary.json", sweepSummaryJson(m_plan, m_records).dump(2) + "\n");
 }
 
 } // namespace voltsim::sim

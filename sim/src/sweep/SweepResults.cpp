@@ -208,7 +208,7 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
     }
 }
 
-nlohmann::json summaryJson(const SweepPlan& plan, const RecordSet& records)
+nlohmann::json sweepSummaryJson(const SweepPlan& plan, const RecordSet& records)
 {
     nlohmann::json models = nlohmann::json::array();
     for (std::size_t m = 0; m < plan.models().size(); ++m)
@@ -221,7 +221,7 @@ nlohmann::json summaryJson(const SweepPlan& plan, const RecordSet& records)
             {"models", models}};
 }
 
-nlohmann::json statsJson(const SweepPlan& plan, const RecordSet& records)
+nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
 {
     const memory::SramProfile& profile = *plan.profile();
     nlohmann::json models = nlohmann::json::array();
@@ -318,7 +318,7 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
     }
 }
 
-void printSummary(std::ostream& out, const nlohmann::json& summary, bool byRate)
+void printSweepSummary(std::ostream& out, const nlohmann::json& summary, bool byRate)
 {
     for (const auto& model : summary.at("models")) {
         out << std::left << std::setw(16) << model.at("model").get<std::string>() << std::right;

@@ -12,14 +12,11 @@ namespace voltsim::sim {
 namespace {
 
 /// The first `limit` images of the test set (all if 0); InputError if it has fewer.
-LabelledImages selectImages(const workloads::Dataset& dataset, std::uint64_t limit, const SweepPlan& plan)
+LabelledImages selectImages(const workloads::Dataset& dataset, std::uint64_t limit)
 {
     const std::uint64_t count = limit == 0 ? dataset.size() : limit;
     if (count > dataset.size())
-        throw InputError(plan.config().resolved.contains("images") ? "images: " + std::to_string(limit)
-                                                                       + " exceeds the test set's "
-                                                                       + std::to_string(dataset.size())
-                                                                 : "images");
+        throw InputError("images: " + std::to_string(limit) + " exceeds the test set's " + std::to_string(dataset.size()));
     return {dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(count)};
 }
 
@@ -117,7 +114,7 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
             continue;
         if (!dataset)
             dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir, false);
-        const LabelledImages images = selectImages(*dataset, plan.config().images, plan);
+        const LabelledImages images = selectImages(*dataset, plan.config().images);
         const FunctionalEvaluator evaluator(*plan.models()[m].package, images, plan.config().layout, options.threads);
         for (const std::size_t point : pending[m]) {
             std::optional<PointRecord> record = evaluatePoint(plan, evaluator, pool, m, point, options, progress);

@@ -56,9 +56,9 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
 
 /// The answer per model: the lowest operating point down to which every swept point stays within
 /// max_loss_pp of the reference (and the energy saving there).
-nlohmann::json summaryJson(const SweepPlan& plan, const RecordSet& records);
+nlohmann::json sweepSummaryJson(const SweepPlan& plan, const RecordSet& records);
 /// stats.json: version, config echo, seeds, profile, per-model inference cost and every point.
-nlohmann::json statsJson(const SweepPlan& plan, const RecordSet& records);
+nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records);
 
 /// The record as one JSON object (points.jsonl) and back. fromJson: InputError naming `where`.
 nlohmann::json recordToJson(const SweepPlan& plan, const PointRecord& record);
@@ -66,7 +66,7 @@ PointRecord recordFromJson(const SweepPlan& plan, const nlohmann::json& json, co
 
 /// The trade-off table printed at the end of a sweep, and the summary's answer lines.
 void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
-void printSummary(std::ostream& out, const nlohmann::json& summary, bool byRate);
+void printSweepSummary(std::ostream& out, const nlohmann::json& summary, bool byRate);
 
 /// "%.10g"; NaN gives "".
 std::string formatValue(double value);
