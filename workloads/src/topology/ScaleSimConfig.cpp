@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -133,7 +134,7 @@ private:
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used != value.size() || !(number > 0))
+        if (used != value.size() || !(number > 0) || !std::isfinite(number)) // stod accepts "inf"
             fail("key '" + key + "': '" + value + "' is not a positive number");
         return number;
     }
