@@ -13,10 +13,12 @@ constexpr std::int64_t kMaxSide = 1 << 16;
 
 std::int64_t parseSide(const std::string& text, const std::string& whole, const std::string& context)
 {
-    const bool digits = !text.empty() && text.size() < 7 &&
-                        std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool digits =
+        !text.empty() && text.size() < 7 &&
+        std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
     if (!digits || std::stoll(text) <= 0 || std::stoll(text) > kMaxSide)
-        throw InputError(context + ": '" + whole + "' is not ROWSxCOLS with sides 1.." + std::to_string(kMaxSide));
+        throw InputError(context + ": '" + whole + "' is not ROWSxCOLS with sides 1.." +
+                         std::to_string(kMaxSide));
     return std::stoll(text);
 }
 

@@ -32,9 +32,15 @@ void CycleSystolicArray::start(const CodeMatrix& weights, const CodeMatrix& inpu
     m_cycleLimit = 2 * NativeTiming().layer(m_shape, m_spec).totalCycles + m_spec.rows + m_spec.cols + 64;
 }
 
-bool CycleSystolicArray::busy() const { return m_engine && !m_finished; }
+bool CycleSystolicArray::busy() const
+{
+    return m_engine && !m_finished;
+}
 
-bool CycleSystolicArray::done() const { return m_engine && m_finished; }
+bool CycleSystolicArray::done() const
+{
+    return m_engine && m_finished;
+}
 
 void CycleSystolicArray::onClock()
 {
@@ -42,7 +48,8 @@ void CycleSystolicArray::onClock()
         return;
     m_engine->step();
     if (m_engine->cycle() > m_cycleLimit)
-        throw std::logic_error("CycleSystolicArray: no progress after " + std::to_string(m_cycleLimit) + " cycles");
+        throw std::logic_error("CycleSystolicArray: no progress after " + std::to_string(m_cycleLimit) +
+                               " cycles");
     m_cycleSignal.write(static_cast<std::uint64_t>(m_engine->cycle()));
     m_busySignal.write(true);
     m_writtenSignal.write(static_cast<std::uint64_t>(m_engine->outputsWritten()));

@@ -6,7 +6,10 @@
 namespace voltsim::models {
 namespace {
 
-std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceilDiv(std::int64_t a, std::int64_t b)
+{
+    return (a + b - 1) / b;
+}
 
 /// WS/IS: each PE has two weight slots; fold i+1's operands are written into the idle slot one
 /// array row per cycle (column c skewed by c cycles) while fold i streams.
@@ -20,8 +23,8 @@ NativeSchedule stationarySchedule(const std::vector<Fold>& folds, const FoldMapp
     for (std::size_t i = 0; i + 1 < folds.size(); ++i) {
         const FoldTimes& current = schedule.folds[i];
         FoldTimes& next = schedule.folds[i + 1];
-        const std::int64_t slotFree = i == 0 ? std::numeric_limits<std::int64_t>::min()
-                                             : schedule.folds[i - 1].streamStart + t;
+        const std::int64_t slotFree =
+            i == 0 ? std::numeric_limits<std::int64_t>::min() : schedule.folds[i - 1].streamStart + t;
         next.loadStart = std::max(current.loadStart + folds[i].rowsUsed, slotFree);
         next.streamStart = std::max(current.streamStart + t, next.loadStart + 1);
         schedule.stallCycles += next.streamStart - current.streamStart - t;

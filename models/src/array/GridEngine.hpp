@@ -6,15 +6,32 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace voltsim::models::detail {
+
+/// A value travelling through the grid (operand, partial sum) or held in an accumulator, tagged
+/// with its fold and its step (t for WS/IS streams, k for OS) so every hand-over can be checked.
+struct Token {
+    std::int32_t value = 0;
+    std::int64_t fold = -1; ///< -1: bubble / empty
+    std::int64_t step = 0;
+    bool valid() const { return fold >= 0; }
+};
+
+/// Reports a broken hand-over: a schedule the hardware could not execute.
+[[noreturn]] inline void hazard(const std::string& what, std::int64_t cycle)
+{
+    throw std::logic_error("systolic array hazard at cycle " + std::to_string(cycle) + ": " + what);
+}
 
 /// One clocked PE grid running one GEMM. Operands are injected on the native schedule; the grid
 /// checks every hand-over (operand tags, weight-slot reuse, bus conflicts) and throws
 /// std::logic_error on a hazard, so a wrong schedule cannot produce a result silently.
 class GridEngine {
-public:
+  public:
     virtual ~GridEngine() = default;
     /// Advances one clock cycle.
     virtual void step() = 0;
@@ -30,7 +47,7 @@ public:
     /// acc (M x N) after done(); throws std::logic_error if an output missed a contribution.
     virtual AccMatrix result() const = 0;
 
-protected:
+  protected:
     void recordWrite(std::int32_t value)
     {
         m_lastWrite = m_cycle;

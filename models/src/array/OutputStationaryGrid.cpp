@@ -11,31 +11,19 @@ std::unique_ptr<GridEngine> makeStationaryGrid(const ArraySpec& spec, const Code
 
 namespace {
 
-/// An operand travelling through the grid or an accumulator, tagged with its fold and k step.
-struct Token {
-    std::int32_t value = 0;
-    std::int64_t fold = -1; ///< -1: bubble / empty
-    std::int64_t step = 0;  ///< reduction index k within the fold
-    bool valid() const { return fold >= 0; }
-};
-
-[[noreturn]] void hazard(const std::string& what, std::int64_t cycle)
-{
-    throw std::logic_error("systolic array hazard at cycle " + std::to_string(cycle) + ": " + what);
-}
-
 /// OS grid computing acc (M x N) = Q (M x K) * W (K x N). PE(r,c) accumulates output
 /// (rowBase + r, colBase + c); Q[m][k] enters row r at cycle S_f + k + r moving right, W[k][n]
 /// enters column c at cycle S_f + k + c moving down. Column c's output bus reads row r of fold f
 /// at cycle S_f + K + r + c, the cycle after that PE's last MAC.
 class OutputStationaryGrid : public GridEngine {
-public:
+  public:
     OutputStationaryGrid(const ArraySpec& spec, Eigen::MatrixXi weights, Eigen::MatrixXi inputs)
-        : m_rows(spec.rows), m_cols(spec.cols), m_w(std::move(weights)), m_q(std::move(inputs)),
-          m_mapping{m_q.rows(), m_w.cols(), m_q.cols()}, m_folds(enumerateFolds(m_mapping, spec)),
-          m_schedule(nativeSchedule(m_mapping, spec)), m_act(cells()), m_actNext(cells()), m_wgt(cells()),
-          m_wgtNext(cells()), m_acc(cells()), m_accNext(cells()),
-          m_y(Eigen::MatrixXi::Zero(m_q.rows(), m_w.cols())), m_writtenMask(Eigen::MatrixXi::Zero(m_q.rows(), m_w.cols()))
+        : m_rows(spec.rows), m_cols(spec.cols), m_w(std::move(weights)),
+          m_q(std::move(inputs)), m_mapping{m_q.rows(), m_w.cols(), m_q.cols()},
+          m_folds(enumerateFolds(m_mapping, spec)), m_schedule(nativeSchedule(m_mapping, spec)),
+          m_act(cells()), m_actNext(cells()), m_wgt(cells()), m_wgtNext(cells()), m_acc(cells()),
+          m_accNext(cells()), m_y(Eigen::MatrixXi::Zero(m_q.rows(), m_w.cols())),
+          m_writtenMask(Eigen::MatrixXi::Zero(m_q.rows(), m_w.cols()))
     {
         for (const FoldTimes& times : m_schedule.folds)
             m_streamStarts.push_back(times.streamStart);
@@ -60,7 +48,7 @@ public:
         return m_y.cast<std::int32_t>();
     }
 
-private:
+  private:
     std::size_t cells() const { return static_cast<std::size_t>(m_rows * m_cols); }
     std::size_t at(std::int64_t r, std::int64_t c) const { return static_cast<std::size_t>(r * m_cols + c); }
 
@@ -85,7 +73,8 @@ private:
                 continue;
             const Token& acc = m_acc[at(r, c)];
             if (acc.fold != f || acc.step != k - 1)
-                hazard("output of PE(" + std::to_string(r) + "," + std::to_string(c) + ") not ready", m_cycle);
+                hazard("output of PE(" + std::to_string(r) + "," + std::to_string(c) + ") not ready",
+                       m_cycle);
             m_y(fold.rowBase + r, fold.colBase + c) = acc.value;
             m_writtenMask(fold.rowBase + r, fold.colBase + c) += 1;
             recordWrite(acc.value);
@@ -129,9 +118,11 @@ private:
             return;
         }
         if (input.fold != weight.fold || input.step != weight.step)
-            hazard("operands out of step at PE(" + std::to_string(r) + "," + std::to_string(c) + ")", m_cycle);
+            hazard("operands out of step at PE(" + std::to_string(r) + "," + std::to_string(c) + ")",
+                   m_cycle);
         if (input.step > 0 && (acc.fold != input.fold || acc.step != input.step - 1))
-            hazard("accumulator of PE(" + std::to_string(r) + "," + std::to_string(c) + ") out of step", m_cycle);
+            hazard("accumulator of PE(" + std::to_string(r) + "," + std::to_string(c) + ") out of step",
+                   m_cycle);
         const std::int32_t base = input.step == 0 ? 0 : acc.value;
         m_accNext[here] = Token{base + input.value * weight.value, input.fold, input.step};
     }

@@ -7,24 +7,11 @@
 namespace voltsim::models::detail {
 namespace {
 
-/// An operand or partial sum travelling through the grid, tagged with its fold and time step.
-struct Token {
-    std::int32_t value = 0;
-    std::int64_t fold = -1; ///< -1: bubble / invalid
-    std::int64_t step = 0;  ///< time index t within the fold
-    bool valid() const { return fold >= 0; }
-};
-
 /// A PE's stationary register (one of two slots) and the fold it was loaded for.
 struct Slot {
     std::int32_t value = 0;
     std::int64_t fold = -1;
 };
-
-[[noreturn]] void hazard(const std::string& what, std::int64_t cycle)
-{
-    throw std::logic_error("systolic array hazard at cycle " + std::to_string(cycle) + ": " + what);
-}
 
 /// WS/IS grid computing Y (T x Sc) = X (T x Sr) * A (Sr x Sc) with A stationary.
 /// PE(r,c) holds A[rowBase + r][colBase + c] in slot fold % 2; X[t][rowBase + r] enters row r at
@@ -32,13 +19,14 @@ struct Slot {
 /// through all R rows and are written back (accumulated across K folds) the cycle after they
 /// leave the bottom row. Column c's load bus writes row j of fold f at cycle L_f + j + c.
 class StationaryGrid : public GridEngine {
-public:
-    StationaryGrid(const ArraySpec& spec, Eigen::MatrixXi stationary, Eigen::MatrixXi stream, bool transposeOut)
+  public:
+    StationaryGrid(const ArraySpec& spec, Eigen::MatrixXi stationary, Eigen::MatrixXi stream,
+                   bool transposeOut)
         : m_rows(spec.rows), m_cols(spec.cols), m_a(std::move(stationary)), m_x(std::move(stream)),
-          m_transposeOut(transposeOut),
-          m_mapping{m_a.rows(), m_a.cols(), m_x.rows()}, m_folds(enumerateFolds(m_mapping, spec)),
-          m_schedule(nativeSchedule(m_mapping, spec)), m_act(cells()), m_actNext(cells()), m_psum(cells()),
-          m_psumNext(cells()), m_slots(2 * cells()), m_y(Eigen::MatrixXi::Zero(m_x.rows(), m_a.cols())),
+          m_transposeOut(transposeOut), m_mapping{m_a.rows(), m_a.cols(), m_x.rows()},
+          m_folds(enumerateFolds(m_mapping, spec)), m_schedule(nativeSchedule(m_mapping, spec)),
+          m_act(cells()), m_actNext(cells()), m_psum(cells()), m_psumNext(cells()), m_slots(2 * cells()),
+          m_y(Eigen::MatrixXi::Zero(m_x.rows(), m_a.cols())),
           m_contributions(Eigen::MatrixXi::Zero(m_x.rows(), m_a.cols()))
     {
         for (const Fold& fold : m_folds)
@@ -70,7 +58,7 @@ public:
         return out.cast<std::int32_t>();
     }
 
-private:
+  private:
     std::size_t cells() const { return static_cast<std::size_t>(m_rows * m_cols); }
     std::size_t at(std::int64_t r, std::int64_t c) const { return static_cast<std::size_t>(r * m_cols + c); }
 
@@ -105,8 +93,8 @@ private:
     std::vector<std::pair<std::size_t, Slot>> loadWrites()
     {
         std::vector<std::pair<std::size_t, Slot>> writes;
-        while (m_firstLoading < m_folds.size() &&
-               m_cycle > m_schedule.folds[m_firstLoading].loadStart + m_folds[m_firstLoading].rowsUsed + m_cols)
+        while (m_firstLoading < m_folds.size() && m_cycle > m_schedule.folds[m_firstLoading].loadStart +
+                                                                m_folds[m_firstLoading].rowsUsed + m_cols)
             ++m_firstLoading;
         std::vector<std::int64_t> busUser(static_cast<std::size_t>(m_cols), -1);
         for (std::size_t f = m_firstLoading; f < m_folds.size(); ++f) {
@@ -123,7 +111,8 @@ private:
                 busUser[static_cast<std::size_t>(c)] = static_cast<std::int64_t>(f);
                 const std::size_t index = slotIndex(static_cast<std::int64_t>(f), j, c);
                 checkSlotFree(m_slots[index], j, c);
-                writes.emplace_back(index, Slot{m_a(fold.rowBase + j, fold.colBase + c), static_cast<std::int64_t>(f)});
+                writes.emplace_back(
+                    index, Slot{m_a(fold.rowBase + j, fold.colBase + c), static_cast<std::int64_t>(f)});
             }
         }
         return writes;
@@ -142,7 +131,8 @@ private:
         const std::int64_t lastUse =
             m_schedule.folds[static_cast<std::size_t>(slot.fold)].streamStart + m_mapping.time - 1 + r + c;
         if (m_cycle <= lastUse)
-            hazard("weight slot of PE(" + std::to_string(r) + "," + std::to_string(c) + ") overwritten in use",
+            hazard("weight slot of PE(" + std::to_string(r) + "," + std::to_string(c) +
+                       ") overwritten in use",
                    m_cycle);
     }
 
@@ -182,8 +172,10 @@ private:
             return;
         }
         if (r > 0 && (above.fold != input.fold || above.step != input.step))
-            hazard("partial sum out of step at PE(" + std::to_string(r) + "," + std::to_string(c) + ")", m_cycle);
-        m_psumNext[here] = Token{(r == 0 ? 0 : above.value) + slot.value * input.value, input.fold, input.step};
+            hazard("partial sum out of step at PE(" + std::to_string(r) + "," + std::to_string(c) + ")",
+                   m_cycle);
+        m_psumNext[here] =
+            Token{(r == 0 ? 0 : above.value) + slot.value * input.value, input.fold, input.step};
     }
 
     std::int64_t m_rows;
@@ -212,8 +204,8 @@ std::unique_ptr<GridEngine> makeStationaryGrid(const ArraySpec& spec, const Code
     const Eigen::MatrixXi q = inputs.cast<int>();
     if (spec.dataflow == Dataflow::WS)
         return std::make_unique<StationaryGrid>(spec, w, q, false);
-    return std::make_unique<StationaryGrid>(spec, Eigen::MatrixXi(q.transpose()), Eigen::MatrixXi(w.transpose()),
-                                            true);
+    return std::make_unique<StationaryGrid>(spec, Eigen::MatrixXi(q.transpose()),
+                                            Eigen::MatrixXi(w.transpose()), true);
 }
 
 } // namespace voltsim::models::detail

@@ -41,9 +41,9 @@ workloads::GemmShape checkGemmOperands(const CodeMatrix& weights, const CodeMatr
     if (weights.size() == 0 || inputs.size() == 0)
         throw std::invalid_argument("SystolicArray::gemm: empty operand");
     if (weights.rows() != inputs.cols())
-        throw std::invalid_argument("SystolicArray::gemm: weights are " + std::to_string(weights.rows()) + "x" +
-                                    std::to_string(weights.cols()) + " but inputs have K = " +
-                                    std::to_string(inputs.cols()));
+        throw std::invalid_argument("SystolicArray::gemm: weights are " + std::to_string(weights.rows()) +
+                                    "x" + std::to_string(weights.cols()) +
+                                    " but inputs have K = " + std::to_string(inputs.cols()));
     if (weights.rows() >= kMaxReduction)
         throw std::invalid_argument("SystolicArray::gemm: K = " + std::to_string(weights.rows()) +
                                     " reaches 2^16 (int32 accumulation)");

@@ -10,8 +10,8 @@
 namespace voltsim::models {
 namespace {
 
-const std::set<std::string> kKeys{"format",      "version",         "source",          "mac_pj",
-                                  "sram_profile", "weight_bits",    "activation_bits", "accumulator_bits"};
+const std::set<std::string> kKeys{"format",       "version",     "source",          "mac_pj",
+                                  "sram_profile", "weight_bits", "activation_bits", "accumulator_bits"};
 
 double positiveNumber(const nlohmann::json& document, const std::string& key, const std::string& file)
 {
@@ -39,9 +39,10 @@ void checkHeader(const nlohmann::json& document, const std::string& file)
         throw InputError(file + ": top level must be a JSON object");
     for (const auto& item : document.items())
         if (kKeys.count(item.key()) == 0)
-            throw InputError(file + ": " + item.key() +
-                             ": unknown key (valid: format, version, source, mac_pj, sram_profile, weight_bits, "
-                             "activation_bits, accumulator_bits)");
+            throw InputError(
+                file + ": " + item.key() +
+                ": unknown key (valid: format, version, source, mac_pj, sram_profile, weight_bits, "
+                "activation_bits, accumulator_bits)");
     if (document.value("format", std::string()) != "voltsim-energy-table")
         throw InputError(file + ": format: must be \"voltsim-energy-table\"");
     if (!document.contains("version") || document.at("version") != 1)
@@ -89,9 +90,12 @@ LayerEnergy LayerEnergyModel::price(const LayerTiming& timing, double weightVolt
     const auto count = [](std::int64_t n) { return static_cast<double>(n); };
     LayerEnergy energy;
     energy.macPj = count(timing.macs) * m_table.macPj;
-    energy.weightSramPj = count(timing.filterSramReads) * m_sram.readEnergyPj(weightVoltageMv, m_table.weightBits);
-    energy.weightSramNominalPj = count(timing.filterSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.weightBits);
-    energy.activationSramPj = count(timing.ifmapSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.activationBits);
+    energy.weightSramPj =
+        count(timing.filterSramReads) * m_sram.readEnergyPj(weightVoltageMv, m_table.weightBits);
+    energy.weightSramNominalPj =
+        count(timing.filterSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.weightBits);
+    energy.activationSramPj =
+        count(timing.ifmapSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.activationBits);
     energy.accumulatorSramPj =
         count(timing.ofmapSramWrites) * m_sram.writeEnergyPj(m_vNomMv, m_table.accumulatorBits) +
         count(timing.ofmapSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.accumulatorBits);

@@ -21,9 +21,9 @@ void writeComputeReport(std::ostream& out, const std::vector<LayerReportRow>& ro
     out << "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n";
     for (std::size_t id = 0; id < rows.size(); ++id) {
         const LayerTiming& t = rows[id].timing;
-        out << id << ", " << t.totalCycles << ", " << t.stallCycles << ", " << formatLikePython(t.overallUtil * 100)
-            << ", " << formatLikePython(t.mappingEfficiency * 100) << ", " << formatLikePython(t.computeUtil * 100)
-            << ",\n";
+        out << id << ", " << t.totalCycles << ", " << t.stallCycles << ", "
+            << formatLikePython(t.overallUtil * 100) << ", " << formatLikePython(t.mappingEfficiency * 100)
+            << ", " << formatLikePython(t.computeUtil * 100) << ",\n";
     }
 }
 
@@ -44,7 +44,8 @@ void writeDetailedAccessReport(std::ostream& out, const std::vector<LayerReportR
     out << "LayerID, SRAM IFMAP Reads, SRAM Filter Reads, SRAM OFMAP Writes,\n";
     for (std::size_t id = 0; id < rows.size(); ++id) {
         const LayerTiming& t = rows[id].timing;
-        out << id << ", " << t.ifmapSramReads << ", " << t.filterSramReads << ", " << t.ofmapSramWrites << ",\n";
+        out << id << ", " << t.ifmapSramReads << ", " << t.filterSramReads << ", " << t.ofmapSramWrites
+            << ",\n";
     }
 }
 
@@ -52,7 +53,8 @@ void writeLayersCsv(std::ostream& out, const std::vector<LayerReportRow>& rows, 
                     const std::string& timingName, double weightVoltageMv)
 {
     out << "layer_id,layer,m,k,n,array_rows,array_cols,dataflow,timing,cycles,stall_cycles,folds,macs,"
-           "overall_util,mapping_efficiency,compute_util,ifmap_sram_reads,filter_sram_reads,ofmap_sram_writes,"
+           "overall_util,mapping_efficiency,compute_util,ifmap_sram_reads,filter_sram_reads,ofmap_sram_"
+           "writes,"
            "ofmap_sram_reads,weight_voltage_mv,mac_energy_pj,weight_sram_energy_pj,activation_sram_energy_pj,"
            "accumulator_sram_energy_pj,energy_pj,weight_sram_energy_nominal_pj,weight_sram_saving\n";
     for (std::size_t id = 0; id < rows.size(); ++id) {

@@ -31,10 +31,11 @@ namespace po = boost::program_options;
 using models::ArraySpec;
 using models::LayerReportRow;
 
-const char* kUsage = "usage: voltsim layers --topology CSV [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
-                     "                      [--timing scalesim|native] [--mode analytic|cycle] [--out DIR]\n"
-                     "                      [--voltage-mv X | --voltage-rel X] [--profile NAME|FILE]\n"
-                     "                      [--energy-table FILE] [--seed S] [--vcd FILE]";
+const char* kUsage =
+    "usage: voltsim layers --topology CSV [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
+    "                      [--timing scalesim|native] [--mode analytic|cycle] [--out DIR]\n"
+    "                      [--voltage-mv X | --voltage-rel X] [--profile NAME|FILE]\n"
+    "                      [--energy-table FILE] [--seed S] [--vcd FILE]";
 
 struct LayersOptions {
     std::string topology;
@@ -55,26 +56,31 @@ struct LayersOptions {
 po::options_description describeOptions()
 {
     po::options_description options("voltsim layers options");
-    options.add_options()("help,h", "show this help")(
-        "topology", po::value<std::string>(), "SCALE-Sim topology CSV (conv or GEMM form)")(
-        "scalesim-config", po::value<std::string>(), "SCALE-Sim .cfg: ArrayHeight, ArrayWidth, Dataflow, ...")(
+    options.add_options()("help,h", "show this help")("topology", po::value<std::string>(),
+                                                      "SCALE-Sim topology CSV (conv or GEMM form)")(
+        "scalesim-config", po::value<std::string>(),
+        "SCALE-Sim .cfg: ArrayHeight, ArrayWidth, Dataflow, ...")(
         "array", po::value<std::string>(), "array ROWSxCOLS (default 32x32; overrides the .cfg)")(
         "dataflow", po::value<std::string>(), "os|ws|is (default os; overrides the .cfg)")(
-        "timing", po::value<std::string>(), "scalesim (default: SCALE-Sim's Total Cycles) | native (voltsim's)")(
-        "mode", po::value<std::string>(), "analytic (default) | cycle (SystemC array stepped per clock; native)")(
-        "out", po::value<std::string>(), "write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
-                                         "DETAILED_ACCESS_REPORT.csv and layers.csv here")(
+        "timing", po::value<std::string>(),
+        "scalesim (default: SCALE-Sim's Total Cycles) | native (voltsim's)")(
+        "mode", po::value<std::string>(),
+        "analytic (default) | cycle (SystemC array stepped per clock; native)")(
+        "out", po::value<std::string>(),
+        "write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
+        "DETAILED_ACCESS_REPORT.csv and layers.csv here")(
         "voltage-mv", po::value<double>(), "weight-SRAM supply in mV for the energy columns (default V_nom)")(
         "voltage-rel", po::value<double>(), "weight-SRAM supply relative to the profile's V_min")(
-        "profile", po::value<std::string>(), "SRAM profile pricing SRAM accesses (default: the energy table's)")(
-        "energy-table", po::value<std::string>(), "energy-per-action JSON (default configs/energy/default.json)")(
+        "profile", po::value<std::string>(),
+        "SRAM profile pricing SRAM accesses (default: the energy table's)")(
+        "energy-table", po::value<std::string>(),
+        "energy-per-action JSON (default configs/energy/default.json)")(
         "seed", po::value<std::uint64_t>(), "cycle mode: seed of the random operand codes (default 1)")(
         "vcd", po::value<std::string>(), "cycle mode: VCD trace file (SystemC appends .vcd)");
     return options;
 }
 
-template <typename T>
-std::optional<T> optionalValue(const po::variables_map& values, const char* name)
+template <typename T> std::optional<T> optionalValue(const po::variables_map& values, const char* name)
 {
     return values.count(name) ? std::optional<T>(values[name].as<T>()) : std::nullopt;
 }
@@ -94,7 +100,7 @@ bool parseOptions(const Args& args, LayersOptions& parsed)
         return false;
     }
     if (!values.count("topology"))
-        throw InputError(std::string("voltsim layers: --topology is required (") + kUsage + ")");
+        throw InputError("voltsim layers: --topology is required (see voltsim layers --help)");
     parsed.topology = values["topology"].as<std::string>();
     parsed.scalesimConfig = optionalValue<std::string>(values, "scalesim-config");
     parsed.array = optionalValue<std::string>(values, "array");
@@ -105,7 +111,8 @@ bool parseOptions(const Args& args, LayersOptions& parsed)
     parsed.voltageMv = optionalValue<double>(values, "voltage-mv");
     parsed.voltageRel = optionalValue<double>(values, "voltage-rel");
     parsed.profile = optionalValue<std::string>(values, "profile");
-    parsed.energyTable = optionalValue<std::string>(values, "energy-table").value_or(models::defaultEnergyTablePath());
+    parsed.energyTable =
+        optionalValue<std::string>(values, "energy-table").value_or(models::defaultEnergyTablePath());
     parsed.seed = optionalValue<std::uint64_t>(values, "seed").value_or(1);
     parsed.vcd = optionalValue<std::string>(values, "vcd");
     return true;
@@ -142,8 +149,9 @@ ArraySpec resolveArray(const LayersOptions& options)
                       << ": keys without effect on voltsim's timing: " << keys << "\n";
         }
         if (config.interfaceBandwidth == "USER")
-            std::cerr << "voltsim: note: " << *options.scalesimConfig
-                      << ": InterfaceBandwidth USER: voltsim reproduces SCALE-Sim's stall-free (CALC) accounting\n";
+            std::cerr
+                << "voltsim: note: " << *options.scalesimConfig
+                << ": InterfaceBandwidth USER: voltsim reproduces SCALE-Sim's stall-free (CALC) accounting\n";
     }
     if (options.dataflow) {
         dataflow = *options.dataflow;
@@ -191,14 +199,16 @@ std::vector<models::LayerTiming> runCycleMode(const workloads::Topology& topolog
         const models::GemmResult cycled = harness.run(weights, inputs);
         const models::GemmResult reference = functional.gemm(weights, inputs);
         if (cycled.acc != reference.acc || cycled.timing.totalCycles != reference.timing.totalCycles)
-            throw std::logic_error("cycle mode disagrees with the functional array on layer " + std::to_string(id));
+            throw std::logic_error("cycle mode disagrees with the functional array on layer " +
+                                   std::to_string(id));
         simulated += cycled.timing.totalCycles;
         timings.push_back(cycled.timing);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    std::printf("cycle mode: %lld cycles simulated in %.3f s (%.0f cycles/s); outputs and cycle counts equal the "
-                "functional array and the analytic native model on every layer\n",
-                static_cast<long long>(simulated), seconds, static_cast<double>(simulated) / seconds);
+    std::printf(
+        "cycle mode: %lld cycles simulated in %.3f s (%.0f cycles/s); outputs and cycle counts equal the "
+        "functional array and the analytic native model on every layer\n",
+        static_cast<long long>(simulated), seconds, static_cast<double>(simulated) / seconds);
     return timings;
 }
 
@@ -208,8 +218,8 @@ void printSummary(const workloads::Topology& topology, const ArraySpec& spec,
     const models::ScaleSimTiming scalesim;
     const models::NativeTiming native;
     std::printf("%s: %zu layers on %lldx%lld %s (reports: %s timing)\n", topology.source.c_str(), rows.size(),
-                static_cast<long long>(spec.rows), static_cast<long long>(spec.cols), models::toString(spec.dataflow),
-                timingName.c_str());
+                static_cast<long long>(spec.rows), static_cast<long long>(spec.cols),
+                models::toString(spec.dataflow), timingName.c_str());
     std::printf("%5s  %-24s %9s %7s %6s %7s %13s %13s %7s %14s\n", "id", "layer", "M", "K", "N", "folds",
                 "scalesim_cyc", "native_cyc", "ratio", "energy_pj");
     long long totalScale = 0;
@@ -222,17 +232,19 @@ void printSummary(const workloads::Topology& topology, const ArraySpec& spec,
         totalScale += s;
         totalNative += n;
         totalEnergy += row.energy.totalPj();
-        std::printf("%5zu  %-24.24s %9lld %7lld %6lld %7lld %13lld %13lld %7.3f %14.1f\n", id, row.name.c_str(),
-                    static_cast<long long>(row.shape.m), static_cast<long long>(row.shape.k),
-                    static_cast<long long>(row.shape.n), static_cast<long long>(row.timing.folds), s, n,
+        std::printf("%5zu  %-24.24s %9lld %7lld %6lld %7lld %13lld %13lld %7.3f %14.1f\n", id,
+                    row.name.c_str(), static_cast<long long>(row.shape.m),
+                    static_cast<long long>(row.shape.k), static_cast<long long>(row.shape.n),
+                    static_cast<long long>(row.timing.folds), s, n,
                     static_cast<double>(n) / static_cast<double>(s), row.energy.totalPj());
     }
-    std::printf("%5s  %-24s %9s %7s %6s %7s %13lld %13lld %7.3f %14.1f\n", "", "total", "", "", "", "", totalScale,
-                totalNative, static_cast<double>(totalNative) / static_cast<double>(totalScale), totalEnergy);
+    std::printf("%5s  %-24s %9s %7s %6s %7s %13lld %13lld %7.3f %14.1f\n", "", "total", "", "", "", "",
+                totalScale, totalNative, static_cast<double>(totalNative) / static_cast<double>(totalScale),
+                totalEnergy);
 }
 
-void writeReports(const std::string& directory, const std::vector<LayerReportRow>& rows, const ArraySpec& spec,
-                  const std::string& timingName, double voltageMv)
+void writeReports(const std::string& directory, const std::vector<LayerReportRow>& rows,
+                  const ArraySpec& spec, const std::string& timingName, double voltageMv)
 {
     std::error_code error;
     std::filesystem::create_directories(directory, error);

@@ -1,5 +1,6 @@
 #include "voltsim/workloads/topology/ScaleSimConfig.hpp"
 
+#include "Text.hpp"
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/InputFile.hpp"
 
@@ -13,25 +14,9 @@
 namespace voltsim::workloads {
 namespace {
 
-std::string trim(const std::string& text)
-{
-    const auto isSpace = [](unsigned char c) { return std::isspace(c) != 0; };
-    auto first = std::find_if_not(text.begin(), text.end(), isSpace);
-    auto last = std::find_if_not(text.rbegin(), text.rend(), isSpace).base();
-    return first < last ? std::string(first, last) : std::string();
-}
-
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-std::string upper(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-    return text;
-}
+using text::lower;
+using text::trim;
+using text::upper;
 
 /// Every section and key SCALE-Sim v2/v3 defines (lower case). Keys that drive voltsim are
 /// handled in applyKey(); the rest are accepted and reported as unmodelled.
@@ -40,15 +25,35 @@ const std::map<std::string, std::set<std::string>>& knownKeys()
     static const std::map<std::string, std::set<std::string>> keys{
         {"general", {"run_name"}},
         {"architecture_presets",
-         {"arrayheight", "arraywidth", "ifmapsramszkb", "filtersramszkb", "ofmapsramszkb", "ifmapoffset",
-          "filteroffset", "ofmapoffset", "bandwidth", "dataflow", "memorybanks", "onchipmemorybanks",
-          "onchipmemorybankports", "ifmapcustomlayout", "filtercustomlayout", "ifmapsrambankbandwidth",
-          "ifmapsrambanknum", "filtersrambankbandwidth", "filtersrambanknum", "ifmapsrambankport",
-          "filtersrambankport", "readrequestbuffer", "writerequestbuffer"}},
-        {"sparsity", {"sparsitysupport", "sparserep", "optimizedmapping", "blocksize", "randomnumbergeneratorseed"}},
+         {"arrayheight",
+          "arraywidth",
+          "ifmapsramszkb",
+          "filtersramszkb",
+          "ofmapsramszkb",
+          "ifmapoffset",
+          "filteroffset",
+          "ofmapoffset",
+          "bandwidth",
+          "dataflow",
+          "memorybanks",
+          "onchipmemorybanks",
+          "onchipmemorybankports",
+          "ifmapcustomlayout",
+          "filtercustomlayout",
+          "ifmapsrambankbandwidth",
+          "ifmapsrambanknum",
+          "filtersrambankbandwidth",
+          "filtersrambanknum",
+          "ifmapsrambankport",
+          "filtersrambankport",
+          "readrequestbuffer",
+          "writerequestbuffer"}},
+        {"sparsity",
+         {"sparsitysupport", "sparserep", "optimizedmapping", "blocksize", "randomnumbergeneratorseed"}},
         {"run_presets", {"interfacebandwidth", "userramulatortrace", "savedisk"}},
-        {"layout", {"ifmapcustomlayout", "filtercustomlayout", "ifmapsrambankbandwidth", "ifmapsrambanknum",
-                    "ifmapsrambankport", "filtersrambankbandwidth", "filtersrambanknum", "filtersrambankport"}},
+        {"layout",
+         {"ifmapcustomlayout", "filtercustomlayout", "ifmapsrambankbandwidth", "ifmapsrambanknum",
+          "ifmapsrambankport", "filtersrambankbandwidth", "filtersrambanknum", "filtersrambankport"}},
     };
     return keys;
 }
@@ -62,7 +67,7 @@ std::string joined(const std::set<std::string>& names)
 }
 
 class Parser {
-public:
+  public:
     explicit Parser(const std::string& source) : m_source(source) {}
 
     void line(const std::string& raw, int number)
@@ -85,11 +90,12 @@ public:
     {
         m_line = 0;
         if (m_config.arrayHeight == 0 || m_config.arrayWidth == 0 || m_config.dataflow.empty())
-            throw InputError(m_source + ": [architecture_presets] needs ArrayHeight, ArrayWidth and Dataflow");
+            throw InputError(m_source +
+                             ": [architecture_presets] needs ArrayHeight, ArrayWidth and Dataflow");
         return m_config;
     }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& message) const
     {
         throw InputError(m_source + ":" + std::to_string(m_line) + ": " + message);
@@ -101,7 +107,8 @@ private:
             fail("malformed section header '" + text + "'");
         m_section = lower(trim(text.substr(1, text.size() - 2)));
         if (knownKeys().count(m_section) == 0)
-            fail("unknown section [" + m_section + "] (valid: general, architecture_presets, sparsity, run_presets, "
+            fail("unknown section [" + m_section +
+                 "] (valid: general, architecture_presets, sparsity, run_presets, "
                  "layout)");
     }
 
@@ -118,9 +125,7 @@ private:
 
     std::int64_t positiveInt(const std::string& key, const std::string& value) const
     {
-        const bool digits = !value.empty() && value.size() < 10 &&
-                            std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
-        if (!digits || std::stoll(value) <= 0)
+        if (!text::isDigits(value) || value.size() >= 10 || std::stoll(value) <= 0)
             fail("key '" + key + "': '" + value + "' is not a positive integer");
         return std::stoll(value);
     }

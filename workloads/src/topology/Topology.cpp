@@ -1,5 +1,6 @@
 #include "voltsim/workloads/topology/Topology.hpp"
 
+#include "Text.hpp"
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/InputFile.hpp"
 
@@ -12,26 +13,15 @@
 namespace voltsim::workloads {
 namespace {
 
+using text::lower;
+using text::trim;
+
 /// Largest accepted size of any one dimension; keeps every derived product far from int64 overflow.
 constexpr std::int64_t kMaxDimension = 1 << 24;
 
-const std::array<const char*, 8> kConvColumns{"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height",
-                                              "Filter Width", "Channels", "Num Filter", "Strides"};
+const std::array<const char*, 8> kConvColumns{"Layer name",   "IFMAP Height", "IFMAP Width", "Filter Height",
+                                              "Filter Width", "Channels",     "Num Filter",  "Strides"};
 const std::array<const char*, 4> kGemmColumns{"Layer Name", "M", "N", "K"};
-
-std::string trim(const std::string& text)
-{
-    const auto isSpace = [](unsigned char c) { return std::isspace(c) != 0; };
-    auto first = std::find_if_not(text.begin(), text.end(), isSpace);
-    auto last = std::find_if_not(text.rbegin(), text.rend(), isSpace).base();
-    return first < last ? std::string(first, last) : std::string();
-}
-
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
 
 /// Splits a line into trimmed fields, dropping a `#` comment and one trailing empty field
 /// (SCALE-Sim's files end every row with a comma).
@@ -51,25 +41,25 @@ std::vector<std::string> splitFields(const std::string& rawLine)
 }
 
 class LineContext {
-public:
+  public:
     LineContext(const std::string& source, int line) : m_prefix(source + ":" + std::to_string(line) + ": ") {}
     [[noreturn]] void fail(const std::string& message) const { throw InputError(m_prefix + message); }
 
-private:
+  private:
     std::string m_prefix;
 };
 
 std::int64_t parsePositive(const std::string& text, const char* column, const LineContext& where)
 {
-    const bool digits = !text.empty() && std::all_of(text.begin() + (text[0] == '-' || text[0] == '+'), text.end(),
-                                                     [](unsigned char c) { return std::isdigit(c) != 0; });
-    if (!digits || text.size() > 12)
+    const bool sign = !text.empty() && (text[0] == '-' || text[0] == '+');
+    if (!text::isDigits(sign ? text.substr(1) : text) || text.size() > 12)
         where.fail(std::string("column '") + column + "': '" + text + "' is not an integer");
     const std::int64_t value = std::stoll(text);
     if (value <= 0)
         where.fail(std::string("column '") + column + "': " + text + " must be positive");
     if (value > kMaxDimension)
-        where.fail(std::string("column '") + column + "': " + text + " exceeds " + std::to_string(kMaxDimension));
+        where.fail(std::string("column '") + column + "': " + text + " exceeds " +
+                   std::to_string(kMaxDimension));
     return value;
 }
 
@@ -78,7 +68,8 @@ void checkSparsity(const std::string& text, const LineContext& where)
 {
     const auto colon = text.find(':');
     if (colon == std::string::npos)
-        where.fail("unexpected extra column '" + text + "' (only a dense sparsity ratio like 1:1 may follow)");
+        where.fail("unexpected extra column '" + text +
+                   "' (only a dense sparsity ratio like 1:1 may follow)");
     const std::string n = trim(text.substr(0, colon));
     const std::string m = trim(text.substr(colon + 1));
     if (n.empty() || n != m)
@@ -91,8 +82,9 @@ TopologyFormat detectFormat(const std::vector<std::string>& header, const LineCo
         return TopologyFormat::Gemm;
     if (header.size() >= 2 && lower(header[1]).rfind("ifmap", 0) == 0)
         return TopologyFormat::Conv;
-    where.fail("expected a SCALE-Sim header line ('Layer name, IFMAP Height, ...' or 'Layer Name, M, N, K,'); "
-               "SCALE-Sim skips the first line, so a file must start with one");
+    where.fail(
+        "expected a SCALE-Sim header line ('Layer name, IFMAP Height, ...' or 'Layer Name, M, N, K,'); "
+        "SCALE-Sim skips the first line, so a file must start with one");
 }
 
 void checkColumnCount(const std::vector<std::string>& fields, std::size_t expected, const char* const* names,
@@ -149,10 +141,20 @@ TopologyLayer parseGemmRow(const std::vector<std::string>& fields, const LineCon
     return layer;
 }
 
+/// Most layers one topology may expand into: a depthwise row with C channels becomes C layers, so
+/// without a bound a 60-byte row could ask for 2^24 layers (gigabytes, minutes).
+constexpr std::int64_t kMaxLayers = std::int64_t(1) << 16;
+
 /// SCALE-Sim's depthwise rule: a name containing "DP" runs as C single-channel layers.
 void appendLayer(Topology& topology, TopologyLayer layer)
 {
-    if (layer.name.find("DP") == std::string::npos) {
+    const bool depthwise = layer.name.find("DP") != std::string::npos;
+    const std::int64_t added = depthwise ? layer.channels : 1;
+    if (static_cast<std::int64_t>(topology.layers.size()) + added > kMaxLayers)
+        throw InputError(topology.source + ":" + std::to_string(layer.line) + ": column 'Channels': layer '" + layer.name
+                         + "' would make the topology longer than " + std::to_string(kMaxLayers)
+                         + " layers (a depthwise row becomes one layer per channel)");
+    if (!depthwise) {
         topology.layers.push_back(std::move(layer));
         return;
     }
@@ -204,7 +206,8 @@ Topology parseTopology(std::istream& in, const std::string& sourceName)
         appendLayer(topology, std::move(layer));
     }
     if (topology.layers.empty())
-        throw InputError(sourceName + ": no layers (a header line followed by at least one layer row is required)");
+        throw InputError(sourceName +
+                         ": no layers (a header line followed by at least one layer row is required)");
     return topology;
 }
 

@@ -48,7 +48,8 @@ LayerTiming NativeTiming::layer(const workloads::GemmShape& shape, const ArraySp
     const double pes = static_cast<double>(spec.peCount());
     const double macs = static_cast<double>(timing.macs);
     timing.overallUtil = macs / (static_cast<double>(timing.totalCycles) * pes);
-    timing.mappingEfficiency = static_cast<double>(mapping.spatialRows) * static_cast<double>(mapping.spatialCols) /
+    timing.mappingEfficiency = static_cast<double>(mapping.spatialRows) *
+                               static_cast<double>(mapping.spatialCols) /
                                (static_cast<double>(timing.folds) * pes);
     timing.computeUtil = macs / (static_cast<double>(timing.totalCycles - timing.stallCycles) * pes);
     countAccesses(shape, mapping, spec, timing);

@@ -16,7 +16,8 @@ std::int64_t cyclesPerFold(const FoldMapping& mapping, const ArraySpec& spec)
 /// matrix height plus width minus one, i.e. T + R + C - 2 for OS and 2R + 2C + T - 3 for WS/IS.
 std::int64_t utilisationCyclesPerFold(const FoldMapping& mapping, const ArraySpec& spec)
 {
-    return spec.dataflow == Dataflow::OS ? cyclesPerFold(mapping, spec) : cyclesPerFold(mapping, spec) + spec.cols - 1;
+    return spec.dataflow == Dataflow::OS ? cyclesPerFold(mapping, spec)
+                                         : cyclesPerFold(mapping, spec) + spec.cols - 1;
 }
 
 /// SRAM element counts as systolic_compute_{os,ws,is}.py accumulate them.
@@ -56,7 +57,8 @@ LayerTiming ScaleSimTiming::layer(const workloads::GemmShape& shape, const Array
     timing.totalCycles = timing.folds * cyclesPerFold(mapping, spec) - 1;
     timing.stallCycles = 0;
     const double pes = static_cast<double>(spec.peCount());
-    const double usedPeFolds = static_cast<double>(mapping.spatialRows) * static_cast<double>(mapping.spatialCols);
+    const double usedPeFolds =
+        static_cast<double>(mapping.spatialRows) * static_cast<double>(mapping.spatialCols);
     timing.overallUtil = static_cast<double>(timing.macs) / (static_cast<double>(timing.totalCycles) * pes);
     // Sum over folds of used rows x used cols is Sr x Sc, so the per-fold means have closed forms.
     timing.mappingEfficiency = usedPeFolds / (static_cast<double>(timing.folds) * pes);

@@ -22,7 +22,7 @@ class GridEngine;
 /// wait for done() (doneEvent() is notified; the module also calls sc_pause() so a plain
 /// sc_start() returns), then read result().
 class CycleSystolicArray : public sc_core::sc_module {
-public:
+  public:
     sc_core::sc_in<bool> clk; ///< rising edge = one array cycle
 
     CycleSystolicArray(const sc_core::sc_module_name& name, const ArraySpec& spec);
@@ -43,7 +43,7 @@ public:
     /// Adds the array's probe signals (cycle, busy, outputs written, last output) to a trace.
     void trace(sc_core::sc_trace_file* file) const;
 
-private:
+  private:
     void onClock();
 
     ArraySpec m_spec;
@@ -62,7 +62,7 @@ private:
 /// at most one per sc_simcontext); runs any number of GEMMs one after another. If `vcdPath` is
 /// not empty the array's probes are traced to `<vcdPath>.vcd` (SystemC appends the extension).
 class CycleArrayHarness {
-public:
+  public:
     CycleArrayHarness(const ArraySpec& spec, const std::string& vcdPath = "");
     ~CycleArrayHarness();
     CycleArrayHarness(const CycleArrayHarness&) = delete;
@@ -71,7 +71,7 @@ public:
     /// Simulates one GEMM to completion; returns the result with the observed cycle count.
     GemmResult run(const CodeMatrix& weights, const CodeMatrix& inputs);
 
-private:
+  private:
     sc_core::sc_clock m_clock;
     CycleSystolicArray m_array;
     sc_core::sc_trace_file* m_trace = nullptr;

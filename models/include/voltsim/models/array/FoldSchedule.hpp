@@ -47,9 +47,9 @@ struct FoldTimes {
 
 /// voltsim's native schedule of one layer (docs/timing.md, "Native timing").
 struct NativeSchedule {
-    std::vector<FoldTimes> folds;  ///< one entry per fold, in enumerateFolds order
-    std::int64_t totalCycles = 0;  ///< cycles until the last output is written back (a count, 1-based)
-    std::int64_t stallCycles = 0;  ///< cycles the operand stream waits between folds
+    std::vector<FoldTimes> folds; ///< one entry per fold, in enumerateFolds order
+    std::int64_t totalCycles = 0; ///< cycles until the last output is written back (a count, 1-based)
+    std::int64_t stallCycles = 0; ///< cycles the operand stream waits between folds
 };
 
 /// Computes the native schedule. Stationary dataflows (WS, IS): L_0 = 0, S_0 = 1,

@@ -26,7 +26,7 @@ struct GemmResult {
 
 /// Functional systolic array. Stateless apart from its spec; gemm() is const and thread-safe.
 class SystolicArray {
-public:
+  public:
     /// `spec` must have positive sides.
     explicit SystolicArray(const ArraySpec& spec);
 
@@ -37,7 +37,7 @@ public:
     /// Throws std::invalid_argument if the inner dimensions differ or a matrix is empty.
     GemmResult gemm(const CodeMatrix& weights, const CodeMatrix& inputs) const;
 
-private:
+  private:
     ArraySpec m_spec;
 };
 

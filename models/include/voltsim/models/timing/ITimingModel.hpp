@@ -12,7 +12,7 @@ namespace voltsim::models {
 
 /// Analytic per-layer timing. Implementations are stateless and thread-safe.
 class ITimingModel {
-public:
+  public:
     virtual ~ITimingModel() = default;
     /// Registry name ("scalesim", "native").
     virtual std::string name() const = 0;

@@ -41,7 +41,7 @@ struct LayerEnergy {
 /// activations and accumulators stay at V_nom (they are reliable, docs/datapath.md). Leakage is
 /// not included (it needs the run time and clock of a full accelerator run).
 class LayerEnergyModel {
-public:
+  public:
     LayerEnergyModel(const EnergyTable& table, const memory::SramProfile& profile);
 
     double nominalVoltageMv() const { return m_vNomMv; }
@@ -49,7 +49,7 @@ public:
     /// Energy of `timing`'s action counts with the weight SRAM at `weightVoltageMv`.
     LayerEnergy price(const LayerTiming& timing, double weightVoltageMv) const;
 
-private:
+  private:
     EnergyTable m_table;
     memory::SramEnergyModel m_sram;
     double m_vNomMv;

@@ -10,15 +10,15 @@ namespace voltsim::workloads {
 /// The parts of a SCALE-Sim .cfg that voltsim's timing uses, plus the keys it accepted but does
 /// not model (so the caller can say so instead of ignoring them silently).
 struct ScaleSimConfig {
-    std::string runName;               ///< [general] run_name (empty if absent)
-    std::int64_t arrayHeight = 0;      ///< [architecture_presets] ArrayHeight: PE rows
-    std::int64_t arrayWidth = 0;       ///< [architecture_presets] ArrayWidth: PE columns
-    double ifmapSramKiB = 0;           ///< IfmapSramSzkB (KiB)
-    double filterSramKiB = 0;          ///< FilterSramSzkB (KiB)
-    double ofmapSramKiB = 0;           ///< OfmapSramSzkB (KiB)
-    std::string dataflow;              ///< Dataflow: "os", "ws" or "is" (lower case)
-    std::int64_t bandwidthWords = 0;   ///< Bandwidth: DRAM words per cycle (0 if absent)
-    std::string interfaceBandwidth;    ///< [run_presets] InterfaceBandwidth: "CALC" or "USER" (upper case)
+    std::string runName;             ///< [general] run_name (empty if absent)
+    std::int64_t arrayHeight = 0;    ///< [architecture_presets] ArrayHeight: PE rows
+    std::int64_t arrayWidth = 0;     ///< [architecture_presets] ArrayWidth: PE columns
+    double ifmapSramKiB = 0;         ///< IfmapSramSzkB (KiB)
+    double filterSramKiB = 0;        ///< FilterSramSzkB (KiB)
+    double ofmapSramKiB = 0;         ///< OfmapSramSzkB (KiB)
+    std::string dataflow;            ///< Dataflow: "os", "ws" or "is" (lower case)
+    std::int64_t bandwidthWords = 0; ///< Bandwidth: DRAM words per cycle (0 if absent)
+    std::string interfaceBandwidth;  ///< [run_presets] InterfaceBandwidth: "CALC" or "USER" (upper case)
     std::vector<std::string> unmodelledKeys; ///< "section.key" accepted but without effect on timing
 };
 

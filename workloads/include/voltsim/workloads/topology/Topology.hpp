@@ -11,7 +11,8 @@ namespace voltsim::workloads {
 
 /// Which of SCALE-Sim's two topology forms a file uses (detected from its header line).
 enum class TopologyFormat {
-    Conv, ///< Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,
+    Conv, ///< Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter,
+          ///< Strides,
     Gemm, ///< Layer Name, M, N, K,
 };
 

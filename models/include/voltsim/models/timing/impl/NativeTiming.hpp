@@ -8,7 +8,7 @@ namespace voltsim::models {
 /// partial sums accumulated across K folds in an accumulator SRAM, totalCycles a 1-based count
 /// up to the write-back of the last output.
 class NativeTiming : public ITimingModel {
-public:
+  public:
     std::string name() const override { return "native"; }
     LayerTiming layer(const workloads::GemmShape& shape, const ArraySpec& spec) const override;
 };

@@ -9,7 +9,7 @@ namespace voltsim::models {
 /// of the last cycle, folds * cycles_per_fold - 1. Utilisations and SRAM counts follow its
 /// systolic_compute_{os,ws,is}.py, including their quirks (docs/timing.md).
 class ScaleSimTiming : public ITimingModel {
-public:
+  public:
     std::string name() const override { return "scalesim"; }
     LayerTiming layer(const workloads::GemmShape& shape, const ArraySpec& spec) const override;
 };
