@@ -140,6 +140,18 @@ TEST(EngineEvaluator, ChipWithoutFlipsScoresTheCleanErrors)
     EXPECT_EQ(outcome.errors, evaluator.cleanErrors());
 }
 
+TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
+{
+    const sim::FunctionalEvaluator evaluator(package(), firstImages(200), {}, 1);
+    memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(4, 2));
+    const sim::ChipOutcome first = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(688));
+    const sim::ChipOutcome again = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(688));
+    const sim::FunctionalEvaluator fresh(package(), firstImages(200), {}, 1);
+    EXPECT_EQ(again.errors, first.errors);
+    EXPECT_EQ(fresh.evaluateChip(chip, OperatingPoint::atVoltage(688)).errors, first.errors);
+    EXPECT_EQ(fresh.robustErrors(evaluator.faultyCodes(chip, OperatingPoint::atVoltage(688))), first.errors);
+}
+
 TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
 {
     sim::ChipPool pool(profile("uniform"), "random");

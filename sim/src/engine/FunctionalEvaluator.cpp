@@ -102,7 +102,14 @@ ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const Oper
     const std::vector<std::uint8_t> codes = faultyCodes(chip, point);
     outcome.faultyCells = chip.faultCounts().faultyCells;
     outcome.flips = differingBits(codes, m_package.codes);
-    outcome.errors = outcome.flips == 0 ? m_cleanErrors : robustErrors(codes);
+    if (outcome.flips == 0) {
+        outcome.errors = m_cleanErrors;
+        return outcome;
+    }
+    const auto cached = m_errorsByCodes.find(codes);
+    outcome.errors = cached != m_errorsByCodes.end() ? cached->second : robustErrors(codes);
+    if (cached == m_errorsByCodes.end())
+        m_errorsByCodes.emplace(codes, outcome.errors);
     return outcome;
 }
 

@@ -79,10 +79,12 @@ public:
     /// The blob layout of the package (one code per byte).
     std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const OperatingPoint& point) const;
 
-    /// One chip at `point`. A chip whose read-back codes equal the clean ones needs no inference
-    /// (identical codes give identical predictions), so it scores exactly the clean errors.
-    /// Otherwise only the images the clean model gets right are inferred again: the others
-    /// count as errors under "clean OR faulty" anyway.
+    /// One chip at `point`. Identical codes give identical predictions, so a chip whose read-back
+    /// codes equal the clean ones scores exactly the clean errors without inference, and codes
+    /// already evaluated (the same chip at another point with the same faults, e.g. two voltages
+    /// with the same tabulated rate) reuse their count. Otherwise only the images the clean model
+    /// gets right are inferred again: the others count as errors under "clean OR faulty" anyway.
+    /// Not thread-safe (the cache of evaluated codes).
     ChipOutcome evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const;
 
     /// Every chip of `seeds` (from `pool`) at `point`.
@@ -103,6 +105,7 @@ private:
     std::uint64_t m_cleanErrors = 0;
     std::vector<std::uint8_t> m_correctPixels; ///< images the clean model classifies right
     std::vector<std::uint8_t> m_correctLabels;
+    mutable std::map<std::vector<std::uint8_t>, std::uint64_t> m_errorsByCodes; ///< robustErrors already computed
 };
 
 /// Operating point applied to a chip (setVoltageMv or setBitErrorRate).
