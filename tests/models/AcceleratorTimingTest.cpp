@@ -1,0 +1,194 @@
+// Hand-worked cycle counts of the accelerator (docs/accelerator.md, docs/timing.md) on 2x2 and
+// 4x4 arrays in every dataflow with partial folds, in fast and cycle mode, and a strided conv
+// checked against the IntegerReference.
+#include "AcceleratorTestSupport.hpp"
+#include "ScFixture.hpp"
+
+#include "voltsim/workloads/inference/IntegerReference.hpp"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+namespace voltsim::test {
+namespace {
+
+using models::Dataflow;
+using models::SimMode;
+
+workloads::QuantizedTensor tensor(std::vector<std::int64_t> shape, std::size_t offset)
+{
+    workloads::QuantizedTensor t;
+    t.shape = std::move(shape);
+    t.bits = 8;
+    t.offset = 128;
+    t.scale = 1.0 / 128;
+    t.rangeMin = -1;
+    t.rangeMax = 1;
+    t.blobOffset = offset;
+    t.count = static_cast<std::size_t>(workloads::shapeSize(t.shape));
+    return t;
+}
+
+/// One linear layer, K = 5 inputs, N = 3 outputs, logits = sum_k (v_nk - 128) q_k exactly
+/// (m_acc = 2, shift = 1: (2 (acc - 128 Sq) + 1) >> 1).
+workloads::ModelPackage linearPackage()
+{
+    workloads::ModelPackage package;
+    package.name = "linear-5x3";
+    package.network.dataset = {"hand", {5}, 3, 1.0 / 255};
+    workloads::Layer fc;
+    fc.name = "fc";
+    fc.type = workloads::LayerType::Linear;
+    fc.inShape = {5};
+    fc.outShape = {3};
+    fc.weight = tensor({3, 5}, 0);
+    fc.bias = tensor({3}, 15);
+    fc.requant = workloads::Requant{1, 2, 0, 0, 0, 1, 1, true};
+    package.network.layers.push_back(fc);
+    package.codes = {129, 130, 131, 132, 133, 127, 127, 127, 127, 127, 128, 128, 128, 128, 138, 128, 128, 128};
+    return package;
+}
+
+struct HandCase {
+    std::int64_t side;
+    Dataflow dataflow;
+    std::int64_t cycles;
+    std::int64_t stalls;
+};
+
+class AcceleratorTimingTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<HandCase, SimMode>> {};
+
+// GEMM M = 1, K = 5, N = 3. Stationary (WS: rows K, cols N, T = M; IS: rows K, cols M, T = N):
+// L_0 = 0, S_0 = 1, L_{i+1} = max(L_i + R'_i, S_{i-1} + T), S_{i+1} = max(S_i + T, L_{i+1} + 1),
+// total = S_last + T + R + C'_last - 1.
+//  2x2 WS: folds (R',C') = (2,2)(2,2)(1,2)(2,1)(2,1)(1,1); S = 1,3,5,6,8,10; total 10+1+2+1-1 = 13;
+//          stalls (S_{i+1} - S_i - 1) = 1+1+0+1+1 = 4.
+//  2x2 IS: folds (2,1)(2,1)(1,1), T = 3; S = 1,4,7; total 7+3+2+1-1 = 12; stalls 0.
+//  4x4 WS: folds (4,3)(1,3); L_1 = 4, S_1 = 5; total 5+1+4+3-1 = 12; stalls 3.
+//  4x4 IS: folds (4,1)(1,1), T = 3; L_1 = 4, S_1 = 5; total 5+3+4+1-1 = 12; stalls 1.
+// OS (rows M, cols N, T = K = 5): S_0 = 0, S_{i+1} = S_i + max(T, R'_i), total = S_last + T + R'_last + C'_last - 1.
+//  2x2 OS: folds (1,2)(1,1); S_1 = 5; total 5+5+1+1-1 = 11; stalls 0.
+//  4x4 OS: one fold (1,3); total 0+5+1+3-1 = 8.
+TEST_P(AcceleratorTimingTest, LinearLayerCyclesAndLogitsByHand)
+{
+    const auto [hand, mode] = GetParam();
+    const workloads::ModelPackage package = linearPackage();
+    const auto specs = acceleratorSpecs("stutz2021-14nm", mode, {hand.side, hand.side, hand.dataflow});
+    const std::vector<std::uint8_t> images{1, 2, 3, 4, 5, 0, 0, 0, 0, 1};
+    const auto run = runAccelerator(specs, package, 1, images.data(), 2);
+    // (1..5).(1..5) = 55; -(1+2+3+4+5) = -15; 10 * 5 = 50; second image: q = e_5.
+    EXPECT_EQ(run.logits, (std::vector<std::int32_t>{55, -15, 50, 5, -1, 10}));
+    ASSERT_EQ(run.stats.layers.size(), 1u);
+    EXPECT_EQ(run.stats.layers[0].cyclesPerImage, hand.cycles);
+    EXPECT_EQ(run.stats.layers[0].timing.stallCycles, hand.stalls);
+    EXPECT_EQ(run.stats.layers[0].timing.macs, 15);
+    // DRAM: 100 ns + bytes / 12.8 GB/s at 2 ns per cycle: 5 input bytes -> ceil(50.195) = 51 cycles,
+    // 12 logit bytes -> ceil(50.47) = 51 cycles.
+    EXPECT_EQ(run.stats.host.inputDmaCycles, 2u * 51);
+    EXPECT_EQ(run.stats.host.outputDmaCycles, 2u * 51);
+    EXPECT_EQ(run.stats.host.inferenceCycles, 2u * (51 + 51 + static_cast<std::uint64_t>(hand.cycles)));
+    EXPECT_EQ(run.stats.dram.bytesRead, 18u + 2 * 5);
+    EXPECT_EQ(run.stats.dram.bytesWritten, 2u * 12);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    HandWorked, AcceleratorTimingTest,
+    ::testing::Combine(::testing::Values(HandCase{2, Dataflow::WS, 13, 4}, HandCase{2, Dataflow::IS, 12, 0},
+                                         HandCase{2, Dataflow::OS, 11, 0}, HandCase{4, Dataflow::WS, 12, 3},
+                                         HandCase{4, Dataflow::IS, 12, 1}, HandCase{4, Dataflow::OS, 8, 0}),
+                       ::testing::Values(SimMode::Fast, SimMode::Cycle)));
+
+/// conv (1x5x5 -> 2x3x3, 3x3 kernel, stride 2, padding 1, ReLU) -> max-pool 2 stride 1 ->
+/// flatten -> linear 8 -> 3, with arbitrary codes.
+workloads::ModelPackage stridedConvPackage()
+{
+    workloads::ModelPackage package;
+    package.name = "strided";
+    package.network.dataset = {"hand", {1, 5, 5}, 3, 1.0 / 255};
+    workloads::Layer conv;
+    conv.name = "conv";
+    conv.type = workloads::LayerType::Conv2d;
+    conv.inShape = {1, 5, 5};
+    conv.outShape = {2, 3, 3};
+    conv.kernelH = conv.kernelW = 3;
+    conv.stride = 2;
+    conv.padding = 1;
+    conv.relu = true;
+    conv.weight = tensor({2, 1, 3, 3}, 0);
+    conv.bias = tensor({2}, 18);
+    conv.requant = workloads::Requant{12, 90, 700, 2000, 1 << 14, 1, 1, false};
+    workloads::Layer pool;
+    pool.name = "pool";
+    pool.type = workloads::LayerType::MaxPool2d;
+    pool.inShape = {2, 3, 3};
+    pool.outShape = {2, 2, 2};
+    pool.kernelH = pool.kernelW = 2;
+    pool.stride = 1;
+    workloads::Layer flat;
+    flat.name = "flatten";
+    flat.type = workloads::LayerType::Flatten;
+    flat.inShape = {2, 2, 2};
+    flat.outShape = {8};
+    workloads::Layer fc;
+    fc.name = "fc";
+    fc.type = workloads::LayerType::Linear;
+    fc.inShape = {8};
+    fc.outShape = {3};
+    fc.relu = false;
+    fc.weight = tensor({3, 8}, 20);
+    fc.bias = tensor({3}, 44);
+    fc.requant = workloads::Requant{4, 3, -1, 40, 7, 1, 1, true};
+    package.network.layers = {conv, pool, flat, fc};
+    package.codes.resize(47);
+    for (std::size_t i = 0; i < package.codes.size(); ++i)
+        package.codes[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);
+    return package;
+}
+
+class AcceleratorConvTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<Dataflow, SimMode>> {};
+
+TEST_P(AcceleratorConvTest, StridedPaddedConvEqualsIntegerReference)
+{
+    const auto [dataflow, mode] = GetParam();
+    const workloads::ModelPackage package = stridedConvPackage();
+    std::vector<std::uint8_t> images(3 * 25);
+    for (std::size_t i = 0; i < images.size(); ++i)
+        images[i] = static_cast<std::uint8_t>((i * 53 + 7) % 256);
+    const auto run = runAccelerator(acceleratorSpecs("stutz2021-14nm", mode, {2, 2, dataflow}), package, 1,
+                                    images.data(), 3);
+    const workloads::IntegerReference reference(package, 1);
+    const auto expected = reference.logits(package.codes, images.data(), 3);
+    EXPECT_EQ(run.logits, std::vector<std::int32_t>(expected.data(), expected.data() + expected.size()));
+    std::set<std::int32_t> distinct(run.logits.begin(), run.logits.end());
+    EXPECT_GT(distinct.size(), 3u) << "the check must not pass on a degenerate network";
+    // max-pool: 8 outputs x 4 compares on 16 lanes = 2 cycles.
+    EXPECT_EQ(run.stats.layers[1].cyclesPerImage, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllDataflows, AcceleratorConvTest,
+                         ::testing::Combine(::testing::Values(Dataflow::WS, Dataflow::OS, Dataflow::IS),
+                                            ::testing::Values(SimMode::Fast, SimMode::Cycle)));
+
+class AcceleratorModesTest : public ScFixture {};
+
+TEST_F(AcceleratorModesTest, FastAndCycleModeAgreeOnLogitsAndEveryLayersCyclesForAShippedModel)
+{
+    const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
+    std::vector<std::uint8_t> images(2 * 784);
+    for (std::size_t i = 0; i < images.size(); ++i)
+        images[i] = static_cast<std::uint8_t>((i * 29) % 251);
+    for (const Dataflow dataflow : {Dataflow::WS, Dataflow::OS, Dataflow::IS}) {
+        const models::ArraySpec array{8, 8, dataflow};
+        const auto fast = runAccelerator(acceleratorSpecs("stutz2021-14nm", SimMode::Fast, array), package, 1, images.data(), 2);
+        const auto cycle = runAccelerator(acceleratorSpecs("stutz2021-14nm", SimMode::Cycle, array), package, 1, images.data(), 2);
+        EXPECT_EQ(fast.logits, cycle.logits);
+        ASSERT_EQ(fast.stats.layers.size(), cycle.stats.layers.size());
+        for (std::size_t i = 0; i < fast.stats.layers.size(); ++i)
+            EXPECT_EQ(fast.stats.layers[i].cyclesPerImage, cycle.stats.layers[i].cyclesPerImage) << fast.stats.layers[i].name;
+        EXPECT_EQ(fast.stats.host.inferenceCycles, cycle.stats.host.inferenceCycles);
+    }
+}
+
+} // namespace
+} // namespace voltsim::test

@@ -1,0 +1,110 @@
+// End-to-end `voltsim run`: output against the IntegerReference, reproducibility, bad input.
+#include "TestPaths.hpp"
+
+#include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/run/RunConfig.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
+#include "voltsim/workloads/inference/IntegerReference.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace voltsim::test {
+namespace {
+
+struct Output {
+    int status = 0;
+    std::string text;
+};
+
+Output runVoltsim(const std::string& arguments)
+{
+    const std::string command = voltsimBinary() + " " + arguments + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    Output out;
+    std::array<char, 4096> buffer{};
+    while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe))
+        out.text.append(buffer.data(), n);
+    out.status = WEXITSTATUS(pclose(pipe));
+    return out;
+}
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(RunCommandTest, CleanErrorEqualsIntegerReferenceAndOutputsAreReproducible)
+{
+    const std::string dir = std::filesystem::temp_directory_path() / "voltsim-run-test";
+    std::filesystem::remove_all(dir);
+    const std::string args = "run --model " + modelDir("randbet-8bit") +
+                             " --images 40 --chips 2 --voltage-mv 690 --seed 5 --json --dump-logits ";
+    const Output first = runVoltsim(args + dir + "/a.csv --out " + dir + "/a");
+    ASSERT_EQ(first.status, 0) << first.text;
+    const Output second = runVoltsim(args + dir + "/b.csv --out " + dir + "/b");
+    ASSERT_EQ(second.status, 0) << second.text;
+    EXPECT_EQ(first.text, second.text);
+    EXPECT_EQ(slurp(dir + "/a/stats.json"), slurp(dir + "/b/stats.json"));
+    EXPECT_EQ(slurp(dir + "/a/layers.csv"), slurp(dir + "/b/layers.csv"));
+    EXPECT_EQ(slurp(dir + "/a.csv"), slurp(dir + "/b.csv"));
+
+    const auto summary = nlohmann::json::parse(first.text);
+    const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
+    const auto dataset = workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
+    const workloads::IntegerReference reference(package, 1);
+    const auto errors = reference.countErrors(package.codes, dataset.pixels().data(), dataset.labels().data(), 40);
+    EXPECT_DOUBLE_EQ(summary["clean_error"].get<double>(), static_cast<double>(errors) / 40);
+    EXPECT_GT(summary["ber_seen"].get<double>(), 1e-3);
+    EXPECT_LT(summary["ber_seen"].get<double>(), 1e-2);
+    EXPECT_GE(summary["rerr"]["min"].get<double>(), summary["clean_error"].get<double>());
+    EXPECT_LT(summary["energy_per_inference"]["weight_sram_pj"].get<double>(),
+              summary["energy_per_inference_nominal"]["weight_sram_pj"].get<double>());
+    EXPECT_TRUE(std::filesystem::exists(dir + "/a/config.json"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
+{
+    const std::string model = " --model " + modelDir("randbet-8bit");
+    const struct {
+        std::string args;
+        std::string expected;
+    } cases[] = {
+        {"run --bogus 1" + model, "bogus"},
+        {"run --chips x" + model, "chips"},
+        {"run --set array.rows=0" + model, "array.rows"},
+        {"run --set array.colour=3" + model, "array.colour"},
+        {"run --voltage-mv 100" + model, "weight_sram.voltage_mv"},
+        {"run --voltage-mv 700 --ber 0.01" + model, "--ber"},
+        {"run --mode warp" + model, "run.mode"},
+        {"run --model /nonexistent", "/nonexistent"},
+    };
+    for (const auto& c : cases) {
+        const Output out = runVoltsim(c.args);
+        EXPECT_EQ(out.status, 2) << c.args << ": " << out.text;
+        EXPECT_NE(out.text.find(c.expected), std::string::npos) << c.args << ": " << out.text;
+        EXPECT_EQ(std::count(out.text.begin(), out.text.end(), '\n'), 1) << c.args << ": " << out.text;
+    }
+}
+
+TEST(RunCommandTest, ShippedDefaultConfigIsTheBuiltInDefault)
+{
+    sim::ConfigNode file(sim::loadConfigFile(sourceDir() + "/configs/accelerator/default.json"), "default.json");
+    sim::readRunConfig(file);
+    EXPECT_EQ(file.resolved(), sim::resolvedDefaults());
+}
+
+} // namespace
+} // namespace voltsim::test
