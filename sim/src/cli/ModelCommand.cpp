@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 namespace voltsim::sim {
 namespace {
@@ -166,7 +167,8 @@ std::string logitsMismatch(const IntegerReference::Logits& got, const std::vecto
 }
 
 /// Reproduces every golden logit, clean and faulty; throws on the first difference.
-void checkGolden(const ModelPackage& package, const GoldenVectors& golden, const IntegerReference& reference)
+void checkGolden(const ModelPackage& package, const GoldenVectors& golden, const IntegerReference& reference,
+                 std::ostream& report)
 {
     std::vector<std::uint8_t> pixels;
     for (const auto& image : golden.images)
@@ -181,12 +183,21 @@ void checkGolden(const ModelPackage& package, const GoldenVectors& golden, const
         if (!faultyProblem.empty())
             throw InputError(package.goldenPath() + ": faulty.logits[" + std::to_string(i) + "]" + faultyProblem);
     }
-    std::cout << "golden: " << golden.images.size() << " images, clean and faulty (" << golden.flips.size()
+    report << "golden: " << golden.images.size() << " images, clean and faulty (" << golden.flips.size()
               << " flipped codes, p = " << golden.faultyP << ") logits reproduced bit-exactly\n";
 }
 
+/// A number as the manifest would print it ("0.26", not "0.260000").
+std::string formatNumber(double value)
+{
+    std::ostringstream text;
+    text << value;
+    return text.str();
+}
+
 /// Counts the clean test errors on the first test_images images; throws if the count differs.
-void checkCleanError(const ModelPackage& package, const IntegerReference& reference, const std::string& dataDir)
+void checkCleanError(const ModelPackage& package, const IntegerReference& reference, const std::string& dataDir,
+                     std::ostream& report)
 {
     const Dataset test = Dataset::fashionMnist(dataDir, false);
     if (test.pixelsPerImage() != static_cast<std::size_t>(package.network.inputSize()))
@@ -198,23 +209,25 @@ void checkCleanError(const ModelPackage& package, const IntegerReference& refere
     const std::size_t errors = reference.countErrors(package.codes, test.image(0), test.labels().data(), count);
     const auto expected = static_cast<std::size_t>(std::llround(package.cleanTestError * double(count)));
     if (errors != expected)
-        throw InputError(package.manifestPath() + ": clean_test_error: manifest says " + std::to_string(package.cleanTestError)
+        throw InputError(package.manifestPath() + ": clean_test_error: manifest says " + formatNumber(package.cleanTestError)
                          + " (" + std::to_string(expected) + " errors), the integer reference gives "
                          + std::to_string(errors) + "/" + std::to_string(count));
-    std::cout << "clean test error: " << errors << "/" << count << " = " << double(errors) / double(count)
+    report << "clean test error: " << errors << "/" << count << " = " << double(errors) / double(count)
               << ", matches the manifest\n";
 }
 
+/// Prints the report only once every check passed, so a failure is the error line alone.
 int runCheck(const ModelOptions& options)
 {
+    std::ostringstream report;
     const ModelPackage package = ModelPackage::load(options.directory);
-    std::cout << "package " << package.name << ": manifest, " << package.blob.file << " (" << package.blob.bytes
-              << " codes, SHA-256 ok) valid\n";
+    report << "package " << package.name << ": manifest, " << package.blob.file << " (" << package.blob.bytes
+           << " codes, SHA-256 ok) valid\n";
     const GoldenVectors golden = GoldenVectors::load(package);
     const IntegerReference reference(package, options.threads);
-    checkGolden(package, golden, reference);
-    checkCleanError(package, reference, options.dataDir);
-    std::cout << "OK\n";
+    checkGolden(package, golden, reference, report);
+    checkCleanError(package, reference, options.dataDir, report);
+    std::cout << report.str() << "OK\n";
     return 0;
 }
 
