@@ -73,26 +73,34 @@ void SramArray::peek(std::uint64_t address, std::uint8_t* out, std::size_t bytes
 
 std::uint64_t SramArray::readFaulty(std::uint64_t address, std::uint8_t* out, std::size_t bytes) const
 {
-    std::uint64_t flipped = 0;
-    const std::uint64_t end = address + bytes;
-    std::uint64_t position = address;
-    while (position < end) {
-        const std::size_t lane = static_cast<std::size_t>(position / 8);
-        const std::uint64_t raw = m_data[lane];
-        const std::uint64_t value = ((raw & m_and[lane]) | m_or[lane]) ^ m_xor[lane];
-        const unsigned first = static_cast<unsigned>(position % 8);
-        const unsigned count = static_cast<unsigned>(std::min<std::uint64_t>(8 - first, end - position));
-        if (count == 8) {
-            std::memcpy(out, &value, 8);
-            flipped += static_cast<std::uint64_t>(__builtin_popcountll(value ^ raw));
-        } else {
-            const std::uint64_t mask = ((std::uint64_t{1} << (8 * count)) - 1) << (8 * first);
-            std::memcpy(out, reinterpret_cast<const std::uint8_t*>(&value) + first, count);
-            flipped += static_cast<std::uint64_t>(__builtin_popcountll((value ^ raw) & mask));
-        }
+    const auto faulty = [this](std::size_t lane) {
+        return ((m_data[lane] & m_and[lane]) | m_or[lane]) ^ m_xor[lane];
+    };
+    const auto popcount = [](std::uint64_t x) { return static_cast<std::uint64_t>(__builtin_popcountll(x)); };
+    // Bytes [first, first + count) of one lane (a partial lane at either end of the access).
+    const auto partial = [&](std::size_t lane, unsigned first, unsigned count) {
+        const std::uint64_t value = faulty(lane);
+        const std::uint64_t mask = (count == 8 ? ~std::uint64_t{0} : ((std::uint64_t{1} << (8 * count)) - 1))
+                                   << (8 * first);
+        std::memcpy(out, reinterpret_cast<const std::uint8_t*>(&value) + first, count);
         out += count;
-        position += count;
+        return popcount((value ^ m_data[lane]) & mask);
+    };
+    std::uint64_t flipped = 0;
+    std::size_t lane = static_cast<std::size_t>(address / 8);
+    const unsigned head = static_cast<unsigned>(address % 8);
+    if (head != 0 || bytes < 8) {
+        const auto count = static_cast<unsigned>(std::min<std::uint64_t>(8 - head, bytes));
+        flipped += partial(lane++, head, count);
+        bytes -= count;
     }
+    for (; bytes >= 8; bytes -= 8, ++lane, out += 8) {
+        const std::uint64_t value = faulty(lane);
+        std::memcpy(out, &value, 8);
+        flipped += popcount(value ^ m_data[lane]);
+    }
+    if (bytes > 0)
+        flipped += partial(lane, 0, static_cast<unsigned>(bytes));
     return flipped;
 }
 

@@ -346,6 +346,11 @@ double SramProfile::lowestVoltageMv() const
     return berKind == BerKind::Uniform ? vMinMv : std::min(vMinMv, berPoints.back().voltageMv);
 }
 
+json geometryToJson(const ChipGeometry& geometry)
+{
+    return {{"arrays", geometry.banks}, {"rows", geometry.bank.rows}, {"word_bits", geometry.bank.wordBits}};
+}
+
 json profileToJson(const SramProfile& profile)
 {
     json out = {{"format", kFormat},
@@ -355,10 +360,7 @@ json profileToJson(const SramProfile& profile)
                 {"technology", profile.technology},
                 {"voltage_nom_mv", profile.vNomMv},
                 {"voltage_min_mv", profile.vMinMv},
-                {"geometry",
-                 {{"arrays", profile.geometry.banks},
-                  {"rows", profile.geometry.bank.rows},
-                  {"word_bits", profile.geometry.bank.wordBits}}}};
+                {"geometry", geometryToJson(profile.geometry)}};
     if (profile.berKind == BerKind::Uniform)
         out["bit_error_rate"] = {{"kind", "uniform"}, {"max_ber", profile.uniformMaxBer}};
     else

@@ -21,16 +21,43 @@ std::vector<double> drawWeights(Xoshiro256& stream, std::uint32_t count, double 
     return weights;
 }
 
+/// Above this rate every cell draws its own key instead of skipping geometrically (a function of
+/// the profile only, so a seed's map never depends on the operating point).
+constexpr double kDenseRate = 1.0 / 16.0;
+
+/// Dense variant: one draw per cell, v = ((x >> 11) + 1) 2^-53 as Xoshiro256::uniformOpenClosed,
+/// and v <= q tested exactly in integers ((x >> 11) < floor(q 2^53)); 64 cells at a time without
+/// branches, then the hits in order.
+template <typename Emit>
+void visitDense(Xoshiro256& stream, std::uint64_t begin, std::uint64_t count, double q, Emit&& emit)
+{
+    const auto limit = static_cast<std::uint64_t>(q * 0x1.0p53);
+    std::uint64_t raw[64];
+    for (std::uint64_t base = 0; base < count; base += 64) {
+        const auto n = static_cast<unsigned>(std::min<std::uint64_t>(64, count - base));
+        std::uint64_t hits = 0;
+        for (unsigned i = 0; i < n; ++i) {
+            raw[i] = stream.next() >> 11;
+            hits |= static_cast<std::uint64_t>(raw[i] < limit) << i;
+        }
+        while (hits != 0) {
+            const auto i = static_cast<unsigned>(__builtin_ctzll(hits));
+            hits &= hits - 1;
+            emit(begin + base + i, static_cast<double>(raw[i] + 1) * 0x1.0p-53);
+        }
+    }
+}
+
 /// Visits the candidate cells of [begin, begin + count) at rate q (each cell independently, by
-/// geometric skipping), calling emit(bit, v) with v ~ U(0, q].
+/// geometric skipping, or a draw per cell for q >= kDenseRate), calling emit(bit, v) with
+/// v ~ U(0, q].
 template <typename Emit>
 void visitCandidates(Xoshiro256& stream, std::uint64_t begin, std::uint64_t count, double q, Emit&& emit)
 {
     if (q <= 0.0)
         return;
-    if (q >= 1.0) {
-        for (std::uint64_t i = 0; i < count; ++i)
-            emit(begin + i, stream.uniformOpenClosed());
+    if (q >= kDenseRate) {
+        visitDense(stream, begin, count, q, emit);
         return;
     }
     const double logMiss = std::log1p(-q);

@@ -5,8 +5,8 @@ namespace voltsim::memory::impl {
 
 /// `random` (effect Flip) and `stuck_at` (effect Stuck): every bit cell draws u ~ U(0, 1] once and
 /// is faulty at rate p iff u <= p * w (w: the optional row/column clustering weight, mean 1).
-/// Only cells with u <= maxBitErrorRate() are materialised, by geometric skipping, so drawing a
-/// bank costs O(faulty cells). Each drawn cell also draws its stuck value (0 with probability
+/// Only cells with u <= maxBitErrorRate() are materialised, by geometric skipping (O(faulty
+/// cells)) or, for a largest rate >= 1/16, one draw per cell. Each drawn cell also draws its stuck value (0 with probability
 /// stuck_at_0_share), so `random` and `stuck_at` chips of one seed share the same faulty cells.
 class StatisticalFaultModel final : public IFaultModel {
 public:

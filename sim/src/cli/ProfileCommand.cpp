@@ -12,13 +12,14 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -151,10 +152,7 @@ json describe(const SramProfile& profile)
                 {"technology", profile.technology},
                 {"voltage_nom_mv", profile.vNomMv},
                 {"voltage_min_mv", profile.vMinMv},
-                {"geometry",
-                 {{"arrays", profile.geometry.banks},
-                  {"rows", profile.geometry.bank.rows},
-                  {"word_bits", profile.geometry.bank.wordBits}}},
+                {"geometry", geometryToJson(profile.geometry)},
                 {"fault_semantics", profile.faultSemantics},
                 {"stuck_at_0_share", profile.stuckAt0Share},
                 {"ber_kind", profile.berKind == BerKind::Uniform ? "uniform" : "table"},
@@ -275,9 +273,7 @@ int runSample(const Parsed& parsed)
     }
     const FaultCounts counts = chip.faultCounts();
     out["ber"] = chip.bitErrorRate();
-    out["geometry"] = {{"arrays", chip.geometry().banks},
-                       {"rows", chip.geometry().bank.rows},
-                       {"word_bits", chip.geometry().bank.wordBits}};
+    out["geometry"] = geometryToJson(chip.geometry());
     out["cells"] = counts.cells;
     out["faulty_cells"] = counts.faultyCells;
     out["stuck_at_0"] = counts.stuckAt0;

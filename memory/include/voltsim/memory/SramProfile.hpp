@@ -128,6 +128,9 @@ SramProfile loadProfile(const std::string& nameOrFile);
 /// Validates `document` as a profile; `file` only names the source in messages.
 SramProfile parseProfile(const nlohmann::json& document, const std::string& file);
 
+/// {"arrays": banks, "rows": rows, "word_bits": wordBits}, as in the profile's `geometry`.
+nlohmann::json geometryToJson(const ChipGeometry& geometry);
+
 /// The profile as JSON in the documented format (parseProfile(profileToJson(p)) == p).
 nlohmann::json profileToJson(const SramProfile& profile);
 
