@@ -36,20 +36,32 @@ struct Initiator : sc_module {
     }
 };
 
+/// One bank of `geometry` wired to one initiator; build inside a test body (fresh simcontext).
+struct Wired {
+    SramArray storage;
+    Initiator initiator{"initiator"};
+    SramBank bank;
+
+    explicit Wired(const BankGeometry& geometry, const SramBankTiming& timing = {})
+        : storage(geometry), bank("bank", storage, timing)
+    {
+        initiator.socket.bind(bank.socket);
+    }
+};
+
 } // namespace
 
 class SramBankTest : public voltsim::test::ScFixture {};
 
 TEST_F(SramBankTest, ReadWriteWithLatencyAnnotation)
 {
-    SramArray storage({512, 64});
     SramBankTiming timing;
     timing.clockPeriod = sc_time(2, SC_NS);
     timing.readLatencyCycles = 2;
     timing.writeLatencyCycles = 1;
-    Initiator initiator("initiator");
-    SramBank bank("bank", storage, timing);
-    initiator.socket.bind(bank.socket);
+    Wired wired({512, 64}, timing);
+    auto& storage = wired.storage;
+    auto& initiator = wired.initiator;
 
     std::vector<std::uint8_t> data{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     sc_time delay = SC_ZERO_TIME;
@@ -68,10 +80,9 @@ TEST_F(SramBankTest, ReadWriteWithLatencyAnnotation)
 
 TEST_F(SramBankTest, AddressErrorsAreResponsesNotCrashes)
 {
-    SramArray storage({512, 64});
-    Initiator initiator("initiator");
-    SramBank bank("bank", storage);
-    initiator.socket.bind(bank.socket);
+    Wired wired({512, 64});
+    auto& storage = wired.storage;
+    auto& initiator = wired.initiator;
     std::uint8_t data[16] = {};
     sc_time delay = SC_ZERO_TIME;
     EXPECT_EQ(initiator.transfer(tlm::TLM_READ_COMMAND, 4095, data, 1, delay), tlm::TLM_OK_RESPONSE);
@@ -118,10 +129,9 @@ TEST_F(SramBankTest, FirstAndLastByteOfEveryBankThroughTheFaultPath)
 
 TEST_F(SramBankTest, DebugTransportAndDmi)
 {
-    SramArray storage({8, 64});
-    Initiator initiator("initiator");
-    SramBank bank("bank", storage);
-    initiator.socket.bind(bank.socket);
+    Wired wired({8, 64});
+    auto& storage = wired.storage;
+    auto& initiator = wired.initiator;
     storage.addFlip(0);
     std::uint8_t data[4] = {0x10, 0x20, 0x30, 0x40};
     tlm::tlm_generic_payload payload;
@@ -145,10 +155,8 @@ TEST_F(SramBankTest, DebugTransportAndDmi)
 
 TEST_F(SramBankTest, ByteEnablesAndStreamingAreRejected)
 {
-    SramArray storage({8, 64});
-    Initiator initiator("initiator");
-    SramBank bank("bank", storage);
-    initiator.socket.bind(bank.socket);
+    Wired wired({8, 64});
+    auto& initiator = wired.initiator;
     std::uint8_t data[8] = {};
     std::uint8_t enables[8] = {0xff};
     tlm::tlm_generic_payload payload;
