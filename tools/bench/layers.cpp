@@ -3,6 +3,8 @@
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
 #include "voltsim/workloads/topology/Topology.hpp"
 
+#include "ScBenchmarkMain.hpp"
+
 #include <benchmark/benchmark.h>
 #include <systemc>
 
@@ -48,4 +50,4 @@ BENCHMARK_TEMPLATE(timeResnet50, models::ScaleSimTiming)->DenseRange(0, 2)->Unit
 BENCHMARK_TEMPLATE(timeResnet50, models::NativeTiming)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(parseResnet50)->Unit(benchmark::kMicrosecond);
 
-BENCHMARK_MAIN();
+VOLTSIM_SC_BENCHMARK_MAIN()

@@ -3,6 +3,8 @@
 #include "voltsim/models/array/CycleSystolicArray.hpp"
 #include "voltsim/models/array/SystolicArray.hpp"
 
+#include "ScBenchmarkMain.hpp"
+
 #include <benchmark/benchmark.h>
 #include <systemc>
 
@@ -79,4 +81,4 @@ BENCHMARK(cycleModeConv1)
     ->Iterations(1);
 BENCHMARK(functionalConv1)->Args({32, 1})->Args({32, 0})->Unit(benchmark::kMillisecond);
 
-BENCHMARK_MAIN();
+VOLTSIM_SC_BENCHMARK_MAIN()
