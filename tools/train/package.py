@@ -177,7 +177,9 @@ def initialise_from(model, manifest, codes):
             for param, key in ((model.weights[name], "weight"), (model.biases[name], "bias")):
                 entry = layer[key]
                 values = intref.tensor_codes(torch.from_numpy(codes.astype(np.int64)), entry).to(torch.float64)
-                param.copy_(entry["scale"] * (values - entry["offset"]) + entry["center"])
+                # Normal truncates: start mid-cell so re-quantizing gives the same codes (RQuant rounds).
+                middle = 0.5 if entry["quantizer"] == "normal" else 0.0
+                param.copy_(entry["scale"] * (values - entry["offset"] + middle) + entry["center"])
             if layer["requant"]["output"] == "uint8":
                 getattr(model, f"act_max_{name}").fill_(layer["requant"]["out_scale"] * 255.0)
 
