@@ -8,7 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include <numeric>
+#include <set>
+#include <string>
 
 namespace voltsim::test {
 namespace {
@@ -30,6 +31,17 @@ workloads::QuantizedTensor tensor(std::vector<std::int64_t> shape, std::size_t o
     return t;
 }
 
+workloads::Layer makeLayer(const std::string& name, workloads::LayerType type, std::vector<std::int64_t> in,
+                           std::vector<std::int64_t> out)
+{
+    workloads::Layer layer;
+    layer.name = name;
+    layer.type = type;
+    layer.inShape = std::move(in);
+    layer.outShape = std::move(out);
+    return layer;
+}
+
 /// One linear layer, K = 5 inputs, N = 3 outputs, logits = sum_k (v_nk - 128) q_k exactly
 /// (m_acc = 2, shift = 1: (2 (acc - 128 Sq) + 1) >> 1).
 workloads::ModelPackage linearPackage()
@@ -37,11 +49,7 @@ workloads::ModelPackage linearPackage()
     workloads::ModelPackage package;
     package.name = "linear-5x3";
     package.network.dataset = {"hand", {5}, 3, 1.0 / 255};
-    workloads::Layer fc;
-    fc.name = "fc";
-    fc.type = workloads::LayerType::Linear;
-    fc.inShape = {5};
-    fc.outShape = {3};
+    workloads::Layer fc = makeLayer("fc", workloads::LayerType::Linear, {5}, {3});
     fc.weight = tensor({3, 5}, 0);
     fc.bias = tensor({3}, 15);
     fc.requant = workloads::Requant{1, 2, 0, 0, 0, 1, 1, true};
@@ -106,11 +114,7 @@ workloads::ModelPackage stridedConvPackage()
     workloads::ModelPackage package;
     package.name = "strided";
     package.network.dataset = {"hand", {1, 5, 5}, 3, 1.0 / 255};
-    workloads::Layer conv;
-    conv.name = "conv";
-    conv.type = workloads::LayerType::Conv2d;
-    conv.inShape = {1, 5, 5};
-    conv.outShape = {2, 3, 3};
+    workloads::Layer conv = makeLayer("conv", workloads::LayerType::Conv2d, {1, 5, 5}, {2, 3, 3});
     conv.kernelH = conv.kernelW = 3;
     conv.stride = 2;
     conv.padding = 1;
@@ -118,23 +122,11 @@ workloads::ModelPackage stridedConvPackage()
     conv.weight = tensor({2, 1, 3, 3}, 0);
     conv.bias = tensor({2}, 18);
     conv.requant = workloads::Requant{12, 90, 700, 2000, 1 << 14, 1, 1, false};
-    workloads::Layer pool;
-    pool.name = "pool";
-    pool.type = workloads::LayerType::MaxPool2d;
-    pool.inShape = {2, 3, 3};
-    pool.outShape = {2, 2, 2};
+    workloads::Layer pool = makeLayer("pool", workloads::LayerType::MaxPool2d, {2, 3, 3}, {2, 2, 2});
     pool.kernelH = pool.kernelW = 2;
     pool.stride = 1;
-    workloads::Layer flat;
-    flat.name = "flatten";
-    flat.type = workloads::LayerType::Flatten;
-    flat.inShape = {2, 2, 2};
-    flat.outShape = {8};
-    workloads::Layer fc;
-    fc.name = "fc";
-    fc.type = workloads::LayerType::Linear;
-    fc.inShape = {8};
-    fc.outShape = {3};
+    const workloads::Layer flat = makeLayer("flatten", workloads::LayerType::Flatten, {2, 2, 2}, {8});
+    workloads::Layer fc = makeLayer("fc", workloads::LayerType::Linear, {8}, {3});
     fc.relu = false;
     fc.weight = tensor({3, 8}, 20);
     fc.bias = tensor({3}, 44);

@@ -90,6 +90,7 @@ TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
         {"run --voltage-mv 700 --ber 0.01" + model, "--ber"},
         {"run --mode warp" + model, "run.mode"},
         {"run --model /nonexistent", "/nonexistent"},
+        {"run --images 2 --set activation_sram.size_kib=4" + model, "activation_sram.size_kib"},
     };
     for (const auto& c : cases) {
         const Output out = runVoltsim(c.args);

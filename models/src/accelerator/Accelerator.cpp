@@ -57,6 +57,8 @@ std::vector<std::int32_t> Accelerator::run(const std::uint8_t* images, std::size
     // The host calls sc_stop() after the last batch; the cycle-mode array pauses after each GEMM.
     while (!m_host.finished() && sc_core::sc_get_status() != sc_core::SC_STOPPED)
         sc_core::sc_start();
+    if (m_host.error())
+        std::rethrow_exception(m_host.error());
     if (!m_host.finished())
         throw std::logic_error("Accelerator: simulation ended before the host finished");
     return m_host.logits();

@@ -123,6 +123,18 @@ void Host::runBatch(std::size_t first, std::size_t count)
 
 void Host::main()
 {
+    // An exception must not leave an SC_THREAD (SystemC would wrap it into an internal error):
+    // keep it for Accelerator::run to rethrow.
+    try {
+        runAll();
+    } catch (...) {
+        m_error = std::current_exception();
+        sc_core::sc_stop();
+    }
+}
+
+void Host::runAll()
+{
     m_keeper.reset();
     loadModel();
     for (std::size_t first = 0; first < m_count; first += m_specs.batchImages)

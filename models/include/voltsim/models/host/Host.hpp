@@ -14,6 +14,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstdint>
+#include <exception>
 #include <vector>
 
 namespace voltsim::models {
@@ -39,12 +40,15 @@ public:
     void setJob(const std::uint8_t* images, std::size_t count);
 
     bool finished() const { return m_finished; }
+    /// The exception that ended the host's thread early (bad config found at run time), or null.
+    std::exception_ptr error() const { return m_error; }
     /// count x num_classes logits, row-major (valid when finished).
     const std::vector<std::int32_t>& logits() const { return m_logits; }
     const HostStats& stats() const { return m_stats; }
 
 private:
     void main();
+    void runAll();
     void loadModel();
     void runBatch(std::size_t first, std::size_t count);
     /// Whole cycles covering `time` (DMA transfers end on a clock edge).
@@ -64,6 +68,7 @@ private:
     std::vector<std::int32_t> m_logits;
     HostStats m_stats;
     bool m_finished = false;
+    std::exception_ptr m_error;
     tlm_utils::tlm_quantumkeeper m_keeper;
     sc_core::sc_time m_period;
 };
