@@ -1,0 +1,560 @@
+// Bad input, as a user meets it: every loader (config, SRAM profile, fault maps, model package,
+// topology CSV, SCALE-Sim .cfg, IDX) is fed one malformed file per class through the real
+// `voltsim` executable. Each case must exit with status 2 and print exactly one stderr line
+// "voltsim: error: ..." that names the file and the field, line or key. docs/hardening.md has
+// the class x loader table these cases fill.
+#include "../workloads/PackageBuilder.hpp"
+#include "TestPaths.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using voltsim::test::TempDir;
+
+std::string readText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeText(const std::string& path, const std::string& text)
+{
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+std::string shellQuote(const std::string& text)
+{
+    std::string quoted = "'";
+    for (char c : text)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+struct Outcome {
+    int status = -1;
+    std::string err;
+};
+
+/// Runs voltsim with `args` (stdin empty, a 120 s guard against hangs).
+Outcome runVoltsim(const std::vector<std::string>& args, const std::string& scratch)
+{
+    std::string command = "cd " + shellQuote(scratch) + " && timeout 120 " + shellQuote(voltsim::test::voltsimBinary());
+    for (const auto& arg : args)
+        command += " " + shellQuote(arg);
+    const std::string errFile = scratch + "/.stderr";
+    command += " </dev/null >/dev/null 2>" + shellQuote(errFile);
+    const int raw = std::system(command.c_str());
+    Outcome outcome;
+    outcome.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    outcome.err = readText(errFile);
+    return outcome;
+}
+
+/// What one case runs and what its message must name.
+struct Invocation {
+    std::vector<std::string> args;
+    std::vector<std::string> mustName; ///< substrings of the one error line (file, field/line, problem)
+};
+
+/// A scratch directory plus helpers that derive malformed files from the shipped ones.
+class Scratch {
+public:
+    std::string path(const std::string& name) const { return m_dir.file(name); }
+
+    /// Writes `text` to `name` in the scratch directory and returns its path.
+    std::string write(const std::string& name, const std::string& text) const
+    {
+        fs::create_directories(fs::path(path(name)).parent_path());
+        writeText(path(name), text);
+        return path(name);
+    }
+
+    /// `source` (relative to the source tree) with the single occurrence of `from` replaced.
+    std::string edit(const std::string& source, const std::string& name, const std::string& from,
+                     const std::string& to) const
+    {
+        std::string text = readText(voltsim::test::sourceDir() + "/" + source);
+        const auto at = text.find(from);
+        if (at == std::string::npos || text.find(from, at + 1) != std::string::npos)
+            throw std::logic_error("test setup: '" + from + "' must occur exactly once in " + source);
+        return write(name, text.replace(at, from.size(), to));
+    }
+
+    /// `source` cut to its first `bytes` bytes.
+    std::string truncated(const std::string& source, const std::string& name, std::size_t bytes) const
+    {
+        return write(name, readText(voltsim::test::sourceDir() + "/" + source).substr(0, bytes));
+    }
+
+    std::string directory(const std::string& name) const
+    {
+        fs::create_directories(path(name));
+        return path(name);
+    }
+
+    /// The tiny hand-computed package of tests/workloads, `edit`ed, written to `name`/.
+    std::string package(const std::string& name, const std::function<void(voltsim::test::PackageFiles&)>& edit,
+                        bool keepDeclared = false) const
+    {
+        voltsim::test::PackageFiles files = voltsim::test::tinyPackageWithGolden();
+        edit(files);
+        const std::string dir = directory(name);
+        files.write(dir, keepDeclared);
+        return dir;
+    }
+
+    /// An IDX file: magic 0 0 type rank, big-endian dims, then `data`.
+    std::string idx(const std::string& name, std::uint8_t type, const std::vector<std::uint32_t>& dims,
+                    const std::string& data) const
+    {
+        std::string bytes{'\0', '\0', static_cast<char>(type), static_cast<char>(dims.size())};
+        for (auto dim : dims)
+            for (int shift = 24; shift >= 0; shift -= 8)
+                bytes += static_cast<char>((dim >> shift) & 0xff);
+        return write(name, bytes + data);
+    }
+
+    /// A Fashion-MNIST-style data directory with 2 images of 3x3 and 2 labels; `images`/`labels`
+    /// replace the respective file content when non-empty.
+    std::string dataDir(const std::string& images, const std::string& labels) const
+    {
+        const std::string dir = directory("data");
+        if (images.empty())
+            idx("data/t10k-images-idx3-ubyte", 8, {2, 3, 3}, std::string(18, '\1'));
+        else
+            write("data/t10k-images-idx3-ubyte", images);
+        if (labels.empty())
+            idx("data/t10k-labels-idx1-ubyte", 8, {2}, std::string("\1\2", 2));
+        else
+            write("data/t10k-labels-idx1-ubyte", labels);
+        return dir;
+    }
+
+private:
+    TempDir m_dir;
+};
+
+struct BadInputCase {
+    std::string name; ///< <loader>_<class>
+    std::function<Invocation(const Scratch&)> make;
+};
+
+void PrintTo(const BadInputCase& item, std::ostream* out) { *out << item.name; }
+
+const std::string kProfile = "memory/profiles/stutz2021-14nm.json";
+const std::string kUniform = "memory/profiles/uniform.json";
+const std::string kCells = "memory/profiles/examples/cells-example.csv";
+const std::string kTopology = "workloads/topologies/alexnet.csv";
+const std::string kCfg = "workloads/topologies/scale_32x32_os.cfg";
+const std::string kSweepConfig = "configs/sweep/default.json";
+
+Invocation sweepConfig(const std::string& file, std::vector<std::string> names)
+{
+    names.insert(names.begin(), file);
+    return {{"sweep", "--config", file, "--dump-config"}, names};
+}
+
+Invocation profileShow(const std::string& file, std::vector<std::string> names)
+{
+    names.insert(names.begin(), file);
+    return {{"profile", "show", file}, names};
+}
+
+Invocation importCells(const std::string& file, std::vector<std::string> names)
+{
+    names.insert(names.begin(), file);
+    return {{"profile", "import", "--cells", file, "--arrays", "2", "--rows", "4", "--columns", "16", "--vmin-mv",
+             "700", "--out", "imported.json"},
+            names};
+}
+
+Invocation importIbm(const std::string& dir, std::vector<std::string> names)
+{
+    return {{"profile", "import", "--ibm", dir, "--out", "imported.json"}, names};
+}
+
+/// A copy of the shipped IBM example with `changes` (file name -> content; "" removes the file).
+std::string ibmCopy(const Scratch& scratch, const std::vector<std::pair<std::string, std::string>>& changes)
+{
+    const std::string dir = scratch.directory("ibm");
+    for (const auto& entry : fs::directory_iterator(voltsim::test::sourceDir() + "/memory/profiles/examples/ibm-example"))
+        fs::copy_file(entry.path(), dir + "/" + entry.path().filename().string());
+    for (const auto& [name, text] : changes) {
+        fs::remove(dir + "/" + name);
+        if (!text.empty())
+            writeText(dir + "/" + name, text);
+    }
+    return dir;
+}
+
+/// Sets manifest[object][key] of a written package (after the sizes and checksums were declared).
+void patchManifest(const std::string& dir, const std::string& object, const std::string& key, const json& value)
+{
+    json manifest = json::parse(readText(dir + "/manifest.json"));
+    manifest[object][key] = value;
+    writeText(dir + "/manifest.json", manifest.dump(2));
+}
+
+/// Replaces a written package's golden.json by `text` and declares its SHA-256 in the manifest, so
+/// that the content (not the checksum) is what fails.
+void rewriteGolden(const std::string& dir, const std::string& text)
+{
+    writeText(dir + "/golden.json", text);
+    json manifest = json::parse(readText(dir + "/manifest.json"));
+    manifest["golden"]["sha256"] = voltsim::workloads::Sha256::hexOf(text.data(), text.size());
+    writeText(dir + "/manifest.json", manifest.dump(2));
+}
+
+Invocation layers(const std::string& topology, std::vector<std::string> names)
+{
+    return {{"layers", "--topology", topology}, names};
+}
+
+Invocation layersCfg(const std::string& cfg, std::vector<std::string> names)
+{
+    names.insert(names.begin(), cfg);
+    return {{"layers", "--topology", voltsim::test::sourceDir() + "/" + kTopology, "--scalesim-config", cfg}, names};
+}
+
+Invocation modelInfo(const std::string& dir, std::vector<std::string> names)
+{
+    return {{"model", "info", dir}, names};
+}
+
+/// `model check` reads the golden file and then the data directory (both after the manifest).
+Invocation modelCheck(const std::string& dir, const std::string& data, std::vector<std::string> names)
+{
+    return {{"model", "check", dir, "--data", data, "--threads", "1"}, names};
+}
+
+const std::string kTopologyHeader =
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+
+std::vector<BadInputCase> cases()
+{
+    using S = const Scratch&;
+    using voltsim::test::PackageFiles;
+    return {
+        // --- config (voltsim sweep --config) ---
+        {"config_missing", [](S s) { return sweepConfig(s.path("absent.json"), {"cannot open"}); }},
+        {"config_directory", [](S s) { return sweepConfig(s.directory("cfg.json"), {"is a directory"}); }},
+        {"config_truncated", [](S s) { return sweepConfig(s.truncated(kSweepConfig, "c.json", 40), {"not valid JSON"}); }},
+        {"config_empty", [](S s) { return sweepConfig(s.write("c.json", ""), {"not valid JSON"}); }},
+        {"config_not_object", [](S s) { return sweepConfig(s.write("c.json", "[1, 2]"), {"JSON object"}); }},
+        {"config_wrong_type", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": "3"})"), {"chips", "integer"}); }},
+        {"config_unknown_key", [](S s) { return sweepConfig(s.write("c.json", R"({"chipz": 3})"), {"chipz", "unknown key"}); }},
+        {"config_unknown_nested_key",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": {"rowz": 3}})"), {"rowz", "unknown key"}); }},
+        {"config_nan", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": NaN})"), {"not valid JSON"}); }},
+        {"config_infinity", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": 1e999})"), {"not valid JSON"}); }},
+        {"config_negative", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": -5})"), {"chips", "-5"}); }},
+        {"config_absurd", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": 100000000000})"), {"chips"}); }},
+
+        // --- SRAM profile (voltsim profile show) ---
+        {"profile_missing", [](S s) { return profileShow(s.path("absent.json"), {"not found"}); }},
+        {"profile_directory", [](S s) { return profileShow(s.directory("p.json"), {"is a directory"}); }},
+        {"profile_truncated", [](S s) { return profileShow(s.truncated(kProfile, "p.json", 300), {"invalid JSON"}); }},
+        {"profile_empty", [](S s) { return profileShow(s.write("p.json", ""), {"invalid JSON"}); }},
+        {"profile_wrong_type",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": \"800\""), {"voltage_nom_mv"}); }},
+        {"profile_unknown_key",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"colour\": 1,"), {"colour"}); }},
+        {"profile_unknown_nested_key",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"word_bits\": 64", "\"word_bits\": 64, \"banks\": 2"), {"banks"}); }},
+        {"profile_nan",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"max_ber\": 0.1", "\"max_ber\": NaN"), {"invalid JSON"}); }},
+        {"profile_infinity",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": 1e999"), {"invalid JSON"}); }},
+        {"profile_negative",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"rows\": 512", "\"rows\": -512"), {"rows"}); }},
+        {"profile_absurd_size",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"arrays\": 32", "\"arrays\": 4294967296000"), {"arrays"}); }},
+        {"profile_shape_mismatch",
+         [](S s) { return profileShow(s.edit(kProfile, "p.json", "[800, 0]", "[800, 0, 1]"), {"bit_error_rate", "pair"}); }},
+        {"profile_wrong_version",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1", "\"version\": 2"), {"version"}); }},
+        {"profile_wrong_format",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltsim-sram-profile\"", "\"voltsim-model\""), {"format"}); }},
+
+        // --- fault map: sparse cells CSV (voltsim profile import --cells) ---
+        {"cells_missing", [](S s) { return importCells(s.path("absent.csv"), {"cannot open"}); }},
+        {"cells_directory", [](S s) { return importCells(s.directory("cells.csv"), {"is a directory"}); }},
+        {"cells_empty", [](S s) { return importCells(s.write("cells.csv", ""), {"missing the header"}); }},
+        {"cells_truncated_row", [](S s) { return importCells(s.edit(kCells, "c.csv", "1,1,1,550,0", "1,1,1"), {":7:", "5 fields"}); }},
+        {"cells_wrong_type", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,three,15,600,1"), {":5:", "row", "three"}); }},
+        {"cells_unknown_column",
+         [](S s) { return importCells(s.edit(kCells, "c.csv", "stuck_value\n", "stuck_value,colour\n"), {":3:", "header"}); }},
+        {"cells_nan", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,15,nan,1"), {":5:", "failure_mv"}); }},
+        {"cells_infinity", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,15,inf,1"), {":5:", "failure_mv"}); }},
+        {"cells_negative", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,-3,15,600,1"), {":5:", "row"}); }},
+        {"cells_absurd", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,4294967296,15,600,1"), {":5:", "row"}); }},
+        {"cells_outside_geometry", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,16,600,1"), {":5:", "column"}); }},
+        {"cells_duplicate", [](S s) { return importCells(s.edit(kCells, "c.csv", "1,1,1,550,0", "0,3,15,550,0"), {":7:", "twice"}); }},
+
+        // --- fault map: IBM sa0/sa1 matrices (voltsim profile import --ibm) ---
+        {"ibm_missing", [](S s) { return importIbm(s.path("absent"), {"absent", "not a directory"}); }},
+        {"ibm_file_not_directory",
+         [](S s) { const auto f = s.write("maps.txt", "0,1\n"); return importIbm(f, {f, "not a directory"}); }},
+        {"ibm_no_maps", [](S s) { const auto d = s.directory("empty"); return importIbm(d, {d, "no fmap_sa0"}); }},
+        {"ibm_map_is_directory",
+         [](S s) {
+             const auto d = ibmCopy(s, {{"fmap_sa1_v_0.65.txt", ""}});
+             fs::create_directory(d + "/fmap_sa1_v_0.65.txt");
+             return importIbm(d, {"fmap_sa1_v_0.65.txt", "is a directory"});
+         }},
+        {"ibm_unpaired", [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa1_v_0.65.txt", ""}}), {"fmap_sa0_v_0.65.txt", "no matching fmap_sa1"}); }},
+        {"ibm_wrong_type",
+         [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0\n0,2\n"}}), {"fmap_sa0_v_0.70.txt:2", "'2'"}); }},
+        {"ibm_ragged_row",
+         [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0,0\n0,0\n"}}), {"fmap_sa0_v_0.70.txt:2", "columns"}); }},
+        {"ibm_shape_mismatch",
+         [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0\n0,0\n"}}), {"fmap_sa1_v_0.70.txt", "differs"}); }},
+        {"ibm_empty_map", [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "\n"}}), {"fmap_sa0_v_0.70.txt", "empty"}); }},
+        {"ibm_nan_voltage",
+         [](S s) {
+             return importIbm(ibmCopy(s, {{"fmap_sa0_v_nan.txt", "0\n"}, {"fmap_sa1_v_nan.txt", "0\n"}}), {"fmap_sa", "_v_nan.txt", "voltage"});
+         }},
+
+        // --- model package: manifest.json, codes.bin (voltsim model info) ---
+        {"package_missing", [](S s) { return modelInfo(s.path("absent"), {"absent/manifest.json", "cannot open"}); }},
+        {"package_manifest_directory",
+         [](S s) {
+             const auto d = s.directory("pkg/manifest.json");
+             return modelInfo(s.path("pkg"), {d, "is a directory"});
+         }},
+        {"package_manifest_truncated",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             writeText(d + "/manifest.json", readText(d + "/manifest.json").substr(0, 200));
+             return modelInfo(d, {"manifest.json", "not valid JSON"});
+         }},
+        {"package_wrong_type",
+         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["stride"] = "1"; }),
+                                    {"manifest.json", "layers[0].stride"}); }},
+        {"package_unknown_key",
+         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][3]["dropout"] = 0.5; }),
+                                    {"manifest.json", "layers[3]", "dropout"}); }},
+        {"package_nan",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles& f) { f.manifest["clean_test_error"] = 0.125; });
+             std::string text = readText(d + "/manifest.json");
+             text.replace(text.find("0.125"), 5, "NaN");
+             writeText(d + "/manifest.json", text);
+             return modelInfo(d, {"manifest.json", "not valid JSON"});
+         }},
+        {"package_infinity",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles& f) { f.manifest["clean_test_error"] = 0.125; });
+             std::string text = readText(d + "/manifest.json");
+             text.replace(text.find("0.125"), 5, "-1e999");
+             writeText(d + "/manifest.json", text);
+             return modelInfo(d, {"manifest.json", "not valid JSON"});
+         }},
+        {"package_negative",
+         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["weight"]["count"] = -8; }),
+                                    {"manifest.json", "layers[0].weight.count"}); }},
+        {"package_absurd_size",
+         [](S s) {
+             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["blob"]["bytes"] = std::int64_t(1) << 40; }, true),
+                              {"manifest.json", "blob.bytes"});
+         }},
+        {"package_absurd_shape",
+         [](S s) {
+             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["dataset"]["input_shape"] = {1, 1 << 20, 1 << 20}; }),
+                              {"manifest.json", "input_shape"});
+         }},
+        {"package_shape_mismatch",
+         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["out_shape"] = {2, 3, 3}; }),
+                                    {"manifest.json", "layers[0]"}); }},
+        {"package_wrong_version",
+         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["format_version"] = 2; }),
+                                    {"manifest.json", "format_version", "version 2"}); }},
+        {"package_blob_checksum",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             patchManifest(d, "blob", "sha256", std::string(64, 'a'));
+             return modelInfo(d, {"codes.bin", "SHA-256"});
+         }},
+        {"package_blob_truncated",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             writeText(d + "/codes.bin", readText(d + "/codes.bin").substr(0, 10));
+             return modelInfo(d, {"codes.bin", "has 10 bytes"});
+         }},
+        {"package_blob_missing",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             fs::remove(d + "/codes.bin");
+             return modelInfo(d, {"codes.bin", "cannot open"});
+         }},
+        {"package_blob_directory",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             fs::remove(d + "/codes.bin");
+             fs::create_directory(d + "/codes.bin");
+             return modelInfo(d, {"codes.bin", "is a directory"});
+         }},
+        {"package_code_out_of_range",
+         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.codes[12] = 16; }), {"codes.bin", "byte 12"}); }},
+
+        // --- model package: golden.json (voltsim model check) ---
+        {"golden_checksum",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             patchManifest(d, "golden", "sha256", std::string(64, 'b'));
+             return modelCheck(d, s.path("nodata"), {"golden.json", "SHA-256"});
+         }},
+        {"golden_truncated",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             rewriteGolden(d, readText(d + "/golden.json").substr(0, 100));
+             return modelCheck(d, s.path("nodata"), {"golden.json", "not valid JSON"});
+         }},
+        {"golden_shape_mismatch",
+         [](S s) {
+             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["images"][2]["logits"] = {1, 2}; }), s.path("nodata"),
+                               {"golden.json", "images[2].logits"});
+         }},
+        {"golden_unknown_key",
+         [](S s) {
+             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["faulty"]["colour"] = 1; }), s.path("nodata"),
+                               {"golden.json", "faulty", "colour"});
+         }},
+        {"golden_wrong_logits",
+         [](S s) {
+             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["images"][1]["logits"] = {3, 2, -36}; }),
+                               s.path("nodata"), {"golden.json", "images[1]"});
+         }},
+
+        // --- IDX data (voltsim model check --data) ---
+        {"idx_missing", [](S s) { return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.directory("nodata"), {"t10k-images-idx3-ubyte", "cannot open"}); }},
+        {"idx_directory",
+         [](S s) {
+             s.directory("data/t10k-images-idx3-ubyte");
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.path("data"), {"t10k-images-idx3-ubyte", "is a directory"});
+         }},
+        {"idx_truncated_header",
+         [](S s) { return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(std::string("\0\0\x08", 3), ""), {"t10k-images-idx3-ubyte", "truncated"}); }},
+        {"idx_truncated_data",
+         [](S s) {
+             const auto images = s.idx("tmp.idx", 8, {2, 3, 3}, std::string(17, '\1'));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "truncated"});
+         }},
+        {"idx_trailing_data",
+         [](S s) {
+             const auto images = s.idx("tmp.idx", 8, {2, 3, 3}, std::string(19, '\1'));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "trailing"});
+         }},
+        {"idx_wrong_type",
+         [](S s) {
+             const auto images = s.idx("tmp.idx", 0x0d, {2, 3, 3}, std::string(72, '\1'));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "data type 13"});
+         }},
+        {"idx_wrong_rank",
+         [](S s) {
+             const auto images = s.idx("tmp.idx", 8, {2, 9}, std::string(18, '\1'));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "2 dimensions"});
+         }},
+        {"idx_bad_magic",
+         [](S s) { return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(std::string("\x01\x00\x08\x03", 4) + std::string(30, '\0'), ""), {"t10k-images-idx3-ubyte", "magic"}); }},
+        {"idx_absurd_size",
+         [](S s) {
+             const auto images = s.idx("tmp.idx", 8, {0xffffffffu, 0xffffffffu, 0xffffffffu}, std::string(18, '\1'));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "more than"});
+         }},
+        {"idx_zero_size",
+         [](S s) {
+             const auto images = s.idx("tmp.idx", 8, {0, 3, 3}, "");
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "is 0"});
+         }},
+        {"idx_count_mismatch",
+         [](S s) {
+             const auto labels = s.idx("tmp.idx", 8, {3}, std::string("\1\2\3", 3));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)), {"t10k-labels-idx1-ubyte", "3 labels"});
+         }},
+        {"idx_label_out_of_range",
+         [](S s) {
+             const auto labels = s.idx("tmp.idx", 8, {2}, std::string("\1\12", 2));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)), {"t10k-labels-idx1-ubyte", "label 10"});
+         }},
+        {"idx_corrupt_gzip",
+         [](S s) {
+             s.dataDir("", "");
+             fs::remove(s.path("data/t10k-images-idx3-ubyte"));
+             s.write("data/t10k-images-idx3-ubyte.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-not-deflate", 29));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.path("data"), {"t10k-images-idx3-ubyte.gz"});
+         }},
+
+        // --- SCALE-Sim topology CSV (voltsim layers --topology) ---
+        {"topology_missing", [](S s) { const auto f = s.path("absent.csv"); return layers(f, {f, "cannot open"}); }},
+        {"topology_directory", [](S s) { const auto f = s.directory("t.csv"); return layers(f, {f, "is a directory"}); }},
+        {"topology_empty", [](S s) { const auto f = s.write("t.csv", ""); return layers(f, {f}); }},
+        {"topology_header_only", [](S s) { const auto f = s.write("t.csv", kTopologyHeader); return layers(f, {f, "no layers"}); }},
+        {"topology_unknown_header",
+         [](S s) { const auto f = s.write("t.csv", "Layer, Rows, Cols,\nA, 1, 2,\n"); return layers(f, {f + ":1"}); }},
+        {"topology_truncated_row",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3\n"); return layers(f, {f + ":2"}); }},
+        {"topology_extra_column",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, 1, 4, 1, 7, 9,\n"); return layers(f, {f + ":2"}); }},
+        {"topology_wrong_type",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, eight, 3, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "IFMAP Width"}); }},
+        {"topology_nan",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, nan, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "Filter Height"}); }},
+        {"topology_infinity",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, inf, 4, 1,\n"); return layers(f, {f + ":2", "Channels"}); }},
+        {"topology_negative",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, 1, -4, 1,\n"); return layers(f, {f + ":2", "Num Filter"}); }},
+        {"topology_absurd",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 9999999999, 8, 3, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "IFMAP Height"}); }},
+        {"topology_shape_mismatch",
+         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 9, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "Filter Height"}); }},
+
+        // --- SCALE-Sim .cfg (voltsim layers --scalesim-config) ---
+        {"cfg_missing", [](S s) { return layersCfg(s.path("absent.cfg"), {"cannot open"}); }},
+        {"cfg_directory", [](S s) { return layersCfg(s.directory("a.cfg"), {"is a directory"}); }},
+        {"cfg_truncated", [](S s) { return layersCfg(s.truncated(kCfg, "a.cfg", 90), {":6"}); }},
+        {"cfg_unknown_key", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "Bandwidth : 10", "Bandwith : 10"), {":13", "bandwith"}); }},
+        {"cfg_unknown_section", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "[run_presets]", "[run_presetz]"), {":16", "run_presetz"}); }},
+        {"cfg_wrong_type", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "ArrayHeight:    32", "ArrayHeight:    tall"), {":5", "arrayheight"}); }},
+        {"cfg_nan", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "IfmapSramSzkB:   64", "IfmapSramSzkB:   nan"), {":7", "ifmapsramszkb"}); }},
+        {"cfg_infinity", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "IfmapSramSzkB:   64", "IfmapSramSzkB:   inf"), {":7", "ifmapsramszkb"}); }},
+        {"cfg_negative", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "ArrayWidth:     32", "ArrayWidth:     -32"), {":6", "arraywidth"}); }},
+        {"cfg_absurd", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "ArrayWidth:     32", "ArrayWidth:     99999999999"), {":6", "arraywidth"}); }},
+        {"cfg_bad_choice", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "Dataflow : os", "Dataflow : xy"), {":14", "dataflow"}); }},
+    };
+}
+
+class BadInputTest : public ::testing::TestWithParam<BadInputCase> {};
+
+TEST_P(BadInputTest, ExitsTwoWithOneLineNamingFileAndField)
+{
+    const Scratch scratch;
+    const Invocation invocation = GetParam().make(scratch);
+    const Outcome outcome = runVoltsim(invocation.args, scratch.path(""));
+    EXPECT_EQ(outcome.status, 2) << outcome.err;
+    ASSERT_FALSE(outcome.err.empty());
+    EXPECT_EQ(outcome.err.find('\n'), outcome.err.size() - 1) << "stderr must be exactly one line:\n" << outcome.err;
+    EXPECT_EQ(outcome.err.rfind("voltsim: error: ", 0), 0u) << outcome.err;
+    for (const auto& name : invocation.mustName)
+        EXPECT_NE(outcome.err.find(name), std::string::npos) << "'" << name << "' missing from: " << outcome.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryLoader, BadInputTest, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<BadInputCase>& info) { return info.param.name; });
+
+} // namespace
