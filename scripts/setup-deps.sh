@@ -9,6 +9,8 @@ PACKAGES=(
   # C++ libraries
   libsystemc-dev libeigen3-dev libboost-program-options-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  # fuzzing (scripts/fuzz.sh, CI): clang with its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
   # Python side: trainer, plots, tests
   python3 python3-torch python3-numpy python3-matplotlib python3-pytest
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
