@@ -11,18 +11,22 @@ namespace voltsim::sim {
 
 std::uint64_t ChipRun::bitsFlipped() const
 {
+    // Persistent faults: every batch reads the same flips, so count one read of the weights.
     std::uint64_t flipped = 0;
     for (const models::LayerStats& layer : stats.layers)
-        flipped += layer.weightBitsFlipped;
+        if (layer.weightBatchReads > 0)
+            flipped += layer.weightBitsFlipped / layer.weightBatchReads;
     return flipped;
 }
 
 double ChipRun::berSeen() const
 {
-    std::uint64_t read = 0;
-    for (const models::LayerStats& layer : stats.layers)
+    std::uint64_t read = 0, flipped = 0;
+    for (const models::LayerStats& layer : stats.layers) {
         read += layer.weightBitsRead;
-    return read == 0 ? 0.0 : static_cast<double>(bitsFlipped()) / static_cast<double>(read);
+        flipped += layer.weightBitsFlipped;
+    }
+    return read == 0 ? 0.0 : static_cast<double>(flipped) / static_cast<double>(read);
 }
 
 ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package, const models::OperatingPoint& point,

@@ -26,6 +26,7 @@ struct ChipRun {
 
     /// Bits of weight codes that read wrong / bits read (the flip rate the model saw).
     double berSeen() const;
+    /// Weight code bits that read wrong in one read of every tensor.
     std::uint64_t bitsFlipped() const;
 };
 
