@@ -8,6 +8,16 @@
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "SramArray maps byte k to lane bits 8k..8k+7");
 
 namespace voltsim::memory {
+namespace {
+
+/// memcpy for accesses of any length: a 0-byte access may pass a null pointer, which memcpy forbids.
+void copyBytes(void* to, const void* from, std::size_t bytes)
+{
+    if (bytes != 0)
+        std::memcpy(to, from, bytes);
+}
+
+} // namespace
 
 SramStats& SramStats::operator+=(const SramStats& other)
 {
@@ -59,7 +69,7 @@ void SramArray::read(std::uint64_t address, std::uint8_t* out, std::size_t bytes
     ++m_stats.reads;
     m_stats.bytesRead += bytes;
     if (!m_hasFaults) {
-        std::memcpy(out, reinterpret_cast<const std::uint8_t*>(m_data.data()) + address, bytes);
+        copyBytes(out, reinterpret_cast<const std::uint8_t*>(m_data.data()) + address, bytes);
         return;
     }
     m_stats.bitsFlipped += readFaulty(address, out, bytes);
@@ -109,19 +119,19 @@ void SramArray::write(std::uint64_t address, const std::uint8_t* in, std::size_t
     checkRange(address, bytes, "write");
     ++m_stats.writes;
     m_stats.bytesWritten += bytes;
-    std::memcpy(reinterpret_cast<std::uint8_t*>(m_data.data()) + address, in, bytes);
+    copyBytes(reinterpret_cast<std::uint8_t*>(m_data.data()) + address, in, bytes);
 }
 
 void SramArray::peekRaw(std::uint64_t address, std::uint8_t* out, std::size_t bytes) const
 {
     checkRange(address, bytes, "read");
-    std::memcpy(out, reinterpret_cast<const std::uint8_t*>(m_data.data()) + address, bytes);
+    copyBytes(out, reinterpret_cast<const std::uint8_t*>(m_data.data()) + address, bytes);
 }
 
 void SramArray::poke(std::uint64_t address, const std::uint8_t* in, std::size_t bytes)
 {
     checkRange(address, bytes, "write");
-    std::memcpy(reinterpret_cast<std::uint8_t*>(m_data.data()) + address, in, bytes);
+    copyBytes(reinterpret_cast<std::uint8_t*>(m_data.data()) + address, in, bytes);
 }
 
 void SramArray::clearFaults()

@@ -187,7 +187,7 @@ PackageFiles randomPackage(std::mt19937& random)
             files.codes.push_back(static_cast<std::uint8_t>(random() % 256));
         const std::int64_t b0 = std::int64_t(random() % 4001) - 2000;
         return nlohmann::json{{"weight", weight}, {"bias", bias},
-                              {"requant", requantJson(shift, mAcc, mSum, 97, b0 << shift >> 4, logits)}};
+                              {"requant", requantJson(shift, mAcc, mSum, 97, (b0 * (std::int64_t{1} << shift)) >> 4, logits)}};
     };
     auto conv1 = parameters({5, 3, 3, 2}, 5, 12, 300, -45, false);
     conv1.update({{"name", "conv1"}, {"type", "conv2d"}, {"in_shape", {3, 9, 7}}, {"out_shape", {5, 5, 4}},
