@@ -1,6 +1,7 @@
 // voltsim layers: per-layer timing, SRAM accesses and energy of a SCALE-Sim topology, with
 // SCALE-Sim's report files (docs/timing.md).
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/SramProfile.hpp"
@@ -88,13 +89,7 @@ template <typename T> std::optional<T> optionalValue(const po::variables_map& va
 bool parseOptions(const Args& args, LayersOptions& parsed)
 {
     const po::options_description options = describeOptions();
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(args).options(options).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        throw InputError(std::string("voltsim layers: ") + error.what());
-    }
+    const po::variables_map values = voltsim::sim::parseOptions("layers", args, options);
     if (values.count("help")) {
         std::cout << kUsage << "\n" << options;
         return false;

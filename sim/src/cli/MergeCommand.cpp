@@ -1,6 +1,7 @@
 // voltsim merge DIR... --out DIR: combines the partial outputs of a sharded sweep (--shard I/N)
 // into the files one run would have written.
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
 #include "voltsim/sim/sweep/SweepCli.hpp"
 
 #include "voltsim/common/Error.hpp"
@@ -28,13 +29,7 @@ int runMergeCommand(const Args& args)
         "dirs", po::value<std::vector<std::string>>(), "sweep output directories");
     po::positional_options_description positional;
     positional.add("dirs", -1);
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        throw InputError(std::string("voltsim merge: ") + error.what());
-    }
+    const po::variables_map values = parseOptions("merge", args, options, &positional);
     if (values.count("help")) {
         std::cout << kMergeUsage << "\n" << options;
         return 0;

@@ -1,5 +1,6 @@
 // voltsim model check DIR | info DIR [--json]: validate and describe a model package.
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
@@ -51,13 +52,7 @@ bool parseOptions(const Args& args, ModelOptions& parsed)
     all.add(options).add(hidden);
     po::positional_options_description positional;
     positional.add("action", 1).add("dir", 1);
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        throw InputError(std::string("voltsim model: ") + error.what());
-    }
+    const po::variables_map values = voltsim::sim::parseOptions("model", args, all, &positional);
     if (values.count("help")) {
         std::cout << kUsage << "\n" << options;
         return false;

@@ -2,6 +2,7 @@
 //                 sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M] [--json]
 //                 import (--ibm DIR | --cells CSV) --out FILE [--name N] [--vmin-mv X] [--vnom-mv X] ...
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/FaultMapImport.hpp"
@@ -92,12 +93,7 @@ bool parseArgs(const Args& args, Parsed& parsed)
     all.add(options).add(hidden);
     po::positional_options_description positional;
     positional.add("action", 1).add("target", 1);
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.values);
-        po::notify(parsed.values);
-    } catch (const po::error& error) {
-        throw InputError(std::string("voltsim profile: ") + error.what());
-    }
+    parsed.values = parseOptions("profile", args, all, &positional);
     if (parsed.values.count("help")) {
         std::cout << kUsage << "\n" << options;
         return false;

@@ -1,6 +1,7 @@
 // voltsim run: one model at one operating point on N chips and N images, simulated by the SystemC
 // accelerator (DESIGN.md section 8, docs/accelerator.md).
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
@@ -51,13 +52,7 @@ po::options_description describeOptions()
 
 po::variables_map parse(const Args& args)
 {
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(describeOptions()).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& error) {
-        throw InputError(std::string("run: ") + error.what());
-    }
+    const po::variables_map vm = parseOptions("run", args, describeOptions());
     return vm;
 }
 

@@ -1,6 +1,7 @@
 // voltsim sweep: models x operating points x chips; the trade-off table, sweep.csv, stats.json,
 // summary.json and plots (docs/sweep.md).
 #include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
 #include "voltsim/sim/sweep/SweepCli.hpp"
 
 #include "voltsim/common/Error.hpp"
@@ -99,13 +100,7 @@ void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const
 int runSweepCommand(const Args& args)
 {
     const po::options_description options = describeOptions();
-    po::variables_map values;
-    try {
-        po::store(po::command_line_parser(args).options(options).run(), values);
-        po::notify(values);
-    } catch (const po::error& error) {
-        throw InputError(std::string("voltsim sweep: ") + error.what());
-    }
+    const po::variables_map values = parseOptions("sweep", args, options);
     if (values.count("help")) {
         std::cout << kUsage << "\n" << options;
         return 0;
