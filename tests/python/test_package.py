@@ -61,15 +61,20 @@ def test_clean_test_error_is_the_integer_paths(exported, data):
 
 
 def test_requant_integers_follow_the_contract(exported):
-    _, _, manifest = exported
+    model, _, manifest = exported
     compute = [layer for layer in manifest["layers"] if "requant" in layer]
     assert [layer["requant"]["output"] for layer in compute] == ["uint8"] * 3 + ["int32"]
     for layer in compute:
         rq, w, b = layer["requant"], layer["weight"], layer["bias"]
-        reals = [rq["in_scale"] * w["scale"] / rq["out_scale"], rq["in_scale"] * w["center"] / rq["out_scale"],
-                 b["scale"] / rq["out_scale"]]
+        g_w, g_b = model.gains(layer["name"])
+        reals = [g_w * rq["in_scale"] * w["scale"] / rq["out_scale"], g_w * rq["in_scale"] * w["center"] / rq["out_scale"],
+                 g_b * b["scale"] / rq["out_scale"]]
         assert [rq["m_acc"], rq["m_sum"], rq["m_bias"]] == [int(np.floor(r * 2.0 ** rq["shift"] + 0.5)) for r in reals]
-        assert rq["b0"] == int(np.floor(b["center"] / rq["out_scale"] * 2.0 ** rq["shift"] + 0.5))
+        assert rq["b0"] == int(np.floor(g_b * b["center"] / rq["out_scale"] * 2.0 ** rq["shift"] + 0.5))
+        # the fine-tuning start reads the gains back from the multipliers (rounded to integers)
+        g_w_back, g_b_back = package.folded_gains(layer)
+        assert g_w_back == pytest.approx(g_w, rel=1.0 / abs(rq["m_acc"]))
+        assert g_b_back == pytest.approx(g_b, rel=1.0 / abs(rq["m_bias"]))
         assert max(abs(rq[k]) for k in ("m_acc", "m_sum", "m_bias")) < 2 ** 28
         # shift is the largest that fits: one more bit would overflow 2^28
         assert rq["shift"] == 62 or max(abs(np.floor(r * 2.0 ** (rq["shift"] + 1) + 0.5)) for r in reals) >= 2 ** 28

@@ -37,7 +37,7 @@ def test_short_training_learns(data):
 def test_clipping_bounds_every_parameter(data):
     config = TrainConfig(method="clipping", bits=8, w_max=0.05, epochs=1, batch_size=64, train_images=256)
     model = train(config, data[0], data[1], log=QUIET)
-    assert max(float(p.abs().max()) for p in model.parameters()) == pytest.approx(0.05)
+    assert max(float(p.abs().max()) for p in model.quantized_parameters()) == pytest.approx(0.05)
 
 
 def small_batch(data, n=32):

@@ -87,8 +87,19 @@ class QuantNet(torch.nn.Module):
         self.architecture = architecture
         self.weights = torch.nn.ParameterDict()
         self.biases = torch.nn.ParameterDict()
+        # Learnable gains of every compute layer, y = g_w (W x) + g_b b, stored as log(g). Clipping
+        # bounds every weight and bias by w_max and the network has no normalization layers, so
+        # without them the balance of weighted sum against bias and the logits' magnitude (the
+        # softmax temperature) would be tied to w_max; the gains play the role of the paper's
+        # normalization scales. They are folded into the requantization multipliers on export
+        # (g_w into m_acc and m_sum, g_b into m_bias and b0; tools/train/package.py), so the
+        # datapath and the stored codes do not change, and they are never clipped.
+        self.log_weight_gains = torch.nn.ParameterDict()
+        self.log_bias_gains = torch.nn.ParameterDict()
         for spec in compute_layers(architecture):
             self._add_parameters(spec)
+            self.log_weight_gains[spec.name] = torch.nn.Parameter(torch.zeros(()))
+            self.log_bias_gains[spec.name] = torch.nn.Parameter(torch.zeros(()))
             if spec.relu:
                 self.register_buffer(self._act_max_name(spec), torch.zeros(()))
 
@@ -113,6 +124,14 @@ class QuantNet(torch.nn.Module):
         return {name: (quant.quantize(self.weights[name], self.bits, self.quantizer),
                        quant.quantize(self.biases[name], self.bits, self.quantizer))
                 for name in self.weights}
+
+    def quantized_parameters(self):
+        """The tensors that are quantized to codes (and clipped): every weight and bias."""
+        return list(self.weights.values()) + list(self.biases.values())
+
+    def gains(self, name):
+        """(g_w, g_b) of compute layer ``name``."""
+        return float(torch.exp(self.log_weight_gains[name])), float(torch.exp(self.log_bias_gains[name]))
 
     def activation_scale(self, name):
         """Output scale s_out of hidden layer ``name`` (real value = code * s_out)."""
@@ -143,9 +162,11 @@ class QuantNet(torch.nn.Module):
         w = straight_through(self.weights[spec.name], qw.decode(w_codes))
         b = straight_through(self.biases[spec.name], qb.decode(b_codes))
         if spec.kind == "conv2d":
-            y = F.conv2d(x, w, b, stride=spec.stride, padding=spec.padding)
+            weighted = F.conv2d(x, w, None, stride=spec.stride, padding=spec.padding)
+            b = b.view(1, -1, 1, 1)
         else:
-            y = F.linear(x, w, b)
+            weighted = F.linear(x, w)
+        y = torch.exp(self.log_weight_gains[spec.name]) * weighted + torch.exp(self.log_bias_gains[spec.name]) * b
         if not spec.relu:
             return y
         act_max = getattr(self, self._act_max_name(spec))

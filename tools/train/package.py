@@ -40,14 +40,17 @@ def round_half_up(x):
     return math.floor(x + 0.5)
 
 
-def requant_integers(in_scale, weight, bias, out_scale):
-    """shift and m_acc, m_sum, m_bias, b0 of docs/datapath.md; shift is the largest in 1..62 keeping |m_*| < 2^28."""
-    reals = {"m_acc": in_scale * weight.scale / out_scale, "m_sum": in_scale * weight.center / out_scale,
-             "m_bias": bias.scale / out_scale}
+def requant_integers(in_scale, weight, bias, out_scale, gains=(1.0, 1.0)):
+    """shift and m_acc, m_sum, m_bias, b0 of docs/datapath.md; shift is the largest in 1..62 keeping |m_*| < 2^28.
+
+    ``gains`` (g_w, g_b) are the layer's learned gains of its weighted sum and its bias (QuantNet)."""
+    g_w, g_b = gains
+    reals = {"m_acc": g_w * in_scale * weight.scale / out_scale, "m_sum": g_w * in_scale * weight.center / out_scale,
+             "m_bias": g_b * bias.scale / out_scale}
     for shift in range(MAX_SHIFT, 0, -1):
         ints = {k: round_half_up(v * 2.0 ** shift) for k, v in reals.items()}
         if all(abs(v) < MULTIPLIER_LIMIT for v in ints.values()):
-            ints["b0"] = round_half_up(bias.center / out_scale * 2.0 ** shift)
+            ints["b0"] = round_half_up(g_b * bias.center / out_scale * 2.0 ** shift)
             return shift, ints
     raise PackageError(f"requantization multipliers {reals} do not fit below 2^28 even at shift 1")
 
@@ -62,9 +65,9 @@ def _tensor_entry(q, blob_offset):
             "blob_offset": blob_offset, "count": q.codes.numel()}
 
 
-def _compute_layer_entry(spec, in_shape, out_shape, pair, blob_offset, in_scale, out_scale, is_last):
+def _compute_layer_entry(spec, in_shape, out_shape, pair, blob_offset, in_scale, out_scale, is_last, gains):
     qw, qb = pair
-    shift, ints = requant_integers(in_scale, qw, qb, out_scale)
+    shift, ints = requant_integers(in_scale, qw, qb, out_scale, gains)
     entry = {"name": spec.name, "type": spec.kind, "in_shape": list(in_shape), "out_shape": list(out_shape)}
     if spec.kind == "conv2d":
         entry.update({"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding})
@@ -88,7 +91,8 @@ def build_layers(model):
             is_last = spec.name == last_compute
             out_scale = LOGIT_SCALE if is_last else model.activation_scale(spec.name)
             pair = quantized[spec.name]
-            layers.append(_compute_layer_entry(spec, shape, out, pair, offset, scale, out_scale, is_last))
+            layers.append(_compute_layer_entry(spec, shape, out, pair, offset, scale, out_scale, is_last,
+                                               model.gains(spec.name)))
             for q in pair:
                 blobs.append(q.codes.reshape(-1).numpy().astype(np.uint8))
                 offset += q.codes.numel()
@@ -182,6 +186,18 @@ def initialise_from(model, manifest, codes):
                 param.copy_(entry["scale"] * (values - entry["offset"] + middle) + entry["center"])
             if layer["requant"]["output"] == "uint8":
                 getattr(model, f"act_max_{name}").fill_(layer["requant"]["out_scale"] * 255.0)
+            g_w, g_b = folded_gains(layer)
+            model.log_weight_gains[name].fill_(math.log(g_w))
+            model.log_bias_gains[name].fill_(math.log(g_b))
+
+
+def folded_gains(layer):
+    """(g_w, g_b) requant_integers folded into ``layer``'s multipliers, read back from m_acc and m_bias
+    (their rounding to integers leaves a relative error of at most 0.5 / |m|)."""
+    requant, unit = layer["requant"], 2.0 ** layer["requant"]["shift"]
+    g_w = requant["m_acc"] / unit * requant["out_scale"] / (requant["in_scale"] * layer["weight"]["scale"])
+    g_b = requant["m_bias"] / unit * requant["out_scale"] / layer["bias"]["scale"]
+    return g_w, g_b
 
 
 TOP_KEYS = {"format", "format_version", "name", "description", "dataset", "training", "clean_test_error",

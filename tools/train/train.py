@@ -64,7 +64,7 @@ class TrainConfig:
 
 def clip_parameters(model, w_max):
     with torch.no_grad():
-        for p in model.parameters():
+        for p in model.quantized_parameters():
             p.clamp_(-w_max, w_max)
 
 

@@ -14,13 +14,11 @@ from .train import TrainConfig, train
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZOO_DIR = os.path.join(REPO_ROOT, "workloads", "models")
 SEED = 1
-EPOCHS = 4
+EPOCHS = 15
 W_MAX = 0.1
 P_TRAIN = 0.01
-# RandBET fine-tunes the Clipping package of the same bit width for one pass over the first
-# 20,000 training images (156 steps; see docs/zoo.md).
-RANDBET_EPOCHS = 1
-RANDBET_IMAGES = 20000
+# RandBET fine-tunes the Clipping package of the same bit width for 4 epochs (see docs/zoo.md).
+RANDBET_EPOCHS = 4
 RANDBET_LR = 0.0005
 # RandBET curriculum: the perturbed pass starts once the running clean loss is below 0.75 (about
 # 73 % training accuracy on Fashion-MNIST, reached within the first epoch), i.e. after the network
@@ -37,13 +35,13 @@ ZOO = {
                       "RQuant + weight clipping to [-0.1, 0.1]"),
     "randbet-8bit": (dict(method="randbet", bits=8, w_max=W_MAX, p=P_TRAIN, curriculum_loss=CURRICULUM_LOSS,
                           perturbed_grad_clamp=PERTURBED_GRAD_CLAMP, init_from="clipping-8bit",
-                          epochs=RANDBET_EPOCHS, train_images=RANDBET_IMAGES, lr=RANDBET_LR),
+                          epochs=RANDBET_EPOCHS, lr=RANDBET_LR),
                      "RQuant + clipping 0.1 + random bit error training at p = 1 % (fine-tuned from clipping-8bit)"),
     "clipping-4bit": (dict(method="clipping", bits=4, w_max=W_MAX),
                       "4-bit RQuant + weight clipping to [-0.1, 0.1]"),
     "randbet-4bit": (dict(method="randbet", bits=4, w_max=W_MAX, p=P_TRAIN, curriculum_loss=CURRICULUM_LOSS,
                           perturbed_grad_clamp=PERTURBED_GRAD_CLAMP, init_from="clipping-4bit",
-                          epochs=RANDBET_EPOCHS, train_images=RANDBET_IMAGES, lr=RANDBET_LR),
+                          epochs=RANDBET_EPOCHS, lr=RANDBET_LR),
                      "4-bit RQuant + clipping 0.1 + random bit error training at p = 1 % (fine-tuned from clipping-4bit)"),
 }
 
