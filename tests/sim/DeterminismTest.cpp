@@ -2,30 +2,18 @@
 // whatever the thread count, and wall-clock figures live only in the one file documented for
 // them (a sweep's run.json). Complements SweepTest (sweep.csv/stats.json across threads) by
 // covering every file a command writes, and the other commands that write results.
-#include "TestPaths.hpp"
+#include "CliFixture.hpp"
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string readFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using voltsim::test::readFile;
 
 /// Every regular file under `dir` (relative name -> content).
 std::map<std::string, std::string> treeOf(const fs::path& dir)
@@ -37,29 +25,9 @@ std::map<std::string, std::string> treeOf(const fs::path& dir)
     return files;
 }
 
-class DeterminismTest : public ::testing::Test {
+class DeterminismTest : public voltsim::test::CliFixture {
 protected:
-    void SetUp() override
-    {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() / ("voltsim-determinism-" + std::to_string(getpid()) + "-" + info->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
-
-    /// Runs voltsim with `args` (shell words); stdout to `stdoutName` in the scratch directory.
-    int voltsim(const std::string& args, const std::string& stdoutName = "stdout.txt")
-    {
-        const std::string command = "cd '" + m_dir.string() + "' && '" + voltsim::test::voltsimBinary() + "' " + args
-                                    + " > '" + out(stdoutName) + "' 2> '" + out("stderr.txt") + "'";
-        const int status = std::system(command.c_str());
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string stderrText() const { return readFile(m_dir / "stderr.txt"); }
-    std::string out(const std::string& name) const { return (m_dir / name).string(); }
-
-    fs::path m_dir;
+    DeterminismTest() : CliFixture("voltsim-determinism") {}
 };
 
 /// Timestamps or durations in a results file: ISO dates, clock times, or wall/elapsed keys.

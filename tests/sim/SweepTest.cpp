@@ -1,6 +1,6 @@
 // `voltsim sweep` and `voltsim merge` end to end on tiny sweeps (one shipped model, a few hundred
 // test images, a few chips): files, reproducibility, nested faults, resume, shard + merge, errors.
-#include "TestPaths.hpp"
+#include "CliFixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,68 +12,21 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 namespace {
 
 namespace fs = std::filesystem;
+using voltsim::test::lines;
+using voltsim::test::readFile;
+using voltsim::test::splitCsv;
 
-std::string readFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::vector<std::string> lines(const std::string& text)
-{
-    std::vector<std::string> result;
-    std::stringstream stream(text);
-    for (std::string line; std::getline(stream, line);)
-        result.push_back(line);
-    return result;
-}
-
-std::vector<std::string> splitCsv(const std::string& line)
-{
-    std::vector<std::string> fields;
-    std::stringstream stream(line);
-    for (std::string field; std::getline(stream, field, ',');)
-        fields.push_back(field);
-    if (!line.empty() && line.back() == ',')
-        fields.emplace_back();
-    return fields;
-}
-
-/// A fresh directory under the system temp dir, removed at the end of the test.
-class SweepTest : public ::testing::Test {
+class SweepTest : public voltsim::test::CliFixture {
 protected:
-    void SetUp() override
-    {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() / ("voltsim-sweep-test-" + std::to_string(getpid()) + "-" + info->name());
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
-
-    /// Runs voltsim with `args`; stderr goes to m_dir/stderr.txt. Returns the exit status.
-    int voltsim(const std::string& args)
-    {
-        const std::string command = "'" + voltsim::test::voltsimBinary() + "' " + args + " > '" + (m_dir / "stdout.txt").string()
-                                    + "' 2> '" + (m_dir / "stderr.txt").string() + "'";
-        const int status = std::system(command.c_str());
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string stderrText() const { return readFile(m_dir / "stderr.txt"); }
-    std::string out(const std::string& name) const { return (m_dir / name).string(); }
+    SweepTest() : CliFixture("voltsim-sweep-test") {}
 
     /// A tiny voltage sweep of randbet-8bit.
     static std::string tiny() { return "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 300 --quiet --no-plots"; }
-
-    fs::path m_dir;
 };
 
 } // namespace
