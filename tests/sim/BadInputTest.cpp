@@ -259,7 +259,23 @@ std::vector<BadInputCase> cases()
         {"config_wrong_type", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": "3"})"), {"chips", "integer"}); }},
         {"config_unknown_key", [](S s) { return sweepConfig(s.write("c.json", R"({"chipz": 3})"), {"chipz", "unknown key"}); }},
         {"config_unknown_nested_key",
-         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": {"rowz": 3}})"), {"rowz", "unknown key"}); }},
+         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": {"array": {"rowz": 3}}})"), {"accelerator.array.rowz", "unknown key"}); }},
+        {"config_removed_layout_section",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"layout": {"packing": "packed"}})"), {"layout", "unknown key"}); }},
+        {"config_accelerator_missing",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": "absent.json"})"), {"accelerator", "absent.json", "cannot open"}); }},
+        {"config_accelerator_flag_missing",
+         [](S s) {
+             return Invocation{{"sweep", "--accelerator", s.path("absent.json"), "--dump-config"}, {"accelerator", "absent.json", "cannot open"}};
+         }},
+        {"config_accelerator_not_a_file_name",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": 32})"), {"accelerator", "file name or an object"}); }},
+        {"config_accelerator_file_unknown_key",
+         [](S s) {
+             const auto accelerator = s.write("a.json", R"({"clock_mhz": 500, "clock_ghz": 1})");
+             const auto config = s.write("c.json", R"({"accelerator": ")" + accelerator + R"("})");
+             return Invocation{{"sweep", "--config", config, "--dump-config"}, {accelerator, "clock_ghz", "unknown key"}};
+         }},
         {"config_nan", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": NaN})"), {"not valid JSON"}); }},
         {"config_infinity", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": 1e999})"), {"not valid JSON"}); }},
         {"config_negative", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": -5})"), {"chips", "-5"}); }},

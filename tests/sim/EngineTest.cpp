@@ -3,8 +3,9 @@
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/sim/engine/ChipSeeds.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
-#include "voltsim/sim/engine/InferenceCost.hpp"
 #include "voltsim/sim/engine/RErrStats.hpp"
+#include "voltsim/sim/run/RunEngine.hpp"
+#include "voltsim/sim/stats/EnergyPricer.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include "TestPaths.hpp"
@@ -154,7 +155,7 @@ TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
 
 TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
 {
-    sim::ChipPool pool(profile("uniform"), "random");
+    sim::ChipPool pool(profile("uniform"), memory::ChipOptions{"random"});
     const auto seeds = sim::chipSeeds(11, 2);
     const auto point = OperatingPoint::atRate(0.02);
     const auto one = sim::FunctionalEvaluator(package(), firstImages(250), {}, 1).evaluate(pool, point, seeds);
@@ -167,10 +168,24 @@ TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
     EXPECT_DOUBLE_EQ(one.ber, 0.02);
 }
 
-TEST(EngineInferenceCost, GemmsOfTheShippedNetwork)
+/// The built-in accelerator config (= configs/accelerator/default.json: 16x16 WS, 500 MHz).
+const sim::RunConfig& defaultAccelerator()
+{
+    static const sim::RunConfig config = [] {
+        sim::ConfigNode root(nlohmann::json::object(), "<defaults>");
+        return sim::readRunConfig(root);
+    }();
+    return config;
+}
+
+TEST(EngineInferenceCounts, GemmsOfTheShippedNetwork)
 {
     // conv1 1->16 3x3 pad 1 on 28x28, conv2 16->32 3x3 on 14x14, fc1 1568->64, fc2 64->10.
-    const auto gemms = sim::networkGemms(package().network);
+    const models::AcceleratorStats counts = sim::countOneInference(defaultAccelerator(), package());
+    std::vector<workloads::GemmShape> gemms;
+    for (const models::LayerStats& layer : counts.layers)
+        if (layer.shape.macs() > 0)
+            gemms.push_back(layer.shape);
     ASSERT_EQ(gemms.size(), 4u);
     EXPECT_EQ(gemms[0].m, 784);
     EXPECT_EQ(gemms[0].k, 9);
@@ -182,18 +197,22 @@ TEST(EngineInferenceCost, GemmsOfTheShippedNetwork)
     EXPECT_EQ(gemms[2].k, 1568);
     EXPECT_EQ(gemms[3].k, 64);
     EXPECT_EQ(gemms[3].n, 10);
+    EXPECT_EQ(counts.host.images, 1u);
 }
 
-TEST(EngineInferenceCost, WeightSramEnergyFollowsTheProfileTable)
+TEST(EngineInferenceCounts, OnlyTheWeightSramFollowsTheVoltage)
 {
-    const auto stutz = profile("stutz2021-14nm");
-    const models::EnergyTable table = models::loadEnergyTable(models::defaultEnergyTablePath());
-    const sim::InferenceCostModel model(package().network, {32, 32, models::Dataflow::WS}, "native", table, *stutz, 500);
-    const sim::InferenceCost nominal = model.nominal();
-    const sim::InferenceCost low = model.at(608);
+    const models::AcceleratorStats counts = sim::countOneInference(defaultAccelerator(), package());
+    const sim::EnergyPricer pricer(defaultAccelerator());
+    const sim::EnergyBreakdown nominal = pricer.perInference(counts, pricer.nominalVoltageMv());
+    const sim::EnergyBreakdown low = pricer.perInference(counts, 608);
     // The profile's energy table gives 0.57 of V_nom's per-access energy at 608 mV.
     EXPECT_NEAR(low.weightSramPj / nominal.weightSramPj, 0.57, 1e-12);
-    EXPECT_NEAR(nominal.energyPj - low.energyPj, 0.43 * nominal.weightSramPj, 1e-6 * nominal.energyPj);
-    EXPECT_EQ(low.cycles, nominal.cycles);
-    EXPECT_DOUBLE_EQ(nominal.latencyUs, static_cast<double>(nominal.cycles) / 500.0);
+    EXPECT_LT(low.weightLeakagePj, nominal.weightLeakagePj);
+    EXPECT_EQ(low.macPj, nominal.macPj);
+    EXPECT_EQ(low.activationSramPj, nominal.activationSramPj);
+    EXPECT_EQ(low.accumulatorSramPj, nominal.accumulatorSramPj);
+    EXPECT_EQ(low.dramPj, nominal.dramPj);
+    EXPECT_GT(nominal.dramPj, 0.0);
+    EXPECT_DOUBLE_EQ(sim::latencyUsPerInference(counts, 500), sim::cyclesPerInference(counts) / 500.0);
 }

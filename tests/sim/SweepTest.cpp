@@ -3,11 +3,13 @@
 #include "CliFixture.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -55,8 +57,15 @@ TEST_F(SweepTest, TinySweepWritesEveryFileAndTheCleanRowAtVNom)
     EXPECT_GT(std::stod(lowest[4]), 0.0);
     EXPECT_GE(std::stod(lowest[6]), std::stod(lowest[5]));
     EXPECT_GT(std::stod(lowest[15]), 0.0);
-    // 656 mV lies between the table's 676 mV (0.70) and 608 mV (0.57): linear, 0.70 - 20/68 * 0.13.
-    EXPECT_NEAR(std::stod(lowest[15]), 1.0 - (0.70 - 20.0 / 68.0 * 0.13), 1e-9);
+    // 656 mV lies between the table's 676 mV (0.70) and 608 mV (0.57): dynamic energy linear,
+    // 0.70 - 20/68 * 0.13; leakage exp((656 - 800) / 178.5). Weighted by their shares at V_nom.
+    const auto stats = nlohmann::json::parse(readFile(m_dir / "a" / "stats.json"));
+    const auto& nominalEnergy = stats["sweep"]["models"][0]["inference"]["energy_per_inference_nominal"];
+    const double dynamic = nominalEnergy["weight_sram_pj"].get<double>();
+    const double leakage = nominalEnergy["weight_sram_leakage_pj"].get<double>();
+    const double scaled = dynamic * (0.70 - 20.0 / 68.0 * 0.13) + leakage * std::exp((656.0 - 800.0) / 178.5);
+    EXPECT_GT(leakage, 0.0);
+    EXPECT_NEAR(std::stod(lowest[15]), 1.0 - scaled / (dynamic + leakage), 1e-9);
 }
 
 TEST_F(SweepTest, SameSeedGivesByteIdenticalCsvWhateverTheThreadCount)
@@ -172,8 +181,27 @@ TEST_F(SweepTest, DumpConfigPrintsEveryKeyWithDefaults)
 {
     ASSERT_EQ(voltsim("sweep --dump-config --chips 4"), 0) << stderrText();
     const std::string text = readFile(m_dir / "stdout.txt");
-    for (const char* key : {"\"chips\": 4", "\"voltages_rel\": \"1.0:0.76:0.02\"", "\"profile\": \"stutz2021-14nm\"",
-                            "\"max_loss_pp\": 1.0", "\"clock_mhz\"", "\"start_offset_bytes\""})
+    for (const char* key : {"\"chips\": 4", "\"voltages_rel\": \"1.0:0.76:0.02\"", "\"profile\": \"stutz2021-14nm\"", "\"profile\": \"\"",
+                            "\"max_loss_pp\": 1.0", "\"clock_mhz\": 500.0", "\"start_offset_bytes\"",
+                            "\"accelerator\": {"})
+        EXPECT_NE(text.find(key), std::string::npos) << key;
+}
+
+TEST_F(SweepTest, ShippedDefaultConfigIsTheBuiltInDefault)
+{
+    ASSERT_EQ(voltsim("sweep --dump-config", "builtin.json"), 0) << stderrText();
+    ASSERT_EQ(voltsim("sweep --dump-config --config " + voltsim::test::sourceDir() + "/configs/sweep/default.json", "shipped.json"), 0)
+        << stderrText();
+    EXPECT_EQ(readFile(m_dir / "builtin.json"), readFile(m_dir / "shipped.json"));
+}
+
+TEST_F(SweepTest, SetChangesOneKeyOfTheNamedAcceleratorFile)
+{
+    std::ofstream(out("accel.json")) << R"({"clock_mhz": 250, "array": {"rows": 8}})";
+    ASSERT_EQ(voltsim("sweep --dump-config --accelerator " + out("accel.json") + " --set accelerator.array.cols=4"), 0)
+        << stderrText();
+    const std::string text = readFile(m_dir / "stdout.txt");
+    for (const char* key : {"\"clock_mhz\": 250.0", "\"rows\": 8", "\"cols\": 4"})
         EXPECT_NE(text.find(key), std::string::npos) << key;
 }
 

@@ -22,9 +22,10 @@ namespace po = boost::program_options;
 const char* kUsage =
     "usage: voltsim sweep [--models DIR|NAME[,...]] [--voltages-rel START:STOP:STEP|LIST | --voltages-mv ... | --bers LIST]\n"
     "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed S]\n"
-    "                     [--images N] [--config FILE] [--set key=value]... [--out DIR] [--resume] [--shard I/N]\n"
-    "                     [--threads N] [--quiet] [--no-plots] [--dump-config]\n"
-    "With no options: the whole shipped zoo on stutz2021-14nm, V/V_min 1.0 down to 0.76, 10 chips, full test set.";
+    "                     [--images N] [--config FILE] [--accelerator FILE] [--set key=value]... [--out DIR]\n"
+    "                     [--resume] [--shard I/N] [--threads N] [--quiet] [--no-plots] [--dump-config]\n"
+    "With no options: the whole shipped zoo on the accelerator of configs/accelerator/default.json (16x16, 500 MHz,\n"
+    "stutz2021-14nm weight SRAM), V/V_min 1.0 down to 0.76, 10 chips, full test set.";
 
 std::atomic<bool> g_interrupt{false};
 
@@ -39,7 +40,10 @@ po::options_description describeOptions()
     po::options_description options("voltsim sweep options");
     options.add_options()("help,h", "show this help")(
         "config", po::value<std::string>(), "sweep config JSON (configs/sweep/default.json documents every key)")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a config key: key=value (repeatable)")(
+        "accelerator", po::value<std::string>(),
+        "accelerator config JSON, as voltsim run --config takes (default: configs/accelerator/default.json)")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a config key: key=value (repeatable; accelerator.KEY=VALUE for a key of the accelerator config)")(
         "models", po::value<std::string>(), "model packages, comma-separated: shipped names or directories")(
         "voltages-rel", po::value<std::string>(), "V/V_min: START:STOP:STEP (inclusive) or A,B,...")(
         "voltages-mv", po::value<std::string>(), "supply in mV: START:STOP:STEP or A,B,...")(
@@ -83,6 +87,22 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config)
     }
 }
 
+/// The sweep config document: the file (or none), --accelerator, then --set, then the flags.
+nlohmann::json buildConfig(const po::variables_map& values, const std::string& source)
+{
+    nlohmann::json config = values.count("config") ? loadConfigFile(source) : nlohmann::json::object();
+    if (values.count("accelerator"))
+        config["accelerator"] = values["accelerator"].as<std::string>();
+    const auto sets = values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    for (const auto& assignment : sets)
+        if (assignment.rfind("accelerator.", 0) == 0)
+            inlineAcceleratorFile(config, source); // so the override changes one key of the named file
+    for (const auto& assignment : sets)
+        applyOverride(config, assignment);
+    applyFlags(values, config);
+    return config;
+}
+
 void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const std::string& shard, unsigned threads)
 {
     const nlohmann::json info{{"note", "wall-clock figures of the last run into this directory; not reproducible"},
@@ -106,12 +126,7 @@ int runSweepCommand(const Args& args)
         return 0;
     }
     const std::string source = values.count("config") ? values["config"].as<std::string>() : "<command line>";
-    nlohmann::json config = values.count("config") ? loadConfigFile(source) : nlohmann::json::object();
-    if (values.count("set"))
-        for (const auto& assignment : values["set"].as<std::vector<std::string>>())
-            applyOverride(config, assignment);
-    applyFlags(values, config);
-    const SweepConfig sweepConfig = readSweepConfigFrom(config, source);
+    const SweepConfig sweepConfig = readSweepConfigFrom(buildConfig(values, source), source);
     if (values.count("dump-config")) {
         std::cout << sweepConfig.resolved.dump(2) << "\n";
         return 0;

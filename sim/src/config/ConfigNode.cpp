@@ -125,6 +125,15 @@ std::string ConfigNode::getChoice(const std::string& key, const std::string& def
     return value;
 }
 
+nlohmann::json ConfigNode::getJson(const std::string& key, const nlohmann::json& defaultValue,
+                                   const std::string& description)
+{
+    const auto* json = find(key);
+    nlohmann::json value = json ? *json : defaultValue;
+    record(key, value, defaultValue.dump(), description);
+    return value;
+}
+
 ConfigNode& ConfigNode::child(const std::string& key, const std::string& description)
 {
     for (auto& [name, node] : m_children)

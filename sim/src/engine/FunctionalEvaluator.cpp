@@ -5,10 +5,9 @@
 
 namespace voltsim::sim {
 
-ChipPool::ChipPool(std::shared_ptr<const memory::SramProfile> profile, std::string faultModel)
-    : m_profile(std::move(profile))
+ChipPool::ChipPool(std::shared_ptr<const memory::SramProfile> profile, memory::ChipOptions options)
+    : m_profile(std::move(profile)), m_options(std::move(options))
 {
-    m_options.faultModel = std::move(faultModel);
 }
 
 memory::SramChip& ChipPool::chip(std::uint64_t seed)

@@ -12,17 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json energyJson(const EnergyBreakdown& energy)
-{
-    return json{{"mac_pj", energy.macPj},
-                {"weight_sram_pj", energy.weightSramPj},
-                {"weight_sram_leakage_pj", energy.weightLeakagePj},
-                {"activation_sram_pj", energy.activationSramPj},
-                {"accumulator_sram_pj", energy.accumulatorSramPj},
-                {"dram_pj", energy.dramPj},
-                {"total_pj", energy.totalPj()}};
-}
-
 /// Weight SRAM voltage to price at: the run's, or V_nom when the rate was set directly.
 double pricingVoltage(const RunReportInput& input)
 {
@@ -51,31 +40,6 @@ json bufferJson(const models::BufferStats& stats, const models::BufferSpecs& spe
     return json{{"size_bytes", specs.sizeBytes}, {"reads", stats.reads()},   {"writes", stats.writes()},
                 {"peak_bytes", stats.peakBytes}, {"reads_per_bank", stats.readsPerBank},
                 {"writes_per_bank", stats.writesPerBank}};
-}
-
-json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy)
-{
-    return json{{"name", layer.name},
-                {"type", layer.type},
-                {"gemm", {{"m", layer.shape.m}, {"k", layer.shape.k}, {"n", layer.shape.n}}},
-                {"images", layer.images},
-                {"cycles_per_image", layer.cyclesPerImage},
-                {"stall_cycles_per_image", layer.timing.stallCycles},
-                {"folds", layer.timing.folds},
-                {"macs_per_image", layer.timing.macs},
-                {"overall_util", layer.timing.overallUtil},
-                {"mapping_efficiency", layer.timing.mappingEfficiency},
-                {"compute_util", layer.timing.computeUtil},
-                {"weight_sram_reads_per_image", layer.timing.filterSramReads},
-                {"weight_bits_read", layer.weightBitsRead},
-                {"weight_bits_flipped", layer.weightBitsFlipped},
-                {"weight_batch_reads", layer.weightBatchReads},
-                {"activation_reads", layer.activationReads},
-                {"activation_writes", layer.activationWrites},
-                {"accumulator_reads", layer.accumulatorReads},
-                {"accumulator_writes", layer.accumulatorWrites},
-                {"ppu_outputs", layer.ppuOutputs},
-                {"energy_per_image", energyJson(energy)}};
 }
 
 json acceleratorJson(const RunReportInput& input, const ChipRun& run, double voltageMv)
@@ -154,6 +118,42 @@ std::string percent(double fraction)
 
 } // namespace
 
+json energyJson(const EnergyBreakdown& energy)
+{
+    return json{{"mac_pj", energy.macPj},
+                {"weight_sram_pj", energy.weightSramPj},
+                {"weight_sram_leakage_pj", energy.weightLeakagePj},
+                {"activation_sram_pj", energy.activationSramPj},
+                {"accumulator_sram_pj", energy.accumulatorSramPj},
+                {"dram_pj", energy.dramPj},
+                {"total_pj", energy.totalPj()}};
+}
+
+json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy)
+{
+    return json{{"name", layer.name},
+                {"type", layer.type},
+                {"gemm", {{"m", layer.shape.m}, {"k", layer.shape.k}, {"n", layer.shape.n}}},
+                {"images", layer.images},
+                {"cycles_per_image", layer.cyclesPerImage},
+                {"stall_cycles_per_image", layer.timing.stallCycles},
+                {"folds", layer.timing.folds},
+                {"macs_per_image", layer.timing.macs},
+                {"overall_util", layer.timing.overallUtil},
+                {"mapping_efficiency", layer.timing.mappingEfficiency},
+                {"compute_util", layer.timing.computeUtil},
+                {"weight_sram_reads_per_image", layer.timing.filterSramReads},
+                {"weight_bits_read", layer.weightBitsRead},
+                {"weight_bits_flipped", layer.weightBitsFlipped},
+                {"weight_batch_reads", layer.weightBatchReads},
+                {"activation_reads", layer.activationReads},
+                {"activation_writes", layer.activationWrites},
+                {"accumulator_reads", layer.accumulatorReads},
+                {"accumulator_writes", layer.accumulatorWrites},
+                {"ppu_outputs", layer.ppuOutputs},
+                {"energy_per_image", energyJson(energy)}};
+}
+
 json summaryJson(const RunReportInput& input)
 {
     const RunConfig& config = *input.config;
@@ -179,7 +179,7 @@ json summaryJson(const RunReportInput& input)
     };
     energy = scale(energy);
     nominal = scale(nominal);
-    const double cycles = cyclesPerInference(result.clean.stats);
+    const EnergySavings savings = energySavings(energy, nominal);
     json voltage = std::isnan(result.voltageMv) ? json(nullptr) : json(result.voltageMv);
     json voltageRel = std::isnan(result.voltageMv) ? json(nullptr) : json(result.voltageMv / profile.vMinMv);
     return json{
@@ -197,13 +197,13 @@ json summaryJson(const RunReportInput& input)
         {"rerr", rerrJson(result, images)},
         {"ber_seen", berSeen / chips},
         {"bits_flipped_per_chip", flips / chips},
-        {"cycles_per_inference", cycles},
-        {"latency_us", cycles / config.accelerator.clockMhz},
+        {"cycles_per_inference", cyclesPerInference(result.clean.stats)},
+        {"latency_us", latencyUsPerInference(result.clean.stats, config.accelerator.clockMhz)},
         {"clock_mhz", config.accelerator.clockMhz},
         {"energy_per_inference", energyJson(energy)},
         {"energy_per_inference_nominal", energyJson(nominal)},
-        {"energy_saving", 1 - energy.totalPj() / nominal.totalPj()},
-        {"weight_sram_energy_saving", 1 - energy.weightSramTotalPj() / nominal.weightSramTotalPj()}};
+        {"energy_saving", savings.total},
+        {"weight_sram_energy_saving", savings.weightSram}};
 }
 
 void printSummary(std::ostream& out, const json& s, double wallSeconds)

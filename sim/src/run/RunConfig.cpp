@@ -117,11 +117,10 @@ void readRun(ConfigNode& node, RunConfig& config)
     specs.vcdPath = node.getString("vcd_file", "", "cycle mode: trace the array to this VCD file ('': none)");
 }
 
-} // namespace
-
-RunConfig readRunConfig(ConfigNode& root)
+/// The hardware sections (everything but `run`) of an accelerator config; loads the SRAM profile
+/// and the energy table they name.
+void readHardware(ConfigNode& root, RunConfig& config)
 {
-    RunConfig config;
     auto& specs = config.accelerator;
     readArray(root.child("array", "the systolic array"), specs);
     specs.clockMhz = root.getDouble("clock_mhz", 500, 1, 1e5, "accelerator clock, MHz");
@@ -134,9 +133,26 @@ RunConfig readRunConfig(ConfigNode& root)
     const std::string table = root.child("energy", "energy per action")
                                   .getString("table", "", "energy table file ('': configs/energy/default.json)");
     config.energy.table = models::loadEnergyTable(table.empty() ? models::defaultEnergyTablePath() : table);
+}
+
+} // namespace
+
+RunConfig readRunConfig(ConfigNode& root)
+{
+    RunConfig config;
+    readHardware(root, config);
     readRun(root.child("run", "what to simulate"), config);
+    const auto& specs = config.accelerator;
     if (specs.vcdPath.size() > 0 && specs.mode != models::SimMode::Cycle)
         throw InputError(root.where("run") + ".vcd_file: needs run.mode = cycle");
+    root.finish();
+    return config;
+}
+
+RunConfig readAcceleratorConfig(ConfigNode& root)
+{
+    RunConfig config;
+    readHardware(root, config);
     root.finish();
     return config;
 }

@@ -54,6 +54,17 @@ ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package,
     return run;
 }
 
+models::AcceleratorStats countOneInference(const RunConfig& config, const workloads::ModelPackage& package)
+{
+    RunConfig counting = config;
+    counting.accelerator.mode = models::SimMode::Fast;
+    counting.accelerator.vcdPath.clear();
+    const std::vector<std::uint8_t> blank(static_cast<std::size_t>(package.network.inputSize()), 0);
+    const std::uint8_t label = 0;
+    const ImageSet image{blank.data(), &label, 1};
+    return runChip(counting, package, models::OperatingPoint{}, models::chipSeed(config.run.seed, 0), image).stats;
+}
+
 RunResult runExperiment(const RunConfig& config, const workloads::ModelPackage& package, const ImageSet& images)
 {
     RunResult result;

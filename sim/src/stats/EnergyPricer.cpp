@@ -55,6 +55,16 @@ EnergyBreakdown EnergyPricer::perInference(const models::AcceleratorStats& stats
     return energy;
 }
 
+EnergySavings energySavings(const EnergyBreakdown& atVoltage, const EnergyBreakdown& nominal)
+{
+    return {1 - atVoltage.totalPj() / nominal.totalPj(), 1 - atVoltage.weightSramTotalPj() / nominal.weightSramTotalPj()};
+}
+
+double latencyUsPerInference(const models::AcceleratorStats& stats, double clockMhz)
+{
+    return cyclesPerInference(stats) / clockMhz;
+}
+
 double cyclesPerInference(const models::AcceleratorStats& stats)
 {
     return stats.host.images == 0 ? 0.0

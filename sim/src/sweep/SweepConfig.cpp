@@ -1,7 +1,6 @@
 #include "voltsim/sim/sweep/SweepConfig.hpp"
 
 #include "voltsim/common/Error.hpp"
-#include "voltsim/models/timing/LayerEnergy.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include <cmath>
@@ -13,6 +12,7 @@ namespace voltsim::sim {
 
 const char* const kDefaultSweepModels = "normal-8bit,rquant-8bit,clipping-8bit,randbet-8bit,clipping-4bit,randbet-4bit";
 const char* const kDefaultVoltagesRel = "1.0:0.76:0.02";
+const char* const kDefaultAcceleratorConfig = "configs/accelerator/default.json";
 
 const char* axisKey(SweepAxis axis)
 {
@@ -94,13 +94,6 @@ std::string joinJsonList(const nlohmann::json& value)
     return text;
 }
 
-memory::Packing readPacking(ConfigNode& layout)
-{
-    const std::string packing = layout.getChoice("packing", "packed", {"packed", "byte_per_code"},
-                                                 "how codes sit in bytes: m bits per code, or one code per byte");
-    return packing == "packed" ? memory::Packing::Packed : memory::Packing::BytePerCode;
-}
-
 void readAxis(ConfigNode& root, SweepConfig& config)
 {
     const std::string rel = readList(root, "voltages_rel", kDefaultVoltagesRel,
@@ -117,30 +110,81 @@ void readAxis(ConfigNode& root, SweepConfig& config)
     config.axisValues = parseAxisValues(text, config.axisWhere);
 }
 
-void readAccelerator(ConfigNode& root, SweepConfig& config)
+/// A relative path that does not exist from the current directory is looked up in the repository.
+std::string resolveRepositoryPath(const std::string& path)
 {
-    ConfigNode& node = root.child("accelerator", "the systolic array the cycles and energy are computed for");
-    config.array.rows = node.getInt("rows", 32, 1, 4096, "PE rows");
-    config.array.cols = node.getInt("cols", 32, 1, 4096, "PE columns");
-    config.array.dataflow = models::parseDataflow(
-        node.getChoice("dataflow", "ws", {"os", "ws", "is"}, "dataflow"), node.where("dataflow"));
-    config.clockMhz = node.getDouble("clock_mhz", 1000, 1e-3, 1e6, "array clock, MHz (latency = cycles / clock)");
-    config.timing = node.getChoice("timing", "native", {"native", "scalesim"}, "per-layer timing model");
-    config.energyTable = node.getString("energy_table", models::defaultEnergyTablePath(),
-                                        "energy-per-action JSON (MAC energy, access widths)");
+    namespace fs = std::filesystem;
+    const fs::path given(path);
+    const fs::path shipped = fs::path(VOLTSIM_SOURCE_DIR) / given;
+    std::error_code error;
+    if (given.is_relative() && !fs::exists(given, error) && fs::exists(shipped, error))
+        return shipped.string();
+    return path;
 }
 
-void readLayout(ConfigNode& root, SweepConfig& config)
+/// The accelerator config as the sweep reads it: its `run` section (`voltsim run`'s) dropped, its
+/// operating point cleared (the axis sets it, as run's voltage flags clear it), and the sweep's
+/// profile and fault model, when set, put into weight_sram.
+nlohmann::json forSweep(nlohmann::json document, const std::string& profile, const std::string& faultModel)
 {
-    ConfigNode& node = root.child("layout", "where the weight codes sit in the chip (DESIGN.md section 5)");
-    config.layout.startOffsetBytes = static_cast<std::uint64_t>(node.getInt(
-        "start_offset_bytes", 0, 0, std::numeric_limits<std::int64_t>::max(), "physical byte of linear address 0"));
-    config.layout.interleaveBytes = static_cast<std::uint64_t>(node.getInt(
-        "interleave_bytes", 0, 0, std::numeric_limits<std::int64_t>::max(), "bytes per bank before the next (0: none)"));
-    config.layout.packing = readPacking(node);
+    document.erase("run");
+    nlohmann::json& sram = document["weight_sram"];
+    if (sram.is_null())
+        sram = nlohmann::json::object();
+    if (!sram.is_object())
+        return document; // readAcceleratorConfig reports it
+    sram["voltage_mv"] = 0;
+    sram["voltage_rel"] = 0;
+    sram["ber"] = -1;
+    if (!profile.empty())
+        sram["profile"] = profile;
+    if (!faultModel.empty())
+        sram["fault_model"] = faultModel;
+    return document;
+}
+
+/// Reads the accelerator the `accelerator` key names (a file) or holds (inline); returns its
+/// resolved config for the echo.
+nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std::string& profile,
+                               const std::string& faultModel)
+{
+    const nlohmann::json value = root.getJson(
+        "accelerator", kDefaultAcceleratorConfig,
+        "accelerator config file (docs/accelerator.md; relative: current directory, then the repository) or the config inline");
+    std::string source = root.source();
+    std::string path = "accelerator";
+    nlohmann::json document = value;
+    if (value.is_string()) {
+        source = resolveRepositoryPath(value.get<std::string>());
+        path.clear();
+        document = loadAcceleratorFile(value.get<std::string>(), root.where("accelerator"));
+    } else if (!value.is_object()) {
+        throw InputError(root.where("accelerator") + ": must be a file name or an object, got " + value.dump());
+    }
+    ConfigNode node(forSweep(std::move(document), profile, faultModel), source, path);
+    config.accelerator = readAcceleratorConfig(node);
+    return node.resolved();
 }
 
 } // namespace
+
+nlohmann::json loadAcceleratorFile(const std::string& path, const std::string& where)
+{
+    try {
+        return loadConfigFile(resolveRepositoryPath(path));
+    } catch (const InputError& error) {
+        throw InputError(where + ": " + error.what());
+    }
+}
+
+void inlineAcceleratorFile(nlohmann::json& config, const std::string& source)
+{
+    nlohmann::json& value = config["accelerator"];
+    if (value.is_null())
+        value = kDefaultAcceleratorConfig;
+    if (value.is_string())
+        value = loadAcceleratorFile(value.get<std::string>(), source + ": accelerator");
+}
 
 std::vector<double> parseAxisValues(const std::string& text, const std::string& where)
 {
@@ -191,8 +235,11 @@ SweepConfig readSweepConfig(ConfigNode& root)
                                              "model packages: shipped names (workloads/models/NAME) or directories"));
     if (config.models.empty())
         throw InputError(root.where("models") + ": no models");
-    config.profile = root.getString("profile", "stutz2021-14nm", "SRAM profile: shipped name or JSON file");
-    config.faultModel = root.getString("fault_model", "", "fault model name (empty: the profile's fault_semantics)");
+    const std::string profile = root.getString(
+        "profile", "", "SRAM profile, shipped name or JSON file ('': the accelerator's weight_sram.profile)");
+    const std::string faultModel =
+        root.getString("fault_model", "", "fault model name ('': the accelerator's weight_sram.fault_model)");
+    const nlohmann::json accelerator = readAccelerator(root, config, profile, faultModel);
     readAxis(root, config);
     config.chips = static_cast<std::uint64_t>(root.getInt("chips", 10, 1, 100000, "simulated chips per point"));
     config.seed = static_cast<std::uint64_t>(root.getInt("seed", 1, 0, std::numeric_limits<std::int64_t>::max(),
@@ -203,10 +250,9 @@ SweepConfig readSweepConfig(ConfigNode& root)
     config.reference = root.getString("reference", "", "reference model name (empty: each model's own clean error)");
     config.datasetDir = root.getString("dataset_dir", workloads::Dataset::defaultFashionMnistDir(),
                                        "directory of the Fashion-MNIST IDX files");
-    readLayout(root, config);
-    readAccelerator(root, config);
     root.finish();
     config.resolved = root.resolved();
+    config.resolved["accelerator"] = accelerator;
     return config;
 }
 

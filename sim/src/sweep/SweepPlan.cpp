@@ -2,6 +2,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/sim/engine/ChipSeeds.hpp"
+#include "voltsim/sim/run/RunEngine.hpp"
 
 #include <cmath>
 #include <limits>
@@ -23,11 +24,11 @@ std::string number(double value)
 
 SweepPlan::SweepPlan(const SweepConfig& config)
     : m_config(config),
-      m_profile(std::make_shared<const memory::SramProfile>(memory::loadProfile(config.profile))),
+      m_profile(config.specs().weightSram.profile),
+      m_pricer(config.accelerator),
       m_seeds(chipSeeds(config.seed, config.chips))
 {
     buildPoints();
-    const models::EnergyTable table = models::loadEnergyTable(config.energyTable);
     for (const auto& entry : config.models) {
         SweepModel model;
         model.dir = resolveModelDir(entry);
@@ -36,8 +37,7 @@ SweepPlan::SweepPlan(const SweepConfig& config)
         for (const auto& other : m_models)
             if (other.name == model.name)
                 throw InputError("models: '" + entry + "': a model named '" + model.name + "' is already in the sweep");
-        model.cost = std::make_shared<const InferenceCostModel>(model.package->network, config.array, config.timing, table,
-                                                                *m_profile, config.clockMhz);
+        model.counts = std::make_shared<const models::AcceleratorStats>(countOneInference(config.accelerator, *model.package));
         m_models.push_back(std::move(model));
     }
     if (!config.reference.empty())

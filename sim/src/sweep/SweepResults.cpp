@@ -1,6 +1,7 @@
 #include "voltsim/sim/sweep/SweepResults.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/sim/report/RunReport.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -120,23 +121,40 @@ nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
             {"chips", chips}};
 }
 
-nlohmann::json inferenceStats(const SweepModel& model)
+/// The per-inference counts of `model` and their cost at V_nom, in the layout of run's stats.json.
+nlohmann::json inferenceStats(const SweepPlan& plan, const SweepModel& model)
 {
-    const InferenceCost nominal = model.cost->nominal();
+    const EnergyPricer& pricer = plan.pricer();
+    const double vNom = pricer.nominalVoltageMv();
+    const models::AcceleratorStats& counts = *model.counts;
     nlohmann::json layers = nlohmann::json::array();
-    for (const auto& layer : model.cost->layers())
-        layers.push_back({{"cycles", layer.totalCycles},
-                          {"folds", layer.folds},
-                          {"macs", layer.macs},
-                          {"ifmap_sram_reads", layer.ifmapSramReads},
-                          {"filter_sram_reads", layer.filterSramReads},
-                          {"ofmap_sram_writes", layer.ofmapSramWrites},
-                          {"ofmap_sram_reads", layer.ofmapSramReads}});
-    return {{"cycles", nominal.cycles},
-            {"latency_us", nominal.latencyUs},
-            {"energy_pj_at_v_nom", nominal.energyPj},
-            {"sram_energy_pj_at_v_nom", nominal.weightSramPj},
+    for (const models::LayerStats& layer : counts.layers)
+        layers.push_back(layerJson(layer, pricer.layer(layer, vNom)));
+    return {{"counted_images", counts.host.images},
+            {"cycles", cyclesPerInference(counts)},
+            {"latency_us", latencyUsPerInference(counts, plan.config().specs().clockMhz)},
+            {"energy_per_inference_nominal", energyJson(pricer.perInference(counts, vNom))},
             {"layers", layers}};
+}
+
+/// Cycles, latency, energy and savings of one inference of the row's model at the row's point,
+/// priced exactly as `voltsim run` prices them (none on a rate axis: no voltage to price at).
+void priceRow(const SweepPlan& plan, const SweepModel& model, const SweepPoint& point, SweepRow& row)
+{
+    const models::AcceleratorStats& counts = *model.counts;
+    row.cycles = cyclesPerInference(counts);
+    row.latencyUs = latencyUsPerInference(counts, plan.config().specs().clockMhz);
+    if (point.op.byRate) {
+        row.energyPj = row.sramEnergyPj = row.energySaving = row.sramEnergySaving = kNaN;
+        return;
+    }
+    const EnergyBreakdown nominal = plan.pricer().perInference(counts, plan.pricer().nominalVoltageMv());
+    const EnergyBreakdown energy = plan.pricer().perInference(counts, point.op.voltageMv);
+    const EnergySavings savings = energySavings(energy, nominal);
+    row.energyPj = energy.totalPj();
+    row.sramEnergyPj = energy.weightSramTotalPj();
+    row.energySaving = savings.total;
+    row.sramEnergySaving = savings.weightSram;
 }
 
 } // namespace
@@ -163,18 +181,7 @@ SweepRow makeRow(const SweepPlan& plan, const PointRecord& record)
     row.flips = row.stats.flipsMean;
     row.chips = record.outcome.chips.size();
     row.images = record.outcome.images;
-    const InferenceCost nominal = model.cost->nominal();
-    row.cycles = nominal.cycles;
-    row.latencyUs = nominal.latencyUs;
-    if (point.op.byRate) {
-        row.energyPj = row.sramEnergyPj = row.energySaving = row.sramEnergySaving = kNaN;
-        return row;
-    }
-    const InferenceCost cost = model.cost->at(point.op.voltageMv);
-    row.energyPj = cost.energyPj;
-    row.sramEnergyPj = cost.weightSramPj;
-    row.energySaving = 1.0 - cost.energyPj / nominal.energyPj;
-    row.sramEnergySaving = nominal.weightSramPj > 0 ? 1.0 - cost.weightSramPj / nominal.weightSramPj : 0.0;
+    priceRow(plan, model, point, row);
     return row;
 }
 
@@ -188,8 +195,8 @@ void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
             << formatValue(r.stats.rerrMean) << ',' << formatValue(r.stats.rerrStd) << ','
             << formatValue(r.stats.rerrMin) << ',' << formatValue(r.stats.rerrMax) << ',' << r.chips << ','
             << r.images << ',' << formatValue(r.energyPj) << ',' << formatValue(r.sramEnergyPj) << ','
-            << formatValue(r.energySaving) << ',' << formatValue(r.sramEnergySaving) << ',' << r.cycles << ','
-            << formatValue(r.latencyUs) << "\n";
+            << formatValue(r.energySaving) << ',' << formatValue(r.sramEnergySaving) << ',' << formatValue(r.cycles)
+            << ',' << formatValue(r.latencyUs) << "\n";
     }
 }
 
@@ -238,7 +245,7 @@ nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
                           {"method", model.package->method},
                           {"parameters", model.package->network.parameterCount()},
                           {"macs_per_image", model.package->network.macsPerImage()},
-                          {"inference", inferenceStats(model)},
+                          {"inference", inferenceStats(plan, model)},
                           {"points", points}});
     }
     return {{"format", "voltsim-sweep-stats"},
@@ -313,7 +320,8 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
             << percent(r.stats.rerrMean, 2) << std::setw(6) << percent(r.stats.rerrStd, 2) << std::setw(7)
             << percent(r.stats.rerrMin, 2) << std::setw(7) << percent(r.stats.rerrMax, 2) << std::setw(10)
             << (std::isnan(r.energyPj) ? "-" : formatValue(std::round(r.energyPj) / 1000)) << std::setw(8)
-            << percent(r.energySaving, 1) << std::setw(8) << percent(r.sramEnergySaving, 1) << std::setw(9) << r.cycles
+            << percent(r.energySaving, 1) << std::setw(8) << percent(r.sramEnergySaving, 1) << std::setw(9)
+            << formatValue(r.cycles)
             << std::setw(9) << formatValue(std::round(r.latencyUs * 100) / 100) << "\n";
     }
 }

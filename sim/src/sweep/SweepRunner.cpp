@@ -31,6 +31,16 @@ std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t poi
     return plan.models()[model].name + text;
 }
 
+/// The chips of the sweep's accelerator (fault model and geometry); a rate axis without a fault
+/// model uses the paper's `random` model.
+memory::ChipOptions sweepChipOptions(const SweepPlan& plan)
+{
+    memory::ChipOptions options = plan.config().specs().weightSram.chip;
+    if (plan.byRate() && options.faultModel.empty())
+        options.faultModel = "random";
+    return options;
+}
+
 bool interrupted(const SweepRunOptions& options) { return options.interrupt != nullptr && options.interrupt->load(); }
 
 /// Pending points of `model` in this shard.
@@ -108,14 +118,15 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
     output.writeAll();
     Progress progress(total, options.progress);
     std::optional<workloads::Dataset> dataset;
-    ChipPool pool(plan.profile(), plan.byRate() && plan.config().faultModel.empty() ? "random" : plan.config().faultModel);
+    ChipPool pool(plan.profile(), sweepChipOptions(plan));
     for (std::size_t m = 0; m < plan.models().size() && !report.interrupted; ++m) {
         if (pending[m].empty())
             continue;
         if (!dataset)
             dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir, false);
         const LabelledImages images = selectImages(*dataset, plan.config().images);
-        const FunctionalEvaluator evaluator(*plan.models()[m].package, images, plan.config().layout, options.threads);
+        const FunctionalEvaluator evaluator(*plan.models()[m].package, images, plan.config().specs().weightSram.layout,
+                                              options.threads);
         for (const std::size_t point : pending[m]) {
             std::optional<PointRecord> record = evaluatePoint(plan, evaluator, pool, m, point, options, progress);
             if (!record) {

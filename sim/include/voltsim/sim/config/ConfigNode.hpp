@@ -39,6 +39,9 @@ public:
     /// A string that must be one of @p allowed.
     std::string getChoice(const std::string& key, const std::string& defaultValue,
                           const std::vector<std::string>& allowed, const std::string& description);
+    /// The value under @p key as it is (or @p defaultValue), for a key whose type the caller checks
+    /// (e.g. a file name or an inline object); recorded like every other parameter.
+    nlohmann::json getJson(const std::string& key, const nlohmann::json& defaultValue, const std::string& description);
     /// True if the key is present in the file (for optional parameters without a default).
     bool has(const std::string& key) const;
 
@@ -57,6 +60,8 @@ public:
 
     /// "file: path.key" for messages about @p key.
     std::string where(const std::string& key) const;
+    /// The file the values came from (as given to the constructor).
+    const std::string& source() const { return m_source; }
 
 private:
     const nlohmann::json* find(const std::string& key) const;

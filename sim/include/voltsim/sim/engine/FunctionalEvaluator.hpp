@@ -31,8 +31,8 @@ struct LabelledImages {
 /// Not thread-safe.
 class ChipPool {
 public:
-    /// @param faultModel registry name; empty: the profile's fault_semantics
-    ChipPool(std::shared_ptr<const memory::SramProfile> profile, std::string faultModel);
+    /// @param options fault model (empty: the profile's fault_semantics) and geometry of every chip
+    ChipPool(std::shared_ptr<const memory::SramProfile> profile, memory::ChipOptions options);
 
     /// The chip with `seed`, built on first use.
     memory::SramChip& chip(std::uint64_t seed);

@@ -5,6 +5,7 @@
 // text summary on stdout.
 #include "voltsim/sim/run/RunConfig.hpp"
 #include "voltsim/sim/run/RunEngine.hpp"
+#include "voltsim/sim/stats/EnergyPricer.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,13 @@ struct RunReportInput {
     const RunResult* result = nullptr;
     const std::uint8_t* labels = nullptr;
 };
+
+/// Energy by component, pJ: mac_pj, weight_sram_pj, weight_sram_leakage_pj, activation_sram_pj,
+/// accumulator_sram_pj, dram_pj, total_pj.
+nlohmann::json energyJson(const EnergyBreakdown& energy);
+
+/// One layer of a stats tree (controller.layers[]): shape, cycles, counts and `energy` per image.
+nlohmann::json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy);
 
 /// The summary as one JSON object: model, operating point, accuracy (clean error, RErr mean/std/
 /// min/max over chips), bit errors seen, cycles and latency, energy per inference by component at

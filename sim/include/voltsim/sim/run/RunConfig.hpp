@@ -35,6 +35,11 @@ struct RunConfig {
 /// and the energy table the config names.
 RunConfig readRunConfig(ConfigNode& root);
 
+/// Reads the hardware of an accelerator config: every section but `run` (which then is an unknown
+/// key), through the same readers as readRunConfig; `run` settings keep their defaults. This is
+/// how `voltsim sweep` reads the accelerator it prices (docs/sweep.md).
+RunConfig readAcceleratorConfig(ConfigNode& root);
+
 /// The resolved configuration with every default filled in, and every parameter's description.
 nlohmann::json resolvedDefaults();
 std::vector<ParamInfo> describeRunConfig();

@@ -41,6 +41,12 @@ struct ImageSet {
 ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package, const models::OperatingPoint& point,
                 std::uint64_t seed, const ImageSet& images);
 
+/// The action counts of one inference on the accelerator of `config`: the SystemC accelerator in
+/// fast mode on one blank image with the weight SRAM at V_nom. Cycles, accesses and DRAM traffic
+/// per inference depend neither on the image nor on the weight SRAM's operating point, so
+/// EnergyPricer::perInference prices these counts at any voltage exactly as `voltsim run` does.
+models::AcceleratorStats countOneInference(const RunConfig& config, const workloads::ModelPackage& package);
+
 struct RunResult {
     ChipRun clean;               ///< V_nom, no faults
     std::vector<ChipRun> chips;  ///< at the configured operating point

@@ -50,8 +50,18 @@ private:
     double m_vNomMv;
 };
 
+/// 1 - E(V) / E(V_nom): of the whole inference, and of the weight SRAM (dynamic + leakage, the
+/// figure comparable to the paper's). The savings `voltsim run` and `voltsim sweep` report.
+struct EnergySavings {
+    double total = 0;
+    double weightSram = 0;
+};
+EnergySavings energySavings(const EnergyBreakdown& atVoltage, const EnergyBreakdown& nominal);
+
 /// Cycles of one inference (input DMA, layers, logit DMA).
 double cyclesPerInference(const models::AcceleratorStats& stats);
+/// Latency of one inference in microseconds: cyclesPerInference / clock.
+double latencyUsPerInference(const models::AcceleratorStats& stats, double clockMhz);
 /// DRAM bytes of one inference (the model load excluded).
 double dramBytesPerInference(const models::AcceleratorStats& stats);
 

@@ -1,9 +1,8 @@
 #pragma once
 // The typed configuration of `voltsim sweep` (docs/sweep.md lists every key). Read through a
 // strict ConfigNode: unknown keys and bad values are InputErrors naming the file and key.
-#include "voltsim/memory/WeightLayout.hpp"
-#include "voltsim/models/array/ArraySpec.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/run/RunConfig.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +16,8 @@ namespace voltsim::sim {
 extern const char* const kDefaultSweepModels;
 /// V/V_min from 1.0 down to the stutz2021-14nm profile's last point, 0.76.
 extern const char* const kDefaultVoltagesRel;
+/// The accelerator a sweep prices when its config names none (the one `voltsim run` reads).
+extern const char* const kDefaultAcceleratorConfig;
 
 /// What the sweep's operating-point axis is.
 enum class SweepAxis {
@@ -30,8 +31,6 @@ const char* axisKey(SweepAxis axis);
 
 struct SweepConfig {
     std::vector<std::string> models;     ///< model package directories or shipped model names
-    std::string profile = "stutz2021-14nm";
-    std::string faultModel;              ///< empty: the profile's fault_semantics
     SweepAxis axis = SweepAxis::VoltageRel;
     std::vector<double> axisValues;      ///< in the axis' unit, in the order given
     std::string axisWhere;               ///< "file: key" of the axis, for messages
@@ -40,17 +39,28 @@ struct SweepConfig {
     std::uint64_t images = 0;            ///< first N test images; 0: the whole test set
     double maxLossPp = 1.0;              ///< allowed RErr loss over the reference, percentage points
     std::string reference;               ///< empty: each model's own clean error; else a model's name
-    memory::WeightLayoutConfig layout{};
-    models::ArraySpec array{32, 32, models::Dataflow::WS};
-    std::string timing = "native";
-    double clockMhz = 1000;
-    std::string energyTable;             ///< energy-per-action JSON
     std::string datasetDir;              ///< Fashion-MNIST directory
-    nlohmann::json resolved;             ///< every key with its value, defaults filled in
+    /// The accelerator of the `accelerator` key (array, clock, weight SRAM: profile, fault model,
+    /// geometry and layout; buffers, DRAM, energy table), read by readAcceleratorConfig with the
+    /// sweep's `profile` and `fault_model` put into weight_sram when set. Its operating point is
+    /// unset (the axis sets it) and its `run` settings are defaults (the sweep's own keys apply).
+    RunConfig accelerator;
+    nlohmann::json resolved;             ///< every key with its value, defaults filled in; `accelerator` inline
+
+    const models::AcceleratorSpecs& specs() const { return accelerator.accelerator; }
 };
 
 /// Reads every key of `root` into a SweepConfig and calls root.finish().
 SweepConfig readSweepConfig(ConfigNode& root);
+
+/// The JSON of an accelerator config file; a relative path missing from the current directory is
+/// taken from the repository (so "configs/accelerator/default.json" works anywhere). InputError
+/// "<where>: <file>: ..." if it cannot be read.
+nlohmann::json loadAcceleratorFile(const std::string& path, const std::string& where);
+
+/// Replaces the `accelerator` file name of a sweep config document (or its absence: the default)
+/// by the file's content, so that `--set accelerator.KEY=VALUE` can change one of its keys.
+void inlineAcceleratorFile(nlohmann::json& config, const std::string& source);
 
 /// Parses "START:STOP:STEP" (inclusive grid from START towards STOP) or "A,B,C" into numbers.
 /// InputError naming `where` for malformed text, a non-positive step or an empty list.

@@ -1,10 +1,12 @@
 #pragma once
 // Everything a sweep needs before it infers anything: the profile, the model packages, the
-// operating points (validated against the profile), the chip seeds and each model's cost per
-// inference. Built identically by `voltsim sweep` and `voltsim merge` from one SweepConfig.
+// operating points (validated against the profile), the chip seeds and each model's action counts
+// per inference with the pricer `voltsim run` uses. Built identically by `voltsim sweep` and
+// `voltsim merge` from one SweepConfig.
 #include "voltsim/memory/SramProfile.hpp"
-#include "voltsim/sim/engine/InferenceCost.hpp"
+#include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/sim/engine/OperatingPoint.hpp"
+#include "voltsim/sim/stats/EnergyPricer.hpp"
 #include "voltsim/sim/sweep/SweepConfig.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
@@ -20,7 +22,8 @@ struct SweepModel {
     std::string name;  ///< the package's name (unique within a sweep)
     std::string dir;   ///< package directory
     std::shared_ptr<const workloads::ModelPackage> package;
-    std::shared_ptr<const InferenceCostModel> cost;
+    /// One inference on the sweep's accelerator (countOneInference): priced by SweepPlan::pricer().
+    std::shared_ptr<const models::AcceleratorStats> counts;
 };
 
 /// One operating point of the axis.
@@ -38,6 +41,8 @@ public:
 
     const SweepConfig& config() const { return m_config; }
     const std::shared_ptr<const memory::SramProfile>& profile() const { return m_profile; }
+    /// Energy per action of the sweep's accelerator (the pricing of `voltsim run`).
+    const EnergyPricer& pricer() const { return m_pricer; }
     const std::vector<SweepModel>& models() const { return m_models; }
     const std::vector<SweepPoint>& points() const { return m_points; }
     const std::vector<std::uint64_t>& seeds() const { return m_seeds; }
@@ -55,6 +60,7 @@ private:
 
     SweepConfig m_config;
     std::shared_ptr<const memory::SramProfile> m_profile;
+    EnergyPricer m_pricer;
     std::vector<SweepModel> m_models;
     std::vector<SweepPoint> m_points;
     std::vector<std::uint64_t> m_seeds;

@@ -37,11 +37,11 @@ struct SweepRow {
     RErrStats stats;
     std::size_t chips = 0;
     std::uint64_t images = 0;
-    double energyPj = 0;
-    double sramEnergyPj = 0;
-    double energySaving = 0;
-    double sramEnergySaving = 0;
-    std::int64_t cycles = 0;
+    double energyPj = 0;         ///< per inference, as `voltsim run` prices it (EnergyPricer::perInference)
+    double sramEnergyPj = 0;     ///< of it, weight SRAM: dynamic reads + leakage
+    double energySaving = 0;     ///< 1 - energyPj / energyPj at V_nom
+    double sramEnergySaving = 0; ///< 1 - sramEnergyPj / sramEnergyPj at V_nom
+    double cycles = 0;           ///< one inference: input DMA, layers, logit DMA (run's cycles_per_inference)
     double latencyUs = 0;
 };
 
