@@ -1,6 +1,7 @@
 #include "voltsim/memory/SramProfile.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
 #include "voltsim/memory/FaultModelRegistry.hpp"
 
@@ -272,16 +273,7 @@ std::vector<std::string> shippedProfileNames()
 SramProfile loadProfile(const std::string& nameOrFile)
 {
     const std::string path = resolveProfilePath(nameOrFile);
-    std::ifstream in(path);
-    if (!in)
-        throw InputError(path + ": cannot open profile");
-    json document;
-    try {
-        document = json::parse(in);
-    } catch (const json::exception& error) { // parse_error, and out_of_range for numbers such as 1e999
-        throw InputError(path + ": invalid JSON: " + error.what());
-    }
-    return parseProfile(document, path);
+    return parseProfile(loadUserJsonFile(path, "profile"), path);
 }
 
 SramProfile parseProfile(const json& document, const std::string& file)

@@ -117,7 +117,7 @@ TEST(SramProfileFile, InvalidJsonNamesTheFile)
         loadProfile(path);
         FAIL();
     } catch (const voltsim::InputError& error) {
-        EXPECT_EQ(std::string(error.what()).rfind(path + ": invalid JSON", 0), 0u) << error.what();
+        EXPECT_EQ(std::string(error.what()).rfind(path + ": not valid JSON", 0), 0u) << error.what();
     }
 }
 

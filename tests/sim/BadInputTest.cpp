@@ -276,6 +276,7 @@ std::vector<BadInputCase> cases()
              const auto config = s.write("c.json", R"({"accelerator": ")" + accelerator + R"("})");
              return Invocation{{"sweep", "--config", config, "--dump-config"}, {accelerator, "clock_ghz", "unknown key"}};
          }},
+        {"config_duplicate_key", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": 3, "chips": 4})"), {"chips", "duplicate key"}); }},
         {"config_nan", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": NaN})"), {"not valid JSON"}); }},
         {"config_infinity", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": 1e999})"), {"not valid JSON"}); }},
         {"config_negative", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": -5})"), {"chips", "-5"}); }},
@@ -284,18 +285,20 @@ std::vector<BadInputCase> cases()
         // --- SRAM profile (voltsim profile show) ---
         {"profile_missing", [](S s) { return profileShow(s.path("absent.json"), {"not found"}); }},
         {"profile_directory", [](S s) { return profileShow(s.directory("p.json"), {"is a directory"}); }},
-        {"profile_truncated", [](S s) { return profileShow(s.truncated(kProfile, "p.json", 300), {"invalid JSON"}); }},
-        {"profile_empty", [](S s) { return profileShow(s.write("p.json", ""), {"invalid JSON"}); }},
+        {"profile_truncated", [](S s) { return profileShow(s.truncated(kProfile, "p.json", 300), {"not valid JSON"}); }},
+        {"profile_empty", [](S s) { return profileShow(s.write("p.json", ""), {"not valid JSON"}); }},
         {"profile_wrong_type",
          [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": \"800\""), {"voltage_nom_mv"}); }},
         {"profile_unknown_key",
          [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"colour\": 1,"), {"colour"}); }},
         {"profile_unknown_nested_key",
          [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"word_bits\": 64", "\"word_bits\": 64, \"banks\": 2"), {"banks"}); }},
+        {"profile_duplicate_key",
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"version\": 1,"), {"version", "duplicate key"}); }},
         {"profile_nan",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"max_ber\": 0.1", "\"max_ber\": NaN"), {"invalid JSON"}); }},
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"max_ber\": 0.1", "\"max_ber\": NaN"), {"not valid JSON"}); }},
         {"profile_infinity",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": 1e999"), {"invalid JSON"}); }},
+         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": 1e999"), {"not valid JSON"}); }},
         {"profile_negative",
          [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"rows\": 512", "\"rows\": -512"), {"rows"}); }},
         {"profile_absurd_size",
@@ -358,6 +361,12 @@ std::vector<BadInputCase> cases()
              const auto d = s.package("pkg", [](PackageFiles&) {});
              writeText(d + "/manifest.json", readText(d + "/manifest.json").substr(0, 200));
              return modelInfo(d, {"manifest.json", "not valid JSON"});
+         }},
+        {"package_manifest_duplicate_key",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             writeText(d + "/manifest.json", "{\"name\": \"x\", " + readText(d + "/manifest.json").substr(1));
+             return modelInfo(d, {"manifest.json", "name", "duplicate key"});
          }},
         {"package_wrong_type",
          [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["stride"] = "1"; }),

@@ -105,3 +105,15 @@ TEST(LoadConfigFile, MissingAndMalformedFiles)
     std::ofstream(path) << "{\"a\": ";
     EXPECT_NE(errorOf([&] { loadConfigFile(path); }).find(path + ": not valid JSON"), std::string::npos);
 }
+
+TEST(LoadConfigFile, DuplicateKeysAreErrorsNamingTheirPath)
+{
+    // nlohmann::json alone would keep the last value without a word
+    const std::string path = ::testing::TempDir() + "/voltsim_duplicate_config.json";
+    std::ofstream(path) << R"({"a": {"b": 1, "c": {"d": 2}, "b": 3}})";
+    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": a.b: duplicate key (each key may appear once)");
+    std::ofstream(path) << R"({"list": [{"k": 1}, {"k": 2, "k": 3}]})";
+    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": list.k: duplicate key (each key may appear once)");
+    std::ofstream(path) << R"({"a": {"b": 1}, "c": {"b": 2}, "d": [{"b": 1}, {"b": 1}]})"; // same key in different objects
+    EXPECT_NO_THROW(loadConfigFile(path));
+}

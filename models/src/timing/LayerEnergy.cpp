@@ -1,6 +1,7 @@
 #include "voltsim/models/timing/LayerEnergy.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/StrictJson.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -58,15 +59,7 @@ std::string defaultEnergyTablePath()
 
 EnergyTable loadEnergyTable(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw InputError(path + ": cannot open energy table");
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& error) {
-        throw InputError(path + ": not valid JSON (byte " + std::to_string(error.byte) + ")");
-    }
+    const nlohmann::json document = loadUserJsonFile(path, "energy table");
     checkHeader(document, path);
     EnergyTable table;
     table.file = path;

@@ -1,6 +1,7 @@
 #include "voltsim/sim/config/ConfigNode.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
 
 #include <algorithm>
@@ -182,16 +183,7 @@ std::vector<ParamInfo> ConfigNode::describe() const
 
 nlohmann::json loadConfigFile(const std::string& path)
 {
-    rejectDirectory(path, "a config file");
-    std::ifstream in(path);
-    if (!in)
-        throw InputError(path + ": cannot open config file");
-    nlohmann::json json;
-    try {
-        in >> json;
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(path + ": not valid JSON (" + std::string(error.what()) + ")");
-    }
+    const nlohmann::json json = loadUserJsonFile(path, "config file");
     if (!json.is_object())
         throw InputError(path + ": the top level must be a JSON object");
     return json;

@@ -1,6 +1,7 @@
 #include "JsonCursor.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
 
 #include <cmath>
@@ -180,11 +181,7 @@ std::string readTextFile(const std::string& path)
 
 nlohmann::json parseJson(const std::string& text, const std::string& path)
 {
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(path + ": not valid JSON: " + error.what());
-    }
+    return parseUserJson(text, path);
 }
 
 std::string brief(const nlohmann::json& value)
