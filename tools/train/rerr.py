@@ -123,15 +123,19 @@ def main(argv=None):
     parser = model_parser("python3 -m tools.train.rerr", __doc__)
     parser.add_argument("--patterns", type=int, default=PATTERNS, help=f"error patterns per model (default {PATTERNS})")
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed of pattern 0 (default {SEED})")
+    parser.add_argument("--zoo", default=ZOO_DIR, help="parent folder of the packages (default workloads/models)")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     args = parser.parse_args(argv)
     names = model_names(parser, args.models)
     if args.patterns < 1:
         fail(parser, f"--patterns must be >= 1, got {args.patterns}")
-    torch.set_num_threads(2)
+    if args.threads < 1:
+        fail(parser, f"--threads must be >= 1, got {args.threads}")
+    torch.set_num_threads(args.threads)
     images, labels = idx.load_split("test")
     for name in names:
         start = time.time()
-        save_rows(name, model_rows(name, images, labels, P_VALUES, args.patterns, args.seed))
+        save_rows(name, model_rows(name, images, labels, P_VALUES, args.patterns, args.seed, args.zoo))
         print(f"[{name}] RErr done ({time.time() - start:.0f} s)", file=sys.stderr, flush=True)
 
 
