@@ -34,8 +34,6 @@ def test_package_reproduces_golden_and_documents_training(name):
     assert manifest["test_images"] == 10000
 
 
-@pytest.mark.xfail(strict=True, reason="this build's zoo is under-trained (CPU-starved shared machine, "
-                                       "docs/zoo.md 'Status and caveats'); rebuild with more epochs, then drop")
 @pytest.mark.parametrize("name", [n for n in SHIPPED if n != "rquant-8bit"])
 def test_clean_error_meets_the_issue_targets(name):
     manifest, _, _ = package.load(os.path.join(ZOO_DIR, name))
