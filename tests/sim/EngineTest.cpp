@@ -12,8 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
+#include <utility>
 
 namespace {
 
@@ -70,6 +73,31 @@ std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, const memo
     return codes;
 }
 
+/// Robust errors counted the plain way: every image of the first `count` classified with the clean
+/// and with `codes` by a full IntegerReference inference (no shortcut, no prefix caching).
+std::uint64_t robustErrorsByFullInference(const std::vector<std::uint8_t>& codes, std::size_t count)
+{
+    const workloads::IntegerReference reference(package(), 1);
+    const auto clean = reference.classify(package().codes, testSet().image(0), count);
+    const auto faulty = reference.classify(codes, testSet().image(0), count);
+    std::uint64_t errors = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        errors += clean[i] != testSet().label(i) || faulty[i] != testSet().label(i);
+    return errors;
+}
+
+/// The package's codes with the top bit of every `stride`-th weight and bias code of the named layers flipped.
+std::vector<std::uint8_t> flipLayers(const std::vector<std::string>& names, std::size_t stride)
+{
+    std::vector<std::uint8_t> codes = package().codes;
+    for (const auto& layer : package().network.layers)
+        if (std::find(names.begin(), names.end(), layer.name) != names.end())
+            for (const auto* tensor : {&*layer.weight, &*layer.bias})
+                for (std::size_t i = 0; i < tensor->count; i += stride)
+                    codes[tensor->blobOffset + i] ^= static_cast<std::uint8_t>(1u << (tensor->bits - 1));
+    return codes;
+}
+
 } // namespace
 
 TEST(EngineChipSeeds, FollowTheDocumentedSplitmix64Rule)
@@ -122,14 +150,47 @@ TEST(EngineEvaluator, RobustErrorsEqualCleanOrFaultyOverAllImages)
     memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(3, 1));
     const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(640));
     // Independent count: classify every image with the clean and with the hand-corrupted codes.
-    const workloads::IntegerReference reference(package(), 1);
-    const auto clean = reference.classify(package().codes, testSet().image(0), count);
-    const auto faulty = reference.classify(corruptByHand(chip, {}), testSet().image(0), count);
-    std::uint64_t errors = 0;
-    for (std::size_t i = 0; i < count; ++i)
-        errors += clean[i] != testSet().label(i) || faulty[i] != testSet().label(i);
-    EXPECT_EQ(outcome.errors, errors);
+    EXPECT_EQ(outcome.errors, robustErrorsByFullInference(corruptByHand(chip, {}), count));
     EXPECT_GT(outcome.flips, 0u);
+}
+
+TEST(EngineEvaluator, PrefixCachedRobustErrorsEqualFullInferenceForEveryLayerSubset)
+{
+    const std::size_t count = 500;
+    const sim::FunctionalEvaluator evaluator(package(), firstImages(count), {}, 2);
+    const std::vector<std::pair<std::vector<std::string>, std::size_t>> cases = {
+        {{"conv1"}, 0}, {{"conv2"}, 2}, {{"fc1"}, 5}, {{"fc2"}, 6}, {{"fc1", "fc2"}, 5}, {{"conv2", "fc2"}, 2},
+        {{"conv1", "fc1"}, 0}, {{"conv1", "conv2", "fc1", "fc2"}, 0}};
+    for (const auto& [layers, firstChanged] : cases)
+        for (const std::size_t stride : {1u, 97u}) {
+            const auto codes = flipLayers(layers, stride);
+            const std::uint64_t expected = robustErrorsByFullInference(codes, count);
+            EXPECT_EQ(evaluator.firstChangedLayer(codes), firstChanged) << layers.front();
+            EXPECT_EQ(evaluator.robustErrors(codes), expected) << layers.front() << " ... " << layers.back() << ", stride "
+                                                              << stride;
+            if (stride == 1) {
+                EXPECT_GT(expected, evaluator.cleanErrors()) << "the flips of " << layers.front() << " matter";
+            }
+        }
+    EXPECT_EQ(evaluator.firstChangedLayer(package().codes), package().network.layers.size());
+    EXPECT_EQ(evaluator.robustErrors(package().codes), evaluator.cleanErrors());
+}
+
+TEST(EngineEvaluator, PrefixCachedChipsEqualFullInferenceAcrossVoltages)
+{
+    const std::size_t count = 400;
+    const sim::FunctionalEvaluator evaluator(package(), firstImages(count), {}, 2);
+    std::set<std::size_t> firstChanged;
+    for (const double mv : {760.0, 744.0, 720.0, 676.0})
+        for (std::uint64_t chipIndex = 0; chipIndex < 3; ++chipIndex) {
+            memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(1, chipIndex));
+            const auto codes = evaluator.faultyCodes(chip, OperatingPoint::atVoltage(mv));
+            firstChanged.insert(evaluator.firstChangedLayer(codes));
+            EXPECT_EQ(evaluator.evaluateChip(chip, OperatingPoint::atVoltage(mv)).errors,
+                      robustErrorsByFullInference(codes, count))
+                << mv << " mV, chip " << chipIndex;
+        }
+    EXPECT_GE(firstChanged.size(), 2u) << "the chips resume at different layers";
 }
 
 TEST(EngineEvaluator, ChipWithoutFlipsScoresTheCleanErrors)

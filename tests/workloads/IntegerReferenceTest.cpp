@@ -258,5 +258,61 @@ TEST(IntegerReferenceTest, ResultsIndependentOfThreadCountAndBatching)
     EXPECT_EQ(tail, single.bottomRows(201));
 }
 
+/// `codes` with bit 0 (inside every width) flipped at `flips` random places of layer `layer`'s weights and bias.
+void flipInLayer(const Layer& layer, int flips, std::mt19937& random, std::vector<std::uint8_t>& codes)
+{
+    for (const QuantizedTensor* tensor : {&*layer.weight, &*layer.bias})
+        for (int flip = 0; flip < flips; ++flip)
+            codes[tensor->blobOffset + random() % tensor->count] ^= 1;
+}
+
+TEST(IntegerReferenceTest, ResumingFromCleanActivationsEqualsFullInference)
+{
+    std::mt19937 random(99);
+    TempDir dir;
+    randomPackage(random).write(dir.path());
+    const ModelPackage package = ModelPackage::load(dir.path());
+    const std::size_t count = 133; // several batches and threads, partial last batch
+    std::vector<std::uint8_t> images(count * 189);
+    for (auto& pixel : images)
+        pixel = static_cast<std::uint8_t>(random() % 256);
+    const IntegerReference reference(package, 2);
+    const auto& layers = package.network.layers;
+    for (std::size_t resume = 1; resume < layers.size(); ++resume) {
+        if (!layers[resume].hasParameters())
+            continue;
+        const std::vector<std::uint8_t> clean = reference.activations(package.codes, {0, images.data(), count}, resume);
+        ASSERT_EQ(clean.size(), count * static_cast<std::size_t>(shapeSize(layers[resume].inShape)));
+        std::vector<std::uint8_t> codes = package.codes; // faults in this layer and every later one
+        for (std::size_t later = resume; later < layers.size(); ++later)
+            if (layers[later].hasParameters())
+                flipInLayer(layers[later], 3, random, codes);
+        const auto full = reference.logits(codes, images.data(), count);
+        EXPECT_EQ(reference.logits(codes, {resume, clean.data(), count}), full) << "resume at layer " << resume;
+        const std::vector<std::uint8_t> labels(count, 1);
+        EXPECT_EQ(reference.countErrors(codes, {resume, clean.data(), count}, labels.data()),
+                  reference.countErrors(codes, images.data(), labels.data(), count));
+        EXPECT_NE(reference.logits(package.codes, images.data(), count), full) << "the flips change some logit";
+    }
+    // Activations chain: conv2's input from fc1's input layer by layer equals one pass from the images.
+    const auto toConv2 = reference.activations(package.codes, {0, images.data(), count}, 2);
+    EXPECT_EQ(reference.activations(package.codes, {2, toConv2.data(), count}, 4),
+              reference.activations(package.codes, {0, images.data(), count}, 4));
+}
+
+TEST(IntegerReferenceTest, RejectsLayerRangesOutsideTheNetwork)
+{
+    std::mt19937 random(5);
+    TempDir dir;
+    randomPackage(random).write(dir.path());
+    const ModelPackage package = ModelPackage::load(dir.path());
+    const IntegerReference reference(package, 1);
+    const std::vector<std::uint8_t> inputs(189);
+    EXPECT_THROW(reference.activations(package.codes, {0, inputs.data(), 1}, 0), std::invalid_argument);
+    EXPECT_THROW(reference.activations(package.codes, {0, inputs.data(), 1}, 6), std::invalid_argument);
+    EXPECT_THROW(reference.activations(package.codes, {3, inputs.data(), 1}, 2), std::invalid_argument);
+    EXPECT_THROW(reference.logits(package.codes, {6, inputs.data(), 1}), std::invalid_argument);
+}
+
 } // namespace
 } // namespace voltsim::test

@@ -1,6 +1,8 @@
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace voltsim::sim {
@@ -70,6 +72,45 @@ FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package,
         m_correctPixels.insert(m_correctPixels.end(), images.pixels + i * inputSize, images.pixels + (i + 1) * inputSize);
         m_correctLabels.push_back(images.labels[i]);
     }
+    cacheCleanInputs();
+}
+
+void FunctionalEvaluator::cacheCleanInputs()
+{
+    const auto& layers = m_package.network.layers;
+    workloads::LayerInputs from{0, m_correctPixels.data(), m_correctLabels.size()};
+    if (from.count == 0)
+        return;
+    m_cleanInputs.reserve(layers.size());
+    for (std::size_t layer = 1; layer < layers.size(); ++layer) {
+        if (!layers[layer].hasParameters())
+            continue;
+        m_cleanInputs.push_back({layer, m_reference.activations(m_package.codes, from, layer)});
+        from = {layer, m_cleanInputs.back().activations.data(), from.count};
+    }
+}
+
+workloads::LayerInputs FunctionalEvaluator::cleanInputsUpTo(std::size_t layer) const
+{
+    workloads::LayerInputs inputs{0, m_correctPixels.data(), m_correctLabels.size()};
+    for (const CleanInputs& cached : m_cleanInputs)
+        if (cached.layer <= layer)
+            inputs = {cached.layer, cached.activations.data(), m_correctLabels.size()};
+    return inputs;
+}
+
+std::size_t FunctionalEvaluator::firstChangedLayer(const std::vector<std::uint8_t>& codes) const
+{
+    const auto differs = [&](const workloads::QuantizedTensor& tensor) {
+        const auto begin = static_cast<std::ptrdiff_t>(tensor.blobOffset);
+        const auto end = begin + static_cast<std::ptrdiff_t>(tensor.count);
+        return !std::equal(codes.begin() + begin, codes.begin() + end, m_package.codes.begin() + begin);
+    };
+    const auto& layers = m_package.network.layers;
+    for (std::size_t layer = 0; layer < layers.size(); ++layer)
+        if ((layers[layer].weight && differs(*layers[layer].weight)) || (layers[layer].bias && differs(*layers[layer].bias)))
+            return layer;
+    return layers.size();
 }
 
 std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip, const OperatingPoint& point) const
@@ -88,10 +129,13 @@ std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chi
 
 std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>& codes) const
 {
-    const std::size_t correct = m_correctLabels.size();
-    if (correct == 0)
+    if (codes.size() != m_package.codes.size())
+        throw std::invalid_argument("FunctionalEvaluator: got " + std::to_string(codes.size()) + " codes, the package has "
+                                    + std::to_string(m_package.codes.size()));
+    const std::size_t changed = firstChangedLayer(codes);
+    if (m_correctLabels.empty() || changed == m_package.network.layers.size())
         return m_cleanErrors;
-    return m_cleanErrors + m_reference.countErrors(codes, m_correctPixels.data(), m_correctLabels.data(), correct);
+    return m_cleanErrors + m_reference.countErrors(codes, cleanInputsUpTo(changed), m_correctLabels.data());
 }
 
 ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const

@@ -20,10 +20,12 @@ constexpr std::size_t kBatchImages = 64;
 /// Below this many images per thread, one thread does the whole call.
 constexpr std::size_t kMinImagesPerThread = 32;
 
-std::vector<PreparedLayer> prepareLayers(const Network& network, const std::vector<std::uint8_t>& codes)
+/// Layers first .. until - 1 of `network` decoded from `codes` (the others left empty).
+std::vector<PreparedLayer> prepareLayers(const Network& network, const std::vector<std::uint8_t>& codes,
+                                         std::size_t first, std::size_t until)
 {
     std::vector<PreparedLayer> prepared(network.layers.size());
-    for (std::size_t i = 0; i < network.layers.size(); ++i)
+    for (std::size_t i = first; i < until; ++i)
         if (network.layers[i].hasParameters())
             prepared[i] = detail::prepareLayer(network.layers[i], codes);
     return prepared;
@@ -54,17 +56,31 @@ void runLayer(const Layer& layer, const PreparedLayer& prepared, std::size_t cou
     std::swap(work.current, work.next);
 }
 
-void runRange(const Network& network, const std::vector<PreparedLayer>& prepared, const std::uint8_t* images,
-              std::size_t begin, std::size_t end, std::int32_t* logits)
+/// What one worker runs: layers [first, until) on rows [begin, end) of `inputs`; the result rows go
+/// to `logits` (until is the layer count) or `activations`.
+struct RangeJob {
+    const Network* network = nullptr;
+    const std::vector<PreparedLayer>* prepared = nullptr;
+    LayerInputs inputs;
+    std::size_t until = 0;
+    std::int32_t* logits = nullptr;
+    std::uint8_t* activations = nullptr;
+};
+
+void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
 {
-    const auto inputSize = static_cast<std::size_t>(network.inputSize());
-    const auto classes = static_cast<std::size_t>(network.dataset.numClasses);
+    const Network& network = *job.network;
+    const auto inSize = static_cast<std::size_t>(shapeSize(network.layers[job.inputs.layer].inShape));
+    const auto outSize = static_cast<std::size_t>(shapeSize(network.layers[job.until - 1].outShape));
+    const bool toLogits = job.until == network.layers.size();
     Workspace work;
     for (std::size_t first = begin; first < end; first += kBatchImages) {
         const std::size_t count = std::min(kBatchImages, end - first);
-        work.current.assign(images + first * inputSize, images + (first + count) * inputSize);
-        for (std::size_t i = 0; i < network.layers.size(); ++i)
-            runLayer(network.layers[i], prepared[i], count, logits + first * classes, work);
+        work.current.assign(job.inputs.data + first * inSize, job.inputs.data + (first + count) * inSize);
+        for (std::size_t i = job.inputs.layer; i < job.until; ++i)
+            runLayer(network.layers[i], (*job.prepared)[i], count, toLogits ? job.logits + first * outSize : nullptr, work);
+        if (!toLogits)
+            std::copy_n(work.current.data(), count * outSize, job.activations + first * outSize);
     }
 }
 
@@ -77,27 +93,51 @@ IntegerReference::IntegerReference(const ModelPackage& package, unsigned threads
 {
 }
 
-IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
-                                                  std::size_t count) const
+void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,
+                           std::int32_t* logits, std::uint8_t* activations) const
 {
     if (codes.size() != m_blobBytes)
         throw std::invalid_argument("IntegerReference: got " + std::to_string(codes.size()) + " codes, the package has "
                                     + std::to_string(m_blobBytes));
-    const std::vector<PreparedLayer> prepared = prepareLayers(m_network, codes);
-    Logits result(static_cast<Eigen::Index>(count), m_network.dataset.numClasses);
+    if (inputs.layer >= until || until > m_network.layers.size())
+        throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to "
+                                    + std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
+    const std::vector<PreparedLayer> prepared = prepareLayers(m_network, codes, inputs.layer, until);
+    const RangeJob job{&m_network, &prepared, inputs, until, logits, activations};
+    const std::size_t count = inputs.count;
     const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(m_threads, count / kMinImagesPerThread));
     if (workers == 1) {
-        runRange(m_network, prepared, images, 0, count, result.data());
-        return result;
+        runRange(job, 0, count);
+        return;
     }
     std::vector<std::thread> pool;
-    for (std::size_t worker = 0; worker < workers; ++worker) {
-        const std::size_t begin = count * worker / workers;
-        const std::size_t end = count * (worker + 1) / workers;
-        pool.emplace_back(runRange, std::cref(m_network), std::cref(prepared), images, begin, end, result.data());
-    }
+    for (std::size_t worker = 0; worker < workers; ++worker)
+        pool.emplace_back(runRange, std::cref(job), count * worker / workers, count * (worker + 1) / workers);
     for (auto& thread : pool)
         thread.join();
+}
+
+IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs) const
+{
+    Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
+    run(codes, inputs, m_network.layers.size(), result.data(), nullptr);
+    return result;
+}
+
+IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
+                                                  std::size_t count) const
+{
+    return logits(codes, LayerInputs{0, images, count});
+}
+
+std::vector<std::uint8_t> IntegerReference::activations(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                                                        std::size_t until) const
+{
+    if (until >= m_network.layers.size())
+        throw std::invalid_argument("IntegerReference: no activations enter layer " + std::to_string(until) + " of "
+                                    + std::to_string(m_network.layers.size()));
+    std::vector<std::uint8_t> result(inputs.count * static_cast<std::size_t>(shapeSize(m_network.layers[until].inShape)));
+    run(codes, inputs, until, nullptr, result.data());
     return result;
 }
 
@@ -111,14 +151,21 @@ std::vector<int> IntegerReference::classify(const std::vector<std::uint8_t>& cod
     return classes;
 }
 
+std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                                          const std::uint8_t* labels) const
+{
+    const Logits values = logits(codes, inputs);
+    const auto classes = static_cast<std::size_t>(values.cols());
+    std::size_t errors = 0;
+    for (std::size_t i = 0; i < inputs.count; ++i)
+        errors += argmaxLowest(values.data() + i * classes, classes) != labels[i];
+    return errors;
+}
+
 std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
                                           const std::uint8_t* labels, std::size_t count) const
 {
-    const std::vector<int> predicted = classify(codes, images, count);
-    std::size_t errors = 0;
-    for (std::size_t i = 0; i < count; ++i)
-        errors += predicted[i] != labels[i];
-    return errors;
+    return countErrors(codes, LayerInputs{0, images, count}, labels);
 }
 
 } // namespace voltsim::workloads

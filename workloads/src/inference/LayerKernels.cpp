@@ -1,8 +1,10 @@
 #include "LayerKernels.hpp"
 
 #include "Int16Gemm.hpp"
+#include "Requantize.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace voltsim::workloads::detail {
@@ -22,65 +24,118 @@ std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTenso
     return code;
 }
 
-/// Copies one image into a zero-bordered buffer (C x (H + 2p) x (W + 2p)) so im2col needs no bounds checks.
-void padImage(const Layer& layer, const std::uint8_t* input, std::vector<std::uint8_t>& padded)
-{
-    const std::size_t channels = static_cast<std::size_t>(layer.inShape[0]);
-    const std::size_t height = static_cast<std::size_t>(layer.inShape[1]);
-    const std::size_t width = static_cast<std::size_t>(layer.inShape[2]);
-    const std::size_t pad = static_cast<std::size_t>(layer.padding);
-    const std::size_t paddedWidth = width + 2 * pad;
-    const std::size_t paddedHeight = height + 2 * pad;
-    padded.assign(channels * paddedHeight * paddedWidth, 0);
-    for (std::size_t c = 0; c < channels; ++c)
-        for (std::size_t y = 0; y < height; ++y)
-            std::copy_n(input + (c * height + y) * width, width,
-                        padded.data() + (c * paddedHeight + y + pad) * paddedWidth + pad);
-}
+/// A conv layer's input geometry: channels taken in pairs, the planes zero-bordered.
+struct ConvGeometry {
+    std::size_t channelPairs, paddedHeight, paddedWidth, outHeight, outWidth, kernelH, kernelW, stride;
 
-/// im2col: one row of `depth` int16 per output pixel, the receptive field in C, Fh, Fw order.
-/// Writes only the first K entries of each row (the caller keeps the tail zero). `KernelW` is the
-/// kernel width when known at compile time (unrolled copy), 0 for any width.
-template <std::size_t KernelW>
-void fillPatches(const Layer& layer, const std::uint8_t* padded, std::int16_t* patches, std::size_t depth)
-{
-    const std::size_t channels = static_cast<std::size_t>(layer.inShape[0]);
-    const std::size_t paddedHeight = static_cast<std::size_t>(layer.inShape[1] + 2 * layer.padding);
-    const std::size_t paddedWidth = static_cast<std::size_t>(layer.inShape[2] + 2 * layer.padding);
-    const std::size_t outHeight = static_cast<std::size_t>(layer.outShape[1]);
-    const std::size_t outWidth = static_cast<std::size_t>(layer.outShape[2]);
-    const std::size_t kernelH = static_cast<std::size_t>(layer.kernelH);
-    const std::size_t kernelW = KernelW != 0 ? KernelW : static_cast<std::size_t>(layer.kernelW);
-    const std::size_t stride = static_cast<std::size_t>(layer.stride);
-    for (std::size_t oy = 0; oy < outHeight; ++oy)
-        for (std::size_t ox = 0; ox < outWidth; ++ox) {
-            std::int16_t* out = patches + (oy * outWidth + ox) * depth;
-            for (std::size_t c = 0; c < channels; ++c)
-                for (std::size_t fy = 0; fy < kernelH; ++fy) {
-                    const std::uint8_t* row = padded + (c * paddedHeight + oy * stride + fy) * paddedWidth + ox * stride;
-                    for (std::size_t fx = 0; fx < kernelW; ++fx)
-                        out[fx] = row[fx];
-                    out += kernelW;
-                }
-        }
-}
-
-/// Requantizes GEMM results (`products`: `count` rows of `stride` sums, Sq in column `filters`)
-/// to uint8 at output[n * outStride + row * rowStep].
-void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* products, std::size_t count,
-                       std::size_t outStride, std::size_t rowStep, std::uint8_t* output)
-{
-    const Requant requant = *prepared.layer->requant;
-    const std::size_t filters = prepared.filters;
-    const std::size_t stride = prepared.rows;
-    const std::int64_t* biasTerm = prepared.biasTerm.data();
-    for (std::size_t row = 0; row < count; ++row) {
-        const std::int32_t* sums = products + row * stride;
-        const std::int64_t sumInputs = sums[filters];
-        for (std::size_t n = 0; n < filters; ++n)
-            output[n * outStride + row * rowStep] = static_cast<std::uint8_t>(
-                std::clamp<std::int64_t>(requantize(requant, sums[n], sumInputs, biasTerm[n]), 0, 255));
+    explicit ConvGeometry(const Layer& layer)
+        : channelPairs(static_cast<std::size_t>(layer.inShape[0] + 1) / 2),
+          paddedHeight(static_cast<std::size_t>(layer.inShape[1] + 2 * layer.padding)),
+          paddedWidth(static_cast<std::size_t>(layer.inShape[2] + 2 * layer.padding)),
+          outHeight(static_cast<std::size_t>(layer.outShape[1])),
+          outWidth(static_cast<std::size_t>(layer.outShape[2])),
+          kernelH(static_cast<std::size_t>(layer.kernelH)),
+          kernelW(static_cast<std::size_t>(layer.kernelW)),
+          stride(static_cast<std::size_t>(layer.stride))
+    {
     }
+};
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "an int32 channel pair holds channel 2j in its low half, the GEMM's first int16 of the pair");
+
+/// Depth position of input channel c at kernel row fy, column fx: the GEMM multiplies int16 pairs,
+/// and a pair is channels (2j, 2j+1) at one kernel position, so im2col copies whole pairs.
+std::size_t convDepthIndex(const ConvGeometry& geometry, std::size_t c, std::size_t fy, std::size_t fx)
+{
+    return 2 * (((c / 2) * geometry.kernelH + fy) * geometry.kernelW + fx) + c % 2;
+}
+
+/// GEMM columns per output row: every output row starts a new panel, so im2col copies whole panels.
+std::size_t rowColumns(const ConvGeometry& geometry)
+{
+    return roundUp(geometry.outWidth, kGemmPanelCols);
+}
+
+/// int32 read past the last pair plane by fillPackedPatches (whole panels of a last output row).
+std::size_t pairsSlack(const ConvGeometry& geometry)
+{
+    return rowColumns(geometry) * geometry.stride + geometry.kernelW;
+}
+
+/// One image as zero-bordered planes of channel pairs: pairs[(j * paddedHeight + y) * paddedWidth + x]
+/// holds channel 2j in its low int16 and channel 2j+1 (zero past the last channel) in its high one.
+void padChannelPairs(const Layer& layer, const ConvGeometry& geometry, const std::uint8_t* input,
+                     std::vector<std::int32_t>& pairs)
+{
+    const auto channels = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const auto pad = static_cast<std::size_t>(layer.padding);
+    pairs.assign(geometry.channelPairs * geometry.paddedHeight * geometry.paddedWidth + pairsSlack(geometry), 0);
+    for (std::size_t c = 0; c < channels; ++c) {
+        const int shift = c % 2 == 0 ? 0 : 16;
+        for (std::size_t y = 0; y < height; ++y) {
+            const std::uint8_t* in = input + (c * height + y) * width;
+            std::int32_t* out = pairs.data() + ((c / 2) * geometry.paddedHeight + y + pad) * geometry.paddedWidth + pad;
+            for (std::size_t x = 0; x < width; ++x)
+                out[x] |= std::int32_t(in[x]) << shift;
+        }
+    }
+}
+
+/// im2col straight into the GEMM's packed B layout: output pixel (oy, ox) is column
+/// oy * rowColumns + ox, its receptive field (depth order of convDepthIndex) the depth. Within a
+/// panel the 16 columns of one depth pair are 16 consecutive int32, so a panel of one output row
+/// copies 16 input pairs (contiguous at stride 1). Columns past the row's end get whatever follows
+/// in `pairs` (their results are never used).
+void fillPackedPatches(const ConvGeometry& geometry, const std::int32_t* pairs, std::int16_t* patches, std::size_t depth)
+{
+    const std::size_t stride = geometry.stride;
+    const std::size_t columnsPerRow = rowColumns(geometry);
+    for (std::size_t j = 0; j < geometry.channelPairs; ++j)
+        for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
+            for (std::size_t fx = 0; fx < geometry.kernelW; ++fx) {
+                const std::size_t depthPair = convDepthIndex(geometry, 2 * j, fy, fx) / 2;
+                for (std::size_t oy = 0; oy < geometry.outHeight; ++oy) {
+                    const std::int32_t* row =
+                        pairs + (j * geometry.paddedHeight + oy * stride + fy) * geometry.paddedWidth + fx;
+                    for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols) {
+                        std::int16_t* out = patches + packedIndex(oy * columnsPerRow + ox, 2 * depthPair, depth);
+                        if (stride == 1)
+                            std::memcpy(out, row + ox, kGemmPanelCols * sizeof(std::int32_t));
+                        else
+                            for (std::size_t i = 0; i < kGemmPanelCols; ++i)
+                                std::memcpy(out + 2 * i, row + (ox + i) * stride, sizeof(std::int32_t));
+                    }
+                }
+            }
+}
+
+/// Requantizes a linear layer's GEMM results (`products`: `count` rows of prepared.cols sums;
+/// `inputSums`: Sq per row) to uint8, output[row * filters + n].
+void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* products, const std::int32_t* inputSums,
+                       std::size_t count, std::uint8_t* output)
+{
+    const Requant& requant = *prepared.layer->requant;
+    for (std::size_t row = 0; row < count; ++row) {
+        const RowRequant terms{requant.mAcc, requant.mSum * inputSums[row] + (std::int64_t(1) << (requant.shift - 1)),
+                               requant.shift};
+        requantizeRowToUint8(products + row * prepared.cols, prepared.biasTerm.data(), prepared.filters, terms,
+                             output + row * prepared.filters);
+    }
+}
+
+/// The GEMM of a linear layer: `rows` input rows (`patches`, prepared.depth apart) against its
+/// packed weights, and the rows' Sq: fills work.products and work.inputSums.
+void multiply(const PreparedLayer& prepared, const std::int16_t* patches, std::size_t rows, Workspace& work)
+{
+    const GemmA a{patches, rows, prepared.depth};
+    work.products.resize(rows * prepared.cols);
+    work.inputSums.resize(rows);
+    gemmInt16(a, GemmB{prepared.weights.data(), prepared.cols / kGemmPanelCols}, prepared.depth, work.products.data(),
+              prepared.cols);
+    rowSums(a, prepared.depth, work.inputSums.data());
 }
 
 /// Max-pool of one image; `Kernel`/`Stride` are compile-time values when nonzero (the common 2x2/2).
@@ -117,16 +172,34 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
     PreparedLayer prepared;
     prepared.layer = &layer;
     prepared.fanIn = static_cast<std::size_t>(layer.fanIn());
-    prepared.depth = roundUp(prepared.fanIn, kGemmDepthBlock);
     prepared.filters = static_cast<std::size_t>(layer.outShape[0]);
-    prepared.rows = roundUp(prepared.filters + 1, kGemmColBlock);
-    prepared.weights.assign(prepared.rows * prepared.depth, 0);
     const QuantizedTensor& weight = *layer.weight;
-    for (std::size_t n = 0; n < prepared.filters; ++n)
-        for (std::size_t k = 0; k < prepared.fanIn; ++k)
-            prepared.weights[n * prepared.depth + k] =
-                static_cast<std::int16_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer) - weight.offset);
-    std::fill_n(prepared.weights.begin() + prepared.filters * prepared.depth, prepared.fanIn, std::int16_t(1));
+    const auto decoded = [&](std::size_t n, std::size_t k) {
+        return static_cast<std::int16_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer) - weight.offset);
+    };
+    if (layer.type == LayerType::Conv2d) {
+        const ConvGeometry geometry(layer);
+        const auto channels = static_cast<std::size_t>(layer.inShape[0]);
+        prepared.depth = 2 * geometry.channelPairs * geometry.kernelH * geometry.kernelW;
+        prepared.weights.assign((prepared.filters + 1) * prepared.depth, 0);
+        std::int16_t* ones = prepared.weights.data() + prepared.filters * prepared.depth;
+        std::size_t k = 0; // PyTorch's order: C, Fh, Fw
+        for (std::size_t c = 0; c < channels; ++c)
+            for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
+                for (std::size_t fx = 0; fx < geometry.kernelW; ++fx, ++k) {
+                    const std::size_t at = convDepthIndex(geometry, c, fy, fx);
+                    for (std::size_t n = 0; n < prepared.filters; ++n)
+                        prepared.weights[n * prepared.depth + at] = decoded(n, k);
+                    ones[at] = 1;
+                }
+    } else {
+        prepared.depth = roundUp(prepared.fanIn, kGemmDepthStep);
+        prepared.cols = roundUp(prepared.filters, kGemmPanelCols);
+        prepared.weights.assign(prepared.cols * prepared.depth, 0);
+        for (std::size_t n = 0; n < prepared.filters; ++n)
+            for (std::size_t k = 0; k < prepared.fanIn; ++k)
+                prepared.weights[packedIndex(n, k, prepared.depth)] = decoded(n, k);
+    }
     const QuantizedTensor& bias = *layer.bias;
     const Requant& requant = *layer.requant;
     for (std::size_t n = 0; n < prepared.filters; ++n)
@@ -137,42 +210,53 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work)
 {
     const Layer& layer = *prepared.layer;
-    const auto pixels = static_cast<std::size_t>(layer.outShape[1] * layer.outShape[2]);
-    const std::size_t rows = roundUp(pixels, kGemmRowBlock);
-    padImage(layer, input, work.padded);
+    const Requant& requant = *layer.requant;
+    const ConvGeometry geometry(layer);
+    const std::size_t columnsPerRow = rowColumns(geometry);
+    const std::size_t columns = geometry.outHeight * columnsPerRow;
+    const std::size_t filters = prepared.filters;
+    padChannelPairs(layer, geometry, input, work.padded);
     std::vector<std::int16_t>& patches = work.convPatches[&layer];
-    if (patches.empty())
-        patches.assign(rows * prepared.depth, 0); // padding entries stay zero across images
-    if (layer.kernelW == 3)
-        fillPatches<3>(layer, work.padded.data(), patches.data(), prepared.depth);
-    else
-        fillPatches<0>(layer, work.padded.data(), patches.data(), prepared.depth);
-    work.products.resize(rows * prepared.rows);
-    gemmInt16(patches.data(), rows, prepared.weights.data(), prepared.rows, prepared.depth, work.products.data());
-    requantizeToUint8(prepared, work.products.data(), pixels, pixels, 1, output);
+    patches.resize(columns * prepared.depth);
+    fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depth);
+    work.products.resize((filters + 1) * columns);
+    gemmInt16(GemmA{prepared.weights.data(), filters + 1, prepared.depth}, GemmB{patches.data(), columns / kGemmPanelCols},
+              prepared.depth, work.products.data(), columns);
+    const std::int32_t* inputSums = work.products.data() + filters * columns; // the ones row
+    work.sumTerms.resize(columns);
+    for (std::size_t column = 0; column < columns; ++column)
+        work.sumTerms[column] = requant.mSum * inputSums[column];
+    for (std::size_t n = 0; n < filters; ++n) {
+        const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
+        for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
+            requantizeRowToUint8(work.products.data() + n * columns + oy * columnsPerRow,
+                                 work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
+                                 output + (n * geometry.outHeight + oy) * geometry.outWidth);
+    }
 }
 
 void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count, std::uint8_t* activations,
                std::int32_t* logits, Workspace& work)
 {
-    const std::size_t rows = roundUp(count, kGemmRowBlock);
     const std::size_t fanIn = prepared.fanIn;
     const std::size_t depth = prepared.depth;
-    work.patches.assign(rows * depth, 0);
-    for (std::size_t image = 0; image < count; ++image)
-        std::copy_n(input + image * fanIn, fanIn, work.patches.data() + image * depth);
-    work.products.resize(rows * prepared.rows);
-    gemmInt16(work.patches.data(), rows, prepared.weights.data(), prepared.rows, depth, work.products.data());
+    work.patches.resize(count * depth);
+    for (std::size_t image = 0; image < count; ++image) {
+        std::int16_t* row = work.patches.data() + image * depth;
+        std::copy_n(input + image * fanIn, fanIn, row);
+        std::fill(row + fanIn, row + depth, std::int16_t(0));
+    }
+    multiply(prepared, work.patches.data(), count, work);
     if (!prepared.layer->requant->int32Output) {
-        requantizeToUint8(prepared, work.products.data(), count, 1, prepared.filters, activations);
+        requantizeToUint8(prepared, work.products.data(), work.inputSums.data(), count, activations);
         return;
     }
     const Requant requant = *prepared.layer->requant;
     for (std::size_t image = 0; image < count; ++image) {
-        const std::int32_t* sums = work.products.data() + image * prepared.rows;
+        const std::int32_t* sums = work.products.data() + image * prepared.cols;
         for (std::size_t n = 0; n < prepared.filters; ++n)
-            logits[image * prepared.filters + n] = static_cast<std::int32_t>(
-                std::clamp(requantize(requant, sums[n], sums[prepared.filters], prepared.biasTerm[n]), kInt32Min, kInt32Max));
+            logits[image * prepared.filters + n] = static_cast<std::int32_t>(std::clamp(
+                requantize(requant, sums[n], work.inputSums[image], prepared.biasTerm[n]), kInt32Min, kInt32Max));
     }
 }
 

@@ -10,15 +10,21 @@
 
 namespace voltsim::workloads::detail {
 
-/// A conv2d/linear layer's weights as the GEMM's B operand, decoded from one set of codes:
-/// rows 0..N-1 hold v - z (signed), row N holds ones (so the GEMM also yields Sq), the rest zeros.
+/// A conv2d/linear layer's weights decoded from one set of codes (v - z, signed), laid out for its GEMM:
+/// - conv2d: the GEMM's A operand, filters + 1 rows of `depth` int16 (row n: filter n; row N: ones
+///   at the K real inputs, so the GEMM's row N is Sq per output pixel); patches are the packed B.
+///   The depth runs over pairs of channels (2j, 2j+1) at each kernel position (a zero channel
+///   completes an odd count), so im2col copies int16 pairs whole.
+/// - linear: the GEMM's packed B operand (packedIndex layout of Int16Gemm.hpp, `cols` columns);
+///   the input vectors are A.
+/// Padding (depth beyond K, columns beyond N) is zero.
 struct PreparedLayer {
     const Layer* layer = nullptr;       ///< not owned
     std::size_t fanIn = 0;              ///< K
-    std::size_t depth = 0;              ///< K rounded up to the GEMM depth block
+    std::size_t depth = 0;              ///< K rounded up to the GEMM depth step (conv: to whole channel pairs)
     std::size_t filters = 0;            ///< N
-    std::size_t rows = 0;               ///< N + 1 rounded up to the GEMM column block
-    std::vector<std::int16_t> weights;  ///< rows x depth
+    std::size_t cols = 0;               ///< linear: N rounded up to whole GEMM panels
+    std::vector<std::int16_t> weights;
     std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
 };
 
@@ -30,10 +36,12 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 struct Workspace {
     std::vector<std::uint8_t> current;   ///< activations of the batch, image after image
     std::vector<std::uint8_t> next;
-    std::vector<std::uint8_t> padded;    ///< one zero-bordered conv input
+    std::vector<std::int32_t> padded;    ///< one zero-bordered conv input, channels in int16 pairs
     std::vector<std::int16_t> patches;   ///< GEMM A operand of a linear layer
-    std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< per conv layer; zero tails kept
+    std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< packed B per conv layer
     std::vector<std::int32_t> products;  ///< GEMM result
+    std::vector<std::int32_t> inputSums; ///< Sq per image of a linear layer
+    std::vector<std::int64_t> sumTerms;  ///< m_sum * Sq per GEMM column of a conv layer
 };
 
 /// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).

@@ -83,7 +83,8 @@ public:
     /// codes equal the clean ones scores exactly the clean errors without inference, and codes
     /// already evaluated (the same chip at another point with the same faults, e.g. two voltages
     /// with the same tabulated rate) reuse their count. Otherwise only the images the clean model
-    /// gets right are inferred again: the others count as errors under "clean OR faulty" anyway.
+    /// gets right are inferred again (the others count as errors under "clean OR faulty" anyway),
+    /// starting at the first layer whose codes differ (see robustErrors).
     /// Not thread-safe (the cache of evaluated codes).
     ChipOutcome evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const;
 
@@ -91,9 +92,29 @@ public:
     PointOutcome evaluate(ChipPool& pool, const OperatingPoint& point, const std::vector<std::uint64_t>& seeds) const;
 
     /// Images wrong under `codes` OR the clean model (the RErr numerator for one chip).
+    /// Prefix caching: layers before the first conv2d/linear layer whose weight or bias codes differ
+    /// from the clean ones compute exactly the clean activations, so inference of the clean-correct
+    /// images resumes there from the clean activations kept at construction (bit for bit the full
+    /// inference; tested against it).
     std::uint64_t robustErrors(const std::vector<std::uint8_t>& codes) const;
 
+    /// The first conv2d/linear layer (index into the network's layers) whose weight or bias codes in
+    /// `codes` differ from the package's; the layer count if none does.
+    std::size_t firstChangedLayer(const std::vector<std::uint8_t>& codes) const;
+
 private:
+    /// The clean activations entering one conv2d/linear layer for every clean-correct image.
+    struct CleanInputs {
+        std::size_t layer = 0;
+        std::vector<std::uint8_t> activations; ///< m_correctLabels.size() rows of the layer's input size
+    };
+
+    /// Fills m_cleanInputs (one clean pass over the clean-correct images).
+    void cacheCleanInputs();
+    /// The clean-correct images' inputs to layer `layer` or, if not cached, to the latest cached
+    /// layer before it (the images themselves at worst).
+    workloads::LayerInputs cleanInputsUpTo(std::size_t layer) const;
+
     const workloads::ModelPackage& m_package;
     LabelledImages m_images;
     memory::WeightLayoutConfig m_layout;
@@ -105,6 +126,7 @@ private:
     std::uint64_t m_cleanErrors = 0;
     std::vector<std::uint8_t> m_correctPixels; ///< images the clean model classifies right
     std::vector<std::uint8_t> m_correctLabels;
+    std::vector<CleanInputs> m_cleanInputs; ///< every conv2d/linear layer after layer 0, in layer order
     mutable std::map<std::vector<std::uint8_t>, std::uint64_t> m_errorsByCodes; ///< robustErrors already computed
 };
 

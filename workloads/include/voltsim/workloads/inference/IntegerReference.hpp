@@ -10,13 +10,22 @@
 
 namespace voltsim::workloads {
 
+/// Inputs to a suffix of the network: `count` rows of the uint8 activations entering layer `layer`
+/// (its input shape flattened, row after row; for layer 0 the raw images). Not owned.
+struct LayerInputs {
+    std::size_t layer = 0;
+    const std::uint8_t* data = nullptr;
+    std::size_t count = 0;
+};
+
 /// Exact integer inference of a model package's network on caller-supplied codes (clean, or read
 /// through a faulty SRAM). Results depend only on the inputs, never on the thread count or batching.
 ///
-/// How: every conv2d/linear layer is an int16 x int16 -> int32 GEMM of im2col patches against the
-/// signed codes (v - z), with one extra all-ones filter that yields Sq; then T and the
-/// requantization of docs/datapath.md in int64. acc - z Sq is computed as sum (v - z) q, which is
-/// the same integer.
+/// How: every conv2d/linear layer is an int16 x int16 -> int32 GEMM (AVX2 vpmaddwd where the CPU
+/// has it, a portable kernel otherwise) of the signed codes (v - z) against im2col patches (conv,
+/// with an all-ones row that yields Sq per pixel) or of the input vectors against the codes (linear,
+/// Sq summed per input); then T and the requantization of docs/datapath.md in int64. acc - z Sq is
+/// computed as sum (v - z) q, which is the same integer.
 class IntegerReference {
 public:
     /// count x num_classes int32 logits, one row per image.
@@ -30,6 +39,18 @@ public:
     /// @throws std::invalid_argument if codes has the wrong size or a code exceeds its tensor's width.
     Logits logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images, std::size_t count) const;
 
+    /// Logits of running layers inputs.layer .. end on `inputs`. With the activations that the same
+    /// codes (or codes equal to these in every layer before inputs.layer) produce entering that
+    /// layer, this is exactly logits() of the images: the prefix-caching entry point of sweeps.
+    /// @throws std::invalid_argument as logits(), or if inputs.layer is not a layer index.
+    Logits logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs) const;
+
+    /// The uint8 activations entering layer `until` (inputs.count rows of its input size) after
+    /// running layers inputs.layer .. until - 1 on `inputs`.
+    /// @throws std::invalid_argument as logits(), or unless inputs.layer < until < layer count.
+    std::vector<std::uint8_t> activations(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                                          std::size_t until) const;
+
     /// Predicted class per image (argmax of the logits, lowest index on ties).
     std::vector<int> classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images, std::size_t count) const;
 
@@ -37,10 +58,19 @@ public:
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
                             const std::uint8_t* labels, std::size_t count) const;
 
+    /// Number of inputs whose predicted class (logits(codes, inputs)) differs from `labels`.
+    std::size_t countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                            const std::uint8_t* labels) const;
+
     unsigned threads() const { return m_threads; }
     const Network& network() const { return m_network; }
 
 private:
+    /// Runs layers inputs.layer .. until - 1 over the worker threads; the last layer's output goes
+    /// to `logits` (until = layer count) or `activations` (otherwise).
+    void run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,
+             std::int32_t* logits, std::uint8_t* activations) const;
+
     Network m_network;
     std::size_t m_blobBytes;
     unsigned m_threads;

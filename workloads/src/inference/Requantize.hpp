@@ -1,0 +1,28 @@
+#pragma once
+// Requantization of one GEMM output row to uint8 (docs/datapath.md, hidden layers), vectorized with
+// AVX2 where the CPU has it. Internal to voltsim_workloads.
+#include <cstddef>
+#include <cstdint>
+
+namespace voltsim::workloads::detail {
+
+/// The integers shared by one output row: T + 2^(shift-1) = mAcc * centered[n] + addends[n] + constant.
+/// A linear layer's row (one image) has addends = the filters' bias terms, constant = m_sum * Sq +
+/// 2^(shift-1); a conv layer's row (one filter) has addends = m_sum * Sq per pixel, constant = the
+/// filter's bias term + 2^(shift-1).
+struct RowRequant {
+    std::int64_t mAcc = 0;     ///< |mAcc| < 2^31 (the loader keeps |m_acc| < 2^28)
+    std::int64_t constant = 0;
+    int shift = 1;             ///< 1..62
+};
+
+/// out[n] = clamp((mAcc * centered[n] + addends[n] + constant) >> shift, 0, 255) for n < count
+/// (>> is floor). Nothing overflows int64 for the loader's ranges.
+void requantizeRowToUint8(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,
+                          const RowRequant& row, std::uint8_t* out);
+
+/// The same with plain C++ (what requantizeRowToUint8 runs without AVX2); for tests.
+void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,
+                                  const RowRequant& row, std::uint8_t* out);
+
+} // namespace voltsim::workloads::detail
