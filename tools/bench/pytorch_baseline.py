@@ -23,6 +23,8 @@ import numpy as np
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+from tools.train.package import folded_gains  # noqa: E402  (the trainer's layer gains, read from requant)
 DATASET_DIR = os.environ.get("VOLTSIM_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 
 
@@ -57,19 +59,25 @@ def decode(tensor, codes):
     return torch.from_numpy(w.astype(np.float32).reshape(tensor["shape"]))
 
 
+def layer_parameters(layer, codes):
+    """Float weight and bias of a compute layer with its gains g_w, g_b folded in (docs/zoo.md)."""
+    g_w, g_b = folded_gains(layer)
+    return g_w * decode(layer["weight"], codes), g_b * decode(layer["bias"], codes)
+
+
 def build(manifest, codes):
     """The network as a list of callables on float tensors, and its MACs per image."""
     ops, macs = [], 0
     for layer in manifest["layers"]:
         kind = layer["type"]
         if kind == "conv2d":
-            w, b = decode(layer["weight"], codes), decode(layer["bias"], codes)
+            w, b = layer_parameters(layer, codes)
             stride, padding = layer["stride"], layer["padding"]
             ops.append(lambda x, w=w, b=b, s=stride, p=padding: torch.conv2d(x, w, b, s, p))
             out = layer["out_shape"]
             macs += out[0] * out[1] * out[2] * int(np.prod(layer["weight"]["shape"][1:]))
         elif kind == "linear":
-            w, b = decode(layer["weight"], codes), decode(layer["bias"], codes)
+            w, b = layer_parameters(layer, codes)
             ops.append(lambda x, w=w, b=b: torch.nn.functional.linear(x, w, b))
             macs += int(np.prod(layer["weight"]["shape"]))
         elif kind == "maxpool2d":
