@@ -37,7 +37,6 @@ SweepPlan::SweepPlan(const SweepConfig& config)
         for (const auto& other : m_models)
             if (other.name == model.name)
                 throw InputError("models: '" + entry + "': a model named '" + model.name + "' is already in the sweep");
-        model.counts = std::make_shared<const models::AcceleratorStats>(countOneInference(config.accelerator, *model.package));
         m_models.push_back(std::move(model));
     }
     if (!config.reference.empty())
@@ -68,6 +67,15 @@ void SweepPlan::buildPoints()
         }
         m_points.push_back(point);
     }
+}
+
+const models::AcceleratorStats& SweepPlan::counts(const SweepModel& model) const
+{
+    const std::lock_guard<std::mutex> lock(m_countsMutex);
+    auto found = m_counts.find(model.name);
+    if (found == m_counts.end())
+        found = m_counts.emplace(model.name, countOneInference(m_config.accelerator, *model.package)).first;
+    return found->second;
 }
 
 std::size_t SweepPlan::modelIndex(const std::string& name, const std::string& where) const

@@ -126,7 +126,7 @@ nlohmann::json inferenceStats(const SweepPlan& plan, const SweepModel& model)
 {
     const EnergyPricer& pricer = plan.pricer();
     const double vNom = pricer.nominalVoltageMv();
-    const models::AcceleratorStats& counts = *model.counts;
+    const models::AcceleratorStats& counts = plan.counts(model);
     nlohmann::json layers = nlohmann::json::array();
     for (const models::LayerStats& layer : counts.layers)
         layers.push_back(layerJson(layer, pricer.layer(layer, vNom)));
@@ -141,7 +141,7 @@ nlohmann::json inferenceStats(const SweepPlan& plan, const SweepModel& model)
 /// priced exactly as `voltsim run` prices them (none on a rate axis: no voltage to price at).
 void priceRow(const SweepPlan& plan, const SweepModel& model, const SweepPoint& point, SweepRow& row)
 {
-    const models::AcceleratorStats& counts = *model.counts;
+    const models::AcceleratorStats& counts = plan.counts(model);
     row.cycles = cyclesPerInference(counts);
     row.latencyUs = latencyUsPerInference(counts, plan.config().specs().clockMhz);
     if (point.op.byRate) {

@@ -12,7 +12,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,8 +24,6 @@ struct SweepModel {
     std::string name;  ///< the package's name (unique within a sweep)
     std::string dir;   ///< package directory
     std::shared_ptr<const workloads::ModelPackage> package;
-    /// One inference on the sweep's accelerator (countOneInference): priced by SweepPlan::pricer().
-    std::shared_ptr<const models::AcceleratorStats> counts;
 };
 
 /// One operating point of the axis.
@@ -54,6 +54,11 @@ public:
     std::size_t globalIndex(std::size_t model, std::size_t point) const { return model * m_points.size() + point; }
     /// Index of the model called `name`, or InputError naming `where`.
     std::size_t modelIndex(const std::string& name, const std::string& where) const;
+    /// One inference of `model` on the sweep's accelerator (countOneInference), priced by pricer().
+    /// Simulated on first use, not in the constructor: every input error (a bad reference, an
+    /// output folder that needs --resume) is reported before any SystemC simulation runs.
+    /// Thread-safe.
+    const models::AcceleratorStats& counts(const SweepModel& model) const;
 
 private:
     void buildPoints();
@@ -64,6 +69,8 @@ private:
     std::vector<SweepModel> m_models;
     std::vector<SweepPoint> m_points;
     std::vector<std::uint64_t> m_seeds;
+    mutable std::mutex m_countsMutex;
+    mutable std::map<std::string, models::AcceleratorStats> m_counts; ///< by model name
 };
 
 } // namespace voltsim::sim
