@@ -277,3 +277,25 @@ TEST(EngineInferenceCounts, OnlyTheWeightSramFollowsTheVoltage)
     EXPECT_GT(nominal.dramPj, 0.0);
     EXPECT_DOUBLE_EQ(sim::latencyUsPerInference(counts, 500), sim::cyclesPerInference(counts) / 500.0);
 }
+
+TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
+{
+    // Same network, same reads: packed 4-bit codes cost half the SRAM access energy of 8-bit ones
+    // (read energy is linear in bits, profile: 10 pJ per 64-bit read at V_nom); one code per byte
+    // costs a full byte again. Nothing else changes.
+    const auto clipping4 = workloads::ModelPackage::load(test::modelDir("clipping-4bit"));
+    const auto clipping8 = workloads::ModelPackage::load(test::modelDir("clipping-8bit"));
+    const sim::EnergyPricer pricer(defaultAccelerator());
+    const double vNom = pricer.nominalVoltageMv();
+    const sim::EnergyBreakdown eight = pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping8), vNom);
+    const sim::EnergyBreakdown four = pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping4), vNom);
+    EXPECT_DOUBLE_EQ(four.weightSramPj, eight.weightSramPj / 2);
+    EXPECT_EQ(four.macPj, eight.macPj);
+    EXPECT_EQ(four.activationSramPj, eight.activationSramPj);
+
+    sim::RunConfig bytePerCode = defaultAccelerator();
+    bytePerCode.accelerator.weightSram.layout.packing = memory::Packing::BytePerCode;
+    const sim::EnergyBreakdown fourInBytes =
+        pricer.perInference(sim::countOneInference(bytePerCode, clipping4), vNom);
+    EXPECT_DOUBLE_EQ(fourInBytes.weightSramPj, eight.weightSramPj);
+}

@@ -143,6 +143,8 @@ std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& 
         throw std::runtime_error(std::string(name()) + ": weight read of tensor " + std::to_string(index) +
                                  " failed: " + payload.get_response_string());
     stats.weightBitsRead += std::uint64_t{placement.count} * placement.bits;
+    const bool packed = m_weightSram.layout().config().packing == memory::Packing::Packed;
+    stats.weightStoredBitsPerCode = packed ? placement.bits : 8u;
     stats.weightBitsFlipped += m_weightSram.totalStats().bitsFlipped - flippedBefore;
     if (m_weightSram.layout().config().packing == memory::Packing::Packed)
         return memory::unpackCodes(bytes.data(), placement.count, placement.bits);

@@ -78,15 +78,14 @@ LayerEnergyModel::LayerEnergyModel(const EnergyTable& table, const memory::SramP
 {
 }
 
-LayerEnergy LayerEnergyModel::price(const LayerTiming& timing, double weightVoltageMv) const
+LayerEnergy LayerEnergyModel::price(const LayerTiming& timing, double weightVoltageMv, unsigned weightBits) const
 {
     const auto count = [](std::int64_t n) { return static_cast<double>(n); };
+    const double bitsPerWeightRead = weightBits != 0 ? weightBits : m_table.weightBits;
     LayerEnergy energy;
     energy.macPj = count(timing.macs) * m_table.macPj;
-    energy.weightSramPj =
-        count(timing.filterSramReads) * m_sram.readEnergyPj(weightVoltageMv, m_table.weightBits);
-    energy.weightSramNominalPj =
-        count(timing.filterSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.weightBits);
+    energy.weightSramPj = count(timing.filterSramReads) * m_sram.readEnergyPj(weightVoltageMv, bitsPerWeightRead);
+    energy.weightSramNominalPj = count(timing.filterSramReads) * m_sram.readEnergyPj(m_vNomMv, bitsPerWeightRead);
     energy.activationSramPj =
         count(timing.ifmapSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.activationBits);
     energy.accumulatorSramPj =

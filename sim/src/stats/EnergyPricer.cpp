@@ -29,7 +29,7 @@ EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, double weig
         return energy;
     const double images = static_cast<double>(stats.images);
     if (stats.shape.macs() > 0) {
-        const models::LayerEnergy priced = m_layerModel.price(stats.timing, weightVoltageMv);
+        const models::LayerEnergy priced = m_layerModel.price(stats.timing, weightVoltageMv, stats.weightStoredBitsPerCode);
         energy.macPj = priced.macPj;
         energy.weightSramPj = priced.weightSramPj;
     }

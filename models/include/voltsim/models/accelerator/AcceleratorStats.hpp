@@ -34,6 +34,9 @@ struct LayerStats {
     std::uint64_t weightBitsFlipped = 0;///< of them, bits that read differently from what was stored
     std::uint64_t weightCodeFlips = 0;  ///< codes (weights and biases) that read a wrong value, per batch read
     std::uint64_t weightBatchReads = 0; ///< how often the tensors were read (batches)
+    /// SRAM bits one weight code occupies: its width when packed, 8 with one code per byte (0: no
+    /// weights). The energy of a weight read is priced at this width (EnergyPricer).
+    unsigned weightStoredBitsPerCode = 0;
     std::uint64_t activationReads = 0;  ///< activation SRAM element reads (all images)
     std::uint64_t activationWrites = 0; ///< activation SRAM element writes (all images)
     std::uint64_t accumulatorReads = 0; ///< accumulator SRAM element reads (all images)

@@ -46,8 +46,10 @@ class LayerEnergyModel {
 
     double nominalVoltageMv() const { return m_vNomMv; }
 
-    /// Energy of `timing`'s action counts with the weight SRAM at `weightVoltageMv`.
-    LayerEnergy price(const LayerTiming& timing, double weightVoltageMv) const;
+    /// Energy of `timing`'s action counts with the weight SRAM at `weightVoltageMv`; a weight read
+    /// costs `weightBits` bits of SRAM access (0: the table's weight_bits, for topologies without a
+    /// model; a model's packed 4-bit codes cost half an 8-bit read).
+    LayerEnergy price(const LayerTiming& timing, double weightVoltageMv, unsigned weightBits = 0) const;
 
   private:
     EnergyTable m_table;
