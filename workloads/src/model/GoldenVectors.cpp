@@ -2,6 +2,7 @@
 
 #include "JsonCursor.hpp"
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
 #include <cstdint>
@@ -86,7 +87,7 @@ GoldenVectors GoldenVectors::load(const ModelPackage& package)
     const std::string digest = Sha256::hexOf(text.data(), text.size());
     if (digest != package.golden.sha256)
         throw InputError(path + ": SHA-256 " + digest + " does not match manifest golden.sha256 " + package.golden.sha256);
-    const nlohmann::json document = detail::parseJson(text, path);
+    const nlohmann::json document = parseUserJson(text, path);
     const JsonCursor root(document, path, "");
     root.expectKeys({"images", "faulty"});
     GoldenVectors golden;

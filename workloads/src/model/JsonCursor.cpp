@@ -179,11 +179,6 @@ std::string readTextFile(const std::string& path)
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-nlohmann::json parseJson(const std::string& text, const std::string& path)
-{
-    return parseUserJson(text, path);
-}
-
 std::string brief(const nlohmann::json& value)
 {
     std::string text = value.dump();

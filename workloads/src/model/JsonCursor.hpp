@@ -52,9 +52,6 @@ private:
 /// The whole content of the file at `path`. @throws voltsim::InputError naming the file if unreadable.
 std::string readTextFile(const std::string& path);
 
-/// Parses `text`, the content of `path`. @throws voltsim::InputError naming the file if not JSON.
-nlohmann::json parseJson(const std::string& text, const std::string& path);
-
 /// Renders a JSON value for an error message, shortened to a few dozen characters.
 std::string brief(const nlohmann::json& value);
 

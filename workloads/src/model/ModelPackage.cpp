@@ -2,6 +2,7 @@
 
 #include "JsonCursor.hpp"
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
@@ -363,7 +364,7 @@ ModelPackage ModelPackage::load(const std::string& directory)
     ModelPackage package;
     package.directory = directory;
     const std::string manifestFile = package.manifestPath();
-    const nlohmann::json document = detail::parseJson(detail::readTextFile(manifestFile), manifestFile);
+    const nlohmann::json document = parseUserJson(detail::readTextFile(manifestFile), manifestFile);
     readManifest(JsonCursor(document, manifestFile, ""), package);
     package.codes = readBlob(package);
     checkCodes(package);
