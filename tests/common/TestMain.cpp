@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 #include <systemc>
 
+#include "TestPaths.hpp"
+
 #include <cstdlib>
+
+std::string voltsim::test::sourceDir() { return VOLTSIM_SOURCE_DIR; }
+std::string voltsim::test::voltsimBinary() { return VOLTSIM_BINARY; }
 
 int sc_main(int argc, char* argv[])
 {

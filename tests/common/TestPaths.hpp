@@ -5,10 +5,11 @@
 namespace voltsim::test {
 
 /// Root of the source tree (shipped models, profiles, configs).
-inline std::string sourceDir() { return VOLTSIM_SOURCE_DIR; }
+/// (Defined in TestMain.cpp, the one object compiled with the paths.)
+std::string sourceDir();
 
 /// The built voltsim executable, for end-to-end CLI tests.
-inline std::string voltsimBinary() { return VOLTSIM_BINARY; }
+std::string voltsimBinary();
 
 /// A shipped model package by name, e.g. "randbet-8bit".
 inline std::string modelDir(const std::string& name) { return sourceDir() + "/workloads/models/" + name; }
