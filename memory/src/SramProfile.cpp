@@ -3,9 +3,9 @@
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
+#include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/memory/FaultModelRegistry.hpp"
 
-#include "JsonReader.hpp"
 #include "ProfileCurves.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,7 +20,6 @@
 namespace voltsim::memory {
 namespace {
 
-using detail::JsonObject;
 using nlohmann::json;
 
 constexpr const char* kFormat = "voltsim-sram-profile";
@@ -35,19 +34,13 @@ std::string formatMv(double mv)
 
 /// Reads [[voltage_mv, value], ...], sorts it by descending voltage and checks that the values
 /// never fall as the voltage falls (`rising` false: never rise, for energies).
-std::vector<CurvePoint> readCurve(JsonObject& parent, const std::string& key, double maxValue, bool risingWhenLower)
+std::vector<CurvePoint> readCurve(const JsonCursor& curve, double maxValue, bool risingWhenLower)
 {
-    const auto& array = parent.required(key);
-    const std::string path = parent.pathOf(key);
-    if (!array.is_array() || array.empty())
-        detail::failAt(parent.file(), path, "expected a non-empty array of [voltage_mv, value] pairs");
+    const auto pairs = curve.elements(1);
     std::vector<CurvePoint> points;
-    for (std::size_t i = 0; i < array.size(); ++i) {
-        const std::string at = path + "/" + std::to_string(i);
-        if (!array[i].is_array() || array[i].size() != 2)
-            detail::failAt(parent.file(), at, "expected a pair [voltage_mv, value]");
-        points.push_back({detail::numberAt(array[i][0], parent.file(), at + "/0", 0.0, kMaxMv),
-                          detail::numberAt(array[i][1], parent.file(), at + "/1", 0.0, maxValue)});
+    for (const auto& pair : pairs) {
+        const auto values = pair.elements(2, 2);
+        points.push_back({values[0].asDouble(0.0, kMaxMv), values[1].asDouble(0.0, maxValue)});
     }
     std::vector<std::size_t> order(points.size());
     for (std::size_t i = 0; i < order.size(); ++i)
@@ -59,173 +52,150 @@ std::vector<CurvePoint> readCurve(JsonObject& parent, const std::string& key, do
         const auto& point = points[order[k]];
         if (k > 0) {
             const auto& higher = sorted.back();
-            const std::string at = path + "/" + std::to_string(order[k]);
+            const JsonCursor& at = pairs[order[k]];
             if (point.voltageMv == higher.voltageMv)
-                detail::failAt(parent.file(), at, "voltage " + formatMv(point.voltageMv) + " listed twice");
+                at.fail("voltage " + formatMv(point.voltageMv) + " listed twice");
             const bool monotone = risingWhenLower ? point.value >= higher.value : point.value <= higher.value;
             if (!monotone)
-                detail::failAt(parent.file(), at + "/1",
-                               std::string("non-monotone curve: the value must ") +
-                                   (risingWhenLower ? "not fall" : "not rise") + " as the voltage falls");
+                at[1].fail(std::string("non-monotone curve: the value must ") + (risingWhenLower ? "not fall" : "not rise") +
+                           " as the voltage falls");
         }
         sorted.push_back(point);
     }
     return sorted;
 }
 
-void readGeometry(JsonObject& top, SramProfile& profile)
+void readGeometry(const JsonCursor& geometry, SramProfile& profile)
 {
-    auto geometry = top.object("geometry");
-    profile.geometry.banks = static_cast<std::uint32_t>(geometry.unsignedInteger("arrays", 1, 1u << 16));
-    profile.geometry.bank.rows = static_cast<std::uint32_t>(geometry.unsignedInteger("rows", 1, 1u << 24));
-    profile.geometry.bank.wordBits = static_cast<std::uint32_t>(geometry.unsignedInteger("word_bits", 8, 4096));
+    profile.geometry.banks = static_cast<std::uint32_t>(geometry["arrays"].asUint64(1, 1u << 16));
+    profile.geometry.bank.rows = static_cast<std::uint32_t>(geometry["rows"].asUint64(1, 1u << 24));
+    profile.geometry.bank.wordBits = static_cast<std::uint32_t>(geometry["word_bits"].asUint64(8, 4096));
     if (profile.geometry.bank.wordBits % 8 != 0)
-        geometry.fail("word_bits", "must be a multiple of 8");
+        geometry["word_bits"].fail("must be a multiple of 8");
     if (profile.geometry.bank.bits() % 64 != 0)
-        geometry.fail("rows", "rows x word_bits must be a multiple of 64");
-    geometry.finish({"arrays", "rows", "word_bits"});
+        geometry["rows"].fail("rows x word_bits must be a multiple of 64");
+    geometry.finish();
 }
 
-void readBitErrorRate(JsonObject& top, SramProfile& profile)
+void readBitErrorRate(const JsonCursor& ber, SramProfile& profile)
 {
-    auto ber = top.object("bit_error_rate");
-    const std::string kind = ber.choice("kind", {"table", "uniform"});
-    if (kind == "uniform") {
+    if (ber["kind"].asChoice({"table", "uniform"}) == "uniform") {
         profile.berKind = BerKind::Uniform;
-        profile.uniformMaxBer = ber.number("max_ber", 0.0, 1.0);
-        if (profile.uniformMaxBer <= 0.0)
-            ber.fail("max_ber", "must be greater than 0");
-        ber.finish({"kind", "max_ber"});
+        profile.uniformMaxBer = ber["max_ber"].asPositive(1.0);
+        ber.finish();
         return;
     }
     profile.berKind = BerKind::Table;
     profile.interpolation =
-        ber.choice("interpolation", {"worse", "log_linear"}) == "worse" ? Interpolation::Worse : Interpolation::LogLinear;
-    profile.berPoints = readCurve(ber, "points", 1.0, true);
-    for (std::size_t i = 0; i < profile.berPoints.size(); ++i) {
-        const auto& point = profile.berPoints[i];
+        ber["interpolation"].asChoice({"worse", "log_linear"}) == "worse" ? Interpolation::Worse : Interpolation::LogLinear;
+    profile.berPoints = readCurve(ber["points"], 1.0, true);
+    for (const auto& point : profile.berPoints)
         if (point.voltageMv >= profile.vMinMv && point.value != 0.0)
-            ber.fail("points", "rate " + std::to_string(point.value) + " at " + formatMv(point.voltageMv) +
-                                   " but voltage_min_mv " + formatMv(profile.vMinMv) +
-                                   " is by definition error-free");
-    }
-    ber.finish({"kind", "interpolation", "points"});
+            ber["points"].fail("rate " + std::to_string(point.value) + " at " + formatMv(point.voltageMv) +
+                               " but voltage_min_mv " + formatMv(profile.vMinMv) + " is by definition error-free");
+    ber.finish();
 }
 
-void readClustering(JsonObject& top, SramProfile& profile)
+void readClustering(const JsonCursor& clustering, SramProfile& profile)
 {
-    if (!top.has("clustering"))
-        return;
-    auto clustering = top.object("clustering");
     auto& c = profile.clustering;
-    c.weakRowShare = clustering.number("weak_row_share", 0.0, 1.0);
-    c.weakRowFactor = clustering.number("weak_row_factor", 1.0, 1.0e6);
-    c.weakColumnShare = clustering.number("weak_column_share", 0.0, 1.0);
-    c.weakColumnFactor = clustering.number("weak_column_factor", 1.0, 1.0e6);
+    c.weakRowShare = clustering["weak_row_share"].asDouble(0.0, 1.0);
+    c.weakRowFactor = clustering["weak_row_factor"].asDouble(1.0, 1.0e6);
+    c.weakColumnShare = clustering["weak_column_share"].asDouble(0.0, 1.0);
+    c.weakColumnFactor = clustering["weak_column_factor"].asDouble(1.0, 1.0e6);
     if (c.weakRowShare * c.weakRowFactor > 1.0)
-        clustering.fail("weak_row_factor", "weak_row_share x weak_row_factor must not exceed 1 (mean rate p)");
+        clustering["weak_row_factor"].fail("weak_row_share x weak_row_factor must not exceed 1 (mean rate p)");
     if (c.weakColumnShare * c.weakColumnFactor > 1.0)
-        clustering.fail("weak_column_factor", "weak_column_share x weak_column_factor must not exceed 1 (mean rate p)");
-    clustering.finish({"weak_row_share", "weak_row_factor", "weak_column_share", "weak_column_factor"});
+        clustering["weak_column_factor"].fail("weak_column_share x weak_column_factor must not exceed 1 (mean rate p)");
+    clustering.finish();
 }
 
 /// A relative table must hold V_nom with value 1.
-void checkRelativeTable(JsonObject& section, const std::vector<CurvePoint>& points, double vNomMv)
+void checkRelativeTable(const JsonCursor& points, const std::vector<CurvePoint>& curve, double vNomMv)
 {
-    for (const auto& point : points)
+    for (const auto& point : curve)
         if (point.voltageMv == vNomMv) {
             if (point.value != 1.0)
-                section.fail("points", "the value at voltage_nom_mv must be 1 (values are relative to V_nom)");
+                points.fail("the value at voltage_nom_mv must be 1 (values are relative to V_nom)");
             return;
         }
-    section.fail("points", "must contain voltage_nom_mv " + formatMv(vNomMv) + " with value 1");
+    points.fail("must contain voltage_nom_mv " + formatMv(vNomMv) + " with value 1");
 }
 
-void readEnergy(JsonObject& top, SramProfile& profile)
+/// A curve of values relative to V_nom, under "points".
+std::vector<CurvePoint> readRelativeTable(const JsonCursor& section, double vNomMv)
 {
-    auto energy = top.object("energy");
+    const JsonCursor points = section["points"];
+    auto curve = readCurve(points, 1.0e6, false);
+    checkRelativeTable(points, curve, vNomMv);
+    return curve;
+}
+
+void readEnergy(const JsonCursor& energy, SramProfile& profile)
+{
     auto& e = profile.energy;
-    e.readPj64 = energy.number("read_pj_64bit", 0.0, 1.0e9);
-    e.writePj64 = energy.number("write_pj_64bit", 0.0, 1.0e9);
-    if (energy.choice("scaling", {"v2", "table"}) == "table") {
+    e.readPj64 = energy["read_pj_64bit"].asDouble(0.0, 1.0e9);
+    e.writePj64 = energy["write_pj_64bit"].asDouble(0.0, 1.0e9);
+    if (energy["scaling"].asChoice({"v2", "table"}) == "table") {
         e.scaling = EnergyScaling::Table;
-        e.points = readCurve(energy, "points", 1.0e6, false);
-        checkRelativeTable(energy, e.points, profile.vNomMv);
-        energy.finish({"read_pj_64bit", "write_pj_64bit", "scaling", "points"});
-        return;
+        e.points = readRelativeTable(energy, profile.vNomMv);
+    } else {
+        e.scaling = EnergyScaling::V2;
     }
-    e.scaling = EnergyScaling::V2;
-    energy.finish({"read_pj_64bit", "write_pj_64bit", "scaling"});
+    energy.finish();
 }
 
-void readLeakage(JsonObject& top, SramProfile& profile)
+void readLeakage(const JsonCursor& leakage, SramProfile& profile)
 {
-    auto leakage = top.object("leakage");
     auto& l = profile.leakage;
-    l.powerUwPerBank = leakage.number("power_uw_per_bank", 0.0, 1.0e9);
-    if (leakage.choice("scaling", {"exponential", "table"}) == "table") {
+    l.powerUwPerBank = leakage["power_uw_per_bank"].asDouble(0.0, 1.0e9);
+    if (leakage["scaling"].asChoice({"exponential", "table"}) == "table") {
         l.scaling = EnergyScaling::Table;
-        l.points = readCurve(leakage, "points", 1.0e6, false);
-        checkRelativeTable(leakage, l.points, profile.vNomMv);
-        leakage.finish({"power_uw_per_bank", "scaling", "points"});
-        return;
+        l.points = readRelativeTable(leakage, profile.vNomMv);
+    } else {
+        l.scaling = EnergyScaling::Exponential;
+        l.scaleMv = leakage["scale_mv"].asPositive(kMaxMv);
     }
-    l.scaling = EnergyScaling::Exponential;
-    l.scaleMv = leakage.number("scale_mv", 0.0, kMaxMv);
-    if (l.scaleMv <= 0.0)
-        leakage.fail("scale_mv", "must be greater than 0");
-    leakage.finish({"power_uw_per_bank", "scaling", "scale_mv"});
+    leakage.finish();
 }
 
-MeasuredCell readCell(const json& value, const FaultMap& map, const std::string& file, const std::string& path)
+/// [array, row, column, failure_mv, stuck_value], each index inside the map.
+MeasuredCell readCell(const JsonCursor& cell, const FaultMap& map)
 {
-    if (!value.is_array() || value.size() != 5)
-        detail::failAt(file, path, "expected [array, row, column, failure_mv, stuck_value]");
-    const double limits[] = {map.arrays - 1.0, map.rows - 1.0, map.columns - 1.0, kMaxMv, 1.0};
-    double numbers[5];
-    for (std::size_t i = 0; i < 5; ++i) {
-        const std::string at = path + "/" + std::to_string(i);
-        numbers[i] = detail::numberAt(value[i], file, at, 0.0, limits[i]);
-        if (i != 3 && numbers[i] != std::floor(numbers[i]))
-            detail::failAt(file, at, "expected an integer");
-    }
-    return {static_cast<std::uint32_t>(numbers[0]), static_cast<std::uint32_t>(numbers[1]),
-            static_cast<std::uint32_t>(numbers[2]), numbers[3], static_cast<std::uint8_t>(numbers[4])};
+    const auto fields = cell.elements(5, 5);
+    const auto index = [&](std::size_t i, std::uint32_t count) {
+        return static_cast<std::uint32_t>(fields[i].asUint64(0, count - 1));
+    };
+    return {index(0, map.arrays), index(1, map.rows), index(2, map.columns), fields[3].asDouble(0.0, kMaxMv),
+            static_cast<std::uint8_t>(fields[4].asUint64(0, 1))};
 }
 
-void readFaultMap(JsonObject& top, SramProfile& profile)
+void readFaultMap(const JsonCursor& top, SramProfile& profile)
 {
-    if (!top.has("fault_map")) {
+    const auto section = top.find("fault_map");
+    if (!section) {
         if (profile.faultSemantics == "map")
-            top.fail("fault_map", "missing required key (fault_semantics is 'map')");
+            top.fail("fault_map: missing required key (fault_semantics is \"map\")"); // top is the root
         return;
     }
-    auto section = top.object("fault_map");
     FaultMap map;
-    map.arrays = static_cast<std::uint32_t>(section.unsignedInteger("arrays", 1, 1u << 16));
-    map.rows = static_cast<std::uint32_t>(section.unsignedInteger("rows", 1, 1u << 24));
-    map.columns = static_cast<std::uint32_t>(section.unsignedInteger("columns", 1, 1u << 16));
-    const auto& measured = section.required("measured_voltages_mv");
-    if (!measured.is_array() || measured.empty())
-        section.fail("measured_voltages_mv", "expected a non-empty array of voltages");
-    for (std::size_t i = 0; i < measured.size(); ++i) {
-        const std::string at = section.pathOf("measured_voltages_mv") + "/" + std::to_string(i);
-        map.measuredMv.push_back(detail::numberAt(measured[i], section.file(), at, 0.0, kMaxMv));
-        if (i > 0 && map.measuredMv[i] >= map.measuredMv[i - 1])
-            detail::failAt(section.file(), at, "measured voltages must be strictly descending");
+    map.arrays = static_cast<std::uint32_t>((*section)["arrays"].asUint64(1, 1u << 16));
+    map.rows = static_cast<std::uint32_t>((*section)["rows"].asUint64(1, 1u << 24));
+    map.columns = static_cast<std::uint32_t>((*section)["columns"].asUint64(1, 1u << 16));
+    const JsonCursor measured = (*section)["measured_voltages_mv"];
+    for (const auto& voltage : measured.elements(1)) {
+        map.measuredMv.push_back(voltage.asDouble(0.0, kMaxMv));
+        if (map.measuredMv.size() > 1 && map.measuredMv.back() >= map.measuredMv[map.measuredMv.size() - 2])
+            voltage.fail("measured voltages must be strictly descending");
     }
-    const auto& cells = section.required("cells");
-    if (!cells.is_array())
-        section.fail("cells", "expected an array of [array, row, column, failure_mv, stuck_value]");
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        const std::string at = section.pathOf("cells") + "/" + std::to_string(i);
-        map.cells.push_back(readCell(cells[i], map, section.file(), at));
+    for (const auto& cell : (*section)["cells"].elements()) {
+        map.cells.push_back(readCell(cell, map));
         if (map.cells.back().failureMv >= profile.vMinMv)
-            detail::failAt(section.file(), at + "/3", "failure voltage at or above voltage_min_mv");
+            cell[3].fail("failure voltage at or above voltage_min_mv");
     }
     if (map.measuredMv.front() > profile.vMinMv)
-        section.fail("measured_voltages_mv", "measured voltages above voltage_min_mv");
-    section.finish({"arrays", "rows", "columns", "measured_voltages_mv", "cells"});
+        measured.fail("measured voltages above voltage_min_mv");
+    section->finish();
     profile.faultMap = std::move(map);
 }
 
@@ -278,32 +248,29 @@ SramProfile loadProfile(const std::string& nameOrFile)
 
 SramProfile parseProfile(const json& document, const std::string& file)
 {
-    JsonObject top(document, file, "");
-    if (top.string("format") != kFormat)
-        top.fail("format", std::string("expected \"") + kFormat + "\"");
-    top.unsignedInteger("version", 1, 1);
+    const JsonCursor top(document, file);
+    if (top["format"].asString() != kFormat)
+        top["format"].fail(std::string("expected \"") + kFormat + "\", got " + briefJson(top["format"].json()));
+    top["version"].asUint64(1, 1);
     SramProfile profile;
     profile.file = file;
-    profile.name = top.string("name");
-    profile.source = top.string("source");
-    profile.technology = top.string("technology");
-    profile.vNomMv = top.number("voltage_nom_mv", 0.0, kMaxMv);
-    profile.vMinMv = top.number("voltage_min_mv", 0.0, kMaxMv);
-    if (profile.vMinMv <= 0.0)
-        top.fail("voltage_min_mv", "must be greater than 0");
+    profile.name = top["name"].asNonEmptyString();
+    profile.source = top["source"].asNonEmptyString();
+    profile.technology = top["technology"].asNonEmptyString();
+    profile.vNomMv = top["voltage_nom_mv"].asDouble(0.0, kMaxMv);
+    profile.vMinMv = top["voltage_min_mv"].asPositive(kMaxMv);
     if (profile.vNomMv < profile.vMinMv)
-        top.fail("voltage_nom_mv", "must not be below voltage_min_mv");
-    readGeometry(top, profile);
-    readBitErrorRate(top, profile);
-    profile.faultSemantics = top.choice("fault_semantics", FaultModelRegistry::builtIn().names());
-    profile.stuckAt0Share = top.number("stuck_at_0_share", 0.0, 1.0);
-    readClustering(top, profile);
-    readEnergy(top, profile);
-    readLeakage(top, profile);
+        top["voltage_nom_mv"].fail("must not be below voltage_min_mv");
+    readGeometry(top["geometry"], profile);
+    readBitErrorRate(top["bit_error_rate"], profile);
+    profile.faultSemantics = top["fault_semantics"].asChoice(FaultModelRegistry::builtIn().names());
+    profile.stuckAt0Share = top["stuck_at_0_share"].asDouble(0.0, 1.0);
+    if (const auto clustering = top.find("clustering"))
+        readClustering(*clustering, profile);
+    readEnergy(top["energy"], profile);
+    readLeakage(top["leakage"], profile);
     readFaultMap(top, profile);
-    top.finish({"format", "version", "name", "source", "technology", "voltage_nom_mv", "voltage_min_mv", "geometry",
-                "bit_error_rate", "fault_semantics", "stuck_at_0_share", "clustering", "energy", "leakage",
-                "fault_map"});
+    top.finish();
     return profile;
 }
 

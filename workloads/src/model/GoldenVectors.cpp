@@ -1,16 +1,14 @@
 #include "voltsim/workloads/model/GoldenVectors.hpp"
 
-#include "JsonCursor.hpp"
 #include "voltsim/common/Error.hpp"
-#include "voltsim/common/StrictJson.hpp"
+#include "voltsim/common/InputFile.hpp"
+#include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
 #include <cstdint>
 
 namespace voltsim::workloads {
 namespace {
-
-using detail::JsonCursor;
 
 constexpr std::int64_t kInt32Min = -2147483648LL;
 constexpr std::int64_t kInt32Max = 2147483647LL;
@@ -24,7 +22,6 @@ std::vector<std::int32_t> readLogits(const JsonCursor& cursor, int numClasses)
 
 GoldenImage readImage(const JsonCursor& cursor, const ModelPackage& package)
 {
-    cursor.expectKeys({"index", "label", "pixels", "logits", "predicted"});
     const int classes = package.network.dataset.numClasses;
     GoldenImage image;
     image.index = static_cast<int>(cursor["index"].asInt(0, package.testImages - 1));
@@ -37,6 +34,7 @@ GoldenImage readImage(const JsonCursor& cursor, const ModelPackage& package)
     if (image.predicted != argmax)
         cursor["predicted"].fail("is " + std::to_string(image.predicted) + " but the argmax of logits (lowest index on ties) is "
                                  + std::to_string(argmax));
+    cursor.finish();
     return image;
 }
 
@@ -53,13 +51,10 @@ int bitsAt(const ModelPackage& package, std::size_t index)
 
 void readFaulty(const JsonCursor& cursor, const ModelPackage& package, GoldenVectors& golden)
 {
-    cursor.expectKeys({"seed", "p", "flips", "logits"});
     golden.faultySeed = static_cast<std::uint64_t>(cursor["seed"].asInt(0, INT64_MAX));
-    golden.faultyP = cursor["p"].asFinite();
-    if (golden.faultyP < 0 || golden.faultyP > 1)
-        cursor["p"].fail("must be a probability in [0, 1]");
+    golden.faultyP = cursor["p"].asDouble(0, 1);
     const JsonCursor flips = cursor["flips"];
-    for (std::size_t i = 0; i < flips.arraySize(); ++i) {
+    for (std::size_t i = 0; i < flips.size(); ++i) {
         const auto pair = flips[i].asIntArray(0, INT64_MAX, 2);
         if (pair[0] >= std::int64_t(package.codes.size()))
             flips[i][0].fail("blob index " + std::to_string(pair[0]) + " is outside codes.bin ("
@@ -71,11 +66,12 @@ void readFaulty(const JsonCursor& cursor, const ModelPackage& package, GoldenVec
         golden.flips.emplace_back(static_cast<std::size_t>(pair[0]), static_cast<std::uint8_t>(pair[1]));
     }
     const JsonCursor logits = cursor["logits"];
-    if (logits.arraySize() != golden.images.size())
+    if (logits.size() != golden.images.size())
         logits.fail("must have one entry per image (" + std::to_string(golden.images.size()) + "), got "
-                    + std::to_string(logits.arraySize()));
-    for (std::size_t i = 0; i < logits.arraySize(); ++i)
+                    + std::to_string(logits.size()));
+    for (std::size_t i = 0; i < logits.size(); ++i)
         golden.faultyLogits.push_back(readLogits(logits[i], package.network.dataset.numClasses));
+    cursor.finish();
 }
 
 } // namespace
@@ -83,20 +79,19 @@ void readFaulty(const JsonCursor& cursor, const ModelPackage& package, GoldenVec
 GoldenVectors GoldenVectors::load(const ModelPackage& package)
 {
     const std::string path = package.goldenPath();
-    const std::string text = detail::readTextFile(path);
+    const std::string text = readTextFile(path, "file");
     const std::string digest = Sha256::hexOf(text.data(), text.size());
     if (digest != package.golden.sha256)
         throw InputError(path + ": SHA-256 " + digest + " does not match manifest golden.sha256 " + package.golden.sha256);
-    const nlohmann::json document = parseUserJson(text, path);
-    const JsonCursor root(document, path, "");
-    root.expectKeys({"images", "faulty"});
+    const JsonCursor root = JsonCursor::parse(text, path);
     GoldenVectors golden;
     const JsonCursor images = root["images"];
-    if (images.arraySize() < kMinGoldenImages)
-        images.fail("must hold at least " + std::to_string(kMinGoldenImages) + " images, got " + std::to_string(images.arraySize()));
-    for (std::size_t i = 0; i < images.arraySize(); ++i)
+    if (images.size() < kMinGoldenImages)
+        images.fail("must hold at least " + std::to_string(kMinGoldenImages) + " images, got " + std::to_string(images.size()));
+    for (std::size_t i = 0; i < images.size(); ++i)
         golden.images.push_back(readImage(images[i], package));
     readFaulty(root["faulty"], package, golden);
+    root.finish();
     return golden;
 }
 

@@ -1,18 +1,16 @@
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
-#include "JsonCursor.hpp"
 #include "voltsim/common/Error.hpp"
-#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
+#include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
 #include <fstream>
+#include <limits>
 #include <set>
 
 namespace voltsim::workloads {
 namespace {
-
-using detail::JsonCursor;
 
 constexpr std::int64_t kMaxDim = std::int64_t(1) << 20;
 constexpr std::int64_t kMaxTensor = std::int64_t(1) << 31;
@@ -48,46 +46,45 @@ std::string readFileName(const JsonCursor& cursor)
 
 DatasetInfo readDataset(const JsonCursor& cursor)
 {
-    cursor.expectKeys({"name", "input_shape", "num_classes", "input_scale"});
     DatasetInfo dataset;
     dataset.name = cursor["name"].asString();
     dataset.inputShape = cursor["input_shape"].asIntArray(1, kMaxDim, 3);
     dataset.numClasses = static_cast<int>(cursor["num_classes"].asInt(2, 1 << 16));
     dataset.inputScale = cursor["input_scale"].asPositive();
+    cursor.finish();
     return dataset;
 }
 
 QuantizedTensor readTensor(const JsonCursor& cursor, const std::vector<std::int64_t>& expectedShape)
 {
-    cursor.expectKeys({"shape", "bits", "quantizer", "range", "offset", "scale", "center", "blob_offset", "count"});
     QuantizedTensor tensor;
     tensor.shape = readShape(cursor["shape"]);
     if (tensor.shape != expectedShape)
         cursor["shape"].fail("must be " + shapeText(expectedShape) + " for this layer, got " + shapeText(tensor.shape));
     tensor.bits = static_cast<int>(cursor["bits"].asInt(2, 8));
-    tensor.quantizer = cursor["quantizer"].asOneOf({"rquant", "normal"}) == "rquant" ? Quantizer::RQuant : Quantizer::Normal;
+    tensor.quantizer = cursor["quantizer"].asChoice({"rquant", "normal"}) == "rquant" ? Quantizer::RQuant : Quantizer::Normal;
     const JsonCursor range = cursor["range"];
-    if (range.arraySize() != 2)
-        range.fail("must have 2 elements [min, max], got " + std::to_string(range.arraySize()));
-    tensor.rangeMin = range[0].asFinite();
-    tensor.rangeMax = range[1].asFinite();
+    const auto bounds = range.asDoubleArray(-std::numeric_limits<double>::infinity(),
+                                            std::numeric_limits<double>::infinity(), 2);
+    tensor.rangeMin = bounds[0];
+    tensor.rangeMax = bounds[1];
     if (tensor.rangeMin > tensor.rangeMax)
         range.fail("min must not exceed max");
     const std::int64_t offset = std::int64_t(1) << (tensor.bits - 1);
     tensor.offset = cursor["offset"].asInt(offset, offset);
-    tensor.scale = cursor["scale"].asFinite();
-    tensor.center = cursor["center"].asFinite();
+    tensor.scale = cursor["scale"].asDouble();
+    tensor.center = cursor["center"].asDouble();
     tensor.blobOffset = static_cast<std::size_t>(cursor["blob_offset"].asInt(0, kMaxTensor));
     tensor.count = static_cast<std::size_t>(cursor["count"].asInt(1, kMaxTensor));
     if (std::int64_t(tensor.count) != shapeSize(tensor.shape))
         cursor["count"].fail("must equal the product of shape " + shapeText(tensor.shape) + " = "
                              + std::to_string(shapeSize(tensor.shape)) + ", got " + std::to_string(tensor.count));
+    cursor.finish();
     return tensor;
 }
 
 Requant readRequant(const JsonCursor& cursor)
 {
-    cursor.expectKeys({"shift", "m_acc", "m_sum", "m_bias", "b0", "in_scale", "out_scale", "output"});
     Requant requant;
     requant.shift = static_cast<int>(cursor["shift"].asInt(1, 62));
     requant.mAcc = cursor["m_acc"].asInt(-kMaxMultiplier, kMaxMultiplier);
@@ -96,7 +93,8 @@ Requant readRequant(const JsonCursor& cursor)
     requant.b0 = cursor["b0"].asInt(-kMaxB0, kMaxB0);
     requant.inScale = cursor["in_scale"].asPositive();
     requant.outScale = cursor["out_scale"].asPositive();
-    requant.int32Output = cursor["output"].asOneOf({"uint8", "int32"}) == "int32";
+    requant.int32Output = cursor["output"].asChoice({"uint8", "int32"}) == "int32";
+    cursor.finish();
     return requant;
 }
 
@@ -140,8 +138,6 @@ void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<st
 
 void readConv(const JsonCursor& cursor, Layer& layer)
 {
-    cursor.expectKeys({"name", "type", "in_shape", "out_shape", "kernel", "stride", "padding", "relu", "weight",
-                       "bias", "requant"});
     readWindow(cursor, layer);
     layer.padding = static_cast<int>(cursor["padding"].asInt(0, 64));
     const std::int64_t filters = layer.outShape[0];
@@ -153,7 +149,6 @@ void readConv(const JsonCursor& cursor, Layer& layer)
 
 void readMaxPool(const JsonCursor& cursor, Layer& layer)
 {
-    cursor.expectKeys({"name", "type", "in_shape", "out_shape", "kernel", "stride"});
     readWindow(cursor, layer);
     expectOutShape(cursor, layer,
                    {layer.inShape[0], windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, 0),
@@ -162,7 +157,6 @@ void readMaxPool(const JsonCursor& cursor, Layer& layer)
 
 void readLinear(const JsonCursor& cursor, Layer& layer)
 {
-    cursor.expectKeys({"name", "type", "in_shape", "out_shape", "relu", "weight", "bias", "requant"});
     if (layer.inShape.size() != 1)
         cursor["in_shape"].fail("must be [K] for linear (add a flatten layer), got " + shapeText(layer.inShape));
     if (layer.outShape.size() != 1)
@@ -172,12 +166,9 @@ void readLinear(const JsonCursor& cursor, Layer& layer)
 
 Layer readLayer(const JsonCursor& cursor, const std::vector<std::int64_t>& previousShape)
 {
-    cursor.expectKeysAtLeast({"name", "type", "in_shape", "out_shape"});
     Layer layer;
-    layer.name = cursor["name"].asString();
-    if (layer.name.empty())
-        cursor["name"].fail("must not be empty");
-    const std::string type = cursor["type"].asOneOf({"conv2d", "maxpool2d", "flatten", "linear"});
+    layer.name = cursor["name"].asNonEmptyString();
+    const std::string type = cursor["type"].asChoice({"conv2d", "maxpool2d", "flatten", "linear"});
     layer.inShape = readShape(cursor["in_shape"]);
     layer.outShape = readShape(cursor["out_shape"]);
     if (layer.inShape != previousShape)
@@ -191,12 +182,12 @@ Layer readLayer(const JsonCursor& cursor, const std::vector<std::int64_t>& previ
         readMaxPool(cursor, layer);
     } else if (type == "flatten") {
         layer.type = LayerType::Flatten;
-        cursor.expectKeys({"name", "type", "in_shape", "out_shape"});
         expectOutShape(cursor, layer, {shapeSize(layer.inShape)});
     } else {
         layer.type = LayerType::Linear;
         readLinear(cursor, layer);
     }
+    cursor.finish();
     return layer;
 }
 
@@ -252,13 +243,10 @@ void checkUniqueNames(const JsonCursor& layers, const Network& network)
 
 std::vector<Layer> readLayers(const JsonCursor& cursor, const std::vector<std::int64_t>& inputShape)
 {
-    const std::size_t count = cursor.arraySize();
-    if (count == 0)
-        cursor.fail("must not be empty");
     std::vector<Layer> layers;
     std::vector<std::int64_t> shape = inputShape;
-    for (std::size_t i = 0; i < count; ++i) {
-        layers.push_back(readLayer(cursor[i], shape));
+    for (const JsonCursor& element : cursor.elements(1)) {
+        layers.push_back(readLayer(element, shape));
         shape = layers.back().outShape;
     }
     return layers;
@@ -314,38 +302,31 @@ void checkCodes(const ModelPackage& package)
 
 PackageFile readPackageFile(const JsonCursor& cursor, bool withBytes)
 {
-    if (withBytes)
-        cursor.expectKeys({"file", "bytes", "sha256"});
-    else
-        cursor.expectKeys({"file", "sha256"});
     PackageFile file;
     file.file = readFileName(cursor["file"]);
     if (withBytes)
         file.bytes = static_cast<std::size_t>(cursor["bytes"].asInt(1, kMaxTensor));
     file.sha256 = readSha256(cursor["sha256"]);
+    cursor.finish();
     return file;
 }
 
 void readManifest(const JsonCursor& root, ModelPackage& package)
 {
-    root.expectKeys({"format", "format_version", "name", "dataset", "training", "clean_test_error", "test_images",
-                     "blob", "golden", "layers"},
-                    {"description"});
     if (root["format"].asString() != "voltsim-model")
         root["format"].fail("must be 'voltsim-model', got '" + root["format"].asString() + "'");
     if (root["format_version"].asInt(0, kInt32Max) != 1)
-        root["format_version"].fail("unsupported version " + root["format_version"].node().dump()
+        root["format_version"].fail("unsupported version " + root["format_version"].json().dump()
                                     + " (this voltsim reads 1)");
     package.name = root["name"].asString();
-    package.description = root.has("description") ? root["description"].asString() : "";
+    if (const auto description = root.find("description"))
+        package.description = description->asString();
     package.network.dataset = readDataset(root["dataset"]);
     const JsonCursor training = root["training"];
-    training.expectKeysAtLeast({"method"});
-    package.method = training["method"].asOneOf({"normal", "rquant", "clipping", "randbet"});
-    package.training = training.node();
-    package.cleanTestError = root["clean_test_error"].asFinite();
-    if (package.cleanTestError < 0 || package.cleanTestError > 1)
-        root["clean_test_error"].fail("must be a fraction in [0, 1], got " + detail::brief(root["clean_test_error"].node()));
+    training.keys(); // free-form beyond "method": recorded as the training's provenance
+    package.method = training["method"].asChoice({"normal", "rquant", "clipping", "randbet"});
+    package.training = training.json();
+    package.cleanTestError = root["clean_test_error"].asDouble(0, 1);
     package.testImages = static_cast<int>(root["test_images"].asInt(1, kInt32Max));
     package.blob = readPackageFile(root["blob"], true);
     package.golden = readPackageFile(root["golden"], false);
@@ -355,6 +336,7 @@ void readManifest(const JsonCursor& root, ModelPackage& package)
     checkOutputs(layers, package.network);
     checkTiling(layers, package.network, package.blob.bytes, root["blob"]);
     checkTrainingMethod(training, package);
+    root.finish();
 }
 
 } // namespace
@@ -364,8 +346,7 @@ ModelPackage ModelPackage::load(const std::string& directory)
     ModelPackage package;
     package.directory = directory;
     const std::string manifestFile = package.manifestPath();
-    const nlohmann::json document = parseUserJson(detail::readTextFile(manifestFile), manifestFile);
-    readManifest(JsonCursor(document, manifestFile, ""), package);
+    readManifest(JsonCursor::load(manifestFile, "file"), package);
     package.codes = readBlob(package);
     checkCodes(package);
     return package;

@@ -5,6 +5,8 @@
 #include "voltsim/common/Error.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace voltsim {
@@ -16,6 +18,17 @@ inline void rejectDirectory(const std::string& path, const std::string& what)
     std::error_code ignored;
     if (std::filesystem::is_directory(path, ignored))
         throw InputError(path + ": is a directory, expected " + what);
+}
+
+/// The whole content of the file @p path. InputError "<path>: is a directory, expected <what>" or
+/// "<path>: cannot open <what>" when it cannot be read.
+inline std::string readTextFile(const std::string& path, const std::string& what)
+{
+    rejectDirectory(path, what);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path + ": cannot open " + what);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 } // namespace voltsim
