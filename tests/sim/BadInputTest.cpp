@@ -304,7 +304,7 @@ std::vector<BadInputCase> cases()
         {"profile_absurd_size",
          [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"arrays\": 32", "\"arrays\": 4294967296000"), {"arrays"}); }},
         {"profile_shape_mismatch",
-         [](S s) { return profileShow(s.edit(kProfile, "p.json", "[800, 0]", "[800, 0, 1]"), {"bit_error_rate", "pair"}); }},
+         [](S s) { return profileShow(s.edit(kProfile, "p.json", "[800, 0]", "[800, 0, 1]"), {"bit_error_rate.points[0]", "expected an array of 2 elements, got 3"}); }},
         {"profile_wrong_version",
          [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1", "\"version\": 2"), {"version"}); }},
         {"profile_wrong_format",

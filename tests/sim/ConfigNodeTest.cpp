@@ -113,7 +113,7 @@ TEST(LoadConfigFile, DuplicateKeysAreErrorsNamingTheirPath)
     std::ofstream(path) << R"({"a": {"b": 1, "c": {"d": 2}, "b": 3}})";
     EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": a.b: duplicate key (each key may appear once)");
     std::ofstream(path) << R"({"list": [{"k": 1}, {"k": 2, "k": 3}]})";
-    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": list.k: duplicate key (each key may appear once)");
+    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": list[1].k: duplicate key (each key may appear once)");
     std::ofstream(path) << R"({"a": {"b": 1}, "c": {"b": 2}, "d": [{"b": 1}, {"b": 1}]})"; // same key in different objects
     EXPECT_NO_THROW(loadConfigFile(path));
 }
