@@ -25,19 +25,15 @@ SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t see
     }
 }
 
-void SramChip::setVoltageMv(double voltageMv)
+void SramChip::setOperatingPoint(const OperatingPoint& point)
 {
-    const double threshold = m_model->thresholdForVoltage(*m_profile, voltageMv);
-    m_ber = m_profile->bitErrorRate(voltageMv);
+    // Both lookups may throw: compute them before changing anything.
+    const double voltageMv = point.voltageMv(*m_profile);
+    const double threshold = point.byRate() ? m_model->thresholdForRate(*m_profile, point.ber())
+                                            : m_model->thresholdForVoltage(*m_profile, voltageMv);
+    m_ber = point.byRate() ? point.ber() : m_profile->bitErrorRate(voltageMv);
     m_voltageMv = voltageMv;
-    applyThreshold(threshold);
-}
-
-void SramChip::setBitErrorRate(double ber)
-{
-    const double threshold = m_model->thresholdForRate(*m_profile, ber);
-    m_ber = ber;
-    m_voltageMv = std::numeric_limits<double>::quiet_NaN();
+    m_point = point;
     applyThreshold(threshold);
 }
 

@@ -70,7 +70,7 @@ TEST(FaultMapImport, IbmExampleByHand)
     options.useProfileGeometry = false;
     options.geometry = {1, {8, 16}};
     SramChip chip(std::make_shared<const SramProfile>(profile), 0, options);
-    chip.setVoltageMv(620.0); // between measured points: the worse one, 600 mV
+    chip.setOperatingPoint(OperatingPoint::atVoltage(620.0)); // between measured points: the worse one, 600 mV
     FaultCounts counts = chip.faultCounts();
     EXPECT_EQ(counts.faultyCells, 6u);
     EXPECT_EQ(counts.stuckAt0, 3u);
@@ -78,11 +78,11 @@ TEST(FaultMapImport, IbmExampleByHand)
     std::uint8_t byte = 0;
     chip.bank(0).read((2 * 16 + 8) / 8, &byte, 1);
     EXPECT_EQ(byte & 1u, 1u);
-    chip.setVoltageMv(650.0);
+    chip.setOperatingPoint(OperatingPoint::atVoltage(650.0));
     EXPECT_EQ(chip.faultCounts().faultyCells, 3u);
-    chip.setVoltageMv(700.0);
+    chip.setOperatingPoint(OperatingPoint::atVoltage(700.0));
     EXPECT_EQ(chip.faultCounts().faultyCells, 0u);
-    EXPECT_THROW(chip.setVoltageMv(599.0), InputError); // below the measured range
+    EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atVoltage(599.0)), InputError); // below the measured range
 }
 
 TEST(FaultMapImport, MapIsTiledOverLargerChips)
@@ -92,7 +92,7 @@ TEST(FaultMapImport, MapIsTiledOverLargerChips)
     options.useProfileGeometry = false;
     options.geometry = {3, {8, 32}}; // 3 x 256 bits = 6 copies of the 128-bit map
     SramChip chip(profile, 0, options);
-    chip.setVoltageMv(600.0);
+    chip.setOperatingPoint(OperatingPoint::atVoltage(600.0));
     EXPECT_EQ(chip.faultCounts().faultyCells, 36u);
     // Map bit 1 * 16 + 2 = 18 (stuck at 0) repeats every 128 chip bits: bank 1 bits 18 and 146.
     const auto& cells = chip.cells(1);

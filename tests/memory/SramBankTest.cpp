@@ -99,7 +99,7 @@ TEST_F(SramBankTest, FirstAndLastByteOfEveryBankThroughTheFaultPath)
     options.geometry = {8, {512, 64}};
     options.faultModel = "stuck_at";
     SramChip chip(voltsim::test::shared(loadProfile("uniform")), 2, options);
-    chip.setBitErrorRate(0.1);
+    chip.setOperatingPoint(OperatingPoint::atRate(0.1));
     std::vector<std::unique_ptr<Initiator>> initiators;
     std::vector<std::unique_ptr<SramBank>> banks;
     for (std::uint32_t b = 0; b < chip.bankCount(); ++b) {

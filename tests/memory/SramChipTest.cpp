@@ -62,7 +62,7 @@ TEST(SramChip, FaultRateWithinBinomialIntervalAtSeveralVoltages)
     SramChip chip(profile, 11, largeChip());
     const double n = static_cast<double>(chip.geometry().bits());
     for (const double voltage : {720.0, 704.0, 690.0, 676.0, 640.0, 608.0}) {
-        chip.setVoltageMv(voltage);
+        chip.setOperatingPoint(OperatingPoint::atVoltage(voltage));
         const double p = profile->bitErrorRate(voltage);
         const FaultCounts counts = chip.faultCounts();
         EXPECT_EQ(counts.cells, chip.geometry().bits());
@@ -79,7 +79,7 @@ TEST(SramChip, StuckAtRateAndShareWithinBinomialInterval)
     SramChip chip(profile, 5, largeChip());
     const double n = static_cast<double>(chip.geometry().bits());
     for (const double voltage : {570.0, 550.0, 540.0}) {
-        chip.setVoltageMv(voltage);
+        chip.setOperatingPoint(OperatingPoint::atVoltage(voltage));
         const double p = profile->bitErrorRate(voltage);
         const FaultCounts counts = chip.faultCounts();
         EXPECT_NEAR(static_cast<double>(counts.faultyCells), n * p, binomialHalfWidth999(n, p)) << voltage;
@@ -94,11 +94,11 @@ TEST(SramChip, UniformRateSetDirectly)
     SramChip chip(shared(loadProfile("uniform")), 3, largeChip());
     const double n = static_cast<double>(chip.geometry().bits());
     for (const double p : {1e-4, 1e-3, 1e-2, 0.1}) {
-        chip.setBitErrorRate(p);
+        chip.setOperatingPoint(OperatingPoint::atRate(p));
         EXPECT_NEAR(static_cast<double>(chip.faultCounts().faultyCells), n * p, binomialHalfWidth999(n, p)) << p;
     }
-    EXPECT_THROW(chip.setBitErrorRate(0.11), voltsim::InputError);
-    EXPECT_THROW(chip.setVoltageMv(700.0), voltsim::InputError);
+    EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atRate(0.11)), voltsim::InputError);
+    EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atVoltage(700.0)), voltsim::InputError);
 }
 
 TEST(SramChip, FaultsAreNestedAcrossVoltages)
@@ -107,7 +107,7 @@ TEST(SramChip, FaultsAreNestedAcrossVoltages)
         SramChip chip(shared(loadProfile("stutz2021-14nm")), 21, largeChip(model));
         std::vector<std::uint64_t> previous;
         for (const double voltage : {764.0, 730.0, 720.0, 704.0, 690.0, 676.0, 608.0}) {
-            chip.setVoltageMv(voltage);
+            chip.setOperatingPoint(OperatingPoint::atVoltage(voltage));
             const auto current = activeCells(chip);
             EXPECT_TRUE(std::includes(current.begin(), current.end(), previous.begin(), previous.end())) << voltage;
             EXPECT_GE(current.size(), previous.size());
@@ -123,7 +123,7 @@ TEST(SramChip, ZeroFaultsAtAndAboveVmin)
         for (const std::string model : {"random", "stuck_at"}) {
             SramChip chip(profile, 1, largeChip(model));
             for (const double voltage : {profile->vMinMv, profile->vMinMv + 1.0, profile->vNomMv}) {
-                chip.setVoltageMv(voltage);
+                chip.setOperatingPoint(OperatingPoint::atVoltage(voltage));
                 EXPECT_EQ(chip.faultCounts().faultyCells, 0u) << name << " " << voltage;
                 EXPECT_EQ(flipsReadingAll(chip, 0x3c), 0u);
             }
@@ -134,7 +134,7 @@ TEST(SramChip, ZeroFaultsAtAndAboveVmin)
 TEST(SramChip, StuckAtCorruptsOnlyDifferingBits)
 {
     SramChip chip(shared(loadProfile("stutz2021-14nm")), 8, largeChip("stuck_at"));
-    chip.setVoltageMv(676.0);
+    chip.setOperatingPoint(OperatingPoint::atVoltage(676.0));
     const FaultCounts counts = chip.faultCounts();
     ASSERT_GT(counts.stuckAt0, 1000u);
     ASSERT_GT(counts.stuckAt1, 1000u);
@@ -157,8 +157,8 @@ TEST(SramChip, RandomAndStuckAtShareTheFaultyCellsOfASeed)
     const auto profile = shared(loadProfile("stutz2021-14nm"));
     SramChip random(profile, 4, largeChip("random"));
     SramChip stuck(profile, 4, largeChip("stuck_at"));
-    random.setVoltageMv(690.0);
-    stuck.setVoltageMv(690.0);
+    random.setOperatingPoint(OperatingPoint::atVoltage(690.0));
+    stuck.setOperatingPoint(OperatingPoint::atVoltage(690.0));
     EXPECT_EQ(activeCells(random), activeCells(stuck));
 }
 
@@ -176,8 +176,8 @@ TEST(SramChip, SameSeedSameMapOtherSeedOtherMap)
             EXPECT_EQ(a.cells(bank)[i].stuckValue, b.cells(bank)[i].stuckValue);
         }
     }
-    a.setVoltageMv(700.0);
-    c.setVoltageMv(700.0);
+    a.setOperatingPoint(OperatingPoint::atVoltage(700.0));
+    c.setOperatingPoint(OperatingPoint::atVoltage(700.0));
     const auto cellsA = activeCells(a);
     const auto cellsC = activeCells(c);
     std::vector<std::uint64_t> common;
@@ -205,7 +205,7 @@ TEST(SramChip, AddingABankLeavesTheOthersUnchanged)
 TEST(SramChip, UnusedBitsNeverFault)
 {
     SramChip chip(shared(loadProfile("uniform")), 6, largeChip());
-    chip.setBitErrorRate(0.05);
+    chip.setOperatingPoint(OperatingPoint::atRate(0.05));
     const std::uint64_t allBits = chip.faultCounts().faultyCells;
     chip.setUsedBitsPerByte(0x0f);
     const FaultCounts counts = chip.faultCounts();
@@ -235,7 +235,7 @@ TEST(SramChip, ClusteringKeepsTheMeanRateAndConcentratesFaults)
     for (const auto& [profile, dispersionLow, dispersionHigh] :
          {std::tuple{clustered, 2.0, 100.0}, std::tuple{plain, 0.0, 1.1}}) {
         SramChip chip(profile, 17, largeChip());
-        chip.setBitErrorRate(p);
+        chip.setOperatingPoint(OperatingPoint::atRate(p));
         std::vector<double> perRow(static_cast<std::size_t>(rows), 0.0);
         for (std::uint32_t b = 0; b < chip.bankCount(); ++b)
             for (const auto& cell : chip.cells(b))

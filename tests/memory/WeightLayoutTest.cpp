@@ -121,7 +121,7 @@ TEST(WeightMemory, FaultsReachCodesThroughTheReadPath)
     WeightMemory memory(chip, {});
     std::vector<std::uint8_t> codes(128, 0); // 128 4-bit codes in the first 64 bytes
     memory.load({{codes.data(), codes.size(), 4}});
-    chip.setBitErrorRate(0.05);
+    chip.setOperatingPoint(OperatingPoint::atRate(0.05));
     const auto read = memory.readCodes(0);
     std::vector<std::uint8_t> expected(128, 0);
     for (const auto& cell : chip.cells(0))
@@ -137,7 +137,7 @@ TEST(WeightMemory, BytePerCodeLeavesHighBitsClean)
     WeightMemory memory(chip, {0, 0, Packing::BytePerCode});
     std::vector<std::uint8_t> codes(128, 3);
     memory.load({{codes.data(), codes.size(), 2}});
-    chip.setBitErrorRate(0.1);
+    chip.setOperatingPoint(OperatingPoint::atRate(0.1));
     std::vector<std::uint8_t> raw(128);
     memory.read(0, raw.data(), raw.size());
     for (const auto byte : raw)

@@ -3,6 +3,7 @@
 #include "AcceleratorTestSupport.hpp"
 #include "ScFixture.hpp"
 
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/accelerator/WeightSram.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
@@ -33,24 +34,20 @@ struct Golden {
 std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs, const workloads::ModelPackage& package,
                                         std::uint64_t seed, std::uint64_t* faultyCells)
 {
-    const auto chip = models::makeWeightChip(specs.weightSram, seed);
-    memory::WeightMemory memory(*chip, specs.weightSram.layout);
+    memory::SramChip chip(specs.weightSram.profile, seed, specs.weightSram.chip);
+    chip.setOperatingPoint(specs.weightSram.operatingPoint);
+    memory::WeightMemory memory(chip, specs.weightSram.layout);
+    const std::vector<workloads::ParameterTensor> tensors = package.network.parameterTensors();
     std::vector<memory::CodeTensorView> views;
-    std::vector<const workloads::QuantizedTensor*> tensors;
-    for (const auto& layer : package.network.layers)
-        if (layer.hasParameters())
-            for (const auto* tensor : {&*layer.weight, &*layer.bias}) {
-                views.push_back({package.codes.data() + tensor->blobOffset, tensor->count,
-                                 static_cast<unsigned>(tensor->bits)});
-                tensors.push_back(tensor);
-            }
+    for (const auto& tensor : tensors)
+        views.push_back({package.codes.data() + tensor.blobOffset, tensor.count, tensor.bits});
     memory.load(views);
     std::vector<std::uint8_t> codes(package.codes.size());
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const auto read = memory.readCodes(t);
-        std::copy(read.begin(), read.end(), codes.begin() + static_cast<std::ptrdiff_t>(tensors[t]->blobOffset));
+        std::copy(read.begin(), read.end(), codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
     }
-    *faultyCells = chip->faultCounts().faultyCells;
+    *faultyCells = chip.faultCounts().faultyCells;
     return codes;
 }
 
@@ -87,10 +84,10 @@ TEST_F(AcceleratorReferenceTest, FaultyLogitsEqualIntegerReferenceOnCodesReadBac
     const Golden g("randbet-8bit");
     for (const SimMode mode : {SimMode::Fast, SimMode::Cycle}) {
         auto specs = acceleratorSpecs("stutz2021-14nm", mode);
-        specs.weightSram.operatingPoint = {models::OperatingPoint::Kind::VoltageMv, 690};
+        specs.weightSram.operatingPoint = memory::OperatingPoint::atVoltage(690);
         specs.weightSram.layout.startOffsetBytes = 4096 + 17; // a different "mapping" of the chip
         specs.weightSram.layout.interleaveBytes = 64;
-        const std::uint64_t seed = models::chipSeed(7, 3);
+        const std::uint64_t seed = memory::chipSeed(7, 3);
         const std::size_t count = mode == SimMode::Fast ? g.golden.images.size() : 2;
         const auto run = runAccelerator(specs, g.package, seed, g.pixels.data(), count);
         std::uint64_t faultyCells = 0;
@@ -114,7 +111,7 @@ TEST_F(AcceleratorReferenceTest, BitErrorRateModeOnTheUniformProfileMatchesReadB
 {
     const Golden g("randbet-8bit");
     auto specs = acceleratorSpecs("uniform", SimMode::Fast);
-    specs.weightSram.operatingPoint = {models::OperatingPoint::Kind::Ber, 0.01};
+    specs.weightSram.operatingPoint = memory::OperatingPoint::atRate(0.01);
     const std::uint64_t seed = 11;
     const auto run = runAccelerator(specs, g.package, seed, g.pixels.data(), 8);
     std::uint64_t faultyCells = 0;

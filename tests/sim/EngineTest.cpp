@@ -1,7 +1,7 @@
 // The functional evaluation engine against hand-derived numbers and an independent corruption of
 // the codes (bits flipped by hand from the chip's active cells, not through the read path).
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramProfile.hpp"
-#include "voltsim/sim/engine/ChipSeeds.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
 #include "voltsim/sim/engine/RErrStats.hpp"
 #include "voltsim/sim/run/RunEngine.hpp"
@@ -21,7 +21,7 @@
 namespace {
 
 using namespace voltsim;
-using sim::OperatingPoint;
+using memory::OperatingPoint;
 
 const workloads::ModelPackage& package()
 {
@@ -112,8 +112,8 @@ TEST(EngineChipSeeds, FollowTheDocumentedSplitmix64Rule)
     // The first output of splitmix64 seeded with 0 is the reference implementation's 0xe220a8397b1dcdaf.
     EXPECT_EQ(mix(0), 0xe220a8397b1dcdafULL);
     for (std::uint64_t i = 0; i < 5; ++i)
-        EXPECT_EQ(sim::chipSeed(42, i), mix(mix(42) + i)) << "chip " << i;
-    EXPECT_EQ(sim::chipSeeds(42, 3), (std::vector<std::uint64_t>{sim::chipSeed(42, 0), sim::chipSeed(42, 1), sim::chipSeed(42, 2)}));
+        EXPECT_EQ(memory::chipSeed(42, i), mix(mix(42) + i)) << "chip " << i;
+    EXPECT_EQ(memory::chipSeeds(42, 3), (std::vector<std::uint64_t>{memory::chipSeed(42, 0), memory::chipSeed(42, 1), memory::chipSeed(42, 2)}));
 }
 
 TEST(EngineRErrStats, MatchHandComputedValues)
@@ -136,7 +136,7 @@ TEST(EngineRErrStats, MatchHandComputedValues)
 TEST(EngineEvaluator, FaultyCodesEqualCodesCorruptedByHand)
 {
     const sim::FunctionalEvaluator evaluator(package(), firstImages(200), {}, 2);
-    memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(7, 0));
+    memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(7, 0));
     const auto codes = evaluator.faultyCodes(chip, OperatingPoint::atVoltage(676)); // p = 1 %
     const auto expected = corruptByHand(chip, {});
     EXPECT_EQ(codes, expected);
@@ -147,7 +147,7 @@ TEST(EngineEvaluator, RobustErrorsEqualCleanOrFaultyOverAllImages)
 {
     const std::size_t count = 300;
     const sim::FunctionalEvaluator evaluator(package(), firstImages(count), {}, 2);
-    memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(3, 1));
+    memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(3, 1));
     const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(640));
     // Independent count: classify every image with the clean and with the hand-corrupted codes.
     EXPECT_EQ(outcome.errors, robustErrorsByFullInference(corruptByHand(chip, {}), count));
@@ -183,7 +183,7 @@ TEST(EngineEvaluator, PrefixCachedChipsEqualFullInferenceAcrossVoltages)
     std::set<std::size_t> firstChanged;
     for (const double mv : {760.0, 744.0, 720.0, 676.0})
         for (std::uint64_t chipIndex = 0; chipIndex < 3; ++chipIndex) {
-            memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(1, chipIndex));
+            memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(1, chipIndex));
             const auto codes = evaluator.faultyCodes(chip, OperatingPoint::atVoltage(mv));
             firstChanged.insert(evaluator.firstChangedLayer(codes));
             EXPECT_EQ(evaluator.evaluateChip(chip, OperatingPoint::atVoltage(mv)).errors,
@@ -205,7 +205,7 @@ TEST(EngineEvaluator, ChipWithoutFlipsScoresTheCleanErrors)
 TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
 {
     const sim::FunctionalEvaluator evaluator(package(), firstImages(200), {}, 1);
-    memory::SramChip chip(profile("stutz2021-14nm"), sim::chipSeed(4, 2));
+    memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(4, 2));
     const sim::ChipOutcome first = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(688));
     const sim::ChipOutcome again = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(688));
     const sim::FunctionalEvaluator fresh(package(), firstImages(200), {}, 1);
@@ -217,7 +217,7 @@ TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
 TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
 {
     sim::ChipPool pool(profile("uniform"), memory::ChipOptions{"random"});
-    const auto seeds = sim::chipSeeds(11, 2);
+    const auto seeds = memory::chipSeeds(11, 2);
     const auto point = OperatingPoint::atRate(0.02);
     const auto one = sim::FunctionalEvaluator(package(), firstImages(250), {}, 1).evaluate(pool, point, seeds);
     const auto two = sim::FunctionalEvaluator(package(), firstImages(250), {}, 2).evaluate(pool, point, seeds);

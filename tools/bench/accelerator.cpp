@@ -36,7 +36,7 @@ models::AcceleratorSpecs specs(models::SimMode mode)
     s.mode = mode;
     s.weightSram.profile = std::make_shared<const memory::SramProfile>(memory::loadProfile("stutz2021-14nm"));
     s.weightSram.chip.geometry = s.weightSram.profile->geometry;
-    s.weightSram.operatingPoint = {models::OperatingPoint::Kind::VoltageMv, 690};
+    s.weightSram.operatingPoint = memory::OperatingPoint::atVoltage(690);
     return s;
 }
 

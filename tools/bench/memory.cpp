@@ -32,9 +32,9 @@ void chipBuild(benchmark::State& state, const char* name, double point)
     for (auto _ : state) {
         SramChip chip(profile(name), seed++);
         if (std::string(name) == "uniform")
-            chip.setBitErrorRate(point);
+            chip.setOperatingPoint(OperatingPoint::atRate(point));
         else
-            chip.setVoltageMv(point);
+            chip.setOperatingPoint(OperatingPoint::atVoltage(point));
         benchmark::DoNotOptimize(chip.bank(0).hasFaults());
     }
 }
@@ -49,7 +49,7 @@ void setVoltage(benchmark::State& state)
     const double voltages[] = {720.0, 704.0, 676.0};
     std::size_t i = 0;
     for (auto _ : state)
-        chip.setVoltageMv(voltages[i++ % 3]);
+        chip.setOperatingPoint(OperatingPoint::atVoltage(voltages[i++ % 3]));
 }
 BENCHMARK(setVoltage)->Unit(benchmark::kMicrosecond);
 
@@ -58,7 +58,7 @@ void readBank(benchmark::State& state)
 {
     SramChip chip(profile("stutz"), 1);
     if (state.range(0) != 0)
-        chip.setVoltageMv(676.0);
+        chip.setOperatingPoint(OperatingPoint::atVoltage(676.0));
     SramArray& bank = chip.bank(0);
     std::vector<std::uint8_t> out(bank.sizeBytes());
     for (auto _ : state) {
@@ -76,7 +76,7 @@ void readWeightCodes(benchmark::State& state)
     WeightMemory memory(chip, {0, 8, Packing::Packed});
     std::vector<std::uint8_t> codes(chip.geometry().bytes() * 2, 5);
     memory.load({{codes.data(), codes.size(), 4}});
-    chip.setVoltageMv(676.0);
+    chip.setOperatingPoint(OperatingPoint::atVoltage(676.0));
     for (auto _ : state)
         benchmark::DoNotOptimize(memory.readCodes(0));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * codes.size()));

@@ -6,7 +6,7 @@
 // With VOLTSIM_DUMP_CODES=FILE the corrupted codes are written to FILE, so
 // tools/bench/pytorch_baseline.py --codes FILE times PyTorch on the very same weights.
 #include "voltsim/memory/SramProfile.hpp"
-#include "voltsim/sim/engine/ChipSeeds.hpp"
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 
@@ -53,8 +53,8 @@ const std::vector<std::uint8_t>& faultyCodes()
 {
     static const std::vector<std::uint8_t> codes = [] {
         const sim::FunctionalEvaluator evaluator(package(), {testSet().pixels().data(), testSet().labels().data(), 1}, {}, 1);
-        memory::SramChip chip(profile(), sim::chipSeed(1, 0));
-        auto read = evaluator.faultyCodes(chip, sim::OperatingPoint::atVoltage(kVoltageMv));
+        memory::SramChip chip(profile(), memory::chipSeed(1, 0));
+        auto read = evaluator.faultyCodes(chip, memory::OperatingPoint::atVoltage(kVoltageMv));
         if (const char* path = std::getenv("VOLTSIM_DUMP_CODES"))
             std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(read.data()),
                                                         static_cast<std::streamsize>(read.size()));
@@ -100,12 +100,12 @@ BENCHMARK(BM_FaultyTestSet)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseR
 /// evaluator per iteration (built with the timer paused) so its cache of evaluated codes never hits.
 void BM_SweepChip(benchmark::State& state)
 {
-    memory::SramChip chip(profile(), sim::chipSeed(1, 0));
+    memory::SramChip chip(profile(), memory::chipSeed(1, 0));
     for (auto _ : state) {
         state.PauseTiming();
         const sim::FunctionalEvaluator evaluator(package(), allImages(), {}, 2);
         state.ResumeTiming();
-        benchmark::DoNotOptimize(evaluator.evaluateChip(chip, sim::OperatingPoint::atVoltage(kVoltageMv)).errors);
+        benchmark::DoNotOptimize(evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(kVoltageMv)).errors);
     }
     setCounters(state, double(testSet().size()), 2);
 }
@@ -116,7 +116,7 @@ void BM_ChipConstruction(benchmark::State& state)
 {
     std::uint64_t seed = 0;
     for (auto _ : state) {
-        memory::SramChip chip(profile(), sim::chipSeed(9, seed++));
+        memory::SramChip chip(profile(), memory::chipSeed(9, seed++));
         benchmark::DoNotOptimize(chip.bankCount());
     }
 }

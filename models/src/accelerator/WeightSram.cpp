@@ -1,39 +1,17 @@
 #include "voltsim/models/accelerator/WeightSram.hpp"
 
-#include "voltsim/memory/Random.hpp"
-
 #include <algorithm>
 #include <string>
 
 namespace voltsim::models {
 
-std::uint64_t chipSeed(std::uint64_t runSeed, std::uint64_t chip)
-{
-    return memory::splitMix64(memory::splitMix64(runSeed) + chip);
-}
-
-std::unique_ptr<memory::SramChip> makeWeightChip(const WeightSramSpecs& specs, std::uint64_t seed)
-{
-    auto chip = std::make_unique<memory::SramChip>(specs.profile, seed, specs.chip);
-    switch (specs.operatingPoint.kind) {
-    case OperatingPoint::Kind::Nominal:
-        chip->setVoltageMv(specs.profile->vNomMv);
-        break;
-    case OperatingPoint::Kind::VoltageMv:
-        chip->setVoltageMv(specs.operatingPoint.value);
-        break;
-    case OperatingPoint::Kind::Ber:
-        chip->setBitErrorRate(specs.operatingPoint.value);
-        break;
-    }
-    return chip;
-}
-
 WeightSram::WeightSram(const sc_core::sc_module_name& name, const WeightSramSpecs& specs, std::uint64_t seed,
                        const sc_core::sc_time& clockPeriod)
-    : sc_core::sc_module(name), socket("socket"), m_chip(makeWeightChip(specs, seed)),
+    : sc_core::sc_module(name), socket("socket"),
+      m_chip(std::make_unique<memory::SramChip>(specs.profile, seed, specs.chip)),
       m_layout(m_chip->geometry(), specs.layout), m_toBanks("to_banks")
 {
+    m_chip->setOperatingPoint(specs.operatingPoint);
     const memory::SramBankTiming timing{clockPeriod, specs.readLatencyCycles, specs.writeLatencyCycles};
     for (std::uint32_t b = 0; b < m_chip->bankCount(); ++b) {
         m_banks.push_back(

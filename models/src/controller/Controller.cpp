@@ -57,18 +57,6 @@ std::int64_t foldOutputs(const workloads::GemmShape& shape, const ArraySpec& spe
 
 } // namespace
 
-std::vector<LayerTensors> tensorIndexes(const workloads::Network& network)
-{
-    std::vector<LayerTensors> indexes(network.layers.size());
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < network.layers.size(); ++i)
-        if (network.layers[i].hasParameters()) {
-            indexes[i] = LayerTensors{next, next + 1};
-            next += 2;
-        }
-    return indexes;
-}
-
 CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images, const Layer& layer)
 {
     const std::int64_t channels = layer.inShape[0], h = layer.inShape[1], w = layer.inShape[2];
@@ -101,7 +89,7 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
                        CountedBuffer& activationSram, CountedBuffer& accumulatorSram)
     : sc_core::sc_module(name), toWeightSram("to_weight_sram"), m_specs(specs), m_network(network),
       m_engine(engine), m_weightSram(weightSram), m_activationSram(activationSram),
-      m_accumulatorSram(accumulatorSram), m_tensors(tensorIndexes(network)),
+      m_accumulatorSram(accumulatorSram), m_tensors(network.parameterTensors()),
       m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
     for (const Layer& layer : network.layers) {
@@ -122,6 +110,15 @@ std::int64_t Controller::cyclesPerImage() const
     for (const LayerStats& layer : m_layers)
         cycles += layer.cyclesPerImage;
     return cycles;
+}
+
+std::size_t Controller::tensorIndex(std::size_t layer, workloads::TensorRole role) const
+{
+    for (std::size_t t = 0; t < m_tensors.size(); ++t)
+        if (m_tensors[t].layer == layer && m_tensors[t].role == role)
+            return t;
+    throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " has no " +
+                           workloads::tensorRoleName(role) + " tensor");
 }
 
 std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& stats)
@@ -175,8 +172,8 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
 {
     const Layer& layer = m_network.layers[index];
     LayerStats& stats = m_layers[index];
-    const std::vector<std::uint8_t> weightCodes = readTensor(m_tensors[index].weight, stats);
-    const std::vector<std::uint8_t> biasCodes = readTensor(m_tensors[index].bias, stats);
+    const std::vector<std::uint8_t> weightCodes = readTensor(tensorIndex(index, workloads::TensorRole::Weight), stats);
+    const std::vector<std::uint8_t> biasCodes = readTensor(tensorIndex(index, workloads::TensorRole::Bias), stats);
     ++stats.weightBatchReads;
     const CodeMatrix inputs = layer.type == LayerType::Conv2d ? lowerConv(activations, images, layer)
                                                               : lowerLinear(activations, images, stats.shape.k);

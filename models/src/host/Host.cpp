@@ -9,25 +9,13 @@ namespace voltsim::models {
 namespace {
 
 /// The codes of one tensor as the weight SRAM stores them.
-std::vector<std::uint8_t> tensorBytes(const workloads::ModelPackage& package, const workloads::QuantizedTensor& tensor,
+std::vector<std::uint8_t> tensorBytes(const workloads::ModelPackage& package, const workloads::ParameterTensor& tensor,
                                       memory::Packing packing)
 {
     const std::uint8_t* codes = package.codes.data() + tensor.blobOffset;
     if (packing == memory::Packing::Packed)
-        return memory::packCodes(codes, tensor.count, static_cast<unsigned>(tensor.bits));
+        return memory::packCodes(codes, tensor.count, tensor.bits);
     return std::vector<std::uint8_t>(codes, codes + tensor.count);
-}
-
-/// The weight and bias tensors in blob order.
-std::vector<const workloads::QuantizedTensor*> tensorsOf(const workloads::Network& network)
-{
-    std::vector<const workloads::QuantizedTensor*> tensors;
-    for (const workloads::Layer& layer : network.layers)
-        if (layer.hasParameters()) {
-            tensors.push_back(&*layer.weight);
-            tensors.push_back(&*layer.bias);
-        }
-    return tensors;
 }
 
 } // namespace
@@ -35,8 +23,8 @@ std::vector<const workloads::QuantizedTensor*> tensorsOf(const workloads::Networ
 DramMap planDram(const workloads::ModelPackage& package, memory::Packing packing, std::uint32_t batchImages)
 {
     DramMap map;
-    for (const workloads::QuantizedTensor* tensor : tensorsOf(package.network))
-        map.weightsBytes += tensorBytes(package, *tensor, packing).size();
+    for (const workloads::ParameterTensor& tensor : package.network.parameterTensors())
+        map.weightsBytes += tensorBytes(package, tensor, packing).size();
     const auto batch = std::uint64_t{batchImages};
     map.inputBase = map.weightsBytes;
     map.outputBase = map.inputBase + batch * static_cast<std::uint64_t>(package.network.inputSize());
@@ -77,14 +65,13 @@ void Host::loadModel()
     std::uint64_t dramAddress = 0;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     unsigned maxBits = 1;
-    for (const workloads::QuantizedTensor* tensor : tensorsOf(m_package.network)) {
-        const std::vector<std::uint8_t> bytes = tensorBytes(m_package, *tensor, m_weightSram.layout().config().packing);
+    for (const workloads::ParameterTensor& tensor : m_package.network.parameterTensors()) {
+        const std::vector<std::uint8_t> bytes = tensorBytes(m_package, tensor, m_weightSram.layout().config().packing);
         m_dram.poke(dramAddress, bytes.data(), bytes.size());
-        const memory::TensorPlacement& placement =
-            m_weightSram.layout().addTensor(tensor->count, static_cast<unsigned>(tensor->bits));
+        const memory::TensorPlacement& placement = m_weightSram.layout().addTensor(tensor.count, tensor.bits);
         m_dma.dramToWeightSram(dramAddress, placement.address, bytes.size(), delay);
         dramAddress += bytes.size();
-        maxBits = std::max(maxBits, static_cast<unsigned>(tensor->bits));
+        maxBits = std::max(maxBits, tensor.bits);
     }
     m_weightSram.setCodeBits(maxBits);
     m_stats.modelBytes = dramAddress;

@@ -256,14 +256,14 @@ int runSample(const Parsed& parsed)
     SramChip chip(profile, seed, sampleGeometry(parsed, *profile));
     json out = {{"profile", profile->name}, {"fault_model", chip.faultModel().name()}, {"seed", seed}};
     if (parsed.values.count("ber")) {
-        chip.setBitErrorRate(parsed.values["ber"].as<double>());
+        chip.setOperatingPoint(memory::OperatingPoint::atRate(parsed.values["ber"].as<double>()));
         out["voltage_mv"] = nullptr;
         out["voltage_rel"] = nullptr;
     } else {
         const double voltage = parsed.values.count("voltage-mv")
                                    ? parsed.values["voltage-mv"].as<double>()
                                    : profile->voltageFromRelative(parsed.values["voltage-rel"].as<double>());
-        chip.setVoltageMv(voltage);
+        chip.setOperatingPoint(memory::OperatingPoint::atVoltage(voltage));
         out["voltage_mv"] = voltage;
         out["voltage_rel"] = voltage / profile->vMinMv;
     }

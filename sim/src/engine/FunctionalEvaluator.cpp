@@ -20,28 +20,7 @@ memory::SramChip& ChipPool::chip(std::uint64_t seed)
     return *found->second;
 }
 
-void applyOperatingPoint(memory::SramChip& chip, const OperatingPoint& point)
-{
-    if (point.byRate)
-        chip.setBitErrorRate(point.ber);
-    else
-        chip.setVoltageMv(point.voltageMv);
-}
-
 namespace {
-
-/// Every weight and bias tensor of the network, in layer order (weight before bias).
-std::vector<const workloads::QuantizedTensor*> quantizedTensors(const workloads::Network& network)
-{
-    std::vector<const workloads::QuantizedTensor*> tensors;
-    for (const auto& layer : network.layers) {
-        if (layer.weight)
-            tensors.push_back(&*layer.weight);
-        if (layer.bias)
-            tensors.push_back(&*layer.bias);
-    }
-    return tensors;
-}
 
 std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
 {
@@ -57,10 +36,10 @@ FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package,
                                          const memory::WeightLayoutConfig& layout, unsigned threads)
     : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads)
 {
-    for (const auto* tensor : quantizedTensors(package.network)) {
-        m_tensors.push_back({package.codes.data() + tensor->blobOffset, tensor->count, static_cast<unsigned>(tensor->bits)});
-        m_tensorOffsets.push_back(tensor->blobOffset);
-        m_storedBits += static_cast<std::uint64_t>(tensor->count) * static_cast<std::uint64_t>(tensor->bits);
+    for (const workloads::ParameterTensor& tensor : package.network.parameterTensors()) {
+        m_tensors.push_back({package.codes.data() + tensor.blobOffset, tensor.count, tensor.bits});
+        m_tensorOffsets.push_back(tensor.blobOffset);
+        m_storedBits += static_cast<std::uint64_t>(tensor.count) * tensor.bits;
     }
     m_cleanPredictions = m_reference.classify(package.codes, images.pixels, images.count);
     const auto inputSize = static_cast<std::size_t>(package.network.inputSize());
@@ -101,21 +80,18 @@ workloads::LayerInputs FunctionalEvaluator::cleanInputsUpTo(std::size_t layer) c
 
 std::size_t FunctionalEvaluator::firstChangedLayer(const std::vector<std::uint8_t>& codes) const
 {
-    const auto differs = [&](const workloads::QuantizedTensor& tensor) {
+    for (const workloads::ParameterTensor& tensor : m_package.network.parameterTensors()) {
         const auto begin = static_cast<std::ptrdiff_t>(tensor.blobOffset);
         const auto end = begin + static_cast<std::ptrdiff_t>(tensor.count);
-        return !std::equal(codes.begin() + begin, codes.begin() + end, m_package.codes.begin() + begin);
-    };
-    const auto& layers = m_package.network.layers;
-    for (std::size_t layer = 0; layer < layers.size(); ++layer)
-        if ((layers[layer].weight && differs(*layers[layer].weight)) || (layers[layer].bias && differs(*layers[layer].bias)))
-            return layer;
-    return layers.size();
+        if (!std::equal(codes.begin() + begin, codes.begin() + end, m_package.codes.begin() + begin))
+            return tensor.layer;
+    }
+    return m_package.network.layers.size();
 }
 
-std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip, const OperatingPoint& point) const
+std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const
 {
-    applyOperatingPoint(chip, point);
+    chip.setOperatingPoint(point);
     memory::WeightMemory memory(chip, m_layout);
     memory.load(m_tensors);
     std::vector<std::uint8_t> codes = m_package.codes;
@@ -138,7 +114,7 @@ std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>&
     return m_cleanErrors + m_reference.countErrors(codes, cleanInputsUpTo(changed), m_correctLabels.data());
 }
 
-ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const
+ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point) const
 {
     ChipOutcome outcome;
     outcome.seed = chip.seed();
@@ -156,7 +132,7 @@ ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const Oper
     return outcome;
 }
 
-PointOutcome FunctionalEvaluator::evaluate(ChipPool& pool, const OperatingPoint& point,
+PointOutcome FunctionalEvaluator::evaluate(ChipPool& pool, const memory::OperatingPoint& point,
                                            const std::vector<std::uint64_t>& seeds) const
 {
     PointOutcome outcome;

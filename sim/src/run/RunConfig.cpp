@@ -10,7 +10,7 @@
 namespace voltsim::sim {
 namespace {
 
-using models::OperatingPoint;
+using memory::OperatingPoint;
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int32_t>::max();
 
 void readArray(ConfigNode& node, models::AcceleratorSpecs& specs)
@@ -38,7 +38,7 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
         } catch (const InputError& error) {
             throw InputError(node.where(key) + ": " + error.what());
         }
-        return OperatingPoint{OperatingPoint::Kind::VoltageMv, voltageMv};
+        return OperatingPoint::atVoltage(voltageMv);
     };
     if (mv > 0)
         return checked("voltage_mv", mv);
@@ -48,9 +48,9 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
         if (ber > profile.maxBitErrorRate())
             throw InputError(node.where("ber") + ": " + std::to_string(ber) + " exceeds the largest rate of profile " +
                              profile.name + " (" + std::to_string(profile.maxBitErrorRate()) + ")");
-        return OperatingPoint{OperatingPoint::Kind::Ber, ber};
+        return OperatingPoint::atRate(ber);
     }
-    return OperatingPoint{};
+    return OperatingPoint::nominal();
 }
 
 void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)

@@ -1,11 +1,10 @@
 #include "voltsim/sim/run/RunEngine.hpp"
 
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/models/accelerator/Accelerator.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
 
 #include <chrono>
-#include <cmath>
-#include <limits>
 
 namespace voltsim::sim {
 
@@ -29,7 +28,7 @@ double ChipRun::berSeen() const
     return read == 0 ? 0.0 : static_cast<double>(flipped) / static_cast<double>(read);
 }
 
-ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package, const models::OperatingPoint& point,
+ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package, const memory::OperatingPoint& point,
                 std::uint64_t seed, const ImageSet& images)
 {
     const auto start = std::chrono::steady_clock::now();
@@ -62,20 +61,17 @@ models::AcceleratorStats countOneInference(const RunConfig& config, const worklo
     const std::vector<std::uint8_t> blank(static_cast<std::size_t>(package.network.inputSize()), 0);
     const std::uint8_t label = 0;
     const ImageSet image{blank.data(), &label, 1};
-    return runChip(counting, package, models::OperatingPoint{}, models::chipSeed(config.run.seed, 0), image).stats;
+    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0), image).stats;
 }
 
 RunResult runExperiment(const RunConfig& config, const workloads::ModelPackage& package, const ImageSet& images)
 {
     RunResult result;
-    const models::OperatingPoint& point = config.accelerator.weightSram.operatingPoint;
-    result.voltageMv = point.kind == models::OperatingPoint::Kind::Ber ? std::numeric_limits<double>::quiet_NaN()
-                       : point.kind == models::OperatingPoint::Kind::VoltageMv
-                           ? point.value
-                           : config.accelerator.weightSram.profile->vNomMv;
-    result.clean = runChip(config, package, models::OperatingPoint{}, models::chipSeed(config.run.seed, 0), images);
+    const memory::OperatingPoint& point = config.accelerator.weightSram.operatingPoint;
+    result.voltageMv = point.voltageMv(*config.accelerator.weightSram.profile);
+    result.clean = runChip(config, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0), images);
     for (std::int64_t c = 0; c < config.run.chips; ++c) {
-        ChipRun chip = runChip(config, package, point, models::chipSeed(config.run.seed, static_cast<std::uint64_t>(c)),
+        ChipRun chip = runChip(config, package, point, memory::chipSeed(config.run.seed, static_cast<std::uint64_t>(c)),
                                images);
         chip.chip = c;
         for (std::size_t i = 0; i < images.count; ++i)

@@ -1,7 +1,7 @@
 #include "voltsim/sim/sweep/SweepPlan.hpp"
 
 #include "voltsim/common/Error.hpp"
-#include "voltsim/sim/engine/ChipSeeds.hpp"
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/run/RunEngine.hpp"
 
 #include <cmath>
@@ -26,7 +26,7 @@ SweepPlan::SweepPlan(const SweepConfig& config)
     : m_config(config),
       m_profile(config.specs().weightSram.profile),
       m_pricer(config.accelerator),
-      m_seeds(chipSeeds(config.seed, config.chips))
+      m_seeds(memory::chipSeeds(config.seed, config.chips))
 {
     buildPoints();
     for (const auto& entry : config.models) {
@@ -52,7 +52,7 @@ void SweepPlan::buildPoints()
             if (value > profile.maxBitErrorRate())
                 throw InputError(m_config.axisWhere + ": rate " + number(value) + " exceeds profile " + profile.name
                                  + "'s largest rate " + number(profile.maxBitErrorRate()));
-            point.op = OperatingPoint::atRate(value);
+            point.op = memory::OperatingPoint::atRate(value);
             point.voltageRel = std::numeric_limits<double>::quiet_NaN();
         } else {
             const bool relative = m_config.axis == SweepAxis::VoltageRel;
@@ -62,7 +62,7 @@ void SweepPlan::buildPoints()
                                  + "'s range [" + number(profile.lowestVoltageMv()) + ", " + number(profile.vNomMv)
                                  + "] mV (V/V_min " + number(profile.lowestVoltageMv() / profile.vMinMv) + " to "
                                  + number(profile.vNomMv / profile.vMinMv) + "); voltsim never extrapolates");
-            point.op = OperatingPoint::atVoltage(mv);
+            point.op = memory::OperatingPoint::atVoltage(mv);
             point.voltageRel = relative ? value : mv / profile.vMinMv;
         }
         m_points.push_back(point);

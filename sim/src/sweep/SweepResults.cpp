@@ -47,9 +47,10 @@ std::vector<std::size_t> safestFirst(const SweepPlan& plan)
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const OperatingPoint& pa = plan.points()[a].op;
-        const OperatingPoint& pb = plan.points()[b].op;
-        return plan.byRate() ? pa.ber < pb.ber : pa.voltageMv > pb.voltageMv;
+        const memory::OperatingPoint& pa = plan.points()[a].op;
+        const memory::OperatingPoint& pb = plan.points()[b].op;
+        const memory::SramProfile& profile = *plan.profile();
+        return plan.byRate() ? pa.ber() < pb.ber() : pa.voltageMv(profile) > pb.voltageMv(profile);
     });
     return order;
 }
@@ -144,12 +145,12 @@ void priceRow(const SweepPlan& plan, const SweepModel& model, const SweepPoint& 
     const models::AcceleratorStats& counts = plan.counts(model);
     row.cycles = cyclesPerInference(counts);
     row.latencyUs = latencyUsPerInference(counts, plan.config().specs().clockMhz);
-    if (point.op.byRate) {
+    if (point.op.byRate()) {
         row.energyPj = row.sramEnergyPj = row.energySaving = row.sramEnergySaving = kNaN;
         return;
     }
     const EnergyBreakdown nominal = plan.pricer().perInference(counts, plan.pricer().nominalVoltageMv());
-    const EnergyBreakdown energy = plan.pricer().perInference(counts, point.op.voltageMv);
+    const EnergyBreakdown energy = plan.pricer().perInference(counts, point.op.voltageMv(*plan.profile()));
     const EnergySavings savings = energySavings(energy, nominal);
     row.energyPj = energy.totalPj();
     row.sramEnergyPj = energy.weightSramTotalPj();
@@ -174,7 +175,7 @@ SweepRow makeRow(const SweepPlan& plan, const PointRecord& record)
     const SweepPoint& point = plan.points().at(record.point);
     SweepRow row;
     row.model = model.name;
-    row.voltageMv = point.op.voltageMv;
+    row.voltageMv = point.op.voltageMv(*plan.profile());
     row.voltageRel = point.voltageRel;
     row.ber = record.outcome.ber;
     row.stats = summarizeChips(record.outcome);
@@ -207,7 +208,7 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
         const SweepPoint& point = plan.points().at(record.point);
         for (std::size_t i = 0; i < record.outcome.chips.size(); ++i) {
             const ChipOutcome& chip = record.outcome.chips[i];
-            out << plan.models().at(record.model).name << ',' << formatValue(point.op.voltageMv) << ','
+            out << plan.models().at(record.model).name << ',' << formatValue(point.op.voltageMv(*plan.profile())) << ','
                 << formatValue(record.outcome.ber) << ',' << i << ',' << chip.seed << ',' << chip.flips << ','
                 << chip.faultyCells << ',' << chip.errors << ','
                 << formatValue(static_cast<double>(chip.errors) / static_cast<double>(record.outcome.images)) << "\n";

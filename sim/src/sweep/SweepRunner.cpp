@@ -24,10 +24,10 @@ std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t poi
 {
     const SweepPoint& p = plan.points()[point];
     char text[64];
-    if (p.op.byRate)
-        std::snprintf(text, sizeof text, " p=%.3g", p.op.ber);
+    if (p.op.byRate())
+        std::snprintf(text, sizeof text, " p=%.3g", p.op.ber());
     else
-        std::snprintf(text, sizeof text, " %.1f mV (%.3f)", p.op.voltageMv, p.voltageRel);
+        std::snprintf(text, sizeof text, " %.1f mV (%.3f)", p.op.voltageMv(*plan.profile()), p.voltageRel);
     return plan.models()[model].name + text;
 }
 

@@ -41,11 +41,9 @@ GoldenImage readImage(const JsonCursor& cursor, const ModelPackage& package)
 /// The code width of the tensor holding blob byte `index`.
 int bitsAt(const ModelPackage& package, std::size_t index)
 {
-    for (const auto& layer : package.network.layers)
-        if (layer.hasParameters())
-            for (const QuantizedTensor* tensor : {&*layer.weight, &*layer.bias})
-                if (index >= tensor->blobOffset && index < tensor->blobOffset + tensor->count)
-                    return tensor->bits;
+    for (const ParameterTensor& tensor : package.network.parameterTensors())
+        if (index >= tensor.blobOffset && index < tensor.blobOffset + tensor.count)
+            return static_cast<int>(tensor.bits);
     return 0;
 }
 

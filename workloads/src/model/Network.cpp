@@ -57,6 +57,25 @@ std::int64_t Network::parameterCount() const
     return total;
 }
 
+const char* tensorRoleName(TensorRole role)
+{
+    return role == TensorRole::Weight ? "weight" : "bias";
+}
+
+std::vector<ParameterTensor> Network::parameterTensors() const
+{
+    std::vector<ParameterTensor> tensors;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (!layers[i].hasParameters())
+            continue;
+        for (const TensorRole role : {TensorRole::Weight, TensorRole::Bias}) {
+            const QuantizedTensor& tensor = role == TensorRole::Weight ? *layers[i].weight : *layers[i].bias;
+            tensors.push_back({i, role, tensor.blobOffset, tensor.count, static_cast<unsigned>(tensor.bits)});
+        }
+    }
+    return tensors;
+}
+
 std::int64_t Network::inputSize() const
 {
     return shapeSize(dataset.inputShape);

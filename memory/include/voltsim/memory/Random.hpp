@@ -3,6 +3,7 @@
 // for streams, and doubles derived from raw 64-bit outputs (never std:: distributions, whose
 // output is implementation-defined).
 #include <cstdint>
+#include <vector>
 
 namespace voltsim::memory {
 
@@ -21,6 +22,24 @@ constexpr std::uint64_t splitMix64(std::uint64_t x)
 constexpr std::uint64_t bankSeed(std::uint64_t chipSeed, std::uint64_t bank)
 {
     return splitMix64(splitMix64(chipSeed) ^ bank);
+}
+
+/// Seed of chip `chipIndex` (0-based) of a run or sweep seeded with `runSeed`:
+/// splitMix64(splitMix64(runSeed) + chipIndex). Chip i is the same physical chip for every model
+/// and operating point of a sweep and in a `voltsim run` with the same seed; stable across
+/// releases and machines (docs/accelerator.md).
+constexpr std::uint64_t chipSeed(std::uint64_t runSeed, std::uint64_t chipIndex)
+{
+    return splitMix64(splitMix64(runSeed) + chipIndex);
+}
+
+/// Seeds of chips 0 .. count-1 of a run seeded with `runSeed`.
+inline std::vector<std::uint64_t> chipSeeds(std::uint64_t runSeed, std::uint64_t count)
+{
+    std::vector<std::uint64_t> seeds(count);
+    for (std::uint64_t i = 0; i < count; ++i)
+        seeds[i] = chipSeed(runSeed, i);
+    return seeds;
 }
 
 /// xoshiro256** 1.0 (Blackman, Vigna 2018), state seeded from four splitmix64 outputs.

@@ -4,6 +4,7 @@
 // or below the fault model's threshold and turns them into per-lane masks on each SramArray.
 #include "voltsim/memory/Geometry.hpp"
 #include "voltsim/memory/IFaultModel.hpp"
+#include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramArray.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 
@@ -47,10 +48,10 @@ public:
     const IFaultModel& faultModel() const { return *m_model; }
     std::uint64_t seed() const { return m_seed; }
 
-    /// Operating point by supply voltage (mV); InputError outside the profile's range.
-    void setVoltageMv(double voltageMv);
-    /// Operating point by bit error rate set directly (the paper's p-sweeps).
-    void setBitErrorRate(double ber);
+    /// Activates the cells faulty at `point`: by voltage, InputError outside the profile's range
+    /// (never an extrapolation); by rate, the fault model's threshold for that rate.
+    void setOperatingPoint(const OperatingPoint& point);
+    const OperatingPoint& operatingPoint() const { return m_point; }
     /// Current voltage (NaN when set by rate) and its bit error rate (the profile's p(V)).
     double voltageMv() const { return m_voltageMv; }
     double bitErrorRate() const { return m_ber; }
@@ -78,6 +79,7 @@ private:
     std::vector<SramArray> m_banks;
     std::vector<std::vector<FaultCell>> m_cells;
     double m_threshold;
+    OperatingPoint m_point;
     double m_voltageMv;
     double m_ber = 0.0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The resolved, validated description of one accelerator instance (DRAMSys style: the sim/ layer
 // reads the JSON config through ConfigNode and fills these structs; models/ only consumes them).
+#include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/array/ArraySpec.hpp"
@@ -22,13 +23,6 @@ enum class SimMode {
 SimMode parseSimMode(const std::string& text, const std::string& context);
 const char* toString(SimMode mode);
 
-/// Where the weight SRAM operates: nominal, a supply voltage, or a bit error rate set directly.
-struct OperatingPoint {
-    enum class Kind { Nominal, VoltageMv, Ber };
-    Kind kind = Kind::Nominal;
-    double value = 0; ///< mV for VoltageMv, a rate in [0, 1] for Ber
-};
-
 /// Weight SRAM: the memory/ chip (profile + seed) with its layout and bank timing.
 struct WeightSramSpecs {
     std::shared_ptr<const memory::SramProfile> profile; ///< shared, never modified
@@ -36,7 +30,7 @@ struct WeightSramSpecs {
     memory::WeightLayoutConfig layout;                  ///< start offset, interleave, packing
     std::uint32_t readLatencyCycles = 1;                ///< per bank access (memory::SramBankTiming)
     std::uint32_t writeLatencyCycles = 1;
-    OperatingPoint operatingPoint;
+    memory::OperatingPoint operatingPoint;
 };
 
 /// A reliable on-chip buffer (activation or accumulator SRAM) with `banks` equal banks.

@@ -19,14 +19,6 @@
 
 namespace voltsim::models {
 
-/// The seed of chip `chip` of a run with seed `runSeed`: splitMix64(splitMix64(runSeed) + chip).
-/// Stable across machines and releases (docs/accelerator.md).
-std::uint64_t chipSeed(std::uint64_t runSeed, std::uint64_t chip);
-
-/// Builds the chip of `specs` with `seed` and sets its operating point (throws InputError for a
-/// voltage or rate outside the profile). Tests build an identical chip with the same call.
-std::unique_ptr<memory::SramChip> makeWeightChip(const WeightSramSpecs& specs, std::uint64_t seed);
-
 class WeightSram : public sc_core::sc_module {
 public:
     /// Linear weight addresses (WeightLayout's address space); bound by the DMA and the controller.

@@ -22,16 +22,6 @@
 
 namespace voltsim::models {
 
-/// Where a parameter layer's tensors lie in weight SRAM (indexes into WeightLayout::tensors()).
-struct LayerTensors {
-    std::size_t weight = 0;
-    std::size_t bias = 0;
-};
-
-/// The weight and bias tensor indexes of every layer, in the order the host places them (blob
-/// order: weight then bias of each conv2d/linear layer). Entries of other layers are unused.
-std::vector<LayerTensors> tensorIndexes(const workloads::Network& network);
-
 /// im2col of `images` images of the conv layer's in_shape: (images * OH * OW) x (C * Fh * Fw)
 /// codes in C, Fh, Fw order with zero padding; row image * OH * OW + y * OW + x.
 CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images,
@@ -60,6 +50,9 @@ public:
     std::int64_t cyclesPerImage() const;
 
 private:
+    /// Index of layer `layer`'s `role` tensor in Network::parameterTensors() order, which is the
+    /// order the host places them in weight SRAM (WeightLayout::tensors()).
+    std::size_t tensorIndex(std::size_t layer, workloads::TensorRole role) const;
     /// Codes of tensor `index`, read through the TLM socket; counts bits read and flipped.
     std::vector<std::uint8_t> readTensor(std::size_t index, LayerStats& stats);
     /// One conv2d/linear layer on the batch; returns uint8 activations or (last layer) logits.
@@ -76,7 +69,7 @@ private:
     const WeightSram& m_weightSram;
     CountedBuffer& m_activationSram;
     CountedBuffer& m_accumulatorSram;
-    std::vector<LayerTensors> m_tensors;
+    std::vector<workloads::ParameterTensor> m_tensors;
     std::vector<LayerStats> m_layers;
     sc_core::sc_time m_period;
 };

@@ -5,9 +5,9 @@
 // readCodes() through the faulty read path -> IntegerReference on the images -> predictions.
 // Persistent faults make every read of a word return the same value, so this equals what the
 // SystemC accelerator computes with the same chip, bit for bit (DESIGN.md sections 5-6).
+#include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
-#include "voltsim/sim/engine/OperatingPoint.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
@@ -77,7 +77,7 @@ public:
 
     /// The codes `chip` returns at `point`: load, then read back through the faulty read path.
     /// The blob layout of the package (one code per byte).
-    std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const OperatingPoint& point) const;
+    std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const;
 
     /// One chip at `point`. Identical codes give identical predictions, so a chip whose read-back
     /// codes equal the clean ones scores exactly the clean errors without inference, and codes
@@ -86,10 +86,10 @@ public:
     /// gets right are inferred again (the others count as errors under "clean OR faulty" anyway),
     /// starting at the first layer whose codes differ (see robustErrors).
     /// Not thread-safe (the cache of evaluated codes).
-    ChipOutcome evaluateChip(memory::SramChip& chip, const OperatingPoint& point) const;
+    ChipOutcome evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point) const;
 
     /// Every chip of `seeds` (from `pool`) at `point`.
-    PointOutcome evaluate(ChipPool& pool, const OperatingPoint& point, const std::vector<std::uint64_t>& seeds) const;
+    PointOutcome evaluate(ChipPool& pool, const memory::OperatingPoint& point, const std::vector<std::uint64_t>& seeds) const;
 
     /// Images wrong under `codes` OR the clean model (the RErr numerator for one chip).
     /// Prefix caching: layers before the first conv2d/linear layer whose weight or bias codes differ
@@ -129,8 +129,5 @@ private:
     std::vector<CleanInputs> m_cleanInputs; ///< every conv2d/linear layer after layer 0, in layer order
     mutable std::map<std::vector<std::uint8_t>, std::uint64_t> m_errorsByCodes; ///< robustErrors already computed
 };
-
-/// Operating point applied to a chip (setVoltageMv or setBitErrorRate).
-void applyOperatingPoint(memory::SramChip& chip, const OperatingPoint& point);
 
 } // namespace voltsim::sim

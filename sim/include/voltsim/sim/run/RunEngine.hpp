@@ -14,7 +14,7 @@ namespace voltsim::sim {
 /// One accelerator run (one chip at one operating point).
 struct ChipRun {
     std::int64_t chip = -1;          ///< chip index, -1 for the clean run
-    std::uint64_t seed = 0;          ///< chip seed (models::chipSeed(run seed, chip))
+    std::uint64_t seed = 0;          ///< chip seed (memory::chipSeed(run seed, chip))
     double configuredBer = 0;        ///< the chip's bit error rate at the operating point
     std::uint64_t faultyCells = 0;   ///< faulty cells of the chip at the operating point (all bits)
     std::vector<std::int32_t> logits; ///< images x classes
@@ -38,7 +38,7 @@ struct ImageSet {
 };
 
 /// Runs the accelerator of `config` with the chip of `seed` at `point` on `images`.
-ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package, const models::OperatingPoint& point,
+ChipRun runChip(const RunConfig& config, const workloads::ModelPackage& package, const memory::OperatingPoint& point,
                 std::uint64_t seed, const ImageSet& images);
 
 /// The action counts of one inference on the accelerator of `config`: the SystemC accelerator in

@@ -3,9 +3,9 @@
 // operating points (validated against the profile), the chip seeds and each model's action counts
 // per inference with the pricer `voltsim run` uses. Built identically by `voltsim sweep` and
 // `voltsim merge` from one SweepConfig.
+#include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
-#include "voltsim/sim/engine/OperatingPoint.hpp"
 #include "voltsim/sim/stats/EnergyPricer.hpp"
 #include "voltsim/sim/sweep/SweepConfig.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
@@ -28,7 +28,7 @@ struct SweepModel {
 
 /// One operating point of the axis.
 struct SweepPoint {
-    OperatingPoint op;
+    memory::OperatingPoint op;
     double voltageRel = 0; ///< V / V_min (NaN on a ber axis)
 };
 

@@ -70,6 +70,21 @@ struct Layer {
     std::int64_t parameterCount() const;
 };
 
+/// Which parameter of its layer a tensor is.
+enum class TensorRole { Weight, Bias };
+
+/// "weight" or "bias".
+const char* tensorRoleName(TensorRole role);
+
+/// One parameter tensor of a network, where it lies in the package blob.
+struct ParameterTensor {
+    std::size_t layer = 0;       ///< index into Network::layers
+    TensorRole role = TensorRole::Weight;
+    std::size_t blobOffset = 0;  ///< first code's index in codes.bin
+    std::size_t count = 0;       ///< codes
+    unsigned bits = 8;           ///< bits per code, 2..8
+};
+
 /// Dataset facts a network needs.
 struct DatasetInfo {
     std::string name;
@@ -85,6 +100,10 @@ struct Network {
 
     std::int64_t macsPerImage() const;
     std::int64_t parameterCount() const;
+    /// Every weight and bias tensor in blob order: the weight, then the bias, of each conv2d and
+    /// linear layer in layer order (the order the package blob, the weight SRAM and the DRAM image
+    /// of the model hold them; docs/model_package.md).
+    std::vector<ParameterTensor> parameterTensors() const;
     /// Pixels per input image, product(dataset.inputShape).
     std::int64_t inputSize() const;
 };
