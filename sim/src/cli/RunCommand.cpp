@@ -1,5 +1,5 @@
 // voltsim run: one model at one operating point on N chips and N images, simulated by the SystemC
-// accelerator (DESIGN.md section 8, docs/accelerator.md).
+// accelerator (docs/accelerator.md).
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 

@@ -1,6 +1,8 @@
 #pragma once
-// The voltsim subcommands (DESIGN.md section 8). Each takes the arguments after its own name,
-// prints to stdout, throws voltsim::InputError on bad input and returns the exit status.
+// The voltsim subcommands (references: docs/accelerator.md for run, docs/sweep.md for sweep and
+// merge, docs/model_package.md for model, docs/profiles.md for profile, docs/timing.md for layers).
+// Each takes the arguments after its own name, prints to stdout, throws voltsim::InputError on bad
+// input and returns the exit status.
 #include <string>
 #include <vector>
 

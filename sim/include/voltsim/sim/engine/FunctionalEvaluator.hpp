@@ -4,7 +4,8 @@
 // For each chip: SramChip at the operating point -> WeightMemory::load(the model's codes) ->
 // readCodes() through the faulty read path -> IntegerReference on the images -> predictions.
 // Persistent faults make every read of a word return the same value, so this equals what the
-// SystemC accelerator computes with the same chip, bit for bit (DESIGN.md sections 5-6).
+// SystemC accelerator computes with the same chip, bit for bit (docs/sweep.md, "What is computed";
+// docs/accelerator.md, "Batching and fault semantics").
 #include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/WeightLayout.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The typed configuration of `voltsim run` (DESIGN.md section 8, docs/accelerator.md): every key
+// The typed configuration of `voltsim run` (docs/accelerator.md): every key
 // is read through ConfigNode with its default, range and description, so the resolved config can
 // be echoed and `voltsim run --describe-config` lists them all.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"

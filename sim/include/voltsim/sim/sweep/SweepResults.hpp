@@ -26,7 +26,7 @@ struct PointRecord {
 /// Records by global index (model-major), so iteration is in sweep.csv order.
 using RecordSet = std::map<std::size_t, PointRecord>;
 
-/// One row of sweep.csv (DESIGN.md section 9). Fractions in [0, 1]; NaN prints as an empty field
+/// One row of sweep.csv (docs/sweep.md, "Output files"). Fractions in [0, 1]; NaN prints as an empty field
 /// (voltages and energies on a `bers` axis, where the voltage is not known).
 struct SweepRow {
     std::string model;

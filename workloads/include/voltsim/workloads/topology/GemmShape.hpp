@@ -4,7 +4,7 @@
 
 namespace voltsim::workloads {
 
-/// Shape of one layer as a GEMM (DESIGN.md section 6, docs/timing.md).
+/// Shape of one layer as a GEMM (docs/timing.md).
 /// A conv layer lowers by im2col: M = output pixels, K = Fh * Fw * C, N = filters.
 struct GemmShape {
     std::int64_t m = 0; ///< rows of the input matrix: output pixels (or batch rows of a linear layer)
