@@ -11,6 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   # fuzzing (scripts/fuzz.sh, CI): clang with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
+  # code checks (scripts/check.sh, CI): formatting and the curated clang-tidy set
+  clang-format-14 clang-tidy-14
   # Python side: trainer, plots, tests
   python3 python3-torch python3-numpy python3-matplotlib python3-pytest
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
