@@ -74,7 +74,7 @@ TEST_F(LayersCommandTest, ScaleSimAndNativeReportsOnHandWorkedShape)
     // Inputs 60, weights 36, outputs 60 over 59 cycles.
     EXPECT_EQ(slurp(out + "/DETAILED_ACCESS_REPORT.csv"),
               "LayerID, SRAM IFMAP Reads, SRAM Filter Reads, SRAM OFMAP Writes,\n0, 60, 36, 60,\n");
-    EXPECT_NE(slurp(out + "/layers.csv").find("\n0,G,5,6,6,4,4,ws,scalesim,59,0,4,180,"), std::string::npos);
+    EXPECT_NE(slurp(out + "/layers.csv").find("\n0,G,,5,6,6,4,4,ws,scalesim,59,0,4,180,"), std::string::npos);
 
     const std::string nativeOut = (m_dir / "native").string();
     const CliRun native =

@@ -3,11 +3,12 @@
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
-#include "voltsim/sim/engine/RErrStats.hpp"
-#include "voltsim/sim/run/RunEngine.hpp"
+#include "voltsim/sim/experiment/Outcome.hpp"
+#include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
 #include "voltsim/sim/stats/EnergyPricer.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 
+#include "CorruptByHand.hpp"
 #include "TestPaths.hpp"
 
 #include <gtest/gtest.h>
@@ -36,41 +37,11 @@ const workloads::Dataset& testSet()
     return loaded;
 }
 
-sim::LabelledImages firstImages(std::size_t count) { return {testSet().pixels().data(), testSet().labels().data(), count}; }
+sim::ImageSet firstImages(std::size_t count) { return {testSet().pixels().data(), testSet().labels().data(), count}; }
 
 std::shared_ptr<const memory::SramProfile> profile(const std::string& name)
 {
     return std::make_shared<const memory::SramProfile>(memory::loadProfile(name));
-}
-
-/// The codes a chip should return, derived by hand: place the tensors with WeightLayout, pack them,
-/// flip every bit whose (bank, bit) cell is active on the chip, unpack.
-std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, const memory::WeightLayoutConfig& config)
-{
-    std::vector<std::set<std::uint32_t>> active(chip.bankCount());
-    for (std::uint32_t bank = 0; bank < chip.bankCount(); ++bank)
-        for (const auto& cell : chip.cells(bank))
-            if (chip.isActive(cell))
-                active[bank].insert(cell.bit);
-    memory::WeightLayout layout(chip.geometry(), config);
-    std::vector<std::uint8_t> codes = package().codes;
-    for (const auto& layer : package().network.layers)
-        for (const auto* tensor : {layer.weight ? &*layer.weight : nullptr, layer.bias ? &*layer.bias : nullptr}) {
-            if (tensor == nullptr)
-                continue;
-            const unsigned bits = static_cast<unsigned>(tensor->bits);
-            const memory::TensorPlacement placement = layout.addTensor(tensor->count, bits);
-            std::vector<std::uint8_t> packed = memory::packCodes(codes.data() + tensor->blobOffset, tensor->count, bits);
-            for (std::uint64_t byte = 0; byte < packed.size(); ++byte) {
-                const memory::BankLocation where = layout.locate(placement.address + byte);
-                for (std::uint32_t bit = 0; bit < 8; ++bit)
-                    if (active[where.bank].count(static_cast<std::uint32_t>(where.offset * 8 + bit)))
-                        packed[byte] ^= static_cast<std::uint8_t>(1u << bit);
-            }
-            const auto unpacked = memory::unpackCodes(packed.data(), tensor->count, bits);
-            std::copy(unpacked.begin(), unpacked.end(), codes.begin() + static_cast<std::ptrdiff_t>(tensor->blobOffset));
-        }
-    return codes;
 }
 
 /// Robust errors counted the plain way: every image of the first `count` classified with the clean
@@ -116,14 +87,14 @@ TEST(EngineChipSeeds, FollowTheDocumentedSplitmix64Rule)
     EXPECT_EQ(memory::chipSeeds(42, 3), (std::vector<std::uint64_t>{memory::chipSeed(42, 0), memory::chipSeed(42, 1), memory::chipSeed(42, 2)}));
 }
 
-TEST(EngineRErrStats, MatchHandComputedValues)
+TEST(EngineRErrSummary, MatchHandComputedValues)
 {
     sim::PointOutcome outcome;
     outcome.images = 10;
     outcome.cleanErrors = 1;
     outcome.storedBits = 1000;
     outcome.chips = {{1, 0, 0, 1}, {2, 4, 5, 3}, {3, 8, 9, 5}};
-    const sim::RErrStats stats = sim::summarizeChips(outcome);
+    const sim::RErrSummary stats = sim::summarize(outcome);
     EXPECT_DOUBLE_EQ(stats.err, 0.1);
     EXPECT_DOUBLE_EQ(stats.rerrMean, 0.3);
     EXPECT_NEAR(stats.rerrStd, std::sqrt(0.08 / 3), 1e-15); // deviations -0.2, 0, 0.2
@@ -138,7 +109,7 @@ TEST(EngineEvaluator, FaultyCodesEqualCodesCorruptedByHand)
     const sim::FunctionalEvaluator evaluator(package(), firstImages(200), {}, 2);
     memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(7, 0));
     const auto codes = evaluator.faultyCodes(chip, OperatingPoint::atVoltage(676)); // p = 1 %
-    const auto expected = corruptByHand(chip, {});
+    const auto expected = test::corruptByHand(chip, {}, package());
     EXPECT_EQ(codes, expected);
     EXPECT_NE(codes, package().codes);
 }
@@ -150,7 +121,7 @@ TEST(EngineEvaluator, RobustErrorsEqualCleanOrFaultyOverAllImages)
     memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(3, 1));
     const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(640));
     // Independent count: classify every image with the clean and with the hand-corrupted codes.
-    EXPECT_EQ(outcome.errors, robustErrorsByFullInference(corruptByHand(chip, {}), count));
+    EXPECT_EQ(outcome.robustErrors, robustErrorsByFullInference(test::corruptByHand(chip, {}, package()), count));
     EXPECT_GT(outcome.flips, 0u);
 }
 
@@ -186,7 +157,7 @@ TEST(EngineEvaluator, PrefixCachedChipsEqualFullInferenceAcrossVoltages)
             memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(1, chipIndex));
             const auto codes = evaluator.faultyCodes(chip, OperatingPoint::atVoltage(mv));
             firstChanged.insert(evaluator.firstChangedLayer(codes));
-            EXPECT_EQ(evaluator.evaluateChip(chip, OperatingPoint::atVoltage(mv)).errors,
+            EXPECT_EQ(evaluator.evaluateChip(chip, OperatingPoint::atVoltage(mv)).robustErrors,
                       robustErrorsByFullInference(codes, count))
                 << mv << " mV, chip " << chipIndex;
         }
@@ -199,7 +170,7 @@ TEST(EngineEvaluator, ChipWithoutFlipsScoresTheCleanErrors)
     memory::SramChip chip(profile("stutz2021-14nm"), 5);
     const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(800));
     EXPECT_EQ(outcome.flips, 0u);
-    EXPECT_EQ(outcome.errors, evaluator.cleanErrors());
+    EXPECT_EQ(outcome.robustErrors, evaluator.cleanErrors());
 }
 
 TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
@@ -209,9 +180,9 @@ TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
     const sim::ChipOutcome first = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(688));
     const sim::ChipOutcome again = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(688));
     const sim::FunctionalEvaluator fresh(package(), firstImages(200), {}, 1);
-    EXPECT_EQ(again.errors, first.errors);
-    EXPECT_EQ(fresh.evaluateChip(chip, OperatingPoint::atVoltage(688)).errors, first.errors);
-    EXPECT_EQ(fresh.robustErrors(evaluator.faultyCodes(chip, OperatingPoint::atVoltage(688))), first.errors);
+    EXPECT_EQ(again.robustErrors, first.robustErrors);
+    EXPECT_EQ(fresh.evaluateChip(chip, OperatingPoint::atVoltage(688)).robustErrors, first.robustErrors);
+    EXPECT_EQ(fresh.robustErrors(evaluator.faultyCodes(chip, OperatingPoint::atVoltage(688))), first.robustErrors);
 }
 
 TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
@@ -223,7 +194,7 @@ TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
     const auto two = sim::FunctionalEvaluator(package(), firstImages(250), {}, 2).evaluate(pool, point, seeds);
     ASSERT_EQ(one.chips.size(), 2u);
     for (std::size_t c = 0; c < 2; ++c) {
-        EXPECT_EQ(one.chips[c].errors, two.chips[c].errors);
+        EXPECT_EQ(one.chips[c].robustErrors, two.chips[c].robustErrors);
         EXPECT_EQ(one.chips[c].flips, two.chips[c].flips);
     }
     EXPECT_DOUBLE_EQ(one.ber, 0.02);

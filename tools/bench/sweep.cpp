@@ -40,7 +40,7 @@ const workloads::Dataset& testSet()
     return loaded;
 }
 
-sim::LabelledImages allImages() { return {testSet().pixels().data(), testSet().labels().data(), testSet().size()}; }
+sim::ImageSet allImages() { return {testSet().pixels().data(), testSet().labels().data(), testSet().size()}; }
 
 std::shared_ptr<const memory::SramProfile> profile()
 {
@@ -105,7 +105,7 @@ void BM_SweepChip(benchmark::State& state)
         state.PauseTiming();
         const sim::FunctionalEvaluator evaluator(package(), allImages(), {}, 2);
         state.ResumeTiming();
-        benchmark::DoNotOptimize(evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(kVoltageMv)).errors);
+        benchmark::DoNotOptimize(evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(kVoltageMv)).robustErrors);
     }
     setCounters(state, double(testSet().size()), 2);
 }

@@ -12,6 +12,7 @@
 #include "voltsim/models/timing/LayerReports.hpp"
 #include "voltsim/models/timing/impl/NativeTiming.hpp"
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
+#include "voltsim/sim/report/LayersCsv.hpp"
 #include "voltsim/workloads/topology/ScaleSimConfig.hpp"
 #include "voltsim/workloads/topology/Topology.hpp"
 
@@ -238,6 +239,27 @@ void printSummary(const workloads::Topology& topology, const ArraySpec& spec,
                 totalEnergy);
 }
 
+/// The topology's rows in the layers.csv schema: SCALE-Sim's IFMAP reads are activation reads, its
+/// OFMAP reads and writes accumulator accesses; a topology has no DRAM, flips or chips.
+std::vector<LayersCsvRow> layersCsvRows(const std::vector<LayerReportRow>& rows)
+{
+    std::vector<LayersCsvRow> csv;
+    for (const LayerReportRow& row : rows) {
+        LayersCsvRow line;
+        line.layer = row.name;
+        line.shape = row.shape;
+        line.timing = row.timing;
+        line.cycles = row.timing.totalCycles;
+        line.weightSramReads = static_cast<double>(row.timing.filterSramReads);
+        line.activationSramReads = static_cast<double>(row.timing.ifmapSramReads);
+        line.accumulatorSramReads = static_cast<double>(row.timing.ofmapSramReads);
+        line.accumulatorSramWrites = static_cast<double>(row.timing.ofmapSramWrites);
+        line.energy = row.energy;
+        csv.push_back(std::move(line));
+    }
+    return csv;
+}
+
 void writeReports(const std::string& directory, const std::vector<LayerReportRow>& rows,
                   const ArraySpec& spec, const std::string& timingName, double voltageMv)
 {
@@ -258,7 +280,7 @@ void writeReports(const std::string& directory, const std::vector<LayerReportRow
     std::ofstream detailed = open("DETAILED_ACCESS_REPORT.csv");
     models::writeDetailedAccessReport(detailed, rows);
     std::ofstream layers = open("layers.csv");
-    models::writeLayersCsv(layers, rows, spec, timingName, voltageMv);
+    writeLayersCsv(layers, {spec, timingName, voltageMv}, layersCsvRows(rows));
 }
 
 } // namespace

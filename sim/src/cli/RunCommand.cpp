@@ -7,7 +7,8 @@
 #include "voltsim/sim/config/ConfigNode.hpp"
 #include "voltsim/sim/report/RunReport.hpp"
 #include "voltsim/sim/run/RunConfig.hpp"
-#include "voltsim/sim/run/RunEngine.hpp"
+#include "voltsim/memory/Random.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
@@ -28,7 +29,7 @@ const char* kUsage =
     "usage: voltsim run --model DIR [--config FILE] [--set key=value]... [--profile NAME|FILE]\n"
     "                   [--voltage-mv X | --voltage-rel X | --ber P] [--chips N] [--images N] [--seed S]\n"
     "                   [--mode fast|cycle] [--out DIR] [--json] [--dump-logits FILE] [--vcd FILE]\n"
-    "                   [--dump-config] [--describe-config]\n"
+    "                   [--backend systemc|functional] [--dump-config] [--describe-config]\n"
     "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
 
 po::options_description describeOptions()
@@ -46,6 +47,8 @@ po::options_description describeOptions()
         "out", po::value<std::string>(), "write stats.json, layers.csv, config.json here")(
         "json", "print the summary as one JSON object")("dump-logits", po::value<std::string>(), "write every logit to this CSV")(
         "vcd", po::value<std::string>(), "cycle mode: VCD trace of the array (run.vcd_file)")(
+        "backend", po::value<std::string>()->default_value("systemc"),
+        "systemc (the accelerator: cycles and counts measured) or functional (the same results; counts of one inference)")(
         "dump-config", "print the resolved config and exit")("describe-config", "list every config key and exit");
     return options;
 }
@@ -115,6 +118,21 @@ template <typename Writer> std::string render(Writer writer)
     return out.str();
 }
 
+/// The run as an experiment: the configured operating point, chips 0 .. chips-1 of the run seed,
+/// chip 0 at V_nom as the clean reference, logits kept (for --dump-logits and the per-chip errors).
+Experiment experiment(const RunConfig& config, const workloads::ModelPackage& package, const ImageSet& images)
+{
+    Experiment run;
+    run.model = &package;
+    run.images = images;
+    run.accelerator = &config;
+    run.point = config.accelerator.weightSram.operatingPoint;
+    run.chipSeeds = memory::chipSeeds(config.run.seed, static_cast<std::uint64_t>(config.run.chips));
+    run.cleanSeed = memory::chipSeed(config.run.seed, 0);
+    run.keepLogits = true;
+    return run;
+}
+
 void describeConfig(std::ostream& out)
 {
     for (const ParamInfo& param : describeRunConfig())
@@ -155,14 +173,14 @@ int runRunCommand(const Args& args)
     if (static_cast<std::int64_t>(dataset.pixelsPerImage()) != package.network.inputSize())
         throw InputError(package.manifestPath() + ": dataset.input_shape does not match the dataset's images");
     const ImageSet images{dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(config.run.images)};
-    const RunResult result = runExperiment(config, package, images);
-    const RunReportInput report{&config, &resolved, &package, &result, images.labels};
-    const nlohmann::json summary = summaryJson(report);
+    const PointOutcome outcome = makeBackend(vm["backend"].as<std::string>(), "--backend", {})->evaluate(experiment(config, package, images));
+    const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
+    const RunSummary summary = summarizeRun(report);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (vm.count("json"))
-        std::cout << summary.dump(2) << "\n";
+        std::cout << summaryJson(summary).dump(2) << "\n";
     else
-        printSummary(std::cout, summary, wall);
+        printRunSummary(std::cout, summary, wall);
     if (vm.count("out")) {
         const std::filesystem::path dir = vm["out"].as<std::string>();
         std::error_code error;
@@ -170,10 +188,8 @@ int runRunCommand(const Args& args)
         if (error)
             throw InputError("--out: cannot create " + dir.string() + ": " + error.message());
         writeFile(dir / "stats.json", statsJson(report).dump(2) + "\n");
-        writeFile(dir / "layers.csv", render([&](std::ostream& out) { writeLayersCsv(out, report); }));
-        nlohmann::json configEcho{{"config", resolved},
-                                  {"seeds", statsJson(report)["seeds"]},
-                                  {"model", package.directory}};
+        writeFile(dir / "layers.csv", render([&](std::ostream& out) { writeRunLayersCsv(out, report); }));
+        const nlohmann::json configEcho{{"config", resolved}, {"seeds", seedsJson(report)}, {"model", package.directory}};
         writeFile(dir / "config.json", configEcho.dump(2) + "\n");
     }
     if (vm.count("dump-logits"))

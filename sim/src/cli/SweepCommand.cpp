@@ -6,6 +6,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
 #include "voltsim/sim/sweep/SweepRunner.hpp"
 
 #include <boost/program_options.hpp>
@@ -23,7 +24,8 @@ const char* kUsage =
     "usage: voltsim sweep [--models DIR|NAME[,...]] [--voltages-rel START:STOP:STEP|LIST | --voltages-mv ... | --bers LIST]\n"
     "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed S]\n"
     "                     [--images N] [--config FILE] [--accelerator FILE] [--set key=value]... [--out DIR]\n"
-    "                     [--resume] [--shard I/N] [--threads N] [--quiet] [--no-plots] [--dump-config]\n"
+    "                     [--resume] [--shard I/N] [--threads N] [--backend functional|systemc] [--quiet]\n"
+    "                     [--no-plots] [--dump-config]\n"
     "With no options: the whole shipped zoo on the accelerator of configs/accelerator/default.json (16x16, 500 MHz,\n"
     "stutz2021-14nm weight SRAM), V/V_min 1.0 down to 0.76, 10 chips, full test set.";
 
@@ -58,6 +60,8 @@ po::options_description describeOptions()
         "resume", "continue the sweep in --out, skipping finished points")(
         "shard", po::value<std::string>(), "I/N: compute only points with index % N == I (combine with voltsim merge)")(
         "threads", po::value<unsigned>()->default_value(0), "inference threads (0: all cores); results do not depend on it")(
+        "backend", po::value<std::string>()->default_value("functional"),
+        "functional (fast) or systemc (the accelerator simulated per chip); results do not depend on it")(
         "quiet", "no progress output")("no-plots", "do not draw the PNG plots")(
         "dump-config", "print the resolved config and exit");
     return options;
@@ -135,6 +139,8 @@ int runSweepCommand(const Args& args)
     const std::string shard = values.count("shard") ? values["shard"].as<std::string>() : "0/1";
     parseShard(shard, run.shardIndex, run.shardCount);
     run.threads = values["threads"].as<unsigned>();
+    run.backend = values["backend"].as<std::string>();
+    makeBackend(run.backend, "--backend", {}); // a bad name fails before any output is written
     run.progress = values.count("quiet") ? ProgressMode::Quiet : ProgressMode::Auto;
     run.interrupt = &g_interrupt;
 

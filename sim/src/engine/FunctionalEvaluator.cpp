@@ -32,7 +32,7 @@ std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vecto
 
 } // namespace
 
-FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const LabelledImages& images,
+FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
                                          const memory::WeightLayoutConfig& layout, unsigned threads)
     : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads)
 {
@@ -103,6 +103,12 @@ std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chi
     return codes;
 }
 
+std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uint8_t>& codes) const
+{
+    const workloads::IntegerReference::Logits all = m_reference.logits(codes, m_images.pixels, m_images.count);
+    return {all.data(), all.data() + all.size()};
+}
+
 std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>& codes) const
 {
     if (codes.size() != m_package.codes.size())
@@ -121,14 +127,15 @@ ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const memo
     const std::vector<std::uint8_t> codes = faultyCodes(chip, point);
     outcome.faultyCells = chip.faultCounts().faultyCells;
     outcome.flips = differingBits(codes, m_package.codes);
+    outcome.ber = chip.bitErrorRate();
     if (outcome.flips == 0) {
-        outcome.errors = m_cleanErrors;
+        outcome.robustErrors = m_cleanErrors;
         return outcome;
     }
     const auto cached = m_errorsByCodes.find(codes);
-    outcome.errors = cached != m_errorsByCodes.end() ? cached->second : robustErrors(codes);
+    outcome.robustErrors = cached != m_errorsByCodes.end() ? cached->second : robustErrors(codes);
     if (cached == m_errorsByCodes.end())
-        m_errorsByCodes.emplace(codes, outcome.errors);
+        m_errorsByCodes.emplace(codes, outcome.robustErrors);
     return outcome;
 }
 

@@ -1,39 +1,32 @@
 #include "voltsim/sim/report/RunReport.hpp"
 
-#include "voltsim/sim/stats/EnergyPricer.hpp"
+#include "voltsim/sim/report/LayersCsv.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
-#include <numeric>
+#include <sstream>
 
 namespace voltsim::sim {
 namespace {
 
 using nlohmann::json;
 
-/// Weight SRAM voltage to price at: the run's, or V_nom when the rate was set directly.
-double pricingVoltage(const RunReportInput& input)
+/// The weight SRAM's voltage at the run's operating point; NaN when the rate is set directly.
+double pointVoltageMv(const RunConfig& config)
 {
-    const double v = input.result->voltageMv;
-    return std::isnan(v) ? input.config->accelerator.weightSram.profile->vNomMv : v;
+    const models::WeightSramSpecs& sram = config.accelerator.weightSram;
+    return sram.operatingPoint.voltageMv(*sram.profile);
 }
 
-json rerrJson(const RunResult& result, std::size_t images)
+/// Weight SRAM voltage to price at: the run's, or V_nom when the rate was set directly.
+double pricingVoltage(const RunConfig& config)
 {
-    std::vector<double> rerr;
-    for (const ChipRun& chip : result.chips)
-        rerr.push_back(static_cast<double>(chip.robustErrors) / static_cast<double>(images));
-    const double mean = std::accumulate(rerr.begin(), rerr.end(), 0.0) / static_cast<double>(rerr.size());
-    double squares = 0;
-    for (const double r : rerr)
-        squares += (r - mean) * (r - mean);
-    return json{{"mean", mean},
-                {"std", std::sqrt(squares / static_cast<double>(rerr.size()))},
-                {"min", *std::min_element(rerr.begin(), rerr.end())},
-                {"max", *std::max_element(rerr.begin(), rerr.end())},
-                {"per_chip", rerr}};
+    const double v = pointVoltageMv(config);
+    return std::isnan(v) ? config.accelerator.weightSram.profile->vNomMv : v;
 }
+
+json numberOrNull(double value) { return std::isnan(value) ? json(nullptr) : json(value); }
 
 json bufferJson(const models::BufferStats& stats, const models::BufferSpecs& specs)
 {
@@ -42,65 +35,22 @@ json bufferJson(const models::BufferStats& stats, const models::BufferSpecs& spe
                 {"writes_per_bank", stats.writesPerBank}};
 }
 
-json acceleratorJson(const RunReportInput& input, const ChipRun& run, double voltageMv)
+json runJson(const RunReportInput& input, const ChipOutcome& run, std::int64_t chip, double voltageMv)
 {
-    const EnergyPricer pricer(*input.config);
-    const models::AcceleratorStats& s = run.stats;
-    const models::AcceleratorSpecs& specs = input.config->accelerator;
-    json banks = json::array();
-    for (const memory::SramStats& bank : s.weightSramBanks)
-        banks.push_back({{"reads", bank.reads},
-                         {"writes", bank.writes},
-                         {"bytes_read", bank.bytesRead},
-                         {"bytes_written", bank.bytesWritten},
-                         {"bits_flipped", bank.bitsFlipped}});
-    json layers = json::array();
-    for (const models::LayerStats& layer : s.layers)
-        layers.push_back(layerJson(layer, pricer.layer(layer, voltageMv)));
-    return json{
-        {"host",
-         {{"images", s.host.images},
-          {"batches", s.host.batches},
-          {"model_load_cycles", s.host.modelLoadCycles},
-          {"model_bytes", s.host.modelBytes},
-          {"inference_cycles", s.host.inferenceCycles},
-          {"input_dma_cycles", s.host.inputDmaCycles},
-          {"output_dma_cycles", s.host.outputDmaCycles},
-          {"simulated_time_ns", s.host.simulatedTimeNs}}},
-        {"dma",
-         {{"transactions", s.dma.transactions},
-          {"bytes_to_weight_sram", s.dma.bytesToWeightSram},
-          {"bytes_from_dram", s.dma.bytesFromDram},
-          {"bytes_to_dram", s.dma.bytesToDram}}},
-        {"dram",
-         {{"reads", s.dram.reads},
-          {"writes", s.dram.writes},
-          {"bytes_read", s.dram.bytesRead},
-          {"bytes_written", s.dram.bytesWritten}}},
-        {"weight_sram", {{"banks", banks}, {"faulty_cells", run.faultyCells}, {"configured_ber", run.configuredBer}}},
-        {"activation_sram", bufferJson(s.activationSram, specs.activationSram)},
-        {"accumulator_sram", bufferJson(s.accumulatorSram, specs.accumulatorSram)},
-        {"array", {{"gemms", s.arrayGemms}}},
-        {"controller", {{"layers", layers}}},
-        {"energy_per_inference", energyJson(pricer.perInference(s, voltageMv))}};
-}
-
-json runJson(const RunReportInput& input, const ChipRun& run, double voltageMv)
-{
-    return json{{"chip", run.chip},
+    const std::uint64_t stored = input.outcome->storedBits;
+    return json{{"chip", chip},
                 {"chip_seed", run.seed},
-                {"errors", run.errors},
+                {"errors", run.errors.value_or(0)},
                 {"robust_errors", run.robustErrors},
-                {"ber_seen", run.berSeen()},
-                {"bits_flipped", run.bitsFlipped()},
-                {"accelerator", acceleratorJson(input, run, voltageMv)}};
+                {"ber_seen", stored == 0 ? 0.0 : static_cast<double>(run.flips) / static_cast<double>(stored)},
+                {"bits_flipped", run.flips},
+                {"accelerator", acceleratorStatsJson(*input.config, run, voltageMv)}};
 }
 
 /// DRAM bytes per inference attributed to layer `index`: the input image to the first layer, the
 /// logits to the last (weights stay in weight SRAM after the model load).
-std::uint64_t layerDramBytes(const RunReportInput& input, std::size_t index)
+std::uint64_t layerDramBytes(const workloads::Network& network, std::size_t index)
 {
-    const workloads::Network& network = input.package->network;
     std::uint64_t bytes = 0;
     if (index == 0)
         bytes += static_cast<std::uint64_t>(network.inputSize());
@@ -114,6 +64,19 @@ std::string percent(double fraction)
     std::ostringstream out;
     out << std::fixed << std::setprecision(2) << 100 * fraction << " %";
     return out.str();
+}
+
+/// Mean over chips of each chip's counts priced with the weight SRAM at `voltageMv`.
+EnergyBreakdown meanEnergy(const EnergyPricer& pricer, const PointOutcome& outcome, double voltageMv)
+{
+    EnergyBreakdown energy;
+    for (const ChipOutcome& chip : outcome.chips)
+        energy += pricer.perInference(chip.counts, voltageMv);
+    const double chips = static_cast<double>(outcome.chips.size());
+    for (double* part : {&energy.macPj, &energy.weightSramPj, &energy.weightLeakagePj, &energy.activationSramPj,
+                         &energy.accumulatorSramPj, &energy.dramPj})
+        *part /= chips;
+    return energy;
 }
 
 } // namespace
@@ -154,134 +117,202 @@ json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy)
                 {"energy_per_image", energyJson(energy)}};
 }
 
-json summaryJson(const RunReportInput& input)
+json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, double voltageMv)
 {
-    const RunConfig& config = *input.config;
-    const RunResult& result = *input.result;
-    const memory::SramProfile& profile = *config.accelerator.weightSram.profile;
-    const std::size_t images = result.clean.predicted.size();
     const EnergyPricer pricer(config);
-    const double v = pricingVoltage(input);
-    EnergyBreakdown energy, nominal;
-    double berSeen = 0, flips = 0, configured = 0;
-    for (const ChipRun& chip : result.chips) {
-        energy += pricer.perInference(chip.stats, v);
-        nominal += pricer.perInference(chip.stats, profile.vNomMv);
-        berSeen += chip.berSeen();
-        flips += static_cast<double>(chip.bitsFlipped());
-        configured += chip.configuredBer;
-    }
-    const double chips = static_cast<double>(result.chips.size());
-    const auto scale = [&](EnergyBreakdown e) {
-        for (double* part : {&e.macPj, &e.weightSramPj, &e.weightLeakagePj, &e.activationSramPj, &e.accumulatorSramPj, &e.dramPj})
-            *part /= chips;
-        return e;
-    };
-    energy = scale(energy);
-    nominal = scale(nominal);
-    const EnergySavings savings = energySavings(energy, nominal);
-    json voltage = std::isnan(result.voltageMv) ? json(nullptr) : json(result.voltageMv);
-    json voltageRel = std::isnan(result.voltageMv) ? json(nullptr) : json(result.voltageMv / profile.vMinMv);
+    const models::AcceleratorStats& s = run.counts;
+    const models::AcceleratorSpecs& specs = config.accelerator;
+    json banks = json::array();
+    for (const memory::SramStats& bank : s.weightSramBanks)
+        banks.push_back({{"reads", bank.reads},
+                         {"writes", bank.writes},
+                         {"bytes_read", bank.bytesRead},
+                         {"bytes_written", bank.bytesWritten},
+                         {"bits_flipped", bank.bitsFlipped}});
+    json layers = json::array();
+    for (const models::LayerStats& layer : s.layers)
+        layers.push_back(layerJson(layer, pricer.layer(layer, voltageMv)));
     return json{
-        {"model", input.package->name},
-        {"method", input.package->method},
-        {"profile", profile.name},
-        {"mode", models::toString(config.accelerator.mode)},
-        {"voltage_mv", voltage},
-        {"voltage_rel", voltageRel},
-        {"ber", configured / chips},
-        {"chips", result.chips.size()},
-        {"images", images},
-        {"seed", config.run.seed},
-        {"clean_error", static_cast<double>(result.clean.errors) / static_cast<double>(images)},
-        {"rerr", rerrJson(result, images)},
-        {"ber_seen", berSeen / chips},
-        {"bits_flipped_per_chip", flips / chips},
-        {"cycles_per_inference", cyclesPerInference(result.clean.stats)},
-        {"latency_us", latencyUsPerInference(result.clean.stats, config.accelerator.clockMhz)},
-        {"clock_mhz", config.accelerator.clockMhz},
-        {"energy_per_inference", energyJson(energy)},
-        {"energy_per_inference_nominal", energyJson(nominal)},
-        {"energy_saving", savings.total},
-        {"weight_sram_energy_saving", savings.weightSram}};
+        {"host",
+         {{"images", s.host.images},
+          {"batches", s.host.batches},
+          {"model_load_cycles", s.host.modelLoadCycles},
+          {"model_bytes", s.host.modelBytes},
+          {"inference_cycles", s.host.inferenceCycles},
+          {"input_dma_cycles", s.host.inputDmaCycles},
+          {"output_dma_cycles", s.host.outputDmaCycles},
+          {"simulated_time_ns", s.host.simulatedTimeNs}}},
+        {"dma",
+         {{"transactions", s.dma.transactions},
+          {"bytes_to_weight_sram", s.dma.bytesToWeightSram},
+          {"bytes_from_dram", s.dma.bytesFromDram},
+          {"bytes_to_dram", s.dma.bytesToDram}}},
+        {"dram",
+         {{"reads", s.dram.reads},
+          {"writes", s.dram.writes},
+          {"bytes_read", s.dram.bytesRead},
+          {"bytes_written", s.dram.bytesWritten}}},
+        {"weight_sram", {{"banks", banks}, {"faulty_cells", run.faultyCells}, {"configured_ber", run.ber}}},
+        {"activation_sram", bufferJson(s.activationSram, specs.activationSram)},
+        {"accumulator_sram", bufferJson(s.accumulatorSram, specs.accumulatorSram)},
+        {"array", {{"gemms", s.arrayGemms}}},
+        {"controller", {{"layers", layers}}},
+        {"energy_per_inference", energyJson(pricer.perInference(s, voltageMv))}};
 }
 
-void printSummary(std::ostream& out, const json& s, double wallSeconds)
+RunSummary summarizeRun(const RunReportInput& input)
 {
-    const json& e = s["energy_per_inference"];
-    const json& n = s["energy_per_inference_nominal"];
-    const json& rerr = s["rerr"];
-    out << "model            " << s["model"].get<std::string>() << " (" << s["method"].get<std::string>() << ")\n"
-        << "weight SRAM      " << s["profile"].get<std::string>() << ", ";
-    if (s["voltage_mv"].is_null())
+    const RunConfig& config = *input.config;
+    const PointOutcome& outcome = *input.outcome;
+    const memory::SramProfile& profile = *config.accelerator.weightSram.profile;
+    const EnergyPricer pricer(config);
+    RunSummary summary;
+    summary.model = input.package->name;
+    summary.method = input.package->method;
+    summary.profile = profile.name;
+    summary.mode = models::toString(config.accelerator.mode);
+    summary.voltageMv = pointVoltageMv(config);
+    summary.voltageRel = summary.voltageMv / profile.vMinMv;
+    summary.ber = outcome.ber;
+    summary.chips = outcome.chips.size();
+    summary.images = outcome.images;
+    summary.seed = config.run.seed;
+    summary.rerr = summarize(outcome);
+    for (const ChipOutcome& chip : outcome.chips)
+        summary.rerrPerChip.push_back(chipRErr(chip, outcome.images));
+    summary.cyclesPerInference = cyclesPerInference(outcome.clean.counts);
+    summary.latencyUs = latencyUsPerInference(outcome.clean.counts, config.accelerator.clockMhz);
+    summary.clockMhz = config.accelerator.clockMhz;
+    summary.energy = meanEnergy(pricer, outcome, pricingVoltage(config));
+    summary.nominal = meanEnergy(pricer, outcome, profile.vNomMv);
+    summary.savings = energySavings(summary.energy, summary.nominal);
+    return summary;
+}
+
+json summaryJson(const RunSummary& s)
+{
+    return json{{"model", s.model},
+                {"method", s.method},
+                {"profile", s.profile},
+                {"mode", s.mode},
+                {"voltage_mv", numberOrNull(s.voltageMv)},
+                {"voltage_rel", numberOrNull(s.voltageRel)},
+                {"ber", s.ber},
+                {"chips", s.chips},
+                {"images", s.images},
+                {"seed", s.seed},
+                {"clean_error", s.rerr.err},
+                {"rerr",
+                 {{"mean", s.rerr.rerrMean},
+                  {"std", s.rerr.rerrStd},
+                  {"min", s.rerr.rerrMin},
+                  {"max", s.rerr.rerrMax},
+                  {"per_chip", s.rerrPerChip}}},
+                {"ber_seen", s.rerr.berSeen},
+                {"bits_flipped_per_chip", s.rerr.flipsMean},
+                {"cycles_per_inference", s.cyclesPerInference},
+                {"latency_us", s.latencyUs},
+                {"clock_mhz", s.clockMhz},
+                {"energy_per_inference", energyJson(s.energy)},
+                {"energy_per_inference_nominal", energyJson(s.nominal)},
+                {"energy_saving", s.savings.total},
+                {"weight_sram_energy_saving", s.savings.weightSram}};
+}
+
+void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
+{
+    out << "model            " << s.model << " (" << s.method << ")\n"
+        << "weight SRAM      " << s.profile << ", ";
+    if (std::isnan(s.voltageMv))
         out << "bit error rate set directly";
     else
-        out << s["voltage_mv"].get<double>() << " mV (V/V_min " << s["voltage_rel"].get<double>() << ")";
-    out << ", p = " << s["ber"].get<double>() << "\n"
-        << "run              " << s["images"] << " images x " << s["chips"] << " chips, seed " << s["seed"]
-        << ", mode " << s["mode"].get<std::string>() << "\n"
-        << "clean error      " << percent(s["clean_error"]) << "\n"
-        << "RErr             mean " << percent(rerr["mean"]) << ", std " << percent(rerr["std"]) << ", min "
-        << percent(rerr["min"]) << ", max " << percent(rerr["max"]) << "\n"
-        << "bit errors seen  " << s["ber_seen"].get<double>() << " (" << s["bits_flipped_per_chip"].get<double>()
-        << " flipped weight bits per chip)\n"
-        << "cycles/inference " << s["cycles_per_inference"].get<double>() << " (" << s["latency_us"].get<double>()
-        << " us at " << s["clock_mhz"].get<double>() << " MHz)\n"
+        out << s.voltageMv << " mV (V/V_min " << s.voltageRel << ")";
+    out << ", p = " << s.ber << "\n"
+        << "run              " << s.images << " images x " << s.chips << " chips, seed " << s.seed << ", mode " << s.mode
+        << "\n"
+        << "clean error      " << percent(s.rerr.err) << "\n"
+        << "RErr             mean " << percent(s.rerr.rerrMean) << ", std " << percent(s.rerr.rerrStd) << ", min "
+        << percent(s.rerr.rerrMin) << ", max " << percent(s.rerr.rerrMax) << "\n"
+        << "bit errors seen  " << s.rerr.berSeen << " (" << s.rerr.flipsMean << " flipped weight bits per chip)\n"
+        << "cycles/inference " << s.cyclesPerInference << " (" << s.latencyUs << " us at " << s.clockMhz << " MHz)\n"
         << "energy/inference (pJ)    at V      at V_nom\n";
-    for (const char* key : {"mac_pj", "weight_sram_pj", "weight_sram_leakage_pj", "activation_sram_pj",
-                            "accumulator_sram_pj", "dram_pj", "total_pj"})
-        out << "  " << std::left << std::setw(24) << key << std::right << std::setw(10) << std::setprecision(6)
-            << e[key].get<double>() << "  " << std::setw(10) << n[key].get<double>() << "\n";
-    out << "energy saving    " << percent(s["energy_saving"]) << " total, " << percent(s["weight_sram_energy_saving"])
+    const std::pair<const char*, double EnergyBreakdown::*> parts[] = {
+        {"mac_pj", &EnergyBreakdown::macPj},
+        {"weight_sram_pj", &EnergyBreakdown::weightSramPj},
+        {"weight_sram_leakage_pj", &EnergyBreakdown::weightLeakagePj},
+        {"activation_sram_pj", &EnergyBreakdown::activationSramPj},
+        {"accumulator_sram_pj", &EnergyBreakdown::accumulatorSramPj},
+        {"dram_pj", &EnergyBreakdown::dramPj}};
+    const auto line = [&](const char* key, double atV, double atNominal) {
+        out << "  " << std::left << std::setw(24) << key << std::right << std::setw(10) << std::setprecision(6) << atV
+            << "  " << std::setw(10) << atNominal << "\n";
+    };
+    for (const auto& [key, member] : parts)
+        line(key, s.energy.*member, s.nominal.*member);
+    line("total_pj", s.energy.totalPj(), s.nominal.totalPj());
+    out << "energy saving    " << percent(s.savings.total) << " total, " << percent(s.savings.weightSram)
         << " weight SRAM\n"
         << "wall time        " << std::setprecision(3) << wallSeconds << " s\n";
 }
 
+json seedsJson(const RunReportInput& input)
+{
+    json chips = json::array();
+    for (const ChipOutcome& chip : input.outcome->chips)
+        chips.push_back(chip.seed);
+    return json{{"run", input.config->run.seed}, {"chips", chips}, {"clean", input.outcome->clean.seed}};
+}
+
 json statsJson(const RunReportInput& input)
 {
-    const double v = pricingVoltage(input);
+    const double v = pricingVoltage(*input.config);
     json chips = json::array();
-    json seeds = json::array();
-    for (const ChipRun& chip : input.result->chips) {
-        chips.push_back(runJson(input, chip, v));
-        seeds.push_back(chip.seed);
-    }
+    for (std::size_t c = 0; c < input.outcome->chips.size(); ++c)
+        chips.push_back(runJson(input, input.outcome->chips[c], static_cast<std::int64_t>(c), v));
     return json{{"format", "voltsim-run-stats"},
                 {"version", VOLTSIM_VERSION},
                 {"config", *input.resolvedConfig},
-                {"seeds", {{"run", input.config->run.seed}, {"chips", seeds}, {"clean", input.result->clean.seed}}},
-                {"summary", summaryJson(input)},
-                {"clean", runJson(input, input.result->clean, input.config->accelerator.weightSram.profile->vNomMv)},
+                {"seeds", seedsJson(input)},
+                {"summary", summaryJson(summarizeRun(input))},
+                {"clean", runJson(input, input.outcome->clean, -1, input.config->accelerator.weightSram.profile->vNomMv)},
                 {"chips", chips}};
 }
 
-void writeLayersCsv(std::ostream& out, const RunReportInput& input)
+void writeRunLayersCsv(std::ostream& out, const RunReportInput& input)
 {
-    const EnergyPricer pricer(*input.config);
-    const double v = pricingVoltage(input);
-    const RunResult& result = *input.result;
-    out << "layer,type,m,k,n,cycles,stall_cycles,overall_util,mapping_efficiency,compute_util,macs,"
-           "weight_sram_reads,activation_sram_reads,activation_sram_writes,accumulator_sram_reads,"
-           "accumulator_sram_writes,dram_bytes,flips_seen,chips,mac_pj,weight_sram_pj,activation_sram_pj,"
-           "accumulator_sram_pj,total_pj\n";
-    const models::AcceleratorStats& stats = result.chips.front().stats;
+    const RunConfig& config = *input.config;
+    const EnergyPricer pricer(config);
+    const LayersCsvContext context{config.accelerator.array, "native", pricingVoltage(config)};
+    const double vNom = config.accelerator.weightSram.profile->vNomMv;
+    const PointOutcome& outcome = *input.outcome;
+    const models::AcceleratorStats& stats = outcome.chips.front().counts;
+    std::vector<LayersCsvRow> rows;
     for (std::size_t i = 0; i < stats.layers.size(); ++i) {
         const models::LayerStats& layer = stats.layers[i];
         std::uint64_t flips = 0;
-        for (const ChipRun& chip : result.chips)
-            flips += chip.stats.layers[i].weightBitsFlipped;
+        for (const ChipOutcome& chip : outcome.chips)
+            flips += chip.counts.layers[i].weightBitsFlipped;
         const double images = std::max<double>(1.0, static_cast<double>(layer.images));
-        const EnergyBreakdown e = pricer.layer(layer, v);
-        out << layer.name << ',' << layer.type << ',' << layer.shape.m << ',' << layer.shape.k << ',' << layer.shape.n
-            << ',' << layer.cyclesPerImage << ',' << layer.timing.stallCycles << ',' << layer.timing.overallUtil << ','
-            << layer.timing.mappingEfficiency << ',' << layer.timing.computeUtil << ',' << layer.timing.macs << ','
-            << layer.timing.filterSramReads << ',' << static_cast<double>(layer.activationReads) / images << ','
-            << static_cast<double>(layer.activationWrites) / images << ','
-            << static_cast<double>(layer.accumulatorReads) / images << ','
-            << static_cast<double>(layer.accumulatorWrites) / images << ',' << layerDramBytes(input, i) << ',' << flips << ','
-            << result.chips.size() << ',' << e.macPj << ',' << e.weightSramPj << ',' << e.activationSramPj << ','
-            << e.accumulatorSramPj << ',' << e.totalPj() << '\n';
+        const EnergyBreakdown e = pricer.layer(layer, context.weightVoltageMv);
+        LayersCsvRow row;
+        row.layer = layer.name;
+        row.type = layer.type;
+        row.shape = layer.shape;
+        row.timing = layer.timing;
+        row.cycles = layer.cyclesPerImage;
+        row.weightSramReads = static_cast<double>(layer.timing.filterSramReads);
+        row.activationSramReads = static_cast<double>(layer.activationReads) / images;
+        row.activationSramWrites = static_cast<double>(layer.activationWrites) / images;
+        row.accumulatorSramReads = static_cast<double>(layer.accumulatorReads) / images;
+        row.accumulatorSramWrites = static_cast<double>(layer.accumulatorWrites) / images;
+        row.dramBytes = layerDramBytes(input.package->network, i);
+        row.flipsSeen = flips;
+        row.chips = outcome.chips.size();
+        row.energy = {e.macPj, e.weightSramPj, e.activationSramPj, e.accumulatorSramPj,
+                      pricer.layer(layer, vNom).weightSramPj};
+        rows.push_back(std::move(row));
     }
+    writeLayersCsv(out, context, rows);
 }
 
 void writeLogits(std::ostream& out, const RunReportInput& input)
@@ -291,17 +322,17 @@ void writeLogits(std::ostream& out, const RunReportInput& input)
     for (std::size_t c = 0; c < classes; ++c)
         out << ",logit_" << c;
     out << '\n';
-    const auto write = [&](const ChipRun& run, const std::string& name) {
-        for (std::size_t i = 0; i < run.predicted.size(); ++i) {
+    const auto write = [&](const ChipOutcome& run, const std::string& name) {
+        for (std::size_t i = 0; i < input.outcome->images; ++i) {
             out << name << ',' << run.seed << ',' << i << ',' << int{input.labels[i]};
             for (std::size_t c = 0; c < classes; ++c)
                 out << ',' << run.logits[i * classes + c];
             out << '\n';
         }
     };
-    write(input.result->clean, "clean");
-    for (const ChipRun& chip : input.result->chips)
-        write(chip, "chip" + std::to_string(chip.chip));
+    write(input.outcome->clean, "clean");
+    for (std::size_t c = 0; c < input.outcome->chips.size(); ++c)
+        write(input.outcome->chips[c], "chip" + std::to_string(c));
 }
 
 } // namespace voltsim::sim

@@ -1,6 +1,7 @@
 #include "voltsim/sim/sweep/SweepCli.hpp"
 
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/report/SweepReport.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -16,12 +17,11 @@ SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source
 
 int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots, bool quiet)
 {
-    const nlohmann::json summary = sweepSummaryJson(plan, output.records());
     printSweepTable(std::cout, plan, output.records());
     std::cout << "\nwithin " << plan.config().maxLossPp << " pp of "
               << (plan.config().reference.empty() ? "each model's clean error" : plan.config().reference + "'s clean error")
               << ":\n";
-    printSweepSummary(std::cout, summary, plan.byRate());
+    printSweepAnswers(std::cout, sweepAnswers(plan, output.records()), plan.byRate());
     if (plots && !output.records().empty()) {
         const std::string script = std::string(VOLTSIM_SOURCE_DIR) + "/tools/plots/sweep_plot.py";
         const std::string command = "/usr/bin/python3 '" + script + "' '" + output.dir() + "'" + (quiet ? " --quiet" : "");

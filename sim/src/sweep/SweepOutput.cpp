@@ -2,6 +2,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/report/SweepReport.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -105,7 +106,7 @@ void SweepOutput::writeAll() const
     writeChipsCsv(chips, m_plan, m_records);
     writeFileAtomically(m_dir + "/chips.csv", chips.str());
     writeFileAtomically(m_dir + "/stats.json", sweepStatsJson(m_plan, m_records).dump(2) + "\n");
-    writeFileAtomically(m_dir + "/summary.json", sweepSummaryJson(m_plan, m_records).dump(2) + "\n");
+    writeFileAtomically(m_dir + "/summary.json", sweepSummaryJson(m_plan, sweepAnswers(m_plan, m_records)).dump(2) + "\n");
 }
 
 } // namespace voltsim::sim

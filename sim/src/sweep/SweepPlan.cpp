@@ -2,7 +2,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/Random.hpp"
-#include "voltsim/sim/run/RunEngine.hpp"
+#include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
 
 #include <cmath>
 #include <limits>
@@ -29,6 +29,10 @@ SweepPlan::SweepPlan(const SweepConfig& config)
       m_seeds(memory::chipSeeds(config.seed, config.chips))
 {
     buildPoints();
+    // A rate axis without a fault model uses the paper's `random` model, on every back-end.
+    memory::ChipOptions& chips = m_config.accelerator.accelerator.weightSram.chip;
+    if (byRate() && chips.faultModel.empty())
+        chips.faultModel = "random";
     for (const auto& entry : config.models) {
         SweepModel model;
         model.dir = resolveModelDir(entry);
@@ -69,12 +73,12 @@ void SweepPlan::buildPoints()
     }
 }
 
-const models::AcceleratorStats& SweepPlan::counts(const SweepModel& model) const
+const models::AcceleratorStats& SweepPlan::counts(const workloads::ModelPackage& model) const
 {
     const std::lock_guard<std::mutex> lock(m_countsMutex);
     auto found = m_counts.find(model.name);
     if (found == m_counts.end())
-        found = m_counts.emplace(model.name, countOneInference(m_config.accelerator, *model.package)).first;
+        found = m_counts.emplace(model.name, countOneInference(m_config.accelerator, model)).first;
     return found->second;
 }
 

@@ -1,7 +1,8 @@
 #include "voltsim/sim/sweep/SweepRunner.hpp"
 
 #include "voltsim/common/Error.hpp"
-#include "voltsim/sim/engine/FunctionalEvaluator.hpp"
+#include "voltsim/memory/Random.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include <chrono>
@@ -12,7 +13,7 @@ namespace voltsim::sim {
 namespace {
 
 /// The first `limit` images of the test set (all if 0); InputError if it has fewer.
-LabelledImages selectImages(const workloads::Dataset& dataset, std::uint64_t limit)
+ImageSet selectImages(const workloads::Dataset& dataset, std::uint64_t limit)
 {
     const std::uint64_t count = limit == 0 ? dataset.size() : limit;
     if (count > dataset.size())
@@ -29,16 +30,6 @@ std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t poi
     else
         std::snprintf(text, sizeof text, " %.1f mV (%.3f)", p.op.voltageMv(*plan.profile()), p.voltageRel);
     return plan.models()[model].name + text;
-}
-
-/// The chips of the sweep's accelerator (fault model and geometry); a rate axis without a fault
-/// model uses the paper's `random` model.
-memory::ChipOptions sweepChipOptions(const SweepPlan& plan)
-{
-    memory::ChipOptions options = plan.config().specs().weightSram.chip;
-    if (plan.byRate() && options.faultModel.empty())
-        options.faultModel = "random";
-    return options;
 }
 
 bool interrupted(const SweepRunOptions& options) { return options.interrupt != nullptr && options.interrupt->load(); }
@@ -61,24 +52,31 @@ std::vector<std::size_t> pendingPoints(const SweepPlan& plan, const SweepOutput&
 }
 
 /// Evaluates one point chip by chip (so an interrupt is seen within a point); nullopt if interrupted.
-std::optional<PointRecord> evaluatePoint(const SweepPlan& plan, const FunctionalEvaluator& evaluator, ChipPool& pool,
+std::optional<PointRecord> evaluatePoint(const SweepPlan& plan, IBackend& backend, const ImageSet& images,
                                          std::size_t model, std::size_t point, const SweepRunOptions& options,
                                          Progress& progress)
 {
+    Experiment experiment;
+    experiment.model = plan.models()[model].package.get();
+    experiment.images = images;
+    experiment.accelerator = &plan.config().accelerator;
+    experiment.point = plan.points()[point].op;
+    experiment.cleanSeed = memory::chipSeed(plan.config().seed, 0);
     PointRecord record{model, point, {}};
-    record.outcome.images = 0;
     const std::string label = pointLabel(plan, model, point);
     const auto& seeds = plan.seeds();
     for (std::size_t chip = 0; chip < seeds.size(); ++chip) {
         if (interrupted(options))
             return std::nullopt;
         progress.working(label, chip, seeds.size());
-        PointOutcome one = evaluator.evaluate(pool, plan.points()[point].op, {seeds[chip]});
+        experiment.chipSeeds = {seeds[chip]};
+        PointOutcome one = backend.evaluate(experiment);
         record.outcome.images = one.images;
         record.outcome.cleanErrors = one.cleanErrors;
         record.outcome.storedBits = one.storedBits;
         record.outcome.ber = one.ber;
-        record.outcome.chips.push_back(one.chips.front());
+        record.outcome.clean = std::move(one.clean);
+        record.outcome.chips.push_back(std::move(one.chips.front()));
     }
     return record;
 }
@@ -118,22 +116,25 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
     output.writeAll();
     Progress progress(total, options.progress);
     std::optional<workloads::Dataset> dataset;
-    ChipPool pool(plan.profile(), sweepChipOptions(plan));
+    BackendOptions backendOptions;
+    backendOptions.threads = options.threads;
+    backendOptions.counts = [&plan](const Experiment& experiment) -> const models::AcceleratorStats& {
+        return plan.counts(*experiment.model);
+    };
+    const std::unique_ptr<IBackend> backend = makeBackend(options.backend, "--backend", backendOptions);
     for (std::size_t m = 0; m < plan.models().size() && !report.interrupted; ++m) {
         if (pending[m].empty())
             continue;
         if (!dataset)
             dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir, false);
-        const LabelledImages images = selectImages(*dataset, plan.config().images);
-        const FunctionalEvaluator evaluator(*plan.models()[m].package, images, plan.config().specs().weightSram.layout,
-                                              options.threads);
+        const ImageSet images = selectImages(*dataset, plan.config().images);
         for (const std::size_t point : pending[m]) {
-            std::optional<PointRecord> record = evaluatePoint(plan, evaluator, pool, m, point, options, progress);
+            std::optional<PointRecord> record = evaluatePoint(plan, *backend, images, m, point, options, progress);
             if (!record) {
                 report.interrupted = true;
                 break;
             }
-            const RErrStats stats = summarizeChips(record->outcome);
+            const RErrSummary stats = summarize(record->outcome);
             output.add(std::move(*record));
             ++report.computed;
             char result[96];

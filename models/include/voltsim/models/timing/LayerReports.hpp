@@ -1,7 +1,6 @@
 #pragma once
 // Per-layer report files: SCALE-Sim's COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and
-// DETAILED_ACCESS_REPORT.csv layouts, and voltsim's layers.csv with energy.
-#include "voltsim/models/array/ArraySpec.hpp"
+// DETAILED_ACCESS_REPORT.csv layouts (voltsim's own layers.csv is written by sim/report/LayersCsv).
 #include "voltsim/models/timing/LayerEnergy.hpp"
 #include "voltsim/models/timing/LayerTiming.hpp"
 #include "voltsim/workloads/topology/GemmShape.hpp"
@@ -35,10 +34,5 @@ void writeBandwidthReport(std::ostream& out, const std::vector<LayerReportRow>& 
 /// `LayerID, SRAM IFMAP Reads, SRAM Filter Reads, SRAM OFMAP Writes,` (SCALE-Sim's access counts;
 /// its start/stop cycle and DRAM columns are omitted for the same reason).
 void writeDetailedAccessReport(std::ostream& out, const std::vector<LayerReportRow>& rows);
-
-/// voltsim's layers.csv: one row per layer with shape, timing, access counts and energy by
-/// component at the weight-SRAM voltage (columns documented in docs/timing.md).
-void writeLayersCsv(std::ostream& out, const std::vector<LayerReportRow>& rows, const ArraySpec& spec,
-                    const std::string& timingName, double weightVoltageMv);
 
 } // namespace voltsim::models

@@ -9,6 +9,7 @@
 #include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/sim/experiment/Outcome.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
@@ -20,13 +21,6 @@
 #include <vector>
 
 namespace voltsim::sim {
-
-/// Labelled images, image after image (not owned; must outlive the evaluator).
-struct LabelledImages {
-    const std::uint8_t* pixels = nullptr;
-    const std::uint8_t* labels = nullptr;
-    std::size_t count = 0;
-};
 
 /// Chips by seed, built once (drawing every bank's cells) and reused for every model and point.
 /// Not thread-safe.
@@ -45,30 +39,13 @@ private:
     std::map<std::uint64_t, std::unique_ptr<memory::SramChip>> m_chips;
 };
 
-/// What one chip did at one operating point.
-struct ChipOutcome {
-    std::uint64_t seed = 0;
-    std::uint64_t flips = 0;       ///< weight-code bits read back different from the stored ones
-    std::uint64_t faultyCells = 0; ///< faulty cells of the whole chip at the point (SramChip::faultCounts)
-    std::uint64_t errors = 0;      ///< images wrong under the clean OR this chip's faulty weights
-};
-
-/// One model at one operating point over several chips.
-struct PointOutcome {
-    std::uint64_t images = 0;
-    std::uint64_t cleanErrors = 0;  ///< images the fault-free model gets wrong
-    std::uint64_t storedBits = 0;   ///< weight-code bits held in the SRAM (sum of count * bits)
-    double ber = 0;                 ///< the chip's bit error rate at the point (profile p(V) or set)
-    std::vector<ChipOutcome> chips; ///< in the order of the seeds given
-};
-
 /// Evaluates one model on chips. Results depend only on the model, images, profile, layout,
 /// operating point and seeds, never on the thread count.
 class FunctionalEvaluator {
 public:
     /// Runs the clean inference once. `package` and `images` must outlive the evaluator.
     /// @param threads inference threads (0: one per hardware thread)
-    FunctionalEvaluator(const workloads::ModelPackage& package, const LabelledImages& images,
+    FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
                         const memory::WeightLayoutConfig& layout, unsigned threads);
 
     std::uint64_t cleanErrors() const { return m_cleanErrors; }
@@ -79,6 +56,9 @@ public:
     /// The codes `chip` returns at `point`: load, then read back through the faulty read path.
     /// The blob layout of the package (one code per byte).
     std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const;
+
+    /// Logits of every image with `codes` (the blob layout of the package): images x classes.
+    std::vector<std::int32_t> logits(const std::vector<std::uint8_t>& codes) const;
 
     /// One chip at `point`. Identical codes give identical predictions, so a chip whose read-back
     /// codes equal the clean ones scores exactly the clean errors without inference, and codes
@@ -117,7 +97,7 @@ private:
     workloads::LayerInputs cleanInputsUpTo(std::size_t layer) const;
 
     const workloads::ModelPackage& m_package;
-    LabelledImages m_images;
+    ImageSet m_images;
     memory::WeightLayoutConfig m_layout;
     workloads::IntegerReference m_reference;
     std::vector<memory::CodeTensorView> m_tensors;

@@ -1,10 +1,10 @@
 #pragma once
 // What `voltsim run` reports (docs/accelerator.md): the summary (stdout text or --json), the
-// hierarchical stats.json, layers.csv, the resolved config and the logits dump. Every figure
+// hierarchical stats.json, layers.csv and the logits dump, all from typed structs. Every figure
 // written to a file is deterministic (same seed, same bytes); wall-clock time only goes to the
 // text summary on stdout.
+#include "voltsim/sim/experiment/Outcome.hpp"
 #include "voltsim/sim/run/RunConfig.hpp"
-#include "voltsim/sim/run/RunEngine.hpp"
 #include "voltsim/sim/stats/EnergyPricer.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
@@ -12,17 +12,43 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace voltsim::sim {
 
-/// Everything a report needs about one run.
+/// Everything a report needs about one run (not owned).
 struct RunReportInput {
     const RunConfig* config = nullptr;
     const nlohmann::json* resolvedConfig = nullptr;
     const workloads::ModelPackage* package = nullptr;
-    const RunResult* result = nullptr;
+    const PointOutcome* outcome = nullptr;
     const std::uint8_t* labels = nullptr;
 };
+
+/// The run's summary: model, operating point, accuracy over chips, bit errors seen, cycles and
+/// latency, energy per inference by component at the operating point and at V_nom, savings.
+struct RunSummary {
+    std::string model;
+    std::string method;
+    std::string profile;
+    std::string mode;
+    double voltageMv = 0;   ///< NaN when the rate was set directly
+    double voltageRel = 0;  ///< V / V_min; NaN when the rate was set directly
+    double ber = 0;         ///< the chips' configured rate
+    std::size_t chips = 0;
+    std::uint64_t images = 0;
+    std::uint64_t seed = 0;
+    RErrSummary rerr;
+    std::vector<double> rerrPerChip;
+    double cyclesPerInference = 0;
+    double latencyUs = 0;
+    double clockMhz = 0;
+    EnergyBreakdown energy;  ///< per inference at the point (mean over chips)
+    EnergyBreakdown nominal; ///< the same counts priced at V_nom
+    EnergySavings savings;
+};
+
+RunSummary summarizeRun(const RunReportInput& input);
 
 /// Energy by component, pJ: mac_pj, weight_sram_pj, weight_sram_leakage_pj, activation_sram_pj,
 /// accumulator_sram_pj, dram_pj, total_pj.
@@ -31,21 +57,27 @@ nlohmann::json energyJson(const EnergyBreakdown& energy);
 /// One layer of a stats tree (controller.layers[]): shape, cycles, counts and `energy` per image.
 nlohmann::json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy);
 
-/// The summary as one JSON object: model, operating point, accuracy (clean error, RErr mean/std/
-/// min/max over chips), bit errors seen, cycles and latency, energy per inference by component at
-/// the operating point and at V_nom, and the savings.
-nlohmann::json summaryJson(const RunReportInput& input);
+/// The summary as one JSON object (--json and stats.json's `summary`).
+nlohmann::json summaryJson(const RunSummary& summary);
 
 /// The same summary as a human-readable table.
-void printSummary(std::ostream& out, const nlohmann::json& summary, double wallSeconds);
+void printRunSummary(std::ostream& out, const RunSummary& summary, double wallSeconds);
 
-/// stats.json: version, config echo, seeds, summary and, per run (clean and each chip), the stats
-/// tree accelerator.{host, dma, dram, weight_sram.banks[], activation_sram, accumulator_sram,
-/// controller.layers[]}.
+/// The accelerator's statistics tree of one chip's run, priced with the weight SRAM at
+/// `voltageMv`: {host, dma, dram, weight_sram.banks[], activation_sram, accumulator_sram, array,
+/// controller.layers[], energy_per_inference}. The one place the tree is built.
+nlohmann::json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, double voltageMv);
+
+/// The seeds of the run: {run, chips[], clean}.
+nlohmann::json seedsJson(const RunReportInput& input);
+
+/// stats.json: version, config echo, seeds, summary and, per run (clean and each chip), its
+/// errors, flips and accelerator statistics tree.
 nlohmann::json statsJson(const RunReportInput& input);
 
-/// layers.csv: one row per layer (per inference; flips summed over chips).
-void writeLayersCsv(std::ostream& out, const RunReportInput& input);
+/// layers.csv (docs/timing.md): one row per layer, per inference, of the first chip; flips summed
+/// over chips.
+void writeRunLayersCsv(std::ostream& out, const RunReportInput& input);
 
 /// The logits: `run,chip_seed,image,label,logit_0..logit_{C-1}` rows, clean run first.
 void writeLogits(std::ostream& out, const RunReportInput& input);

@@ -39,6 +39,7 @@ public:
     /// a reference model that is not swept.
     explicit SweepPlan(const SweepConfig& config);
 
+    /// The config; on a rate axis its accelerator's fault model defaults to `random`.
     const SweepConfig& config() const { return m_config; }
     const std::shared_ptr<const memory::SramProfile>& profile() const { return m_profile; }
     /// Energy per action of the sweep's accelerator (the pricing of `voltsim run`).
@@ -54,11 +55,12 @@ public:
     std::size_t globalIndex(std::size_t model, std::size_t point) const { return model * m_points.size() + point; }
     /// Index of the model called `name`, or InputError naming `where`.
     std::size_t modelIndex(const std::string& name, const std::string& where) const;
-    /// One inference of `model` on the sweep's accelerator (countOneInference), priced by pricer().
+    /// One inference of `model` (a swept package) on the sweep's accelerator (countOneInference),
+    /// priced by pricer().
     /// Simulated on first use, not in the constructor: every input error (a bad reference, an
     /// output folder that needs --resume) is reported before any SystemC simulation runs.
     /// Thread-safe.
-    const models::AcceleratorStats& counts(const SweepModel& model) const;
+    const models::AcceleratorStats& counts(const workloads::ModelPackage& model) const;
 
 private:
     void buildPoints();

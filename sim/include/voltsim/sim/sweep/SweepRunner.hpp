@@ -1,5 +1,5 @@
 #pragma once
-// Runs a sweep plan: models x operating points x chips through the functional engine, writing
+// Runs a sweep plan: models x operating points x chips through a back-end (IBackend), writing
 // every finished point at once (SweepOutput), skipping finished points on resume and running only
 // every N-th point of the sweep for a shard.
 #include "voltsim/sim/sweep/Progress.hpp"
@@ -17,6 +17,7 @@ struct SweepRunOptions {
     std::size_t shardIndex = 0; ///< this run computes the points whose global index % shardCount == shardIndex
     std::size_t shardCount = 1;
     unsigned threads = 0;       ///< inference threads (0: one per hardware thread)
+    std::string backend = "functional"; ///< makeBackend's name; results do not depend on it
     ProgressMode progress = ProgressMode::Auto;
     const std::atomic<bool>* interrupt = nullptr; ///< checked between chips; set by the SIGINT handler
 };

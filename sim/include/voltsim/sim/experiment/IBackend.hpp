@@ -1,0 +1,45 @@
+#pragma once
+// A back-end evaluates an experiment: the SystemC accelerator (`systemc`, timing and counts, fast
+// or cycle mode) or the functional engine (`functional`, the same faulty codes and logits without
+// simulating time). Both return the same PointOutcome bit for bit
+// (tests/sim/BackendEquivalenceTest.cpp); docs/sweep.md, "Experiment core".
+#include "voltsim/sim/experiment/Experiment.hpp"
+#include "voltsim/sim/experiment/Outcome.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace voltsim::sim {
+
+class IBackend {
+public:
+    virtual ~IBackend() = default;
+
+    /// The name `--backend` takes.
+    virtual const char* name() const = 0;
+
+    /// The clean reference run and every chip of experiment.chipSeeds at experiment.point, in
+    /// seed order: seeds, flips, faulty cells, robust errors, rates, counts; logits and plain
+    /// errors when experiment.keepLogits. A back-end may keep state between calls (chips, the
+    /// clean run of a model) but its results depend only on the experiment.
+    virtual PointOutcome evaluate(const Experiment& experiment) = 0;
+};
+
+/// The action counts of one inference of the experiment's model on its accelerator.
+using InferenceCounts = std::function<const models::AcceleratorStats&(const Experiment&)>;
+
+struct BackendOptions {
+    unsigned threads = 0;   ///< inference threads of the functional engine (0: one per hardware thread)
+    /// Where the functional engine takes its counts (a sweep shares its plan's); empty: it counts
+    /// one inference per model itself (countOneInference).
+    InferenceCounts counts;
+};
+
+/// "systemc" or "functional"; InputError naming `where` and the valid names otherwise.
+std::unique_ptr<IBackend> makeBackend(const std::string& name, const std::string& where, BackendOptions options);
+
+/// The valid back-end names, comma-separated (for help texts).
+const char* backendNames();
+
+} // namespace voltsim::sim

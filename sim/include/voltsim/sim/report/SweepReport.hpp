@@ -1,0 +1,72 @@
+#pragma once
+// What `voltsim sweep` and `voltsim merge` report (docs/sweep.md): sweep.csv, chips.csv,
+// stats.json, summary.json, the trade-off table and the per-model answer lines, all from the
+// records and the plan (typed structs; nothing is read back from the JSON written).
+#include "voltsim/sim/experiment/Outcome.hpp"
+#include "voltsim/sim/sweep/SweepPlan.hpp"
+#include "voltsim/sim/sweep/SweepResults.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace voltsim::sim {
+
+/// One row of sweep.csv (docs/sweep.md, "Output files"). Fractions in [0, 1]; NaN prints as an empty field
+/// (voltages and energies on a `bers` axis, where the voltage is not known).
+struct SweepRow {
+    std::string model;
+    double voltageMv = 0;
+    double voltageRel = 0;
+    double ber = 0;
+    double flips = 0;   ///< mean flipped weight-code bits per chip
+    RErrSummary stats;
+    std::size_t chips = 0;
+    std::uint64_t images = 0;
+    double energyPj = 0;         ///< per inference, as `voltsim run` prices it (EnergyPricer::perInference)
+    double sramEnergyPj = 0;     ///< of it, weight SRAM: dynamic reads + leakage
+    double energySaving = 0;     ///< 1 - energyPj / energyPj at V_nom
+    double sramEnergySaving = 0; ///< 1 - sramEnergyPj / sramEnergyPj at V_nom
+    double cycles = 0;           ///< one inference: input DMA, layers, logit DMA (run's cycles_per_inference)
+    double latencyUs = 0;
+};
+
+/// The answer for one model: the lowest operating point down to which every swept point (from the
+/// safest) stays within max_loss_pp of the reference's clean error.
+struct SweepAnswer {
+    std::string model;
+    std::string reference;       ///< the model whose clean error is the reference
+    double referenceErr = 0;     ///< NaN while the reference has no finished point
+    double maxLossPp = 0;
+    double rerrLimit = 0;        ///< referenceErr + maxLossPp / 100
+    std::optional<SweepRow> point; ///< the answer's row; none if no point qualifies
+};
+
+/// The sweep.csv header line (without newline).
+extern const char* const kSweepCsvHeader;
+
+SweepRow makeRow(const SweepPlan& plan, const PointRecord& record);
+/// sweep.csv: the header and one row per record, in global order.
+void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
+/// chips.csv: model, voltage_mv, ber, chip, seed, flips, faulty_cells, errors (robust), rerr.
+void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
+
+/// The answer per model, in the plan's model order.
+std::vector<SweepAnswer> sweepAnswers(const SweepPlan& plan, const RecordSet& records);
+/// summary.json: the axis, the rule and the answers.
+nlohmann::json sweepSummaryJson(const SweepPlan& plan, const std::vector<SweepAnswer>& answers);
+/// stats.json: version, config echo, seeds, profile, per-model inference cost and every point.
+nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records);
+
+/// The trade-off table printed at the end of a sweep, and the answer lines.
+void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
+void printSweepAnswers(std::ostream& out, const std::vector<SweepAnswer>& answers, bool byRate);
+
+/// "%.10g"; NaN gives "".
+std::string formatValue(double value);
+
+} // namespace voltsim::sim

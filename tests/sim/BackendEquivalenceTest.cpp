@@ -1,0 +1,214 @@
+// One experiment, two back-ends: the SystemC accelerator and the functional engine evaluate the
+// same model, images, accelerator, faulty operating point and chips. Each must see the codes
+// corrupted by hand (the chip's active cells flipped in the packed layout, not through any read
+// path) and infer exactly the integer reference's logits on them; both must return the same
+// outcome, counts and energy per inference.
+#include "voltsim/memory/SramChip.hpp"
+#include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/memory/Random.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
+#include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
+#include "voltsim/sim/stats/EnergyPricer.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
+#include "voltsim/workloads/inference/IntegerReference.hpp"
+#include "voltsim/workloads/model/GoldenVectors.hpp"
+
+#include "CorruptByHand.hpp"
+#include "TestPaths.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace {
+
+using namespace voltsim;
+
+constexpr std::size_t kImages = 40;
+constexpr double kVoltageMv = 676; // stutz2021-14nm: p = 1 %, hundreds of flips per chip
+
+const workloads::ModelPackage& package()
+{
+    static const workloads::ModelPackage loaded = workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
+    return loaded;
+}
+
+const workloads::Dataset& testSet()
+{
+    static const workloads::Dataset loaded =
+        workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
+    return loaded;
+}
+
+/// The built-in accelerator (configs/accelerator/default.json) with batches of 16 images, so the
+/// SystemC back-end reads the weights several times.
+const sim::RunConfig& accelerator()
+{
+    static const sim::RunConfig config = [] {
+        sim::ConfigNode root(nlohmann::json{{"run", {{"batch_images", 16}}}}, "<test>");
+        return sim::readRunConfig(root);
+    }();
+    return config;
+}
+
+sim::Experiment experiment()
+{
+    sim::Experiment run;
+    run.model = &package();
+    run.images = {testSet().pixels().data(), testSet().labels().data(), kImages};
+    run.accelerator = &accelerator();
+    run.point = memory::OperatingPoint::atVoltage(kVoltageMv);
+    run.chipSeeds = memory::chipSeeds(5, 3);
+    run.cleanSeed = memory::chipSeed(5, 0);
+    run.keepLogits = true;
+    return run;
+}
+
+/// The outcome of each back-end, evaluated once.
+const sim::PointOutcome& outcome(const std::string& backend)
+{
+    static std::map<std::string, sim::PointOutcome> outcomes;
+    auto found = outcomes.find(backend);
+    if (found == outcomes.end())
+        found = outcomes.emplace(backend, sim::makeBackend(backend, "test", {})->evaluate(experiment())).first;
+    return found->second;
+}
+
+/// The codes of the chip of `seed` at the point, derived by hand.
+std::vector<std::uint8_t> corruptByHand(std::uint64_t seed)
+{
+    const models::WeightSramSpecs& sram = accelerator().accelerator.weightSram;
+    memory::SramChip chip(sram.profile, seed, sram.chip);
+    chip.setOperatingPoint(memory::OperatingPoint::atVoltage(kVoltageMv));
+    return test::corruptByHand(chip, sram.layout, package());
+}
+
+std::vector<std::int32_t> referenceLogits(const std::vector<std::uint8_t>& codes)
+{
+    const workloads::IntegerReference reference(package(), 1);
+    const auto logits = reference.logits(codes, testSet().pixels().data(), kImages);
+    return {logits.data(), logits.data() + logits.size()};
+}
+
+std::vector<int> predictions(const std::vector<std::int32_t>& logits)
+{
+    const auto classes = static_cast<std::size_t>(package().network.dataset.numClasses);
+    std::vector<int> predicted;
+    for (std::size_t i = 0; i < kImages; ++i)
+        predicted.push_back(workloads::argmaxLowest(logits.data() + i * classes, classes));
+    return predicted;
+}
+
+std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
+{
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        bits += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(a[i] ^ b[i])));
+    return bits;
+}
+
+class BackendEquivalence : public ::testing::TestWithParam<std::string> {};
+
+} // namespace
+
+TEST_P(BackendEquivalence, TheCleanRunHasNoFlipsAndTheReferenceLogits)
+{
+    const sim::PointOutcome& result = outcome(GetParam());
+    const std::vector<std::int32_t> logits = referenceLogits(package().codes);
+    std::uint64_t errors = 0;
+    const std::vector<int> predicted = predictions(logits);
+    for (std::size_t i = 0; i < kImages; ++i)
+        errors += predicted[i] != testSet().label(i);
+    EXPECT_EQ(result.clean.flips, 0u);
+    EXPECT_EQ(result.clean.faultyCells, 0u);
+    EXPECT_EQ(result.clean.seed, memory::chipSeed(5, 0));
+    EXPECT_EQ(result.clean.logits, logits);
+    EXPECT_EQ(result.clean.errors, errors);
+    EXPECT_EQ(result.cleanErrors, errors);
+    EXPECT_EQ(result.images, kImages);
+    EXPECT_EQ(result.storedBits, 8u * package().codes.size()); // every tensor of randbet-8bit has 8-bit codes
+}
+
+TEST_P(BackendEquivalence, EveryChipSeesTheCodesCorruptedByHand)
+{
+    const sim::PointOutcome& result = outcome(GetParam());
+    const std::vector<int> clean = predictions(referenceLogits(package().codes));
+    const models::WeightSramSpecs& sram = accelerator().accelerator.weightSram;
+    ASSERT_EQ(result.chips.size(), 3u);
+    for (std::size_t c = 0; c < 3; ++c) {
+        const sim::ChipOutcome& chip = result.chips[c];
+        const std::vector<std::uint8_t> codes = corruptByHand(memory::chipSeed(5, c));
+        const std::vector<std::int32_t> logits = referenceLogits(codes);
+        const std::vector<int> predicted = predictions(logits);
+        std::uint64_t errors = 0, robust = 0;
+        for (std::size_t i = 0; i < kImages; ++i) {
+            errors += predicted[i] != testSet().label(i);
+            robust += predicted[i] != testSet().label(i) || clean[i] != testSet().label(i);
+        }
+        memory::SramChip fresh(sram.profile, memory::chipSeed(5, c), sram.chip);
+        fresh.setOperatingPoint(memory::OperatingPoint::atVoltage(kVoltageMv));
+        EXPECT_EQ(chip.seed, memory::chipSeed(5, c));
+        EXPECT_EQ(chip.flips, differingBits(codes, package().codes)) << "chip " << c;
+        EXPECT_GT(chip.flips, 100u);
+        EXPECT_EQ(chip.faultyCells, fresh.faultCounts().faultyCells);
+        EXPECT_EQ(chip.ber, fresh.bitErrorRate());
+        EXPECT_EQ(chip.logits, logits) << "chip " << c;
+        EXPECT_EQ(chip.errors, errors);
+        EXPECT_EQ(chip.robustErrors, robust);
+    }
+}
+
+TEST_P(BackendEquivalence, CountsAndEnergyPerInferenceAreTheCountedInference)
+{
+    const sim::PointOutcome& result = outcome(GetParam());
+    const models::AcceleratorStats one = sim::countOneInference(accelerator(), package());
+    const sim::EnergyPricer pricer(accelerator());
+    for (const sim::ChipOutcome* chip : {&result.clean, &result.chips[0], &result.chips[2]}) {
+        const models::AcceleratorStats& counts = chip->counts;
+        EXPECT_EQ(sim::cyclesPerInference(counts), sim::cyclesPerInference(one));
+        EXPECT_EQ(sim::dramBytesPerInference(counts), sim::dramBytesPerInference(one));
+        ASSERT_EQ(counts.layers.size(), one.layers.size());
+        for (std::size_t l = 0; l < one.layers.size(); ++l) {
+            const models::LayerStats& a = counts.layers[l];
+            const models::LayerStats& b = one.layers[l];
+            const auto perImage = [](std::uint64_t count, std::uint64_t images) {
+                return static_cast<double>(count) / static_cast<double>(images);
+            };
+            EXPECT_EQ(a.name, b.name);
+            EXPECT_EQ(a.cyclesPerImage, b.cyclesPerImage);
+            EXPECT_EQ(a.timing.macs, b.timing.macs);
+            EXPECT_EQ(a.timing.filterSramReads, b.timing.filterSramReads);
+            EXPECT_EQ(a.weightStoredBitsPerCode, b.weightStoredBitsPerCode);
+            EXPECT_EQ(perImage(a.activationReads, a.images), perImage(b.activationReads, b.images));
+            EXPECT_EQ(perImage(a.accumulatorWrites, a.images), perImage(b.accumulatorWrites, b.images));
+        }
+        for (const double mv : {kVoltageMv, pricer.nominalVoltageMv()}) {
+            const sim::EnergyBreakdown energy = pricer.perInference(counts, mv);
+            const sim::EnergyBreakdown expected = pricer.perInference(one, mv);
+            EXPECT_EQ(energy.totalPj(), expected.totalPj()) << mv << " mV";
+            EXPECT_EQ(energy.weightSramTotalPj(), expected.weightSramTotalPj()) << mv << " mV";
+        }
+    }
+}
+
+TEST_P(BackendEquivalence, TheSummaryEqualsTheOtherBackEnds)
+{
+    const std::string other = GetParam() == "systemc" ? "functional" : "systemc";
+    const sim::PointOutcome& mine = outcome(GetParam());
+    const sim::PointOutcome& theirs = outcome(other);
+    const sim::RErrSummary a = sim::summarize(mine);
+    const sim::RErrSummary b = sim::summarize(theirs);
+    EXPECT_EQ(a.err, b.err);
+    EXPECT_EQ(a.rerrMean, b.rerrMean);
+    EXPECT_EQ(a.rerrStd, b.rerrStd);
+    EXPECT_EQ(a.rerrMin, b.rerrMin);
+    EXPECT_EQ(a.rerrMax, b.rerrMax);
+    EXPECT_EQ(a.flipsMean, b.flipsMean);
+    EXPECT_EQ(a.berSeen, b.berSeen);
+    EXPECT_EQ(mine.ber, theirs.ber);
+    EXPECT_GT(a.rerrMax, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendEquivalence, ::testing::Values("systemc", "functional"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
