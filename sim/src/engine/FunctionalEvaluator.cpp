@@ -139,19 +139,4 @@ ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const memo
     return outcome;
 }
 
-PointOutcome FunctionalEvaluator::evaluate(ChipPool& pool, const memory::OperatingPoint& point,
-                                           const std::vector<std::uint64_t>& seeds) const
-{
-    PointOutcome outcome;
-    outcome.images = m_images.count;
-    outcome.cleanErrors = m_cleanErrors;
-    outcome.storedBits = m_storedBits;
-    for (const std::uint64_t seed : seeds) {
-        memory::SramChip& chip = pool.chip(seed);
-        outcome.chips.push_back(evaluateChip(chip, point));
-        outcome.ber = chip.bitErrorRate();
-    }
-    return outcome;
-}
-
 } // namespace voltsim::sim

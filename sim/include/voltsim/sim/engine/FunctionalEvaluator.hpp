@@ -69,9 +69,6 @@ public:
     /// Not thread-safe (the cache of evaluated codes).
     ChipOutcome evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point) const;
 
-    /// Every chip of `seeds` (from `pool`) at `point`.
-    PointOutcome evaluate(ChipPool& pool, const memory::OperatingPoint& point, const std::vector<std::uint64_t>& seeds) const;
-
     /// Images wrong under `codes` OR the clean model (the RErr numerator for one chip).
     /// Prefix caching: layers before the first conv2d/linear layer whose weight or bias codes differ
     /// from the clean ones compute exactly the clean activations, so inference of the clean-correct
