@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace voltsim::test {
 namespace {
@@ -47,7 +48,8 @@ std::string slurp(const std::string& path)
 
 TEST(RunCommandTest, CleanErrorEqualsIntegerReferenceAndOutputsAreReproducible)
 {
-    const std::string dir = std::filesystem::temp_directory_path() / "voltsim-run-test";
+    // Per process: concurrent test runs (several build trees on one machine) must not share it.
+    const std::string dir = std::filesystem::temp_directory_path() / ("voltsim-run-test-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir);
     const std::string args = "run --model " + modelDir("randbet-8bit") +
                              " --images 40 --chips 2 --voltage-mv 690 --seed 5 --json --dump-logits ";
