@@ -2,7 +2,8 @@
 // same model, images, accelerator, faulty operating point and chips. Each must see the codes
 // corrupted by hand (the chip's active cells flipped in the packed layout, not through any read
 // path) and infer exactly the integer reference's logits on them; both must return the same
-// outcome, counts and energy per inference.
+// outcome, counts and energy per inference; through the executable, `voltsim sweep` and
+// `voltsim run` write the same results whichever back-end they use.
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
 #include "voltsim/memory/Random.hpp"
@@ -13,11 +14,13 @@
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
 
+#include "CliFixture.hpp"
 #include "CorruptByHand.hpp"
 #include "TestPaths.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -212,3 +215,38 @@ TEST_P(BackendEquivalence, TheSummaryEqualsTheOtherBackEnds)
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendEquivalence, ::testing::Values("systemc", "functional"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+namespace {
+
+class BackendChoice : public voltsim::test::CliFixture {
+protected:
+    BackendChoice() : CliFixture("voltsim-backend") {}
+};
+
+} // namespace
+
+TEST_F(BackendChoice, SweepWritesTheSameFilesOnEitherBackEnd)
+{
+    // A voltage axis, and a rate axis (where the fault model defaults to `random` on both).
+    for (const std::string axis : {"--voltages-rel 1.0,0.86", "--profile uniform --bers 0,0.01"}) {
+        const std::string sweep = "sweep --models randbet-8bit,clipping-4bit " + axis
+                                  + " --chips 2 --images 30 --seed 4 --quiet --no-plots --out ";
+        ASSERT_EQ(voltsim(sweep + "functional --backend functional"), 0) << stderrText();
+        ASSERT_EQ(voltsim(sweep + "systemc --backend systemc"), 0) << stderrText();
+        for (const char* file : {"sweep.csv", "chips.csv", "points.jsonl", "summary.json", "stats.json"})
+            EXPECT_EQ(test::readFile(m_dir / "functional" / file), test::readFile(m_dir / "systemc" / file))
+                << axis << ": " << file;
+        std::filesystem::remove_all(m_dir / "functional");
+        std::filesystem::remove_all(m_dir / "systemc");
+    }
+}
+
+TEST_F(BackendChoice, RunSummaryAndLogitsAreTheSameOnEitherBackEnd)
+{
+    const std::string run = "run --model " + test::modelDir("randbet-8bit")
+                            + " --voltage-rel 0.86 --chips 2 --images 30 --seed 4 --json --dump-logits ";
+    ASSERT_EQ(voltsim(run + "functional.csv --backend functional", "functional.json"), 0) << stderrText();
+    ASSERT_EQ(voltsim(run + "systemc.csv --backend systemc", "systemc.json"), 0) << stderrText();
+    EXPECT_EQ(test::readFile(m_dir / "functional.json"), test::readFile(m_dir / "systemc.json"));
+    EXPECT_EQ(test::readFile(m_dir / "functional.csv"), test::readFile(m_dir / "systemc.csv"));
+}
