@@ -76,9 +76,10 @@ JsonCursor JsonCursor::load(const std::string& path, const std::string& what)
     return JsonCursor(loadUserJsonFile(path, what), path);
 }
 
-JsonCursor::JsonCursor(nlohmann::json document, std::string source)
+JsonCursor::JsonCursor(nlohmann::json document, std::string source, std::string rootPath)
     : m_state(std::make_shared<State>(State{std::move(document), std::move(source), {}})),
-      m_node(&m_state->document)
+      m_node(&m_state->document),
+      m_path(std::move(rootPath))
 {
 }
 

@@ -255,7 +255,14 @@ std::vector<BadInputCase> cases()
         {"config_directory", [](S s) { return sweepConfig(s.directory("cfg.json"), {"is a directory"}); }},
         {"config_truncated", [](S s) { return sweepConfig(s.truncated(kSweepConfig, "c.json", 40), {"not valid JSON"}); }},
         {"config_empty", [](S s) { return sweepConfig(s.write("c.json", ""), {"not valid JSON"}); }},
-        {"config_not_object", [](S s) { return sweepConfig(s.write("c.json", "[1, 2]"), {"JSON object"}); }},
+        {"energy_table_bad_value",
+         [](S s) {
+             const std::string table = s.write("e.json", R"({"format": "voltsim-energy-table", "version": 1, "mac_pj": -1,
+                                                            "sram_profile": "stutz2021-14nm"})");
+             const std::string config = s.write("c.json", R"({"accelerator": {"energy": {"table": ")" + table + R"("}}})");
+             return Invocation{{"sweep", "--config", config, "--dump-config"}, {table + ": mac_pj: expected a number > 0, got -1"}};
+         }},
+        {"config_not_object", [](S s) { return sweepConfig(s.write("c.json", "[1, 2]"), {"c.json: expected an object, got [1,2]"}); }},
         {"config_wrong_type", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": "3"})"), {"chips", "integer"}); }},
         {"config_unknown_key", [](S s) { return sweepConfig(s.write("c.json", R"({"chipz": 3})"), {"chipz", "unknown key"}); }},
         {"config_unknown_nested_key",

@@ -1,53 +1,16 @@
 #include "voltsim/models/timing/LayerEnergy.hpp"
 
 #include "voltsim/common/Error.hpp"
-#include "voltsim/common/StrictJson.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <set>
+#include "voltsim/common/JsonCursor.hpp"
 
 namespace voltsim::models {
 namespace {
 
-const std::set<std::string> kKeys{"format",       "version",     "source",          "mac_pj",
-                                  "sram_profile", "weight_bits", "activation_bits", "accumulator_bits"};
-
-double positiveNumber(const nlohmann::json& document, const std::string& key, const std::string& file)
+/// An optional bit width: @p width keeps its default when the key is absent.
+void readBitWidth(const JsonCursor& table, const std::string& key, int& width)
 {
-    if (!document.contains(key))
-        throw InputError(file + ": " + key + ": missing");
-    const auto& value = document.at(key);
-    if (!value.is_number() || value.get<double>() <= 0)
-        throw InputError(file + ": " + key + ": must be a positive number");
-    return value.get<double>();
-}
-
-int bitWidth(const nlohmann::json& document, const std::string& key, int fallback, const std::string& file)
-{
-    if (!document.contains(key))
-        return fallback;
-    const auto& value = document.at(key);
-    if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() > 64)
-        throw InputError(file + ": " + key + ": must be an integer 1..64");
-    return value.get<int>();
-}
-
-void checkHeader(const nlohmann::json& document, const std::string& file)
-{
-    if (!document.is_object())
-        throw InputError(file + ": top level must be a JSON object");
-    for (const auto& item : document.items())
-        if (kKeys.count(item.key()) == 0)
-            throw InputError(
-                file + ": " + item.key() +
-                ": unknown key (valid: format, version, source, mac_pj, sram_profile, weight_bits, "
-                "activation_bits, accumulator_bits)");
-    if (document.value("format", std::string()) != "voltsim-energy-table")
-        throw InputError(file + ": format: must be \"voltsim-energy-table\"");
-    if (!document.contains("version") || document.at("version") != 1)
-        throw InputError(file + ": version: must be 1");
+    if (const auto value = table.find(key))
+        width = static_cast<int>(value->asInt(1, 64));
 }
 
 } // namespace
@@ -59,17 +22,19 @@ std::string defaultEnergyTablePath()
 
 EnergyTable loadEnergyTable(const std::string& path)
 {
-    const nlohmann::json document = loadUserJsonFile(path, "energy table");
-    checkHeader(document, path);
+    const JsonCursor document = JsonCursor::load(path, "energy table");
+    document["format"].asChoice({"voltsim-energy-table"});
+    document["version"].asInt(1, 1);
+    if (const auto source = document.find("source")) // provenance, for readers of the file
+        source->asString();
     EnergyTable table;
     table.file = path;
-    table.macPj = positiveNumber(document, "mac_pj", path);
-    if (!document.contains("sram_profile") || !document.at("sram_profile").is_string())
-        throw InputError(path + ": sram_profile: must be a profile name or file");
-    table.sramProfile = document.at("sram_profile").get<std::string>();
-    table.weightBits = bitWidth(document, "weight_bits", 8, path);
-    table.activationBits = bitWidth(document, "activation_bits", 8, path);
-    table.accumulatorBits = bitWidth(document, "accumulator_bits", 32, path);
+    table.macPj = document["mac_pj"].asPositive();
+    table.sramProfile = document["sram_profile"].asNonEmptyString();
+    readBitWidth(document, "weight_bits", table.weightBits);
+    readBitWidth(document, "activation_bits", table.activationBits);
+    readBitWidth(document, "accumulator_bits", table.accumulatorBits);
+    document.finish();
     return table;
 }
 

@@ -70,9 +70,9 @@ nlohmann::json buildConfig(const po::variables_map& vm)
     if (vm.count("voltage-mv") + vm.count("voltage-rel") + vm.count("ber") > 1)
         throw InputError("run: give at most one of --voltage-mv, --voltage-rel and --ber");
     if (point) {
-        set("weight_sram.voltage_mv", 0);
-        set("weight_sram.voltage_rel", 0);
-        set("weight_sram.ber", -1);
+        set("weight_sram.voltage_mv", nullptr);
+        set("weight_sram.voltage_rel", nullptr);
+        set("weight_sram.ber", nullptr);
     }
     if (vm.count("ber") && !vm.count("profile"))
         set("weight_sram.profile", "uniform");
@@ -165,7 +165,7 @@ int runRunCommand(const Args& args)
     const auto start = std::chrono::steady_clock::now();
     const workloads::ModelPackage package = workloads::ModelPackage::load(vm["model"].as<std::string>());
     const std::string datasetDir =
-        config.run.datasetDir.empty() ? workloads::Dataset::defaultFashionMnistDir() : config.run.datasetDir;
+        config.run.datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir());
     const workloads::Dataset dataset = workloads::Dataset::fashionMnist(datasetDir, false);
     if (static_cast<std::size_t>(config.run.images) > dataset.size())
         throw InputError(root.where("run") + ".images: " + std::to_string(config.run.images) + " exceeds the " +

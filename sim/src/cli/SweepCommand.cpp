@@ -70,13 +70,14 @@ po::options_description describeOptions()
 /// Maps the shorthand flags onto config keys.
 void applyFlags(const po::variables_map& values, nlohmann::json& config)
 {
-    const std::pair<const char*, const char*> keys[] = {{"models", "models"}, {"chips", "chips"},
-                                                        {"seed", "seed"},     {"images", "images"},
-                                                        {"profile", "profile"}, {"max-loss-pp", "max_loss_pp"},
-                                                        {"reference", "reference"}};
+    const std::pair<const char*, const char*> keys[] = {{"chips", "chips"},     {"seed", "seed"},
+                                                        {"images", "images"},   {"profile", "profile"},
+                                                        {"max-loss-pp", "max_loss_pp"}, {"reference", "reference"}};
     for (const auto& [flag, key] : keys)
         if (values.count(flag))
             applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>());
+    if (values.count("models"))
+        config["models"] = splitList(values["models"].as<std::string>());
     const char* axes[] = {"voltages_rel", "voltages_mv", "bers"};
     const char* flags[] = {"voltages-rel", "voltages-mv", "bers"};
     int given = 0;
@@ -85,9 +86,13 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config)
             continue;
         if (++given > 1)
             throw InputError("--voltages-rel, --voltages-mv and --bers are exclusive");
-        config["voltages_mv"] = "";
-        config["bers"] = "";
-        config[axes[i]] = values[flags[i]].as<std::string>();
+        config["voltages_mv"] = nullptr;
+        config["bers"] = nullptr;
+        const std::string text = values[flags[i]].as<std::string>();
+        // a grid stays text (the config reads it); a comma list becomes the JSON list it stands for
+        config[axes[i]] = text.find(':') != std::string::npos
+                              ? nlohmann::json(text)
+                              : nlohmann::json(parseAxisValues(text, std::string("--") + flags[i]));
     }
 }
 

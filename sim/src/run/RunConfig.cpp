@@ -6,31 +6,46 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace voltsim::sim {
+
+const char* const kDefaultProfile = "stutz2021-14nm";
+
 namespace {
 
 using memory::OperatingPoint;
-constexpr std::int64_t kMaxInt = std::numeric_limits<std::int32_t>::max();
+constexpr std::uint32_t kMaxInt = std::numeric_limits<std::int32_t>::max();
+constexpr std::uint64_t kMaxUint = std::numeric_limits<std::int64_t>::max();
 
-void readArray(ConfigNode& node, models::AcceleratorSpecs& specs)
+template <typename T>
+Names<T> namesOf(std::initializer_list<T> values)
 {
-    specs.array.rows = node.getInt("rows", 16, 1, 4096, "PE rows of the systolic array");
-    specs.array.cols = node.getInt("cols", 16, 1, 4096, "PE columns of the systolic array");
-    specs.array.dataflow = models::parseDataflow(
-        node.getChoice("dataflow", "ws", {"ws", "os", "is"}, "dataflow: weight, output or input stationary"),
-        node.where("dataflow"));
+    Names<T> names;
+    for (const T value : values)
+        names.emplace_back(models::toString(value), value);
+    return names;
+}
+
+void readArray(ConfigNode& node, models::ArraySpec& array)
+{
+    node.integer<std::int64_t>("rows", array.rows, 1, 4096, "PE rows of the systolic array");
+    node.integer<std::int64_t>("cols", array.cols, 1, 4096, "PE columns of the systolic array");
+    node.choice("dataflow", array.dataflow,
+                namesOf({models::Dataflow::WS, models::Dataflow::OS, models::Dataflow::IS}),
+                "dataflow: weight, output or input stationary");
 }
 
 /// At most one of voltage_mv, voltage_rel, ber is set; none means the profile's V_nom.
 OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& profile)
 {
-    const double mv = node.getDouble("voltage_mv", 0, 0, 1e5, "weight SRAM supply in mV (0: unset)");
-    const double rel = node.getDouble("voltage_rel", 0, 0, 10, "weight SRAM supply relative to the profile's V_min (0: unset)");
-    const double ber = node.getDouble("ber", -1, -1, 1,
-                                      "bit error rate set directly, the paper's random model (-1: unset; use the uniform profile)");
-    const int set = (mv > 0) + (rel > 0) + (ber >= 0);
-    if (set > 1)
+    std::optional<double> mv;
+    std::optional<double> rel;
+    std::optional<double> ber;
+    node.positive("voltage_mv", mv, 1e5, "weight SRAM supply in mV (null: the profile's V_nom)");
+    node.positive("voltage_rel", rel, 10, "weight SRAM supply relative to the profile's V_min (null: unset)");
+    node.number("ber", ber, 0, 1, "bit error rate set directly, the paper's random model (null: unset; use the uniform profile)");
+    if (mv.has_value() + rel.has_value() + ber.has_value() > 1)
         throw InputError(node.where("voltage_mv") + ": set at most one of voltage_mv, voltage_rel and ber");
     const auto checked = [&](const std::string& key, double voltageMv) {
         try {
@@ -40,81 +55,90 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
         }
         return OperatingPoint::atVoltage(voltageMv);
     };
-    if (mv > 0)
-        return checked("voltage_mv", mv);
-    if (rel > 0)
-        return checked("voltage_rel", profile.voltageFromRelative(rel));
-    if (ber >= 0) {
-        if (ber > profile.maxBitErrorRate())
-            throw InputError(node.where("ber") + ": " + std::to_string(ber) + " exceeds the largest rate of profile " +
+    if (mv)
+        return checked("voltage_mv", *mv);
+    if (rel)
+        return checked("voltage_rel", profile.voltageFromRelative(*rel));
+    if (ber) {
+        if (*ber > profile.maxBitErrorRate())
+            throw InputError(node.where("ber") + ": " + std::to_string(*ber) + " exceeds the largest rate of profile " +
                              profile.name + " (" + std::to_string(profile.maxBitErrorRate()) + ")");
-        return OperatingPoint::atRate(ber);
+        return OperatingPoint::atRate(*ber);
     }
     return OperatingPoint::nominal();
 }
 
+/// Banks, rows and word bits replace the profile's geometry one by one when set.
+void readGeometry(ConfigNode& node, models::WeightSramSpecs& specs)
+{
+    std::optional<std::uint32_t> banks;
+    std::optional<std::uint32_t> rows;
+    std::optional<std::uint32_t> wordBits;
+    node.integer<std::uint32_t>("banks", banks, 1, 4096, "banks (null: the profile's arrays)");
+    node.integer<std::uint32_t>("rows", rows, 1, 1 << 20, "words per bank (null: the profile's rows)");
+    node.integer<std::uint32_t>("word_bits", wordBits, 1, 4096, "bits per word (null: the profile's word_bits)");
+    specs.chip.useProfileGeometry = !banks && !rows && !wordBits;
+    specs.chip.geometry = specs.profile->geometry;
+    specs.chip.geometry.banks = banks.value_or(specs.chip.geometry.banks);
+    specs.chip.geometry.bank.rows = rows.value_or(specs.chip.geometry.bank.rows);
+    specs.chip.geometry.bank.wordBits = wordBits.value_or(specs.chip.geometry.bank.wordBits);
+}
+
 void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
 {
-    const std::string profile =
-        node.getString("profile", "stutz2021-14nm", "SRAM profile: a name in memory/profiles or a file");
+    std::string profile = kDefaultProfile;
+    node.text("profile", profile, "SRAM profile: a name in memory/profiles or a file");
     specs.profile = std::make_shared<const memory::SramProfile>(memory::loadProfile(profile));
-    specs.chip.faultModel = node.getString("fault_model", "", "fault model name ('': the profile's fault_semantics)");
-    const auto banks = node.getInt("banks", 0, 0, 4096, "banks (0: the profile's arrays)");
-    const auto rows = node.getInt("rows", 0, 0, 1 << 20, "words per bank (0: the profile's rows)");
-    const auto wordBits = node.getInt("word_bits", 0, 0, 4096, "bits per word (0: the profile's word_bits)");
-    specs.chip.useProfileGeometry = banks == 0 && rows == 0 && wordBits == 0;
-    specs.chip.geometry = specs.profile->geometry;
-    if (banks > 0)
-        specs.chip.geometry.banks = static_cast<std::uint32_t>(banks);
-    if (rows > 0)
-        specs.chip.geometry.bank.rows = static_cast<std::uint32_t>(rows);
-    if (wordBits > 0)
-        specs.chip.geometry.bank.wordBits = static_cast<std::uint32_t>(wordBits);
-    specs.layout.startOffsetBytes = static_cast<std::uint64_t>(
-        node.getInt("start_offset_bytes", 0, 0, std::numeric_limits<std::int64_t>::max(),
-                    "byte where the weights start (mod capacity): the paper's different mappings of one chip"));
-    specs.layout.interleaveBytes = static_cast<std::uint64_t>(
-        node.getInt("interleave_bytes", 0, 0, kMaxInt, "consecutive bytes per bank (0: fill a whole bank first)"));
-    specs.layout.packing = node.getChoice("packing", "packed", {"packed", "byte_per_code"},
-                                          "codes packed m bits at a time, or one code per byte") == "packed"
-                               ? memory::Packing::Packed
-                               : memory::Packing::BytePerCode;
-    specs.readLatencyCycles = static_cast<std::uint32_t>(node.getInt("read_latency_cycles", 1, 1, 1000, "bank read latency, cycles"));
-    specs.writeLatencyCycles = static_cast<std::uint32_t>(node.getInt("write_latency_cycles", 1, 1, 1000, "bank write latency, cycles"));
+    std::optional<std::string> faultModel;
+    node.text("fault_model", faultModel, "fault model name (null: the profile's fault_semantics)");
+    specs.chip.faultModel = faultModel.value_or("");
+    readGeometry(node, specs);
+    auto& layout = specs.layout;
+    node.integer<std::uint64_t>("start_offset_bytes", layout.startOffsetBytes, 0, kMaxUint,
+                                "byte where the weights start (mod capacity): the paper's different mappings of one chip");
+    node.integer<std::uint64_t>("interleave_bytes", layout.interleaveBytes, 0, kMaxInt,
+                                "consecutive bytes per bank (0: fill a whole bank first)");
+    node.choice("packing", layout.packing,
+                Names<memory::Packing>{{"packed", memory::Packing::Packed}, {"byte_per_code", memory::Packing::BytePerCode}},
+                "codes packed m bits at a time, or one code per byte");
+    node.integer<std::uint32_t>("read_latency_cycles", specs.readLatencyCycles, 1, 1000, "bank read latency, cycles");
+    node.integer<std::uint32_t>("write_latency_cycles", specs.writeLatencyCycles, 1, 1000, "bank write latency, cycles");
     specs.operatingPoint = readOperatingPoint(node, *specs.profile);
 }
 
-models::BufferSpecs readBuffer(ConfigNode& node, std::int64_t sizeKib, std::int64_t banks)
+void readBuffer(ConfigNode& node, models::BufferSpecs& specs)
 {
-    models::BufferSpecs specs;
-    specs.sizeBytes = 1024 * static_cast<std::uint64_t>(node.getInt("size_kib", sizeKib, 1, 1 << 20, "capacity in KiB"));
-    specs.banks = static_cast<std::uint32_t>(node.getInt("banks", banks, 1, 1024, "banks (accesses interleave over them)"));
-    return specs;
+    std::uint64_t kib = specs.sizeBytes / 1024;
+    node.integer<std::uint64_t>("size_kib", kib, 1, 1 << 20, "capacity in KiB");
+    specs.sizeBytes = 1024 * kib;
+    node.integer<std::uint32_t>("banks", specs.banks, 1, 1024, "banks (accesses interleave over them)");
 }
 
 void readDram(ConfigNode& node, models::DramSpecs& specs, EnergySettings& energy)
 {
-    specs.bandwidthGbPerS = node.getDouble("bandwidth_gb_per_s", 12.8, 1e-3, 1e5, "peak bandwidth, GB/s (bytes per ns)");
-    specs.latencyNs = node.getDouble("latency_ns", 100, 0, 1e6, "latency per transaction, ns");
-    specs.burstBytes = static_cast<std::uint32_t>(node.getInt("burst_bytes", 64, 1, 1 << 20, "DMA burst into weight SRAM, bytes"));
-    energy.dramPjPerByte = node.getDouble("energy_pj_per_byte", 8, 0, 1e6,
-                                          "DRAM energy per byte (LPDDR4 512 pJ per 64 bits, Accelergy example)");
+    node.number("bandwidth_gb_per_s", specs.bandwidthGbPerS, 1e-3, 1e5, "peak bandwidth, GB/s (bytes per ns)");
+    node.number("latency_ns", specs.latencyNs, 0, 1e6, "latency per transaction, ns");
+    node.integer<std::uint32_t>("burst_bytes", specs.burstBytes, 1, 1 << 20, "DMA burst into weight SRAM, bytes");
+    node.number("energy_pj_per_byte", energy.dramPjPerByte, 0, 1e6,
+                "DRAM energy per byte (LPDDR4 512 pJ per 64 bits, Accelergy example)");
 }
 
 void readRun(ConfigNode& node, RunConfig& config)
 {
-    config.run.chips = node.getInt("chips", 1, 1, 100000, "chips (fault maps) to simulate");
-    config.run.images = node.getInt("images", 100, 1, 10000, "test images (the first N of Fashion-MNIST's test set)");
-    config.run.seed = static_cast<std::uint64_t>(
-        node.getInt("seed", 1, 0, std::numeric_limits<std::int64_t>::max(), "run seed; chip c uses chipSeed(seed, c)"));
-    config.run.datasetDir = node.getString("dataset_dir", "", "Fashion-MNIST directory ('': the Debian package's)");
+    node.integer<std::int64_t>("chips", config.run.chips, 1, 100000, "chips (fault maps) to simulate");
+    node.integer<std::int64_t>("images", config.run.images, 1, 10000, "test images (the first N of Fashion-MNIST's test set)");
+    node.integer<std::uint64_t>("seed", config.run.seed, 0, kMaxUint, "run seed; chip c uses chipSeed(seed, c)");
+    node.text("dataset_dir", config.run.datasetDir, "Fashion-MNIST directory (null: the Debian package's)");
     auto& specs = config.accelerator;
-    specs.mode = models::parseSimMode(
-        node.getChoice("mode", "fast", {"fast", "cycle"}, "fast: functional folds + analytic timing; cycle: array stepped per clock"),
-        node.where("mode"));
-    specs.batchImages = static_cast<std::uint32_t>(
-        node.getInt("batch_images", 256, 1, 65536, "images per host batch (each fold computed for the batch)"));
-    specs.vcdPath = node.getString("vcd_file", "", "cycle mode: trace the array to this VCD file ('': none)");
+    node.choice("mode", specs.mode, namesOf({models::SimMode::Fast, models::SimMode::Cycle}),
+                "fast: functional folds + analytic timing; cycle: array stepped per clock");
+    node.integer<std::uint32_t>("batch_images", specs.batchImages, 1, 65536,
+                                "images per host batch (each fold computed for the batch)");
+    std::optional<std::string> vcd;
+    node.text("vcd_file", vcd, "cycle mode: trace the array to this VCD file (null: none)");
+    if (vcd && specs.mode != models::SimMode::Cycle)
+        throw InputError(node.where("vcd_file") + ": needs run.mode = cycle");
+    specs.vcdPath = vcd.value_or("");
 }
 
 /// The hardware sections (everything but `run`) of an accelerator config; loads the SRAM profile
@@ -122,17 +146,16 @@ void readRun(ConfigNode& node, RunConfig& config)
 void readHardware(ConfigNode& root, RunConfig& config)
 {
     auto& specs = config.accelerator;
-    readArray(root.child("array", "the systolic array"), specs);
-    specs.clockMhz = root.getDouble("clock_mhz", 500, 1, 1e5, "accelerator clock, MHz");
+    readArray(root.child("array", "the systolic array"), specs.array);
+    root.number("clock_mhz", specs.clockMhz, 1, 1e5, "accelerator clock, MHz");
     readWeightSram(root.child("weight_sram", "weight SRAM: the faulty chip holding the codes"), specs.weightSram);
-    specs.activationSram = readBuffer(root.child("activation_sram", "activation SRAM (double-buffered)"), 32, 8);
-    specs.accumulatorSram = readBuffer(root.child("accumulator_sram", "accumulator SRAM (int32 partial sums)"), 64, 8);
+    readBuffer(root.child("activation_sram", "activation SRAM (double-buffered)"), specs.activationSram);
+    readBuffer(root.child("accumulator_sram", "accumulator SRAM (int32 partial sums)"), specs.accumulatorSram);
     readDram(root.child("dram", "off-chip DRAM and its DMA"), specs.dram, config.energy);
-    specs.ppu.lanes = static_cast<std::uint32_t>(
-        root.child("ppu", "post-processing unit").getInt("lanes", 16, 1, 4096, "max-pool compares per cycle"));
-    const std::string table = root.child("energy", "energy per action")
-                                  .getString("table", "", "energy table file ('': configs/energy/default.json)");
-    config.energy.table = models::loadEnergyTable(table.empty() ? models::defaultEnergyTablePath() : table);
+    root.child("ppu", "post-processing unit").integer<std::uint32_t>("lanes", specs.ppu.lanes, 1, 4096, "max-pool compares per cycle");
+    std::optional<std::string> table;
+    root.child("energy", "energy per action").text("table", table, "energy table file (null: configs/energy/default.json)");
+    config.energy.table = models::loadEnergyTable(table.value_or(models::defaultEnergyTablePath()));
 }
 
 } // namespace
@@ -142,9 +165,6 @@ RunConfig readRunConfig(ConfigNode& root)
     RunConfig config;
     readHardware(root, config);
     readRun(root.child("run", "what to simulate"), config);
-    const auto& specs = config.accelerator;
-    if (specs.vcdPath.size() > 0 && specs.mode != models::SimMode::Cycle)
-        throw InputError(root.where("run") + ".vcd_file: needs run.mode = cycle");
     root.finish();
     return config;
 }

@@ -10,7 +10,6 @@ namespace voltsim::sim {
 
 SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source)
 {
-    normaliseListKeys(config);
     ConfigNode root(std::move(config), source);
     return readSweepConfig(root);
 }
@@ -19,7 +18,7 @@ int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool int
 {
     printSweepTable(std::cout, plan, output.records());
     std::cout << "\nwithin " << plan.config().maxLossPp << " pp of "
-              << (plan.config().reference.empty() ? "each model's clean error" : plan.config().reference + "'s clean error")
+              << (plan.config().reference ? *plan.config().reference + "'s clean error" : "each model's clean error")
               << ":\n";
     printSweepAnswers(std::cout, sweepAnswers(plan, output.records()), plan.byRate());
     if (plots && !output.records().empty()) {

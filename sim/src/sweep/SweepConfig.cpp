@@ -10,7 +10,6 @@
 
 namespace voltsim::sim {
 
-const char* const kDefaultSweepModels = "normal-8bit,rquant-8bit,clipping-8bit,randbet-8bit,clipping-4bit,randbet-4bit";
 const char* const kDefaultVoltagesRel = "1.0:0.76:0.02";
 const char* const kDefaultAcceleratorConfig = "configs/accelerator/default.json";
 
@@ -79,35 +78,37 @@ std::vector<double> parseGrid(const std::string& text, const std::string& where)
     return values;
 }
 
-std::string readList(ConfigNode& root, const char* key, const std::string& defaultValue, const char* description)
+/// An axis: a JSON array of numbers >= 0, or a grid "START:STOP:STEP".
+std::vector<double> readAxisValues(const JsonCursor& cursor)
 {
-    return root.getString(key, defaultValue, description);
+    if (cursor.json().is_string())
+        return parseAxisValues(cursor.asString(), cursor.where());
+    return cursor.asDoubleArray(0, std::numeric_limits<double>::max());
 }
 
-std::string joinJsonList(const nlohmann::json& value)
+nlohmann::json axisJson(const std::optional<std::vector<double>>& values)
 {
-    std::string text;
-    for (const auto& item : value) {
-        text += text.empty() ? "" : ",";
-        text += item.is_string() ? item.get<std::string>() : item.dump();
-    }
-    return text;
+    return values ? nlohmann::json(*values) : nlohmann::json(nullptr);
 }
 
 void readAxis(ConfigNode& root, SweepConfig& config)
 {
-    const std::string rel = readList(root, "voltages_rel", kDefaultVoltagesRel,
-                                     "supply voltages relative to the profile's V_min: START:STOP:STEP or a list A,B,...");
-    const std::string mv = readList(root, "voltages_mv", "", "supply voltages in mV (START:STOP:STEP or list); "
-                                                             "replaces voltages_rel when set");
-    const std::string bers = readList(root, "bers", "", "bit error rates set directly (list or grid), the paper's "
-                                                        "p-sweep; replaces the voltage axis when set");
-    if (!mv.empty() && !bers.empty())
+    std::optional<std::vector<double>> rel = parseAxisValues(kDefaultVoltagesRel, "voltages_rel");
+    std::optional<std::vector<double>> mv;
+    std::optional<std::vector<double>> bers;
+    root.custom("voltages_rel", rel, readAxisValues, axisJson,
+                "supply voltages relative to the profile's V_min: a list or a grid \"START:STOP:STEP\"");
+    root.custom("voltages_mv", mv, readAxisValues, axisJson,
+                "supply voltages in mV (list or grid); replaces voltages_rel when set");
+    root.custom("bers", bers, readAxisValues, axisJson,
+                "bit error rates set directly (list or grid), the paper's p-sweep; replaces the voltage axis when set");
+    if (mv && bers)
         throw InputError(root.where("voltages_mv") + ": voltages_mv and bers are exclusive");
-    config.axis = !bers.empty() ? SweepAxis::Ber : !mv.empty() ? SweepAxis::VoltageMv : SweepAxis::VoltageRel;
-    const std::string& text = !bers.empty() ? bers : !mv.empty() ? mv : rel;
+    if (!rel && !mv && !bers)
+        throw InputError(root.where("voltages_rel") + ": no axis: set voltages_rel, voltages_mv or bers");
+    config.axis = bers ? SweepAxis::Ber : mv ? SweepAxis::VoltageMv : SweepAxis::VoltageRel;
     config.axisWhere = root.where(axisKey(config.axis));
-    config.axisValues = parseAxisValues(text, config.axisWhere);
+    config.axisValues = bers ? *bers : mv ? *mv : *rel;
 }
 
 /// A relative path that does not exist from the current directory is looked up in the repository.
@@ -125,7 +126,8 @@ std::string resolveRepositoryPath(const std::string& path)
 /// The accelerator config as the sweep reads it: its `run` section (`voltsim run`'s) dropped, its
 /// operating point cleared (the axis sets it, as run's voltage flags clear it), and the sweep's
 /// profile and fault model, when set, put into weight_sram.
-nlohmann::json forSweep(nlohmann::json document, const std::string& profile, const std::string& faultModel)
+nlohmann::json forSweep(nlohmann::json document, const std::optional<std::string>& profile,
+                        const std::optional<std::string>& faultModel)
 {
     document.erase("run");
     nlohmann::json& sram = document["weight_sram"];
@@ -133,24 +135,25 @@ nlohmann::json forSweep(nlohmann::json document, const std::string& profile, con
         sram = nlohmann::json::object();
     if (!sram.is_object())
         return document; // readAcceleratorConfig reports it
-    sram["voltage_mv"] = 0;
-    sram["voltage_rel"] = 0;
-    sram["ber"] = -1;
-    if (!profile.empty())
-        sram["profile"] = profile;
-    if (!faultModel.empty())
-        sram["fault_model"] = faultModel;
+    sram["voltage_mv"] = nullptr;
+    sram["voltage_rel"] = nullptr;
+    sram["ber"] = nullptr;
+    if (profile)
+        sram["profile"] = *profile;
+    if (faultModel)
+        sram["fault_model"] = *faultModel;
     return document;
 }
 
 /// Reads the accelerator the `accelerator` key names (a file) or holds (inline); returns its
 /// resolved config for the echo.
-nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std::string& profile,
-                               const std::string& faultModel)
+nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std::optional<std::string>& profile,
+                               const std::optional<std::string>& faultModel)
 {
-    const nlohmann::json value = root.getJson(
-        "accelerator", kDefaultAcceleratorConfig,
-        "accelerator config file (docs/accelerator.md; relative: current directory, then the repository) or the config inline");
+    nlohmann::json value = kDefaultAcceleratorConfig;
+    root.custom("accelerator", value, [](const JsonCursor& cursor) { return cursor.json(); },
+                [](const nlohmann::json& v) { return v; },
+                "accelerator config file (docs/accelerator.md; relative: current directory, then the repository) or the config inline");
     std::string source = root.source();
     std::string path = "accelerator";
     nlohmann::json document = value;
@@ -159,7 +162,7 @@ nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std:
         path.clear();
         document = loadAcceleratorFile(value.get<std::string>(), root.where("accelerator"));
     } else if (!value.is_object()) {
-        throw InputError(root.where("accelerator") + ": must be a file name or an object, got " + value.dump());
+        throw InputError(root.where("accelerator") + ": expected a file name or an object, got " + briefJson(value));
     }
     ConfigNode node(forSweep(std::move(document), profile, faultModel), source, path);
     config.accelerator = readAcceleratorConfig(node);
@@ -213,43 +216,23 @@ std::string resolveModelDir(const std::string& nameOrDir)
     throw InputError("models: '" + nameOrDir + "' is neither a model package directory nor a shipped model (" + shipped + ")");
 }
 
-void normaliseListKeys(nlohmann::json& config)
-{
-    if (!config.is_object())
-        return;
-    for (const char* key : {"models", "voltages_rel", "voltages_mv", "bers"}) {
-        const auto found = config.find(key);
-        if (found == config.end())
-            continue;
-        if (found->is_array())
-            *found = joinJsonList(*found);
-        else if (found->is_number())
-            *found = found->dump();
-    }
-}
-
 SweepConfig readSweepConfig(ConfigNode& root)
 {
     SweepConfig config;
-    config.models = splitList(root.getString("models", kDefaultSweepModels,
-                                             "model packages: shipped names (workloads/models/NAME) or directories"));
-    if (config.models.empty())
-        throw InputError(root.where("models") + ": no models");
-    const std::string profile = root.getString(
-        "profile", "", "SRAM profile, shipped name or JSON file ('': the accelerator's weight_sram.profile)");
-    const std::string faultModel =
-        root.getString("fault_model", "", "fault model name ('': the accelerator's weight_sram.fault_model)");
+    root.textList("models", config.models, "model packages: shipped names (workloads/models/NAME) or directories");
+    std::optional<std::string> profile;
+    std::optional<std::string> faultModel;
+    root.text("profile", profile, "SRAM profile, shipped name or JSON file (null: the accelerator's weight_sram.profile)");
+    root.text("fault_model", faultModel, "fault model name (null: the accelerator's weight_sram.fault_model)");
     const nlohmann::json accelerator = readAccelerator(root, config, profile, faultModel);
     readAxis(root, config);
-    config.chips = static_cast<std::uint64_t>(root.getInt("chips", 10, 1, 100000, "simulated chips per point"));
-    config.seed = static_cast<std::uint64_t>(root.getInt("seed", 1, 0, std::numeric_limits<std::int64_t>::max(),
-                                                         "run seed; chip i has seed chipSeed(seed, i)"));
-    config.images = static_cast<std::uint64_t>(root.getInt("images", 0, 0, 100000000,
-                                                           "first N test images (0: the whole test set)"));
-    config.maxLossPp = root.getDouble("max_loss_pp", 1.0, 0.0, 100.0, "allowed RErr above the reference, percentage points");
-    config.reference = root.getString("reference", "", "reference model name (empty: each model's own clean error)");
-    config.datasetDir = root.getString("dataset_dir", workloads::Dataset::defaultFashionMnistDir(),
-                                       "directory of the Fashion-MNIST IDX files");
+    root.integer<std::uint64_t>("chips", config.chips, 1, 100000, "simulated chips per point");
+    root.integer<std::uint64_t>("seed", config.seed, 0, std::numeric_limits<std::int64_t>::max(),
+                                "run seed; chip i has seed chipSeed(seed, i)");
+    root.integer<std::uint64_t>("images", config.images, 1, 100000000, "first N test images (null: the whole test set)");
+    root.number("max_loss_pp", config.maxLossPp, 0.0, 100.0, "allowed RErr above the reference, percentage points");
+    root.text("reference", config.reference, "reference model name (null: each model's own clean error)");
+    root.text("dataset_dir", config.datasetDir, "directory of the Fashion-MNIST IDX files (null: the Debian package's)");
     root.finish();
     config.resolved = root.resolved();
     config.resolved["accelerator"] = accelerator;

@@ -45,14 +45,7 @@ RecordSet readRecords(const std::string& dir, const SweepPlan& plan)
     for (int number = 1; std::getline(in, line); ++number) {
         if (line.empty())
             continue;
-        const std::string where = path + ":" + std::to_string(number);
-        nlohmann::json json;
-        try {
-            json = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::exception& error) {
-            throw InputError(where + ": not JSON: " + error.what());
-        }
-        PointRecord record = recordFromJson(plan, json, where);
+        PointRecord record = recordFromJson(plan, JsonCursor::parse(line, path + ":" + std::to_string(number)));
         records[plan.globalIndex(record.model, record.point)] = std::move(record);
     }
     return records;

@@ -43,8 +43,8 @@ SweepPlan::SweepPlan(const SweepConfig& config)
                 throw InputError("models: '" + entry + "': a model named '" + model.name + "' is already in the sweep");
         m_models.push_back(std::move(model));
     }
-    if (!config.reference.empty())
-        modelIndex(config.reference, "reference");
+    if (config.reference)
+        modelIndex(*config.reference, "reference");
 }
 
 void SweepPlan::buildPoints()

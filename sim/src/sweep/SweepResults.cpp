@@ -18,28 +18,23 @@ nlohmann::json recordToJson(const SweepPlan& plan, const PointRecord& record)
             {"chips", chips}};
 }
 
-PointRecord recordFromJson(const SweepPlan& plan, const nlohmann::json& json, const std::string& where)
+PointRecord recordFromJson(const SweepPlan& plan, const JsonCursor& json)
 {
-    try {
-        PointRecord record;
-        record.model = plan.modelIndex(json.at("model").get<std::string>(), where);
-        record.point = json.at("point").get<std::size_t>();
-        if (record.point >= plan.points().size())
-            throw InputError(where + ": point " + std::to_string(record.point) + " is not on the sweep's axis");
-        record.outcome.images = json.at("images").get<std::uint64_t>();
-        record.outcome.cleanErrors = json.at("clean_errors").get<std::uint64_t>();
-        record.outcome.storedBits = json.at("stored_bits").get<std::uint64_t>();
-        record.outcome.ber = json.at("ber").get<double>();
-        for (const auto& chip : json.at("chips"))
-            record.outcome.chips.push_back({chip.at(0).get<std::uint64_t>(), chip.at(1).get<std::uint64_t>(),
-                                            chip.at(2).get<std::uint64_t>(), chip.at(3).get<std::uint64_t>()});
-        if (record.outcome.chips.size() != plan.seeds().size())
-            throw InputError(where + ": " + std::to_string(record.outcome.chips.size()) + " chips, the config has "
-                             + std::to_string(plan.seeds().size()));
-        return record;
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(where + ": malformed point record: " + error.what());
+    PointRecord record;
+    record.model = plan.modelIndex(json["model"].asString(), json["model"].where());
+    record.point = static_cast<std::size_t>(json["point"].asUint64(0, plan.points().size() - 1));
+    record.outcome.images = json["images"].asUint64();
+    record.outcome.cleanErrors = json["clean_errors"].asUint64();
+    record.outcome.storedBits = json["stored_bits"].asUint64();
+    record.outcome.ber = json["ber"].asDouble(0, 1);
+    const JsonCursor chips = json["chips"];
+    for (const auto& chip : chips.elements(plan.seeds().size(), plan.seeds().size())) {
+        const auto fields = chip.elements(4, 4);
+        record.outcome.chips.push_back({fields[0].asUint64(), fields[1].asUint64(), fields[2].asUint64(),
+                                        fields[3].asUint64()});
     }
+    json.finish();
+    return record;
 }
 
 } // namespace voltsim::sim

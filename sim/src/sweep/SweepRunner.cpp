@@ -126,8 +126,8 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
         if (pending[m].empty())
             continue;
         if (!dataset)
-            dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir, false);
-        const ImageSet images = selectImages(*dataset, plan.config().images);
+            dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir()), false);
+        const ImageSet images = selectImages(*dataset, plan.config().images.value_or(0));
         for (const std::size_t point : pending[m]) {
             std::optional<PointRecord> record = evaluatePoint(plan, *backend, images, m, point, options, progress);
             if (!record) {

@@ -31,7 +31,9 @@ public:
     static JsonCursor load(const std::string& path, const std::string& what);
 
     /// The root of @p document (copied), read from @p source (a file name, "<command line>", ...).
-    JsonCursor(nlohmann::json document, std::string source);
+    /// @p rootPath places the document inside a larger one in messages ("accelerator" for a config
+    /// given inline under that key); "" for a whole file.
+    JsonCursor(nlohmann::json document, std::string source, std::string rootPath = "");
 
     const std::string& source() const { return m_state->source; }
     /// The path from the root, e.g. "layers[2].weight.bits" ("" at the root).
@@ -46,6 +48,10 @@ public:
     bool isNull() const { return m_node->is_null(); }
     bool isObject() const { return m_node->is_object(); }
     bool isArray() const { return m_node->is_array(); }
+    /// Throws "expected an object, got ..." unless the value here is an object.
+    void requireObject() const;
+    /// Throws "expected an array, got ..." unless the value here is an array.
+    void requireArray() const;
 
     /// @name Objects (each requires an object here)
     /// @{
@@ -101,8 +107,6 @@ private:
     };
 
     JsonCursor(std::shared_ptr<State> state, const nlohmann::json* node, std::string path);
-    void requireObject() const;
-    void requireArray() const;
     void requireLength(std::size_t length) const;
     void declare(const std::string& key) const;
     std::string childPath(const std::string& key) const;

@@ -1,78 +1,101 @@
 #pragma once
-// Strict, self-describing configuration reading (Ramulator 2 / DRAMSys style).
+// Self-describing configuration reading (Ramulator 2 / DRAMSys style), on the strict JsonCursor.
 //
-// A ConfigNode wraps one JSON object of a config file. Components read their parameters through
-// it, each with a default, a valid range and a description; the node records what was read so
-// that (1) a key nobody read is an error listing the valid keys, (2) the resolved configuration,
-// defaults included, can be written beside every result, and (3) `--describe` can list every
-// parameter. Errors are voltsim::InputError with the file and the JSON path.
+// A ConfigNode wraps one JSON object of a config. Components read their parameters through it
+// straight into the struct that holds them: the member's initial value is the default (written
+// once, in the struct), a value in the file replaces it after its type and range are checked. The
+// node records every parameter with its description and default, so that (1) a key nobody read is
+// an error listing the valid keys, (2) the resolved configuration, defaults included, can be
+// written beside every result and (3) `--describe-config` lists every parameter. A parameter that
+// may be unset is a std::optional (null in the resolved config), a list is a JSON array. Errors
+// are voltsim::InputError worded as JsonCursor words them (docs/hardening.md, "Reading JSON").
+#include "voltsim/common/JsonCursor.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace voltsim::sim {
 
-/// One documented parameter, as read: path, default, description (for --describe and docs).
+/// One documented parameter, as read: path, default (as JSON text), description.
 struct ParamInfo {
     std::string path;
     std::string defaultValue;
     std::string description;
 };
 
+/// The config names of an enum's values, e.g. {{"ws", Dataflow::WS}, ...}.
+template <typename T>
+using Names = std::vector<std::pair<std::string, T>>;
+
 class ConfigNode {
 public:
     /// @param json    an object (or null, treated as empty); copied
     /// @param source  the file the values came from, for error messages ("<command line>" allowed)
-    /// @param path    JSON path of this node ("" for the root)
+    /// @param path    where the object sits in that file ("" for the whole file)
     ConfigNode(nlohmann::json json, std::string source, std::string path = "");
 
-    std::int64_t getInt(const std::string& key, std::int64_t defaultValue, std::int64_t min,
-                        std::int64_t max, const std::string& description);
-    double getDouble(const std::string& key, double defaultValue, double min, double max,
-                     const std::string& description);
-    bool getBool(const std::string& key, bool defaultValue, const std::string& description);
-    std::string getString(const std::string& key, const std::string& defaultValue,
-                          const std::string& description);
-    /// A string that must be one of @p allowed.
-    std::string getChoice(const std::string& key, const std::string& defaultValue,
-                          const std::vector<std::string>& allowed, const std::string& description);
-    /// The value under @p key as it is (or @p defaultValue), for a key whose type the caller checks
-    /// (e.g. a file name or an inline object); recorded like every other parameter.
-    nlohmann::json getJson(const std::string& key, const nlohmann::json& defaultValue, const std::string& description);
-    /// True if the key is present in the file (for optional parameters without a default).
-    bool has(const std::string& key) const;
+    /// An integer in [min, max]; @p value holds the default and receives the value.
+    template <typename Int>
+    void integer(const std::string& key, Int& value, Int min, Int max, const std::string& description);
+    /// An integer in [min, max], or unset (absent or null).
+    template <typename Int>
+    void integer(const std::string& key, std::optional<Int>& value, Int min, Int max, const std::string& description);
+    /// A finite number in [min, max].
+    void number(const std::string& key, double& value, double min, double max, const std::string& description);
+    /// A number > 0 and <= max, or unset.
+    void positive(const std::string& key, std::optional<double>& value, double max, const std::string& description);
+    /// A number in [min, max], or unset.
+    void number(const std::string& key, std::optional<double>& value, double min, double max,
+                const std::string& description);
+    void flag(const std::string& key, bool& value, const std::string& description);
+    void text(const std::string& key, std::string& value, const std::string& description);
+    /// A non-empty string, or unset.
+    void text(const std::string& key, std::optional<std::string>& value, const std::string& description);
+    /// A non-empty list of non-empty strings.
+    void textList(const std::string& key, std::vector<std::string>& value, const std::string& description);
+    /// One of @p names; the resolved config holds the name.
+    template <typename T>
+    void choice(const std::string& key, T& value, const Names<T>& names, const std::string& description);
+    /// A value of the caller's own form: @p parse(const JsonCursor&) returns it, @p toJson renders it
+    /// for the resolved config. An absent (or, for std::optional, null) key keeps @p value.
+    template <typename T, typename Parse, typename ToJson>
+    void custom(const std::string& key, T& value, Parse parse, ToJson toJson, const std::string& description);
 
-    /// The child object under @p key (an empty object if absent); must be finish()ed too.
+    /// The child object under @p key (an empty object if absent); finish() covers it.
     ConfigNode& child(const std::string& key, const std::string& description);
 
-    /// Throws InputError for the first key present in the file but never read (here or in a
-    /// child), listing the valid keys.
+    /// Throws InputError for the first key present but never read (here or in a child), listing
+    /// the valid keys.
     void finish() const;
 
     /// The resolved values: every parameter read, defaults filled in, children nested.
     nlohmann::json resolved() const;
 
-    /// Every parameter read so far (recursively), for --describe.
+    /// Every parameter read so far (recursively), for --describe-config.
     std::vector<ParamInfo> describe() const;
 
-    /// "file: path.key" for messages about @p key.
+    /// "source: path.key" for messages about @p key.
     std::string where(const std::string& key) const;
     /// The file the values came from (as given to the constructor).
     const std::string& source() const { return m_source; }
 
 private:
-    const nlohmann::json* find(const std::string& key) const;
-    void record(const std::string& key, const nlohmann::json& value, const std::string& defaultValue,
-                const std::string& description);
+    ConfigNode(std::optional<JsonCursor> cursor, std::string source, std::string path);
+    std::optional<JsonCursor> find(const std::string& key) const;
+    void record(const std::string& key, nlohmann::json value, std::string defaultValue, const std::string& description);
 
-    nlohmann::json m_json;
+    std::optional<JsonCursor> m_cursor; ///< none: the object is absent from the file
     std::string m_source;
     std::string m_path;
     nlohmann::json m_resolved = nlohmann::json::object();
-    std::vector<std::string> m_readKeys;
     std::vector<ParamInfo> m_params;
     std::vector<std::pair<std::string, std::unique_ptr<ConfigNode>>> m_children;
 };
@@ -81,8 +104,93 @@ private:
 nlohmann::json loadConfigFile(const std::string& path);
 
 /// Applies one `--set a.b.c=value` override to @p config: value is parsed as JSON when it is
-/// valid JSON (numbers, true/false, quoted strings, arrays), else taken as a plain string.
+/// valid JSON (numbers, true/false, null, quoted strings, arrays), else taken as a plain string.
 /// Intermediate objects are created. InputError on a malformed override.
 void applyOverride(nlohmann::json& config, const std::string& assignment);
+
+namespace detail {
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+} // namespace detail
+
+template <typename T, typename Parse, typename ToJson>
+void ConfigNode::custom(const std::string& key, T& value, Parse parse, ToJson toJson, const std::string& description)
+{
+    std::string defaultValue = toJson(value).dump();
+    if (const auto found = find(key)) {
+        if constexpr (detail::IsOptional<T>::value) {
+            if (found->isNull())
+                value.reset();
+            else
+                value = parse(*found);
+        } else {
+            value = parse(*found);
+        }
+    }
+    record(key, toJson(value), std::move(defaultValue), description);
+}
+
+namespace detail {
+template <typename T>
+nlohmann::json optionalJson(const std::optional<T>& value)
+{
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+} // namespace detail
+
+namespace detail {
+/// Reads an integer of type Int in [min, max] (signed through asInt, unsigned through asUint64).
+template <typename Int>
+auto integerReader(Int min, Int max)
+{
+    static_assert(std::is_integral_v<Int>);
+    return [min, max](const JsonCursor& cursor) {
+        if constexpr (std::is_signed_v<Int>)
+            return static_cast<Int>(cursor.asInt(min, max));
+        else
+            return static_cast<Int>(cursor.asUint64(min, max));
+    };
+}
+} // namespace detail
+
+template <typename Int>
+void ConfigNode::integer(const std::string& key, Int& value, Int min, Int max, const std::string& description)
+{
+    custom(key, value, detail::integerReader(min, max), [](Int v) { return nlohmann::json(v); }, description);
+}
+
+template <typename Int>
+void ConfigNode::integer(const std::string& key, std::optional<Int>& value, Int min, Int max,
+                         const std::string& description)
+{
+    custom(key, value, detail::integerReader(min, max), detail::optionalJson<Int>, description);
+}
+
+template <typename T>
+void ConfigNode::choice(const std::string& key, T& value, const Names<T>& names, const std::string& description)
+{
+    std::vector<std::string> allowed;
+    for (const auto& [name, option] : names)
+        allowed.push_back(name);
+    const auto nameOf = [&](const T& option) {
+        for (const auto& [name, candidate] : names)
+            if (candidate == option)
+                return nlohmann::json(name);
+        return nlohmann::json(nullptr);
+    };
+    const auto parse = [&](const JsonCursor& cursor) {
+        const std::string name = cursor.asChoice(allowed);
+        for (const auto& [candidate, option] : names)
+            if (candidate == name)
+                return option;
+        return value;
+    };
+    std::string list;
+    for (const auto& name : allowed)
+        list += (list.empty() ? "" : ", ") + name;
+    custom(key, value, parse, nameOf, description + " (" + list + ")");
+}
 
 } // namespace voltsim::sim

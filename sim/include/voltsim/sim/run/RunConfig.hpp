@@ -1,22 +1,27 @@
 #pragma once
-// The typed configuration of `voltsim run` (docs/accelerator.md): every key
-// is read through ConfigNode with its default, range and description, so the resolved config can
-// be echoed and `voltsim run --describe-config` lists them all.
+// The typed configuration of `voltsim run` (docs/accelerator.md): every key is read through
+// ConfigNode into the struct member holding its default, with a range and a description, so the
+// resolved config can be echoed and `voltsim run --describe-config` lists them all.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/timing/LayerEnergy.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace voltsim::sim {
 
-/// What one `voltsim run` does beyond the hardware.
+/// The SRAM profile of the weight SRAM when a config names none.
+extern const char* const kDefaultProfile;
+
+/// What one `voltsim run` does beyond the hardware. The initial values are the config's defaults
+/// (as are those of models::AcceleratorSpecs): readRunConfig reads each key into its member.
 struct RunSettings {
     std::int64_t chips = 1;
     std::int64_t images = 100;
     std::uint64_t seed = 1;
-    std::string datasetDir; ///< Fashion-MNIST directory ("" = Dataset::defaultFashionMnistDir())
+    std::optional<std::string> datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
 };
 
 /// Energy prices beyond the SRAM profile.

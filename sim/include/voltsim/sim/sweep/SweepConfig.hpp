@@ -7,13 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace voltsim::sim {
 
-/// The zoo the default sweep runs: the shipped models, in table order.
-extern const char* const kDefaultSweepModels;
 /// V/V_min from 1.0 down to the stutz2021-14nm profile's last point, 0.76.
 extern const char* const kDefaultVoltagesRel;
 /// The accelerator a sweep prices when its config names none (the one `voltsim run` reads).
@@ -29,17 +28,20 @@ enum class SweepAxis {
 /// "voltages_rel", "voltages_mv" or "bers" (the config key of the axis).
 const char* axisKey(SweepAxis axis);
 
+/// The initial values are the config's defaults: readSweepConfig reads each key into its member.
 struct SweepConfig {
-    std::vector<std::string> models;     ///< model package directories or shipped model names
+    /// Model package directories or shipped model names; the default is the zoo, in table order.
+    std::vector<std::string> models{"normal-8bit",   "rquant-8bit",   "clipping-8bit",
+                                    "randbet-8bit",  "clipping-4bit", "randbet-4bit"};
     SweepAxis axis = SweepAxis::VoltageRel;
     std::vector<double> axisValues;      ///< in the axis' unit, in the order given
     std::string axisWhere;               ///< "file: key" of the axis, for messages
     std::uint64_t chips = 10;
     std::uint64_t seed = 1;
-    std::uint64_t images = 0;            ///< first N test images; 0: the whole test set
+    std::optional<std::uint64_t> images; ///< first N test images; unset: the whole test set
     double maxLossPp = 1.0;              ///< allowed RErr loss over the reference, percentage points
-    std::string reference;               ///< empty: each model's own clean error; else a model's name
-    std::string datasetDir;              ///< Fashion-MNIST directory
+    std::optional<std::string> reference; ///< unset: each model's own clean error; else a model's name
+    std::optional<std::string> datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
     /// The accelerator of the `accelerator` key (array, clock, weight SRAM: profile, fault model,
     /// geometry and layout; buffers, DRAM, energy table), read by readAcceleratorConfig with the
     /// sweep's `profile` and `fault_model` put into weight_sram when set. Its operating point is
@@ -66,14 +68,10 @@ void inlineAcceleratorFile(nlohmann::json& config, const std::string& source);
 /// InputError naming `where` for malformed text, a non-positive step or an empty list.
 std::vector<double> parseAxisValues(const std::string& text, const std::string& where);
 
-/// "a,b,c" -> {"a", "b", "c"} (empty items dropped).
+/// "a,b,c" -> {"a", "b", "c"} (empty items dropped): the comma lists of command-line flags.
 std::vector<std::string> splitList(const std::string& text);
 
 /// A shipped model name (workloads/models/NAME) or a directory -> the package directory.
 std::string resolveModelDir(const std::string& nameOrDir);
-
-/// Turns JSON numbers and arrays given for list-valued keys (models, voltages_*, bers) into the
-/// comma-separated strings the config reads, so `--set bers=0.01` and `"bers": [0.01]` work.
-void normaliseListKeys(nlohmann::json& config);
 
 } // namespace voltsim::sim

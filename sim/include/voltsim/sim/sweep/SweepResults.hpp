@@ -3,6 +3,7 @@
 // and the point's rate; every reported number (sweep.csv, stats.json, summary.json; written by
 // sim/report/SweepReport) is derived from the records and the plan, so a resumed or merged sweep
 // writes the same bytes as one run.
+#include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/sim/experiment/Outcome.hpp"
 #include "voltsim/sim/sweep/SweepPlan.hpp"
 
@@ -24,8 +25,9 @@ struct PointRecord {
 /// Records by global index (model-major), so iteration is in sweep.csv order.
 using RecordSet = std::map<std::size_t, PointRecord>;
 
-/// The record as one JSON object (points.jsonl) and back. fromJson: InputError naming `where`.
+/// The record as one JSON object (points.jsonl) and back; recordFromJson checks every key against
+/// the plan (model names, point indices, one chip per seed) and throws InputError at its path.
 nlohmann::json recordToJson(const SweepPlan& plan, const PointRecord& record);
-PointRecord recordFromJson(const SweepPlan& plan, const nlohmann::json& json, const std::string& where);
+PointRecord recordFromJson(const SweepPlan& plan, const JsonCursor& json);
 
 } // namespace voltsim::sim
