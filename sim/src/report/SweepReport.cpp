@@ -57,7 +57,7 @@ std::vector<std::size_t> safestFirst(const SweepPlan& plan)
 SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::size_t model)
 {
     const SweepConfig& config = plan.config();
-    const std::size_t referenceModel = config.reference.empty() ? model : plan.modelIndex(config.reference, "reference");
+    const std::size_t referenceModel = config.reference ? plan.modelIndex(*config.reference, "reference") : model;
     SweepAnswer answer;
     answer.model = plan.models()[model].name;
     answer.reference = plan.models()[referenceModel].name;
