@@ -63,16 +63,18 @@ void SramArray::checkRange(std::uint64_t address, std::size_t bytes, const char*
                                 "-byte array");
 }
 
-void SramArray::read(std::uint64_t address, std::uint8_t* out, std::size_t bytes)
+std::uint64_t SramArray::read(std::uint64_t address, std::uint8_t* out, std::size_t bytes)
 {
     checkRange(address, bytes, "read");
     ++m_stats.reads;
     m_stats.bytesRead += bytes;
     if (!m_hasFaults) {
         copyBytes(out, reinterpret_cast<const std::uint8_t*>(m_data.data()) + address, bytes);
-        return;
+        return 0;
     }
-    m_stats.bitsFlipped += readFaulty(address, out, bytes);
+    const std::uint64_t flipped = readFaulty(address, out, bytes);
+    m_stats.bitsFlipped += flipped;
+    return flipped;
 }
 
 void SramArray::peek(std::uint64_t address, std::uint8_t* out, std::size_t bytes) const

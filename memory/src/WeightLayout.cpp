@@ -9,22 +9,29 @@
 namespace voltsim::memory {
 namespace {
 
-/// Splits [linearAddress, linearAddress + bytes) into runs contiguous in one bank and calls
-/// visit(location, bytesDoneBefore, runBytes) for each.
+/// Splits [linearAddress, linearAddress + bytes) into runs contiguous in one bank, calls
+/// visit(location, bytesDoneBefore, runBytes) for each and counts the runs and the words they touch.
 template <typename Visit>
-void forEachRun(const WeightLayout& layout, std::uint64_t linearAddress, std::size_t bytes, Visit&& visit)
+WeightAccess forEachRun(const WeightLayout& layout, const ChipGeometry& geometry, std::uint64_t linearAddress,
+                        std::size_t bytes, Visit&& visit)
 {
-    if (linearAddress > layout.capacityBytes() || bytes > layout.capacityBytes() - linearAddress)
+    if (!layout.contains(linearAddress, bytes))
         throw std::out_of_range("weight memory access of " + std::to_string(bytes) + " bytes at " +
                                 std::to_string(linearAddress) + " leaves the " +
                                 std::to_string(layout.capacityBytes()) + "-byte weight memory");
+    const std::uint64_t wordBytes = geometry.bank.wordBytes();
+    WeightAccess access;
     std::size_t done = 0;
     while (done < bytes) {
         const auto run = static_cast<std::size_t>(
             std::min<std::uint64_t>(bytes - done, layout.contiguousBytes(linearAddress + done)));
-        visit(layout.locate(linearAddress + done), done, run);
+        const BankLocation location = layout.locate(linearAddress + done);
+        access.bitsFlipped += visit(location, done, run);
+        ++access.bankAccesses;
+        access.words += (location.offset + run - 1) / wordBytes - location.offset / wordBytes + 1;
         done += run;
     }
+    return access;
 }
 
 } // namespace
@@ -49,6 +56,11 @@ BankLocation WeightLayout::locate(std::uint64_t linearAddress) const
             (chunk / m_geometry.banks) * m_interleave + physical % m_interleave};
 }
 
+bool WeightLayout::contains(std::uint64_t linearAddress, std::uint64_t bytes) const
+{
+    return linearAddress <= m_capacity && bytes <= m_capacity - linearAddress;
+}
+
 std::uint64_t WeightLayout::contiguousBytes(std::uint64_t linearAddress) const
 {
     const std::uint64_t physical = (m_config.startOffsetBytes + linearAddress) % m_capacity;
@@ -58,6 +70,40 @@ std::uint64_t WeightLayout::contiguousBytes(std::uint64_t linearAddress) const
 std::uint64_t WeightLayout::tensorBytes(std::size_t count, unsigned bits) const
 {
     return m_config.packing == Packing::Packed ? (std::uint64_t{count} * bits + 7) / 8 : count;
+}
+
+std::uint8_t WeightLayout::usedBitsPerByte() const
+{
+    if (m_config.packing == Packing::Packed)
+        return 0xff;
+    unsigned maxBits = 1;
+    for (const TensorPlacement& tensor : m_tensors)
+        maxBits = std::max(maxBits, tensor.bits);
+    return static_cast<std::uint8_t>((1u << maxBits) - 1);
+}
+
+std::vector<std::uint8_t> WeightLayout::encode(std::size_t index, const std::uint8_t* codes) const
+{
+    const TensorPlacement& tensor = m_tensors.at(index);
+    for (std::size_t i = 0; i < tensor.count && tensor.bits < 8; ++i)
+        if ((codes[i] >> tensor.bits) != 0)
+            throw InputError("weight memory: tensor " + std::to_string(index) + " code " + std::to_string(i) + " = " +
+                             std::to_string(codes[i]) + " does not fit " + std::to_string(tensor.bits) + " bits");
+    if (m_config.packing == Packing::Packed)
+        return packCodes(codes, tensor.count, tensor.bits);
+    return std::vector<std::uint8_t>(codes, codes + tensor.count);
+}
+
+std::vector<std::uint8_t> WeightLayout::decode(std::size_t index, const std::uint8_t* bytes) const
+{
+    const TensorPlacement& tensor = m_tensors.at(index);
+    if (m_config.packing == Packing::Packed)
+        return unpackCodes(bytes, tensor.count, tensor.bits);
+    const auto mask = static_cast<std::uint8_t>((1u << tensor.bits) - 1);
+    std::vector<std::uint8_t> codes(bytes, bytes + tensor.count);
+    for (auto& code : codes)
+        code &= mask;
+    return codes;
 }
 
 const TensorPlacement& WeightLayout::addTensor(std::size_t count, unsigned bits)
@@ -99,41 +145,39 @@ WeightMemory::WeightMemory(SramChip& chip, const WeightLayoutConfig& config)
 {
 }
 
+void WeightMemory::place(const std::vector<CodeTensorView>& tensors)
+{
+    for (const CodeTensorView& tensor : tensors)
+        m_layout.addTensor(tensor.count, tensor.bits);
+    if (m_layout.config().packing == Packing::BytePerCode)
+        m_chip.setUsedBitsPerByte(m_layout.usedBitsPerByte());
+}
+
 void WeightMemory::load(const std::vector<CodeTensorView>& tensors)
 {
-    unsigned maxBits = 1;
+    const std::size_t first = m_layout.tensors().size();
+    place(tensors);
     for (std::size_t t = 0; t < tensors.size(); ++t) {
-        const auto& tensor = tensors[t];
-        for (std::size_t i = 0; i < tensor.count && tensor.bits < 8; ++i)
-            if ((tensor.codes[i] >> tensor.bits) != 0)
-                throw InputError("weight memory: tensor " + std::to_string(t) + " code " + std::to_string(i) +
-                                 " = " + std::to_string(tensor.codes[i]) + " does not fit " +
-                                 std::to_string(tensor.bits) + " bits");
-        const auto& placement = m_layout.addTensor(tensor.count, tensor.bits);
-        maxBits = std::max(maxBits, tensor.bits);
-        if (m_layout.config().packing == Packing::Packed) {
-            const auto bytes = packCodes(tensor.codes, tensor.count, tensor.bits);
-            write(placement.address, bytes.data(), bytes.size());
-        } else {
-            write(placement.address, tensor.codes, tensor.count);
-        }
+        const std::vector<std::uint8_t> bytes = m_layout.encode(first + t, tensors[t].codes);
+        write(m_layout.tensors()[first + t].address, bytes.data(), bytes.size());
     }
-    if (m_layout.config().packing == Packing::BytePerCode)
-        m_chip.setUsedBitsPerByte(static_cast<std::uint8_t>((1u << maxBits) - 1));
 }
 
-void WeightMemory::write(std::uint64_t linearAddress, const std::uint8_t* in, std::size_t bytes)
+WeightAccess WeightMemory::write(std::uint64_t linearAddress, const std::uint8_t* in, std::size_t bytes)
 {
-    forEachRun(m_layout, linearAddress, bytes, [&](const BankLocation& location, std::size_t done, std::size_t run) {
-        m_chip.bank(location.bank).write(location.offset, in + done, run);
-    });
+    return forEachRun(m_layout, m_chip.geometry(), linearAddress, bytes,
+                      [&](const BankLocation& location, std::size_t done, std::size_t run) {
+                          m_chip.bank(location.bank).write(location.offset, in + done, run);
+                          return std::uint64_t{0};
+                      });
 }
 
-void WeightMemory::read(std::uint64_t linearAddress, std::uint8_t* out, std::size_t bytes)
+WeightAccess WeightMemory::read(std::uint64_t linearAddress, std::uint8_t* out, std::size_t bytes)
 {
-    forEachRun(m_layout, linearAddress, bytes, [&](const BankLocation& location, std::size_t done, std::size_t run) {
-        m_chip.bank(location.bank).read(location.offset, out + done, run);
-    });
+    return forEachRun(m_layout, m_chip.geometry(), linearAddress, bytes,
+                      [&](const BankLocation& location, std::size_t done, std::size_t run) {
+                          return m_chip.bank(location.bank).read(location.offset, out + done, run);
+                      });
 }
 
 std::vector<std::uint8_t> WeightMemory::readCodes(std::size_t index)
@@ -141,12 +185,7 @@ std::vector<std::uint8_t> WeightMemory::readCodes(std::size_t index)
     const TensorPlacement& placement = m_layout.tensors().at(index);
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(placement.bytes));
     read(placement.address, bytes.data(), bytes.size());
-    if (m_layout.config().packing == Packing::Packed)
-        return unpackCodes(bytes.data(), placement.count, placement.bits);
-    const auto mask = static_cast<std::uint8_t>((1u << placement.bits) - 1);
-    for (auto& code : bytes)
-        code &= mask;
-    return bytes;
+    return m_layout.decode(index, bytes.data());
 }
 
 } // namespace voltsim::memory

@@ -38,10 +38,7 @@ std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs, c
     chip.setOperatingPoint(specs.weightSram.operatingPoint);
     memory::WeightMemory memory(chip, specs.weightSram.layout);
     const std::vector<workloads::ParameterTensor> tensors = package.network.parameterTensors();
-    std::vector<memory::CodeTensorView> views;
-    for (const auto& tensor : tensors)
-        views.push_back({package.codes.data() + tensor.blobOffset, tensor.count, tensor.bits});
-    memory.load(views);
+    memory.load(models::weightTensors(package));
     std::vector<std::uint8_t> codes(package.codes.size());
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const auto read = memory.readCodes(t);

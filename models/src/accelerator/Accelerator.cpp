@@ -33,14 +33,15 @@ const char* toString(SimMode mode) { return mode == SimMode::Fast ? "fast" : "cy
 Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                          const workloads::ModelPackage& package, std::uint64_t chipSeed)
     : sc_core::sc_module(name), m_specs(specs),
-      m_dramMap(planDram(package, specs.weightSram.layout.packing, specs.batchImages)),
+      m_weightSram("weight_sram", specs.weightSram, chipSeed, weightTensors(package),
+                   sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS)),
+      m_dramMap(planDram(m_weightSram.layout(), package.network, specs.batchImages)),
       m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
-      m_weightSram("weight_sram", specs.weightSram, chipSeed, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS)),
       m_activationSram("activation_sram", specs.activationSram),
       m_accumulatorSram("accumulator_sram", specs.accumulatorSram), m_engine(makeEngine(specs)),
-      m_controller("controller", specs, package.network, *m_engine, m_weightSram, m_activationSram,
+      m_controller("controller", specs, package.network, m_weightSram.layout(), *m_engine, m_activationSram,
                    m_accumulatorSram),
-      m_host("host", specs, package, m_dramMap, m_dram, m_dma, m_weightSram, m_controller)
+      m_host("host", specs, package, m_weightSram.layout(), m_dramMap, m_dram, m_dma, m_controller)
 {
     m_dma.toDram.bind(m_dram.socket);
     m_dma.toWeightSram.bind(m_weightSram.socket);

@@ -1,66 +1,64 @@
 #include "voltsim/models/accelerator/WeightSram.hpp"
 
-#include <algorithm>
-#include <string>
-
 namespace voltsim::models {
 
 WeightSram::WeightSram(const sc_core::sc_module_name& name, const WeightSramSpecs& specs, std::uint64_t seed,
-                       const sc_core::sc_time& clockPeriod)
-    : sc_core::sc_module(name), socket("socket"),
-      m_chip(std::make_unique<memory::SramChip>(specs.profile, seed, specs.chip)),
-      m_layout(m_chip->geometry(), specs.layout), m_toBanks("to_banks")
+                       const std::vector<memory::CodeTensorView>& tensors, const sc_core::sc_time& clockPeriod)
+    : sc_core::sc_module(name), socket("socket"), m_chip(specs.profile, seed, specs.chip),
+      m_memory(m_chip, specs.layout), m_period(clockPeriod), m_readLatencyCycles(specs.readLatencyCycles),
+      m_writeLatencyCycles(specs.writeLatencyCycles)
 {
-    m_chip->setOperatingPoint(specs.operatingPoint);
-    const memory::SramBankTiming timing{clockPeriod, specs.readLatencyCycles, specs.writeLatencyCycles};
-    for (std::uint32_t b = 0; b < m_chip->bankCount(); ++b) {
-        m_banks.push_back(
-            std::make_unique<memory::SramBank>(("bank" + std::to_string(b)).c_str(), m_chip->bank(b), timing));
-        m_toBanks.bind(m_banks.back()->socket);
-    }
+    m_chip.setOperatingPoint(specs.operatingPoint);
+    m_memory.place(tensors);
     socket.register_b_transport(this, &WeightSram::bTransport);
-}
-
-void WeightSram::setCodeBits(unsigned maxBits)
-{
-    if (m_layout.config().packing == memory::Packing::BytePerCode)
-        m_chip->setUsedBitsPerByte(static_cast<std::uint8_t>((1u << maxBits) - 1));
 }
 
 std::vector<memory::SramStats> WeightSram::bankStats() const
 {
     std::vector<memory::SramStats> stats;
-    for (std::uint32_t b = 0; b < m_chip->bankCount(); ++b)
-        stats.push_back(m_chip->bank(b).stats());
+    for (std::uint32_t b = 0; b < m_chip.bankCount(); ++b)
+        stats.push_back(m_chip.bank(b).stats());
     return stats;
+}
+
+bool WeightSram::admissible(tlm::tlm_generic_payload& payload) const
+{
+    if (payload.get_byte_enable_ptr() != nullptr) {
+        payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return false;
+    }
+    if (payload.get_streaming_width() < payload.get_data_length()) {
+        payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return false;
+    }
+    if (!m_memory.layout().contains(payload.get_address(), payload.get_data_length())) {
+        payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return false;
+    }
+    return true;
 }
 
 void WeightSram::bTransport(int /*initiator*/, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay)
 {
-    const std::uint64_t address = payload.get_address();
-    const std::uint64_t bytes = payload.get_data_length();
-    if (bytes > m_layout.capacityBytes()) {
-        payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    if (!admissible(payload))
         return;
+    const std::uint64_t address = payload.get_address();
+    const unsigned int length = payload.get_data_length();
+    memory::WeightAccess access;
+    std::uint32_t latency = 0;
+    if (payload.is_read()) {
+        access = m_memory.read(address, payload.get_data_ptr(), length);
+        latency = m_readLatencyCycles;
+    } else if (payload.is_write()) {
+        access = m_memory.write(address, payload.get_data_ptr(), length);
+        latency = m_writeLatencyCycles;
     }
-    unsigned char* const data = payload.get_data_ptr();
-    std::uint64_t done = 0;
-    while (done < bytes) {
-        const std::uint64_t linear = address + done;
-        const memory::BankLocation location = m_layout.locate(linear);
-        const std::uint64_t run = std::min(bytes - done, m_layout.contiguousBytes(linear));
-        payload.set_address(location.offset);
-        payload.set_data_ptr(data + done);
-        payload.set_data_length(static_cast<unsigned int>(run));
-        payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        m_toBanks[static_cast<int>(location.bank)]->b_transport(payload, delay);
-        if (payload.is_response_error())
-            break;
-        done += run;
-    }
-    payload.set_address(address);
-    payload.set_data_ptr(data);
-    payload.set_data_length(static_cast<unsigned int>(bytes));
+    if (auto* extension = payload.get_extension<WeightReadExtension>())
+        extension->bitsFlipped = access.bitsFlipped;
+    // Per bank access: the latency, then one word per cycle (pipelined).
+    delay += m_period * static_cast<double>(access.bankAccesses * (latency - 1) + access.words);
+    payload.set_dmi_allowed(false);
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 } // namespace voltsim::models

@@ -85,10 +85,10 @@ CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t 
 }
 
 Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
-                       const workloads::Network& network, IArrayEngine& engine, const WeightSram& weightSram,
-                       CountedBuffer& activationSram, CountedBuffer& accumulatorSram)
+                       const workloads::Network& network, const memory::WeightLayout& weightLayout,
+                       IArrayEngine& engine, CountedBuffer& activationSram, CountedBuffer& accumulatorSram)
     : sc_core::sc_module(name), toWeightSram("to_weight_sram"), m_specs(specs), m_network(network),
-      m_engine(engine), m_weightSram(weightSram), m_activationSram(activationSram),
+      m_weightLayout(weightLayout), m_engine(engine), m_activationSram(activationSram),
       m_accumulatorSram(accumulatorSram), m_tensors(network.parameterTensors()),
       m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
@@ -123,10 +123,11 @@ std::size_t Controller::tensorIndex(std::size_t layer, workloads::TensorRole rol
 
 std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& stats)
 {
-    const memory::TensorPlacement& placement = m_weightSram.layout().tensors().at(index);
+    const memory::TensorPlacement& placement = m_weightLayout.tensors().at(index);
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(placement.bytes));
-    const std::uint64_t flippedBefore = m_weightSram.totalStats().bitsFlipped;
     tlm::tlm_generic_payload payload;
+    auto* flips = new WeightReadExtension; // owned (and freed) by the payload
+    payload.set_extension(flips);
     payload.set_command(tlm::TLM_READ_COMMAND);
     payload.set_address(placement.address);
     payload.set_data_ptr(bytes.data());
@@ -140,15 +141,10 @@ std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& 
         throw std::runtime_error(std::string(name()) + ": weight read of tensor " + std::to_string(index) +
                                  " failed: " + payload.get_response_string());
     stats.weightBitsRead += std::uint64_t{placement.count} * placement.bits;
-    const bool packed = m_weightSram.layout().config().packing == memory::Packing::Packed;
+    const bool packed = m_weightLayout.config().packing == memory::Packing::Packed;
     stats.weightStoredBitsPerCode = packed ? placement.bits : 8u;
-    stats.weightBitsFlipped += m_weightSram.totalStats().bitsFlipped - flippedBefore;
-    if (m_weightSram.layout().config().packing == memory::Packing::Packed)
-        return memory::unpackCodes(bytes.data(), placement.count, placement.bits);
-    const auto mask = static_cast<std::uint8_t>((1u << placement.bits) - 1);
-    for (auto& code : bytes)
-        code &= mask;
-    return bytes;
+    stats.weightBitsFlipped += flips->bitsFlipped;
+    return m_weightLayout.decode(index, bytes.data());
 }
 
 void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing, std::int64_t images)

@@ -1,41 +1,27 @@
 #include "voltsim/models/host/Host.hpp"
 
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/models/accelerator/WeightSram.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace voltsim::models {
-namespace {
-
-/// The codes of one tensor as the weight SRAM stores them.
-std::vector<std::uint8_t> tensorBytes(const workloads::ModelPackage& package, const workloads::ParameterTensor& tensor,
-                                      memory::Packing packing)
-{
-    const std::uint8_t* codes = package.codes.data() + tensor.blobOffset;
-    if (packing == memory::Packing::Packed)
-        return memory::packCodes(codes, tensor.count, tensor.bits);
-    return std::vector<std::uint8_t>(codes, codes + tensor.count);
-}
-
-} // namespace
-
-DramMap planDram(const workloads::ModelPackage& package, memory::Packing packing, std::uint32_t batchImages)
+DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network, std::uint32_t batchImages)
 {
     DramMap map;
-    for (const workloads::ParameterTensor& tensor : package.network.parameterTensors())
-        map.weightsBytes += tensorBytes(package, tensor, packing).size();
+    map.weightsBytes = weightLayout.usedBytes();
     const auto batch = std::uint64_t{batchImages};
     map.inputBase = map.weightsBytes;
-    map.outputBase = map.inputBase + batch * static_cast<std::uint64_t>(package.network.inputSize());
-    map.sizeBytes = map.outputBase + batch * 4 * static_cast<std::uint64_t>(package.network.dataset.numClasses);
+    map.outputBase = map.inputBase + batch * static_cast<std::uint64_t>(network.inputSize());
+    map.sizeBytes = map.outputBase + batch * 4 * static_cast<std::uint64_t>(network.dataset.numClasses);
     return map;
 }
 
 Host::Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::ModelPackage& package,
-           const DramMap& dramMap, Dram& dram, Dma& dma, WeightSram& weightSram, Controller& controller)
-    : sc_core::sc_module(name), m_specs(specs), m_package(package), m_map(dramMap), m_dram(dram), m_dma(dma),
-      m_weightSram(weightSram), m_controller(controller), m_period(specs.clockPeriodNs(), sc_core::SC_NS)
+           const memory::WeightLayout& weightLayout, const DramMap& dramMap, Dram& dram, Dma& dma,
+           Controller& controller)
+    : sc_core::sc_module(name), m_specs(specs), m_package(package), m_weightLayout(weightLayout), m_map(dramMap),
+      m_dram(dram), m_dma(dma), m_controller(controller), m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
     SC_HAS_PROCESS(Host);
     SC_THREAD(main);
@@ -64,16 +50,13 @@ void Host::loadModel()
 {
     std::uint64_t dramAddress = 0;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    unsigned maxBits = 1;
-    for (const workloads::ParameterTensor& tensor : m_package.network.parameterTensors()) {
-        const std::vector<std::uint8_t> bytes = tensorBytes(m_package, tensor, m_weightSram.layout().config().packing);
+    const std::vector<memory::CodeTensorView> tensors = weightTensors(m_package);
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        const std::vector<std::uint8_t> bytes = m_weightLayout.encode(t, tensors[t].codes);
         m_dram.poke(dramAddress, bytes.data(), bytes.size());
-        const memory::TensorPlacement& placement = m_weightSram.layout().addTensor(tensor.count, tensor.bits);
-        m_dma.dramToWeightSram(dramAddress, placement.address, bytes.size(), delay);
+        m_dma.dramToWeightSram(dramAddress, m_weightLayout.tensors().at(t).address, bytes.size(), delay);
         dramAddress += bytes.size();
-        maxBits = std::max(maxBits, tensor.bits);
     }
-    m_weightSram.setCodeBits(maxBits);
     m_stats.modelBytes = dramAddress;
     m_stats.modelLoadCycles = cyclesOf(delay);
     advance(m_stats.modelLoadCycles);

@@ -1,5 +1,7 @@
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
 
+#include "voltsim/models/accelerator/WeightTensors.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -34,10 +36,10 @@ std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vecto
 
 FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
                                          const memory::WeightLayoutConfig& layout, unsigned threads)
-    : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads)
+    : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads),
+      m_tensors(models::weightTensors(package))
 {
     for (const workloads::ParameterTensor& tensor : package.network.parameterTensors()) {
-        m_tensors.push_back({package.codes.data() + tensor.blobOffset, tensor.count, tensor.bits});
         m_tensorOffsets.push_back(tensor.blobOffset);
         m_storedBits += static_cast<std::uint64_t>(tensor.count) * tensor.bits;
     }

@@ -31,8 +31,9 @@ public:
     /// True if [address, address + bytes) lies inside the array (bytes may be 0).
     bool contains(std::uint64_t address, std::size_t bytes) const;
 
-    /// Reads through the fault masks and counts the access. std::out_of_range outside the array.
-    void read(std::uint64_t address, std::uint8_t* out, std::size_t bytes);
+    /// Reads through the fault masks and counts the access; returns the bits read differently
+    /// from the stored ones. std::out_of_range outside the array.
+    std::uint64_t read(std::uint64_t address, std::uint8_t* out, std::size_t bytes);
     /// Stores `bytes` bytes and counts the access. std::out_of_range outside the array.
     void write(std::uint64_t address, const std::uint8_t* in, std::size_t bytes);
     /// The stored bits, without faults and without counting (debug, tests).

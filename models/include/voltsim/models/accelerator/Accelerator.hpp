@@ -43,10 +43,10 @@ public:
 
 private:
     AcceleratorSpecs m_specs;
+    WeightSram m_weightSram;
     DramMap m_dramMap;
     Dram m_dram;
     Dma m_dma;
-    WeightSram m_weightSram;
     CountedBuffer m_activationSram;
     CountedBuffer m_accumulatorSram;
     std::unique_ptr<IArrayEngine> m_engine;

@@ -2,8 +2,8 @@
 // The controller/tiler: runs the network layer by layer on a batch of images. conv2d is lowered
 // by im2col (padding, stride) to a GEMM, linear is a GEMM; the weight and bias codes are read
 // through the weight SRAM's TLM target (the faulty read path) once per batch, which is exact for
-// persistent faults (every read of a word returns the same value); every per-image access is
-// counted. Activations live double-buffered in the activation SRAM, partial sums in the
+// persistent faults (every read of a word returns the same value), with the read's flipped bits in
+// a WeightReadExtension; every per-image access is counted. Activations live double-buffered in the activation SRAM, partial sums in the
 // accumulator SRAM; the post-processing unit requantizes and max-pools.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
@@ -32,10 +32,10 @@ public:
     /// Weight reads go through this socket to the weight SRAM.
     tlm_utils::simple_initiator_socket<Controller> toWeightSram;
 
-    /// `network`, `engine`, `weightSram` and the buffers are not owned and must outlive this
-    /// module; `weightSram` is only observed (flip counters), all reads use the socket.
+    /// `network`, `engine` and the buffers are not owned and must outlive this module.
+    /// `weightLayout` is the weight SRAM's placement of Network::parameterTensors().
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::Network& network,
-               IArrayEngine& engine, const WeightSram& weightSram, CountedBuffer& activationSram,
+               const memory::WeightLayout& weightLayout, IArrayEngine& engine, CountedBuffer& activationSram,
                CountedBuffer& accumulatorSram);
 
     /// Runs `images` images (their input activations, images x inputSize, already in activation
@@ -65,8 +65,8 @@ private:
 
     AcceleratorSpecs m_specs;
     const workloads::Network& m_network;
+    memory::WeightLayout m_weightLayout;
     IArrayEngine& m_engine;
-    const WeightSram& m_weightSram;
     CountedBuffer& m_activationSram;
     CountedBuffer& m_accumulatorSram;
     std::vector<workloads::ParameterTensor> m_tensors;

@@ -1,10 +1,10 @@
 #pragma once
-// The host: loads the model package into the accelerator (weight codes written into DRAM, then
-// moved by the DMA over TLM into the weight SRAM, once per model load), streams the images batch
-// by batch (input DMA, controller, logit DMA), collects the logits and stops the simulation when
-// the last batch is done.
+// The host: loads the model package into the accelerator (weight codes encoded as the weight SRAM
+// stores them, written into DRAM, then moved by the DMA over TLM into the weight SRAM, once per
+// model load), streams the images batch by batch (input DMA, controller, logit DMA), collects the
+// logits and stops the simulation when the last batch is done.
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
-#include "voltsim/models/accelerator/WeightSram.hpp"
+#include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/controller/Controller.hpp"
 #include "voltsim/models/dma/Dma.hpp"
 #include "voltsim/models/dram/Dram.hpp"
@@ -27,14 +27,16 @@ struct DramMap {
     std::uint64_t sizeBytes = 0;
 };
 
-/// Bytes the weight tensors of `package` take in a layout with `packing`, and the DRAM map.
-DramMap planDram(const workloads::ModelPackage& package, memory::Packing packing, std::uint32_t batchImages);
+/// The DRAM map of `network` with its weights as `weightLayout` stores them.
+DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network, std::uint32_t batchImages);
 
 class Host : public sc_core::sc_module {
 public:
-    /// Every reference must outlive the module; `package` is read, never modified.
+    /// Every reference must outlive the module; `package` is read, never modified. `weightLayout`
+    /// is the weight SRAM's placement of the package's weightTensors().
     Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::ModelPackage& package,
-         const DramMap& dramMap, Dram& dram, Dma& dma, WeightSram& weightSram, Controller& controller);
+         const memory::WeightLayout& weightLayout, const DramMap& dramMap, Dram& dram, Dma& dma,
+         Controller& controller);
 
     /// Sets the images to run (count x inputSize pixels, not owned). Call before sc_start.
     void setJob(const std::uint8_t* images, std::size_t count);
@@ -58,10 +60,10 @@ private:
 
     AcceleratorSpecs m_specs;
     const workloads::ModelPackage& m_package;
+    memory::WeightLayout m_weightLayout;
     DramMap m_map;
     Dram& m_dram;
     Dma& m_dma;
-    WeightSram& m_weightSram;
     Controller& m_controller;
     const std::uint8_t* m_images = nullptr;
     std::size_t m_count = 0;

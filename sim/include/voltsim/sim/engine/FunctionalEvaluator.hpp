@@ -1,8 +1,9 @@
 #pragma once
 // The functional evaluation engine: accuracy of one model on simulated faulty chips.
 //
-// For each chip: SramChip at the operating point -> WeightMemory::load(the model's codes) ->
-// readCodes() through the faulty read path -> IntegerReference on the images -> predictions.
+// For each chip: SramChip at the operating point -> WeightMemory::load(models::weightTensors) ->
+// readCodes() through the faulty read path (the calls the SystemC weight SRAM makes) ->
+// IntegerReference on the images -> predictions.
 // Persistent faults make every read of a word return the same value, so this equals what the
 // SystemC accelerator computes with the same chip, bit for bit (docs/sweep.md, "What is computed";
 // docs/accelerator.md, "Batching and fault semantics").
