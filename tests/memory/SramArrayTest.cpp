@@ -107,7 +107,7 @@ TEST(SramArray, PeekRawBypassesFaultsAndCounters)
     SramArray array({8, 64});
     const std::uint8_t value = 0x0f;
     array.poke(3, &value, 1);
-    array.addFlip(3 * 8);
+    array.addFlip(std::uint64_t{3} * 8);
     std::uint8_t raw = 0;
     std::uint8_t faulty = 0;
     array.peekRaw(3, &raw, 1);

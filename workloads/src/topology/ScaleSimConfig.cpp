@@ -174,7 +174,7 @@ class Parser {
 
     std::string dataflow(const std::string& value) const
     {
-        const std::string name = lower(value);
+        std::string name = lower(value);
         if (name != "os" && name != "ws" && name != "is")
             fail("key 'dataflow': '" + value + "' is not a dataflow (valid: os, ws, is)");
         return name;
@@ -182,7 +182,7 @@ class Parser {
 
     std::string interfaceBandwidth(const std::string& value) const
     {
-        const std::string mode = upper(value);
+        std::string mode = upper(value);
         if (mode != "CALC" && mode != "USER")
             fail("key 'interfacebandwidth': '" + value + "' (valid: CALC, USER)");
         return mode;
