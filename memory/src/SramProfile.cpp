@@ -1,7 +1,6 @@
 #include "voltsim/memory/SramProfile.hpp"
 
 #include "voltsim/common/Error.hpp"
-#include "voltsim/common/StrictJson.hpp"
 #include "voltsim/common/InputFile.hpp"
 #include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/memory/FaultModelRegistry.hpp"
@@ -243,7 +242,7 @@ std::vector<std::string> shippedProfileNames()
 SramProfile loadProfile(const std::string& nameOrFile)
 {
     const std::string path = resolveProfilePath(nameOrFile);
-    return parseProfile(loadUserJsonFile(path, "profile"), path);
+    return parseProfile(JsonCursor::load(path, "profile").json(), path);
 }
 
 SramProfile parseProfile(const json& document, const std::string& file)

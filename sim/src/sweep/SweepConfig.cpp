@@ -81,8 +81,12 @@ std::vector<double> parseGrid(const std::string& text, const std::string& where)
 /// An axis: a JSON array of numbers >= 0, or a grid "START:STOP:STEP".
 std::vector<double> readAxisValues(const JsonCursor& cursor)
 {
-    if (cursor.json().is_string())
-        return parseAxisValues(cursor.asString(), cursor.where());
+    if (cursor.json().is_string()) {
+        const std::string grid = cursor.asString();
+        if (grid.find(':') == std::string::npos)
+            cursor.fail("expected an array of numbers or a grid \"START:STOP:STEP\", got " + briefJson(cursor.json()));
+        return parseAxisValues(grid, cursor.where());
+    }
     return cursor.asDoubleArray(0, std::numeric_limits<double>::max());
 }
 

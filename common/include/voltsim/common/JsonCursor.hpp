@@ -25,7 +25,8 @@ namespace voltsim {
 class JsonCursor {
 public:
     /// Parses @p text, the content of @p source. InputError "<source>: not valid JSON: ..." on a
-    /// syntax error, "<source>: <path>: duplicate key (each key may appear once)" on a repeated key.
+    /// syntax error, "<source>: <path>: duplicate key (each key may appear once)" on a repeated key
+    /// (nlohmann::json alone would keep the last value silently).
     static JsonCursor parse(const std::string& text, const std::string& source);
     /// Reads and parses the file @p path; @p what names the expected file in errors ("config file").
     static JsonCursor load(const std::string& path, const std::string& what);
