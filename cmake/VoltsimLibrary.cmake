@@ -14,8 +14,3 @@ function(voltsim_add_library name folder)
   endif()
 endfunction()
 
-# voltsim_source_dir_define(<sources...>): defines VOLTSIM_SOURCE_DIR for these sources only, so the
-# other objects do not depend on where the tree is checked out.
-function(voltsim_source_dir_define)
-  set_property(SOURCE ${ARGN} APPEND PROPERTY COMPILE_DEFINITIONS VOLTSIM_SOURCE_DIR="${VOLTSIM_SOURCE_DIR}")
-endfunction()

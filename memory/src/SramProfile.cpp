@@ -1,5 +1,6 @@
 #include "voltsim/memory/SramProfile.hpp"
 
+#include "voltsim/common/DataDir.hpp"
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/InputFile.hpp"
 #include "voltsim/common/JsonCursor.hpp"
@@ -208,8 +209,6 @@ json curveToJson(const std::vector<CurvePoint>& points)
 
 } // namespace
 
-std::string shippedProfileDir() { return std::string(VOLTSIM_SOURCE_DIR) + "/memory/profiles"; }
-
 std::string resolveProfilePath(const std::string& nameOrFile)
 {
     namespace fs = std::filesystem;
@@ -220,7 +219,7 @@ std::string resolveProfilePath(const std::string& nameOrFile)
             throw InputError(nameOrFile + ": profile file not found");
         return nameOrFile;
     }
-    const std::string shipped = shippedProfileDir() + "/" + nameOrFile + ".json";
+    const std::string shipped = dataPath("profiles/" + nameOrFile + ".json");
     if (fs::is_regular_file(shipped))
         return shipped;
     std::string valid;
@@ -229,15 +228,7 @@ std::string resolveProfilePath(const std::string& nameOrFile)
     throw InputError("unknown profile '" + nameOrFile + "' (shipped: " + valid + "; or give a path to a .json file)");
 }
 
-std::vector<std::string> shippedProfileNames()
-{
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(shippedProfileDir()))
-        if (entry.is_regular_file() && entry.path().extension() == ".json")
-            names.push_back(entry.path().stem().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
+std::vector<std::string> shippedProfileNames() { return dataFileNames("profiles", ".json"); }
 
 SramProfile loadProfile(const std::string& nameOrFile)
 {

@@ -5,6 +5,7 @@
 #include "voltsim/models/accelerator/Accelerator.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -19,7 +20,7 @@ using namespace voltsim;
 const workloads::ModelPackage& package()
 {
     static const workloads::ModelPackage loaded =
-        workloads::ModelPackage::load(std::string(VOLTSIM_SOURCE_DIR) + "/workloads/models/randbet-8bit");
+        workloads::ModelPackage::load(workloads::resolveModelDir("randbet-8bit"));
     return loaded;
 }
 

@@ -4,6 +4,7 @@
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -13,7 +14,7 @@ using namespace voltsim::workloads;
 
 const ModelPackage& package()
 {
-    static const ModelPackage loaded = ModelPackage::load(std::string(VOLTSIM_SOURCE_DIR) + "/workloads/models/randbet-8bit");
+    static const ModelPackage loaded = ModelPackage::load(resolveModelDir("randbet-8bit"));
     return loaded;
 }
 
@@ -50,7 +51,7 @@ BENCHMARK(BM_SmallBatchLogits)->Unit(benchmark::kMicrosecond);
 void BM_LoadPackage(benchmark::State& state)
 {
     for (auto _ : state)
-        benchmark::DoNotOptimize(ModelPackage::load(std::string(VOLTSIM_SOURCE_DIR) + "/workloads/models/randbet-8bit").codes.data());
+        benchmark::DoNotOptimize(ModelPackage::load(resolveModelDir("randbet-8bit")).codes.data());
 }
 BENCHMARK(BM_LoadPackage)->Unit(benchmark::kMillisecond);
 

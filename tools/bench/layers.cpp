@@ -2,6 +2,7 @@
 #include "voltsim/models/timing/impl/NativeTiming.hpp"
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
 #include "voltsim/workloads/topology/Topology.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 
 #include "ScBenchmarkMain.hpp"
 
@@ -15,7 +16,7 @@ using namespace voltsim;
 const workloads::Topology& resnet50()
 {
     static const workloads::Topology topology =
-        workloads::readTopology(std::string(VOLTSIM_SOURCE_DIR) + "/workloads/topologies/resnet50.csv");
+        workloads::readTopology(workloads::resolveTopologyPath("resnet50"));
     return topology;
 }
 
@@ -38,7 +39,7 @@ template <typename Model> void timeResnet50(benchmark::State& state)
 
 void parseResnet50(benchmark::State& state)
 {
-    const std::string path = std::string(VOLTSIM_SOURCE_DIR) + "/workloads/topologies/resnet50.csv";
+    const std::string path = workloads::resolveTopologyPath("resnet50");
     for (auto _ : state)
         benchmark::DoNotOptimize(workloads::readTopology(path).layers.size());
 }

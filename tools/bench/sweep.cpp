@@ -9,6 +9,7 @@
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -29,7 +30,7 @@ constexpr double kInt8MacsPerCycle = 64;
 const workloads::ModelPackage& package()
 {
     static const workloads::ModelPackage loaded =
-        workloads::ModelPackage::load(std::string(VOLTSIM_SOURCE_DIR) + "/workloads/models/randbet-8bit");
+        workloads::ModelPackage::load(workloads::resolveModelDir("randbet-8bit"));
     return loaded;
 }
 

@@ -1,5 +1,6 @@
 #include "voltsim/models/timing/LayerEnergy.hpp"
 
+#include "voltsim/common/DataDir.hpp"
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/JsonCursor.hpp"
 
@@ -15,10 +16,7 @@ void readBitWidth(const JsonCursor& table, const std::string& key, int& width)
 
 } // namespace
 
-std::string defaultEnergyTablePath()
-{
-    return std::string(VOLTSIM_SOURCE_DIR) + "/configs/energy/default.json";
-}
+std::string defaultEnergyTablePath() { return dataPath("configs/energy/default.json"); }
 
 EnergyTable loadEnergyTable(const std::string& path)
 {

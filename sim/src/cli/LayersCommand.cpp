@@ -13,6 +13,7 @@
 #include "voltsim/models/timing/impl/NativeTiming.hpp"
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
 #include "voltsim/sim/report/LayersCsv.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/topology/ScaleSimConfig.hpp"
 #include "voltsim/workloads/topology/Topology.hpp"
 
@@ -34,7 +35,7 @@ using models::ArraySpec;
 using models::LayerReportRow;
 
 const char* kUsage =
-    "usage: voltsim layers --topology CSV [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
+    "usage: voltsim layers --topology NAME|CSV [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
     "                      [--timing scalesim|native] [--mode analytic|cycle] [--out DIR]\n"
     "                      [--voltage-mv X | --voltage-rel X] [--profile NAME|FILE]\n"
     "                      [--energy-table FILE] [--seed S] [--vcd FILE]";
@@ -59,7 +60,7 @@ po::options_description describeOptions()
 {
     po::options_description options("voltsim layers options");
     options.add_options()("help,h", "show this help")("topology", po::value<std::string>(),
-                                                      "SCALE-Sim topology CSV (conv or GEMM form)")(
+                                                      "shipped topology name (e.g. alexnet) or SCALE-Sim topology CSV (conv or GEMM form)")(
         "scalesim-config", po::value<std::string>(),
         "SCALE-Sim .cfg: ArrayHeight, ArrayWidth, Dataflow, ...")(
         "array", po::value<std::string>(), "array ROWSxCOLS (default 32x32; overrides the .cfg)")(
@@ -97,7 +98,7 @@ bool parseOptions(const Args& args, LayersOptions& parsed)
     }
     if (!values.count("topology"))
         throw InputError("voltsim layers: --topology is required (see voltsim layers --help)");
-    parsed.topology = values["topology"].as<std::string>();
+    parsed.topology = workloads::resolveTopologyPath(values["topology"].as<std::string>());
     parsed.scalesimConfig = optionalValue<std::string>(values, "scalesim-config");
     parsed.array = optionalValue<std::string>(values, "array");
     parsed.dataflow = optionalValue<std::string>(values, "dataflow");

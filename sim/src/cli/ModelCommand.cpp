@@ -1,8 +1,9 @@
-// voltsim model check DIR | info DIR [--json]: validate and describe a model package.
+// voltsim model check NAME|DIR | info NAME|DIR [--json]: validate and describe a model package.
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
@@ -30,7 +31,7 @@ struct ModelOptions {
     unsigned threads = 0;
 };
 
-const char* kUsage = "usage: voltsim model check DIR [--data DIR] [--threads N] | info DIR [--json]";
+const char* kUsage = "usage: voltsim model check NAME|DIR [--data DIR] [--threads N] | info NAME|DIR [--json]";
 
 po::options_description describeOptions()
 {
@@ -70,6 +71,7 @@ bool parseOptions(const Args& args, ModelOptions& parsed)
         throw InputError("voltsim model: --json: only valid with 'info'");
     if ((values.count("data") || values.count("threads")) && parsed.action != "check")
         throw InputError("voltsim model: --data/--threads: only valid with 'check'");
+    parsed.directory = resolveModelDir(parsed.directory);
     return true;
 }
 

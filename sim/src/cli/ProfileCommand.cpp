@@ -3,6 +3,7 @@
 //                 import (--ibm DIR | --cells CSV) --out FILE [--name N] [--vmin-mv X] [--vnom-mv X] ...
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
+#include "voltsim/sim/plot/PlotScript.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/FaultMapImport.hpp"
@@ -201,14 +202,12 @@ void printTable(const json& description)
 
 void drawPng(const json& description, const std::string& png)
 {
-    const std::string script = std::string(VOLTSIM_SOURCE_DIR) + "/tools/plots/profile_plot.py";
     const std::string input = png + ".json.tmp";
     std::ofstream(input) << description.dump();
-    const std::string command = "/usr/bin/python3 '" + script + "' '" + input + "' '" + png + "'";
-    const int status = std::system(command.c_str());
+    const std::string why = runPlotScript("profile_plot.py", {input, png});
     std::filesystem::remove(input);
-    if (status != 0)
-        throw InputError("--png: drawing " + png + " failed (" + script + ")");
+    if (!why.empty())
+        throw InputError("--png: drawing " + png + " failed (" + why + ")");
 }
 
 int runShow(const Parsed& parsed)

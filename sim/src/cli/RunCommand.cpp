@@ -9,6 +9,7 @@
 #include "voltsim/sim/run/RunConfig.hpp"
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
@@ -26,7 +27,7 @@ namespace {
 namespace po = boost::program_options;
 
 const char* kUsage =
-    "usage: voltsim run --model DIR [--config FILE] [--set key=value]... [--profile NAME|FILE]\n"
+    "usage: voltsim run --model NAME|DIR [--config FILE] [--set key=value]... [--profile NAME|FILE]\n"
     "                   [--voltage-mv X | --voltage-rel X | --ber P] [--chips N] [--images N] [--seed S]\n"
     "                   [--mode fast|cycle] [--out DIR] [--json] [--dump-logits FILE] [--vcd FILE]\n"
     "                   [--backend systemc|functional] [--dump-config] [--describe-config]\n"
@@ -35,7 +36,7 @@ const char* kUsage =
 po::options_description describeOptions()
 {
     po::options_description options("voltsim run options");
-    options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "model package directory")(
+    options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "shipped model name or model package directory")(
         "config", po::value<std::string>(), "accelerator config JSON (default: built-in, = configs/accelerator/default.json)")(
         "set", po::value<std::vector<std::string>>()->composing(), "override a config key: a.b=value (repeatable)")(
         "profile", po::value<std::string>(), "weight SRAM profile name or file (weight_sram.profile)")(
@@ -161,9 +162,9 @@ int runRunCommand(const Args& args)
         return 0;
     }
     if (!vm.count("model"))
-        throw InputError("run: --model DIR is required\n" + std::string(kUsage));
+        throw InputError("run: --model NAME|DIR is required\n" + std::string(kUsage));
     const auto start = std::chrono::steady_clock::now();
-    const workloads::ModelPackage package = workloads::ModelPackage::load(vm["model"].as<std::string>());
+    const workloads::ModelPackage package = workloads::ModelPackage::load(workloads::resolveModelDir(vm["model"].as<std::string>()));
     const std::string datasetDir =
         config.run.datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir());
     const workloads::Dataset dataset = workloads::Dataset::fashionMnist(datasetDir, false);

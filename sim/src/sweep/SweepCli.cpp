@@ -2,9 +2,11 @@
 
 #include "voltsim/sim/config/ConfigNode.hpp"
 #include "voltsim/sim/report/SweepReport.hpp"
+#include "voltsim/sim/plot/PlotScript.hpp"
 
-#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace voltsim::sim {
 
@@ -22,10 +24,11 @@ int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool int
               << ":\n";
     printSweepAnswers(std::cout, sweepAnswers(plan, output.records()), plan.byRate());
     if (plots && !output.records().empty()) {
-        const std::string script = std::string(VOLTSIM_SOURCE_DIR) + "/tools/plots/sweep_plot.py";
-        const std::string command = "/usr/bin/python3 '" + script + "' '" + output.dir() + "'" + (quiet ? " --quiet" : "");
-        if (std::system(command.c_str()) != 0)
-            std::cerr << "voltsim: warning: plots not drawn (" << command << " failed)\n";
+        std::vector<std::string> args = {output.dir()};
+        if (quiet)
+            args.push_back("--quiet");
+        if (const std::string why = runPlotScript("sweep_plot.py", args); !why.empty())
+            std::cerr << "voltsim: warning: plots not drawn (" << why << ")\n";
     }
     std::cout << "results: " << output.dir() << "/{sweep.csv,summary.json,stats.json,chips.csv,config.json}\n";
     if (interrupted) {

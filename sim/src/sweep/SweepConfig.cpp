@@ -1,5 +1,6 @@
 #include "voltsim/sim/sweep/SweepConfig.hpp"
 
+#include "voltsim/common/DataDir.hpp"
 #include "voltsim/common/Error.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 
@@ -115,16 +116,17 @@ void readAxis(ConfigNode& root, SweepConfig& config)
     config.axisValues = bers ? *bers : mv ? *mv : *rel;
 }
 
-/// A relative path that does not exist from the current directory is looked up in the repository.
-std::string resolveRepositoryPath(const std::string& path)
+/// A relative path that does not exist from the current directory is looked up in the data
+/// directory (whose configs/ mirrors the repository's).
+std::string resolveDataPath(const std::string& path)
 {
     namespace fs = std::filesystem;
     const fs::path given(path);
-    const fs::path shipped = fs::path(VOLTSIM_SOURCE_DIR) / given;
     std::error_code error;
-    if (given.is_relative() && !fs::exists(given, error) && fs::exists(shipped, error))
-        return shipped.string();
-    return path;
+    if (given.is_absolute() || fs::exists(given, error))
+        return path;
+    const std::string shipped = dataPath(path);
+    return fs::exists(shipped, error) ? shipped : path;
 }
 
 /// The accelerator config as the sweep reads it: its `run` section (`voltsim run`'s) dropped, its
@@ -157,12 +159,12 @@ nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std:
     nlohmann::json value = kDefaultAcceleratorConfig;
     root.custom("accelerator", value, [](const JsonCursor& cursor) { return cursor.json(); },
                 [](const nlohmann::json& v) { return v; },
-                "accelerator config file (docs/accelerator.md; relative: current directory, then the repository) or the config inline");
+                "accelerator config file (docs/accelerator.md; relative: current directory, then the data directory) or the config inline");
     std::string source = root.source();
     std::string path = "accelerator";
     nlohmann::json document = value;
     if (value.is_string()) {
-        source = resolveRepositoryPath(value.get<std::string>());
+        source = resolveDataPath(value.get<std::string>());
         path.clear();
         document = loadAcceleratorFile(value.get<std::string>(), root.where("accelerator"));
     } else if (!value.is_object()) {
@@ -178,7 +180,7 @@ nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std:
 nlohmann::json loadAcceleratorFile(const std::string& path, const std::string& where)
 {
     try {
-        return loadConfigFile(resolveRepositoryPath(path));
+        return loadConfigFile(resolveDataPath(path));
     } catch (const InputError& error) {
         throw InputError(where + ": " + error.what());
     }
@@ -209,15 +211,6 @@ std::vector<double> parseAxisValues(const std::string& text, const std::string& 
     return values;
 }
 
-std::string resolveModelDir(const std::string& nameOrDir)
-{
-    namespace fs = std::filesystem;
-    if (fs::exists(fs::path(nameOrDir) / "manifest.json"))
-        return nameOrDir;
-    const std::string shipped = std::string(VOLTSIM_SOURCE_DIR) + "/workloads/models/" + nameOrDir;
-    if (nameOrDir.find('/') == std::string::npos && fs::exists(fs::path(shipped) / "manifest.json"))
-        return shipped;
-    throw InputError("models: '" + nameOrDir + "' is neither a model package directory nor a shipped model (" + shipped + ")");
 }
 
 SweepConfig readSweepConfig(ConfigNode& root)

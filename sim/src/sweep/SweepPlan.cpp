@@ -3,6 +3,7 @@
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 
 #include <cmath>
 #include <limits>
@@ -35,7 +36,11 @@ SweepPlan::SweepPlan(const SweepConfig& config)
         chips.faultModel = "random";
     for (const auto& entry : config.models) {
         SweepModel model;
-        model.dir = resolveModelDir(entry);
+        try {
+            model.dir = workloads::resolveModelDir(entry);
+        } catch (const InputError& error) {
+            throw InputError(std::string("models: ") + error.what());
+        }
         model.package = std::make_shared<const workloads::ModelPackage>(workloads::ModelPackage::load(model.dir));
         model.name = model.package->name;
         for (const auto& other : m_models)

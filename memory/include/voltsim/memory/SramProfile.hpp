@@ -112,10 +112,7 @@ struct SramProfile {
     double voltageFromRelative(double relative) const;
 };
 
-/// The folder of shipped profiles: <source>/memory/profiles.
-std::string shippedProfileDir();
-
-/// NAME (a shipped profile, memory/profiles/NAME.json) or a path to a FILE -> the file path.
+/// NAME (a shipped profile, profiles/NAME.json of voltsim::dataDir()) or a path to a FILE -> the file path.
 /// Throws InputError naming both places when neither exists.
 std::string resolveProfilePath(const std::string& nameOrFile);
 

@@ -19,7 +19,7 @@ struct EnergyTable {
     int accumulatorBits = 32; ///< bits per accumulator/output-SRAM access
 };
 
-/// Path of the shipped default table: <source>/configs/energy/default.json.
+/// Path of the shipped default table: configs/energy/default.json of voltsim::dataDir().
 std::string defaultEnergyTablePath();
 
 /// Loads and validates a table; unknown or missing keys and bad values throw voltsim::InputError

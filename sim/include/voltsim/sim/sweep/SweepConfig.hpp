@@ -56,7 +56,7 @@ struct SweepConfig {
 SweepConfig readSweepConfig(ConfigNode& root);
 
 /// The JSON of an accelerator config file; a relative path missing from the current directory is
-/// taken from the repository (so "configs/accelerator/default.json" works anywhere). InputError
+/// taken from voltsim::dataDir() (so "configs/accelerator/default.json" works anywhere). InputError
 /// "<where>: <file>: ..." if it cannot be read.
 nlohmann::json loadAcceleratorFile(const std::string& path, const std::string& where);
 
@@ -70,8 +70,5 @@ std::vector<double> parseAxisValues(const std::string& text, const std::string& 
 
 /// "a,b,c" -> {"a", "b", "c"} (empty items dropped): the comma lists of command-line flags.
 std::vector<std::string> splitList(const std::string& text);
-
-/// A shipped model name (workloads/models/NAME) or a directory -> the package directory.
-std::string resolveModelDir(const std::string& nameOrDir);
 
 } // namespace voltsim::sim
