@@ -31,8 +31,9 @@ fs::path executableDir()
     std::error_code error;
     const fs::path exe = fs::read_symlink("/proc/self/exe", error);
     if (error)
-        throw InputError(std::string("cannot locate the running executable (/proc/self/exe: ") + error.message() +
-                         "); set " + kDataDirVariable + " to voltsim's share/voltsim folder");
+        throw InputError(std::string("cannot locate the running executable (/proc/self/exe: ") +
+                         error.message() + "); set " + kDataDirVariable +
+                         " to voltsim's share/voltsim folder");
     return exe.parent_path();
 }
 
@@ -43,8 +44,8 @@ std::string dataDir()
     if (const char* given = std::getenv(kDataDirVariable); given != nullptr) {
         const std::string missing = missingFolders(given);
         if (!missing.empty())
-            throw InputError(std::string(kDataDirVariable) + "=" + given + ": not a voltsim data directory (no " +
-                             missing + ")");
+            throw InputError(std::string(kDataDirVariable) + "=" + given +
+                             ": not a voltsim data directory (no " + missing + ")");
         return given;
     }
     const fs::path exeDir = executableDir();
@@ -52,11 +53,15 @@ std::string dataDir()
     for (const fs::path& candidate : candidates)
         if (missingFolders(candidate).empty())
             return candidate.string();
-    throw InputError("voltsim data not found in " + candidates[0].string() + " nor " + candidates[1].string() +
-                     "; set " + kDataDirVariable + " to voltsim's share/voltsim folder");
+    throw InputError("voltsim data not found in " + candidates[0].string() + " nor " +
+                     candidates[1].string() + "; set " + kDataDirVariable +
+                     " to voltsim's share/voltsim folder");
 }
 
-std::string dataPath(const std::string& relative) { return dataDir() + "/" + relative; }
+std::string dataPath(const std::string& relative)
+{
+    return dataDir() + "/" + relative;
+}
 
 std::vector<std::string> dataFileNames(const std::string& folder, const std::string& extension)
 {

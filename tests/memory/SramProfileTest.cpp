@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 using namespace voltsim::memory;
 using voltsim::InputError;
@@ -95,8 +96,9 @@ TEST(SramProfile, JsonRoundTrip)
 
 TEST(SramProfile, NameOrFileResolution)
 {
-    EXPECT_EQ(resolveProfilePath("uniform"), voltsim::test::sourceDir() + "/memory/profiles/uniform.json");
     const std::string path = voltsim::test::sourceDir() + "/memory/profiles/uniform.json";
+    // Found through the data directory: build/share/voltsim/profiles, a symlink to memory/profiles.
+    EXPECT_TRUE(std::filesystem::equivalent(resolveProfilePath("uniform"), path));
     EXPECT_EQ(resolveProfilePath(path), path);
     try {
         resolveProfilePath("no-such-profile");

@@ -1,8 +1,8 @@
 // Analytic per-layer timing speed: the whole ResNet-50 topology under both timing models.
 #include "voltsim/models/timing/impl/NativeTiming.hpp"
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
-#include "voltsim/workloads/topology/Topology.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
+#include "voltsim/workloads/topology/Topology.hpp"
 
 #include "ScBenchmarkMain.hpp"
 

@@ -61,8 +61,8 @@ std::string resolveTopologyPath(const std::string& nameOrFile)
     std::error_code ignored;
     if (fs::is_regular_file(shipped, ignored))
         return shipped;
-    throw InputError("unknown topology '" + nameOrFile + "' (shipped: " + joined(dataFileNames("topologies", ".csv")) +
-                     "; or give a topology CSV file)");
+    throw InputError("unknown topology '" + nameOrFile + "' (shipped: " +
+                     joined(dataFileNames("topologies", ".csv")) + "; or give a topology CSV file)");
 }
 
 } // namespace voltsim::workloads

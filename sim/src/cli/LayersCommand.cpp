@@ -59,8 +59,9 @@ struct LayersOptions {
 po::options_description describeOptions()
 {
     po::options_description options("voltsim layers options");
-    options.add_options()("help,h", "show this help")("topology", po::value<std::string>(),
-                                                      "shipped topology name (e.g. alexnet) or SCALE-Sim topology CSV (conv or GEMM form)")(
+    options.add_options()("help,h", "show this help")(
+        "topology", po::value<std::string>(),
+        "shipped topology name (e.g. alexnet) or SCALE-Sim topology CSV (conv or GEMM form)")(
         "scalesim-config", po::value<std::string>(),
         "SCALE-Sim .cfg: ArrayHeight, ArrayWidth, Dataflow, ...")(
         "array", po::value<std::string>(), "array ROWSxCOLS (default 32x32; overrides the .cfg)")(

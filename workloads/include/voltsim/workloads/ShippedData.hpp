@@ -7,8 +7,9 @@
 namespace voltsim::workloads {
 
 /// A model package directory, or the name of a shipped model (e.g. "randbet-8bit") -> the directory.
-/// A path (it contains '/' or has an extension) or an existing file or directory is returned as given (ModelPackage::load
-/// reports what is wrong with it); an unknown name throws InputError listing the shipped ones.
+/// A path (it contains '/' or has an extension) or an existing file or directory is returned as given
+/// (ModelPackage::load reports what is wrong with it); an unknown name throws InputError listing the shipped
+/// ones.
 std::string resolveModelDir(const std::string& nameOrDir);
 
 /// Names of the shipped models, sorted.
