@@ -211,8 +211,6 @@ std::vector<double> parseAxisValues(const std::string& text, const std::string& 
     return values;
 }
 
-}
-
 SweepConfig readSweepConfig(ConfigNode& root)
 {
     SweepConfig config;
