@@ -1,6 +1,6 @@
 #include "voltsim/memory/SramChip.hpp"
 
-#include "voltsim/memory/FaultModelRegistry.hpp"
+#include "voltsim/memory/FaultModels.hpp"
 
 #include <cmath>
 #include <limits>
@@ -9,8 +9,8 @@ namespace voltsim::memory {
 
 SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t seed, const ChipOptions& options)
     : m_profile(std::move(profile))
-    , m_model(FaultModelRegistry::builtIn().create(options.faultModel.empty() ? m_profile->faultSemantics
-                                                                               : options.faultModel))
+    , m_model(faultModels().create(options.faultModel.empty() ? m_profile->faultSemantics : options.faultModel,
+                                   "chip of profile " + m_profile->name))
     , m_seed(seed)
     , m_geometry(options.useProfileGeometry ? m_profile->geometry : options.geometry)
     , m_threshold(-std::numeric_limits<double>::infinity())

@@ -4,7 +4,7 @@
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/InputFile.hpp"
 #include "voltsim/common/JsonCursor.hpp"
-#include "voltsim/memory/FaultModelRegistry.hpp"
+#include "voltsim/memory/FaultModels.hpp"
 
 #include "ProfileCurves.hpp"
 
@@ -253,7 +253,7 @@ SramProfile parseProfile(const json& document, const std::string& file)
         top["voltage_nom_mv"].fail("must not be below voltage_min_mv");
     readGeometry(top["geometry"], profile);
     readBitErrorRate(top["bit_error_rate"], profile);
-    profile.faultSemantics = top["fault_semantics"].asChoice(FaultModelRegistry::builtIn().names());
+    profile.faultSemantics = top["fault_semantics"].asChoice(faultModels().names());
     profile.stuckAt0Share = top["stuck_at_0_share"].asDouble(0.0, 1.0);
     if (const auto clustering = top.find("clustering"))
         readClustering(*clustering, profile);

@@ -14,12 +14,12 @@
 
 namespace voltsim::test {
 
-inline models::AcceleratorSpecs acceleratorSpecs(const std::string& profile, models::SimMode mode,
+inline models::AcceleratorSpecs acceleratorSpecs(const std::string& profile, const std::string& arrayEngine,
                                                  models::ArraySpec array = {16, 16, models::Dataflow::WS})
 {
     models::AcceleratorSpecs specs;
     specs.array = array;
-    specs.mode = mode;
+    specs.arrayEngine = arrayEngine;
     specs.weightSram.profile = std::make_shared<const memory::SramProfile>(memory::loadProfile(profile));
     specs.weightSram.chip.geometry = specs.weightSram.profile->geometry;
     return specs;

@@ -4,6 +4,7 @@
 #include "AcceleratorTestSupport.hpp"
 #include "ScFixture.hpp"
 
+#include "voltsim/common/Error.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 
 #include <gtest/gtest.h>
@@ -15,7 +16,6 @@ namespace voltsim::test {
 namespace {
 
 using models::Dataflow;
-using models::SimMode;
 
 workloads::QuantizedTensor tensor(std::vector<std::int64_t> shape, std::size_t offset)
 {
@@ -65,7 +65,7 @@ struct HandCase {
     std::int64_t stalls;
 };
 
-class AcceleratorTimingTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<HandCase, SimMode>> {};
+class AcceleratorTimingTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<HandCase, std::string>> {};
 
 // GEMM M = 1, K = 5, N = 3. Stationary (WS: rows K, cols N, T = M; IS: rows K, cols M, T = N):
 // L_0 = 0, S_0 = 1, L_{i+1} = max(L_i + R'_i, S_{i-1} + T), S_{i+1} = max(S_i + T, L_{i+1} + 1),
@@ -105,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values(HandCase{2, Dataflow::WS, 13, 4}, HandCase{2, Dataflow::IS, 12, 0},
                                          HandCase{2, Dataflow::OS, 11, 0}, HandCase{4, Dataflow::WS, 12, 3},
                                          HandCase{4, Dataflow::IS, 12, 1}, HandCase{4, Dataflow::OS, 8, 0}),
-                       ::testing::Values(SimMode::Fast, SimMode::Cycle)));
+                       ::testing::Values("fast", "cycle")));
 
 /// conv (1x5x5 -> 2x3x3, 3x3 kernel, stride 2, padding 1, ReLU) -> max-pool 2 stride 1 ->
 /// flatten -> linear 8 -> 3, with arbitrary codes.
@@ -138,7 +138,7 @@ workloads::ModelPackage stridedConvPackage()
     return package;
 }
 
-class AcceleratorConvTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<Dataflow, SimMode>> {};
+class AcceleratorConvTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<Dataflow, std::string>> {};
 
 TEST_P(AcceleratorConvTest, StridedPaddedConvEqualsIntegerReference)
 {
@@ -160,7 +160,7 @@ TEST_P(AcceleratorConvTest, StridedPaddedConvEqualsIntegerReference)
 
 INSTANTIATE_TEST_SUITE_P(AllDataflows, AcceleratorConvTest,
                          ::testing::Combine(::testing::Values(Dataflow::WS, Dataflow::OS, Dataflow::IS),
-                                            ::testing::Values(SimMode::Fast, SimMode::Cycle)));
+                                            ::testing::Values("fast", "cycle")));
 
 class AcceleratorModesTest : public ScFixture {};
 
@@ -172,13 +172,29 @@ TEST_F(AcceleratorModesTest, FastAndCycleModeAgreeOnLogitsAndEveryLayersCyclesFo
         images[i] = static_cast<std::uint8_t>((i * 29) % 251);
     for (const Dataflow dataflow : {Dataflow::WS, Dataflow::OS, Dataflow::IS}) {
         const models::ArraySpec array{8, 8, dataflow};
-        const auto fast = runAccelerator(acceleratorSpecs("stutz2021-14nm", SimMode::Fast, array), package, 1, images.data(), 2);
-        const auto cycle = runAccelerator(acceleratorSpecs("stutz2021-14nm", SimMode::Cycle, array), package, 1, images.data(), 2);
+        const auto fast = runAccelerator(acceleratorSpecs("stutz2021-14nm", "fast", array), package, 1, images.data(), 2);
+        const auto cycle = runAccelerator(acceleratorSpecs("stutz2021-14nm", "cycle", array), package, 1, images.data(), 2);
         EXPECT_EQ(fast.logits, cycle.logits);
         ASSERT_EQ(fast.stats.layers.size(), cycle.stats.layers.size());
         for (std::size_t i = 0; i < fast.stats.layers.size(); ++i)
             EXPECT_EQ(fast.stats.layers[i].cyclesPerImage, cycle.stats.layers[i].cyclesPerImage) << fast.stats.layers[i].name;
         EXPECT_EQ(fast.stats.host.inferenceCycles, cycle.stats.host.inferenceCycles);
+    }
+}
+
+TEST_F(AcceleratorModesTest, TimingModelComesFromTheSpecsAndMustDescribeTheArray)
+{
+    const workloads::ModelPackage package = linearPackage();
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast", {2, 2, Dataflow::WS});
+    EXPECT_EQ(specs.timingModel, "native");
+    const std::vector<std::uint8_t> images{1, 2, 3, 4, 5};
+    const auto run = runAccelerator(specs, package, 1, images.data(), 1);
+    // The native schedule of M = 1, K = 5, N = 3 on 2x2 WS (hand-derived above): 13 cycles.
+    EXPECT_EQ(run.stats.layers[0].cyclesPerImage, 13);
+    for (const char* refused : {"scalesim", "warp"}) {
+        specs.timingModel = refused;
+        models::SimContextScope context;
+        EXPECT_THROW(models::Accelerator("accelerator", specs, package, 1), InputError) << refused;
     }
 }
 

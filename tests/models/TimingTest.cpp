@@ -18,6 +18,24 @@ ArraySpec array(std::int64_t rows, std::int64_t cols, Dataflow dataflow)
     return ArraySpec{rows, cols, dataflow};
 }
 
+/// The worked example of docs/timing.md ("Adding a timing model"), verbatim.
+class IdealTiming : public ITimingModel {
+  public:
+    std::string name() const override { return "ideal"; }
+    LayerTiming layer(const workloads::GemmShape& shape, const ArraySpec& spec) const override
+    {
+        LayerTiming timing;
+        timing.macs = shape.macs();
+        timing.folds = 1;
+        timing.totalCycles = (timing.macs + spec.peCount() - 1) / spec.peCount();
+        timing.overallUtil = static_cast<double>(timing.macs) / static_cast<double>(timing.totalCycles * spec.peCount());
+        timing.mappingEfficiency = 1;
+        timing.computeUtil = timing.overallUtil;
+        return timing;
+    }
+    std::string acceleratorMismatch() const override { return "a bound, not a schedule any array executes"; }
+};
+
 // The shape used throughout: M = 5 pixels, K = 6, N = 6 on a 4x4 array. Every dataflow then has a
 // partial fold in both spatial dimensions.
 const GemmShape kShape{5, 6, 6};
@@ -176,17 +194,46 @@ TEST(TimingNativeTest, TwoByTwoArrays)
     EXPECT_EQ(ScaleSimTiming().layer(shape, array(2, 2, Dataflow::WS)).totalCycles, 27);
 }
 
-TEST(TimingRegistryTest, CreatesByNameAndRejectsUnknown)
+TEST(TimingModelsTest, CreatesByNameAndRejectsUnknown)
 {
-    EXPECT_EQ(makeTimingModel("scalesim", "--timing")->name(), "scalesim");
-    EXPECT_EQ(makeTimingModel("native", "--timing")->name(), "native");
-    EXPECT_EQ(timingModelNames(), (std::vector<std::string>{"scalesim", "native"}));
+    EXPECT_EQ(timingModels().create("scalesim", "--timing")->name(), "scalesim");
+    EXPECT_EQ(timingModels().create("native", "--timing")->name(), "native");
+    EXPECT_EQ(timingModels().names(), (std::vector<std::string>{"scalesim", "native"}));
     try {
-        makeTimingModel("fast", "--timing");
+        timingModels().create("fast", "--timing");
         FAIL() << "no error";
     } catch (const InputError& error) {
         EXPECT_STREQ(error.what(), "--timing: unknown timing model 'fast' (valid: scalesim, native)");
     }
+}
+
+TEST(TimingModelsTest, OnlyModelsOfTheAcceleratorsArrayTimeTheAccelerator)
+{
+    EXPECT_EQ(makeAcceleratorTimingModel("native", "array.timing_model")->name(), "native");
+    try {
+        makeAcceleratorTimingModel("scalesim", "array.timing_model");
+        FAIL() << "no error";
+    } catch (const InputError& error) {
+        EXPECT_EQ(std::string(error.what()).rfind("array.timing_model: timing model 'scalesim' cannot time the "
+                                                  "accelerator: ",
+                                                  0),
+                  0u)
+            << error.what();
+    }
+    EXPECT_THROW(makeAcceleratorTimingModel("fast", "array.timing_model"), InputError);
+}
+
+TEST(TimingModelsTest, TheDocumentedExampleIsOneRegistrationLine)
+{
+    TimingModels registry("timing model");
+    registerTimingModels(registry);
+    registry.add("ideal", "lower bound: every PE does a useful MAC every cycle",
+                 [] { return std::make_unique<IdealTiming>(); });
+    EXPECT_EQ(registry.names(), (std::vector<std::string>{"scalesim", "native", "ideal"}));
+    // 5 x 6 x 6 = 180 MACs on 16 PEs: ceil(180 / 16) = 12 cycles.
+    const LayerTiming t = registry.create("ideal", "--timing")->layer(kShape, array(4, 4, Dataflow::WS));
+    EXPECT_EQ(t.totalCycles, 12);
+    EXPECT_DOUBLE_EQ(t.overallUtil, 180.0 / (12 * 16));
 }
 
 TEST(ArraySpecTest, ParsesDimsAndDataflow)

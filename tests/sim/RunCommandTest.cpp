@@ -91,6 +91,9 @@ TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
         {"run --voltage-mv 100" + model, "weight_sram.voltage_mv"},
         {"run --voltage-mv 700 --ber 0.01" + model, "--ber"},
         {"run --mode warp" + model, "run.mode"},
+        {"run --set array.timing_model=warp" + model, "array.timing_model: unknown timing model 'warp' (valid: scalesim, native)"},
+        {"run --set array.timing_model=scalesim" + model, "array.timing_model: timing model 'scalesim' cannot time the accelerator"},
+        {"run --set weight_sram.fault_model=gaussian" + model, "weight_sram.fault_model: unknown fault model 'gaussian'"},
         {"run --model /nonexistent", "/nonexistent"},
         {"run --images 2 --set activation_sram.size_kib=4" + model, "activation_sram.size_kib"},
     };

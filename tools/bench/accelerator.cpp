@@ -31,20 +31,20 @@ const workloads::Dataset& dataset()
     return loaded;
 }
 
-models::AcceleratorSpecs specs(models::SimMode mode)
+models::AcceleratorSpecs specs(const std::string& arrayEngine)
 {
     models::AcceleratorSpecs s;
-    s.mode = mode;
+    s.arrayEngine = arrayEngine;
     s.weightSram.profile = std::make_shared<const memory::SramProfile>(memory::loadProfile("stutz2021-14nm"));
     s.weightSram.chip.geometry = s.weightSram.profile->geometry;
     s.weightSram.operatingPoint = memory::OperatingPoint::atVoltage(690);
     return s;
 }
 
-void runImages(benchmark::State& state, models::SimMode mode)
+void runImages(benchmark::State& state, const std::string& arrayEngine)
 {
     const auto images = static_cast<std::size_t>(state.range(0));
-    const models::AcceleratorSpecs config = specs(mode);
+    const models::AcceleratorSpecs config = specs(arrayEngine);
     for (auto _ : state) {
         models::SimContextScope context;
         models::Accelerator accelerator("accelerator", config, package(), 1);
@@ -53,8 +53,8 @@ void runImages(benchmark::State& state, models::SimMode mode)
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(images));
 }
 
-void fastMode(benchmark::State& state) { runImages(state, models::SimMode::Fast); }
-void cycleMode(benchmark::State& state) { runImages(state, models::SimMode::Cycle); }
+void fastMode(benchmark::State& state) { runImages(state, "fast"); }
+void cycleMode(benchmark::State& state) { runImages(state, "cycle"); }
 
 } // namespace
 

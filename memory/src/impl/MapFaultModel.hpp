@@ -11,7 +11,6 @@ namespace voltsim::memory::impl {
 class MapFaultModel final : public IFaultModel {
 public:
     std::string name() const override { return "map"; }
-    std::string description() const override { return "measured fault map (profile fault_map), stuck-at cells"; }
     FaultEffect effect() const override { return FaultEffect::Stuck; }
     std::vector<FaultCell> drawBank(const SramProfile& profile, const ChipGeometry& geometry, std::uint32_t bank,
                                     std::uint64_t chipSeed) const override;

@@ -7,7 +7,6 @@ namespace voltsim::memory::impl {
 class NoFaultModel final : public IFaultModel {
 public:
     std::string name() const override { return "none"; }
-    std::string description() const override { return "no faults at any voltage"; }
     FaultEffect effect() const override { return FaultEffect::None; }
     std::vector<FaultCell> drawBank(const SramProfile&, const ChipGeometry&, std::uint32_t,
                                     std::uint64_t) const override

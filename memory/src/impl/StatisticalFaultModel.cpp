@@ -75,12 +75,6 @@ void visitCandidates(Xoshiro256& stream, std::uint64_t begin, std::uint64_t coun
 
 } // namespace
 
-std::string StatisticalFaultModel::description() const
-{
-    return m_effect == FaultEffect::Flip ? "each stored bit flips where u < p(V) (Stutz et al. 2021)"
-                                         : "faulty cells read a stuck value drawn once per cell";
-}
-
 std::vector<FaultCell> StatisticalFaultModel::drawBank(const SramProfile& profile, const ChipGeometry& geometry,
                                                        std::uint32_t bank, std::uint64_t chipSeed) const
 {

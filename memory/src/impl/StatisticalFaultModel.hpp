@@ -13,7 +13,6 @@ public:
     explicit StatisticalFaultModel(FaultEffect effect) : m_effect(effect) {}
 
     std::string name() const override { return m_effect == FaultEffect::Flip ? "random" : "stuck_at"; }
-    std::string description() const override;
     FaultEffect effect() const override { return m_effect; }
     std::vector<FaultCell> drawBank(const SramProfile& profile, const ChipGeometry& geometry, std::uint32_t bank,
                                     std::uint64_t chipSeed) const override;

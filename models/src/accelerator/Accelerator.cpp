@@ -1,44 +1,22 @@
 #include "voltsim/models/accelerator/Accelerator.hpp"
 
-#include "voltsim/common/Error.hpp"
-#include "voltsim/models/controller/impl/CycleArrayEngine.hpp"
-#include "voltsim/models/controller/impl/FastArrayEngine.hpp"
-
 #include <tlm>
 
 namespace voltsim::models {
-namespace {
-
-std::unique_ptr<IArrayEngine> makeEngine(const AcceleratorSpecs& specs)
-{
-    const sc_core::sc_time period(specs.clockPeriodNs(), sc_core::SC_NS);
-    if (specs.mode == SimMode::Cycle)
-        return std::make_unique<CycleArrayEngine>("array", specs.array, period, specs.vcdPath);
-    return std::make_unique<FastArrayEngine>(specs.array, period);
-}
-
-} // namespace
-
-SimMode parseSimMode(const std::string& text, const std::string& context)
-{
-    if (text == "fast")
-        return SimMode::Fast;
-    if (text == "cycle")
-        return SimMode::Cycle;
-    throw InputError(context + ": must be fast or cycle, got '" + text + "'");
-}
-
-const char* toString(SimMode mode) { return mode == SimMode::Fast ? "fast" : "cycle"; }
 
 Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                          const workloads::ModelPackage& package, std::uint64_t chipSeed)
     : sc_core::sc_module(name), m_specs(specs),
+      m_timing(makeAcceleratorTimingModel(specs.timingModel, "array.timing_model")),
       m_weightSram("weight_sram", specs.weightSram, chipSeed, weightTensors(package),
                    sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS)),
       m_dramMap(planDram(m_weightSram.layout(), package.network, specs.batchImages)),
       m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
       m_activationSram("activation_sram", specs.activationSram),
-      m_accumulatorSram("accumulator_sram", specs.accumulatorSram), m_engine(makeEngine(specs)),
+      m_accumulatorSram("accumulator_sram", specs.accumulatorSram),
+      m_engine(arrayEngines().create(specs.arrayEngine, "run.mode",
+                                     ArrayEngineParams{specs.array, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS),
+                                                       *m_timing, specs.vcdPath})),
       m_controller("controller", specs, package.network, m_weightSram.layout(), *m_engine, m_activationSram,
                    m_accumulatorSram),
       m_host("host", specs, package, m_weightSram.layout(), m_dramMap, m_dram, m_dma, m_controller)

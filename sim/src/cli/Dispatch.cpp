@@ -22,6 +22,7 @@ const std::map<std::string, Subcommand>& subcommands()
         {"profile", {runProfileCommand, "show | sample | import: inspect and build SRAM profiles"}},
         {"merge", {runMergeCommand, "combine the outputs of sharded sweeps"}},
         {"layers", {runLayersCommand, "per-layer timing of a SCALE-Sim topology"}},
+        {"list", {runListCommand, "registered fault models, timing models and array engines [--json]"}},
     };
     return table;
 }
@@ -52,8 +53,12 @@ int dispatchCommand(int argc, char* argv[])
         return 0;
     }
     const auto found = subcommands().find(name);
-    if (found == subcommands().end())
-        throw InputError("unknown command '" + name + "' (valid: run, sweep, model, profile, merge, layers)");
+    if (found == subcommands().end()) {
+        std::string valid;
+        for (const auto& entry : subcommands())
+            valid += (valid.empty() ? "" : ", ") + entry.first;
+        throw InputError("unknown command '" + name + "' (valid: " + valid + ")");
+    }
     return found->second.run(Args(argv + 2, argv + argc));
 }
 

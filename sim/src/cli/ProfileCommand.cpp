@@ -7,6 +7,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/FaultMapImport.hpp"
+#include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/SramEnergyModel.hpp"
 #include "voltsim/memory/SramProfile.hpp"
@@ -23,6 +24,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -117,32 +119,60 @@ bool parseArgs(const Args& args, Parsed& parsed)
     return true;
 }
 
-/// JSON number or null when the curve does not cover the voltage.
+/// One table voltage of `profile show` and the profile's curves there; a curve that does not reach
+/// the voltage is empty (`-` in the table, null in JSON).
+struct ProfilePoint {
+    double voltageMv = 0;
+    double voltageRel = 0;
+    std::optional<double> ber;
+    std::optional<double> readPj64bit;
+    std::optional<double> writePj64bit;
+    std::optional<double> energyRel;
+    std::optional<double> leakageUwPerBank;
+};
+
+/// The value of a curve, or empty where the curve does not cover the voltage (InputError).
 template <typename F>
-json valueOrNull(F&& compute)
+std::optional<double> curveValue(F&& compute)
 {
     try {
         return compute();
     } catch (const InputError&) {
-        return nullptr;
+        return std::nullopt;
     }
 }
 
-json describe(const SramProfile& profile)
+/// V_nom, V_min and every table voltage, highest first.
+std::vector<ProfilePoint> profilePoints(const SramProfile& profile)
 {
     const SramEnergyModel energy(profile);
     std::set<double, std::greater<>> voltages{profile.vNomMv, profile.vMinMv};
     for (const auto& point : profile.berPoints)
         voltages.insert(point.voltageMv);
-    json rows = json::array();
+    std::vector<ProfilePoint> points;
     for (const double voltage : voltages)
-        rows.push_back({{"voltage_mv", voltage},
-                        {"voltage_rel", voltage / profile.vMinMv},
-                        {"ber", valueOrNull([&] { return profile.bitErrorRate(voltage); })},
-                        {"read_pj_64bit", valueOrNull([&] { return energy.readEnergyPj(voltage, 64); })},
-                        {"write_pj_64bit", valueOrNull([&] { return energy.writeEnergyPj(voltage, 64); })},
-                        {"energy_rel", valueOrNull([&] { return energy.dynamicScale(voltage); })},
-                        {"leakage_uw_per_bank", valueOrNull([&] { return energy.leakagePowerUw(voltage); })}});
+        points.push_back(ProfilePoint{voltage, voltage / profile.vMinMv,
+                                      curveValue([&] { return profile.bitErrorRate(voltage); }),
+                                      curveValue([&] { return energy.readEnergyPj(voltage, 64); }),
+                                      curveValue([&] { return energy.writeEnergyPj(voltage, 64); }),
+                                      curveValue([&] { return energy.dynamicScale(voltage); }),
+                                      curveValue([&] { return energy.leakagePowerUw(voltage); })});
+    return points;
+}
+
+json optionalJson(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
+json describeJson(const SramProfile& profile, const std::vector<ProfilePoint>& points)
+{
+    json rows = json::array();
+    for (const ProfilePoint& point : points)
+        rows.push_back({{"voltage_mv", point.voltageMv},
+                        {"voltage_rel", point.voltageRel},
+                        {"ber", optionalJson(point.ber)},
+                        {"read_pj_64bit", optionalJson(point.readPj64bit)},
+                        {"write_pj_64bit", optionalJson(point.writePj64bit)},
+                        {"energy_rel", optionalJson(point.energyRel)},
+                        {"leakage_uw_per_bank", optionalJson(point.leakageUwPerBank)}});
     json out = {{"name", profile.name},
                 {"file", profile.file},
                 {"source", profile.source},
@@ -162,42 +192,44 @@ json describe(const SramProfile& profile)
     return out;
 }
 
-std::string cell(const json& value, int precision, bool scientific)
+std::string cell(const std::optional<double>& value, int precision, bool scientific)
 {
-    if (value.is_null())
+    if (!value)
         return "-";
     std::ostringstream out;
     if (scientific)
         out << std::scientific;
     else
         out << std::fixed;
-    out << std::setprecision(precision) << value.get<double>();
+    out << std::setprecision(precision) << *value;
     return out.str();
 }
 
-void printTable(const json& description)
+void printTable(const SramProfile& profile, const std::vector<ProfilePoint>& points)
 {
-    std::cout << "profile " << description["name"].get<std::string>() << " ("
-              << description["file"].get<std::string>() << ")\n"
-              << "  technology: " << description["technology"].get<std::string>() << "\n"
-              << "  V_nom " << description["voltage_nom_mv"] << " mV, V_min " << description["voltage_min_mv"]
-              << " mV, geometry " << description["geometry"]["arrays"] << " x " << description["geometry"]["rows"]
-              << " x " << description["geometry"]["word_bits"] << " bits, fault semantics "
-              << description["fault_semantics"].get<std::string>() << ", stuck-at-0 share "
-              << description["stuck_at_0_share"] << "\n";
-    if (description["ber_kind"] == "uniform")
-        std::cout << "  bit error rate set directly (--ber P), 0 <= P <= " << description["max_ber"] << "\n";
+    const ChipGeometry& geometry = profile.geometry;
+    std::cout << "profile " << profile.name << " (" << profile.file << ")\n"
+              << "  technology: " << profile.technology << "\n"
+              << "  V_nom " << profile.vNomMv << " mV, V_min " << profile.vMinMv << " mV, geometry "
+              << geometry.banks << " x " << geometry.bank.rows << " x " << geometry.bank.wordBits
+              << " bits, fault semantics " << profile.faultSemantics << ", stuck-at-0 share "
+              << profile.stuckAt0Share << "\n";
+    if (profile.berKind == BerKind::Uniform)
+        std::cout << "  bit error rate set directly (--ber P), 0 <= P <= " << profile.maxBitErrorRate() << "\n";
     else
-        std::cout << "  interpolation: " << description["interpolation"].get<std::string>() << "\n";
+        std::cout << "  interpolation: " << (profile.interpolation == Interpolation::Worse ? "worse" : "log_linear")
+                  << "\n";
+    if (profile.faultMap)
+        std::cout << "  fault map: " << profile.faultMap->cells.size() << " cells\n";
     std::cout << std::setw(10) << "volt_mv" << std::setw(10) << "v_rel" << std::setw(12) << "ber" << std::setw(12)
               << "read_pj" << std::setw(12) << "write_pj" << std::setw(11) << "energy_rel" << std::setw(12)
               << "leak_uw" << "\n";
-    for (const auto& row : description["points"])
-        std::cout << std::setw(10) << cell(row["voltage_mv"], 1, false) << std::setw(10)
-                  << cell(row["voltage_rel"], 3, false) << std::setw(12) << cell(row["ber"], 2, true)
-                  << std::setw(12) << cell(row["read_pj_64bit"], 3, false) << std::setw(12)
-                  << cell(row["write_pj_64bit"], 3, false) << std::setw(11) << cell(row["energy_rel"], 3, false)
-                  << std::setw(12) << cell(row["leakage_uw_per_bank"], 4, false) << "\n";
+    for (const ProfilePoint& point : points)
+        std::cout << std::setw(10) << cell(point.voltageMv, 1, false) << std::setw(10) << cell(point.voltageRel, 3, false)
+                  << std::setw(12) << cell(point.ber, 2, true) << std::setw(12) << cell(point.readPj64bit, 3, false)
+                  << std::setw(12) << cell(point.writePj64bit, 3, false) << std::setw(11)
+                  << cell(point.energyRel, 3, false) << std::setw(12) << cell(point.leakageUwPerBank, 4, false)
+                  << "\n";
 }
 
 void drawPng(const json& description, const std::string& png)
@@ -213,13 +245,13 @@ void drawPng(const json& description, const std::string& png)
 int runShow(const Parsed& parsed)
 {
     const SramProfile profile = loadProfile(parsed.target);
-    const json description = describe(profile);
+    const std::vector<ProfilePoint> points = profilePoints(profile);
     if (parsed.values.count("json"))
-        std::cout << description.dump(2) << "\n";
+        std::cout << describeJson(profile, points).dump(2) << "\n";
     else
-        printTable(description);
+        printTable(profile, points);
     if (parsed.values.count("png"))
-        drawPng(description, parsed.values["png"].as<std::string>());
+        drawPng(describeJson(profile, points), parsed.values["png"].as<std::string>());
     return 0;
 }
 
@@ -239,9 +271,54 @@ ChipOptions sampleGeometry(const Parsed& parsed, const SramProfile& profile)
     } catch (const std::invalid_argument& error) {
         throw InputError(std::string("--banks/--rows/--word-bits: ") + error.what());
     }
-    if (parsed.values.count("model"))
+    if (parsed.values.count("model")) {
         options.faultModel = parsed.values["model"].as<std::string>();
+        faultModels().check(options.faultModel, "--model");
+    }
     return options;
+}
+
+/// What `profile sample` reports about one chip at one operating point.
+struct ChipSample {
+    std::string profile;
+    std::string faultModel;
+    std::uint64_t seed = 0;
+    std::optional<double> voltageMv;  ///< empty with --ber
+    std::optional<double> voltageRel; ///< empty with --ber
+    double ber = 0;                   ///< the chip's configured rate p at the point
+    ChipGeometry geometry;
+    FaultCounts counts;
+};
+
+json sampleJson(const ChipSample& sample)
+{
+    return {{"profile", sample.profile},
+            {"fault_model", sample.faultModel},
+            {"seed", sample.seed},
+            {"voltage_mv", optionalJson(sample.voltageMv)},
+            {"voltage_rel", optionalJson(sample.voltageRel)},
+            {"ber", sample.ber},
+            {"geometry", geometryToJson(sample.geometry)},
+            {"cells", sample.counts.cells},
+            {"faulty_cells", sample.counts.faultyCells},
+            {"stuck_at_0", sample.counts.stuckAt0},
+            {"stuck_at_1", sample.counts.stuckAt1},
+            {"flipping", sample.counts.flipping},
+            {"fault_rate", sample.counts.faultRate()}};
+}
+
+void printSample(const ChipSample& sample)
+{
+    const auto optional = [](const std::optional<double>& value) { return value ? json(*value).dump() : "-"; };
+    std::cout << "profile " << sample.profile << ", fault model " << sample.faultModel << ", seed " << sample.seed
+              << "\n"
+              << "voltage_mv " << optional(sample.voltageMv) << ", voltage_rel " << optional(sample.voltageRel)
+              << ", ber " << json(sample.ber).dump() << "\n"
+              << "geometry " << sample.geometry.banks << " x " << sample.geometry.bank.rows << " x "
+              << sample.geometry.bank.wordBits << " bits: " << sample.counts.cells << " cells\n"
+              << "faulty_cells " << sample.counts.faultyCells << " (fault_rate " << json(sample.counts.faultRate()).dump()
+              << "): stuck_at_0 " << sample.counts.stuckAt0 << ", stuck_at_1 " << sample.counts.stuckAt1
+              << ", flipping " << sample.counts.flipping << "\n";
 }
 
 int runSample(const Parsed& parsed)
@@ -251,37 +328,28 @@ int runSample(const Parsed& parsed)
     if (pointFlags != 1)
         throw InputError("voltsim profile sample: give exactly one of --voltage-rel, --voltage-mv, --ber");
     auto profile = std::make_shared<const SramProfile>(loadProfile(parsed.target));
-    const std::uint64_t seed = parsed.values.count("seed") ? parsed.values["seed"].as<std::uint64_t>() : 0;
-    SramChip chip(profile, seed, sampleGeometry(parsed, *profile));
-    json out = {{"profile", profile->name}, {"fault_model", chip.faultModel().name()}, {"seed", seed}};
+    ChipSample sample;
+    sample.seed = parsed.values.count("seed") ? parsed.values["seed"].as<std::uint64_t>() : 0;
+    SramChip chip(profile, sample.seed, sampleGeometry(parsed, *profile));
     if (parsed.values.count("ber")) {
         chip.setOperatingPoint(memory::OperatingPoint::atRate(parsed.values["ber"].as<double>()));
-        out["voltage_mv"] = nullptr;
-        out["voltage_rel"] = nullptr;
     } else {
         const double voltage = parsed.values.count("voltage-mv")
                                    ? parsed.values["voltage-mv"].as<double>()
                                    : profile->voltageFromRelative(parsed.values["voltage-rel"].as<double>());
         chip.setOperatingPoint(memory::OperatingPoint::atVoltage(voltage));
-        out["voltage_mv"] = voltage;
-        out["voltage_rel"] = voltage / profile->vMinMv;
+        sample.voltageMv = voltage;
+        sample.voltageRel = voltage / profile->vMinMv;
     }
-    const FaultCounts counts = chip.faultCounts();
-    out["ber"] = chip.bitErrorRate();
-    out["geometry"] = geometryToJson(chip.geometry());
-    out["cells"] = counts.cells;
-    out["faulty_cells"] = counts.faultyCells;
-    out["stuck_at_0"] = counts.stuckAt0;
-    out["stuck_at_1"] = counts.stuckAt1;
-    out["flipping"] = counts.flipping;
-    out["fault_rate"] = counts.faultRate();
-    if (parsed.values.count("json")) {
-        std::cout << out.dump(2) << "\n";
-        return 0;
-    }
-    for (const auto& item : out.items())
-        if (!item.value().is_object())
-            std::cout << item.key() << ": " << item.value().dump() << "\n";
+    sample.profile = profile->name;
+    sample.faultModel = chip.faultModel().name();
+    sample.ber = chip.bitErrorRate();
+    sample.geometry = chip.geometry();
+    sample.counts = chip.faultCounts();
+    if (parsed.values.count("json"))
+        std::cout << sampleJson(sample).dump(2) << "\n";
+    else
+        printSample(sample);
     return 0;
 }
 

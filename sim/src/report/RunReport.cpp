@@ -170,7 +170,7 @@ RunSummary summarizeRun(const RunReportInput& input)
     summary.model = input.package->name;
     summary.method = input.package->method;
     summary.profile = profile.name;
-    summary.mode = models::toString(config.accelerator.mode);
+    summary.mode = config.accelerator.arrayEngine;
     summary.voltageMv = pointVoltageMv(config);
     summary.voltageRel = summary.voltageMv / profile.vMinMv;
     summary.ber = outcome.ber;

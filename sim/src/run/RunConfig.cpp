@@ -1,7 +1,10 @@
 #include "voltsim/sim/run/RunConfig.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/models/controller/IArrayEngine.hpp"
+#include "voltsim/models/timing/ITimingModel.hpp"
 
 #include <cmath>
 #include <limits>
@@ -34,6 +37,14 @@ void readArray(ConfigNode& node, models::ArraySpec& array)
     node.choice("dataflow", array.dataflow,
                 namesOf({models::Dataflow::WS, models::Dataflow::OS, models::Dataflow::IS}),
                 "dataflow: weight, output or input stationary");
+}
+
+/// `array.timing_model`: a registered timing model that describes the accelerator's array.
+void readTimingModel(ConfigNode& node, std::string& timingModel)
+{
+    node.text("timing_model", timingModel,
+              "timing model of the array: a name in 'voltsim list' that times the accelerator (docs/timing.md)");
+    models::makeAcceleratorTimingModel(timingModel, node.where("timing_model"));
 }
 
 /// At most one of voltage_mv, voltage_rel, ber is set; none means the profile's V_nom.
@@ -91,6 +102,8 @@ void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
     specs.profile = std::make_shared<const memory::SramProfile>(memory::loadProfile(profile));
     std::optional<std::string> faultModel;
     node.text("fault_model", faultModel, "fault model name (null: the profile's fault_semantics)");
+    if (faultModel)
+        memory::faultModels().check(*faultModel, node.where("fault_model"));
     specs.chip.faultModel = faultModel.value_or("");
     readGeometry(node, specs);
     auto& layout = specs.layout;
@@ -130,13 +143,16 @@ void readRun(ConfigNode& node, RunConfig& config)
     node.integer<std::uint64_t>("seed", config.run.seed, 0, kMaxUint, "run seed; chip c uses chipSeed(seed, c)");
     node.text("dataset_dir", config.run.datasetDir, "Fashion-MNIST directory (null: the Debian package's)");
     auto& specs = config.accelerator;
-    node.choice("mode", specs.mode, namesOf({models::SimMode::Fast, models::SimMode::Cycle}),
-                "fast: functional folds + analytic timing; cycle: array stepped per clock");
+    Names<std::string> engines;
+    for (const std::string& name : models::arrayEngines().names())
+        engines.emplace_back(name, name);
+    node.choice("mode", specs.arrayEngine, engines,
+                "array engine: fast (functional folds + timing model) or cycle (array stepped per clock)");
     node.integer<std::uint32_t>("batch_images", specs.batchImages, 1, 65536,
                                 "images per host batch (each fold computed for the batch)");
     std::optional<std::string> vcd;
     node.text("vcd_file", vcd, "cycle mode: trace the array to this VCD file (null: none)");
-    if (vcd && specs.mode != models::SimMode::Cycle)
+    if (vcd && specs.arrayEngine != "cycle")
         throw InputError(node.where("vcd_file") + ": needs run.mode = cycle");
     specs.vcdPath = vcd.value_or("");
 }
@@ -146,7 +162,9 @@ void readRun(ConfigNode& node, RunConfig& config)
 void readHardware(ConfigNode& root, RunConfig& config)
 {
     auto& specs = config.accelerator;
-    readArray(root.child("array", "the systolic array"), specs.array);
+    ConfigNode& array = root.child("array", "the systolic array");
+    readArray(array, specs.array);
+    readTimingModel(array, specs.timingModel);
     root.number("clock_mhz", specs.clockMhz, 1, 1e5, "accelerator clock, MHz");
     readWeightSram(root.child("weight_sram", "weight SRAM: the faulty chip holding the codes"), specs.weightSram);
     readBuffer(root.child("activation_sram", "activation SRAM (double-buffered)"), specs.activationSram);

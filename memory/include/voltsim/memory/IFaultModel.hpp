@@ -1,7 +1,7 @@
 #pragma once
 // The fault model interface: which bit cells of a bank are faulty (drawn once per chip, so faults
 // are persistent) and how a faulty cell corrupts what is read. Implementations live in src/impl/
-// and are created by name through FaultModelRegistry.
+// and are created by name through faultModels() (FaultModels.hpp).
 #include "voltsim/memory/Geometry.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 
@@ -34,8 +34,6 @@ public:
 
     /// Registry name, e.g. "random".
     virtual std::string name() const = 0;
-    /// One line for listings.
-    virtual std::string description() const = 0;
     virtual FaultEffect effect() const = 0;
 
     /// Draws every cell of bank `bank` that can be faulty at some operating point of `profile`,

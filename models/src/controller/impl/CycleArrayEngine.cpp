@@ -5,13 +5,13 @@
 
 namespace voltsim::models {
 
-CycleArrayEngine::CycleArrayEngine(const sc_core::sc_module_name& name, const ArraySpec& spec,
-                                   const sc_core::sc_time& clockPeriod, const std::string& vcdPath)
-    : sc_core::sc_module(name), m_clock("clock", clockPeriod), m_array("array", spec)
+CycleArrayEngine::CycleArrayEngine(const sc_core::sc_module_name& name, const ArrayEngineParams& params)
+    : sc_core::sc_module(name), m_clock("clock", params.clockPeriod), m_array("array", params.array),
+      m_timing(params.timing)
 {
     m_array.clk(m_clock);
-    if (!vcdPath.empty()) {
-        m_trace = sc_core::sc_create_vcd_trace_file(vcdPath.c_str());
+    if (!params.vcdPath.empty()) {
+        m_trace = sc_core::sc_create_vcd_trace_file(params.vcdPath.c_str());
         m_array.trace(m_trace);
     }
 }
@@ -27,18 +27,18 @@ GemmResult CycleArrayEngine::run(const CodeMatrix& weights, const CodeMatrix& in
 {
     keeper.sync();
     const std::int64_t rows = inputs.rows() / images;
-    GemmResult out{AccMatrix(inputs.rows(), weights.cols()), LayerTiming{}};
+    const workloads::GemmShape perImage{rows, inputs.cols(), weights.cols()};
+    GemmResult out{AccMatrix(inputs.rows(), weights.cols()), m_timing.layer(perImage, m_array.spec())};
     for (std::int64_t image = 0; image < images; ++image) {
         m_array.start(weights, inputs.middleRows(image * rows, rows));
         while (!m_array.done())
             sc_core::wait(m_array.doneEvent());
         const GemmResult one = m_array.result();
-        if (image > 0 && one.timing.totalCycles != out.timing.totalCycles)
+        if (one.timing.totalCycles != out.timing.totalCycles)
             throw std::logic_error(std::string(basename()) + ": image " + std::to_string(image) + " took " +
-                                   std::to_string(one.timing.totalCycles) + " cycles, image 0 took " +
-                                   std::to_string(out.timing.totalCycles));
+                                   std::to_string(one.timing.totalCycles) + " cycles, timing model '" +
+                                   m_timing.name() + "' predicts " + std::to_string(out.timing.totalCycles));
         out.acc.middleRows(image * rows, rows) = one.acc;
-        out.timing = one.timing;
         ++m_gemms;
     }
     keeper.reset();

@@ -1,11 +1,9 @@
 #include "voltsim/models/controller/impl/FastArrayEngine.hpp"
 
-#include "voltsim/models/timing/impl/NativeTiming.hpp"
-
 namespace voltsim::models {
 
-FastArrayEngine::FastArrayEngine(const ArraySpec& spec, const sc_core::sc_time& clockPeriod)
-    : m_array(spec), m_period(clockPeriod)
+FastArrayEngine::FastArrayEngine(const ArrayEngineParams& params)
+    : m_array(params.array), m_timing(params.timing), m_period(params.clockPeriod)
 {
 }
 
@@ -14,7 +12,7 @@ GemmResult FastArrayEngine::run(const CodeMatrix& weights, const CodeMatrix& inp
 {
     GemmResult result = m_array.gemm(weights, inputs);
     const workloads::GemmShape perImage{inputs.rows() / images, inputs.cols(), weights.cols()};
-    result.timing = NativeTiming().layer(perImage, m_array.spec());
+    result.timing = m_timing.layer(perImage, m_array.spec());
     keeper.inc(m_period * static_cast<double>(images * result.timing.totalCycles));
     if (keeper.need_sync())
         keeper.sync();

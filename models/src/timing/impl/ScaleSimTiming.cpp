@@ -48,6 +48,13 @@ void countAccesses(const workloads::GemmShape& shape, const FoldMapping& mapping
 
 } // namespace
 
+std::string ScaleSimTiming::acceleratorMismatch() const
+{
+    return "SCALE-Sim's accounting runs folds in series, each filling and draining the array, with no "
+           "accumulator SRAM, while the accelerator overlaps folds and accumulates partial sums across K "
+           "folds (docs/timing.md); use it with 'voltsim layers --timing scalesim'";
+}
+
 LayerTiming ScaleSimTiming::layer(const workloads::GemmShape& shape, const ArraySpec& spec) const
 {
     const FoldMapping mapping = mapGemm(shape, spec.dataflow);

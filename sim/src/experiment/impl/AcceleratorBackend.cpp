@@ -61,7 +61,7 @@ ChipOutcome runChip(const RunConfig& config, const workloads::ModelPackage& pack
 models::AcceleratorStats countOneInference(const RunConfig& config, const workloads::ModelPackage& package)
 {
     RunConfig counting = config;
-    counting.accelerator.mode = models::SimMode::Fast;
+    counting.accelerator.arrayEngine = "fast";
     counting.accelerator.vcdPath.clear();
     const std::vector<std::uint8_t> blank(static_cast<std::size_t>(package.network.inputSize()), 0);
     const std::uint8_t label = 0;

@@ -2,7 +2,7 @@
 // The accelerator top module: every component is built from AcceleratorSpecs and wired here.
 //
 //   Host --(calls)--> Controller --TLM--> WeightSram (router) --TLM--> SramBank x banks (memory/)
-//    |                    |  \--> IArrayEngine (fast: SystolicArray; cycle: CycleSystolicArray)
+//    |                    |  \--> IArrayEngine by name (fast: SystolicArray + ITimingModel; cycle: CycleSystolicArray)
 //    |                    |  \--> PostProcessor, activation SRAM, accumulator SRAM (counted)
 //    \--> Dma --TLM--> Dram
 //          \----TLM--> WeightSram
@@ -43,6 +43,7 @@ public:
 
 private:
     AcceleratorSpecs m_specs;
+    std::unique_ptr<ITimingModel> m_timing; ///< first: a refused name fails before any module exists
     WeightSram m_weightSram;
     DramMap m_dramMap;
     Dram m_dram;

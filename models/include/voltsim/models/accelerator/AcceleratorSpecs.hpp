@@ -13,16 +13,6 @@
 
 namespace voltsim::models {
 
-/// How the systolic array is simulated (docs/accelerator.md).
-enum class SimMode {
-    Fast,  ///< TLM-LT: each layer's folds computed functionally for a whole batch, annotated with native cycles
-    Cycle, ///< the array stepped every clock by one SystemC process (CycleSystolicArray), image by image
-};
-
-/// "fast" or "cycle"; throws voltsim::InputError naming `context` otherwise.
-SimMode parseSimMode(const std::string& text, const std::string& context);
-const char* toString(SimMode mode);
-
 /// Weight SRAM: the memory/ chip (profile + seed) with its layout and bank timing.
 struct WeightSramSpecs {
     std::shared_ptr<const memory::SramProfile> profile; ///< shared, never modified
@@ -60,7 +50,8 @@ struct AcceleratorSpecs {
     BufferSpecs accumulatorSram{64 * 1024, 8};  ///< int32 partial sums of one fold
     DramSpecs dram;
     PpuSpecs ppu;
-    SimMode mode = SimMode::Fast;
+    std::string timingModel = "native"; ///< a name in timingModels() that times the accelerator (docs/timing.md)
+    std::string arrayEngine = "fast";   ///< a name in arrayEngines(): how the array is simulated (docs/accelerator.md)
     std::uint32_t batchImages = 256; ///< images per host batch (fast mode computes each fold for the batch)
     std::string vcdPath;             ///< cycle mode: trace the array to <vcdPath>.vcd if not empty
 

@@ -28,6 +28,8 @@ class CycleSystolicArray : public sc_core::sc_module {
     CycleSystolicArray(const sc_core::sc_module_name& name, const ArraySpec& spec);
     ~CycleSystolicArray() override;
 
+    const ArraySpec& spec() const { return m_spec; }
+
     /// Starts a GEMM (weights K x N, inputs M x K); the first cycle is the next rising edge.
     /// Throws std::logic_error if a GEMM is still running, std::invalid_argument on bad shapes.
     void start(const CodeMatrix& weights, const CodeMatrix& inputs);

@@ -1,8 +1,10 @@
 #pragma once
-// How the controller drives the systolic array: fast (functional folds annotated with the
-// native analytic timing) or cycle (the array stepped every clock). Both return identical
-// accumulators and identical per-image cycle counts.
+// How the controller drives the systolic array, chosen by name (`run.mode`): fast (functional folds
+// annotated with the accelerator's timing model) or cycle (the array stepped every clock). Both
+// return identical accumulators and identical per-image cycle counts.
+#include "voltsim/common/Registry.hpp"
 #include "voltsim/models/array/SystolicArray.hpp"
+#include "voltsim/models/timing/ITimingModel.hpp"
 
 #include <systemc>
 #include <tlm>
@@ -17,7 +19,7 @@ class IArrayEngine {
 public:
     virtual ~IArrayEngine() = default;
 
-    /// "fast" or "cycle".
+    /// Registry name ("fast", "cycle").
     virtual std::string name() const = 0;
 
     /// acc = inputs x weights for `images` images whose rows are stacked in `inputs` (each image
@@ -31,5 +33,21 @@ public:
     /// GEMMs issued to the array so far.
     virtual std::uint64_t gemms() const = 0;
 };
+
+/// What an array engine is built from (during elaboration, by the Accelerator's constructor).
+struct ArrayEngineParams {
+    ArraySpec array;
+    sc_core::sc_time clockPeriod;
+    const ITimingModel& timing; ///< the accelerator's timing model; must outlive the engine
+    std::string vcdPath;        ///< cycle engine: trace the array to <vcdPath>.vcd if not empty
+};
+
+using ArrayEngines = Registry<IArrayEngine, const ArrayEngineParams&>;
+
+/// The built-in array engines, registered on first use: `fast`, `cycle`.
+const ArrayEngines& arrayEngines();
+
+/// Adds the built-in array engines to `registry`: the one place an array engine is registered.
+void registerArrayEngines(ArrayEngines& registry);
 
 } // namespace voltsim::models

@@ -16,6 +16,7 @@ int runModelCommand(const Args& args);   ///< voltsim model check|info
 int runProfileCommand(const Args& args); ///< voltsim profile show|sample|import
 int runMergeCommand(const Args& args);   ///< voltsim merge
 int runLayersCommand(const Args& args);  ///< voltsim layers
+int runListCommand(const Args& args);    ///< voltsim list
 
 /// Top-level dispatch on argv[1]; prints usage for --help or an unknown subcommand.
 int dispatchCommand(int argc, char* argv[]);

@@ -9,12 +9,12 @@
 namespace voltsim::models {
 
 /// Cycle mode: a clock and the CycleSystolicArray (one SC_METHOD steps the whole grid with a
-/// two-phase update); each image's GEMM is started and waited for. If `vcdPath` is not empty the
-/// array's probes are traced to <vcdPath>.vcd.
+/// two-phase update); each image's GEMM is started and waited for. If `params.vcdPath` is not
+/// empty the array's probes are traced to <vcdPath>.vcd. The cycles the array takes must equal the
+/// timing model's (std::logic_error otherwise), so fast and cycle mode always agree.
 class CycleArrayEngine : public sc_core::sc_module, public IArrayEngine {
 public:
-    CycleArrayEngine(const sc_core::sc_module_name& name, const ArraySpec& spec, const sc_core::sc_time& clockPeriod,
-                     const std::string& vcdPath);
+    CycleArrayEngine(const sc_core::sc_module_name& name, const ArrayEngineParams& params);
     ~CycleArrayEngine() override;
 
     std::string name() const override { return "cycle"; }
@@ -25,6 +25,7 @@ public:
 private:
     sc_core::sc_clock m_clock;
     CycleSystolicArray m_array;
+    const ITimingModel& m_timing;
     sc_core::sc_trace_file* m_trace = nullptr;
     std::uint64_t m_gemms = 0;
 };

@@ -6,10 +6,10 @@
 namespace voltsim::models {
 
 /// Default mode: one SystolicArray::gemm per layer and batch (fold by fold, functionally, on the
-/// codes read from weight SRAM), annotated with images x the native cycles of one image.
+/// codes read from weight SRAM), annotated with images x the timing model's cycles of one image.
 class FastArrayEngine : public IArrayEngine {
 public:
-    FastArrayEngine(const ArraySpec& spec, const sc_core::sc_time& clockPeriod);
+    explicit FastArrayEngine(const ArrayEngineParams& params);
 
     std::string name() const override { return "fast"; }
     GemmResult run(const CodeMatrix& weights, const CodeMatrix& inputs, std::int64_t images,
@@ -18,6 +18,7 @@ public:
 
 private:
     SystolicArray m_array;
+    const ITimingModel& m_timing;
     sc_core::sc_time m_period;
     std::uint64_t m_gemms = 0;
 };

@@ -11,6 +11,7 @@ class NativeTiming : public ITimingModel {
   public:
     std::string name() const override { return "native"; }
     LayerTiming layer(const workloads::GemmShape& shape, const ArraySpec& spec) const override;
+    std::string acceleratorMismatch() const override { return ""; }
 };
 
 } // namespace voltsim::models

@@ -12,6 +12,7 @@ class ScaleSimTiming : public ITimingModel {
   public:
     std::string name() const override { return "scalesim"; }
     LayerTiming layer(const workloads::GemmShape& shape, const ArraySpec& spec) const override;
+    std::string acceleratorMismatch() const override;
 };
 
 } // namespace voltsim::models

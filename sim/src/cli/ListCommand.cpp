@@ -1,0 +1,111 @@
+// voltsim list [--json]: every registry (fault models, timing models, array engines) with names and
+// one-line descriptions, in registration order.
+#include "voltsim/sim/cli/Commands.hpp"
+#include "voltsim/sim/cli/ParseOptions.hpp"
+
+#include "voltsim/memory/FaultModels.hpp"
+#include "voltsim/models/controller/IArrayEngine.hpp"
+#include "voltsim/models/timing/ITimingModel.hpp"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace voltsim::sim {
+namespace {
+
+namespace po = boost::program_options;
+
+/// One registered or shipped item.
+struct ListedItem {
+    std::string name;
+    std::string description;
+};
+
+/// One registry: its JSON key, a title for the text listing, where its names are used, its items.
+struct Listing {
+    std::string key;
+    std::string title;
+    std::string usedAs;
+    std::vector<ListedItem> items;
+};
+
+template <typename Registry>
+std::vector<ListedItem> itemsOf(const Registry& registry)
+{
+    std::vector<ListedItem> items;
+    for (const auto& entry : registry.entries())
+        items.push_back(ListedItem{entry.name, entry.description});
+    return items;
+}
+
+/// Timing models, marking the ones that cannot time the accelerator.
+std::vector<ListedItem> timingItems()
+{
+    std::vector<ListedItem> items = itemsOf(models::timingModels());
+    for (ListedItem& item : items)
+        if (!models::timingModels().create(item.name, "voltsim list")->acceleratorMismatch().empty())
+            item.description += " (voltsim layers only)";
+    return items;
+}
+
+std::vector<Listing> listings()
+{
+    return {
+        {"fault_models", "fault models", "weight_sram.fault_model, profile fault_semantics, profile sample --model",
+         itemsOf(memory::faultModels())},
+        {"timing_models", "timing models", "array.timing_model, layers --timing", timingItems()},
+        {"array_engines", "array engines", "run.mode, run --mode", itemsOf(models::arrayEngines())},
+    };
+}
+
+nlohmann::json toJson(const std::vector<Listing>& all)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (const Listing& listing : all) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const ListedItem& item : listing.items)
+            items.push_back({{"name", item.name}, {"description", item.description}});
+        out[listing.key] = items;
+    }
+    return out;
+}
+
+void printText(const std::vector<Listing>& all)
+{
+    std::size_t width = 0;
+    for (const Listing& listing : all)
+        for (const ListedItem& item : listing.items)
+            width = std::max(width, item.name.size());
+    for (const Listing& listing : all) {
+        std::cout << listing.title << " (" << listing.usedAs << "):\n";
+        for (const ListedItem& item : listing.items)
+            std::cout << "  " << item.name << std::string(width + 2 - item.name.size(), ' ') << item.description
+                      << "\n";
+    }
+}
+
+} // namespace
+
+int runListCommand(const Args& args)
+{
+    po::options_description options("voltsim list options");
+    options.add_options()("help,h", "show this help")("json", "print one JSON object");
+    const po::variables_map values = parseOptions("list", args, options);
+    if (values.count("help")) {
+        std::cout << "usage: voltsim list [--json]\n" << options;
+        return 0;
+    }
+    const std::vector<Listing> all = listings();
+    if (values.count("json"))
+        std::cout << toJson(all).dump(2) << "\n";
+    else
+        printText(all);
+    return 0;
+}
+
+} // namespace voltsim::sim
