@@ -67,7 +67,7 @@ class WeightSramTest : public ScFixture {};
 
 TEST_F(WeightSramTest, FlipsOfAFaultyReadArriveInTheExtensionAndEqualStoredVersusRead)
 {
-    auto specs = acceleratorSpecs("stutz2021-14nm", models::SimMode::Fast).weightSram;
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast").weightSram;
     specs.operatingPoint = memory::OperatingPoint::atVoltage(676); // p = 1 %
     specs.layout.interleaveBytes = 64;
     std::vector<std::uint8_t> codes(20000);
@@ -108,7 +108,7 @@ TEST_F(WeightSramTest, FlipsOfAFaultyReadArriveInTheExtensionAndEqualStoredVersu
 TEST_F(WeightSramTest, ReturnsTheFaultyCodesOfTheFunctionalReadPathOnTheSameChip)
 {
     const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
-    auto specs = acceleratorSpecs("stutz2021-14nm", models::SimMode::Fast).weightSram;
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast").weightSram;
     specs.operatingPoint = memory::OperatingPoint::atVoltage(680);
     specs.layout.startOffsetBytes = 4096 + 17;
     specs.layout.interleaveBytes = 64;
@@ -145,7 +145,7 @@ TEST_F(WeightSramTest, ReturnsTheFaultyCodesOfTheFunctionalReadPathOnTheSameChip
 
 TEST_F(WeightSramTest, EachBankAccessCostsItsLatencyPlusOneCyclePerFurtherWord)
 {
-    auto specs = acceleratorSpecs("stutz2021-14nm", models::SimMode::Fast).weightSram;
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast").weightSram;
     specs.readLatencyCycles = 3;
     specs.writeLatencyCycles = 5;
     const std::uint64_t interleave = 64;
@@ -170,7 +170,7 @@ TEST_F(WeightSramTest, EachBankAccessCostsItsLatencyPlusOneCyclePerFurtherWord)
 
 TEST_F(WeightSramTest, AddressesOutsideTheLayoutAndByteEnablesAreErrorResponses)
 {
-    auto specs = acceleratorSpecs("stutz2021-14nm", models::SimMode::Fast).weightSram;
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast").weightSram;
     WeightSram sram("weight_sram", specs, 1, {}, kPeriod);
     Initiator initiator("initiator");
     initiator.socket.bind(sram.socket);
