@@ -17,7 +17,7 @@ namespace {
 
 /// Tracks the open objects/arrays during a parse to name a duplicate key by its path (a.b[2].c).
 class DuplicateKeyGuard {
-public:
+  public:
     explicit DuplicateKeyGuard(const std::string& fileName) : m_fileName(fileName) {}
 
     bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed)
@@ -43,7 +43,7 @@ public:
         return true;
     }
 
-private:
+  private:
     struct Frame {
         bool isObject;
         std::set<std::string> keys;
@@ -81,7 +81,6 @@ private:
     std::string m_fileName;
     std::vector<Frame> m_frames;
 };
-
 
 std::string joinNames(const std::set<std::string>& names)
 {
@@ -142,7 +141,8 @@ JsonCursor JsonCursor::parse(const std::string& text, const std::string& source)
 {
     try {
         return JsonCursor(nlohmann::json::parse(text, DuplicateKeyGuard(source)), source);
-    } catch (const nlohmann::json::exception& error) { // parse_error, and out_of_range for numbers such as 1e999
+    } catch (
+        const nlohmann::json::exception& error) { // parse_error, and out_of_range for numbers such as 1e999
         throw InputError(source + ": not valid JSON: " + error.what());
     }
 }
@@ -154,8 +154,7 @@ JsonCursor JsonCursor::load(const std::string& path, const std::string& what)
 
 JsonCursor::JsonCursor(nlohmann::json document, std::string source, std::string rootPath)
     : m_state(std::make_shared<State>(State{std::move(document), std::move(source), {}})),
-      m_node(&m_state->document),
-      m_path(std::move(rootPath))
+      m_node(&m_state->document), m_path(std::move(rootPath))
 {
 }
 
@@ -245,7 +244,8 @@ void JsonCursor::finish() const
         if (valid.count(item.key()) != 0)
             continue;
         JsonCursor(m_state, &item.value(), childPath(item.key()))
-            .fail(valid.empty() ? "unknown key (this object takes none)" : "unknown key (valid: " + joinNames(valid) + ")");
+            .fail(valid.empty() ? "unknown key (this object takes none)"
+                                : "unknown key (valid: " + joinNames(valid) + ")");
     }
 }
 
@@ -270,7 +270,8 @@ std::vector<JsonCursor> JsonCursor::elements(std::size_t minSize, std::size_t ma
             fail("expected an array of " + elementCount(minSize) + ", got " + std::to_string(count));
         if (maxSize == std::numeric_limits<std::size_t>::max())
             fail(minSize == 1 ? std::string("expected a non-empty array")
-                              : "expected an array of at least " + elementCount(minSize) + ", got " + std::to_string(count));
+                              : "expected an array of at least " + elementCount(minSize) + ", got " +
+                                    std::to_string(count));
         fail("expected an array of " + std::to_string(minSize) + " to " + elementCount(maxSize) + ", got " +
              std::to_string(count));
     }
@@ -328,7 +329,8 @@ double JsonCursor::asDouble(double min, double max) const
 double JsonCursor::asPositive(double max) const
 {
     const std::string what =
-        "a number > 0" + (max < std::numeric_limits<double>::infinity() ? " and <= " + formatNumber(max) : "");
+        "a number > 0" +
+        (max < std::numeric_limits<double>::infinity() ? " and <= " + formatNumber(max) : "");
     if (!m_node->is_number())
         failExpected(what);
     const auto value = m_node->get<double>();

@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::filesystem::remove_all(ibm, ignored);
     std::filesystem::create_directory(ibm);
     const auto parts = splitParts(data, size, kPartSeparator);
-    const char* names[] = {"fmap_sa0_v_0.70.txt", "fmap_sa1_v_0.70.txt", "fmap_sa0_v_0.65.txt", "fmap_sa1_v_0.65.txt"};
+    const char* names[] = {"fmap_sa0_v_0.70.txt", "fmap_sa1_v_0.70.txt", "fmap_sa0_v_0.65.txt",
+                           "fmap_sa1_v_0.65.txt"};
     for (std::size_t i = 0; i < parts.size() && i < 4; ++i)
         writeFile(ibm + "/" + names[i], parts[i]);
     ImportOptions ibmOptions;

@@ -73,8 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const auto logits = reference.logits(package.codes, vectors.images.front().pixels.data(), 1);
             if (static_cast<int>(logits.cols()) != package.network.dataset.numClasses)
                 std::abort();
-            const auto faulty = reference.logits(vectors.faultyCodes(package.codes),
-                                                 vectors.images.front().pixels.data(), 1);
+            const auto faulty =
+                reference.logits(vectors.faultyCodes(package.codes), vectors.images.front().pixels.data(), 1);
             (void)faulty;
         }
     } catch (const voltsim::InputError&) {

@@ -27,7 +27,10 @@ inline const std::string& scratchDir()
         if (mkdtemp(pattern.data()) == nullptr)
             std::abort();
         auto* name = new std::string(pattern);
-        std::atexit([] { std::error_code ignored; std::filesystem::remove_all(scratchDir(), ignored); });
+        std::atexit([] {
+            std::error_code ignored;
+            std::filesystem::remove_all(scratchDir(), ignored);
+        });
         return name;
     }();
     return *dir;
@@ -40,7 +43,8 @@ inline void writeFile(const std::string& path, std::string_view bytes)
 }
 
 /// Splits `data` at every occurrence of `separator` (a line of its own in the seeds).
-inline std::vector<std::string_view> splitParts(const std::uint8_t* data, std::size_t size, std::string_view separator)
+inline std::vector<std::string_view> splitParts(const std::uint8_t* data, std::size_t size,
+                                                std::string_view separator)
 {
     std::vector<std::string_view> parts;
     std::string_view rest(reinterpret_cast<const char*>(data), size);

@@ -21,7 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lineRef(const std::string& file, std::size_t line) { return file + ":" + std::to_string(line); }
+std::string lineRef(const std::string& file, std::size_t line)
+{
+    return file + ":" + std::to_string(line);
+}
 
 std::vector<std::string> splitCsv(const std::string& line)
 {
@@ -77,8 +80,8 @@ std::vector<std::vector<std::uint8_t>> readMatrix(const std::string& file)
             row.push_back(value == "1" ? 1 : 0);
         }
         if (!rows.empty() && row.size() != rows.front().size())
-            throw InputError(lineRef(file, number) + ": " + std::to_string(row.size()) + " columns, expected " +
-                             std::to_string(rows.front().size()));
+            throw InputError(lineRef(file, number) + ": " + std::to_string(row.size()) +
+                             " columns, expected " + std::to_string(rows.front().size()));
         rows.push_back(std::move(row));
     }
     if (rows.empty())
@@ -132,13 +135,15 @@ SramProfile buildProfile(FaultMap map, const ImportOptions& options, const std::
     std::sort(map.measuredMv.begin(), map.measuredMv.end(), std::greater<>());
     const double highest = map.measuredMv.front();
     double vMin = highest;
-    const bool highestHasFaults = std::any_of(map.cells.begin(), map.cells.end(),
-                                              [&](const MeasuredCell& cell) { return cell.failureMv >= highest; });
+    const bool highestHasFaults =
+        std::any_of(map.cells.begin(), map.cells.end(),
+                    [&](const MeasuredCell& cell) { return cell.failureMv >= highest; });
     if (options.vMinMv) {
         vMin = *options.vMinMv;
         if (vMin < highest || (vMin == highest && highestHasFaults))
-            throw InputError("--vmin-mv: " + std::to_string(vMin) + " mV is not above every faulty measurement (" +
-                             std::to_string(highest) + " mV)");
+            throw InputError("--vmin-mv: " + std::to_string(vMin) +
+                             " mV is not above every faulty measurement (" + std::to_string(highest) +
+                             " mV)");
     } else if (highestHasFaults) {
         throw InputError(source + ": the highest measured voltage " + std::to_string(highest) +
                          " mV already has faults; give the lowest error-free voltage with --vmin-mv");
@@ -154,7 +159,8 @@ SramProfile buildProfile(FaultMap map, const ImportOptions& options, const std::
     if (profile.vNomMv < vMin)
         throw InputError("--vnom-mv: below V_min " + std::to_string(vMin) + " mV");
     if (map.columns % 8 != 0 || map.bitsPerArray() % 64 != 0)
-        throw InputError(source + ": map arrays of " + std::to_string(map.rows) + " x " + std::to_string(map.columns) +
+        throw InputError(source + ": map arrays of " + std::to_string(map.rows) + " x " +
+                         std::to_string(map.columns) +
                          " bits need columns a multiple of 8 and rows x columns a multiple of 64");
     profile.geometry = {map.arrays, {map.rows, map.columns}};
     profile.berKind = BerKind::Table;
@@ -162,14 +168,16 @@ SramProfile buildProfile(FaultMap map, const ImportOptions& options, const std::
     if (vMin > highest)
         profile.berPoints.push_back({vMin, 0.0});
     for (const double voltage : map.measuredMv) {
-        const auto faulty = std::count_if(map.cells.begin(), map.cells.end(),
-                                          [&](const MeasuredCell& cell) { return cell.failureMv >= voltage; });
+        const auto faulty = std::count_if(map.cells.begin(), map.cells.end(), [&](const MeasuredCell& cell) {
+            return cell.failureMv >= voltage;
+        });
         profile.berPoints.push_back({voltage, static_cast<double>(faulty) / static_cast<double>(map.bits())});
     }
     profile.faultSemantics = "map";
     const auto zeros = std::count_if(map.cells.begin(), map.cells.end(),
                                      [](const MeasuredCell& cell) { return cell.stuckValue == 0; });
-    profile.stuckAt0Share = map.cells.empty() ? 0.5 : static_cast<double>(zeros) / static_cast<double>(map.cells.size());
+    profile.stuckAt0Share =
+        map.cells.empty() ? 0.5 : static_cast<double>(zeros) / static_cast<double>(map.cells.size());
     rebaseEnergy(base, profile);
     profile.faultMap = std::move(map);
     // Round trip through the validator: what is written is what loadProfile accepts.
@@ -223,18 +231,21 @@ SramProfile importIbmMaps(const std::string& directory, const ImportOptions& opt
         }
         for (const auto* matrix : {&sa0, &sa1})
             if (matrix->size() != map.rows || matrix->front().size() != map.columns)
-                throw InputError((matrix == &sa0 ? sa0File : sa1File) + ": shape " + std::to_string(matrix->size()) +
-                                 " x " + std::to_string(matrix->front().size()) + " differs from " +
+                throw InputError((matrix == &sa0 ? sa0File : sa1File) + ": shape " +
+                                 std::to_string(matrix->size()) + " x " +
+                                 std::to_string(matrix->front().size()) + " differs from " +
                                  std::to_string(map.rows) + " x " + std::to_string(map.columns));
         map.measuredMv.push_back(voltage);
         for (std::uint32_t row = 0; row < map.rows; ++row)
             for (std::uint32_t column = 0; column < map.columns; ++column) {
                 if (sa0[row][column] && sa1[row][column])
-                    throw InputError(lineRef(sa0File, row + 1) + ": cell (row " + std::to_string(row) + ", column " +
-                                     std::to_string(column) + ") is stuck at 0 and, in " + sa1File + ", at 1");
+                    throw InputError(lineRef(sa0File, row + 1) + ": cell (row " + std::to_string(row) +
+                                     ", column " + std::to_string(column) + ") is stuck at 0 and, in " +
+                                     sa1File + ", at 1");
                 if (sa0[row][column] || sa1[row][column])
-                    cells.emplace(std::make_pair(row, column),
-                                  MeasuredCell{0, row, column, voltage, static_cast<std::uint8_t>(sa1[row][column])});
+                    cells.emplace(
+                        std::make_pair(row, column),
+                        MeasuredCell{0, row, column, voltage, static_cast<std::uint8_t>(sa1[row][column])});
             }
     }
     for (const auto& entry : cells)
@@ -269,7 +280,8 @@ SramProfile importCellCsv(const std::string& csvFile, const ImportOptions& optio
         }
         const auto fields = splitCsv(text);
         if (fields.size() != 5)
-            throw InputError(lineRef(csvFile, number) + ": expected 5 fields, got " + std::to_string(fields.size()));
+            throw InputError(lineRef(csvFile, number) + ": expected 5 fields, got " +
+                             std::to_string(fields.size()));
         const std::string where = lineRef(csvFile, number);
         const double limits[] = {map.arrays - 1.0, map.rows - 1.0, map.columns - 1.0, 1.0e5, 1.0};
         const char* names[] = {"array", "row", "column", "failure_mv", "stuck_value"};
@@ -277,21 +289,25 @@ SramProfile importCellCsv(const std::string& csvFile, const ImportOptions& optio
         for (std::size_t i = 0; i < 5; ++i) {
             values[i] = parseNumber(fields[i], where, names[i]);
             if ((i != 3 && values[i] != std::floor(values[i])) || values[i] > limits[i])
-                throw InputError(where + ": " + names[i] + " " + trim(fields[i]) + " is not an integer in [0, " +
+                throw InputError(where + ": " + names[i] + " " + trim(fields[i]) +
+                                 " is not an integer in [0, " +
                                  std::to_string(static_cast<long long>(limits[i])) + "]");
         }
         const MeasuredCell cell{static_cast<std::uint32_t>(values[0]), static_cast<std::uint32_t>(values[1]),
-                                static_cast<std::uint32_t>(values[2]), values[3], static_cast<std::uint8_t>(values[4])};
+                                static_cast<std::uint32_t>(values[2]), values[3],
+                                static_cast<std::uint8_t>(values[4])};
         if (!seen.insert({cell.array, cell.row, cell.column}).second)
             throw InputError(where + ": cell (array " + std::to_string(cell.array) + ", row " +
-                             std::to_string(cell.row) + ", column " + std::to_string(cell.column) + ") listed twice");
+                             std::to_string(cell.row) + ", column " + std::to_string(cell.column) +
+                             ") listed twice");
         failureVoltages.insert(cell.failureMv);
         map.cells.push_back(cell);
     }
     if (!header)
         throw InputError(csvFile + ": missing the header 'array,row,column,failure_mv,stuck_value'");
-    map.measuredMv = options.measuredMv.empty() ? std::vector<double>(failureVoltages.begin(), failureVoltages.end())
-                                                : options.measuredMv;
+    map.measuredMv = options.measuredMv.empty()
+                         ? std::vector<double>(failureVoltages.begin(), failureVoltages.end())
+                         : options.measuredMv;
     if (map.measuredMv.empty())
         throw InputError(csvFile + ": no faulty cells and no measured voltages (--measured-mv)");
     if (!options.vMinMv && options.measuredMv.empty())

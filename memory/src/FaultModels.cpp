@@ -6,7 +6,10 @@
 
 namespace voltsim::memory {
 
-const FaultModels& faultModels() { return FaultModels::builtIn("fault model", registerFaultModels); }
+const FaultModels& faultModels()
+{
+    return FaultModels::builtIn("fault model", registerFaultModels);
+}
 
 void registerFaultModels(FaultModels& registry)
 {

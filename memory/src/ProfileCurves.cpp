@@ -37,8 +37,8 @@ double interpolateLinear(const std::vector<CurvePoint>& points, double voltageMv
 {
     if (!(voltageMv <= points.front().voltageMv && voltageMv >= points.back().voltageMv)) {
         std::ostringstream message;
-        message << what << ": voltage " << voltageMv << " mV outside the table [" << points.back().voltageMv << ", "
-                << points.front().voltageMv << "] mV (no extrapolation)";
+        message << what << ": voltage " << voltageMv << " mV outside the table [" << points.back().voltageMv
+                << ", " << points.front().voltageMv << "] mV (no extrapolation)";
         throw InputError(message.str());
     }
     const std::size_t i = lowerNeighbour(points, voltageMv);

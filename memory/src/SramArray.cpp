@@ -32,7 +32,8 @@ SramStats& SramStats::operator+=(const SramStats& other)
 void validateGeometry(const ChipGeometry& geometry)
 {
     const auto& bank = geometry.bank;
-    if (geometry.banks == 0 || bank.rows == 0 || bank.wordBits == 0 || bank.wordBits % 8 != 0 || bank.bits() % 64 != 0)
+    if (geometry.banks == 0 || bank.rows == 0 || bank.wordBits == 0 || bank.wordBits % 8 != 0 ||
+        bank.bits() % 64 != 0)
         throw std::invalid_argument("invalid SRAM geometry " + std::to_string(geometry.banks) + " x " +
                                     std::to_string(bank.rows) + " x " + std::to_string(bank.wordBits) +
                                     " (word bits a multiple of 8, rows x word bits a multiple of 64)");

@@ -8,13 +8,12 @@
 namespace voltsim::memory {
 
 SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t seed, const ChipOptions& options)
-    : m_profile(std::move(profile))
-    , m_model(faultModels().create(options.faultModel.empty() ? m_profile->faultSemantics : options.faultModel,
-                                   "chip of profile " + m_profile->name))
-    , m_seed(seed)
-    , m_geometry(options.useProfileGeometry ? m_profile->geometry : options.geometry)
-    , m_threshold(-std::numeric_limits<double>::infinity())
-    , m_voltageMv(m_profile->vNomMv)
+    : m_profile(std::move(profile)),
+      m_model(
+          faultModels().create(options.faultModel.empty() ? m_profile->faultSemantics : options.faultModel,
+                               "chip of profile " + m_profile->name)),
+      m_seed(seed), m_geometry(options.useProfileGeometry ? m_profile->geometry : options.geometry),
+      m_threshold(-std::numeric_limits<double>::infinity()), m_voltageMv(m_profile->vNomMv)
 {
     validateGeometry(m_geometry);
     m_banks.reserve(m_geometry.banks);

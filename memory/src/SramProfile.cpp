@@ -57,8 +57,8 @@ std::vector<CurvePoint> readCurve(const JsonCursor& curve, double maxValue, bool
                 at.fail("voltage " + formatMv(point.voltageMv) + " listed twice");
             const bool monotone = risingWhenLower ? point.value >= higher.value : point.value <= higher.value;
             if (!monotone)
-                at[1].fail(std::string("non-monotone curve: the value must ") + (risingWhenLower ? "not fall" : "not rise") +
-                           " as the voltage falls");
+                at[1].fail(std::string("non-monotone curve: the value must ") +
+                           (risingWhenLower ? "not fall" : "not rise") + " as the voltage falls");
         }
         sorted.push_back(point);
     }
@@ -86,13 +86,15 @@ void readBitErrorRate(const JsonCursor& ber, SramProfile& profile)
         return;
     }
     profile.berKind = BerKind::Table;
-    profile.interpolation =
-        ber["interpolation"].asChoice({"worse", "log_linear"}) == "worse" ? Interpolation::Worse : Interpolation::LogLinear;
+    profile.interpolation = ber["interpolation"].asChoice({"worse", "log_linear"}) == "worse"
+                                ? Interpolation::Worse
+                                : Interpolation::LogLinear;
     profile.berPoints = readCurve(ber["points"], 1.0, true);
     for (const auto& point : profile.berPoints)
         if (point.voltageMv >= profile.vMinMv && point.value != 0.0)
             ber["points"].fail("rate " + std::to_string(point.value) + " at " + formatMv(point.voltageMv) +
-                               " but voltage_min_mv " + formatMv(profile.vMinMv) + " is by definition error-free");
+                               " but voltage_min_mv " + formatMv(profile.vMinMv) +
+                               " is by definition error-free");
     ber.finish();
 }
 
@@ -104,9 +106,11 @@ void readClustering(const JsonCursor& clustering, SramProfile& profile)
     c.weakColumnShare = clustering["weak_column_share"].asDouble(0.0, 1.0);
     c.weakColumnFactor = clustering["weak_column_factor"].asDouble(1.0, 1.0e6);
     if (c.weakRowShare * c.weakRowFactor > 1.0)
-        clustering["weak_row_factor"].fail("weak_row_share x weak_row_factor must not exceed 1 (mean rate p)");
+        clustering["weak_row_factor"].fail(
+            "weak_row_share x weak_row_factor must not exceed 1 (mean rate p)");
     if (c.weakColumnShare * c.weakColumnFactor > 1.0)
-        clustering["weak_column_factor"].fail("weak_column_share x weak_column_factor must not exceed 1 (mean rate p)");
+        clustering["weak_column_factor"].fail(
+            "weak_column_share x weak_column_factor must not exceed 1 (mean rate p)");
     clustering.finish();
 }
 
@@ -212,7 +216,8 @@ json curveToJson(const std::vector<CurvePoint>& points)
 std::string resolveProfilePath(const std::string& nameOrFile)
 {
     namespace fs = std::filesystem;
-    const bool looksLikePath = nameOrFile.find('/') != std::string::npos || fs::path(nameOrFile).has_extension();
+    const bool looksLikePath =
+        nameOrFile.find('/') != std::string::npos || fs::path(nameOrFile).has_extension();
     if (looksLikePath) {
         rejectDirectory(nameOrFile, "a profile file");
         if (!fs::is_regular_file(nameOrFile))
@@ -225,10 +230,14 @@ std::string resolveProfilePath(const std::string& nameOrFile)
     std::string valid;
     for (const auto& name : shippedProfileNames())
         valid += (valid.empty() ? "" : ", ") + name;
-    throw InputError("unknown profile '" + nameOrFile + "' (shipped: " + valid + "; or give a path to a .json file)");
+    throw InputError("unknown profile '" + nameOrFile + "' (shipped: " + valid +
+                     "; or give a path to a .json file)");
 }
 
-std::vector<std::string> shippedProfileNames() { return dataFileNames("profiles", ".json"); }
+std::vector<std::string> shippedProfileNames()
+{
+    return dataFileNames("profiles", ".json");
+}
 
 SramProfile loadProfile(const std::string& nameOrFile)
 {
@@ -240,7 +249,8 @@ SramProfile parseProfile(const json& document, const std::string& file)
 {
     const JsonCursor top(document, file);
     if (top["format"].asString() != kFormat)
-        top["format"].fail(std::string("expected \"") + kFormat + "\", got " + briefJson(top["format"].json()));
+        top["format"].fail(std::string("expected \"") + kFormat + "\", got " +
+                           briefJson(top["format"].json()));
     top["version"].asUint64(1, 1);
     SramProfile profile;
     profile.file = file;
@@ -313,9 +323,10 @@ json profileToJson(const SramProfile& profile)
     if (profile.berKind == BerKind::Uniform)
         out["bit_error_rate"] = {{"kind", "uniform"}, {"max_ber", profile.uniformMaxBer}};
     else
-        out["bit_error_rate"] = {{"kind", "table"},
-                                 {"interpolation", profile.interpolation == Interpolation::Worse ? "worse" : "log_linear"},
-                                 {"points", curveToJson(profile.berPoints)}};
+        out["bit_error_rate"] = {
+            {"kind", "table"},
+            {"interpolation", profile.interpolation == Interpolation::Worse ? "worse" : "log_linear"},
+            {"points", curveToJson(profile.berPoints)}};
     out["fault_semantics"] = profile.faultSemantics;
     out["stuck_at_0_share"] = profile.stuckAt0Share;
     if (profile.clustering.enabled())
@@ -324,7 +335,8 @@ json profileToJson(const SramProfile& profile)
                              {"weak_column_share", profile.clustering.weakColumnShare},
                              {"weak_column_factor", profile.clustering.weakColumnFactor}};
     const auto& e = profile.energy;
-    out["energy"] = {{"read_pj_64bit", e.readPj64}, {"write_pj_64bit", e.writePj64},
+    out["energy"] = {{"read_pj_64bit", e.readPj64},
+                     {"write_pj_64bit", e.writePj64},
                      {"scaling", e.scaling == EnergyScaling::Table ? "table" : "v2"}};
     if (e.scaling == EnergyScaling::Table)
         out["energy"]["points"] = curveToJson(e.points);

@@ -37,10 +37,8 @@ WeightAccess forEachRun(const WeightLayout& layout, const ChipGeometry& geometry
 } // namespace
 
 WeightLayout::WeightLayout(const ChipGeometry& geometry, const WeightLayoutConfig& config)
-    : m_geometry(geometry)
-    , m_config(config)
-    , m_capacity(geometry.bytes())
-    , m_interleave(config.interleaveBytes == 0 ? geometry.bank.bytes() : config.interleaveBytes)
+    : m_geometry(geometry), m_config(config), m_capacity(geometry.bytes()),
+      m_interleave(config.interleaveBytes == 0 ? geometry.bank.bytes() : config.interleaveBytes)
 {
     if (m_geometry.bank.bytes() % m_interleave != 0)
         throw InputError("weight layout: interleave of " + std::to_string(m_interleave) +
@@ -87,8 +85,9 @@ std::vector<std::uint8_t> WeightLayout::encode(std::size_t index, const std::uin
     const TensorPlacement& tensor = m_tensors.at(index);
     for (std::size_t i = 0; i < tensor.count && tensor.bits < 8; ++i)
         if ((codes[i] >> tensor.bits) != 0)
-            throw InputError("weight memory: tensor " + std::to_string(index) + " code " + std::to_string(i) + " = " +
-                             std::to_string(codes[i]) + " does not fit " + std::to_string(tensor.bits) + " bits");
+            throw InputError("weight memory: tensor " + std::to_string(index) + " code " + std::to_string(i) +
+                             " = " + std::to_string(codes[i]) + " does not fit " +
+                             std::to_string(tensor.bits) + " bits");
     if (m_config.packing == Packing::Packed)
         return packCodes(codes, tensor.count, tensor.bits);
     return std::vector<std::uint8_t>(codes, codes + tensor.count);

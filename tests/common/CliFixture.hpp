@@ -51,13 +51,14 @@ inline std::vector<std::string> splitCsv(const std::string& line)
 /// A fixture with a scratch directory <temp>/<prefix>-<pid>-<test name>, created empty before the
 /// test and removed after it, in which voltsim() runs the executable.
 class CliFixture : public ::testing::Test {
-protected:
+  protected:
     explicit CliFixture(std::string prefix) : m_prefix(std::move(prefix)) {}
 
     void SetUp() override
     {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = std::filesystem::temp_directory_path() / (m_prefix + "-" + std::to_string(getpid()) + "-" + info->name());
+        m_dir = std::filesystem::temp_directory_path() /
+                (m_prefix + "-" + std::to_string(getpid()) + "-" + info->name());
         std::filesystem::remove_all(m_dir);
         std::filesystem::create_directories(m_dir);
     }
@@ -67,8 +68,8 @@ protected:
     /// `stdoutName` there, stderr to stderr.txt. Returns the exit status (-1 if killed).
     int voltsim(const std::string& args, const std::string& stdoutName = "stdout.txt")
     {
-        const std::string command = "cd '" + m_dir.string() + "' && '" + voltsimBinary() + "' " + args + " > '"
-                                    + out(stdoutName) + "' 2> '" + out("stderr.txt") + "'";
+        const std::string command = "cd '" + m_dir.string() + "' && '" + voltsimBinary() + "' " + args +
+                                    " > '" + out(stdoutName) + "' 2> '" + out("stderr.txt") + "'";
         const int status = std::system(command.c_str());
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
@@ -78,7 +79,7 @@ protected:
 
     std::filesystem::path m_dir;
 
-private:
+  private:
     std::string m_prefix;
 };
 

@@ -13,7 +13,8 @@
 
 namespace voltsim::test {
 
-inline std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, const memory::WeightLayoutConfig& config,
+inline std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip,
+                                               const memory::WeightLayoutConfig& config,
                                                const workloads::ModelPackage& package)
 {
     std::vector<std::set<std::uint32_t>> active(chip.bankCount());
@@ -24,12 +25,14 @@ inline std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, con
     memory::WeightLayout layout(chip.geometry(), config);
     std::vector<std::uint8_t> codes = package.codes;
     for (const auto& layer : package.network.layers)
-        for (const auto* tensor : {layer.weight ? &*layer.weight : nullptr, layer.bias ? &*layer.bias : nullptr}) {
+        for (const auto* tensor :
+             {layer.weight ? &*layer.weight : nullptr, layer.bias ? &*layer.bias : nullptr}) {
             if (tensor == nullptr)
                 continue;
             const auto bits = static_cast<unsigned>(tensor->bits);
             const memory::TensorPlacement placement = layout.addTensor(tensor->count, bits);
-            std::vector<std::uint8_t> packed = memory::packCodes(codes.data() + tensor->blobOffset, tensor->count, bits);
+            std::vector<std::uint8_t> packed =
+                memory::packCodes(codes.data() + tensor->blobOffset, tensor->count, bits);
             for (std::uint64_t byte = 0; byte < packed.size(); ++byte) {
                 const memory::BankLocation where = layout.locate(placement.address + byte);
                 for (std::uint32_t bit = 0; bit < 8; ++bit)
@@ -37,7 +40,8 @@ inline std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip, con
                         packed[byte] ^= static_cast<std::uint8_t>(1u << bit);
             }
             const auto unpacked = memory::unpackCodes(packed.data(), tensor->count, bits);
-            std::copy(unpacked.begin(), unpacked.end(), codes.begin() + static_cast<std::ptrdiff_t>(tensor->blobOffset));
+            std::copy(unpacked.begin(), unpacked.end(),
+                      codes.begin() + static_cast<std::ptrdiff_t>(tensor->blobOffset));
         }
     return codes;
 }

@@ -9,7 +9,7 @@
 namespace voltsim::test {
 
 class ScFixture : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override
     {
         m_context = std::make_unique<sc_core::sc_simcontext>();
@@ -23,7 +23,7 @@ protected:
         m_context.reset();
     }
 
-private:
+  private:
     std::unique_ptr<sc_core::sc_simcontext> m_context;
 };
 

@@ -6,8 +6,14 @@
 
 #include <cstdlib>
 
-std::string voltsim::test::sourceDir() { return VOLTSIM_SOURCE_DIR; }
-std::string voltsim::test::voltsimBinary() { return VOLTSIM_BINARY; }
+std::string voltsim::test::sourceDir()
+{
+    return VOLTSIM_SOURCE_DIR;
+}
+std::string voltsim::test::voltsimBinary()
+{
+    return VOLTSIM_BINARY;
+}
 
 int sc_main(int argc, char* argv[])
 {

@@ -12,6 +12,9 @@ std::string sourceDir();
 std::string voltsimBinary();
 
 /// A shipped model package by name, e.g. "randbet-8bit".
-inline std::string modelDir(const std::string& name) { return sourceDir() + "/workloads/models/" + name; }
+inline std::string modelDir(const std::string& name)
+{
+    return sourceDir() + "/workloads/models/" + name;
+}
 
 } // namespace voltsim::test

@@ -17,7 +17,10 @@ using voltsim::test::TempDir;
 
 namespace {
 
-std::string examples() { return voltsim::test::sourceDir() + "/memory/profiles/examples"; }
+std::string examples()
+{
+    return voltsim::test::sourceDir() + "/memory/profiles/examples";
+}
 
 ImportOptions named(const std::string& name)
 {
@@ -70,7 +73,8 @@ TEST(FaultMapImport, IbmExampleByHand)
     options.useProfileGeometry = false;
     options.geometry = {1, {8, 16}};
     SramChip chip(std::make_shared<const SramProfile>(profile), 0, options);
-    chip.setOperatingPoint(OperatingPoint::atVoltage(620.0)); // between measured points: the worse one, 600 mV
+    chip.setOperatingPoint(
+        OperatingPoint::atVoltage(620.0)); // between measured points: the worse one, 600 mV
     FaultCounts counts = chip.faultCounts();
     EXPECT_EQ(counts.faultyCells, 6u);
     EXPECT_EQ(counts.stuckAt0, 3u);
@@ -82,12 +86,14 @@ TEST(FaultMapImport, IbmExampleByHand)
     EXPECT_EQ(chip.faultCounts().faultyCells, 3u);
     chip.setOperatingPoint(OperatingPoint::atVoltage(700.0));
     EXPECT_EQ(chip.faultCounts().faultyCells, 0u);
-    EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atVoltage(599.0)), InputError); // below the measured range
+    EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atVoltage(599.0)),
+                 InputError); // below the measured range
 }
 
 TEST(FaultMapImport, MapIsTiledOverLargerChips)
 {
-    const auto profile = std::make_shared<const SramProfile>(importIbmMaps(examples() + "/ibm-example", named("t")));
+    const auto profile =
+        std::make_shared<const SramProfile>(importIbmMaps(examples() + "/ibm-example", named("t")));
     ChipOptions options;
     options.useProfileGeometry = false;
     options.geometry = {3, {8, 32}}; // 3 x 256 bits = 6 copies of the 128-bit map
@@ -159,8 +165,9 @@ TEST(FaultMapImport, MalformedInputsNameFileAndLine)
 TEST(FaultMapImport, HighestMeasuredMapWithFaultsNeedsVmin)
 {
     TempDir dir;
-    writePair(dir, "650", "1,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n"
-                          "0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n",
+    writePair(dir, "650",
+              "1,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n"
+              "0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n",
               "0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n"
               "0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n0,0,0,0,0,0,0,0\n");
     EXPECT_NE(errorOf([&] { importIbmMaps(dir.path(""), named("x")); }).find("--vmin-mv"), std::string::npos);

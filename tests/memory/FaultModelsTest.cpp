@@ -13,11 +13,11 @@ namespace voltsim::memory::impl {
 
 /// The worked example of docs/profiles.md ("Adding a fault model"), verbatim.
 class StuckAt0FaultModel final : public IFaultModel {
-public:
+  public:
     std::string name() const override { return "stuck_at_0"; }
     FaultEffect effect() const override { return FaultEffect::Stuck; }
-    std::vector<FaultCell> drawBank(const SramProfile& profile, const ChipGeometry& geometry, std::uint32_t bank,
-                                    std::uint64_t chipSeed) const override
+    std::vector<FaultCell> drawBank(const SramProfile& profile, const ChipGeometry& geometry,
+                                    std::uint32_t bank, std::uint64_t chipSeed) const override
     {
         std::vector<FaultCell> cells = m_cells.drawBank(profile, geometry, bank, chipSeed);
         for (FaultCell& cell : cells)
@@ -33,7 +33,7 @@ public:
         return m_cells.thresholdForRate(profile, ber);
     }
 
-private:
+  private:
     StatisticalFaultModel m_cells{FaultEffect::Stuck};
 };
 
@@ -56,8 +56,9 @@ TEST(FaultModels, UnknownNameListsValidOnes)
         faultModels().create("gaussian", "weight_sram.fault_model");
         FAIL();
     } catch (const voltsim::InputError& error) {
-        EXPECT_STREQ(error.what(),
-                     "weight_sram.fault_model: unknown fault model 'gaussian' (valid: none, random, stuck_at, map)");
+        EXPECT_STREQ(
+            error.what(),
+            "weight_sram.fault_model: unknown fault model 'gaussian' (valid: none, random, stuck_at, map)");
     }
 }
 

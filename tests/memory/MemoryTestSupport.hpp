@@ -18,7 +18,7 @@ namespace voltsim::test {
 
 /// A fresh directory under the system temp dir, removed by the destructor.
 class TempDir {
-public:
+  public:
     TempDir()
     {
         std::string pattern = (std::filesystem::temp_directory_path() / "voltsim-memory-XXXXXX").string();
@@ -37,7 +37,7 @@ public:
         return path(name);
     }
 
-private:
+  private:
     std::string m_path;
 };
 
@@ -54,6 +54,9 @@ inline std::shared_ptr<const memory::SramProfile> shared(const memory::SramProfi
 }
 
 /// Half-width of the two-sided 99.9 % normal interval of a Binomial(n, p) count.
-inline double binomialHalfWidth999(double n, double p) { return 3.2905 * std::sqrt(n * p * (1.0 - p)); }
+inline double binomialHalfWidth999(double n, double p)
+{
+    return 3.2905 * std::sqrt(n * p * (1.0 - p));
+}
 
 } // namespace voltsim::test

@@ -32,7 +32,10 @@ Result run(const std::string& arguments, bool errors = false)
     return result;
 }
 
-std::string examples() { return voltsim::test::sourceDir() + "/memory/profiles/examples"; }
+std::string examples()
+{
+    return voltsim::test::sourceDir() + "/memory/profiles/examples";
+}
 
 } // namespace
 
@@ -61,7 +64,8 @@ TEST(ProfileCli, SampleJsonHasTheFaultCounts)
     EXPECT_EQ(run("profile sample stutz2021-14nm --voltage-rel 0.845 --seed 7 --json").output, result.output);
     const json stuck = json::parse(
         run("profile sample stutz2021-14nm --voltage-rel 0.845 --seed 7 --model stuck_at --json").output);
-    EXPECT_EQ(stuck["stuck_at_0"].get<int>() + stuck["stuck_at_1"].get<int>(), sample["faulty_cells"].get<int>());
+    EXPECT_EQ(stuck["stuck_at_0"].get<int>() + stuck["stuck_at_1"].get<int>(),
+              sample["faulty_cells"].get<int>());
 }
 
 TEST(ProfileCli, ImportThenSample)

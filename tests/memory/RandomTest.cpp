@@ -5,7 +5,10 @@
 using namespace voltsim::memory;
 
 // splitmix64 from state 0: the first output published with the algorithm (Vigna's splitmix64.c).
-TEST(Random, SplitMixMatchesPublishedFirstOutput) { EXPECT_EQ(splitMix64(0), 0xe220a8397b1dcdafULL); }
+TEST(Random, SplitMixMatchesPublishedFirstOutput)
+{
+    EXPECT_EQ(splitMix64(0), 0xe220a8397b1dcdafULL);
+}
 
 // Reference values from an independent Python transcription of xoshiro256** 1.0 seeded from
 // splitmix64(42), splitmix64(42 + golden), ... (the seeding documented in Random.hpp).

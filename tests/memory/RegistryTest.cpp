@@ -1,6 +1,6 @@
 // The Registry template (common/), on a toy interface: registration order, duplicates, errors.
-#include "voltsim/common/Error.hpp"
 #include "voltsim/common/Registry.hpp"
+#include "voltsim/common/Error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,17 +9,17 @@
 namespace {
 
 class IShape {
-public:
+  public:
     virtual ~IShape() = default;
     virtual int corners() const = 0;
 };
 
 class Polygon : public IShape {
-public:
+  public:
     explicit Polygon(int corners) : m_corners(corners) {}
     int corners() const override { return m_corners; }
 
-private:
+  private:
     int m_corners;
 };
 
@@ -70,8 +70,10 @@ TEST(Registry, ListsInRegistrationOrder)
 TEST(Registry, RefusesDuplicatesAndEmptyEntries)
 {
     Shapes registry = shapes();
-    EXPECT_THROW(registry.add("square", "again", [](int) { return std::make_unique<Polygon>(4); }), std::logic_error);
-    EXPECT_THROW(registry.add("", "no name", [](int) { return std::make_unique<Polygon>(4); }), std::logic_error);
+    EXPECT_THROW(registry.add("square", "again", [](int) { return std::make_unique<Polygon>(4); }),
+                 std::logic_error);
+    EXPECT_THROW(registry.add("", "no name", [](int) { return std::make_unique<Polygon>(4); }),
+                 std::logic_error);
     EXPECT_THROW(registry.add("hexagon", "no factory", nullptr), std::logic_error);
     EXPECT_EQ(registry.names().size(), 3u);
 }
@@ -79,7 +81,8 @@ TEST(Registry, RefusesDuplicatesAndEmptyEntries)
 TEST(Registry, UnknownNameIsAnInputErrorListingTheValidNames)
 {
     const Shapes registry = shapes();
-    const std::string expected = "config.json: shape: unknown shape 'circle' (valid: triangle, polygon, square)";
+    const std::string expected =
+        "config.json: shape: unknown shape 'circle' (valid: triangle, polygon, square)";
     try {
         registry.create("circle", "config.json: shape", 0);
         FAIL();

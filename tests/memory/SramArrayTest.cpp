@@ -46,7 +46,7 @@ TEST(SramArray, FirstAndLastByteAndOutOfRange)
     array.read(4095, &byte, 1);
     EXPECT_EQ(byte, last);
     std::uint8_t two[2];
-    EXPECT_THROW(array.read(4095, two, 2), std::out_of_range);  // crosses the end
+    EXPECT_THROW(array.read(4095, two, 2), std::out_of_range);   // crosses the end
     EXPECT_THROW(array.read(4096, &byte, 1), std::out_of_range); // leaves the bank
     EXPECT_THROW(array.write(4095, two, 2), std::out_of_range);
     EXPECT_THROW(array.read(~std::uint64_t{0}, &byte, 1), std::out_of_range); // no wrap-around

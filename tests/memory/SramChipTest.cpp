@@ -95,7 +95,8 @@ TEST(SramChip, UniformRateSetDirectly)
     const double n = static_cast<double>(chip.geometry().bits());
     for (const double p : {1e-4, 1e-3, 1e-2, 0.1}) {
         chip.setOperatingPoint(OperatingPoint::atRate(p));
-        EXPECT_NEAR(static_cast<double>(chip.faultCounts().faultyCells), n * p, binomialHalfWidth999(n, p)) << p;
+        EXPECT_NEAR(static_cast<double>(chip.faultCounts().faultyCells), n * p, binomialHalfWidth999(n, p))
+            << p;
     }
     EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atRate(0.11)), voltsim::InputError);
     EXPECT_THROW(chip.setOperatingPoint(OperatingPoint::atVoltage(700.0)), voltsim::InputError);
@@ -109,7 +110,8 @@ TEST(SramChip, FaultsAreNestedAcrossVoltages)
         for (const double voltage : {764.0, 730.0, 720.0, 704.0, 690.0, 676.0, 608.0}) {
             chip.setOperatingPoint(OperatingPoint::atVoltage(voltage));
             const auto current = activeCells(chip);
-            EXPECT_TRUE(std::includes(current.begin(), current.end(), previous.begin(), previous.end())) << voltage;
+            EXPECT_TRUE(std::includes(current.begin(), current.end(), previous.begin(), previous.end()))
+                << voltage;
             EXPECT_GE(current.size(), previous.size());
             previous = current;
         }
@@ -181,7 +183,8 @@ TEST(SramChip, SameSeedSameMapOtherSeedOtherMap)
     const auto cellsA = activeCells(a);
     const auto cellsC = activeCells(c);
     std::vector<std::uint64_t> common;
-    std::set_intersection(cellsA.begin(), cellsA.end(), cellsC.begin(), cellsC.end(), std::back_inserter(common));
+    std::set_intersection(cellsA.begin(), cellsA.end(), cellsC.begin(), cellsC.end(),
+                          std::back_inserter(common));
     // Independent maps share about p * |A| cells (here ~ 0.0013 * 5000 = 7), far fewer than |A|.
     EXPECT_LT(common.size(), cellsA.size() / 10);
 }
@@ -222,8 +225,10 @@ TEST(SramChip, UnusedBitsNeverFault)
 TEST(SramChip, ClusteringKeepsTheMeanRateAndConcentratesFaults)
 {
     nlohmann::json document = voltsim::test::shippedProfileJson("uniform");
-    document["clustering"] = {{"weak_row_share", 0.1}, {"weak_row_factor", 5.0},
-                              {"weak_column_share", 0.0}, {"weak_column_factor", 1.0}};
+    document["clustering"] = {{"weak_row_share", 0.1},
+                              {"weak_row_factor", 5.0},
+                              {"weak_column_share", 0.0},
+                              {"weak_column_factor", 1.0}};
     const auto clustered = shared(parseProfile(document, "clustered"));
     const auto plain = shared(loadProfile("uniform"));
     const double p = 0.01;
@@ -266,6 +271,7 @@ TEST(SramChip, UnknownModelListsValidNames)
         SramChip chip(shared(loadProfile("uniform")), 1, options);
         FAIL();
     } catch (const voltsim::InputError& error) {
-        EXPECT_NE(std::string(error.what()).find("none, random, stuck_at, map"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("none, random, stuck_at, map"), std::string::npos)
+            << error.what();
     }
 }

@@ -55,7 +55,8 @@ TEST(SramEnergyModel, PricesBankCountersOffline)
 TEST(SramEnergyModel, LeakageTable)
 {
     nlohmann::json document = voltsim::test::shippedProfileJson("uniform");
-    document["leakage"] = {{"power_uw_per_bank", 2.0}, {"scaling", "table"}, {"points", {{800, 1.0}, {600, 0.5}}}};
+    document["leakage"] = {
+        {"power_uw_per_bank", 2.0}, {"scaling", "table"}, {"points", {{800, 1.0}, {600, 0.5}}}};
     const SramEnergyModel model(parseProfile(document, "leak"));
     EXPECT_DOUBLE_EQ(model.leakagePowerUw(700.0), 1.5);
 }

@@ -131,6 +131,9 @@ TEST(SramProfileFile, ErrorsFromFilesNameTheFile)
         loadProfile(path);
         FAIL();
     } catch (const voltsim::InputError& error) {
-        EXPECT_EQ(std::string(error.what()).rfind(path + ": bit_error_rate.max_ber: expected a number > 0 and <= 1, got 2.0", 0), 0u) << error.what();
+        EXPECT_EQ(std::string(error.what())
+                      .rfind(path + ": bit_error_rate.max_ber: expected a number > 0 and <= 1, got 2.0", 0),
+                  0u)
+            << error.what();
     }
 }

@@ -80,8 +80,9 @@ TEST(WeightLayout, LinearMappingWithOffsetAndInterleave)
 TEST(WeightLayout, EveryLinearByteMapsToADistinctPhysicalByte)
 {
     const ChipGeometry geometry{4, {16, 64}};
-    for (const auto& config : {WeightLayoutConfig{0, 0, Packing::Packed}, WeightLayoutConfig{77, 8, Packing::Packed},
-                               WeightLayoutConfig{5, 32, Packing::Packed}}) {
+    for (const auto& config :
+         {WeightLayoutConfig{0, 0, Packing::Packed}, WeightLayoutConfig{77, 8, Packing::Packed},
+          WeightLayoutConfig{5, 32, Packing::Packed}}) {
         WeightLayout layout(geometry, config);
         std::set<std::pair<std::uint32_t, std::uint64_t>> seen;
         for (std::uint64_t a = 0; a < layout.capacityBytes(); ++a) {

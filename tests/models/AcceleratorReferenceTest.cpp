@@ -14,14 +14,14 @@
 namespace voltsim::test {
 namespace {
 
-
 struct Golden {
     workloads::ModelPackage package;
     workloads::GoldenVectors golden;
     std::vector<std::uint8_t> pixels;
 
     explicit Golden(const std::string& name)
-        : package(workloads::ModelPackage::load(modelDir(name))), golden(workloads::GoldenVectors::load(package))
+        : package(workloads::ModelPackage::load(modelDir(name))),
+          golden(workloads::GoldenVectors::load(package))
     {
         for (const auto& image : golden.images)
             pixels.insert(pixels.end(), image.pixels.begin(), image.pixels.end());
@@ -30,8 +30,9 @@ struct Golden {
 
 /// Reads every tensor back through memory::WeightMemory on a chip identical to the accelerator's
 /// and reassembles the blob.
-std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs, const workloads::ModelPackage& package,
-                                        std::uint64_t seed, std::uint64_t* faultyCells)
+std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs,
+                                        const workloads::ModelPackage& package, std::uint64_t seed,
+                                        std::uint64_t* faultyCells)
 {
     memory::SramChip chip(specs.weightSram.profile, seed, specs.weightSram.chip);
     chip.setOperatingPoint(specs.weightSram.operatingPoint);
@@ -41,7 +42,8 @@ std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs, c
     std::vector<std::uint8_t> codes(package.codes.size());
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const auto read = memory.readCodes(t);
-        std::copy(read.begin(), read.end(), codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
+        std::copy(read.begin(), read.end(),
+                  codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
     }
     *faultyCells = chip.faultCounts().faultyCells;
     return codes;
@@ -62,7 +64,8 @@ TEST_F(AcceleratorReferenceTest, CleanLogitsEqualGoldenAndIntegerReferenceInBoth
         for (const std::string mode : {"fast", "cycle"}) {
             // Cycle mode steps every PE every clock: a few images suffice.
             const std::size_t count = mode == "fast" ? g.golden.images.size() : 2;
-            const auto run = runAccelerator(acceleratorSpecs("stutz2021-14nm", mode), g.package, 1, g.pixels.data(), count);
+            const auto run = runAccelerator(acceleratorSpecs("stutz2021-14nm", mode), g.package, 1,
+                                            g.pixels.data(), count);
             const workloads::IntegerReference reference(g.package, 1);
             EXPECT_EQ(run.logits, flatten(reference.logits(g.package.codes, g.pixels.data(), count)));
             for (std::size_t i = 0; i < count; ++i)

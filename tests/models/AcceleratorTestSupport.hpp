@@ -31,8 +31,9 @@ struct AcceleratorRun {
 };
 
 /// Elaborates and runs one accelerator in its own simulation context.
-inline AcceleratorRun runAccelerator(const models::AcceleratorSpecs& specs, const workloads::ModelPackage& package,
-                                     std::uint64_t seed, const std::uint8_t* images, std::size_t count)
+inline AcceleratorRun runAccelerator(const models::AcceleratorSpecs& specs,
+                                     const workloads::ModelPackage& package, std::uint64_t seed,
+                                     const std::uint8_t* images, std::size_t count)
 {
     models::SimContextScope context;
     models::Accelerator accelerator("accelerator", specs, package, seed);

@@ -54,7 +54,8 @@ workloads::ModelPackage linearPackage()
     fc.bias = tensor({3}, 15);
     fc.requant = workloads::Requant{1, 2, 0, 0, 0, 1, 1, true};
     package.network.layers.push_back(fc);
-    package.codes = {129, 130, 131, 132, 133, 127, 127, 127, 127, 127, 128, 128, 128, 128, 138, 128, 128, 128};
+    package.codes = {129, 130, 131, 132, 133, 127, 127, 127, 127,
+                     127, 128, 128, 128, 128, 138, 128, 128, 128};
     return package;
 }
 
@@ -65,7 +66,8 @@ struct HandCase {
     std::int64_t stalls;
 };
 
-class AcceleratorTimingTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<HandCase, std::string>> {};
+class AcceleratorTimingTest : public ScFixture,
+                              public ::testing::WithParamInterface<std::tuple<HandCase, std::string>> {};
 
 // GEMM M = 1, K = 5, N = 3. Stationary (WS: rows K, cols N, T = M; IS: rows K, cols M, T = N):
 // L_0 = 0, S_0 = 1, L_{i+1} = max(L_i + R'_i, S_{i-1} + T), S_{i+1} = max(S_i + T, L_{i+1} + 1),
@@ -75,7 +77,8 @@ class AcceleratorTimingTest : public ScFixture, public ::testing::WithParamInter
 //  2x2 IS: folds (2,1)(2,1)(1,1), T = 3; S = 1,4,7; total 7+3+2+1-1 = 12; stalls 0.
 //  4x4 WS: folds (4,3)(1,3); L_1 = 4, S_1 = 5; total 5+1+4+3-1 = 12; stalls 3.
 //  4x4 IS: folds (4,1)(1,1), T = 3; L_1 = 4, S_1 = 5; total 5+3+4+1-1 = 12; stalls 1.
-// OS (rows M, cols N, T = K = 5): S_0 = 0, S_{i+1} = S_i + max(T, R'_i), total = S_last + T + R'_last + C'_last - 1.
+// OS (rows M, cols N, T = K = 5): S_0 = 0, S_{i+1} = S_i + max(T, R'_i), total = S_last + T + R'_last +
+// C'_last - 1.
 //  2x2 OS: folds (1,2)(1,1); S_1 = 5; total 5+5+1+1-1 = 11; stalls 0.
 //  4x4 OS: one fold (1,3); total 0+5+1+3-1 = 8.
 TEST_P(AcceleratorTimingTest, LinearLayerCyclesAndLogitsByHand)
@@ -138,7 +141,8 @@ workloads::ModelPackage stridedConvPackage()
     return package;
 }
 
-class AcceleratorConvTest : public ScFixture, public ::testing::WithParamInterface<std::tuple<Dataflow, std::string>> {};
+class AcceleratorConvTest : public ScFixture,
+                            public ::testing::WithParamInterface<std::tuple<Dataflow, std::string>> {};
 
 TEST_P(AcceleratorConvTest, StridedPaddedConvEqualsIntegerReference)
 {
@@ -172,12 +176,15 @@ TEST_F(AcceleratorModesTest, FastAndCycleModeAgreeOnLogitsAndEveryLayersCyclesFo
         images[i] = static_cast<std::uint8_t>((i * 29) % 251);
     for (const Dataflow dataflow : {Dataflow::WS, Dataflow::OS, Dataflow::IS}) {
         const models::ArraySpec array{8, 8, dataflow};
-        const auto fast = runAccelerator(acceleratorSpecs("stutz2021-14nm", "fast", array), package, 1, images.data(), 2);
-        const auto cycle = runAccelerator(acceleratorSpecs("stutz2021-14nm", "cycle", array), package, 1, images.data(), 2);
+        const auto fast =
+            runAccelerator(acceleratorSpecs("stutz2021-14nm", "fast", array), package, 1, images.data(), 2);
+        const auto cycle =
+            runAccelerator(acceleratorSpecs("stutz2021-14nm", "cycle", array), package, 1, images.data(), 2);
         EXPECT_EQ(fast.logits, cycle.logits);
         ASSERT_EQ(fast.stats.layers.size(), cycle.stats.layers.size());
         for (std::size_t i = 0; i < fast.stats.layers.size(); ++i)
-            EXPECT_EQ(fast.stats.layers[i].cyclesPerImage, cycle.stats.layers[i].cyclesPerImage) << fast.stats.layers[i].name;
+            EXPECT_EQ(fast.stats.layers[i].cyclesPerImage, cycle.stats.layers[i].cyclesPerImage)
+                << fast.stats.layers[i].name;
         EXPECT_EQ(fast.stats.host.inferenceCycles, cycle.stats.host.inferenceCycles);
     }
 }

@@ -86,7 +86,8 @@ TEST_F(LayersCommandTest, ScaleSimAndNativeReportsOnHandWorkedShape)
 TEST_F(LayersCommandTest, CycleModeAgreesWithAnalytic)
 {
     const std::string topo = write("g.csv", "Layer Name, M, N, K,\nA, 5, 6, 6,\nB, 8, 4, 2,\n");
-    const CliRun run = layers("--topology " + topo + " --array 4x4 --dataflow os --timing native --mode cycle");
+    const CliRun run =
+        layers("--topology " + topo + " --array 4x4 --dataflow os --timing native --mode cycle");
     ASSERT_EQ(run.status, 0) << run.err;
     // OS: 26 and 13 cycles (TimingTest.cpp) = 39 simulated cycles.
     EXPECT_NE(run.out.find("cycle mode: 39 cycles simulated"), std::string::npos) << run.out;

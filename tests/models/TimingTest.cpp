@@ -28,7 +28,8 @@ class IdealTiming : public ITimingModel {
         timing.macs = shape.macs();
         timing.folds = 1;
         timing.totalCycles = (timing.macs + spec.peCount() - 1) / spec.peCount();
-        timing.overallUtil = static_cast<double>(timing.macs) / static_cast<double>(timing.totalCycles * spec.peCount());
+        timing.overallUtil =
+            static_cast<double>(timing.macs) / static_cast<double>(timing.totalCycles * spec.peCount());
         timing.mappingEfficiency = 1;
         timing.computeUtil = timing.overallUtil;
         return timing;
@@ -214,9 +215,10 @@ TEST(TimingModelsTest, OnlyModelsOfTheAcceleratorsArrayTimeTheAccelerator)
         makeAcceleratorTimingModel("scalesim", "array.timing_model");
         FAIL() << "no error";
     } catch (const InputError& error) {
-        EXPECT_EQ(std::string(error.what()).rfind("array.timing_model: timing model 'scalesim' cannot time the "
-                                                  "accelerator: ",
-                                                  0),
+        EXPECT_EQ(std::string(error.what())
+                      .rfind("array.timing_model: timing model 'scalesim' cannot time the "
+                             "accelerator: ",
+                             0),
                   0u)
             << error.what();
     }

@@ -82,8 +82,9 @@ TEST_F(WeightSramTest, FlipsOfAFaultyReadArriveInTheExtensionAndEqualStoredVersu
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     WeightReadExtension writeFlips;
     writeFlips.bitsFlipped = 99;
-    ASSERT_EQ(initiator.transport(tlm::TLM_WRITE_COMMAND, 0, stored.data(), stored.size(), delay, &writeFlips),
-              tlm::TLM_OK_RESPONSE);
+    ASSERT_EQ(
+        initiator.transport(tlm::TLM_WRITE_COMMAND, 0, stored.data(), stored.size(), delay, &writeFlips),
+        tlm::TLM_OK_RESPONSE);
     EXPECT_EQ(writeFlips.bitsFlipped, 0u) << "a write flips nothing";
 
     std::vector<std::uint8_t> read(stored.size());
@@ -131,11 +132,13 @@ TEST_F(WeightSramTest, ReturnsTheFaultyCodesOfTheFunctionalReadPathOnTheSameChip
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const memory::TensorPlacement& placement = sram.layout().tensors().at(t);
         std::vector<std::uint8_t> bytes = sram.layout().encode(t, tensors[t].codes);
-        ASSERT_EQ(initiator.transport(tlm::TLM_WRITE_COMMAND, placement.address, bytes.data(), bytes.size(), delay),
-                  tlm::TLM_OK_RESPONSE);
+        ASSERT_EQ(
+            initiator.transport(tlm::TLM_WRITE_COMMAND, placement.address, bytes.data(), bytes.size(), delay),
+            tlm::TLM_OK_RESPONSE);
         std::vector<std::uint8_t> read(bytes.size());
-        ASSERT_EQ(initiator.transport(tlm::TLM_READ_COMMAND, placement.address, read.data(), read.size(), delay),
-                  tlm::TLM_OK_RESPONSE);
+        ASSERT_EQ(
+            initiator.transport(tlm::TLM_READ_COMMAND, placement.address, read.data(), read.size(), delay),
+            tlm::TLM_OK_RESPONSE);
         const std::vector<std::uint8_t> codes = sram.layout().decode(t, read.data());
         EXPECT_EQ(codes, functional.readCodes(t)) << "tensor " << t;
         corrupted = corrupted || !std::equal(codes.begin(), codes.end(), tensors[t].codes);

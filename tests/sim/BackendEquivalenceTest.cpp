@@ -4,9 +4,9 @@
 // path) and infer exactly the integer reference's logits on them; both must return the same
 // outcome, counts and energy per inference; through the executable, `voltsim sweep` and
 // `voltsim run` write the same results whichever back-end they use.
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
-#include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
 #include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
 #include "voltsim/sim/stats/EnergyPricer.hpp"
@@ -33,7 +33,8 @@ constexpr double kVoltageMv = 676; // stutz2021-14nm: p = 1 %, hundreds of flips
 
 const workloads::ModelPackage& package()
 {
-    static const workloads::ModelPackage loaded = workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
+    static const workloads::ModelPackage loaded =
+        workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
     return loaded;
 }
 
@@ -74,7 +75,8 @@ const sim::PointOutcome& outcome(const std::string& backend)
     static std::map<std::string, sim::PointOutcome> outcomes;
     auto found = outcomes.find(backend);
     if (found == outcomes.end())
-        found = outcomes.emplace(backend, sim::makeBackend(backend, "test", {})->evaluate(experiment())).first;
+        found =
+            outcomes.emplace(backend, sim::makeBackend(backend, "test", {})->evaluate(experiment())).first;
     return found->second;
 }
 
@@ -219,7 +221,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, BackendEquivalence, ::testing::Values("system
 namespace {
 
 class BackendChoice : public voltsim::test::CliFixture {
-protected:
+  protected:
     BackendChoice() : CliFixture("voltsim-backend") {}
 };
 
@@ -229,8 +231,8 @@ TEST_F(BackendChoice, SweepWritesTheSameFilesOnEitherBackEnd)
 {
     // A voltage axis, and a rate axis (where the fault model defaults to `random` on both).
     for (const std::string axis : {"--voltages-rel 1.0,0.86", "--profile uniform --bers 0,0.01"}) {
-        const std::string sweep = "sweep --models randbet-8bit,clipping-4bit " + axis
-                                  + " --chips 2 --images 30 --seed 4 --quiet --no-plots --out ";
+        const std::string sweep = "sweep --models randbet-8bit,clipping-4bit " + axis +
+                                  " --chips 2 --images 30 --seed 4 --quiet --no-plots --out ";
         ASSERT_EQ(voltsim(sweep + "functional --backend functional"), 0) << stderrText();
         ASSERT_EQ(voltsim(sweep + "systemc --backend systemc"), 0) << stderrText();
         for (const char* file : {"sweep.csv", "chips.csv", "points.jsonl", "summary.json", "stats.json"})
@@ -243,8 +245,8 @@ TEST_F(BackendChoice, SweepWritesTheSameFilesOnEitherBackEnd)
 
 TEST_F(BackendChoice, RunSummaryAndLogitsAreTheSameOnEitherBackEnd)
 {
-    const std::string run = "run --model " + test::modelDir("randbet-8bit")
-                            + " --voltage-rel 0.86 --chips 2 --images 30 --seed 4 --json --dump-logits ";
+    const std::string run = "run --model " + test::modelDir("randbet-8bit") +
+                            " --voltage-rel 0.86 --chips 2 --images 30 --seed 4 --json --dump-logits ";
     ASSERT_EQ(voltsim(run + "functional.csv --backend functional", "functional.json"), 0) << stderrText();
     ASSERT_EQ(voltsim(run + "systemc.csv --backend systemc", "systemc.json"), 0) << stderrText();
     EXPECT_EQ(test::readFile(m_dir / "functional.json"), test::readFile(m_dir / "systemc.json"));

@@ -53,7 +53,8 @@ struct Outcome {
 /// Runs voltsim with `args` (stdin empty, a 120 s guard against hangs).
 Outcome runVoltsim(const std::vector<std::string>& args, const std::string& scratch)
 {
-    std::string command = "cd " + shellQuote(scratch) + " && timeout 120 " + shellQuote(voltsim::test::voltsimBinary());
+    std::string command =
+        "cd " + shellQuote(scratch) + " && timeout 120 " + shellQuote(voltsim::test::voltsimBinary());
     for (const auto& arg : args)
         command += " " + shellQuote(arg);
     const std::string errFile = scratch + "/.stderr";
@@ -73,7 +74,7 @@ struct Invocation {
 
 /// A scratch directory plus helpers that derive malformed files from the shipped ones.
 class Scratch {
-public:
+  public:
     std::string path(const std::string& name) const { return m_dir.file(name); }
 
     /// Writes `text` to `name` in the scratch directory and returns its path.
@@ -108,7 +109,8 @@ public:
     }
 
     /// The tiny hand-computed package of tests/workloads, `edit`ed, written to `name`/.
-    std::string package(const std::string& name, const std::function<void(voltsim::test::PackageFiles&)>& edit,
+    std::string package(const std::string& name,
+                        const std::function<void(voltsim::test::PackageFiles&)>& edit,
                         bool keepDeclared = false) const
     {
         voltsim::test::PackageFiles files = voltsim::test::tinyPackageWithGolden();
@@ -145,7 +147,7 @@ public:
         return dir;
     }
 
-private:
+  private:
     TempDir m_dir;
 };
 
@@ -154,7 +156,10 @@ struct BadInputCase {
     std::function<Invocation(const Scratch&)> make;
 };
 
-void PrintTo(const BadInputCase& item, std::ostream* out) { *out << item.name; }
+void PrintTo(const BadInputCase& item, std::ostream* out)
+{
+    *out << item.name;
+}
 
 const std::string kProfile = "memory/profiles/stutz2021-14nm.json";
 const std::string kUniform = "memory/profiles/uniform.json";
@@ -178,8 +183,8 @@ Invocation profileShow(const std::string& file, std::vector<std::string> names)
 Invocation importCells(const std::string& file, std::vector<std::string> names)
 {
     names.insert(names.begin(), file);
-    return {{"profile", "import", "--cells", file, "--arrays", "2", "--rows", "4", "--columns", "16", "--vmin-mv",
-             "700", "--out", "imported.json"},
+    return {{"profile", "import", "--cells", file, "--arrays", "2", "--rows", "4", "--columns", "16",
+             "--vmin-mv", "700", "--out", "imported.json"},
             names};
 }
 
@@ -192,7 +197,8 @@ Invocation importIbm(const std::string& dir, std::vector<std::string> names)
 std::string ibmCopy(const Scratch& scratch, const std::vector<std::pair<std::string, std::string>>& changes)
 {
     const std::string dir = scratch.directory("ibm");
-    for (const auto& entry : fs::directory_iterator(voltsim::test::sourceDir() + "/memory/profiles/examples/ibm-example"))
+    for (const auto& entry :
+         fs::directory_iterator(voltsim::test::sourceDir() + "/memory/profiles/examples/ibm-example"))
         fs::copy_file(entry.path(), dir + "/" + entry.path().filename().string());
     for (const auto& [name, text] : changes) {
         fs::remove(dir + "/" + name);
@@ -203,7 +209,8 @@ std::string ibmCopy(const Scratch& scratch, const std::vector<std::pair<std::str
 }
 
 /// Sets manifest[object][key] of a written package (after the sizes and checksums were declared).
-void patchManifest(const std::string& dir, const std::string& object, const std::string& key, const json& value)
+void patchManifest(const std::string& dir, const std::string& object, const std::string& key,
+                   const json& value)
 {
     json manifest = json::parse(readText(dir + "/manifest.json"));
     manifest[object][key] = value;
@@ -228,7 +235,8 @@ Invocation layers(const std::string& topology, std::vector<std::string> names)
 Invocation layersCfg(const std::string& cfg, std::vector<std::string> names)
 {
     names.insert(names.begin(), cfg);
-    return {{"layers", "--topology", voltsim::test::sourceDir() + "/" + kTopology, "--scalesim-config", cfg}, names};
+    return {{"layers", "--topology", voltsim::test::sourceDir() + "/" + kTopology, "--scalesim-config", cfg},
+            names};
 }
 
 Invocation modelInfo(const std::string& dir, std::vector<std::string> names)
@@ -253,111 +261,244 @@ std::vector<BadInputCase> cases()
         // --- config (voltsim sweep --config) ---
         {"config_missing", [](S s) { return sweepConfig(s.path("absent.json"), {"cannot open"}); }},
         {"config_directory", [](S s) { return sweepConfig(s.directory("cfg.json"), {"is a directory"}); }},
-        {"config_truncated", [](S s) { return sweepConfig(s.truncated(kSweepConfig, "c.json", 40), {"not valid JSON"}); }},
+        {"config_truncated",
+         [](S s) { return sweepConfig(s.truncated(kSweepConfig, "c.json", 40), {"not valid JSON"}); }},
         {"config_empty", [](S s) { return sweepConfig(s.write("c.json", ""), {"not valid JSON"}); }},
         {"energy_table_bad_value",
          [](S s) {
-             const std::string table = s.write("e.json", R"({"format": "voltsim-energy-table", "version": 1, "mac_pj": -1,
+             const std::string table =
+                 s.write("e.json", R"({"format": "voltsim-energy-table", "version": 1, "mac_pj": -1,
                                                             "sram_profile": "stutz2021-14nm"})");
-             const std::string config = s.write("c.json", R"({"accelerator": {"energy": {"table": ")" + table + R"("}}})");
-             return Invocation{{"sweep", "--config", config, "--dump-config"}, {table + ": mac_pj: expected a number > 0, got -1"}};
+             const std::string config =
+                 s.write("c.json", R"({"accelerator": {"energy": {"table": ")" + table + R"("}}})");
+             return Invocation{{"sweep", "--config", config, "--dump-config"},
+                               {table + ": mac_pj: expected a number > 0, got -1"}};
          }},
-        {"config_not_object", [](S s) { return sweepConfig(s.write("c.json", "[1, 2]"), {"c.json: expected an object, got [1,2]"}); }},
-        {"config_wrong_type", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": "3"})"), {"chips", "integer"}); }},
-        {"config_unknown_key", [](S s) { return sweepConfig(s.write("c.json", R"({"chipz": 3})"), {"chipz", "unknown key"}); }},
+        {"config_not_object",
+         [](S s) {
+             return sweepConfig(s.write("c.json", "[1, 2]"), {"c.json: expected an object, got [1,2]"});
+         }},
+        {"config_wrong_type",
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"chips": "3"})"), {"chips", "integer"});
+         }},
+        {"config_unknown_key",
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"chipz": 3})"), {"chipz", "unknown key"});
+         }},
         {"config_unknown_nested_key",
-         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": {"array": {"rowz": 3}}})"), {"accelerator.array.rowz", "unknown key"}); }},
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"accelerator": {"array": {"rowz": 3}}})"),
+                                {"accelerator.array.rowz", "unknown key"});
+         }},
         {"config_removed_layout_section",
-         [](S s) { return sweepConfig(s.write("c.json", R"({"layout": {"packing": "packed"}})"), {"layout", "unknown key"}); }},
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"layout": {"packing": "packed"}})"),
+                                {"layout", "unknown key"});
+         }},
         {"config_accelerator_missing",
-         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": "absent.json"})"), {"accelerator", "absent.json", "cannot open"}); }},
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"accelerator": "absent.json"})"),
+                                {"accelerator", "absent.json", "cannot open"});
+         }},
         {"config_accelerator_flag_missing",
          [](S s) {
-             return Invocation{{"sweep", "--accelerator", s.path("absent.json"), "--dump-config"}, {"accelerator", "absent.json", "cannot open"}};
+             return Invocation{{"sweep", "--accelerator", s.path("absent.json"), "--dump-config"},
+                               {"accelerator", "absent.json", "cannot open"}};
          }},
         {"config_accelerator_not_a_file_name",
-         [](S s) { return sweepConfig(s.write("c.json", R"({"accelerator": 32})"), {"accelerator", "file name or an object"}); }},
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"accelerator": 32})"),
+                                {"accelerator", "file name or an object"});
+         }},
         {"config_accelerator_file_unknown_key",
          [](S s) {
              const auto accelerator = s.write("a.json", R"({"clock_mhz": 500, "clock_ghz": 1})");
              const auto config = s.write("c.json", R"({"accelerator": ")" + accelerator + R"("})");
-             return Invocation{{"sweep", "--config", config, "--dump-config"}, {accelerator, "clock_ghz", "unknown key"}};
+             return Invocation{{"sweep", "--config", config, "--dump-config"},
+                               {accelerator, "clock_ghz", "unknown key"}};
          }},
-        {"config_duplicate_key", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": 3, "chips": 4})"), {"chips", "duplicate key"}); }},
-        {"config_nan", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": NaN})"), {"not valid JSON"}); }},
-        {"config_infinity", [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": 1e999})"), {"not valid JSON"}); }},
-        {"config_negative", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": -5})"), {"chips", "-5"}); }},
-        {"config_absurd", [](S s) { return sweepConfig(s.write("c.json", R"({"chips": 100000000000})"), {"chips"}); }},
+        {"config_duplicate_key",
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"chips": 3, "chips": 4})"), {"chips", "duplicate key"});
+         }},
+        {"config_nan",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": NaN})"), {"not valid JSON"}); }},
+        {"config_infinity",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"max_loss_pp": 1e999})"), {"not valid JSON"}); }},
+        {"config_negative",
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"chips": -5})"), {"chips", "-5"});
+         }},
+        {"config_absurd",
+         [](S s) { return sweepConfig(s.write("c.json", R"({"chips": 100000000000})"), {"chips"}); }},
 
         // --- SRAM profile (voltsim profile show) ---
         {"profile_missing", [](S s) { return profileShow(s.path("absent.json"), {"not found"}); }},
         {"profile_directory", [](S s) { return profileShow(s.directory("p.json"), {"is a directory"}); }},
-        {"profile_truncated", [](S s) { return profileShow(s.truncated(kProfile, "p.json", 300), {"not valid JSON"}); }},
+        {"profile_truncated",
+         [](S s) { return profileShow(s.truncated(kProfile, "p.json", 300), {"not valid JSON"}); }},
         {"profile_empty", [](S s) { return profileShow(s.write("p.json", ""), {"not valid JSON"}); }},
         {"profile_wrong_type",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": \"800\""), {"voltage_nom_mv"}); }},
+         [](S s) {
+             return profileShow(
+                 s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": \"800\""),
+                 {"voltage_nom_mv"});
+         }},
         {"profile_unknown_key",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"colour\": 1,"), {"colour"}); }},
+         [](S s) {
+             return profileShow(
+                 s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"colour\": 1,"), {"colour"});
+         }},
         {"profile_unknown_nested_key",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"word_bits\": 64", "\"word_bits\": 64, \"banks\": 2"), {"banks"}); }},
+         [](S s) {
+             return profileShow(
+                 s.edit(kUniform, "p.json", "\"word_bits\": 64", "\"word_bits\": 64, \"banks\": 2"),
+                 {"banks"});
+         }},
         {"profile_duplicate_key",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"version\": 1,"), {"version", "duplicate key"}); }},
+         [](S s) {
+             return profileShow(
+                 s.edit(kUniform, "p.json", "\"version\": 1,", "\"version\": 1, \"version\": 1,"),
+                 {"version", "duplicate key"});
+         }},
         {"profile_nan",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"max_ber\": 0.1", "\"max_ber\": NaN"), {"not valid JSON"}); }},
+         [](S s) {
+             return profileShow(s.edit(kUniform, "p.json", "\"max_ber\": 0.1", "\"max_ber\": NaN"),
+                                {"not valid JSON"});
+         }},
         {"profile_infinity",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": 1e999"), {"not valid JSON"}); }},
+         [](S s) {
+             return profileShow(
+                 s.edit(kUniform, "p.json", "\"voltage_nom_mv\": 800", "\"voltage_nom_mv\": 1e999"),
+                 {"not valid JSON"});
+         }},
         {"profile_negative",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"rows\": 512", "\"rows\": -512"), {"rows"}); }},
+         [](S s) {
+             return profileShow(s.edit(kUniform, "p.json", "\"rows\": 512", "\"rows\": -512"), {"rows"});
+         }},
         {"profile_absurd_size",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"arrays\": 32", "\"arrays\": 4294967296000"), {"arrays"}); }},
+         [](S s) {
+             return profileShow(s.edit(kUniform, "p.json", "\"arrays\": 32", "\"arrays\": 4294967296000"),
+                                {"arrays"});
+         }},
         {"profile_shape_mismatch",
-         [](S s) { return profileShow(s.edit(kProfile, "p.json", "[800, 0]", "[800, 0, 1]"), {"bit_error_rate.points[0]", "expected an array of 2 elements, got 3"}); }},
+         [](S s) {
+             return profileShow(s.edit(kProfile, "p.json", "[800, 0]", "[800, 0, 1]"),
+                                {"bit_error_rate.points[0]", "expected an array of 2 elements, got 3"});
+         }},
         {"profile_wrong_version",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"version\": 1", "\"version\": 2"), {"version"}); }},
+         [](S s) {
+             return profileShow(s.edit(kUniform, "p.json", "\"version\": 1", "\"version\": 2"), {"version"});
+         }},
         {"profile_wrong_format",
-         [](S s) { return profileShow(s.edit(kUniform, "p.json", "\"voltsim-sram-profile\"", "\"voltsim-model\""), {"format"}); }},
+         [](S s) {
+             return profileShow(s.edit(kUniform, "p.json", "\"voltsim-sram-profile\"", "\"voltsim-model\""),
+                                {"format"});
+         }},
 
         // --- fault map: sparse cells CSV (voltsim profile import --cells) ---
         {"cells_missing", [](S s) { return importCells(s.path("absent.csv"), {"cannot open"}); }},
         {"cells_directory", [](S s) { return importCells(s.directory("cells.csv"), {"is a directory"}); }},
         {"cells_empty", [](S s) { return importCells(s.write("cells.csv", ""), {"missing the header"}); }},
-        {"cells_truncated_row", [](S s) { return importCells(s.edit(kCells, "c.csv", "1,1,1,550,0", "1,1,1"), {":7:", "5 fields"}); }},
-        {"cells_wrong_type", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,three,15,600,1"), {":5:", "row", "three"}); }},
+        {"cells_truncated_row",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "1,1,1,550,0", "1,1,1"), {":7:", "5 fields"});
+         }},
+        {"cells_wrong_type",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,three,15,600,1"),
+                                {":5:", "row", "three"});
+         }},
         {"cells_unknown_column",
-         [](S s) { return importCells(s.edit(kCells, "c.csv", "stuck_value\n", "stuck_value,colour\n"), {":3:", "header"}); }},
-        {"cells_nan", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,15,nan,1"), {":5:", "failure_mv"}); }},
-        {"cells_infinity", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,15,inf,1"), {":5:", "failure_mv"}); }},
-        {"cells_negative", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,-3,15,600,1"), {":5:", "row"}); }},
-        {"cells_absurd", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,4294967296,15,600,1"), {":5:", "row"}); }},
-        {"cells_outside_geometry", [](S s) { return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,16,600,1"), {":5:", "column"}); }},
-        {"cells_duplicate", [](S s) { return importCells(s.edit(kCells, "c.csv", "1,1,1,550,0", "0,3,15,550,0"), {":7:", "twice"}); }},
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "stuck_value\n", "stuck_value,colour\n"),
+                                {":3:", "header"});
+         }},
+        {"cells_nan",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,15,nan,1"),
+                                {":5:", "failure_mv"});
+         }},
+        {"cells_infinity",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,15,inf,1"),
+                                {":5:", "failure_mv"});
+         }},
+        {"cells_negative",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,-3,15,600,1"), {":5:", "row"});
+         }},
+        {"cells_absurd",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,4294967296,15,600,1"),
+                                {":5:", "row"});
+         }},
+        {"cells_outside_geometry",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "0,3,15,600,1", "0,3,16,600,1"), {":5:", "column"});
+         }},
+        {"cells_duplicate",
+         [](S s) {
+             return importCells(s.edit(kCells, "c.csv", "1,1,1,550,0", "0,3,15,550,0"), {":7:", "twice"});
+         }},
 
         // --- fault map: IBM sa0/sa1 matrices (voltsim profile import --ibm) ---
-        {"ibm_missing", [](S s) { return importIbm(s.path("absent"), {"absent", "not a directory"}); }},
+        {"ibm_missing",
+         [](S s) {
+             return importIbm(s.path("absent"), {"absent", "not a directory"});
+         }},
         {"ibm_file_not_directory",
-         [](S s) { const auto f = s.write("maps.txt", "0,1\n"); return importIbm(f, {f, "not a directory"}); }},
-        {"ibm_no_maps", [](S s) { const auto d = s.directory("empty"); return importIbm(d, {d, "no fmap_sa0"}); }},
+         [](S s) {
+             const auto f = s.write("maps.txt", "0,1\n");
+             return importIbm(f, {f, "not a directory"});
+         }},
+        {"ibm_no_maps",
+         [](S s) {
+             const auto d = s.directory("empty");
+             return importIbm(d, {d, "no fmap_sa0"});
+         }},
         {"ibm_map_is_directory",
          [](S s) {
              const auto d = ibmCopy(s, {{"fmap_sa1_v_0.65.txt", ""}});
              fs::create_directory(d + "/fmap_sa1_v_0.65.txt");
              return importIbm(d, {"fmap_sa1_v_0.65.txt", "is a directory"});
          }},
-        {"ibm_unpaired", [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa1_v_0.65.txt", ""}}), {"fmap_sa0_v_0.65.txt", "no matching fmap_sa1"}); }},
+        {"ibm_unpaired",
+         [](S s) {
+             return importIbm(ibmCopy(s, {{"fmap_sa1_v_0.65.txt", ""}}),
+                              {"fmap_sa0_v_0.65.txt", "no matching fmap_sa1"});
+         }},
         {"ibm_wrong_type",
-         [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0\n0,2\n"}}), {"fmap_sa0_v_0.70.txt:2", "'2'"}); }},
+         [](S s) {
+             return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0\n0,2\n"}}),
+                              {"fmap_sa0_v_0.70.txt:2", "'2'"});
+         }},
         {"ibm_ragged_row",
-         [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0,0\n0,0\n"}}), {"fmap_sa0_v_0.70.txt:2", "columns"}); }},
+         [](S s) {
+             return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0,0\n0,0\n"}}),
+                              {"fmap_sa0_v_0.70.txt:2", "columns"});
+         }},
         {"ibm_shape_mismatch",
-         [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0\n0,0\n"}}), {"fmap_sa1_v_0.70.txt", "differs"}); }},
-        {"ibm_empty_map", [](S s) { return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "\n"}}), {"fmap_sa0_v_0.70.txt", "empty"}); }},
+         [](S s) {
+             return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "0,0\n0,0\n"}}),
+                              {"fmap_sa1_v_0.70.txt", "differs"});
+         }},
+        {"ibm_empty_map",
+         [](S s) {
+             return importIbm(ibmCopy(s, {{"fmap_sa0_v_0.70.txt", "\n"}}), {"fmap_sa0_v_0.70.txt", "empty"});
+         }},
         {"ibm_nan_voltage",
          [](S s) {
-             return importIbm(ibmCopy(s, {{"fmap_sa0_v_nan.txt", "0\n"}, {"fmap_sa1_v_nan.txt", "0\n"}}), {"fmap_sa", "_v_nan.txt", "voltage"});
+             return importIbm(ibmCopy(s, {{"fmap_sa0_v_nan.txt", "0\n"}, {"fmap_sa1_v_nan.txt", "0\n"}}),
+                              {"fmap_sa", "_v_nan.txt", "voltage"});
          }},
 
         // --- model package: manifest.json, codes.bin (voltsim model info) ---
-        {"package_missing", [](S s) { return modelInfo(s.path("absent"), {"absent/manifest.json", "cannot open"}); }},
+        {"package_missing",
+         [](S s) {
+             return modelInfo(s.path("absent"), {"absent/manifest.json", "cannot open"});
+         }},
         {"package_manifest_directory",
          [](S s) {
              const auto d = s.directory("pkg/manifest.json");
@@ -376,11 +517,17 @@ std::vector<BadInputCase> cases()
              return modelInfo(d, {"manifest.json", "name", "duplicate key"});
          }},
         {"package_wrong_type",
-         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["stride"] = "1"; }),
-                                    {"manifest.json", "layers[0].stride"}); }},
+         [](S s) {
+             return modelInfo(
+                 s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["stride"] = "1"; }),
+                 {"manifest.json", "layers[0].stride"});
+         }},
         {"package_unknown_key",
-         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][3]["dropout"] = 0.5; }),
-                                    {"manifest.json", "layers[3]", "dropout"}); }},
+         [](S s) {
+             return modelInfo(
+                 s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][3]["dropout"] = 0.5; }),
+                 {"manifest.json", "layers[3]", "dropout"});
+         }},
         {"package_nan",
          [](S s) {
              const auto d = s.package("pkg", [](PackageFiles& f) { f.manifest["clean_test_error"] = 0.125; });
@@ -398,24 +545,40 @@ std::vector<BadInputCase> cases()
              return modelInfo(d, {"manifest.json", "not valid JSON"});
          }},
         {"package_negative",
-         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["weight"]["count"] = -8; }),
-                                    {"manifest.json", "layers[0].weight.count"}); }},
+         [](S s) {
+             return modelInfo(
+                 s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["weight"]["count"] = -8; }),
+                 {"manifest.json", "layers[0].weight.count"});
+         }},
         {"package_absurd_size",
          [](S s) {
-             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["blob"]["bytes"] = std::int64_t(1) << 40; }, true),
-                              {"manifest.json", "blob.bytes"});
+             return modelInfo(
+                 s.package(
+                     "pkg", [](PackageFiles& f) { f.manifest["blob"]["bytes"] = std::int64_t(1) << 40; },
+                     true),
+                 {"manifest.json", "blob.bytes"});
          }},
         {"package_absurd_shape",
          [](S s) {
-             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["dataset"]["input_shape"] = {1, 1 << 20, 1 << 20}; }),
+             return modelInfo(s.package("pkg",
+                                        [](PackageFiles& f) {
+                                            f.manifest["dataset"]["input_shape"] = {1, 1 << 20, 1 << 20};
+                                        }),
                               {"manifest.json", "input_shape"});
          }},
         {"package_shape_mismatch",
-         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["layers"][0]["out_shape"] = {2, 3, 3}; }),
-                                    {"manifest.json", "layers[0]"}); }},
+         [](S s) {
+             return modelInfo(s.package("pkg",
+                                        [](PackageFiles& f) {
+                                            f.manifest["layers"][0]["out_shape"] = {2, 3, 3};
+                                        }),
+                              {"manifest.json", "layers[0]"});
+         }},
         {"package_wrong_version",
-         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["format_version"] = 2; }),
-                                    {"manifest.json", "format_version", "version 2"}); }},
+         [](S s) {
+             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["format_version"] = 2; }),
+                              {"manifest.json", "format_version", "version 2"});
+         }},
         {"package_blob_checksum",
          [](S s) {
              const auto d = s.package("pkg", [](PackageFiles&) {});
@@ -442,7 +605,10 @@ std::vector<BadInputCase> cases()
              return modelInfo(d, {"codes.bin", "is a directory"});
          }},
         {"package_code_out_of_range",
-         [](S s) { return modelInfo(s.package("pkg", [](PackageFiles& f) { f.codes[12] = 16; }), {"codes.bin", "byte 12"}); }},
+         [](S s) {
+             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.codes[12] = 16; }),
+                              {"codes.bin", "byte 12"});
+         }},
 
         // --- model package: golden.json (voltsim model check) ---
         {"golden_checksum",
@@ -459,115 +625,218 @@ std::vector<BadInputCase> cases()
          }},
         {"golden_shape_mismatch",
          [](S s) {
-             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["images"][2]["logits"] = {1, 2}; }), s.path("nodata"),
-                               {"golden.json", "images[2].logits"});
+             return modelCheck(s.package("pkg",
+                                         [](PackageFiles& f) {
+                                             f.golden["images"][2]["logits"] = {1, 2};
+                                         }),
+                               s.path("nodata"), {"golden.json", "images[2].logits"});
          }},
         {"golden_unknown_key",
          [](S s) {
-             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["faulty"]["colour"] = 1; }), s.path("nodata"),
-                               {"golden.json", "faulty", "colour"});
+             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["faulty"]["colour"] = 1; }),
+                               s.path("nodata"), {"golden.json", "faulty", "colour"});
          }},
         {"golden_wrong_logits",
          [](S s) {
-             return modelCheck(s.package("pkg", [](PackageFiles& f) { f.golden["images"][1]["logits"] = {3, 2, -36}; }),
+             return modelCheck(s.package("pkg",
+                                         [](PackageFiles& f) {
+                                             f.golden["images"][1]["logits"] = {3, 2, -36};
+                                         }),
                                s.path("nodata"), {"golden.json", "images[1]"});
          }},
 
         // --- IDX data (voltsim model check --data) ---
-        {"idx_missing", [](S s) { return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.directory("nodata"), {"t10k-images-idx3-ubyte", "cannot open"}); }},
+        {"idx_missing",
+         [](S s) {
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.directory("nodata"),
+                               {"t10k-images-idx3-ubyte", "cannot open"});
+         }},
         {"idx_directory",
          [](S s) {
              s.directory("data/t10k-images-idx3-ubyte");
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.path("data"), {"t10k-images-idx3-ubyte", "is a directory"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.path("data"),
+                               {"t10k-images-idx3-ubyte", "is a directory"});
          }},
         {"idx_truncated_header",
-         [](S s) { return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(std::string("\0\0\x08", 3), ""), {"t10k-images-idx3-ubyte", "truncated"}); }},
+         [](S s) {
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}),
+                               s.dataDir(std::string("\0\0\x08", 3), ""),
+                               {"t10k-images-idx3-ubyte", "truncated"});
+         }},
         {"idx_truncated_data",
          [](S s) {
              const auto images = s.idx("tmp.idx", 8, {2, 3, 3}, std::string(17, '\1'));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "truncated"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""),
+                               {"t10k-images-idx3-ubyte", "truncated"});
          }},
         {"idx_trailing_data",
          [](S s) {
              const auto images = s.idx("tmp.idx", 8, {2, 3, 3}, std::string(19, '\1'));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "trailing"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""),
+                               {"t10k-images-idx3-ubyte", "trailing"});
          }},
         {"idx_wrong_type",
          [](S s) {
              const auto images = s.idx("tmp.idx", 0x0d, {2, 3, 3}, std::string(72, '\1'));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "data type 13"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""),
+                               {"t10k-images-idx3-ubyte", "data type 13"});
          }},
         {"idx_wrong_rank",
          [](S s) {
              const auto images = s.idx("tmp.idx", 8, {2, 9}, std::string(18, '\1'));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "2 dimensions"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""),
+                               {"t10k-images-idx3-ubyte", "2 dimensions"});
          }},
         {"idx_bad_magic",
-         [](S s) { return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(std::string("\x01\x00\x08\x03", 4) + std::string(30, '\0'), ""), {"t10k-images-idx3-ubyte", "magic"}); }},
+         [](S s) {
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}),
+                               s.dataDir(std::string("\x01\x00\x08\x03", 4) + std::string(30, '\0'), ""),
+                               {"t10k-images-idx3-ubyte", "magic"});
+         }},
         {"idx_absurd_size",
          [](S s) {
-             const auto images = s.idx("tmp.idx", 8, {0xffffffffu, 0xffffffffu, 0xffffffffu}, std::string(18, '\1'));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "more than"});
+             const auto images =
+                 s.idx("tmp.idx", 8, {0xffffffffu, 0xffffffffu, 0xffffffffu}, std::string(18, '\1'));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""),
+                               {"t10k-images-idx3-ubyte", "more than"});
          }},
         {"idx_zero_size",
          [](S s) {
              const auto images = s.idx("tmp.idx", 8, {0, 3, 3}, "");
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""), {"t10k-images-idx3-ubyte", "is 0"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir(readText(images), ""),
+                               {"t10k-images-idx3-ubyte", "is 0"});
          }},
         {"idx_count_mismatch",
          [](S s) {
              const auto labels = s.idx("tmp.idx", 8, {3}, std::string("\1\2\3", 3));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)), {"t10k-labels-idx1-ubyte", "3 labels"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)),
+                               {"t10k-labels-idx1-ubyte", "3 labels"});
          }},
         {"idx_label_out_of_range",
          [](S s) {
              const auto labels = s.idx("tmp.idx", 8, {2}, std::string("\1\12", 2));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)), {"t10k-labels-idx1-ubyte", "label 10"});
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)),
+                               {"t10k-labels-idx1-ubyte", "label 10"});
          }},
         {"idx_corrupt_gzip",
          [](S s) {
              s.dataDir("", "");
              fs::remove(s.path("data/t10k-images-idx3-ubyte"));
-             s.write("data/t10k-images-idx3-ubyte.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-not-deflate", 29));
-             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.path("data"), {"t10k-images-idx3-ubyte.gz"});
+             s.write("data/t10k-images-idx3-ubyte.gz",
+                     std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-not-deflate", 29));
+             return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.path("data"),
+                               {"t10k-images-idx3-ubyte.gz"});
          }},
 
         // --- SCALE-Sim topology CSV (voltsim layers --topology) ---
-        {"topology_missing", [](S s) { const auto f = s.path("absent.csv"); return layers(f, {f, "cannot open"}); }},
-        {"topology_directory", [](S s) { const auto f = s.directory("t.csv"); return layers(f, {f, "is a directory"}); }},
-        {"topology_empty", [](S s) { const auto f = s.write("t.csv", ""); return layers(f, {f}); }},
-        {"topology_header_only", [](S s) { const auto f = s.write("t.csv", kTopologyHeader); return layers(f, {f, "no layers"}); }},
+        {"topology_missing",
+         [](S s) {
+             const auto f = s.path("absent.csv");
+             return layers(f, {f, "cannot open"});
+         }},
+        {"topology_directory",
+         [](S s) {
+             const auto f = s.directory("t.csv");
+             return layers(f, {f, "is a directory"});
+         }},
+        {"topology_empty",
+         [](S s) {
+             const auto f = s.write("t.csv", "");
+             return layers(f, {f});
+         }},
+        {"topology_header_only",
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader);
+             return layers(f, {f, "no layers"});
+         }},
         {"topology_unknown_header",
-         [](S s) { const auto f = s.write("t.csv", "Layer, Rows, Cols,\nA, 1, 2,\n"); return layers(f, {f + ":1"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", "Layer, Rows, Cols,\nA, 1, 2,\n");
+             return layers(f, {f + ":1"});
+         }},
         {"topology_truncated_row",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3\n"); return layers(f, {f + ":2"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3\n");
+             return layers(f, {f + ":2"});
+         }},
         {"topology_extra_column",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, 1, 4, 1, 7, 9,\n"); return layers(f, {f + ":2"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, 1, 4, 1, 7, 9,\n");
+             return layers(f, {f + ":2"});
+         }},
         {"topology_wrong_type",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, eight, 3, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "IFMAP Width"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, eight, 3, 3, 1, 4, 1,\n");
+             return layers(f, {f + ":2", "IFMAP Width"});
+         }},
         {"topology_nan",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, nan, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "Filter Height"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, nan, 3, 1, 4, 1,\n");
+             return layers(f, {f + ":2", "Filter Height"});
+         }},
         {"topology_infinity",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, inf, 4, 1,\n"); return layers(f, {f + ":2", "Channels"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, inf, 4, 1,\n");
+             return layers(f, {f + ":2", "Channels"});
+         }},
         {"topology_negative",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, 1, -4, 1,\n"); return layers(f, {f + ":2", "Num Filter"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 3, 3, 1, -4, 1,\n");
+             return layers(f, {f + ":2", "Num Filter"});
+         }},
         {"topology_absurd",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 9999999999, 8, 3, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "IFMAP Height"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 9999999999, 8, 3, 3, 1, 4, 1,\n");
+             return layers(f, {f + ":2", "IFMAP Height"});
+         }},
         {"topology_shape_mismatch",
-         [](S s) { const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 9, 3, 1, 4, 1,\n"); return layers(f, {f + ":2", "Filter Height"}); }},
+         [](S s) {
+             const auto f = s.write("t.csv", kTopologyHeader + "C1, 8, 8, 9, 3, 1, 4, 1,\n");
+             return layers(f, {f + ":2", "Filter Height"});
+         }},
 
         // --- SCALE-Sim .cfg (voltsim layers --scalesim-config) ---
         {"cfg_missing", [](S s) { return layersCfg(s.path("absent.cfg"), {"cannot open"}); }},
         {"cfg_directory", [](S s) { return layersCfg(s.directory("a.cfg"), {"is a directory"}); }},
         {"cfg_truncated", [](S s) { return layersCfg(s.truncated(kCfg, "a.cfg", 90), {":6"}); }},
-        {"cfg_unknown_key", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "Bandwidth : 10", "Bandwith : 10"), {":13", "bandwith"}); }},
-        {"cfg_unknown_section", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "[run_presets]", "[run_presetz]"), {":16", "run_presetz"}); }},
-        {"cfg_wrong_type", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "ArrayHeight:    32", "ArrayHeight:    tall"), {":5", "arrayheight"}); }},
-        {"cfg_nan", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "IfmapSramSzkB:   64", "IfmapSramSzkB:   nan"), {":7", "ifmapsramszkb"}); }},
-        {"cfg_infinity", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "IfmapSramSzkB:   64", "IfmapSramSzkB:   inf"), {":7", "ifmapsramszkb"}); }},
-        {"cfg_negative", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "ArrayWidth:     32", "ArrayWidth:     -32"), {":6", "arraywidth"}); }},
-        {"cfg_absurd", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "ArrayWidth:     32", "ArrayWidth:     99999999999"), {":6", "arraywidth"}); }},
-        {"cfg_bad_choice", [](S s) { return layersCfg(s.edit(kCfg, "a.cfg", "Dataflow : os", "Dataflow : xy"), {":14", "dataflow"}); }},
+        {"cfg_unknown_key",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "Bandwidth : 10", "Bandwith : 10"), {":13", "bandwith"});
+         }},
+        {"cfg_unknown_section",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "[run_presets]", "[run_presetz]"),
+                              {":16", "run_presetz"});
+         }},
+        {"cfg_wrong_type",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "ArrayHeight:    32", "ArrayHeight:    tall"),
+                              {":5", "arrayheight"});
+         }},
+        {"cfg_nan",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "IfmapSramSzkB:   64", "IfmapSramSzkB:   nan"),
+                              {":7", "ifmapsramszkb"});
+         }},
+        {"cfg_infinity",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "IfmapSramSzkB:   64", "IfmapSramSzkB:   inf"),
+                              {":7", "ifmapsramszkb"});
+         }},
+        {"cfg_negative",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "ArrayWidth:     32", "ArrayWidth:     -32"),
+                              {":6", "arraywidth"});
+         }},
+        {"cfg_absurd",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "ArrayWidth:     32", "ArrayWidth:     99999999999"),
+                              {":6", "arraywidth"});
+         }},
+        {"cfg_bad_choice",
+         [](S s) {
+             return layersCfg(s.edit(kCfg, "a.cfg", "Dataflow : os", "Dataflow : xy"), {":14", "dataflow"});
+         }},
     };
 }
 
@@ -580,10 +849,12 @@ TEST_P(BadInputTest, ExitsTwoWithOneLineNamingFileAndField)
     const Outcome outcome = runVoltsim(invocation.args, scratch.path(""));
     EXPECT_EQ(outcome.status, 2) << outcome.err;
     ASSERT_FALSE(outcome.err.empty());
-    EXPECT_EQ(outcome.err.find('\n'), outcome.err.size() - 1) << "stderr must be exactly one line:\n" << outcome.err;
+    EXPECT_EQ(outcome.err.find('\n'), outcome.err.size() - 1) << "stderr must be exactly one line:\n"
+                                                              << outcome.err;
     EXPECT_EQ(outcome.err.rfind("voltsim: error: ", 0), 0u) << outcome.err;
     for (const auto& name : invocation.mustName)
-        EXPECT_NE(outcome.err.find(name), std::string::npos) << "'" << name << "' missing from: " << outcome.err;
+        EXPECT_NE(outcome.err.find(name), std::string::npos)
+            << "'" << name << "' missing from: " << outcome.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLoader, BadInputTest, ::testing::ValuesIn(cases()),

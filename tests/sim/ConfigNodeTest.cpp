@@ -1,5 +1,5 @@
-#include "voltsim/common/Error.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/common/Error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,18 +9,17 @@
 #include <string>
 #include <vector>
 
+using nlohmann::json;
 using voltsim::InputError;
 using voltsim::sim::applyOverride;
 using voltsim::sim::ConfigNode;
 using voltsim::sim::loadConfigFile;
-using nlohmann::json;
 namespace sim = voltsim::sim;
 
 namespace {
 
 /// Runs @p body and returns the InputError message it throws ("" if none).
-template <typename Body>
-std::string errorOf(Body body)
+template <typename Body> std::string errorOf(Body body)
 {
     try {
         body();
@@ -93,8 +92,9 @@ TEST(ConfigNode, UnknownKeyNamesFilePathAndValidKeys)
 
 TEST(ConfigNode, WrongTypesAndRangesAreWordedAsTheCursorWordsThem)
 {
-    ConfigNode root(json::parse(R"({"rows": "8", "cols": 0, "v": 1.5, "flag": 1, "name": 3, "df": "xy", "l": "a,b"})"),
-                    "b.json");
+    ConfigNode root(
+        json::parse(R"({"rows": "8", "cols": 0, "v": 1.5, "flag": 1, "name": 3, "df": "xy", "l": "a,b"})"),
+        "b.json");
     std::int64_t integer = 1;
     double number = 1;
     bool flag = true;
@@ -105,10 +105,13 @@ TEST(ConfigNode, WrongTypesAndRangesAreWordedAsTheCursorWordsThem)
               "b.json: rows: expected an integer in [1, 9], got \"8\"");
     EXPECT_EQ(errorOf([&] { root.integer<std::int64_t>("cols", integer, 1, 9, ""); }),
               "b.json: cols: expected an integer in [1, 9], got 0");
-    EXPECT_EQ(errorOf([&] { root.number("v", number, 0, 1, ""); }), "b.json: v: expected a number in [0, 1], got 1.5");
+    EXPECT_EQ(errorOf([&] { root.number("v", number, 0, 1, ""); }),
+              "b.json: v: expected a number in [0, 1], got 1.5");
     EXPECT_EQ(errorOf([&] { root.flag("flag", flag, ""); }), "b.json: flag: expected true or false, got 1");
     EXPECT_EQ(errorOf([&] { root.text("name", name, ""); }), "b.json: name: expected a string, got 3");
-    EXPECT_EQ(errorOf([&] { root.choice("df", df, sim::Names<int>{{"os", 0}, {"ws", 1}}, ""); }),
+    EXPECT_EQ(errorOf([&] {
+                  root.choice("df", df, sim::Names<int>{{"os", 0}, {"ws", 1}}, "");
+              }),
               "b.json: df: expected one of \"os\", \"ws\", got \"xy\"");
     EXPECT_EQ(errorOf([&] { root.textList("l", list, ""); }), "b.json: l: expected an array, got \"a,b\"");
 }
@@ -159,13 +162,16 @@ TEST(ApplyOverride, MalformedAssignmentsAreErrors)
     json config = json::parse(R"({"array": 4})");
     EXPECT_EQ(errorOf([&] { applyOverride(config, "rows"); }),
               "--set rows: expected key=value, e.g. accelerator.array.rows=32");
-    EXPECT_EQ(errorOf([&] { applyOverride(config, "a..b=1"); }), "--set a..b=1: empty component in key 'a..b'");
-    EXPECT_EQ(errorOf([&] { applyOverride(config, "array.rows=1"); }), "--set array.rows=1: 'array' is not an object");
+    EXPECT_EQ(errorOf([&] { applyOverride(config, "a..b=1"); }),
+              "--set a..b=1: empty component in key 'a..b'");
+    EXPECT_EQ(errorOf([&] { applyOverride(config, "array.rows=1"); }),
+              "--set array.rows=1: 'array' is not an object");
 }
 
 TEST(LoadConfigFile, MissingAndMalformedFiles)
 {
-    EXPECT_EQ(errorOf([] { loadConfigFile("/nonexistent/x.json"); }), "/nonexistent/x.json: cannot open config file");
+    EXPECT_EQ(errorOf([] { loadConfigFile("/nonexistent/x.json"); }),
+              "/nonexistent/x.json: cannot open config file");
     const std::string path = ::testing::TempDir() + "/voltsim_bad_config.json";
     std::ofstream(path) << "[1, 2]";
     EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": expected an object, got [1,2]");
@@ -178,9 +184,12 @@ TEST(LoadConfigFile, DuplicateKeysAreErrorsNamingTheirPath)
     // nlohmann::json alone would keep the last value without a word
     const std::string path = ::testing::TempDir() + "/voltsim_duplicate_config.json";
     std::ofstream(path) << R"({"a": {"b": 1, "c": {"d": 2}, "b": 3}})";
-    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": a.b: duplicate key (each key may appear once)");
+    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }),
+              path + ": a.b: duplicate key (each key may appear once)");
     std::ofstream(path) << R"({"list": [{"k": 1}, {"k": 2, "k": 3}]})";
-    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }), path + ": list[1].k: duplicate key (each key may appear once)");
-    std::ofstream(path) << R"({"a": {"b": 1}, "c": {"b": 2}, "d": [{"b": 1}, {"b": 1}]})"; // same key in different objects
+    EXPECT_EQ(errorOf([&] { loadConfigFile(path); }),
+              path + ": list[1].k: duplicate key (each key may appear once)");
+    std::ofstream(path)
+        << R"({"a": {"b": 1}, "c": {"b": 2}, "d": [{"b": 1}, {"b": 1}]})"; // same key in different objects
     EXPECT_NO_THROW(loadConfigFile(path));
 }

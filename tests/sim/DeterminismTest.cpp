@@ -26,22 +26,23 @@ std::map<std::string, std::string> treeOf(const fs::path& dir)
 }
 
 class DeterminismTest : public voltsim::test::CliFixture {
-protected:
+  protected:
     DeterminismTest() : CliFixture("voltsim-determinism") {}
 };
 
 /// Timestamps or durations in a results file: ISO dates, clock times, or wall/elapsed keys.
 bool looksWallClock(const std::string& text)
 {
-    static const std::regex pattern(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})|wall|elapsed|timestamp|seconds_taken)",
-                                    std::regex::icase);
+    static const std::regex pattern(
+        R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})|wall|elapsed|timestamp|seconds_taken)", std::regex::icase);
     return std::regex_search(text, pattern);
 }
 
 TEST_F(DeterminismTest, SweepWritesTheSameFilesForOneTwoAndThreeThreads)
 {
-    const std::string sweep = "sweep --models randbet-8bit --voltages-rel 1.0,0.88,0.82 --chips 2 --images 200 --seed 5 "
-                              "--quiet --no-plots";
+    const std::string sweep =
+        "sweep --models randbet-8bit --voltages-rel 1.0,0.88,0.82 --chips 2 --images 200 --seed 5 "
+        "--quiet --no-plots";
     ASSERT_EQ(voltsim(sweep + " --threads 1 --out a"), 0) << stderrText();
     ASSERT_EQ(voltsim(sweep + " --threads 2 --out b"), 0) << stderrText();
     ASSERT_EQ(voltsim(sweep + " --threads 3 --out c"), 0) << stderrText();
@@ -55,7 +56,8 @@ TEST_F(DeterminismTest, SweepWritesTheSameFilesForOneTwoAndThreeThreads)
     a.erase("run.json");
     b.erase("run.json");
     c.erase("run.json");
-    for (const char* file : {"sweep.csv", "chips.csv", "stats.json", "summary.json", "config.json", "points.jsonl"})
+    for (const char* file :
+         {"sweep.csv", "chips.csv", "stats.json", "summary.json", "config.json", "points.jsonl"})
         EXPECT_EQ(a.count(file), 1u) << file;
     ASSERT_EQ(a.size(), b.size());
     ASSERT_EQ(a.size(), c.size());
@@ -69,7 +71,8 @@ TEST_F(DeterminismTest, SweepWritesTheSameFilesForOneTwoAndThreeThreads)
 
 TEST_F(DeterminismTest, SweepSeedReachesEveryChipFile)
 {
-    const std::string sweep = "sweep --models randbet-8bit --voltages-rel 0.82 --chips 2 --images 100 --quiet --no-plots";
+    const std::string sweep =
+        "sweep --models randbet-8bit --voltages-rel 0.82 --chips 2 --images 100 --quiet --no-plots";
     ASSERT_EQ(voltsim(sweep + " --seed 5 --out a"), 0) << stderrText();
     ASSERT_EQ(voltsim(sweep + " --seed 6 --out b"), 0) << stderrText();
     // Different seeds, different chips: the identity above is not that of constant output.
@@ -80,7 +83,8 @@ TEST_F(DeterminismTest, LayersReportsAreByteIdenticalAcrossRuns)
 {
     const std::string topology = voltsim::test::sourceDir() + "/workloads/topologies/alexnet.csv";
     for (const char* timing : {"scalesim", "native"}) {
-        const std::string args = std::string("layers --topology '") + topology + "' --timing " + timing + " --array 16x16 ";
+        const std::string args =
+            std::string("layers --topology '") + topology + "' --timing " + timing + " --array 16x16 ";
         // Same command line twice (the summary names the output directory): compare the trees.
         ASSERT_EQ(voltsim(args + "--out x", "x.txt"), 0) << stderrText();
         const auto x = treeOf(m_dir / "x");

@@ -26,7 +26,8 @@ using memory::OperatingPoint;
 
 const workloads::ModelPackage& package()
 {
-    static const workloads::ModelPackage loaded = workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
+    static const workloads::ModelPackage loaded =
+        workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
     return loaded;
 }
 
@@ -37,7 +38,10 @@ const workloads::Dataset& testSet()
     return loaded;
 }
 
-sim::ImageSet firstImages(std::size_t count) { return {testSet().pixels().data(), testSet().labels().data(), count}; }
+sim::ImageSet firstImages(std::size_t count)
+{
+    return {testSet().pixels().data(), testSet().labels().data(), count};
+}
 
 std::shared_ptr<const memory::SramProfile> profile(const std::string& name)
 {
@@ -57,7 +61,8 @@ std::uint64_t robustErrorsByFullInference(const std::vector<std::uint8_t>& codes
     return errors;
 }
 
-/// The package's codes with the top bit of every `stride`-th weight and bias code of the named layers flipped.
+/// The package's codes with the top bit of every `stride`-th weight and bias code of the named layers
+/// flipped.
 std::vector<std::uint8_t> flipLayers(const std::vector<std::string>& names, std::size_t stride)
 {
     std::vector<std::uint8_t> codes = package().codes;
@@ -84,7 +89,9 @@ TEST(EngineChipSeeds, FollowTheDocumentedSplitmix64Rule)
     EXPECT_EQ(mix(0), 0xe220a8397b1dcdafULL);
     for (std::uint64_t i = 0; i < 5; ++i)
         EXPECT_EQ(memory::chipSeed(42, i), mix(mix(42) + i)) << "chip " << i;
-    EXPECT_EQ(memory::chipSeeds(42, 3), (std::vector<std::uint64_t>{memory::chipSeed(42, 0), memory::chipSeed(42, 1), memory::chipSeed(42, 2)}));
+    EXPECT_EQ(memory::chipSeeds(42, 3),
+              (std::vector<std::uint64_t>{memory::chipSeed(42, 0), memory::chipSeed(42, 1),
+                                          memory::chipSeed(42, 2)}));
 }
 
 TEST(EngineRErrSummary, MatchHandComputedValues)
@@ -121,7 +128,8 @@ TEST(EngineEvaluator, RobustErrorsEqualCleanOrFaultyOverAllImages)
     memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(3, 1));
     const sim::ChipOutcome outcome = evaluator.evaluateChip(chip, OperatingPoint::atVoltage(640));
     // Independent count: classify every image with the clean and with the hand-corrupted codes.
-    EXPECT_EQ(outcome.robustErrors, robustErrorsByFullInference(test::corruptByHand(chip, {}, package()), count));
+    EXPECT_EQ(outcome.robustErrors,
+              robustErrorsByFullInference(test::corruptByHand(chip, {}, package()), count));
     EXPECT_GT(outcome.flips, 0u);
 }
 
@@ -130,17 +138,20 @@ TEST(EngineEvaluator, PrefixCachedRobustErrorsEqualFullInferenceForEveryLayerSub
     const std::size_t count = 500;
     const sim::FunctionalEvaluator evaluator(package(), firstImages(count), {}, 2);
     const std::vector<std::pair<std::vector<std::string>, std::size_t>> cases = {
-        {{"conv1"}, 0}, {{"conv2"}, 2}, {{"fc1"}, 5}, {{"fc2"}, 6}, {{"fc1", "fc2"}, 5}, {{"conv2", "fc2"}, 2},
+        {{"conv1"}, 0},        {{"conv2"}, 2},
+        {{"fc1"}, 5},          {{"fc2"}, 6},
+        {{"fc1", "fc2"}, 5},   {{"conv2", "fc2"}, 2},
         {{"conv1", "fc1"}, 0}, {{"conv1", "conv2", "fc1", "fc2"}, 0}};
     for (const auto& [layers, firstChanged] : cases)
         for (const std::size_t stride : {1u, 97u}) {
             const auto codes = flipLayers(layers, stride);
             const std::uint64_t expected = robustErrorsByFullInference(codes, count);
             EXPECT_EQ(evaluator.firstChangedLayer(codes), firstChanged) << layers.front();
-            EXPECT_EQ(evaluator.robustErrors(codes), expected) << layers.front() << " ... " << layers.back() << ", stride "
-                                                              << stride;
+            EXPECT_EQ(evaluator.robustErrors(codes), expected)
+                << layers.front() << " ... " << layers.back() << ", stride " << stride;
             if (stride == 1) {
-                EXPECT_GT(expected, evaluator.cleanErrors()) << "the flips of " << layers.front() << " matter";
+                EXPECT_GT(expected, evaluator.cleanErrors())
+                    << "the flips of " << layers.front() << " matter";
             }
         }
     EXPECT_EQ(evaluator.firstChangedLayer(package().codes), package().network.layers.size());
@@ -182,7 +193,8 @@ TEST(EngineEvaluator, CodesSeenBeforeReuseTheirCountExactly)
     const sim::FunctionalEvaluator fresh(package(), firstImages(200), {}, 1);
     EXPECT_EQ(again.robustErrors, first.robustErrors);
     EXPECT_EQ(fresh.evaluateChip(chip, OperatingPoint::atVoltage(688)).robustErrors, first.robustErrors);
-    EXPECT_EQ(fresh.robustErrors(evaluator.faultyCodes(chip, OperatingPoint::atVoltage(688))), first.robustErrors);
+    EXPECT_EQ(fresh.robustErrors(evaluator.faultyCodes(chip, OperatingPoint::atVoltage(688))),
+              first.robustErrors);
 }
 
 TEST(EngineEvaluator, ResultsDoNotDependOnTheThreadCount)
@@ -259,8 +271,10 @@ TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
     const auto clipping8 = workloads::ModelPackage::load(test::modelDir("clipping-8bit"));
     const sim::EnergyPricer pricer(defaultAccelerator());
     const double vNom = pricer.nominalVoltageMv();
-    const sim::EnergyBreakdown eight = pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping8), vNom);
-    const sim::EnergyBreakdown four = pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping4), vNom);
+    const sim::EnergyBreakdown eight =
+        pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping8), vNom);
+    const sim::EnergyBreakdown four =
+        pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping4), vNom);
     EXPECT_DOUBLE_EQ(four.weightSramPj, eight.weightSramPj / 2);
     EXPECT_EQ(four.macPj, eight.macPj);
     EXPECT_EQ(four.activationSramPj, eight.activationSramPj);

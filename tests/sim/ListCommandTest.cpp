@@ -13,17 +13,18 @@ namespace {
 using voltsim::test::readFile;
 
 class ListCommandTest : public voltsim::test::CliFixture {
-protected:
+  protected:
     ListCommandTest() : CliFixture("voltsim-list") {}
 };
 
-template <typename Registry>
-void expectListed(const nlohmann::json& listed, const Registry& registry)
+template <typename Registry> void expectListed(const nlohmann::json& listed, const Registry& registry)
 {
     ASSERT_EQ(listed.size(), registry.entries().size());
     for (std::size_t i = 0; i < listed.size(); ++i) {
         EXPECT_EQ(listed[i]["name"], registry.entries()[i].name);
-        EXPECT_EQ(listed[i]["description"].template get<std::string>().rfind(registry.entries()[i].description, 0), 0u);
+        EXPECT_EQ(
+            listed[i]["description"].template get<std::string>().rfind(registry.entries()[i].description, 0),
+            0u);
     }
 }
 
@@ -42,8 +43,8 @@ TEST_F(ListCommandTest, TextNamesEachRegistryAndItsEntries)
 {
     ASSERT_EQ(voltsim("list"), 0) << stderrText();
     const std::string text = readFile(m_dir / "stdout.txt");
-    for (const char* expected : {"fault models (", "timing models (", "array engines (", "  stuck_at ", "  native ",
-                                 "  cycle ", "(voltsim layers only)"})
+    for (const char* expected : {"fault models (", "timing models (", "array engines (", "  stuck_at ",
+                                 "  native ", "  cycle ", "(voltsim layers only)"})
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " in\n" << text;
     EXPECT_LT(text.find("fault models"), text.find("timing models"));
     EXPECT_LT(text.find("  none "), text.find("  random "));

@@ -16,7 +16,7 @@ using voltsim::test::readFile;
 using voltsim::test::sourceDir;
 
 class RegressionPinTest : public voltsim::test::CliFixture {
-protected:
+  protected:
     RegressionPinTest() : CliFixture("voltsim-regression") {}
 };
 
@@ -26,17 +26,19 @@ TEST_F(RegressionPinTest, SweepCsvIsByteIdenticalToThePinnedOne)
                       "--chips 2 --images 300 --seed 3 --quiet --no-plots --out s"),
               0)
         << stderrText();
-    EXPECT_EQ(readFile(m_dir / "s" / "sweep.csv"), readFile(sourceDir() + "/tests/golden/regression-sweep.csv"));
+    EXPECT_EQ(readFile(m_dir / "s" / "sweep.csv"),
+              readFile(sourceDir() + "/tests/golden/regression-sweep.csv"));
 }
 
 TEST_F(RegressionPinTest, RunStatsNumbersEqualThePinnedOnes)
 {
-    ASSERT_EQ(voltsim("run --model '" + voltsim::test::modelDir("randbet-8bit")
-                      + "' --voltage-rel 0.86 --chips 2 --images 300 --seed 3 --out r"),
+    ASSERT_EQ(voltsim("run --model '" + voltsim::test::modelDir("randbet-8bit") +
+                      "' --voltage-rel 0.86 --chips 2 --images 300 --seed 3 --out r"),
               0)
         << stderrText();
     const auto stats = nlohmann::json::parse(readFile(m_dir / "r" / "stats.json"));
-    const auto pinned = nlohmann::json::parse(readFile(sourceDir() + "/tests/golden/regression-run-stats.json"));
+    const auto pinned =
+        nlohmann::json::parse(readFile(sourceDir() + "/tests/golden/regression-run-stats.json"));
     ASSERT_GT(pinned.size(), 1000u);
     std::size_t mismatches = 0;
     for (const auto& [pointer, value] : pinned.items()) {

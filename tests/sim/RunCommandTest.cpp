@@ -49,7 +49,8 @@ std::string slurp(const std::string& path)
 TEST(RunCommandTest, CleanErrorEqualsIntegerReferenceAndOutputsAreReproducible)
 {
     // Per process: concurrent test runs (several build trees on one machine) must not share it.
-    const std::string dir = std::filesystem::temp_directory_path() / ("voltsim-run-test-" + std::to_string(getpid()));
+    const std::string dir =
+        std::filesystem::temp_directory_path() / ("voltsim-run-test-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir);
     const std::string args = "run --model " + modelDir("randbet-8bit") +
                              " --images 40 --chips 2 --voltage-mv 690 --seed 5 --json --dump-logits ";
@@ -64,9 +65,11 @@ TEST(RunCommandTest, CleanErrorEqualsIntegerReferenceAndOutputsAreReproducible)
 
     const auto summary = nlohmann::json::parse(first.text);
     const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
-    const auto dataset = workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
+    const auto dataset =
+        workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
     const workloads::IntegerReference reference(package, 1);
-    const auto errors = reference.countErrors(package.codes, dataset.pixels().data(), dataset.labels().data(), 40);
+    const auto errors =
+        reference.countErrors(package.codes, dataset.pixels().data(), dataset.labels().data(), 40);
     EXPECT_DOUBLE_EQ(summary["clean_error"].get<double>(), static_cast<double>(errors) / 40);
     EXPECT_GT(summary["ber_seen"].get<double>(), 1e-3);
     EXPECT_LT(summary["ber_seen"].get<double>(), 1e-2);
@@ -91,9 +94,12 @@ TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
         {"run --voltage-mv 100" + model, "weight_sram.voltage_mv"},
         {"run --voltage-mv 700 --ber 0.01" + model, "--ber"},
         {"run --mode warp" + model, "run.mode"},
-        {"run --set array.timing_model=warp" + model, "array.timing_model: unknown timing model 'warp' (valid: scalesim, native)"},
-        {"run --set array.timing_model=scalesim" + model, "array.timing_model: timing model 'scalesim' cannot time the accelerator"},
-        {"run --set weight_sram.fault_model=gaussian" + model, "weight_sram.fault_model: unknown fault model 'gaussian'"},
+        {"run --set array.timing_model=warp" + model,
+         "array.timing_model: unknown timing model 'warp' (valid: scalesim, native)"},
+        {"run --set array.timing_model=scalesim" + model,
+         "array.timing_model: timing model 'scalesim' cannot time the accelerator"},
+        {"run --set weight_sram.fault_model=gaussian" + model,
+         "weight_sram.fault_model: unknown fault model 'gaussian'"},
         {"run --model /nonexistent", "/nonexistent"},
         {"run --images 2 --set activation_sram.size_kib=4" + model, "activation_sram.size_kib"},
     };
@@ -107,7 +113,8 @@ TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
 
 TEST(RunCommandTest, ShippedDefaultConfigIsTheBuiltInDefault)
 {
-    sim::ConfigNode file(sim::loadConfigFile(sourceDir() + "/configs/accelerator/default.json"), "default.json");
+    sim::ConfigNode file(sim::loadConfigFile(sourceDir() + "/configs/accelerator/default.json"),
+                         "default.json");
     sim::readRunConfig(file);
     EXPECT_EQ(file.resolved(), sim::resolvedDefaults());
 }

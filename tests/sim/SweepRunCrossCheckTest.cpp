@@ -19,14 +19,14 @@ using voltsim::test::readFile;
 using voltsim::test::splitCsv;
 
 class SweepRunCrossCheck : public voltsim::test::CliFixture {
-protected:
+  protected:
     SweepRunCrossCheck() : CliFixture("voltsim-crosscheck") {}
 
     /// Sweeps randbet-8bit over `voltagesRel` (a list) with `extra` flags; returns its stats.json.
     json sweep(const std::string& voltagesRel, const std::string& extra)
     {
-        EXPECT_EQ(voltsim("sweep --models randbet-8bit --voltages-rel " + voltagesRel
-                          + " --chips 1 --images 20 --quiet --no-plots --out sweep " + extra),
+        EXPECT_EQ(voltsim("sweep --models randbet-8bit --voltages-rel " + voltagesRel +
+                          " --chips 1 --images 20 --quiet --no-plots --out sweep " + extra),
                   0)
             << stderrText();
         return json::parse(readFile(m_dir / "sweep" / "stats.json"));
@@ -37,8 +37,9 @@ protected:
     json run(const std::string& voltageRel, const std::string& extra)
     {
         const std::string dir = "run-" + voltageRel;
-        EXPECT_EQ(voltsim("run --model " + voltsim::test::modelDir("randbet-8bit") + " --voltage-rel " + voltageRel
-                          + " --chips 1 --images 300 --set run.batch_images=128 --out " + dir + " " + extra),
+        EXPECT_EQ(voltsim("run --model " + voltsim::test::modelDir("randbet-8bit") + " --voltage-rel " +
+                          voltageRel + " --chips 1 --images 300 --set run.batch_images=128 --out " + dir +
+                          " " + extra),
                   0)
             << stderrText();
         return json::parse(readFile(m_dir / dir / "stats.json")).at("summary");
@@ -50,14 +51,16 @@ protected:
     {
         const json& point = sweepStats.at("sweep").at("models").at(0).at("points").at(index);
         const json& energy = runSummary.at("energy_per_inference");
-        const double sramPj = energy.at("weight_sram_pj").get<double>() + energy.at("weight_sram_leakage_pj").get<double>();
+        const double sramPj =
+            energy.at("weight_sram_pj").get<double>() + energy.at("weight_sram_leakage_pj").get<double>();
         EXPECT_EQ(point.at("voltage_mv").get<double>(), runSummary.at("voltage_mv").get<double>());
         EXPECT_EQ(point.at("cycles").get<double>(), runSummary.at("cycles_per_inference").get<double>());
         EXPECT_EQ(point.at("latency_us").get<double>(), runSummary.at("latency_us").get<double>());
         EXPECT_EQ(point.at("energy_pj").get<double>(), energy.at("total_pj").get<double>());
         EXPECT_EQ(point.at("sram_energy_pj").get<double>(), sramPj);
         EXPECT_EQ(point.at("energy_saving").get<double>(), runSummary.at("energy_saving").get<double>());
-        EXPECT_EQ(point.at("sram_energy_saving").get<double>(), runSummary.at("weight_sram_energy_saving").get<double>());
+        EXPECT_EQ(point.at("sram_energy_saving").get<double>(),
+                  runSummary.at("weight_sram_energy_saving").get<double>());
 
         const auto row = splitCsv(lines(readFile(m_dir / "sweep" / "sweep.csv")).at(1 + index));
         ASSERT_EQ(row.size(), 18u);

@@ -24,11 +24,15 @@ using voltsim::test::readFile;
 using voltsim::test::splitCsv;
 
 class SweepTest : public voltsim::test::CliFixture {
-protected:
+  protected:
     SweepTest() : CliFixture("voltsim-sweep-test") {}
 
     /// A tiny voltage sweep of randbet-8bit.
-    static std::string tiny() { return "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 300 --quiet --no-plots"; }
+    static std::string tiny()
+    {
+        return "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 300 --quiet "
+               "--no-plots";
+    }
 };
 
 } // namespace
@@ -36,24 +40,26 @@ protected:
 TEST_F(SweepTest, TinySweepWritesEveryFileAndTheCleanRowAtVNom)
 {
     ASSERT_EQ(voltsim(tiny() + " --out " + out("a")), 0) << stderrText();
-    for (const char* file : {"sweep.csv", "chips.csv", "stats.json", "summary.json", "config.json", "points.jsonl", "run.json"})
+    for (const char* file :
+         {"sweep.csv", "chips.csv", "stats.json", "summary.json", "config.json", "points.jsonl", "run.json"})
         EXPECT_TRUE(fs::exists(m_dir / "a" / file)) << file;
     const auto rows = lines(readFile(m_dir / "a" / "sweep.csv"));
     ASSERT_EQ(rows.size(), 5u); // header + V/V_min 1.0, 0.94, 0.88, 0.82
-    EXPECT_EQ(rows[0], "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,chips,images,"
-                       "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us");
+    EXPECT_EQ(rows[0],
+              "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,chips,images,"
+              "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us");
     const auto nominal = splitCsv(rows[1]);
     ASSERT_EQ(nominal.size(), 18u);
     EXPECT_EQ(nominal[0], "randbet-8bit");
     EXPECT_EQ(nominal[1], "800");
-    EXPECT_EQ(nominal[3], "0");         // ber at V_nom
-    EXPECT_EQ(nominal[4], "0");         // no flips
-    EXPECT_EQ(nominal[6], nominal[5]);  // RErr = Err without faults
+    EXPECT_EQ(nominal[3], "0");        // ber at V_nom
+    EXPECT_EQ(nominal[4], "0");        // no flips
+    EXPECT_EQ(nominal[6], nominal[5]); // RErr = Err without faults
     EXPECT_EQ(nominal[10], "3");
     EXPECT_EQ(nominal[11], "300");
-    EXPECT_EQ(nominal[14], "0");        // no saving at V_nom
+    EXPECT_EQ(nominal[14], "0"); // no saving at V_nom
     const auto lowest = splitCsv(rows[4]);
-    EXPECT_EQ(lowest[1], "656");        // 0.82 x 800 mV
+    EXPECT_EQ(lowest[1], "656"); // 0.82 x 800 mV
     EXPECT_GT(std::stod(lowest[4]), 0.0);
     EXPECT_GE(std::stod(lowest[6]), std::stod(lowest[5]));
     EXPECT_GT(std::stod(lowest[15]), 0.0);
@@ -80,8 +86,10 @@ TEST_F(SweepTest, SameSeedGivesByteIdenticalCsvWhateverTheThreadCount)
 
 TEST_F(SweepTest, UniformProfileRErrIsNonDecreasingInPForEveryChip)
 {
-    ASSERT_EQ(voltsim("sweep --models randbet-8bit --profile uniform --bers 0,0.002,0.01,0.03,0.1 --chips 4 --images 300 "
-                      "--quiet --no-plots --out " + out("p")),
+    ASSERT_EQ(voltsim("sweep --models randbet-8bit --profile uniform --bers 0,0.002,0.01,0.03,0.1 --chips 4 "
+                      "--images 300 "
+                      "--quiet --no-plots --out " +
+                      out("p")),
               0)
         << stderrText();
     std::map<std::string, std::vector<std::pair<double, double>>> byChip; // chip -> (p, rerr)
@@ -112,7 +120,8 @@ TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)
     // A run killed after two points leaves exactly their records (every file is replaced atomically).
     ASSERT_EQ(voltsim(tiny() + " --out " + out("cut")), 0) << stderrText();
     const auto records = lines(readFile(m_dir / "cut" / "points.jsonl"));
-    std::ofstream(m_dir / "cut" / "points.jsonl", std::ios::trunc) << records[0] << "\n" << records[1] << "\n";
+    std::ofstream(m_dir / "cut" / "points.jsonl", std::ios::trunc) << records[0] << "\n"
+                                                                   << records[1] << "\n";
     EXPECT_NE(voltsim(tiny() + " --out " + out("cut")), 0); // refuses to overwrite without --resume
     EXPECT_NE(stderrText().find("--resume"), std::string::npos);
     ASSERT_EQ(voltsim(tiny() + " --resume --out " + out("cut")), 0) << stderrText();
@@ -124,23 +133,27 @@ TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)
 TEST_F(SweepTest, CtrlCLeavesValidFilesAndResumeCompletesThem)
 {
     ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();
-    const std::string args = "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 1200 --quiet --no-plots";
+    const std::string args =
+        "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 1200 --quiet --no-plots";
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        const std::string command = "exec '" + voltsim::test::voltsimBinary() + "' " + args + " --out " + out("int") + " 2>/dev/null";
+        const std::string command =
+            "exec '" + voltsim::test::voltsimBinary() + "' " + args + " --out " + out("int") + " 2>/dev/null";
         execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (lines(readFile(m_dir / "int" / "points.jsonl")).empty() && std::chrono::steady_clock::now() < deadline)
+    while (lines(readFile(m_dir / "int" / "points.jsonl")).empty() &&
+           std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     kill(child, SIGINT);
     int status = 0;
     waitpid(child, &status, 0);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_TRUE(WEXITSTATUS(status) == 130 || WEXITSTATUS(status) == 0) << WEXITSTATUS(status);
-    EXPECT_EQ(lines(readFile(m_dir / "int" / "sweep.csv")).size(), 1 + lines(readFile(m_dir / "int" / "points.jsonl")).size());
+    EXPECT_EQ(lines(readFile(m_dir / "int" / "sweep.csv")).size(),
+              1 + lines(readFile(m_dir / "int" / "points.jsonl")).size());
     ASSERT_EQ(voltsim(args + " --resume --out " + out("int")), 0) << stderrText();
     ASSERT_EQ(voltsim(args + " --out " + out("whole")), 0) << stderrText();
     EXPECT_EQ(readFile(m_dir / "int" / "sweep.csv"), readFile(m_dir / "whole" / "sweep.csv"));
@@ -153,9 +166,12 @@ TEST_F(SweepTest, ShardsMergeIntoTheFilesOfOneRun)
     ASSERT_EQ(voltsim(tiny() + " --shard 1/3 --out " + out("s1")), 0) << stderrText();
     ASSERT_EQ(voltsim(tiny() + " --shard 2/3 --out " + out("s2")), 0) << stderrText();
     EXPECT_EQ(lines(readFile(m_dir / "s1" / "sweep.csv")).size(), 2u); // point 1 of 0..3
-    ASSERT_EQ(voltsim("merge " + out("s0") + " " + out("s1") + " " + out("s2") + " --quiet --no-plots --out " + out("m")), 0)
+    ASSERT_EQ(voltsim("merge " + out("s0") + " " + out("s1") + " " + out("s2") +
+                      " --quiet --no-plots --out " + out("m")),
+              0)
         << stderrText();
-    for (const char* file : {"sweep.csv", "chips.csv", "stats.json", "summary.json", "points.jsonl", "config.json"})
+    for (const char* file :
+         {"sweep.csv", "chips.csv", "stats.json", "summary.json", "points.jsonl", "config.json"})
         EXPECT_EQ(readFile(m_dir / "m" / file), readFile(m_dir / "full" / file)) << file;
 }
 
@@ -181,16 +197,19 @@ TEST_F(SweepTest, DumpConfigPrintsEveryKeyWithDefaults)
 {
     ASSERT_EQ(voltsim("sweep --dump-config --chips 4"), 0) << stderrText();
     const std::string text = readFile(m_dir / "stdout.txt");
-    for (const char* key : {"\"chips\": 4", "\"voltages_rel\": [\n    1.0,\n    0.98,", "\"profile\": \"stutz2021-14nm\"", "\"profile\": null",
-                            "\"max_loss_pp\": 1.0", "\"clock_mhz\": 500.0", "\"start_offset_bytes\"",
-                            "\"accelerator\": {"})
+    for (const char* key : {"\"chips\": 4", "\"voltages_rel\": [\n    1.0,\n    0.98,",
+                            "\"profile\": \"stutz2021-14nm\"", "\"profile\": null", "\"max_loss_pp\": 1.0",
+                            "\"clock_mhz\": 500.0", "\"start_offset_bytes\"", "\"accelerator\": {"})
         EXPECT_NE(text.find(key), std::string::npos) << key;
 }
 
 TEST_F(SweepTest, ShippedDefaultConfigIsTheBuiltInDefault)
 {
     ASSERT_EQ(voltsim("sweep --dump-config", "builtin.json"), 0) << stderrText();
-    ASSERT_EQ(voltsim("sweep --dump-config --config " + voltsim::test::sourceDir() + "/configs/sweep/default.json", "shipped.json"), 0)
+    ASSERT_EQ(
+        voltsim("sweep --dump-config --config " + voltsim::test::sourceDir() + "/configs/sweep/default.json",
+                "shipped.json"),
+        0)
         << stderrText();
     EXPECT_EQ(readFile(m_dir / "builtin.json"), readFile(m_dir / "shipped.json"));
 }
@@ -198,7 +217,9 @@ TEST_F(SweepTest, ShippedDefaultConfigIsTheBuiltInDefault)
 TEST_F(SweepTest, SetChangesOneKeyOfTheNamedAcceleratorFile)
 {
     std::ofstream(out("accel.json")) << R"({"clock_mhz": 250, "array": {"rows": 8}})";
-    ASSERT_EQ(voltsim("sweep --dump-config --accelerator " + out("accel.json") + " --set accelerator.array.cols=4"), 0)
+    ASSERT_EQ(
+        voltsim("sweep --dump-config --accelerator " + out("accel.json") + " --set accelerator.array.cols=4"),
+        0)
         << stderrText();
     const std::string text = readFile(m_dir / "stdout.txt");
     for (const char* key : {"\"clock_mhz\": 250.0", "\"rows\": 8", "\"cols\": 4"})
@@ -212,7 +233,8 @@ TEST_F(SweepTest, SummaryNamesTheLowestVoltageWithinTheLoss)
     EXPECT_NE(summary.find("\"found\": true"), std::string::npos);
     EXPECT_NE(summary.find("\"voltage_mv\": 656.0"), std::string::npos); // every point is within 100 points
     // With no loss allowed, V_nom (RErr = Err exactly) is always within.
-    ASSERT_EQ(voltsim(tiny() + " --max-loss-pp 0 --reference randbet-8bit --out " + out("b")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --max-loss-pp 0 --reference randbet-8bit --out " + out("b")), 0)
+        << stderrText();
     EXPECT_NE(readFile(m_dir / "b" / "summary.json").find("\"found\": true"), std::string::npos);
     EXPECT_EQ(voltsim(tiny() + " --reference nosuchmodel --out " + out("c")), 2);
     EXPECT_NE(stderrText().find("reference"), std::string::npos);

@@ -15,8 +15,7 @@ namespace {
 using namespace voltsim::workloads;
 
 /// The message of the InputError `parse` throws ("" if it does not throw one).
-template <typename Parse>
-std::string inputErrorOf(Parse parse)
+template <typename Parse> std::string inputErrorOf(Parse parse)
 {
     try {
         parse();
@@ -31,7 +30,8 @@ std::string inputErrorOf(Parse parse)
 // layers per topology, and the error names the file, the line and the column.
 TEST(FuzzRegression, TopologyDepthwiseRowCannotExpandIntoMillionsOfLayers)
 {
-    const std::string text = "Layr name, IFMAP Heicht 128, 1,\nConDP4, 57, 57, 3, 3, 1727218, 1, 2,\nBon000, 1,\n";
+    const std::string text =
+        "Layr name, IFMAP Heicht 128, 1,\nConDP4, 57, 57, 3, 3, 1727218, 1, 2,\nBon000, 1,\n";
     const auto start = std::chrono::steady_clock::now();
     const std::string message = inputErrorOf([&] {
         std::istringstream in(text);
@@ -44,14 +44,16 @@ TEST(FuzzRegression, TopologyDepthwiseRowCannotExpandIntoMillionsOfLayers)
 
 TEST(FuzzRegression, TopologyDepthwiseLimitCountsEveryRowAndStillAcceptsMobileNetSizes)
 {
-    const std::string header =
-        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+    const std::string header = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+                               "Channels, Num Filter, Strides,\n";
     // 65536 layers exactly: two depthwise rows of 32768 channels.
     std::istringstream fits(header + "aDP, 4, 4, 3, 3, 32768, 1, 1,\nbDP, 4, 4, 3, 3, 32768, 1, 1,\n");
     EXPECT_EQ(parseTopology(fits, "fits.csv").layers.size(), 65536u);
     // One more plain row crosses the limit on line 4.
     const std::string message = inputErrorOf([&] {
-        std::istringstream in(header + "aDP, 4, 4, 3, 3, 32768, 1, 1,\nbDP, 4, 4, 3, 3, 32768, 1, 1,\nc, 4, 4, 3, 3, 1, 1, 1,\n");
+        std::istringstream in(
+            header +
+            "aDP, 4, 4, 3, 3, 32768, 1, 1,\nbDP, 4, 4, 3, 3, 32768, 1, 1,\nc, 4, 4, 3, 3, 1, 1, 1,\n");
         parseTopology(in, "over.csv");
     });
     EXPECT_NE(message.find("over.csv:4:"), std::string::npos) << message;

@@ -41,7 +41,7 @@ void writeGzip(const std::string& path, const Bytes& bytes)
 }
 
 class IdxReaderTest : public ::testing::Test {
-protected:
+  protected:
     std::string write(const std::string& name, const Bytes& bytes)
     {
         writeBytes(m_dir.file(name), bytes.data(), bytes.size());
@@ -123,9 +123,11 @@ TEST_F(IdxReaderTest, RejectsBadMagicTypeAndDimensions)
 TEST_F(IdxReaderTest, RejectsOversizeHeaderWithoutAllocatingIt)
 {
     // 4G x 4G x 4G bytes declared: rejected from the header alone.
-    expectError(write("huge", idxFile({0xffffffffu, 0xffffffffu, 0xffffffffu}, m_pixels)), 3, "declares more than");
+    expectError(write("huge", idxFile({0xffffffffu, 0xffffffffu, 0xffffffffu}, m_pixels)), 3,
+                "declares more than");
     // 60,000 x 28 x 28 declared but 12 bytes present: read incrementally, reported as truncated.
-    expectError(write("lying", idxFile({60000, 28, 28}, m_pixels)), 3, "declares 47040000 data bytes, file has 12");
+    expectError(write("lying", idxFile({60000, 28, 28}, m_pixels)), 3,
+                "declares 47040000 data bytes, file has 12");
 }
 
 TEST_F(IdxReaderTest, RejectsTrailingBytes)
@@ -141,7 +143,8 @@ TEST_F(IdxReaderTest, RejectsLabelsOutOfRangeAndCountMismatch)
     const auto badLabel = write("labels", idxFile({2}, {3, 10}));
     EXPECT_THROW(
         try { Dataset::load(images, badLabel, 10); } catch (const InputError& error) {
-            EXPECT_NE(std::string(error.what()).find(badLabel + ": label 10 at index 1 is outside 0..9"), std::string::npos)
+            EXPECT_NE(std::string(error.what()).find(badLabel + ": label 10 at index 1 is outside 0..9"),
+                      std::string::npos)
                 << error.what();
             throw;
         },

@@ -20,12 +20,12 @@ namespace {
 using namespace workloads;
 
 /// Hand derivation for the tiny network (PackageBuilder.hpp), image A = [[1,2,3],[4,5,6],[7,8,9]]:
-///  conv1 patches (row-major 2x2 windows): [1,2,4,5] Sq 12, [2,3,5,6] Sq 16, [4,5,7,8] Sq 24, [5,6,8,9] Sq 28.
-///  f0: acc - z Sq = p0 + 2 p3 = 11, 14, 20, 23; T = 2 (acc - z Sq) + Sq + 4*2 - 2 = 40, 50, 70, 80;
+///  conv1 patches (row-major 2x2 windows): [1,2,4,5] Sq 12, [2,3,5,6] Sq 16, [4,5,7,8] Sq 24, [5,6,8,9]
+///  Sq 28. f0: acc - z Sq = p0 + 2 p3 = 11, 14, 20, 23; T = 2 (acc - z Sq) + Sq + 4*2 - 2 = 40, 50, 70, 80;
 ///      q = (T + 2) >> 2 = 10, 13 (12.5 rounds up), 18 (17.5 up), 20.
-///  f1: 3 p0 - 2 p3 = -7, -6, -4, -3; T = 2 x + Sq + 4*(-4) - 2 = -20, -14, -2, 4; q = -5, -3, 0, 1 -> ReLU 0, 0, 0, 1.
-///  pool: [20, 1]; Sq = 21.
-///  fc: n0 acc - z Sq = 20,  T = 3*20 - 21 + 5*0 + 1 = 40,      logit (40 + 1) >> 1 = 20
+///  f1: 3 p0 - 2 p3 = -7, -6, -4, -3; T = 2 x + Sq + 4*(-4) - 2 = -20, -14, -2, 4; q = -5, -3, 0, 1 -> ReLU
+///  0, 0, 0, 1. pool: [20, 1]; Sq = 21. fc: n0 acc - z Sq = 20,  T = 3*20 - 21 + 5*0 + 1 = 40,      logit (40
+///  + 1) >> 1 = 20
 ///      n1 = -20 + 7 = -13,  T = -39 - 21 + 5*2 + 1 = -49,       logit -48 >> 1 = -24
 ///      n2 = -160,           T = -480 - 21 + 5*(-5) + 1 = -525,  logit -524 >> 1 = -262
 /// Image B (zeros): f0 T = 6 -> 2; f1 T = -18 -> 0; pool [2, 0], Sq 2;
@@ -92,12 +92,15 @@ std::int64_t requantizeNaive(const Layer& layer, const std::vector<std::uint8_t>
     const Requant& r = *layer.requant;
     const std::int64_t z = layer.weight->offset;
     const std::int64_t biasCode = codes[layer.bias->blobOffset + static_cast<std::size_t>(n)];
-    const std::int64_t t = r.mAcc * (acc - z * sumInputs) + r.mSum * sumInputs + r.mBias * (biasCode - layer.bias->offset) + r.b0;
+    const std::int64_t t = r.mAcc * (acc - z * sumInputs) + r.mSum * sumInputs +
+                           r.mBias * (biasCode - layer.bias->offset) + r.b0;
     const std::int64_t value = floorDivide(t + (std::int64_t(1) << (r.shift - 1)), r.shift);
-    return r.int32Output ? std::clamp<std::int64_t>(value, INT32_MIN, INT32_MAX) : std::clamp<std::int64_t>(value, 0, 255);
+    return r.int32Output ? std::clamp<std::int64_t>(value, INT32_MIN, INT32_MAX)
+                         : std::clamp<std::int64_t>(value, 0, 255);
 }
 
-std::vector<std::int64_t> naiveConv(const Layer& layer, const std::vector<std::uint8_t>& codes, const std::vector<std::int64_t>& in)
+std::vector<std::int64_t> naiveConv(const Layer& layer, const std::vector<std::uint8_t>& codes,
+                                    const std::vector<std::int64_t>& in)
 {
     const std::int64_t C = layer.inShape[0], H = layer.inShape[1], W = layer.inShape[2];
     const std::int64_t N = layer.outShape[0], Ho = layer.outShape[1], Wo = layer.outShape[2];
@@ -111,8 +114,10 @@ std::vector<std::int64_t> naiveConv(const Layer& layer, const std::vector<std::u
                         for (std::int64_t fx = 0; fx < layer.kernelW; ++fx) {
                             const std::int64_t y = oy * layer.stride - layer.padding + fy;
                             const std::int64_t x = ox * layer.stride - layer.padding + fx;
-                            const std::int64_t q = (y >= 0 && y < H && x >= 0 && x < W) ? in[(c * H + y) * W + x] : 0;
-                            const std::size_t k = static_cast<std::size_t>(((n * C + c) * layer.kernelH + fy) * layer.kernelW + fx);
+                            const std::int64_t q =
+                                (y >= 0 && y < H && x >= 0 && x < W) ? in[(c * H + y) * W + x] : 0;
+                            const std::size_t k = static_cast<std::size_t>(
+                                ((n * C + c) * layer.kernelH + fy) * layer.kernelW + fx);
                             acc += codes[layer.weight->blobOffset + k] * q;
                             sumInputs += q;
                         }
@@ -121,14 +126,16 @@ std::vector<std::int64_t> naiveConv(const Layer& layer, const std::vector<std::u
     return out;
 }
 
-std::vector<std::int64_t> naiveLinear(const Layer& layer, const std::vector<std::uint8_t>& codes, const std::vector<std::int64_t>& in)
+std::vector<std::int64_t> naiveLinear(const Layer& layer, const std::vector<std::uint8_t>& codes,
+                                      const std::vector<std::int64_t>& in)
 {
     std::vector<std::int64_t> out;
     const std::int64_t K = layer.inShape[0];
     for (std::int64_t n = 0; n < layer.outShape[0]; ++n) {
         std::int64_t acc = 0, sumInputs = 0;
         for (std::int64_t k = 0; k < K; ++k) {
-            acc += codes[layer.weight->blobOffset + static_cast<std::size_t>(n * K + k)] * in[static_cast<std::size_t>(k)];
+            acc += codes[layer.weight->blobOffset + static_cast<std::size_t>(n * K + k)] *
+                   in[static_cast<std::size_t>(k)];
             sumInputs += in[static_cast<std::size_t>(k)];
         }
         out.push_back(requantizeNaive(layer, codes, n, acc, sumInputs));
@@ -146,13 +153,15 @@ std::vector<std::int64_t> naivePool(const Layer& layer, const std::vector<std::i
                 std::int64_t best = 0;
                 for (std::int64_t fy = 0; fy < layer.kernelH; ++fy)
                     for (std::int64_t fx = 0; fx < layer.kernelW; ++fx)
-                        best = std::max(best, in[(c * H + oy * layer.stride + fy) * W + ox * layer.stride + fx]);
+                        best =
+                            std::max(best, in[(c * H + oy * layer.stride + fy) * W + ox * layer.stride + fx]);
                 out.push_back(best);
             }
     return out;
 }
 
-std::vector<std::int64_t> naiveLogits(const Network& network, const std::vector<std::uint8_t>& codes, const std::uint8_t* image)
+std::vector<std::int64_t> naiveLogits(const Network& network, const std::vector<std::uint8_t>& codes,
+                                      const std::uint8_t* image)
 {
     std::vector<std::int64_t> values(image, image + network.inputSize());
     for (const Layer& layer : network.layers) {
@@ -175,8 +184,8 @@ PackageFiles randomPackage(std::mt19937& random)
     files.manifest = manifestSkeleton({3, 9, 7}, 4);
     auto& layers = files.manifest["layers"];
     std::size_t offset = 0;
-    const auto parameters = [&](const std::vector<std::int64_t>& weightShape, int bits, int shift, std::int64_t mAcc,
-                                std::int64_t mSum, bool logits) {
+    const auto parameters = [&](const std::vector<std::int64_t>& weightShape, int bits, int shift,
+                                std::int64_t mAcc, std::int64_t mSum, bool logits) {
         const auto weight = tensorJson(weightShape, bits, offset);
         offset += weight["count"].get<std::size_t>();
         const auto bias = tensorJson({weightShape[0]}, 8, offset);
@@ -186,20 +195,39 @@ PackageFiles randomPackage(std::mt19937& random)
         for (std::int64_t i = 0; i < weightShape[0]; ++i)
             files.codes.push_back(static_cast<std::uint8_t>(random() % 256));
         const std::int64_t b0 = std::int64_t(random() % 4001) - 2000;
-        return nlohmann::json{{"weight", weight}, {"bias", bias},
-                              {"requant", requantJson(shift, mAcc, mSum, 97, (b0 * (std::int64_t{1} << shift)) >> 4, logits)}};
+        return nlohmann::json{
+            {"weight", weight},
+            {"bias", bias},
+            {"requant", requantJson(shift, mAcc, mSum, 97, (b0 * (std::int64_t{1} << shift)) >> 4, logits)}};
     };
     auto conv1 = parameters({5, 3, 3, 2}, 5, 12, 300, -45, false);
-    conv1.update({{"name", "conv1"}, {"type", "conv2d"}, {"in_shape", {3, 9, 7}}, {"out_shape", {5, 5, 4}},
-                  {"kernel", {3, 2}}, {"stride", 2}, {"padding", 1}, {"relu", true}});
+    conv1.update({{"name", "conv1"},
+                  {"type", "conv2d"},
+                  {"in_shape", {3, 9, 7}},
+                  {"out_shape", {5, 5, 4}},
+                  {"kernel", {3, 2}},
+                  {"stride", 2},
+                  {"padding", 1},
+                  {"relu", true}});
     layers.push_back(conv1);
-    layers.push_back({{"name", "pool"}, {"type", "maxpool2d"}, {"in_shape", {5, 5, 4}}, {"out_shape", {5, 4, 3}},
-                      {"kernel", {2, 2}}, {"stride", 1}});
+    layers.push_back({{"name", "pool"},
+                      {"type", "maxpool2d"},
+                      {"in_shape", {5, 5, 4}},
+                      {"out_shape", {5, 4, 3}},
+                      {"kernel", {2, 2}},
+                      {"stride", 1}});
     auto conv2 = parameters({4, 5, 2, 2}, 8, 14, 160, 3000, false);
-    conv2.update({{"name", "conv2"}, {"type", "conv2d"}, {"in_shape", {5, 4, 3}}, {"out_shape", {4, 3, 2}},
-                  {"kernel", {2, 2}}, {"stride", 1}, {"padding", 0}, {"relu", true}});
+    conv2.update({{"name", "conv2"},
+                  {"type", "conv2d"},
+                  {"in_shape", {5, 4, 3}},
+                  {"out_shape", {4, 3, 2}},
+                  {"kernel", {2, 2}},
+                  {"stride", 1},
+                  {"padding", 0},
+                  {"relu", true}});
     layers.push_back(conv2);
-    layers.push_back({{"name", "flatten"}, {"type", "flatten"}, {"in_shape", {4, 3, 2}}, {"out_shape", {24}}});
+    layers.push_back(
+        {{"name", "flatten"}, {"type", "flatten"}, {"in_shape", {4, 3, 2}}, {"out_shape", {24}}});
     auto fc1 = parameters({7, 24}, 3, 10, 40, 1, false);
     fc1.update({{"name", "fc1"}, {"type", "linear"}, {"in_shape", {24}}, {"out_shape", {7}}, {"relu", true}});
     layers.push_back(fc1);
@@ -253,12 +281,14 @@ TEST(IntegerReferenceTest, ResultsIndependentOfThreadCountAndBatching)
         pixel = static_cast<std::uint8_t>(random() % 256);
     const auto single = IntegerReference(package, 1).logits(package.codes, images.data(), count);
     for (unsigned threads : {2u, 3u, 5u})
-        EXPECT_EQ(IntegerReference(package, threads).logits(package.codes, images.data(), count), single) << threads;
+        EXPECT_EQ(IntegerReference(package, threads).logits(package.codes, images.data(), count), single)
+            << threads;
     const auto tail = IntegerReference(package, 2).logits(package.codes, images.data() + 100 * 189, 201);
     EXPECT_EQ(tail, single.bottomRows(201));
 }
 
-/// `codes` with bit 0 (inside every width) flipped at `flips` random places of layer `layer`'s weights and bias.
+/// `codes` with bit 0 (inside every width) flipped at `flips` random places of layer `layer`'s weights and
+/// bias.
 void flipInLayer(const Layer& layer, int flips, std::mt19937& random, std::vector<std::uint8_t>& codes)
 {
     for (const QuantizedTensor* tensor : {&*layer.weight, &*layer.bias})
@@ -281,18 +311,21 @@ TEST(IntegerReferenceTest, ResumingFromCleanActivationsEqualsFullInference)
     for (std::size_t resume = 1; resume < layers.size(); ++resume) {
         if (!layers[resume].hasParameters())
             continue;
-        const std::vector<std::uint8_t> clean = reference.activations(package.codes, {0, images.data(), count}, resume);
+        const std::vector<std::uint8_t> clean =
+            reference.activations(package.codes, {0, images.data(), count}, resume);
         ASSERT_EQ(clean.size(), count * static_cast<std::size_t>(shapeSize(layers[resume].inShape)));
         std::vector<std::uint8_t> codes = package.codes; // faults in this layer and every later one
         for (std::size_t later = resume; later < layers.size(); ++later)
             if (layers[later].hasParameters())
                 flipInLayer(layers[later], 3, random, codes);
         const auto full = reference.logits(codes, images.data(), count);
-        EXPECT_EQ(reference.logits(codes, {resume, clean.data(), count}), full) << "resume at layer " << resume;
+        EXPECT_EQ(reference.logits(codes, {resume, clean.data(), count}), full)
+            << "resume at layer " << resume;
         const std::vector<std::uint8_t> labels(count, 1);
         EXPECT_EQ(reference.countErrors(codes, {resume, clean.data(), count}, labels.data()),
                   reference.countErrors(codes, images.data(), labels.data(), count));
-        EXPECT_NE(reference.logits(package.codes, images.data(), count), full) << "the flips change some logit";
+        EXPECT_NE(reference.logits(package.codes, images.data(), count), full)
+            << "the flips change some logit";
     }
     // Activations chain: conv2's input from fc1's input layer by layer equals one pass from the images.
     const auto toConv2 = reference.activations(package.codes, {0, images.data(), count}, 2);

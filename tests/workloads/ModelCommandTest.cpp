@@ -29,7 +29,8 @@ CommandResult runVoltsim(const std::string& arguments)
     return result;
 }
 
-std::vector<std::uint8_t> idx(std::uint8_t dims, const std::vector<std::uint32_t>& sizes, const std::vector<std::uint8_t>& data)
+std::vector<std::uint8_t> idx(std::uint8_t dims, const std::vector<std::uint32_t>& sizes,
+                              const std::vector<std::uint8_t>& data)
 {
     std::vector<std::uint8_t> bytes{0, 0, 8, dims};
     for (std::uint32_t size : sizes)
@@ -40,7 +41,7 @@ std::vector<std::uint8_t> idx(std::uint8_t dims, const std::vector<std::uint32_t
 }
 
 class ModelCommandTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override
     {
         m_files.write(m_package.path());
@@ -99,7 +100,8 @@ TEST_F(ModelCommandTest, CheckRejectsWrongCleanError)
 {
     m_files.manifest["clean_test_error"] = 0.26;
     m_files.write(m_package.path());
-    expectOneLineError(runVoltsim(check()), "manifest.json: clean_test_error: manifest says 0.26 (26 errors), the integer reference gives 25/100");
+    expectOneLineError(runVoltsim(check()), "manifest.json: clean_test_error: manifest says 0.26 (26 "
+                                            "errors), the integer reference gives 25/100");
 }
 
 TEST_F(ModelCommandTest, InfoPrintsTableAndJson)

@@ -13,13 +13,13 @@
 namespace voltsim::test {
 namespace {
 
+using nlohmann::json;
 using workloads::GoldenVectors;
 using workloads::LayerType;
 using workloads::ModelPackage;
-using nlohmann::json;
 
 class ModelPackageTest : public ::testing::Test {
-protected:
+  protected:
     /// Writes the tiny package after `edit`, expects loading (and the golden file) to throw an
     /// InputError whose one-line message contains every piece of `expected`.
     void expectError(const std::function<void(PackageFiles&)>& edit, const std::vector<std::string>& expected,
@@ -100,15 +100,18 @@ TEST_F(ModelPackageTest, RejectsChangedCodeEvenWithRightSize)
 
 TEST_F(ModelPackageTest, RejectsCodeAboveBitWidth)
 {
-    expectError([](PackageFiles& f) { f.codes[12] = 16; }, {"codes.bin", "byte 12", "fc.weight", "4-bit maximum 15"});
+    expectError([](PackageFiles& f) { f.codes[12] = 16; },
+                {"codes.bin", "byte 12", "fc.weight", "4-bit maximum 15"});
 }
 
 TEST_F(ModelPackageTest, RejectsMissingKeys)
 {
-    expectError([](PackageFiles& f) { f.manifest.erase("blob"); }, {"manifest.json: blob: missing required key"}, true);
+    expectError([](PackageFiles& f) { f.manifest.erase("blob"); },
+                {"manifest.json: blob: missing required key"}, true);
     expectError([](PackageFiles& f) { f.manifest["layers"][3]["requant"].erase("m_sum"); },
                 {"layers[3].requant.m_sum: missing required key"});
-    expectError([](PackageFiles& f) { f.manifest["layers"][0].erase("padding"); }, {"layers[0].padding: missing required key"});
+    expectError([](PackageFiles& f) { f.manifest["layers"][0].erase("padding"); },
+                {"layers[0].padding: missing required key"});
 }
 
 TEST_F(ModelPackageTest, RejectsUnknownKeys)
@@ -117,17 +120,20 @@ TEST_F(ModelPackageTest, RejectsUnknownKeys)
                 {"manifest.json: layers[0].weight.bitz: unknown key (valid: ", "bits"});
     expectError([](PackageFiles& f) { f.manifest["layers"][1]["padding"] = 0; },
                 {"layers[1].padding: unknown key (valid: in_shape, kernel, name, out_shape, stride, type)"});
-    expectError([](PackageFiles& f) { f.golden["images"][4]["extra"] = 1; }, {"golden.json: images[4].extra: unknown key (valid: "});
+    expectError([](PackageFiles& f) { f.golden["images"][4]["extra"] = 1; },
+                {"golden.json: images[4].extra: unknown key (valid: "});
 }
 
 TEST_F(ModelPackageTest, RejectsWrongTypes)
 {
     expectError([](PackageFiles& f) { f.manifest["layers"][0]["weight"]["bits"] = 8.0; },
                 {"layers[0].weight.bits: expected an integer in [2, 8], got 8.0"});
-    expectError([](PackageFiles& f) { f.manifest["layers"][0]["relu"] = "yes"; }, {"layers[0].relu: expected true or false, got \"yes\""});
+    expectError([](PackageFiles& f) { f.manifest["layers"][0]["relu"] = "yes"; },
+                {"layers[0].relu: expected true or false, got \"yes\""});
     expectError([](PackageFiles& f) { f.manifest["dataset"]["input_shape"] = "1x3x3"; },
                 {"dataset.input_shape: expected an array, got \"1x3x3\""});
-    expectError([](PackageFiles& f) { f.manifest["layers"] = json::object(); }, {"layers: expected an array, got {}"});
+    expectError([](PackageFiles& f) { f.manifest["layers"] = json::object(); },
+                {"layers: expected an array, got {}"});
 }
 
 TEST_F(ModelPackageTest, RejectsOutOfRangeValues)
@@ -142,7 +148,8 @@ TEST_F(ModelPackageTest, RejectsOutOfRangeValues)
                 {"layers[3].requant.m_acc: expected an integer in [-268435455, 268435455], got 268435456"});
     expectError([](PackageFiles& f) { f.manifest["layers"][0]["weight"]["quantizer"] = "uniform"; },
                 {"layers[0].weight.quantizer: expected one of \"rquant\", \"normal\", got \"uniform\""});
-    expectError([](PackageFiles& f) { f.manifest["clean_test_error"] = 1.5; }, {"clean_test_error: expected a number in [0, 1], got 1.5"});
+    expectError([](PackageFiles& f) { f.manifest["clean_test_error"] = 1.5; },
+                {"clean_test_error: expected a number in [0, 1], got 1.5"});
 }
 
 TEST_F(ModelPackageTest, RejectsNonFiniteNumbers)
@@ -158,7 +165,8 @@ TEST_F(ModelPackageTest, RejectsNonFiniteNumbers)
         ModelPackage::load(m_dir.path());
         FAIL() << "NaN accepted";
     } catch (const InputError& error) {
-        EXPECT_NE(std::string(error.what()).find(manifest() + ": not valid JSON"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find(manifest() + ": not valid JSON"), std::string::npos)
+            << error.what();
         EXPECT_NE(std::string(error.what()).find("line"), std::string::npos) << error.what();
     }
     expectError([](PackageFiles& f) { f.manifest["layers"][0]["weight"]["scale"] = std::nan(""); },
@@ -167,19 +175,29 @@ TEST_F(ModelPackageTest, RejectsNonFiniteNumbers)
 
 TEST_F(ModelPackageTest, RejectsShapesThatDoNotChain)
 {
-    expectError([](PackageFiles& f) { f.manifest["layers"][1]["in_shape"] = {2, 3, 3}; },
-                {"layers[1].in_shape: must equal the previous out_shape", "[2, 2, 2]"});
-    expectError([](PackageFiles& f) { f.manifest["layers"][0]["out_shape"] = {2, 3, 3}; },
-                {"layers[0].out_shape: must be [2, 2, 2]"});
-    expectError([](PackageFiles& f) { f.manifest["layers"][2]["out_shape"] = {3}; }, {"layers[2].out_shape: must be [2]"});
+    expectError(
+        [](PackageFiles& f) {
+            f.manifest["layers"][1]["in_shape"] = {2, 3, 3};
+        },
+        {"layers[1].in_shape: must equal the previous out_shape", "[2, 2, 2]"});
+    expectError(
+        [](PackageFiles& f) {
+            f.manifest["layers"][0]["out_shape"] = {2, 3, 3};
+        },
+        {"layers[0].out_shape: must be [2, 2, 2]"});
+    expectError([](PackageFiles& f) { f.manifest["layers"][2]["out_shape"] = {3}; },
+                {"layers[2].out_shape: must be [2]"});
     expectError([](PackageFiles& f) { f.manifest["dataset"]["num_classes"] = 4; },
                 {"layers[3].out_shape: must be [num_classes] = [4]"});
 }
 
 TEST_F(ModelPackageTest, RejectsCountsAndShapesThatDisagree)
 {
-    expectError([](PackageFiles& f) { f.manifest["layers"][0]["weight"]["shape"] = {2, 1, 3, 3}; },
-                {"layers[0].weight.shape: must be [2, 1, 2, 2]"});
+    expectError(
+        [](PackageFiles& f) {
+            f.manifest["layers"][0]["weight"]["shape"] = {2, 1, 3, 3};
+        },
+        {"layers[0].weight.shape: must be [2, 1, 2, 2]"});
     expectError([](PackageFiles& f) { f.manifest["layers"][3]["bias"]["count"] = 4; },
                 {"layers[3].bias.count: must equal the product of shape [3] = 3, got 4"});
 }
@@ -188,19 +206,22 @@ TEST_F(ModelPackageTest, RejectsTensorsThatDoNotTileTheBlob)
 {
     expectError([](PackageFiles& f) { f.manifest["layers"][3]["weight"]["blob_offset"] = 11; },
                 {"layers[3].weight.blob_offset: must be 10"});
-    expectError([](PackageFiles& f) { f.codes.push_back(0); }, {"blob.bytes: must equal the total code count 19, got 20"});
+    expectError([](PackageFiles& f) { f.codes.push_back(0); },
+                {"blob.bytes: must equal the total code count 19, got 20"});
 }
 
 TEST_F(ModelPackageTest, RejectsBadFormatAndVersion)
 {
-    expectError([](PackageFiles& f) { f.manifest["format"] = "onnx"; }, {"format: must be 'voltsim-model', got 'onnx'"});
+    expectError([](PackageFiles& f) { f.manifest["format"] = "onnx"; },
+                {"format: must be 'voltsim-model', got 'onnx'"});
     expectError([](PackageFiles& f) { f.manifest["format_version"] = 2; },
                 {"format_version: unsupported version 2 (this voltsim reads 1)"});
 }
 
 TEST_F(ModelPackageTest, RejectsInconsistentOutputsAndMethods)
 {
-    expectError([](PackageFiles& f) { f.manifest["layers"][0]["relu"] = false; }, {"layers[0].relu: must be true"});
+    expectError([](PackageFiles& f) { f.manifest["layers"][0]["relu"] = false; },
+                {"layers[0].relu: must be true"});
     expectError([](PackageFiles& f) { f.manifest["layers"][3]["requant"]["output"] = "uint8"; },
                 {"layers[3].requant.output: must be 'int32'"});
     expectError([](PackageFiles& f) { f.manifest["training"]["method"] = "normal"; },
@@ -234,19 +255,32 @@ TEST_F(ModelPackageTest, RejectsBadGoldenFiles)
                 {"golden.json: images[0].predicted: is 2 but the argmax of logits"});
     expectError([](PackageFiles& f) { f.golden["images"][1]["pixels"].push_back(0); },
                 {"images[1].pixels: expected an array of 9 elements, got 10"});
-    expectError([](PackageFiles& f) { f.golden["faulty"]["flips"][0] = {16, 16}; },
-                {"faulty.flips[0][1]: xor mask must be in 1..15 for a 4-bit code, got 16"});
-    expectError([](PackageFiles& f) { f.golden["faulty"]["flips"][0] = {19, 1}; }, {"faulty.flips[0][0]: blob index 19"});
-    expectError([](PackageFiles& f) { f.golden["faulty"]["logits"].erase(0); }, {"faulty.logits: must have one entry per image (33)"});
-    expectError([](PackageFiles& f) { f.golden["images"].erase(0); f.golden["images"].erase(0); },
-                {"images: must hold at least 32 images, got 31"});
+    expectError(
+        [](PackageFiles& f) {
+            f.golden["faulty"]["flips"][0] = {16, 16};
+        },
+        {"faulty.flips[0][1]: xor mask must be in 1..15 for a 4-bit code, got 16"});
+    expectError(
+        [](PackageFiles& f) {
+            f.golden["faulty"]["flips"][0] = {19, 1};
+        },
+        {"faulty.flips[0][0]: blob index 19"});
+    expectError([](PackageFiles& f) { f.golden["faulty"]["logits"].erase(0); },
+                {"faulty.logits: must have one entry per image (33)"});
+    expectError(
+        [](PackageFiles& f) {
+            f.golden["images"].erase(0);
+            f.golden["images"].erase(0);
+        },
+        {"images: must hold at least 32 images, got 31"});
     expectError([](PackageFiles& f) { f.manifest["golden"]["sha256"] = std::string(64, 'b'); },
                 {"golden.json: SHA-256"}, true);
 }
 
 TEST_F(ModelPackageTest, RejectsMissingFilesAndBadJson)
 {
-    expectError([](PackageFiles& f) { f.manifest["blob"]["file"] = "other.bin"; }, {"other.bin: cannot open file"});
+    expectError([](PackageFiles& f) { f.manifest["blob"]["file"] = "other.bin"; },
+                {"other.bin: cannot open file"});
     expectError([](PackageFiles& f) { f.manifest["blob"]["file"] = "../codes.bin"; },
                 {"blob.file: must be a file name inside the package directory"});
     writeBytes(manifest(), "{\"format\": ", 11);

@@ -16,7 +16,7 @@ namespace voltsim::test {
 
 /// A fresh directory under the system temp dir, removed with everything in it on destruction.
 class TempDir {
-public:
+  public:
     TempDir()
     {
         std::string pattern = (std::filesystem::temp_directory_path() / "voltsim-workloads-XXXXXX").string();
@@ -28,7 +28,7 @@ public:
     const std::string& path() const { return m_path; }
     std::string file(const std::string& name) const { return m_path + "/" + name; }
 
-private:
+  private:
     std::string m_path;
 };
 
@@ -73,16 +73,23 @@ inline nlohmann::json tensorJson(const std::vector<std::int64_t>& shape, int bit
     std::int64_t count = 1;
     for (auto dim : shape)
         count *= dim;
-    return {{"shape", shape}, {"bits", bits}, {"quantizer", "rquant"}, {"range", {-0.1, 0.1}},
-            {"offset", 1 << (bits - 1)}, {"scale", 0.2 / double(1 << bits)}, {"center", 0.0},
-            {"blob_offset", blobOffset}, {"count", count}};
+    return {{"shape", shape},
+            {"bits", bits},
+            {"quantizer", "rquant"},
+            {"range", {-0.1, 0.1}},
+            {"offset", 1 << (bits - 1)},
+            {"scale", 0.2 / double(1 << bits)},
+            {"center", 0.0},
+            {"blob_offset", blobOffset},
+            {"count", count}};
 }
 
-inline nlohmann::json requantJson(int shift, std::int64_t mAcc, std::int64_t mSum, std::int64_t mBias, std::int64_t b0,
-                                  bool logits)
+inline nlohmann::json requantJson(int shift, std::int64_t mAcc, std::int64_t mSum, std::int64_t mBias,
+                                  std::int64_t b0, bool logits)
 {
-    return {{"shift", shift}, {"m_acc", mAcc}, {"m_sum", mSum}, {"m_bias", mBias}, {"b0", b0},
-            {"in_scale", 0.01}, {"out_scale", 0.02}, {"output", logits ? "int32" : "uint8"}};
+    return {
+        {"shift", shift}, {"m_acc", mAcc},    {"m_sum", mSum},     {"m_bias", mBias},
+        {"b0", b0},       {"in_scale", 0.01}, {"out_scale", 0.02}, {"output", logits ? "int32" : "uint8"}};
 }
 
 /// Manifest skeleton without layers.
@@ -92,8 +99,11 @@ inline nlohmann::json manifestSkeleton(const std::vector<std::int64_t>& inputSha
             {"format_version", 1},
             {"name", "test-net"},
             {"description", "built by the workloads tests"},
-            {"dataset", {{"name", "synthetic"}, {"input_shape", inputShape}, {"num_classes", numClasses},
-                         {"input_scale", 1.0 / 255}}},
+            {"dataset",
+             {{"name", "synthetic"},
+              {"input_shape", inputShape},
+              {"num_classes", numClasses},
+              {"input_scale", 1.0 / 255}}},
             {"training", {{"method", "rquant"}, {"bits", 8}, {"seed", 1}, {"command", "none"}}},
             {"clean_test_error", 0.25},
             {"test_images", 100},
@@ -105,8 +115,8 @@ inline nlohmann::json manifestSkeleton(const std::vector<std::int64_t>& inputSha
 /// The hand-computed tiny network (input [1, 3, 3], 3 classes); logits derived in
 /// IntegerReferenceTest.cpp:
 ///   conv1  2x2 kernel, stride 1, no padding, 2 filters, 8-bit: [1, 3, 3] -> [2, 2, 2], ReLU
-///          weight codes f0 = [129, 128, 128, 130] (v - z = [1, 0, 0, 2]), f1 = [131, 128, 128, 126] ([3, 0, 0, -2])
-///          bias codes [130, 124] (vb - zb = [2, -4]); shift 2, m_acc 2, m_sum 1, m_bias 4, b0 -2
+///          weight codes f0 = [129, 128, 128, 130] (v - z = [1, 0, 0, 2]), f1 = [131, 128, 128, 126] ([3, 0,
+///          0, -2]) bias codes [130, 124] (vb - zb = [2, -4]); shift 2, m_acc 2, m_sum 1, m_bias 4, b0 -2
 ///   pool1  2x2 / 2: [2, 2, 2] -> [2, 1, 1];  flatten -> [2]
 ///   fc     linear 2 -> 3, 4-bit: weight codes [[9, 8], [7, 15], [0, 8]] (v - z = [[1, 0], [-1, 7], [-8, 0]])
 ///          bias codes [8, 10, 3] ([0, 2, -5]); shift 1, m_acc 3, m_sum -1, m_bias 5, b0 1, int32 logits
@@ -115,15 +125,31 @@ inline PackageFiles tinyPackage()
     PackageFiles files;
     files.manifest = manifestSkeleton({1, 3, 3}, 3);
     auto& layers = files.manifest["layers"];
-    layers.push_back({{"name", "conv1"}, {"type", "conv2d"}, {"in_shape", {1, 3, 3}}, {"out_shape", {2, 2, 2}},
-                      {"kernel", {2, 2}}, {"stride", 1}, {"padding", 0}, {"relu", true},
-                      {"weight", tensorJson({2, 1, 2, 2}, 8, 0)}, {"bias", tensorJson({2}, 8, 8)},
+    layers.push_back({{"name", "conv1"},
+                      {"type", "conv2d"},
+                      {"in_shape", {1, 3, 3}},
+                      {"out_shape", {2, 2, 2}},
+                      {"kernel", {2, 2}},
+                      {"stride", 1},
+                      {"padding", 0},
+                      {"relu", true},
+                      {"weight", tensorJson({2, 1, 2, 2}, 8, 0)},
+                      {"bias", tensorJson({2}, 8, 8)},
                       {"requant", requantJson(2, 2, 1, 4, -2, false)}});
-    layers.push_back({{"name", "pool1"}, {"type", "maxpool2d"}, {"in_shape", {2, 2, 2}}, {"out_shape", {2, 1, 1}},
-                      {"kernel", {2, 2}}, {"stride", 2}});
+    layers.push_back({{"name", "pool1"},
+                      {"type", "maxpool2d"},
+                      {"in_shape", {2, 2, 2}},
+                      {"out_shape", {2, 1, 1}},
+                      {"kernel", {2, 2}},
+                      {"stride", 2}});
     layers.push_back({{"name", "flatten"}, {"type", "flatten"}, {"in_shape", {2, 1, 1}}, {"out_shape", {2}}});
-    layers.push_back({{"name", "fc"}, {"type", "linear"}, {"in_shape", {2}}, {"out_shape", {3}}, {"relu", false},
-                      {"weight", tensorJson({3, 2}, 4, 10)}, {"bias", tensorJson({3}, 4, 16)},
+    layers.push_back({{"name", "fc"},
+                      {"type", "linear"},
+                      {"in_shape", {2}},
+                      {"out_shape", {3}},
+                      {"relu", false},
+                      {"weight", tensorJson({3, 2}, 4, 10)},
+                      {"bias", tensorJson({3}, 4, 16)},
                       {"requant", requantJson(1, 3, -1, 5, 1, true)}});
     files.codes = {129, 128, 128, 130, 131, 128, 128, 126, 130, 124, 9, 8, 7, 15, 0, 8, 8, 10, 3};
     return files;
@@ -152,11 +178,15 @@ inline nlohmann::json tinyGolden()
     for (int i = 0; i < 33; ++i) {
         const TinyCase& item = cases[static_cast<std::size_t>(i) % cases.size()];
         const int predicted = item.logits[1] > item.logits[0] ? 1 : 0;
-        images.push_back({{"index", i}, {"label", i % 3}, {"pixels", item.pixels}, {"logits", item.logits},
+        images.push_back({{"index", i},
+                          {"label", i % 3},
+                          {"pixels", item.pixels},
+                          {"logits", item.logits},
                           {"predicted", predicted}});
         faulty.push_back(item.faultyLogits);
     }
-    return {{"images", images}, {"faulty", {{"seed", 7}, {"p", 0.01}, {"flips", {{16, 1}}}, {"logits", faulty}}}};
+    return {{"images", images},
+            {"faulty", {{"seed", 7}, {"p", 0.01}, {"flips", {{16, 1}}}, {"logits", faulty}}}};
 }
 
 /// The tiny package with its golden file.

@@ -52,7 +52,8 @@ TEST(Sha256Test, PaddingBoundaries)
         EXPECT_EQ(split.hexDigest(), digestOf(text)) << length;
     }
     // Known value for 56 bytes of 'a' (two-block padding).
-    EXPECT_EQ(digestOf(std::string(56, 'a')), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+    EXPECT_EQ(digestOf(std::string(56, 'a')),
+              "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
 }
 
 } // namespace

@@ -51,7 +51,8 @@ TEST(ShippedModelsTest, EveryPackageReproducesItsGoldenLogits)
             pixels.insert(pixels.end(), image.pixels.begin(), image.pixels.end());
         const IntegerReference reference(package);
         const auto clean = reference.logits(package.codes, pixels.data(), golden.images.size());
-        const auto faulty = reference.logits(golden.faultyCodes(package.codes), pixels.data(), golden.images.size());
+        const auto faulty =
+            reference.logits(golden.faultyCodes(package.codes), pixels.data(), golden.images.size());
         EXPECT_FALSE(golden.flips.empty());
         for (std::size_t i = 0; i < golden.images.size(); ++i) {
             EXPECT_EQ(row(clean, i), golden.images[i].logits) << "image " << i;
@@ -64,14 +65,18 @@ TEST(ShippedModelsTest, CleanTestErrorMatchesManifestOnFullTestSet)
 {
     const auto packages = shippedPackages();
     ASSERT_FALSE(packages.empty());
-    const auto preferred = std::find_if(packages.begin(), packages.end(),
-                                        [](const std::string& dir) { return dir.find("randbet-8bit") != std::string::npos; });
-    const ModelPackage package = ModelPackage::load(preferred != packages.end() ? *preferred : packages.front());
+    const auto preferred = std::find_if(packages.begin(), packages.end(), [](const std::string& dir) {
+        return dir.find("randbet-8bit") != std::string::npos;
+    });
+    const ModelPackage package =
+        ModelPackage::load(preferred != packages.end() ? *preferred : packages.front());
     const Dataset test = Dataset::fashionMnist(Dataset::defaultFashionMnistDir(), false);
     ASSERT_LE(static_cast<std::size_t>(package.testImages), test.size());
     const auto count = static_cast<std::size_t>(package.testImages);
-    const std::size_t errors = IntegerReference(package).countErrors(package.codes, test.image(0), test.labels().data(), count);
-    EXPECT_EQ(errors, static_cast<std::size_t>(std::llround(package.cleanTestError * double(count)))) << package.name;
+    const std::size_t errors =
+        IntegerReference(package).countErrors(package.codes, test.image(0), test.labels().data(), count);
+    EXPECT_EQ(errors, static_cast<std::size_t>(std::llround(package.cleanTestError * double(count))))
+        << package.name;
 }
 
 } // namespace

@@ -25,7 +25,8 @@ struct GemmCase {
 TEST(Int16GemmTest, KernelsEqualTheLiteralSumsOnEveryTailShape)
 {
     std::mt19937 random(2026);
-    for (const GemmCase shape : {GemmCase{1, 9, 16}, {5, 10, 10}, {6, 144, 32}, {7, 2, 33}, {13, 1568, 64}, {196, 9, 16}}) {
+    for (const GemmCase shape :
+         {GemmCase{1, 9, 16}, {5, 10, 10}, {6, 144, 32}, {7, 2, 33}, {13, 1568, 64}, {196, 9, 16}}) {
         const std::size_t depth = roundUp(shape.fanIn, kGemmDepthStep);
         const std::size_t cols = roundUp(shape.cols, kGemmPanelCols);
         std::vector<std::int16_t> a(shape.rows * depth, 0);
@@ -36,7 +37,8 @@ TEST(Int16GemmTest, KernelsEqualTheLiteralSumsOnEveryTailShape)
                 a[r * depth + k] = static_cast<std::int16_t>(random() % 256); // activations
         for (std::size_t n = 0; n < shape.cols; ++n)
             for (std::size_t k = 0; k < shape.fanIn; ++k) {
-                b[n * shape.fanIn + k] = static_cast<std::int16_t>(int(random() % 256) - 128); // v - z at 8 bits
+                b[n * shape.fanIn + k] =
+                    static_cast<std::int16_t>(int(random() % 256) - 128); // v - z at 8 bits
                 packed[packedIndex(n, k, depth)] = b[n * shape.fanIn + k];
             }
         const GemmA operandA{a.data(), shape.rows, depth};
@@ -56,8 +58,10 @@ TEST(Int16GemmTest, KernelsEqualTheLiteralSumsOnEveryTailShape)
                 std::int32_t expected = 0;
                 for (std::size_t k = 0; n < shape.cols && k < shape.fanIn; ++k)
                     expected += std::int32_t(a[r * depth + k]) * b[n * shape.fanIn + k];
-                ASSERT_EQ(fast[r * cols + n], expected) << shape.rows << "x" << shape.fanIn << "x" << shape.cols << " at " << r << "," << n;
-                ASSERT_EQ(portable[r * cols + n], expected) << shape.rows << "x" << shape.fanIn << "x" << shape.cols;
+                ASSERT_EQ(fast[r * cols + n], expected)
+                    << shape.rows << "x" << shape.fanIn << "x" << shape.cols << " at " << r << "," << n;
+                ASSERT_EQ(portable[r * cols + n], expected)
+                    << shape.rows << "x" << shape.fanIn << "x" << shape.cols;
             }
         }
     }
@@ -79,12 +83,15 @@ TEST(RequantizeRowTest, BothKernelsEqualTheFormulaIncludingClampsAndNegativeValu
             centered[n] = static_cast<std::int32_t>(random() % 4001) - 2000;
             bias[n] = static_cast<std::int64_t>(random() % (1ULL << 45)) - (std::int64_t(1) << 44);
         }
-        if (trial % 2 == 0) { // outputs mostly inside 0..255: |mAcc * centered| and |bias| below 2^(shift + 7)
-            row.mAcc = static_cast<std::int64_t>(random() % ((std::uint64_t(1) << std::min(row.shift, 28)) / 16 + 1))
-                       * (random() % 2 ? 1 : -1);
+        if (trial % 2 ==
+            0) { // outputs mostly inside 0..255: |mAcc * centered| and |bias| below 2^(shift + 7)
+            row.mAcc = static_cast<std::int64_t>(random() %
+                                                 ((std::uint64_t(1) << std::min(row.shift, 28)) / 16 + 1)) *
+                       (random() % 2 ? 1 : -1);
             row.constant = std::int64_t(128) << row.shift;
             for (auto& value : bias)
-                value = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) - (std::int64_t(1) << (row.shift + 5));
+                value = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
+                        (std::int64_t(1) << (row.shift + 5));
         }
         std::vector<std::uint8_t> fast(count);
         std::vector<std::uint8_t> portable(count);

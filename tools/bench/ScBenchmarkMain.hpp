@@ -6,16 +6,16 @@
 
 #include <cstdlib>
 
-#define VOLTSIM_SC_BENCHMARK_MAIN()                                                                            \
-    int sc_main(int argc, char* argv[])                                                                        \
-    {                                                                                                          \
-        benchmark::Initialize(&argc, argv);                                                                    \
-        benchmark::RunSpecifiedBenchmarks();                                                                   \
-        benchmark::Shutdown();                                                                                 \
-        return 0;                                                                                              \
-    }                                                                                                          \
-    int main(int argc, char* argv[])                                                                           \
-    {                                                                                                          \
-        setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "DISABLE", 0);                                             \
-        return sc_core::sc_elab_and_sim(argc, argv);                                                           \
+#define VOLTSIM_SC_BENCHMARK_MAIN()                                                                          \
+    int sc_main(int argc, char* argv[])                                                                      \
+    {                                                                                                        \
+        benchmark::Initialize(&argc, argv);                                                                  \
+        benchmark::RunSpecifiedBenchmarks();                                                                 \
+        benchmark::Shutdown();                                                                               \
+        return 0;                                                                                            \
+    }                                                                                                        \
+    int main(int argc, char* argv[])                                                                         \
+    {                                                                                                        \
+        setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "DISABLE", 0);                                           \
+        return sc_core::sc_elab_and_sim(argc, argv);                                                         \
     }

@@ -1,11 +1,11 @@
 // Throughput of the SystemC accelerator (voltsim run's inner loop): images per second in fast
 // mode (whole batches per fold) and in cycle mode (the array stepped per clock), on the shipped
 // randbet-8bit package at a faulty operating point.
-#include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/models/accelerator/Accelerator.hpp"
+#include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
-#include "voltsim/workloads/ShippedData.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -53,8 +53,14 @@ void runImages(benchmark::State& state, const std::string& arrayEngine)
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(images));
 }
 
-void fastMode(benchmark::State& state) { runImages(state, "fast"); }
-void cycleMode(benchmark::State& state) { runImages(state, "cycle"); }
+void fastMode(benchmark::State& state)
+{
+    runImages(state, "fast");
+}
+void cycleMode(benchmark::State& state)
+{
+    runImages(state, "cycle");
+}
 
 } // namespace
 

@@ -1,10 +1,10 @@
 // Throughput of the exact integer reference on the full Fashion-MNIST test set (10,000 images),
 // as a sweep uses it: one logits() call per error pattern, codes decoded once per call.
 // Run: build/bench/bench_integer_reference [--benchmark_filter=...]
+#include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
-#include "voltsim/workloads/ShippedData.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -59,7 +59,8 @@ BENCHMARK(BM_LoadPackage)->Unit(benchmark::kMillisecond);
 void BM_LoadTestSet(benchmark::State& state)
 {
     for (auto _ : state)
-        benchmark::DoNotOptimize(Dataset::fashionMnist(Dataset::defaultFashionMnistDir(), false).pixels().data());
+        benchmark::DoNotOptimize(
+            Dataset::fashionMnist(Dataset::defaultFashionMnistDir(), false).pixels().data());
 }
 BENCHMARK(BM_LoadTestSet)->Unit(benchmark::kMillisecond);
 

@@ -5,11 +5,11 @@
 // Run: build/bench/bench_sweep
 // With VOLTSIM_DUMP_CODES=FILE the corrupted codes are written to FILE, so
 // tools/bench/pytorch_baseline.py --codes FILE times PyTorch on the very same weights.
-#include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/memory/Random.hpp"
+#include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
-#include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -41,11 +41,15 @@ const workloads::Dataset& testSet()
     return loaded;
 }
 
-sim::ImageSet allImages() { return {testSet().pixels().data(), testSet().labels().data(), testSet().size()}; }
+sim::ImageSet allImages()
+{
+    return {testSet().pixels().data(), testSet().labels().data(), testSet().size()};
+}
 
 std::shared_ptr<const memory::SramProfile> profile()
 {
-    static const auto loaded = std::make_shared<const memory::SramProfile>(memory::loadProfile("stutz2021-14nm"));
+    static const auto loaded =
+        std::make_shared<const memory::SramProfile>(memory::loadProfile("stutz2021-14nm"));
     return loaded;
 }
 
@@ -53,12 +57,13 @@ std::shared_ptr<const memory::SramProfile> profile()
 const std::vector<std::uint8_t>& faultyCodes()
 {
     static const std::vector<std::uint8_t> codes = [] {
-        const sim::FunctionalEvaluator evaluator(package(), {testSet().pixels().data(), testSet().labels().data(), 1}, {}, 1);
+        const sim::FunctionalEvaluator evaluator(
+            package(), {testSet().pixels().data(), testSet().labels().data(), 1}, {}, 1);
         memory::SramChip chip(profile(), memory::chipSeed(1, 0));
         auto read = evaluator.faultyCodes(chip, memory::OperatingPoint::atVoltage(kVoltageMv));
         if (const char* path = std::getenv("VOLTSIM_DUMP_CODES"))
-            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(read.data()),
-                                                        static_cast<std::streamsize>(read.size()));
+            std::ofstream(path, std::ios::binary)
+                .write(reinterpret_cast<const char*>(read.data()), static_cast<std::streamsize>(read.size()));
         return read;
     }();
     return codes;
@@ -106,7 +111,8 @@ void BM_SweepChip(benchmark::State& state)
         state.PauseTiming();
         const sim::FunctionalEvaluator evaluator(package(), allImages(), {}, 2);
         state.ResumeTiming();
-        benchmark::DoNotOptimize(evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(kVoltageMv)).robustErrors);
+        benchmark::DoNotOptimize(
+            evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(kVoltageMv)).robustErrors);
     }
     setCounters(state, double(testSet().size()), 2);
 }

@@ -12,8 +12,8 @@ namespace {
 const FaultMap& requireMap(const SramProfile& profile)
 {
     if (!profile.faultMap)
-        throw InputError("fault model 'map' needs a profile with a fault_map; profile " + profile.name + " (" +
-                         profile.file + ") has none");
+        throw InputError("fault model 'map' needs a profile with a fault_map; profile " + profile.name +
+                         " (" + profile.file + ") has none");
     return *profile.faultMap;
 }
 
@@ -28,13 +28,15 @@ std::vector<FaultCell> MapFaultModel::drawBank(const SramProfile& profile, const
     const std::uint64_t begin = bank * bankBits;
     std::vector<FaultCell> cells;
     for (const auto& cell : map.cells) {
-        const std::uint64_t mapBit = cell.array * map.bitsPerArray() + std::uint64_t{cell.row} * map.columns + cell.column;
+        const std::uint64_t mapBit =
+            cell.array * map.bitsPerArray() + std::uint64_t{cell.row} * map.columns + cell.column;
         // First chip bit >= begin that lands on this map bit, then every repetition inside the bank.
-        for (std::uint64_t bit = begin + (mapBit + mapBits - begin % mapBits) % mapBits; bit < begin + bankBits;
-             bit += mapBits)
+        for (std::uint64_t bit = begin + (mapBit + mapBits - begin % mapBits) % mapBits;
+             bit < begin + bankBits; bit += mapBits)
             cells.push_back({-cell.failureMv, static_cast<std::uint32_t>(bit - begin), cell.stuckValue});
     }
-    std::sort(cells.begin(), cells.end(), [](const FaultCell& a, const FaultCell& b) { return a.bit < b.bit; });
+    std::sort(cells.begin(), cells.end(),
+              [](const FaultCell& a, const FaultCell& b) { return a.bit < b.bit; });
     return cells;
 }
 
@@ -45,8 +47,9 @@ double MapFaultModel::thresholdForVoltage(const SramProfile& profile, double vol
         return -std::numeric_limits<double>::infinity();
     if (voltageMv < map.measuredMv.back()) {
         std::ostringstream message;
-        message << "voltage " << voltageMv << " mV is outside the measured range [" << map.measuredMv.back() << ", "
-                << profile.vMinMv << "] mV of fault map profile " << profile.name << " (" << profile.file << ")";
+        message << "voltage " << voltageMv << " mV is outside the measured range [" << map.measuredMv.back()
+                << ", " << profile.vMinMv << "] mV of fault map profile " << profile.name << " ("
+                << profile.file << ")";
         throw InputError(message.str());
     }
     const auto lower = std::find_if(map.measuredMv.begin(), map.measuredMv.end(),

@@ -9,11 +9,11 @@ namespace voltsim::memory::impl {
 /// points uses the worse (lower) point; at or above V_min there are no faults; below the lowest
 /// measured voltage is an InputError. No seed is used: the map is the chip.
 class MapFaultModel final : public IFaultModel {
-public:
+  public:
     std::string name() const override { return "map"; }
     FaultEffect effect() const override { return FaultEffect::Stuck; }
-    std::vector<FaultCell> drawBank(const SramProfile& profile, const ChipGeometry& geometry, std::uint32_t bank,
-                                    std::uint64_t chipSeed) const override;
+    std::vector<FaultCell> drawBank(const SramProfile& profile, const ChipGeometry& geometry,
+                                    std::uint32_t bank, std::uint64_t chipSeed) const override;
     double thresholdForVoltage(const SramProfile& profile, double voltageMv) const override;
     double thresholdForRate(const SramProfile& profile, double ber) const override;
 };

@@ -5,7 +5,7 @@ namespace voltsim::memory::impl {
 
 /// `none`: every cell works at every voltage (a reference run).
 class NoFaultModel final : public IFaultModel {
-public:
+  public:
     std::string name() const override { return "none"; }
     FaultEffect effect() const override { return FaultEffect::None; }
     std::vector<FaultCell> drawBank(const SramProfile&, const ChipGeometry&, std::uint32_t,

@@ -75,14 +75,17 @@ void visitCandidates(Xoshiro256& stream, std::uint64_t begin, std::uint64_t coun
 
 } // namespace
 
-std::vector<FaultCell> StatisticalFaultModel::drawBank(const SramProfile& profile, const ChipGeometry& geometry,
-                                                       std::uint32_t bank, std::uint64_t chipSeed) const
+std::vector<FaultCell> StatisticalFaultModel::drawBank(const SramProfile& profile,
+                                                       const ChipGeometry& geometry, std::uint32_t bank,
+                                                       std::uint64_t chipSeed) const
 {
     const double pMax = profile.maxBitErrorRate();
     Xoshiro256 stream(bankSeed(chipSeed, bank));
     std::vector<FaultCell> cells;
     cells.reserve(static_cast<std::size_t>(static_cast<double>(geometry.bank.bits()) * pMax * 1.1) + 16);
-    const auto takeStuck = [&] { return static_cast<std::uint8_t>(stream.uniformOpenClosed() <= profile.stuckAt0Share ? 0 : 1); };
+    const auto takeStuck = [&] {
+        return static_cast<std::uint8_t>(stream.uniformOpenClosed() <= profile.stuckAt0Share ? 0 : 1);
+    };
     const Clustering& clustering = profile.clustering;
     if (!clustering.enabled()) {
         visitCandidates(stream, 0, geometry.bank.bits(), pMax, [&](std::uint64_t bit, double v) {
@@ -91,8 +94,10 @@ std::vector<FaultCell> StatisticalFaultModel::drawBank(const SramProfile& profil
         return cells;
     }
     const std::uint32_t width = geometry.bank.wordBits;
-    const auto rowWeights = drawWeights(stream, geometry.bank.rows, clustering.weakRowShare, clustering.weakRowFactor);
-    const auto columnWeights = drawWeights(stream, width, clustering.weakColumnShare, clustering.weakColumnFactor);
+    const auto rowWeights =
+        drawWeights(stream, geometry.bank.rows, clustering.weakRowShare, clustering.weakRowFactor);
+    const auto columnWeights =
+        drawWeights(stream, width, clustering.weakColumnShare, clustering.weakColumnFactor);
     const double maxColumn = *std::max_element(columnWeights.begin(), columnWeights.end());
     for (std::uint32_t row = 0; row < geometry.bank.rows; ++row) {
         const double q = std::min(1.0, pMax * rowWeights[row] * maxColumn);

@@ -14,9 +14,10 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
       m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
       m_activationSram("activation_sram", specs.activationSram),
       m_accumulatorSram("accumulator_sram", specs.accumulatorSram),
-      m_engine(arrayEngines().create(specs.arrayEngine, "run.mode",
-                                     ArrayEngineParams{specs.array, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS),
-                                                       *m_timing, specs.vcdPath})),
+      m_engine(arrayEngines().create(
+          specs.arrayEngine, "run.mode",
+          ArrayEngineParams{specs.array, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS), *m_timing,
+                            specs.vcdPath})),
       m_controller("controller", specs, package.network, m_weightSram.layout(), *m_engine, m_activationSram,
                    m_accumulatorSram),
       m_host("host", specs, package, m_weightSram.layout(), m_dramMap, m_dram, m_dma, m_controller)

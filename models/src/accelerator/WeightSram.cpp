@@ -3,7 +3,8 @@
 namespace voltsim::models {
 
 WeightSram::WeightSram(const sc_core::sc_module_name& name, const WeightSramSpecs& specs, std::uint64_t seed,
-                       const std::vector<memory::CodeTensorView>& tensors, const sc_core::sc_time& clockPeriod)
+                       const std::vector<memory::CodeTensorView>& tensors,
+                       const sc_core::sc_time& clockPeriod)
     : sc_core::sc_module(name), socket("socket"), m_chip(specs.profile, seed, specs.chip),
       m_memory(m_chip, specs.layout), m_period(clockPeriod), m_readLatencyCycles(specs.readLatencyCycles),
       m_writeLatencyCycles(specs.writeLatencyCycles)

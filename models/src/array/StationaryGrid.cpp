@@ -52,7 +52,8 @@ class StationaryGrid : public GridEngine {
     AccMatrix result() const override
     {
         // Per-output counters are int (Eigen::MatrixXi); a fold count always fits.
-        const auto rowFoldCount = static_cast<int>(rowFolds(m_mapping, ArraySpec{m_rows, m_cols, Dataflow::WS}));
+        const auto rowFoldCount =
+            static_cast<int>(rowFolds(m_mapping, ArraySpec{m_rows, m_cols, Dataflow::WS}));
         if ((m_contributions.array() != rowFoldCount).any())
             throw std::logic_error("systolic array: an output missed a partial sum");
         const Eigen::MatrixXi out = m_transposeOut ? Eigen::MatrixXi(m_y.transpose()) : m_y;

@@ -5,14 +5,18 @@
 
 namespace voltsim::models {
 
-const ArrayEngines& arrayEngines() { return ArrayEngines::builtIn("array engine", registerArrayEngines); }
+const ArrayEngines& arrayEngines()
+{
+    return ArrayEngines::builtIn("array engine", registerArrayEngines);
+}
 
 void registerArrayEngines(ArrayEngines& registry)
 {
     registry.add("fast", "functional folds for a whole batch, annotated with the timing model's cycles",
                  [](const ArrayEngineParams& params) { return std::make_unique<FastArrayEngine>(params); });
-    registry.add("cycle", "the PE grid stepped every clock by one SystemC process, image by image (slow)",
-                 [](const ArrayEngineParams& params) { return std::make_unique<CycleArrayEngine>("array", params); });
+    registry.add(
+        "cycle", "the PE grid stepped every clock by one SystemC process, image by image (slow)",
+        [](const ArrayEngineParams& params) { return std::make_unique<CycleArrayEngine>("array", params); });
 }
 
 } // namespace voltsim::models

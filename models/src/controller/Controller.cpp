@@ -97,7 +97,8 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
         stats.name = layer.name;
         stats.type = workloads::layerTypeName(layer.type);
         if (layer.hasParameters()) {
-            const std::int64_t pixels = layer.type == LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
+            const std::int64_t pixels =
+                layer.type == LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
             stats.shape = workloads::GemmShape{pixels, layer.fanIn(), layer.outShape[0]};
         }
         m_layers.push_back(stats);
@@ -152,7 +153,8 @@ void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing,
     LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
     const auto n = static_cast<std::uint64_t>(images);
     m_accumulatorSram.require(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)),
-                              m_accumulatorSram.specs().sizeBytes, "layer " + layer.name + ": partial sums of one fold");
+                              m_accumulatorSram.specs().sizeBytes,
+                              "layer " + layer.name + ": partial sums of one fold");
     const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
     const std::uint64_t reads = n * (static_cast<std::uint64_t>(timing.ofmapSramReads) + outputs);
     const std::uint64_t writes = n * static_cast<std::uint64_t>(timing.ofmapSramWrites);
@@ -168,13 +170,17 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
 {
     const Layer& layer = m_network.layers[index];
     LayerStats& stats = m_layers[index];
-    const std::vector<std::uint8_t> weightCodes = readTensor(tensorIndex(index, workloads::TensorRole::Weight), stats);
-    const std::vector<std::uint8_t> biasCodes = readTensor(tensorIndex(index, workloads::TensorRole::Bias), stats);
+    const std::vector<std::uint8_t> weightCodes =
+        readTensor(tensorIndex(index, workloads::TensorRole::Weight), stats);
+    const std::vector<std::uint8_t> biasCodes =
+        readTensor(tensorIndex(index, workloads::TensorRole::Bias), stats);
     ++stats.weightBatchReads;
-    const CodeMatrix inputs = layer.type == LayerType::Conv2d ? lowerConv(activations, images, layer)
-                                                              : lowerLinear(activations, images, stats.shape.k);
+    const CodeMatrix inputs = layer.type == LayerType::Conv2d
+                                  ? lowerConv(activations, images, layer)
+                                  : lowerLinear(activations, images, stats.shape.k);
     const std::vector<std::int32_t> sums = rowSums(inputs);
-    const GemmResult result = m_engine.run(weightMatrix(weightCodes, stats.shape.k, stats.shape.n), inputs, images, keeper);
+    const GemmResult result =
+        m_engine.run(weightMatrix(weightCodes, stats.shape.k, stats.shape.n), inputs, images, keeper);
     stats.timing = result.timing;
     stats.cyclesPerImage = result.timing.totalCycles;
     stats.images += static_cast<std::uint64_t>(images);
@@ -189,7 +195,8 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
         logits = PostProcessor::requantizeLogits(input, layer);
         return;
     }
-    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2, "layer " + layer.name + " output");
+    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2,
+                             "layer " + layer.name + " output");
     activations = PostProcessor::requantizeHidden(input, layer);
     stats.activationWrites += n * outputs;
     m_activationSram.countWrites(n * outputs);
@@ -204,7 +211,8 @@ void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& acti
     const auto window = static_cast<std::uint64_t>(layer.kernelH * layer.kernelW);
     const std::uint64_t lanes = m_specs.ppu.lanes;
     stats.cyclesPerImage = static_cast<std::int64_t>((outputs * window + lanes - 1) / lanes);
-    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2, "layer " + layer.name + " output");
+    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2,
+                             "layer " + layer.name + " output");
     activations = PostProcessor::maxPool(activations, images, layer);
     const auto n = static_cast<std::uint64_t>(images);
     stats.images += n;

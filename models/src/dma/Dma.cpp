@@ -43,7 +43,8 @@ void Dma::dramToWeightSram(std::uint64_t dramAddress, std::uint64_t sramAddress,
     std::vector<std::uint8_t> buffer(bytes);
     readDram(dramAddress, buffer.data(), bytes, delay);
     forEachBurst(bytes, [&](std::uint64_t offset, std::uint64_t length) {
-        transport(toWeightSram, tlm::TLM_WRITE_COMMAND, sramAddress + offset, buffer.data() + offset, length, delay);
+        transport(toWeightSram, tlm::TLM_WRITE_COMMAND, sramAddress + offset, buffer.data() + offset, length,
+                  delay);
     });
     m_stats.bytesToWeightSram += bytes;
 }
@@ -54,7 +55,8 @@ void Dma::readDram(std::uint64_t dramAddress, std::uint8_t* out, std::uint64_t b
     m_stats.bytesFromDram += bytes;
 }
 
-void Dma::writeDram(std::uint64_t dramAddress, const std::uint8_t* in, std::uint64_t bytes, sc_core::sc_time& delay)
+void Dma::writeDram(std::uint64_t dramAddress, const std::uint8_t* in, std::uint64_t bytes,
+                    sc_core::sc_time& delay)
 {
     std::vector<std::uint8_t> copy(in, in + bytes);
     transport(toDram, tlm::TLM_WRITE_COMMAND, dramAddress, copy.data(), bytes, delay);

@@ -6,7 +6,8 @@
 #include <cmath>
 
 namespace voltsim::models {
-DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network, std::uint32_t batchImages)
+DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network,
+                 std::uint32_t batchImages)
 {
     DramMap map;
     map.weightsBytes = weightLayout.usedBytes();
@@ -17,11 +18,12 @@ DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Netw
     return map;
 }
 
-Host::Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::ModelPackage& package,
-           const memory::WeightLayout& weightLayout, const DramMap& dramMap, Dram& dram, Dma& dma,
-           Controller& controller)
-    : sc_core::sc_module(name), m_specs(specs), m_package(package), m_weightLayout(weightLayout), m_map(dramMap),
-      m_dram(dram), m_dma(dma), m_controller(controller), m_period(specs.clockPeriodNs(), sc_core::SC_NS)
+Host::Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
+           const workloads::ModelPackage& package, const memory::WeightLayout& weightLayout,
+           const DramMap& dramMap, Dram& dram, Dma& dma, Controller& controller)
+    : sc_core::sc_module(name), m_specs(specs), m_package(package), m_weightLayout(weightLayout),
+      m_map(dramMap), m_dram(dram), m_dma(dma), m_controller(controller),
+      m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
     SC_HAS_PROCESS(Host);
     SC_THREAD(main);

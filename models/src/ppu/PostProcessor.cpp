@@ -12,12 +12,13 @@ std::int64_t PostProcessor::requantize(std::int32_t acc, std::int32_t inputSum, 
     const std::int64_t z = layer.weight->offset;
     const std::int64_t zb = layer.bias->offset;
     const std::int64_t sq = inputSum;
-    const std::int64_t t = r.mAcc * (std::int64_t{acc} - z * sq) + r.mSum * sq +
-                           r.mBias * (std::int64_t{biasCode} - zb) + r.b0;
+    const std::int64_t t =
+        r.mAcc * (std::int64_t{acc} - z * sq) + r.mSum * sq + r.mBias * (std::int64_t{biasCode} - zb) + r.b0;
     return (t + (std::int64_t{1} << (r.shift - 1))) >> r.shift;
 }
 
-std::vector<std::uint8_t> PostProcessor::requantizeHidden(const RequantInput& input, const workloads::Layer& layer)
+std::vector<std::uint8_t> PostProcessor::requantizeHidden(const RequantInput& input,
+                                                          const workloads::Layer& layer)
 {
     const AccMatrix& acc = *input.acc;
     const std::int64_t n = acc.cols();
@@ -28,7 +29,8 @@ std::vector<std::uint8_t> PostProcessor::requantizeHidden(const RequantInput& in
         const std::int64_t pixel = row % pixels;
         const std::int32_t sq = (*input.inputSums)[static_cast<std::size_t>(row)];
         for (std::int64_t c = 0; c < n; ++c) {
-            const std::int64_t value = requantize(acc(row, c), sq, (*input.biasCodes)[static_cast<std::size_t>(c)], layer);
+            const std::int64_t value =
+                requantize(acc(row, c), sq, (*input.biasCodes)[static_cast<std::size_t>(c)], layer);
             out[static_cast<std::size_t>((image * n + c) * pixels + pixel)] =
                 static_cast<std::uint8_t>(std::clamp<std::int64_t>(value, 0, 255));
         }
@@ -36,7 +38,8 @@ std::vector<std::uint8_t> PostProcessor::requantizeHidden(const RequantInput& in
     return out;
 }
 
-std::vector<std::int32_t> PostProcessor::requantizeLogits(const RequantInput& input, const workloads::Layer& layer)
+std::vector<std::int32_t> PostProcessor::requantizeLogits(const RequantInput& input,
+                                                          const workloads::Layer& layer)
 {
     const AccMatrix& acc = *input.acc;
     std::vector<std::int32_t> out(static_cast<std::size_t>(acc.size()));
@@ -44,8 +47,9 @@ std::vector<std::int32_t> PostProcessor::requantizeLogits(const RequantInput& in
     constexpr std::int64_t hi = std::numeric_limits<std::int32_t>::max();
     for (std::int64_t row = 0; row < acc.rows(); ++row)
         for (std::int64_t c = 0; c < acc.cols(); ++c) {
-            const std::int64_t value = requantize(acc(row, c), (*input.inputSums)[static_cast<std::size_t>(row)],
-                                                  (*input.biasCodes)[static_cast<std::size_t>(c)], layer);
+            const std::int64_t value =
+                requantize(acc(row, c), (*input.inputSums)[static_cast<std::size_t>(row)],
+                           (*input.biasCodes)[static_cast<std::size_t>(c)], layer);
             out[static_cast<std::size_t>(row * acc.cols() + c)] =
                 static_cast<std::int32_t>(std::clamp(value, lo, hi));
         }

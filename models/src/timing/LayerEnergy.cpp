@@ -16,7 +16,10 @@ void readBitWidth(const JsonCursor& table, const std::string& key, int& width)
 
 } // namespace
 
-std::string defaultEnergyTablePath() { return dataPath("configs/energy/default.json"); }
+std::string defaultEnergyTablePath()
+{
+    return dataPath("configs/energy/default.json");
+}
 
 EnergyTable loadEnergyTable(const std::string& path)
 {
@@ -41,14 +44,17 @@ LayerEnergyModel::LayerEnergyModel(const EnergyTable& table, const memory::SramP
 {
 }
 
-LayerEnergy LayerEnergyModel::price(const LayerTiming& timing, double weightVoltageMv, unsigned weightBits) const
+LayerEnergy LayerEnergyModel::price(const LayerTiming& timing, double weightVoltageMv,
+                                    unsigned weightBits) const
 {
     const auto count = [](std::int64_t n) { return static_cast<double>(n); };
     const double bitsPerWeightRead = weightBits != 0 ? weightBits : m_table.weightBits;
     LayerEnergy energy;
     energy.macPj = count(timing.macs) * m_table.macPj;
-    energy.weightSramPj = count(timing.filterSramReads) * m_sram.readEnergyPj(weightVoltageMv, bitsPerWeightRead);
-    energy.weightSramNominalPj = count(timing.filterSramReads) * m_sram.readEnergyPj(m_vNomMv, bitsPerWeightRead);
+    energy.weightSramPj =
+        count(timing.filterSramReads) * m_sram.readEnergyPj(weightVoltageMv, bitsPerWeightRead);
+    energy.weightSramNominalPj =
+        count(timing.filterSramReads) * m_sram.readEnergyPj(m_vNomMv, bitsPerWeightRead);
     energy.activationSramPj =
         count(timing.ifmapSramReads) * m_sram.readEnergyPj(m_vNomMv, m_table.activationBits);
     energy.accumulatorSramPj =

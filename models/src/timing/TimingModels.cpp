@@ -6,13 +6,17 @@
 
 namespace voltsim::models {
 
-const TimingModels& timingModels() { return TimingModels::builtIn("timing model", registerTimingModels); }
+const TimingModels& timingModels()
+{
+    return TimingModels::builtIn("timing model", registerTimingModels);
+}
 
 void registerTimingModels(TimingModels& registry)
 {
     registry.add("scalesim", "SCALE-Sim v2's stall-free accounting: folds in series, each fills and drains",
                  [] { return std::make_unique<ScaleSimTiming>(); });
-    registry.add("native", "the accelerator's array: double-buffered preload, folds overlap, accumulator SRAM",
+    registry.add("native",
+                 "the accelerator's array: double-buffered preload, folds overlap, accumulator SRAM",
                  [] { return std::make_unique<NativeTiming>(); });
 }
 

@@ -293,7 +293,8 @@ int runLayersCommand(const Args& args)
     if (!parseOptions(args, options))
         return 0;
     checkCombinations(options);
-    const std::unique_ptr<models::ITimingModel> timing = models::timingModels().create(options.timing, "--timing");
+    const std::unique_ptr<models::ITimingModel> timing =
+        models::timingModels().create(options.timing, "--timing");
     const workloads::Topology topology = workloads::readTopology(options.topology);
     const ArraySpec spec = resolveArray(options);
     const models::EnergyTable table = models::loadEnergyTable(options.energyTable);

@@ -34,8 +34,7 @@ struct Listing {
     std::vector<ListedItem> items;
 };
 
-template <typename Registry>
-std::vector<ListedItem> itemsOf(const Registry& registry)
+template <typename Registry> std::vector<ListedItem> itemsOf(const Registry& registry)
 {
     std::vector<ListedItem> items;
     for (const auto& entry : registry.entries())
@@ -56,7 +55,8 @@ std::vector<ListedItem> timingItems()
 std::vector<Listing> listings()
 {
     return {
-        {"fault_models", "fault models", "weight_sram.fault_model, profile fault_semantics, profile sample --model",
+        {"fault_models", "fault models",
+         "weight_sram.fault_model, profile fault_semantics, profile sample --model",
          itemsOf(memory::faultModels())},
         {"timing_models", "timing models", "array.timing_model, layers --timing", timingItems()},
         {"array_engines", "array engines", "run.mode, run --mode", itemsOf(models::arrayEngines())},
@@ -84,8 +84,8 @@ void printText(const std::vector<Listing>& all)
     for (const Listing& listing : all) {
         std::cout << listing.title << " (" << listing.usedAs << "):\n";
         for (const ListedItem& item : listing.items)
-            std::cout << "  " << item.name << std::string(width + 2 - item.name.size(), ' ') << item.description
-                      << "\n";
+            std::cout << "  " << item.name << std::string(width + 2 - item.name.size(), ' ')
+                      << item.description << "\n";
     }
 }
 

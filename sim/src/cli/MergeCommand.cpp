@@ -24,9 +24,9 @@ const char* kMergeUsage = "usage: voltsim merge DIR... --out DIR [--no-plots] [-
 int runMergeCommand(const Args& args)
 {
     po::options_description options("voltsim merge options");
-    options.add_options()("help,h", "show this help")("out", po::value<std::string>(), "merged output directory")(
-        "no-plots", "do not draw the PNG plots")("quiet", "print nothing")(
-        "dirs", po::value<std::vector<std::string>>(), "sweep output directories");
+    options.add_options()("help,h", "show this help")(
+        "out", po::value<std::string>(), "merged output directory")("no-plots", "do not draw the PNG plots")(
+        "quiet", "print nothing")("dirs", po::value<std::vector<std::string>>(), "sweep output directories");
     po::positional_options_description positional;
     positional.add("dirs", -1);
     const po::variables_map values = parseOptions("merge", args, options, &positional);
@@ -40,7 +40,8 @@ int runMergeCommand(const Args& args)
     const nlohmann::json config = readSweepDirConfig(dirs.front());
     for (const auto& dir : dirs)
         if (readSweepDirConfig(dir) != config)
-            throw InputError(dir + "/config.json: differs from " + dirs.front() + "/config.json (not the same sweep)");
+            throw InputError(dir + "/config.json: differs from " + dirs.front() +
+                             "/config.json (not the same sweep)");
     const SweepPlan plan(readSweepConfigFrom(config, dirs.front() + "/config.json"));
     const std::string out = values["out"].as<std::string>();
     for (const auto& dir : dirs)

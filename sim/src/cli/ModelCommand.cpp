@@ -31,14 +31,16 @@ struct ModelOptions {
     unsigned threads = 0;
 };
 
-const char* kUsage = "usage: voltsim model check NAME|DIR [--data DIR] [--threads N] | info NAME|DIR [--json]";
+const char* kUsage =
+    "usage: voltsim model check NAME|DIR [--data DIR] [--threads N] | info NAME|DIR [--json]";
 
 po::options_description describeOptions()
 {
     po::options_description options("voltsim model options");
     options.add_options()("help,h", "show this help")("json", "info: print one JSON object")(
-        "data", po::value<std::string>(), "check: Fashion-MNIST directory (default $VOLTSIM_FASHION_MNIST_DIR or "
-                                          "/usr/share/datasets/fashion-mnist)")(
+        "data", po::value<std::string>(),
+        "check: Fashion-MNIST directory (default $VOLTSIM_FASHION_MNIST_DIR or "
+        "/usr/share/datasets/fashion-mnist)")(
         "threads", po::value<unsigned>(), "check: worker threads for the test-set pass (default: all cores)");
     return options;
 }
@@ -63,7 +65,8 @@ bool parseOptions(const Args& args, ModelOptions& parsed)
     parsed.action = values["action"].as<std::string>();
     parsed.directory = values["dir"].as<std::string>();
     parsed.json = values.count("json") > 0;
-    parsed.dataDir = values.count("data") ? values["data"].as<std::string>() : Dataset::defaultFashionMnistDir();
+    parsed.dataDir =
+        values.count("data") ? values["data"].as<std::string>() : Dataset::defaultFashionMnistDir();
     parsed.threads = values.count("threads") ? values["threads"].as<unsigned>() : 0;
     if (parsed.action != "check" && parsed.action != "info")
         throw InputError("voltsim model: unknown action '" + parsed.action + "' (valid: check, info)");
@@ -79,20 +82,25 @@ std::string layerWindow(const Layer& layer)
 {
     if (layer.type != LayerType::Conv2d && layer.type != LayerType::MaxPool2d)
         return "-";
-    return std::to_string(layer.kernelH) + "x" + std::to_string(layer.kernelW) + "/" + std::to_string(layer.stride)
-        + (layer.type == LayerType::Conv2d ? "/" + std::to_string(layer.padding) : "");
+    return std::to_string(layer.kernelH) + "x" + std::to_string(layer.kernelW) + "/" +
+           std::to_string(layer.stride) +
+           (layer.type == LayerType::Conv2d ? "/" + std::to_string(layer.padding) : "");
 }
 
 nlohmann::json tensorJson(const QuantizedTensor& tensor)
 {
-    return {{"shape", tensor.shape}, {"bits", tensor.bits}, {"quantizer", quantizerName(tensor.quantizer)},
-            {"range", {tensor.rangeMin, tensor.rangeMax}}, {"count", tensor.count}};
+    return {{"shape", tensor.shape},
+            {"bits", tensor.bits},
+            {"quantizer", quantizerName(tensor.quantizer)},
+            {"range", {tensor.rangeMin, tensor.rangeMax}},
+            {"count", tensor.count}};
 }
 
 nlohmann::json layerJson(const Layer& layer)
 {
-    nlohmann::json json{{"name", layer.name}, {"type", layerTypeName(layer.type)}, {"in_shape", layer.inShape},
-                        {"out_shape", layer.outShape}, {"params", layer.parameterCount()}, {"macs", layer.macs()}};
+    nlohmann::json json{
+        {"name", layer.name},          {"type", layerTypeName(layer.type)}, {"in_shape", layer.inShape},
+        {"out_shape", layer.outShape}, {"params", layer.parameterCount()},  {"macs", layer.macs()}};
     if (layer.type == LayerType::Conv2d || layer.type == LayerType::MaxPool2d) {
         json["kernel"] = {layer.kernelH, layer.kernelW};
         json["stride"] = layer.stride;
@@ -115,9 +123,10 @@ nlohmann::json packageJson(const ModelPackage& package)
     return {{"name", package.name},
             {"description", package.description},
             {"directory", package.directory},
-            {"dataset", {{"name", package.network.dataset.name},
-                         {"input_shape", package.network.dataset.inputShape},
-                         {"num_classes", package.network.dataset.numClasses}}},
+            {"dataset",
+             {{"name", package.network.dataset.name},
+              {"input_shape", package.network.dataset.inputShape},
+              {"num_classes", package.network.dataset.numClasses}}},
             {"layers", layers},
             {"parameters", package.network.parameterCount()},
             {"macs_per_image", package.network.macsPerImage()},
@@ -138,28 +147,30 @@ void printInfo(const ModelPackage& package)
 {
     const Network& network = package.network;
     std::cout << "model " << package.name << " (" << package.method << "): " << package.description << "\n"
-              << "dataset " << network.dataset.name << ", input " << shapeText(network.dataset.inputShape) << ", "
-              << network.dataset.numClasses << " classes\n\n";
-    std::printf("%-10s %-10s %-14s %-14s %-9s %-5s %-9s %10s %12s\n", "layer", "type", "in", "out", "k/s/p", "bits",
-                "quantizer", "params", "MACs");
+              << "dataset " << network.dataset.name << ", input " << shapeText(network.dataset.inputShape)
+              << ", " << network.dataset.numClasses << " classes\n\n";
+    std::printf("%-10s %-10s %-14s %-14s %-9s %-5s %-9s %10s %12s\n", "layer", "type", "in", "out", "k/s/p",
+                "bits", "quantizer", "params", "MACs");
     for (const auto& layer : network.layers)
         std::printf("%-10s %-10s %-14s %-14s %-9s %-5s %-9s %10lld %12lld\n", layer.name.c_str(),
-                    layerTypeName(layer.type), shapeText(layer.inShape).c_str(), shapeText(layer.outShape).c_str(),
-                    layerWindow(layer).c_str(), bitsText(layer).c_str(),
+                    layerTypeName(layer.type), shapeText(layer.inShape).c_str(),
+                    shapeText(layer.outShape).c_str(), layerWindow(layer).c_str(), bitsText(layer).c_str(),
                     layer.hasParameters() ? quantizerName(layer.weight->quantizer) : "-",
                     static_cast<long long>(layer.parameterCount()), static_cast<long long>(layer.macs()));
     std::cout << "\nparameters " << network.parameterCount() << " (" << package.blob.bytes << " code bytes)\n"
               << "macs_per_image " << network.macsPerImage() << "\n"
               << "training " << package.training.dump() << "\n"
-              << "clean_test_error " << package.cleanTestError << " on " << package.testImages << " test images\n";
+              << "clean_test_error " << package.cleanTestError << " on " << package.testImages
+              << " test images\n";
 }
 
-std::string logitsMismatch(const IntegerReference::Logits& got, const std::vector<std::int32_t>& expected, std::size_t row)
+std::string logitsMismatch(const IntegerReference::Logits& got, const std::vector<std::int32_t>& expected,
+                           std::size_t row)
 {
     for (std::size_t c = 0; c < expected.size(); ++c)
         if (got(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(c)) != expected[c])
-            return "[" + std::to_string(c) + "]: expected " + std::to_string(expected[c]) + ", computed "
-                + std::to_string(got(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(c)));
+            return "[" + std::to_string(c) + "]: expected " + std::to_string(expected[c]) + ", computed " +
+                   std::to_string(got(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(c)));
     return "";
 }
 
@@ -171,17 +182,20 @@ void checkGolden(const ModelPackage& package, const GoldenVectors& golden, const
     for (const auto& image : golden.images)
         pixels.insert(pixels.end(), image.pixels.begin(), image.pixels.end());
     const auto clean = reference.logits(package.codes, pixels.data(), golden.images.size());
-    const auto faulty = reference.logits(golden.faultyCodes(package.codes), pixels.data(), golden.images.size());
+    const auto faulty =
+        reference.logits(golden.faultyCodes(package.codes), pixels.data(), golden.images.size());
     for (std::size_t i = 0; i < golden.images.size(); ++i) {
         const std::string cleanProblem = logitsMismatch(clean, golden.images[i].logits, i);
         if (!cleanProblem.empty())
-            throw InputError(package.goldenPath() + ": images[" + std::to_string(i) + "].logits" + cleanProblem);
+            throw InputError(package.goldenPath() + ": images[" + std::to_string(i) + "].logits" +
+                             cleanProblem);
         const std::string faultyProblem = logitsMismatch(faulty, golden.faultyLogits[i], i);
         if (!faultyProblem.empty())
-            throw InputError(package.goldenPath() + ": faulty.logits[" + std::to_string(i) + "]" + faultyProblem);
+            throw InputError(package.goldenPath() + ": faulty.logits[" + std::to_string(i) + "]" +
+                             faultyProblem);
     }
     report << "golden: " << golden.images.size() << " images, clean and faulty (" << golden.flips.size()
-              << " flipped codes, p = " << golden.faultyP << ") logits reproduced bit-exactly\n";
+           << " flipped codes, p = " << golden.faultyP << ") logits reproduced bit-exactly\n";
 }
 
 /// A number as the manifest would print it ("0.26", not "0.260000").
@@ -193,24 +207,27 @@ std::string formatNumber(double value)
 }
 
 /// Counts the clean test errors on the first test_images images; throws if the count differs.
-void checkCleanError(const ModelPackage& package, const IntegerReference& reference, const std::string& dataDir,
-                     std::ostream& report)
+void checkCleanError(const ModelPackage& package, const IntegerReference& reference,
+                     const std::string& dataDir, std::ostream& report)
 {
     const Dataset test = Dataset::fashionMnist(dataDir, false);
     if (test.pixelsPerImage() != static_cast<std::size_t>(package.network.inputSize()))
-        throw InputError(package.manifestPath() + ": dataset.input_shape does not match the test images in " + dataDir);
+        throw InputError(package.manifestPath() + ": dataset.input_shape does not match the test images in " +
+                         dataDir);
     if (static_cast<std::size_t>(package.testImages) > test.size())
-        throw InputError(package.manifestPath() + ": test_images: " + std::to_string(package.testImages)
-                         + " exceeds the " + std::to_string(test.size()) + " test images in " + dataDir);
+        throw InputError(package.manifestPath() + ": test_images: " + std::to_string(package.testImages) +
+                         " exceeds the " + std::to_string(test.size()) + " test images in " + dataDir);
     const auto count = static_cast<std::size_t>(package.testImages);
-    const std::size_t errors = reference.countErrors(package.codes, test.image(0), test.labels().data(), count);
+    const std::size_t errors =
+        reference.countErrors(package.codes, test.image(0), test.labels().data(), count);
     const auto expected = static_cast<std::size_t>(std::llround(package.cleanTestError * double(count)));
     if (errors != expected)
-        throw InputError(package.manifestPath() + ": clean_test_error: manifest says " + formatNumber(package.cleanTestError)
-                         + " (" + std::to_string(expected) + " errors), the integer reference gives "
-                         + std::to_string(errors) + "/" + std::to_string(count));
+        throw InputError(package.manifestPath() + ": clean_test_error: manifest says " +
+                         formatNumber(package.cleanTestError) + " (" + std::to_string(expected) +
+                         " errors), the integer reference gives " + std::to_string(errors) + "/" +
+                         std::to_string(count));
     report << "clean test error: " << errors << "/" << count << " = " << double(errors) / double(count)
-              << ", matches the manifest\n";
+           << ", matches the manifest\n";
 }
 
 /// Prints the report only once every check passed, so a failure is the error line alone.

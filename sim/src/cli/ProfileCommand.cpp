@@ -1,6 +1,7 @@
 // voltsim profile show NAME|FILE [--json] [--png FILE]
-//                 sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M] [--json]
-//                 import (--ibm DIR | --cells CSV) --out FILE [--name N] [--vmin-mv X] [--vnom-mv X] ...
+//                 sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M]
+//                 [--json] import (--ibm DIR | --cells CSV) --out FILE [--name N] [--vmin-mv X] [--vnom-mv X]
+//                 ...
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 #include "voltsim/sim/plot/PlotScript.hpp"
@@ -35,12 +36,14 @@ namespace po = boost::program_options;
 using nlohmann::json;
 using namespace voltsim::memory;
 
-const char* kUsage =
-    "usage: voltsim profile show NAME|FILE [--json] [--png FILE]\n"
-    "       voltsim profile sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M]\n"
-    "                              [--banks N] [--rows N] [--word-bits N] [--json]\n"
-    "       voltsim profile import (--ibm DIR | --cells CSV) --out FILE [--name NAME] [--vmin-mv X] [--vnom-mv X]\n"
-    "                              [--energy-from NAME|FILE] [--arrays N] [--rows N] [--columns N] [--measured-mv LIST]";
+const char* kUsage = "usage: voltsim profile show NAME|FILE [--json] [--png FILE]\n"
+                     "       voltsim profile sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) "
+                     "[--seed S] [--model M]\n"
+                     "                              [--banks N] [--rows N] [--word-bits N] [--json]\n"
+                     "       voltsim profile import (--ibm DIR | --cells CSV) --out FILE [--name NAME] "
+                     "[--vmin-mv X] [--vnom-mv X]\n"
+                     "                              [--energy-from NAME|FILE] [--arrays N] [--rows N] "
+                     "[--columns N] [--measured-mv LIST]";
 
 po::options_description describeOptions()
 {
@@ -49,8 +52,8 @@ po::options_description describeOptions()
         "png", po::value<std::string>(), "show: draw bit error rate and energy against voltage into FILE")(
         "voltage-rel", po::value<double>(), "sample: supply voltage relative to V_min")(
         "voltage-mv", po::value<double>(), "sample: supply voltage in mV")(
-        "ber", po::value<double>(), "sample: bit error rate set directly")(
-        "seed", po::value<std::uint64_t>(), "sample: chip seed (default 0)")(
+        "ber", po::value<double>(), "sample: bit error rate set directly")("seed", po::value<std::uint64_t>(),
+                                                                           "sample: chip seed (default 0)")(
         "model", po::value<std::string>(), "sample: fault model (default: the profile's fault_semantics)")(
         "banks", po::value<std::uint32_t>(), "sample: arrays (default: the profile's geometry)")(
         "rows", po::value<std::uint32_t>(), "sample, import --cells: rows per array")(
@@ -61,7 +64,8 @@ po::options_description describeOptions()
         "name", po::value<std::string>(), "import: profile name (default: --out file stem)")(
         "vmin-mv", po::value<double>(), "import: lowest error-free voltage")(
         "vnom-mv", po::value<double>(), "import: nominal voltage (default V_min)")(
-        "energy-from", po::value<std::string>(), "import: profile to copy energy and leakage from (stutz2021-14nm)")(
+        "energy-from", po::value<std::string>(),
+        "import: profile to copy energy and leakage from (stutz2021-14nm)")(
         "arrays", po::value<std::uint32_t>(), "import --cells: arrays in the map (default 32)")(
         "columns", po::value<std::uint32_t>(), "import --cells: columns per array (default 64)")(
         "measured-mv", po::value<std::string>(), "import --cells: comma-separated measured voltages");
@@ -73,9 +77,11 @@ const std::map<std::string, std::set<std::string>>& allowedFlags()
 {
     static const std::map<std::string, std::set<std::string>> table{
         {"show", {"json", "png"}},
-        {"sample", {"voltage-rel", "voltage-mv", "ber", "seed", "model", "banks", "rows", "word-bits", "json"}},
-        {"import", {"ibm", "cells", "out", "name", "vmin-mv", "vnom-mv", "energy-from", "arrays", "rows", "columns",
-                    "measured-mv"}},
+        {"sample",
+         {"voltage-rel", "voltage-mv", "ber", "seed", "model", "banks", "rows", "word-bits", "json"}},
+        {"import",
+         {"ibm", "cells", "out", "name", "vmin-mv", "vnom-mv", "energy-from", "arrays", "rows", "columns",
+          "measured-mv"}},
     };
     return table;
 }
@@ -106,10 +112,12 @@ bool parseArgs(const Args& args, Parsed& parsed)
     parsed.action = parsed.values["action"].as<std::string>();
     const auto allowed = allowedFlags().find(parsed.action);
     if (allowed == allowedFlags().end())
-        throw InputError("voltsim profile: unknown action '" + parsed.action + "' (valid: show, sample, import)");
+        throw InputError("voltsim profile: unknown action '" + parsed.action +
+                         "' (valid: show, sample, import)");
     for (const auto& entry : parsed.values)
         if (entry.first != "action" && entry.first != "target" && allowed->second.count(entry.first) == 0)
-            throw InputError("voltsim profile: --" + entry.first + ": not valid with '" + parsed.action + "'");
+            throw InputError("voltsim profile: --" + entry.first + ": not valid with '" + parsed.action +
+                             "'");
     if (parsed.values.count("target"))
         parsed.target = parsed.values["target"].as<std::string>();
     if (parsed.action != "import" && parsed.target.empty())
@@ -132,8 +140,7 @@ struct ProfilePoint {
 };
 
 /// The value of a curve, or empty where the curve does not cover the voltage (InputError).
-template <typename F>
-std::optional<double> curveValue(F&& compute)
+template <typename F> std::optional<double> curveValue(F&& compute)
 {
     try {
         return compute();
@@ -160,7 +167,10 @@ std::vector<ProfilePoint> profilePoints(const SramProfile& profile)
     return points;
 }
 
-json optionalJson(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+json optionalJson(const std::optional<double>& value)
+{
+    return value ? json(*value) : json(nullptr);
+}
 
 json describeJson(const SramProfile& profile, const std::vector<ProfilePoint>& points)
 {
@@ -215,21 +225,23 @@ void printTable(const SramProfile& profile, const std::vector<ProfilePoint>& poi
               << " bits, fault semantics " << profile.faultSemantics << ", stuck-at-0 share "
               << profile.stuckAt0Share << "\n";
     if (profile.berKind == BerKind::Uniform)
-        std::cout << "  bit error rate set directly (--ber P), 0 <= P <= " << profile.maxBitErrorRate() << "\n";
-    else
-        std::cout << "  interpolation: " << (profile.interpolation == Interpolation::Worse ? "worse" : "log_linear")
+        std::cout << "  bit error rate set directly (--ber P), 0 <= P <= " << profile.maxBitErrorRate()
                   << "\n";
+    else
+        std::cout << "  interpolation: "
+                  << (profile.interpolation == Interpolation::Worse ? "worse" : "log_linear") << "\n";
     if (profile.faultMap)
         std::cout << "  fault map: " << profile.faultMap->cells.size() << " cells\n";
-    std::cout << std::setw(10) << "volt_mv" << std::setw(10) << "v_rel" << std::setw(12) << "ber" << std::setw(12)
-              << "read_pj" << std::setw(12) << "write_pj" << std::setw(11) << "energy_rel" << std::setw(12)
-              << "leak_uw" << "\n";
+    std::cout << std::setw(10) << "volt_mv" << std::setw(10) << "v_rel" << std::setw(12) << "ber"
+              << std::setw(12) << "read_pj" << std::setw(12) << "write_pj" << std::setw(11) << "energy_rel"
+              << std::setw(12) << "leak_uw"
+              << "\n";
     for (const ProfilePoint& point : points)
-        std::cout << std::setw(10) << cell(point.voltageMv, 1, false) << std::setw(10) << cell(point.voltageRel, 3, false)
-                  << std::setw(12) << cell(point.ber, 2, true) << std::setw(12) << cell(point.readPj64bit, 3, false)
-                  << std::setw(12) << cell(point.writePj64bit, 3, false) << std::setw(11)
-                  << cell(point.energyRel, 3, false) << std::setw(12) << cell(point.leakageUwPerBank, 4, false)
-                  << "\n";
+        std::cout << std::setw(10) << cell(point.voltageMv, 1, false) << std::setw(10)
+                  << cell(point.voltageRel, 3, false) << std::setw(12) << cell(point.ber, 2, true)
+                  << std::setw(12) << cell(point.readPj64bit, 3, false) << std::setw(12)
+                  << cell(point.writePj64bit, 3, false) << std::setw(11) << cell(point.energyRel, 3, false)
+                  << std::setw(12) << cell(point.leakageUwPerBank, 4, false) << "\n";
 }
 
 void drawPng(const json& description, const std::string& png)
@@ -309,22 +321,24 @@ json sampleJson(const ChipSample& sample)
 
 void printSample(const ChipSample& sample)
 {
-    const auto optional = [](const std::optional<double>& value) { return value ? json(*value).dump() : "-"; };
-    std::cout << "profile " << sample.profile << ", fault model " << sample.faultModel << ", seed " << sample.seed
-              << "\n"
-              << "voltage_mv " << optional(sample.voltageMv) << ", voltage_rel " << optional(sample.voltageRel)
-              << ", ber " << json(sample.ber).dump() << "\n"
+    const auto optional = [](const std::optional<double>& value) {
+        return value ? json(*value).dump() : "-";
+    };
+    std::cout << "profile " << sample.profile << ", fault model " << sample.faultModel << ", seed "
+              << sample.seed << "\n"
+              << "voltage_mv " << optional(sample.voltageMv) << ", voltage_rel "
+              << optional(sample.voltageRel) << ", ber " << json(sample.ber).dump() << "\n"
               << "geometry " << sample.geometry.banks << " x " << sample.geometry.bank.rows << " x "
               << sample.geometry.bank.wordBits << " bits: " << sample.counts.cells << " cells\n"
-              << "faulty_cells " << sample.counts.faultyCells << " (fault_rate " << json(sample.counts.faultRate()).dump()
-              << "): stuck_at_0 " << sample.counts.stuckAt0 << ", stuck_at_1 " << sample.counts.stuckAt1
-              << ", flipping " << sample.counts.flipping << "\n";
+              << "faulty_cells " << sample.counts.faultyCells << " (fault_rate "
+              << json(sample.counts.faultRate()).dump() << "): stuck_at_0 " << sample.counts.stuckAt0
+              << ", stuck_at_1 " << sample.counts.stuckAt1 << ", flipping " << sample.counts.flipping << "\n";
 }
 
 int runSample(const Parsed& parsed)
 {
-    const int pointFlags = static_cast<int>(parsed.values.count("voltage-rel") + parsed.values.count("voltage-mv") +
-                                            parsed.values.count("ber"));
+    const int pointFlags = static_cast<int>(parsed.values.count("voltage-rel") +
+                                            parsed.values.count("voltage-mv") + parsed.values.count("ber"));
     if (pointFlags != 1)
         throw InputError("voltsim profile sample: give exactly one of --voltage-rel, --voltage-mv, --ber");
     auto profile = std::make_shared<const SramProfile>(loadProfile(parsed.target));
@@ -397,11 +411,12 @@ int runImport(const Parsed& parsed)
         throw InputError("voltsim profile import: --out FILE is required");
     if (values.count("ibm") && (values.count("arrays") || values.count("rows") || values.count("columns") ||
                                 values.count("measured-mv")))
-        throw InputError("voltsim profile import: --arrays/--rows/--columns/--measured-mv: only valid with --cells");
+        throw InputError(
+            "voltsim profile import: --arrays/--rows/--columns/--measured-mv: only valid with --cells");
     const std::string out = values["out"].as<std::string>();
     ImportOptions options;
-    options.name = values.count("name") ? values["name"].as<std::string>()
-                                        : std::filesystem::path(out).stem().string();
+    options.name =
+        values.count("name") ? values["name"].as<std::string>() : std::filesystem::path(out).stem().string();
     if (values.count("energy-from"))
         options.energyFrom = values["energy-from"].as<std::string>();
     if (values.count("vmin-mv"))
@@ -416,8 +431,9 @@ int runImport(const Parsed& parsed)
         options.columns = values["columns"].as<std::uint32_t>();
     if (values.count("measured-mv"))
         options.measuredMv = parseVoltageList(values["measured-mv"].as<std::string>());
-    const SramProfile profile = values.count("ibm") ? importIbmMaps(values["ibm"].as<std::string>(), options)
-                                                    : importCellCsv(values["cells"].as<std::string>(), options);
+    const SramProfile profile = values.count("ibm")
+                                    ? importIbmMaps(values["ibm"].as<std::string>(), options)
+                                    : importCellCsv(values["cells"].as<std::string>(), options);
     std::ofstream file(out);
     if (!file)
         throw InputError("--out: cannot write " + out);

@@ -4,11 +4,11 @@
 #include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
 #include "voltsim/sim/report/RunReport.hpp"
 #include "voltsim/sim/run/RunConfig.hpp"
-#include "voltsim/memory/Random.hpp"
-#include "voltsim/sim/experiment/IBackend.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
@@ -36,21 +36,30 @@ const char* kUsage =
 po::options_description describeOptions()
 {
     po::options_description options("voltsim run options");
-    options.add_options()("help,h", "show this help")("model", po::value<std::string>(), "shipped model name or model package directory")(
-        "config", po::value<std::string>(), "accelerator config JSON (default: built-in, = configs/accelerator/default.json)")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a config key: a.b=value (repeatable)")(
+    options.add_options()("help,h", "show this help")("model", po::value<std::string>(),
+                                                      "shipped model name or model package directory")(
+        "config", po::value<std::string>(),
+        "accelerator config JSON (default: built-in, = configs/accelerator/default.json)")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a config key: a.b=value (repeatable)")(
         "profile", po::value<std::string>(), "weight SRAM profile name or file (weight_sram.profile)")(
         "voltage-mv", po::value<double>(), "weight SRAM supply, mV (weight_sram.voltage_mv)")(
-        "voltage-rel", po::value<double>(), "weight SRAM supply relative to the profile's V_min (weight_sram.voltage_rel)")(
-        "ber", po::value<double>(), "bit error rate of the paper's random model; implies --profile uniform (weight_sram.ber)")(
-        "chips", po::value<std::int64_t>(), "chips (run.chips)")("images", po::value<std::int64_t>(), "images (run.images)")(
-        "seed", po::value<std::int64_t>(), "run seed (run.seed)")("mode", po::value<std::string>(), "fast or cycle (run.mode)")(
+        "voltage-rel", po::value<double>(),
+        "weight SRAM supply relative to the profile's V_min (weight_sram.voltage_rel)")(
+        "ber", po::value<double>(),
+        "bit error rate of the paper's random model; implies --profile uniform (weight_sram.ber)")(
+        "chips", po::value<std::int64_t>(), "chips (run.chips)")("images", po::value<std::int64_t>(),
+                                                                 "images (run.images)")(
+        "seed", po::value<std::int64_t>(), "run seed (run.seed)")("mode", po::value<std::string>(),
+                                                                  "fast or cycle (run.mode)")(
         "out", po::value<std::string>(), "write stats.json, layers.csv, config.json here")(
-        "json", "print the summary as one JSON object")("dump-logits", po::value<std::string>(), "write every logit to this CSV")(
+        "json", "print the summary as one JSON object")("dump-logits", po::value<std::string>(),
+                                                        "write every logit to this CSV")(
         "vcd", po::value<std::string>(), "cycle mode: VCD trace of the array (run.vcd_file)")(
         "backend", po::value<std::string>()->default_value("systemc"),
-        "systemc (the accelerator: cycles and counts measured) or functional (the same results; counts of one inference)")(
-        "dump-config", "print the resolved config and exit")("describe-config", "list every config key and exit");
+        "systemc (the accelerator: cycles and counts measured) or functional (the same results; counts of "
+        "one inference)")("dump-config", "print the resolved config and exit")(
+        "describe-config", "list every config key and exit");
     return options;
 }
 
@@ -63,7 +72,8 @@ po::variables_map parse(const Args& args)
 /// The config JSON: file (or empty = built-in defaults), then flags, then --set.
 nlohmann::json buildConfig(const po::variables_map& vm)
 {
-    nlohmann::json config = vm.count("config") ? loadConfigFile(vm["config"].as<std::string>()) : nlohmann::json::object();
+    nlohmann::json config =
+        vm.count("config") ? loadConfigFile(vm["config"].as<std::string>()) : nlohmann::json::object();
     const auto set = [&](const char* key, const nlohmann::json& value) {
         applyOverride(config, std::string(key) + "=" + value.dump());
     };
@@ -164,17 +174,21 @@ int runRunCommand(const Args& args)
     if (!vm.count("model"))
         throw InputError("run: --model NAME|DIR is required\n" + std::string(kUsage));
     const auto start = std::chrono::steady_clock::now();
-    const workloads::ModelPackage package = workloads::ModelPackage::load(workloads::resolveModelDir(vm["model"].as<std::string>()));
+    const workloads::ModelPackage package =
+        workloads::ModelPackage::load(workloads::resolveModelDir(vm["model"].as<std::string>()));
     const std::string datasetDir =
         config.run.datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir());
     const workloads::Dataset dataset = workloads::Dataset::fashionMnist(datasetDir, false);
     if (static_cast<std::size_t>(config.run.images) > dataset.size())
-        throw InputError(root.where("run") + ".images: " + std::to_string(config.run.images) + " exceeds the " +
-                         std::to_string(dataset.size()) + " test images");
+        throw InputError(root.where("run") + ".images: " + std::to_string(config.run.images) +
+                         " exceeds the " + std::to_string(dataset.size()) + " test images");
     if (static_cast<std::int64_t>(dataset.pixelsPerImage()) != package.network.inputSize())
-        throw InputError(package.manifestPath() + ": dataset.input_shape does not match the dataset's images");
-    const ImageSet images{dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(config.run.images)};
-    const PointOutcome outcome = makeBackend(vm["backend"].as<std::string>(), "--backend", {})->evaluate(experiment(config, package, images));
+        throw InputError(package.manifestPath() +
+                         ": dataset.input_shape does not match the dataset's images");
+    const ImageSet images{dataset.pixels().data(), dataset.labels().data(),
+                          static_cast<std::size_t>(config.run.images)};
+    const PointOutcome outcome = makeBackend(vm["backend"].as<std::string>(), "--backend", {})
+                                     ->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
     const RunSummary summary = summarizeRun(report);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -190,7 +204,8 @@ int runRunCommand(const Args& args)
             throw InputError("--out: cannot create " + dir.string() + ": " + error.message());
         writeFile(dir / "stats.json", statsJson(report).dump(2) + "\n");
         writeFile(dir / "layers.csv", render([&](std::ostream& out) { writeRunLayersCsv(out, report); }));
-        const nlohmann::json configEcho{{"config", resolved}, {"seeds", seedsJson(report)}, {"model", package.directory}};
+        const nlohmann::json configEcho{
+            {"config", resolved}, {"seeds", seedsJson(report)}, {"model", package.directory}};
         writeFile(dir / "config.json", configEcho.dump(2) + "\n");
     }
     if (vm.count("dump-logits"))

@@ -21,12 +21,16 @@ namespace {
 namespace po = boost::program_options;
 
 const char* kUsage =
-    "usage: voltsim sweep [--models DIR|NAME[,...]] [--voltages-rel START:STOP:STEP|LIST | --voltages-mv ... | --bers LIST]\n"
-    "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed S]\n"
-    "                     [--images N] [--config FILE] [--accelerator FILE] [--set key=value]... [--out DIR]\n"
+    "usage: voltsim sweep [--models DIR|NAME[,...]] [--voltages-rel START:STOP:STEP|LIST | --voltages-mv ... "
+    "| --bers LIST]\n"
+    "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed "
+    "S]\n"
+    "                     [--images N] [--config FILE] [--accelerator FILE] [--set key=value]... [--out "
+    "DIR]\n"
     "                     [--resume] [--shard I/N] [--threads N] [--backend functional|systemc] [--quiet]\n"
     "                     [--no-plots] [--dump-config]\n"
-    "With no options: the whole shipped zoo on the accelerator of configs/accelerator/default.json (16x16, 500 MHz,\n"
+    "With no options: the whole shipped zoo on the accelerator of configs/accelerator/default.json (16x16, "
+    "500 MHz,\n"
     "stutz2021-14nm weight SRAM), V/V_min 1.0 down to 0.76, 10 chips, full test set.";
 
 std::atomic<bool> g_interrupt{false};
@@ -41,25 +45,30 @@ po::options_description describeOptions()
 {
     po::options_description options("voltsim sweep options");
     options.add_options()("help,h", "show this help")(
-        "config", po::value<std::string>(), "sweep config JSON (configs/sweep/default.json documents every key)")(
+        "config", po::value<std::string>(),
+        "sweep config JSON (configs/sweep/default.json documents every key)")(
         "accelerator", po::value<std::string>(),
         "accelerator config JSON, as voltsim run --config takes (default: configs/accelerator/default.json)")(
         "set", po::value<std::vector<std::string>>()->composing(),
-        "override a config key: key=value (repeatable; accelerator.KEY=VALUE for a key of the accelerator config)")(
-        "models", po::value<std::string>(), "model packages, comma-separated: shipped names or directories")(
+        "override a config key: key=value (repeatable; accelerator.KEY=VALUE for a key of the accelerator "
+        "config)")("models", po::value<std::string>(),
+                   "model packages, comma-separated: shipped names or directories")(
         "voltages-rel", po::value<std::string>(), "V/V_min: START:STOP:STEP (inclusive) or A,B,...")(
         "voltages-mv", po::value<std::string>(), "supply in mV: START:STOP:STEP or A,B,...")(
         "bers", po::value<std::string>(), "bit error rates (random model): START:STOP:STEP or A,B,...")(
         "chips", po::value<std::string>(), "simulated chips per point (default 10)")(
-        "seed", po::value<std::string>(), "run seed (default 1)")(
-        "images", po::value<std::string>(), "first N test images (default 0: all)")(
+        "seed", po::value<std::string>(), "run seed (default 1)")("images", po::value<std::string>(),
+                                                                  "first N test images (default 0: all)")(
         "profile", po::value<std::string>(), "SRAM profile name or file (default stutz2021-14nm)")(
         "max-loss-pp", po::value<std::string>(), "allowed RErr loss over the reference, points (default 1)")(
-        "reference", po::value<std::string>(), "reference model name (default: each model's own clean error)")(
-        "out", po::value<std::string>()->default_value("sweep-out"), "output directory")(
-        "resume", "continue the sweep in --out, skipping finished points")(
-        "shard", po::value<std::string>(), "I/N: compute only points with index % N == I (combine with voltsim merge)")(
-        "threads", po::value<unsigned>()->default_value(0), "inference threads (0: all cores); results do not depend on it")(
+        "reference", po::value<std::string>(),
+        "reference model name (default: each model's own clean error)")(
+        "out", po::value<std::string>()->default_value("sweep-out"),
+        "output directory")("resume", "continue the sweep in --out, skipping finished points")(
+        "shard", po::value<std::string>(),
+        "I/N: compute only points with index % N == I (combine with voltsim merge)")(
+        "threads", po::value<unsigned>()->default_value(0),
+        "inference threads (0: all cores); results do not depend on it")(
         "backend", po::value<std::string>()->default_value("functional"),
         "functional (fast) or systemc (the accelerator simulated per chip); results do not depend on it")(
         "quiet", "no progress output")("no-plots", "do not draw the PNG plots")(
@@ -70,9 +79,12 @@ po::options_description describeOptions()
 /// Maps the shorthand flags onto config keys.
 void applyFlags(const po::variables_map& values, nlohmann::json& config)
 {
-    const std::pair<const char*, const char*> keys[] = {{"chips", "chips"},     {"seed", "seed"},
-                                                        {"images", "images"},   {"profile", "profile"},
-                                                        {"max-loss-pp", "max_loss_pp"}, {"reference", "reference"}};
+    const std::pair<const char*, const char*> keys[] = {{"chips", "chips"},
+                                                        {"seed", "seed"},
+                                                        {"images", "images"},
+                                                        {"profile", "profile"},
+                                                        {"max-loss-pp", "max_loss_pp"},
+                                                        {"reference", "reference"}};
     for (const auto& [flag, key] : keys)
         if (values.count(flag))
             applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>());
@@ -102,7 +114,8 @@ nlohmann::json buildConfig(const po::variables_map& values, const std::string& s
     nlohmann::json config = values.count("config") ? loadConfigFile(source) : nlohmann::json::object();
     if (values.count("accelerator"))
         config["accelerator"] = values["accelerator"].as<std::string>();
-    const auto sets = values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto sets =
+        values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     for (const auto& assignment : sets)
         if (assignment.rfind("accelerator.", 0) == 0)
             inlineAcceleratorFile(config, source); // so the override changes one key of the named file
@@ -112,15 +125,17 @@ nlohmann::json buildConfig(const po::variables_map& values, const std::string& s
     return config;
 }
 
-void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const std::string& shard, unsigned threads)
+void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const std::string& shard,
+                  unsigned threads)
 {
-    const nlohmann::json info{{"note", "wall-clock figures of the last run into this directory; not reproducible"},
-                              {"wall_seconds", report.wallSeconds},
-                              {"points_computed", report.computed},
-                              {"points_skipped", report.skipped},
-                              {"interrupted", report.interrupted},
-                              {"shard", shard},
-                              {"threads", threads}};
+    const nlohmann::json info{
+        {"note", "wall-clock figures of the last run into this directory; not reproducible"},
+        {"wall_seconds", report.wallSeconds},
+        {"points_computed", report.computed},
+        {"points_skipped", report.skipped},
+        {"interrupted", report.interrupted},
+        {"shard", shard},
+        {"threads", threads}};
     writeFileAtomically(output.dir() + "/run.json", info.dump(2) + "\n");
 }
 
@@ -155,7 +170,8 @@ int runSweepCommand(const Args& args)
     const SweepRunReport report = runSweep(plan, output, run);
     std::signal(SIGINT, SIG_DFL);
     writeRunInfo(output, report, shard, run.threads);
-    return finishSweepOutput(plan, output, report.interrupted, values.count("no-plots") == 0, values.count("quiet") != 0);
+    return finishSweepOutput(plan, output, report.interrupted, values.count("no-plots") == 0,
+                             values.count("quiet") != 0);
 }
 
 } // namespace voltsim::sim

@@ -13,7 +13,8 @@ std::string joinPath(const std::string& path, const std::string& key)
 } // namespace
 
 ConfigNode::ConfigNode(nlohmann::json json, std::string source, std::string path)
-    : ConfigNode(json.is_null() ? std::nullopt : std::optional<JsonCursor>(JsonCursor(std::move(json), source, path)),
+    : ConfigNode(json.is_null() ? std::nullopt
+                                : std::optional<JsonCursor>(JsonCursor(std::move(json), source, path)),
                  source, path)
 {
 }
@@ -42,45 +43,54 @@ void ConfigNode::record(const std::string& key, nlohmann::json value, std::strin
     m_params.push_back({joinPath(m_path, key), std::move(defaultValue), description});
 }
 
-void ConfigNode::number(const std::string& key, double& value, double min, double max, const std::string& description)
+void ConfigNode::number(const std::string& key, double& value, double min, double max,
+                        const std::string& description)
 {
-    custom(key, value, [&](const JsonCursor& cursor) { return cursor.asDouble(min, max); },
-           [](double v) { return nlohmann::json(v); }, description);
+    custom(
+        key, value, [&](const JsonCursor& cursor) { return cursor.asDouble(min, max); },
+        [](double v) { return nlohmann::json(v); }, description);
 }
 
 void ConfigNode::positive(const std::string& key, std::optional<double>& value, double max,
                           const std::string& description)
 {
-    custom(key, value, [&](const JsonCursor& cursor) { return cursor.asPositive(max); }, detail::optionalJson<double>,
-           description);
+    custom(
+        key, value, [&](const JsonCursor& cursor) { return cursor.asPositive(max); },
+        detail::optionalJson<double>, description);
 }
 
 void ConfigNode::number(const std::string& key, std::optional<double>& value, double min, double max,
                         const std::string& description)
 {
-    custom(key, value, [&](const JsonCursor& cursor) { return cursor.asDouble(min, max); },
-           detail::optionalJson<double>, description);
+    custom(
+        key, value, [&](const JsonCursor& cursor) { return cursor.asDouble(min, max); },
+        detail::optionalJson<double>, description);
 }
 
 void ConfigNode::flag(const std::string& key, bool& value, const std::string& description)
 {
-    custom(key, value, [](const JsonCursor& cursor) { return cursor.asBool(); },
-           [](bool v) { return nlohmann::json(v); }, description);
+    custom(
+        key, value, [](const JsonCursor& cursor) { return cursor.asBool(); },
+        [](bool v) { return nlohmann::json(v); }, description);
 }
 
 void ConfigNode::text(const std::string& key, std::string& value, const std::string& description)
 {
-    custom(key, value, [](const JsonCursor& cursor) { return cursor.asString(); },
-           [](const std::string& v) { return nlohmann::json(v); }, description);
+    custom(
+        key, value, [](const JsonCursor& cursor) { return cursor.asString(); },
+        [](const std::string& v) { return nlohmann::json(v); }, description);
 }
 
-void ConfigNode::text(const std::string& key, std::optional<std::string>& value, const std::string& description)
+void ConfigNode::text(const std::string& key, std::optional<std::string>& value,
+                      const std::string& description)
 {
-    custom(key, value, [](const JsonCursor& cursor) { return cursor.asNonEmptyString(); },
-           detail::optionalJson<std::string>, description);
+    custom(
+        key, value, [](const JsonCursor& cursor) { return cursor.asNonEmptyString(); },
+        detail::optionalJson<std::string>, description);
 }
 
-void ConfigNode::textList(const std::string& key, std::vector<std::string>& value, const std::string& description)
+void ConfigNode::textList(const std::string& key, std::vector<std::string>& value,
+                          const std::string& description)
 {
     const auto parse = [](const JsonCursor& cursor) {
         std::vector<std::string> items;
@@ -88,7 +98,8 @@ void ConfigNode::textList(const std::string& key, std::vector<std::string>& valu
             items.push_back(element.asNonEmptyString());
         return items;
     };
-    custom(key, value, parse, [](const std::vector<std::string>& v) { return nlohmann::json(v); }, description);
+    custom(
+        key, value, parse, [](const std::vector<std::string>& v) { return nlohmann::json(v); }, description);
 }
 
 ConfigNode& ConfigNode::child(const std::string& key, const std::string& description)
@@ -100,7 +111,8 @@ ConfigNode& ConfigNode::child(const std::string& key, const std::string& descrip
     if (found && found->isNull())
         found.reset();
     m_params.push_back({joinPath(m_path, key), "{}", description});
-    m_children.emplace_back(key, std::unique_ptr<ConfigNode>(new ConfigNode(std::move(found), m_source, joinPath(m_path, key))));
+    m_children.emplace_back(
+        key, std::unique_ptr<ConfigNode>(new ConfigNode(std::move(found), m_source, joinPath(m_path, key))));
     return *m_children.back().second;
 }
 
@@ -152,7 +164,8 @@ void applyOverride(nlohmann::json& config, const std::string& assignment)
     std::size_t start = 0;
     while (true) {
         const auto dot = key.find('.', start);
-        const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        const std::string part =
+            key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
         if (part.empty())
             throw InputError("--set " + assignment + ": empty component in key '" + key + "'");
         if (!node->is_object())

@@ -50,7 +50,8 @@ FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package,
             ++m_cleanErrors;
             continue;
         }
-        m_correctPixels.insert(m_correctPixels.end(), images.pixels + i * inputSize, images.pixels + (i + 1) * inputSize);
+        m_correctPixels.insert(m_correctPixels.end(), images.pixels + i * inputSize,
+                               images.pixels + (i + 1) * inputSize);
         m_correctLabels.push_back(images.labels[i]);
     }
     cacheCleanInputs();
@@ -91,7 +92,8 @@ std::size_t FunctionalEvaluator::firstChangedLayer(const std::vector<std::uint8_
     return m_package.network.layers.size();
 }
 
-std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const
+std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip,
+                                                           const memory::OperatingPoint& point) const
 {
     chip.setOperatingPoint(point);
     memory::WeightMemory memory(chip, m_layout);
@@ -107,22 +109,24 @@ std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chi
 
 std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uint8_t>& codes) const
 {
-    const workloads::IntegerReference::Logits all = m_reference.logits(codes, m_images.pixels, m_images.count);
+    const workloads::IntegerReference::Logits all =
+        m_reference.logits(codes, m_images.pixels, m_images.count);
     return {all.data(), all.data() + all.size()};
 }
 
 std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>& codes) const
 {
     if (codes.size() != m_package.codes.size())
-        throw std::invalid_argument("FunctionalEvaluator: got " + std::to_string(codes.size()) + " codes, the package has "
-                                    + std::to_string(m_package.codes.size()));
+        throw std::invalid_argument("FunctionalEvaluator: got " + std::to_string(codes.size()) +
+                                    " codes, the package has " + std::to_string(m_package.codes.size()));
     const std::size_t changed = firstChangedLayer(codes);
     if (m_correctLabels.empty() || changed == m_package.network.layers.size())
         return m_cleanErrors;
     return m_cleanErrors + m_reference.countErrors(codes, cleanInputsUpTo(changed), m_correctLabels.data());
 }
 
-ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point) const
+ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip,
+                                              const memory::OperatingPoint& point) const
 {
     ChipOutcome outcome;
     outcome.seed = chip.seed();

@@ -7,9 +7,13 @@
 
 namespace voltsim::sim {
 
-const char* backendNames() { return "systemc, functional"; }
+const char* backendNames()
+{
+    return "systemc, functional";
+}
 
-std::unique_ptr<IBackend> makeBackend(const std::string& name, const std::string& where, BackendOptions options)
+std::unique_ptr<IBackend> makeBackend(const std::string& name, const std::string& where,
+                                      BackendOptions options)
 {
     if (name == "systemc")
         return std::make_unique<AcceleratorBackend>();

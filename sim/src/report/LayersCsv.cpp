@@ -34,7 +34,8 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
 {
     out << "layer_id,layer,type,m,k,n,array_rows,array_cols,dataflow,timing,cycles,stall_cycles,folds,macs,"
            "overall_util,mapping_efficiency,compute_util,weight_sram_reads,activation_sram_reads,"
-           "activation_sram_writes,accumulator_sram_reads,accumulator_sram_writes,dram_bytes,flips_seen,chips,"
+           "activation_sram_writes,accumulator_sram_reads,accumulator_sram_writes,dram_bytes,flips_seen,"
+           "chips,"
            "weight_voltage_mv,mac_pj,weight_sram_pj,activation_sram_pj,accumulator_sram_pj,total_pj,"
            "weight_sram_nominal_pj,weight_sram_saving\n";
     for (std::size_t id = 0; id < rows.size(); ++id) {
@@ -45,8 +46,8 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
         out << id << ',' << row.layer << ',' << row.type << ',' << row.shape.m << ',' << row.shape.k << ','
             << row.shape.n << ',' << context.array.rows << ',' << context.array.cols << ','
             << models::toString(context.array.dataflow) << ',' << context.timing << ',' << row.cycles << ','
-            << t.stallCycles << ',' << t.folds << ',' << t.macs << ',' << formatLikePython(t.overallUtil) << ','
-            << formatLikePython(t.mappingEfficiency) << ',' << formatLikePython(t.computeUtil) << ','
+            << t.stallCycles << ',' << t.folds << ',' << t.macs << ',' << formatLikePython(t.overallUtil)
+            << ',' << formatLikePython(t.mappingEfficiency) << ',' << formatLikePython(t.computeUtil) << ','
             << count(row.weightSramReads) << ',' << count(row.activationSramReads) << ','
             << optionalField(row.activationSramWrites) << ',' << count(row.accumulatorSramReads) << ','
             << count(row.accumulatorSramWrites) << ',' << optionalField(row.dramBytes) << ','

@@ -26,25 +26,32 @@ double pricingVoltage(const RunConfig& config)
     return std::isnan(v) ? config.accelerator.weightSram.profile->vNomMv : v;
 }
 
-json numberOrNull(double value) { return std::isnan(value) ? json(nullptr) : json(value); }
+json numberOrNull(double value)
+{
+    return std::isnan(value) ? json(nullptr) : json(value);
+}
 
 json bufferJson(const models::BufferStats& stats, const models::BufferSpecs& specs)
 {
-    return json{{"size_bytes", specs.sizeBytes}, {"reads", stats.reads()},   {"writes", stats.writes()},
-                {"peak_bytes", stats.peakBytes}, {"reads_per_bank", stats.readsPerBank},
+    return json{{"size_bytes", specs.sizeBytes},
+                {"reads", stats.reads()},
+                {"writes", stats.writes()},
+                {"peak_bytes", stats.peakBytes},
+                {"reads_per_bank", stats.readsPerBank},
                 {"writes_per_bank", stats.writesPerBank}};
 }
 
 json runJson(const RunReportInput& input, const ChipOutcome& run, std::int64_t chip, double voltageMv)
 {
     const std::uint64_t stored = input.outcome->storedBits;
-    return json{{"chip", chip},
-                {"chip_seed", run.seed},
-                {"errors", run.errors.value_or(0)},
-                {"robust_errors", run.robustErrors},
-                {"ber_seen", stored == 0 ? 0.0 : static_cast<double>(run.flips) / static_cast<double>(stored)},
-                {"bits_flipped", run.flips},
-                {"accelerator", acceleratorStatsJson(*input.config, run, voltageMv)}};
+    return json{
+        {"chip", chip},
+        {"chip_seed", run.seed},
+        {"errors", run.errors.value_or(0)},
+        {"robust_errors", run.robustErrors},
+        {"ber_seen", stored == 0 ? 0.0 : static_cast<double>(run.flips) / static_cast<double>(stored)},
+        {"bits_flipped", run.flips},
+        {"accelerator", acceleratorStatsJson(*input.config, run, voltageMv)}};
 }
 
 /// DRAM bytes per inference attributed to layer `index`: the input image to the first layer, the
@@ -73,8 +80,8 @@ EnergyBreakdown meanEnergy(const EnergyPricer& pricer, const PointOutcome& outco
     for (const ChipOutcome& chip : outcome.chips)
         energy += pricer.perInference(chip.counts, voltageMv);
     const double chips = static_cast<double>(outcome.chips.size());
-    for (double* part : {&energy.macPj, &energy.weightSramPj, &energy.weightLeakagePj, &energy.activationSramPj,
-                         &energy.accumulatorSramPj, &energy.dramPj})
+    for (double* part : {&energy.macPj, &energy.weightSramPj, &energy.weightLeakagePj,
+                         &energy.activationSramPj, &energy.accumulatorSramPj, &energy.dramPj})
         *part /= chips;
     return energy;
 }
@@ -228,13 +235,15 @@ void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
     else
         out << s.voltageMv << " mV (V/V_min " << s.voltageRel << ")";
     out << ", p = " << s.ber << "\n"
-        << "run              " << s.images << " images x " << s.chips << " chips, seed " << s.seed << ", mode " << s.mode
-        << "\n"
+        << "run              " << s.images << " images x " << s.chips << " chips, seed " << s.seed
+        << ", mode " << s.mode << "\n"
         << "clean error      " << percent(s.rerr.err) << "\n"
-        << "RErr             mean " << percent(s.rerr.rerrMean) << ", std " << percent(s.rerr.rerrStd) << ", min "
-        << percent(s.rerr.rerrMin) << ", max " << percent(s.rerr.rerrMax) << "\n"
-        << "bit errors seen  " << s.rerr.berSeen << " (" << s.rerr.flipsMean << " flipped weight bits per chip)\n"
-        << "cycles/inference " << s.cyclesPerInference << " (" << s.latencyUs << " us at " << s.clockMhz << " MHz)\n"
+        << "RErr             mean " << percent(s.rerr.rerrMean) << ", std " << percent(s.rerr.rerrStd)
+        << ", min " << percent(s.rerr.rerrMin) << ", max " << percent(s.rerr.rerrMax) << "\n"
+        << "bit errors seen  " << s.rerr.berSeen << " (" << s.rerr.flipsMean
+        << " flipped weight bits per chip)\n"
+        << "cycles/inference " << s.cyclesPerInference << " (" << s.latencyUs << " us at " << s.clockMhz
+        << " MHz)\n"
         << "energy/inference (pJ)    at V      at V_nom\n";
     const std::pair<const char*, double EnergyBreakdown::*> parts[] = {
         {"mac_pj", &EnergyBreakdown::macPj},
@@ -244,8 +253,8 @@ void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
         {"accumulator_sram_pj", &EnergyBreakdown::accumulatorSramPj},
         {"dram_pj", &EnergyBreakdown::dramPj}};
     const auto line = [&](const char* key, double atV, double atNominal) {
-        out << "  " << std::left << std::setw(24) << key << std::right << std::setw(10) << std::setprecision(6) << atV
-            << "  " << std::setw(10) << atNominal << "\n";
+        out << "  " << std::left << std::setw(24) << key << std::right << std::setw(10)
+            << std::setprecision(6) << atV << "  " << std::setw(10) << atNominal << "\n";
     };
     for (const auto& [key, member] : parts)
         line(key, s.energy.*member, s.nominal.*member);
@@ -274,7 +283,8 @@ json statsJson(const RunReportInput& input)
                 {"config", *input.resolvedConfig},
                 {"seeds", seedsJson(input)},
                 {"summary", summaryJson(summarizeRun(input))},
-                {"clean", runJson(input, input.outcome->clean, -1, input.config->accelerator.weightSram.profile->vNomMv)},
+                {"clean", runJson(input, input.outcome->clean, -1,
+                                  input.config->accelerator.weightSram.profile->vNomMv)},
                 {"chips", chips}};
 }
 

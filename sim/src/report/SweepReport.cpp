@@ -9,15 +9,19 @@
 
 namespace voltsim::sim {
 
-const char* const kSweepCsvHeader = "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,"
-                                    "chips,images,energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,"
-                                    "latency_us";
+const char* const kSweepCsvHeader =
+    "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,"
+    "chips,images,energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,"
+    "latency_us";
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-nlohmann::json jsonNumber(double value) { return std::isnan(value) ? nlohmann::json(nullptr) : nlohmann::json(value); }
+nlohmann::json jsonNumber(double value)
+{
+    return std::isnan(value) ? nlohmann::json(nullptr) : nlohmann::json(value);
+}
 
 std::string percent(double fraction, int decimals)
 {
@@ -34,7 +38,8 @@ double cleanError(const RecordSet& records, const SweepPlan& plan, std::size_t m
     for (std::size_t p = 0; p < plan.points().size(); ++p) {
         const auto found = records.find(plan.globalIndex(model, p));
         if (found != records.end() && found->second.outcome.images > 0)
-            return static_cast<double>(found->second.outcome.cleanErrors) / static_cast<double>(found->second.outcome.images);
+            return static_cast<double>(found->second.outcome.cleanErrors) /
+                   static_cast<double>(found->second.outcome.images);
     }
     return kNaN;
 }
@@ -57,7 +62,8 @@ std::vector<std::size_t> safestFirst(const SweepPlan& plan)
 SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::size_t model)
 {
     const SweepConfig& config = plan.config();
-    const std::size_t referenceModel = config.reference ? plan.modelIndex(*config.reference, "reference") : model;
+    const std::size_t referenceModel =
+        config.reference ? plan.modelIndex(*config.reference, "reference") : model;
     SweepAnswer answer;
     answer.model = plan.models()[model].name;
     answer.reference = plan.models()[referenceModel].name;
@@ -67,8 +73,8 @@ SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::si
     const PointRecord* best = nullptr;
     for (const std::size_t point : safestFirst(plan)) {
         const auto found = records.find(plan.globalIndex(model, point));
-        if (found == records.end() || std::isnan(answer.rerrLimit)
-            || summarize(found->second.outcome).rerrMean > answer.rerrLimit + 1e-12)
+        if (found == records.end() || std::isnan(answer.rerrLimit) ||
+            summarize(found->second.outcome).rerrMean > answer.rerrLimit + 1e-12)
             break;
         best = &found->second;
     }
@@ -206,8 +212,8 @@ void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
             << formatValue(r.stats.rerrMean) << ',' << formatValue(r.stats.rerrStd) << ','
             << formatValue(r.stats.rerrMin) << ',' << formatValue(r.stats.rerrMax) << ',' << r.chips << ','
             << r.images << ',' << formatValue(r.energyPj) << ',' << formatValue(r.sramEnergyPj) << ','
-            << formatValue(r.energySaving) << ',' << formatValue(r.sramEnergySaving) << ',' << formatValue(r.cycles)
-            << ',' << formatValue(r.latencyUs) << "\n";
+            << formatValue(r.energySaving) << ',' << formatValue(r.sramEnergySaving) << ','
+            << formatValue(r.cycles) << ',' << formatValue(r.latencyUs) << "\n";
     }
 }
 
@@ -218,10 +224,10 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
         const SweepPoint& point = plan.points().at(record.point);
         for (std::size_t i = 0; i < record.outcome.chips.size(); ++i) {
             const ChipOutcome& chip = record.outcome.chips[i];
-            out << plan.models().at(record.model).name << ',' << formatValue(point.op.voltageMv(*plan.profile())) << ','
-                << formatValue(record.outcome.ber) << ',' << i << ',' << chip.seed << ',' << chip.flips << ','
-                << chip.faultyCells << ',' << chip.robustErrors << ',' << formatValue(chipRErr(chip, record.outcome.images))
-                << "\n";
+            out << plan.models().at(record.model).name << ','
+                << formatValue(point.op.voltageMv(*plan.profile())) << ',' << formatValue(record.outcome.ber)
+                << ',' << i << ',' << chip.seed << ',' << chip.flips << ',' << chip.faultyCells << ','
+                << chip.robustErrors << ',' << formatValue(chipRErr(chip, record.outcome.images)) << "\n";
         }
     }
 }
@@ -242,8 +248,9 @@ nlohmann::json sweepSummaryJson(const SweepPlan& plan, const std::vector<SweepAn
     return {{"format", "voltsim-sweep-summary"},
             {"version", 1},
             {"axis", axisKey(plan.config().axis)},
-            {"rule", "lowest operating point down to which every swept point (from the safest) keeps rerr_mean <= "
-                     "reference_err + max_loss_pp / 100"},
+            {"rule",
+             "lowest operating point down to which every swept point (from the safest) keeps rerr_mean <= "
+             "reference_err + max_loss_pp / 100"},
             {"models", models}};
 }
 
@@ -271,10 +278,15 @@ nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
             {"version", 1},
             {"voltsim_version", VOLTSIM_VERSION},
             {"config", plan.config().resolved},
-            {"seeds", {{"run_seed", plan.config().seed},
-                       {"rule", "chip i: splitmix64(splitmix64(run_seed) + i)"},
-                       {"chips", plan.seeds()}}},
-            {"profile", {{"name", profile.name}, {"file", profile.file}, {"v_nom_mv", profile.vNomMv}, {"v_min_mv", profile.vMinMv}}},
+            {"seeds",
+             {{"run_seed", plan.config().seed},
+              {"rule", "chip i: splitmix64(splitmix64(run_seed) + i)"},
+              {"chips", plan.seeds()}}},
+            {"profile",
+             {{"name", profile.name},
+              {"file", profile.file},
+              {"v_nom_mv", profile.vNomMv},
+              {"v_min_mv", profile.vMinMv}}},
             {"points_total", plan.size()},
             {"points_done", records.size()},
             {"complete", records.size() == plan.size()},
@@ -283,10 +295,11 @@ nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
 
 void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& records)
 {
-    out << std::left << std::setw(16) << "model" << std::right << std::setw(7) << "V/Vmin" << std::setw(8) << "mV"
-        << std::setw(10) << "ber" << std::setw(9) << "flips" << std::setw(7) << "Err%" << std::setw(8) << "RErr%"
-        << std::setw(6) << "+-" << std::setw(7) << "min" << std::setw(7) << "max" << std::setw(10) << "nJ/inf"
-        << std::setw(8) << "save%" << std::setw(8) << "SRAM%" << std::setw(9) << "cycles" << std::setw(9) << "lat_us"
+    out << std::left << std::setw(16) << "model" << std::right << std::setw(7) << "V/Vmin" << std::setw(8)
+        << "mV" << std::setw(10) << "ber" << std::setw(9) << "flips" << std::setw(7) << "Err%" << std::setw(8)
+        << "RErr%" << std::setw(6) << "+-" << std::setw(7) << "min" << std::setw(7) << "max" << std::setw(10)
+        << "nJ/inf" << std::setw(8) << "save%" << std::setw(8) << "SRAM%" << std::setw(9) << "cycles"
+        << std::setw(9) << "lat_us"
         << "\n";
     for (const auto& [index, record] : records) {
         const SweepRow r = makeRow(plan, record);
@@ -295,15 +308,16 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
         char flips[16];
         std::snprintf(flips, sizeof flips, "%.1f", r.flips);
         out << std::left << std::setw(16) << r.model << std::right << std::setw(7)
-            << (std::isnan(r.voltageRel) ? "-" : formatValue(std::round(r.voltageRel * 1000) / 1000)) << std::setw(8)
-            << (std::isnan(r.voltageMv) ? "-" : formatValue(std::round(r.voltageMv * 10) / 10)) << std::setw(10) << ber
-            << std::setw(9) << flips << std::setw(7) << percent(r.stats.err, 2) << std::setw(8)
-            << percent(r.stats.rerrMean, 2) << std::setw(6) << percent(r.stats.rerrStd, 2) << std::setw(7)
-            << percent(r.stats.rerrMin, 2) << std::setw(7) << percent(r.stats.rerrMax, 2) << std::setw(10)
-            << (std::isnan(r.energyPj) ? "-" : formatValue(std::round(r.energyPj) / 1000)) << std::setw(8)
-            << percent(r.energySaving, 1) << std::setw(8) << percent(r.sramEnergySaving, 1) << std::setw(9)
-            << formatValue(r.cycles)
-            << std::setw(9) << formatValue(std::round(r.latencyUs * 100) / 100) << "\n";
+            << (std::isnan(r.voltageRel) ? "-" : formatValue(std::round(r.voltageRel * 1000) / 1000))
+            << std::setw(8)
+            << (std::isnan(r.voltageMv) ? "-" : formatValue(std::round(r.voltageMv * 10) / 10))
+            << std::setw(10) << ber << std::setw(9) << flips << std::setw(7) << percent(r.stats.err, 2)
+            << std::setw(8) << percent(r.stats.rerrMean, 2) << std::setw(6) << percent(r.stats.rerrStd, 2)
+            << std::setw(7) << percent(r.stats.rerrMin, 2) << std::setw(7) << percent(r.stats.rerrMax, 2)
+            << std::setw(10) << (std::isnan(r.energyPj) ? "-" : formatValue(std::round(r.energyPj) / 1000))
+            << std::setw(8) << percent(r.energySaving, 1) << std::setw(8) << percent(r.sramEnergySaving, 1)
+            << std::setw(9) << formatValue(r.cycles) << std::setw(9)
+            << formatValue(std::round(r.latencyUs * 100) / 100) << "\n";
     }
 }
 
@@ -321,11 +335,11 @@ void printSweepAnswers(std::ostream& out, const std::vector<SweepAnswer>& answer
             out << " highest p " << formatValue(row.ber);
         else
             out << " lowest V " << formatValue(row.voltageMv) << " mV (V/Vmin " << formatValue(row.voltageRel)
-                << "), saving " << percent(row.energySaving, 1) << " % total, " << percent(row.sramEnergySaving, 1)
-                << " % weight SRAM";
-        out << "; RErr " << percent(row.stats.rerrMean, 2) << " % <= " << percent(answer.rerrLimit, 2) << " % ("
-            << answer.reference << " clean " << percent(answer.referenceErr, 2) << " % + " << answer.maxLossPp
-            << " pp)\n";
+                << "), saving " << percent(row.energySaving, 1) << " % total, "
+                << percent(row.sramEnergySaving, 1) << " % weight SRAM";
+        out << "; RErr " << percent(row.stats.rerrMean, 2) << " % <= " << percent(answer.rerrLimit, 2)
+            << " % (" << answer.reference << " clean " << percent(answer.referenceErr, 2) << " % + "
+            << answer.maxLossPp << " pp)\n";
     }
 }
 

@@ -21,8 +21,7 @@ using memory::OperatingPoint;
 constexpr std::uint32_t kMaxInt = std::numeric_limits<std::int32_t>::max();
 constexpr std::uint64_t kMaxUint = std::numeric_limits<std::int64_t>::max();
 
-template <typename T>
-Names<T> namesOf(std::initializer_list<T> values)
+template <typename T> Names<T> namesOf(std::initializer_list<T> values)
 {
     Names<T> names;
     for (const T value : values)
@@ -42,8 +41,9 @@ void readArray(ConfigNode& node, models::ArraySpec& array)
 /// `array.timing_model`: a registered timing model that describes the accelerator's array.
 void readTimingModel(ConfigNode& node, std::string& timingModel)
 {
-    node.text("timing_model", timingModel,
-              "timing model of the array: a name in 'voltsim list' that times the accelerator (docs/timing.md)");
+    node.text(
+        "timing_model", timingModel,
+        "timing model of the array: a name in 'voltsim list' that times the accelerator (docs/timing.md)");
     models::makeAcceleratorTimingModel(timingModel, node.where("timing_model"));
 }
 
@@ -55,7 +55,9 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
     std::optional<double> ber;
     node.positive("voltage_mv", mv, 1e5, "weight SRAM supply in mV (null: the profile's V_nom)");
     node.positive("voltage_rel", rel, 10, "weight SRAM supply relative to the profile's V_min (null: unset)");
-    node.number("ber", ber, 0, 1, "bit error rate set directly, the paper's random model (null: unset; use the uniform profile)");
+    node.number(
+        "ber", ber, 0, 1,
+        "bit error rate set directly, the paper's random model (null: unset; use the uniform profile)");
     if (mv.has_value() + rel.has_value() + ber.has_value() > 1)
         throw InputError(node.where("voltage_mv") + ": set at most one of voltage_mv, voltage_rel and ber");
     const auto checked = [&](const std::string& key, double voltageMv) {
@@ -72,8 +74,9 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
         return checked("voltage_rel", profile.voltageFromRelative(*rel));
     if (ber) {
         if (*ber > profile.maxBitErrorRate())
-            throw InputError(node.where("ber") + ": " + std::to_string(*ber) + " exceeds the largest rate of profile " +
-                             profile.name + " (" + std::to_string(profile.maxBitErrorRate()) + ")");
+            throw InputError(node.where("ber") + ": " + std::to_string(*ber) +
+                             " exceeds the largest rate of profile " + profile.name + " (" +
+                             std::to_string(profile.maxBitErrorRate()) + ")");
         return OperatingPoint::atRate(*ber);
     }
     return OperatingPoint::nominal();
@@ -87,7 +90,8 @@ void readGeometry(ConfigNode& node, models::WeightSramSpecs& specs)
     std::optional<std::uint32_t> wordBits;
     node.integer<std::uint32_t>("banks", banks, 1, 4096, "banks (null: the profile's arrays)");
     node.integer<std::uint32_t>("rows", rows, 1, 1 << 20, "words per bank (null: the profile's rows)");
-    node.integer<std::uint32_t>("word_bits", wordBits, 1, 4096, "bits per word (null: the profile's word_bits)");
+    node.integer<std::uint32_t>("word_bits", wordBits, 1, 4096,
+                                "bits per word (null: the profile's word_bits)");
     specs.chip.useProfileGeometry = !banks && !rows && !wordBits;
     specs.chip.geometry = specs.profile->geometry;
     specs.chip.geometry.banks = banks.value_or(specs.chip.geometry.banks);
@@ -107,15 +111,19 @@ void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
     specs.chip.faultModel = faultModel.value_or("");
     readGeometry(node, specs);
     auto& layout = specs.layout;
-    node.integer<std::uint64_t>("start_offset_bytes", layout.startOffsetBytes, 0, kMaxUint,
-                                "byte where the weights start (mod capacity): the paper's different mappings of one chip");
+    node.integer<std::uint64_t>(
+        "start_offset_bytes", layout.startOffsetBytes, 0, kMaxUint,
+        "byte where the weights start (mod capacity): the paper's different mappings of one chip");
     node.integer<std::uint64_t>("interleave_bytes", layout.interleaveBytes, 0, kMaxInt,
                                 "consecutive bytes per bank (0: fill a whole bank first)");
     node.choice("packing", layout.packing,
-                Names<memory::Packing>{{"packed", memory::Packing::Packed}, {"byte_per_code", memory::Packing::BytePerCode}},
+                Names<memory::Packing>{{"packed", memory::Packing::Packed},
+                                       {"byte_per_code", memory::Packing::BytePerCode}},
                 "codes packed m bits at a time, or one code per byte");
-    node.integer<std::uint32_t>("read_latency_cycles", specs.readLatencyCycles, 1, 1000, "bank read latency, cycles");
-    node.integer<std::uint32_t>("write_latency_cycles", specs.writeLatencyCycles, 1, 1000, "bank write latency, cycles");
+    node.integer<std::uint32_t>("read_latency_cycles", specs.readLatencyCycles, 1, 1000,
+                                "bank read latency, cycles");
+    node.integer<std::uint32_t>("write_latency_cycles", specs.writeLatencyCycles, 1, 1000,
+                                "bank write latency, cycles");
     specs.operatingPoint = readOperatingPoint(node, *specs.profile);
 }
 
@@ -129,9 +137,11 @@ void readBuffer(ConfigNode& node, models::BufferSpecs& specs)
 
 void readDram(ConfigNode& node, models::DramSpecs& specs, EnergySettings& energy)
 {
-    node.number("bandwidth_gb_per_s", specs.bandwidthGbPerS, 1e-3, 1e5, "peak bandwidth, GB/s (bytes per ns)");
+    node.number("bandwidth_gb_per_s", specs.bandwidthGbPerS, 1e-3, 1e5,
+                "peak bandwidth, GB/s (bytes per ns)");
     node.number("latency_ns", specs.latencyNs, 0, 1e6, "latency per transaction, ns");
-    node.integer<std::uint32_t>("burst_bytes", specs.burstBytes, 1, 1 << 20, "DMA burst into weight SRAM, bytes");
+    node.integer<std::uint32_t>("burst_bytes", specs.burstBytes, 1, 1 << 20,
+                                "DMA burst into weight SRAM, bytes");
     node.number("energy_pj_per_byte", energy.dramPjPerByte, 0, 1e6,
                 "DRAM energy per byte (LPDDR4 512 pJ per 64 bits, Accelergy example)");
 }
@@ -139,8 +149,10 @@ void readDram(ConfigNode& node, models::DramSpecs& specs, EnergySettings& energy
 void readRun(ConfigNode& node, RunConfig& config)
 {
     node.integer<std::int64_t>("chips", config.run.chips, 1, 100000, "chips (fault maps) to simulate");
-    node.integer<std::int64_t>("images", config.run.images, 1, 10000, "test images (the first N of Fashion-MNIST's test set)");
-    node.integer<std::uint64_t>("seed", config.run.seed, 0, kMaxUint, "run seed; chip c uses chipSeed(seed, c)");
+    node.integer<std::int64_t>("images", config.run.images, 1, 10000,
+                               "test images (the first N of Fashion-MNIST's test set)");
+    node.integer<std::uint64_t>("seed", config.run.seed, 0, kMaxUint,
+                                "run seed; chip c uses chipSeed(seed, c)");
     node.text("dataset_dir", config.run.datasetDir, "Fashion-MNIST directory (null: the Debian package's)");
     auto& specs = config.accelerator;
     Names<std::string> engines;
@@ -166,13 +178,17 @@ void readHardware(ConfigNode& root, RunConfig& config)
     readArray(array, specs.array);
     readTimingModel(array, specs.timingModel);
     root.number("clock_mhz", specs.clockMhz, 1, 1e5, "accelerator clock, MHz");
-    readWeightSram(root.child("weight_sram", "weight SRAM: the faulty chip holding the codes"), specs.weightSram);
+    readWeightSram(root.child("weight_sram", "weight SRAM: the faulty chip holding the codes"),
+                   specs.weightSram);
     readBuffer(root.child("activation_sram", "activation SRAM (double-buffered)"), specs.activationSram);
-    readBuffer(root.child("accumulator_sram", "accumulator SRAM (int32 partial sums)"), specs.accumulatorSram);
+    readBuffer(root.child("accumulator_sram", "accumulator SRAM (int32 partial sums)"),
+               specs.accumulatorSram);
     readDram(root.child("dram", "off-chip DRAM and its DMA"), specs.dram, config.energy);
-    root.child("ppu", "post-processing unit").integer<std::uint32_t>("lanes", specs.ppu.lanes, 1, 4096, "max-pool compares per cycle");
+    root.child("ppu", "post-processing unit")
+        .integer<std::uint32_t>("lanes", specs.ppu.lanes, 1, 4096, "max-pool compares per cycle");
     std::optional<std::string> table;
-    root.child("energy", "energy per action").text("table", table, "energy table file (null: configs/energy/default.json)");
+    root.child("energy", "energy per action")
+        .text("table", table, "energy table file (null: configs/energy/default.json)");
     config.energy.table = models::loadEnergyTable(table.value_or(models::defaultEnergyTablePath()));
 }
 

@@ -29,21 +29,25 @@ EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, double weig
         return energy;
     const double images = static_cast<double>(stats.images);
     if (stats.shape.macs() > 0) {
-        const models::LayerEnergy priced = m_layerModel.price(stats.timing, weightVoltageMv, stats.weightStoredBitsPerCode);
+        const models::LayerEnergy priced =
+            m_layerModel.price(stats.timing, weightVoltageMv, stats.weightStoredBitsPerCode);
         energy.macPj = priced.macPj;
         energy.weightSramPj = priced.weightSramPj;
     }
     const double actBits = m_table.activationBits, accBits = m_table.accumulatorBits;
-    energy.activationSramPj = (static_cast<double>(stats.activationReads) * m_sram.readEnergyPj(m_vNomMv, actBits) +
-                               static_cast<double>(stats.activationWrites) * m_sram.writeEnergyPj(m_vNomMv, actBits)) /
-                              images;
-    energy.accumulatorSramPj = (static_cast<double>(stats.accumulatorReads) * m_sram.readEnergyPj(m_vNomMv, accBits) +
-                                static_cast<double>(stats.accumulatorWrites) * m_sram.writeEnergyPj(m_vNomMv, accBits)) /
-                               images;
+    energy.activationSramPj =
+        (static_cast<double>(stats.activationReads) * m_sram.readEnergyPj(m_vNomMv, actBits) +
+         static_cast<double>(stats.activationWrites) * m_sram.writeEnergyPj(m_vNomMv, actBits)) /
+        images;
+    energy.accumulatorSramPj =
+        (static_cast<double>(stats.accumulatorReads) * m_sram.readEnergyPj(m_vNomMv, accBits) +
+         static_cast<double>(stats.accumulatorWrites) * m_sram.writeEnergyPj(m_vNomMv, accBits)) /
+        images;
     return energy;
 }
 
-EnergyBreakdown EnergyPricer::perInference(const models::AcceleratorStats& stats, double weightVoltageMv) const
+EnergyBreakdown EnergyPricer::perInference(const models::AcceleratorStats& stats,
+                                           double weightVoltageMv) const
 {
     EnergyBreakdown energy;
     for (const models::LayerStats& row : stats.layers)
@@ -57,7 +61,8 @@ EnergyBreakdown EnergyPricer::perInference(const models::AcceleratorStats& stats
 
 EnergySavings energySavings(const EnergyBreakdown& atVoltage, const EnergyBreakdown& nominal)
 {
-    return {1 - atVoltage.totalPj() / nominal.totalPj(), 1 - atVoltage.weightSramTotalPj() / nominal.weightSramTotalPj()};
+    return {1 - atVoltage.totalPj() / nominal.totalPj(),
+            1 - atVoltage.weightSramTotalPj() / nominal.weightSramTotalPj()};
 }
 
 double latencyUsPerInference(const models::AcceleratorStats& stats, double clockMhz)
@@ -67,15 +72,17 @@ double latencyUsPerInference(const models::AcceleratorStats& stats, double clock
 
 double cyclesPerInference(const models::AcceleratorStats& stats)
 {
-    return stats.host.images == 0 ? 0.0
-                                  : static_cast<double>(stats.host.inferenceCycles) / static_cast<double>(stats.host.images);
+    return stats.host.images == 0
+               ? 0.0
+               : static_cast<double>(stats.host.inferenceCycles) / static_cast<double>(stats.host.images);
 }
 
 double dramBytesPerInference(const models::AcceleratorStats& stats)
 {
     if (stats.host.images == 0)
         return 0.0;
-    const double bytes = static_cast<double>(stats.dram.bytesRead + stats.dram.bytesWritten - stats.host.modelBytes);
+    const double bytes =
+        static_cast<double>(stats.dram.bytesRead + stats.dram.bytesWritten - stats.host.modelBytes);
     return bytes / static_cast<double>(stats.host.images);
 }
 

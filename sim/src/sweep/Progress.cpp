@@ -28,13 +28,14 @@ std::string Progress::elapsedText() const
 void Progress::drawBar(const std::string& label, std::size_t chip, std::size_t chips)
 {
     constexpr std::size_t kWidth = 30;
-    const double fraction = m_total == 0 ? 1.0
-                                         : (static_cast<double>(m_done) + (chips == 0 ? 0.0 : double(chip) / double(chips)))
-                                               / static_cast<double>(m_total);
+    const double fraction =
+        m_total == 0 ? 1.0
+                     : (static_cast<double>(m_done) + (chips == 0 ? 0.0 : double(chip) / double(chips))) /
+                           static_cast<double>(m_total);
     const auto filled = static_cast<std::size_t>(fraction * kWidth);
-    std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] " << m_done << "/"
-              << m_total << " " << label << " chip " << chip << "/" << chips << " (" << elapsedText() << ")\033[K"
-              << std::flush;
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] " << m_done
+              << "/" << m_total << " " << label << " chip " << chip << "/" << chips << " (" << elapsedText()
+              << ")\033[K" << std::flush;
     m_drawn = true;
 }
 

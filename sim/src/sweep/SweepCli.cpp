@@ -1,8 +1,8 @@
 #include "voltsim/sim/sweep/SweepCli.hpp"
 
 #include "voltsim/sim/config/ConfigNode.hpp"
-#include "voltsim/sim/report/SweepReport.hpp"
 #include "voltsim/sim/plot/PlotScript.hpp"
+#include "voltsim/sim/report/SweepReport.hpp"
 
 #include <iostream>
 #include <string>
@@ -16,11 +16,13 @@ SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source
     return readSweepConfig(root);
 }
 
-int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots, bool quiet)
+int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots,
+                      bool quiet)
 {
     printSweepTable(std::cout, plan, output.records());
     std::cout << "\nwithin " << plan.config().maxLossPp << " pp of "
-              << (plan.config().reference ? *plan.config().reference + "'s clean error" : "each model's clean error")
+              << (plan.config().reference ? *plan.config().reference + "'s clean error"
+                                          : "each model's clean error")
               << ":\n";
     printSweepAnswers(std::cout, sweepAnswers(plan, output.records()), plan.byRate());
     if (plots && !output.records().empty()) {
@@ -30,7 +32,8 @@ int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool int
         if (const std::string why = runPlotScript("sweep_plot.py", args); !why.empty())
             std::cerr << "voltsim: warning: plots not drawn (" << why << ")\n";
     }
-    std::cout << "results: " << output.dir() << "/{sweep.csv,summary.json,stats.json,chips.csv,config.json}\n";
+    std::cout << "results: " << output.dir()
+              << "/{sweep.csv,summary.json,stats.json,chips.csv,config.json}\n";
     if (interrupted) {
         std::cerr << "voltsim sweep: interrupted; " << output.records().size() << " of " << plan.size()
                   << " points are saved in " << output.dir() << "; rerun with --resume to finish\n";

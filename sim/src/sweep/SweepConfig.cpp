@@ -55,7 +55,10 @@ double parseNumber(const std::string& text, const std::string& where)
 }
 
 /// Grid values are rounded to 1e-9 so 1.0 - 12 * 0.02 is 0.76, not 0.7599999999999998.
-double roundGrid(double value) { return std::round(value * 1e9) / 1e9; }
+double roundGrid(double value)
+{
+    return std::round(value * 1e9) / 1e9;
+}
 
 std::vector<double> parseGrid(const std::string& text, const std::string& where)
 {
@@ -85,7 +88,8 @@ std::vector<double> readAxisValues(const JsonCursor& cursor)
     if (cursor.json().is_string()) {
         const std::string grid = cursor.asString();
         if (grid.find(':') == std::string::npos)
-            cursor.fail("expected an array of numbers or a grid \"START:STOP:STEP\", got " + briefJson(cursor.json()));
+            cursor.fail("expected an array of numbers or a grid \"START:STOP:STEP\", got " +
+                        briefJson(cursor.json()));
         return parseAxisValues(grid, cursor.where());
     }
     return cursor.asDoubleArray(0, std::numeric_limits<double>::max());
@@ -106,7 +110,8 @@ void readAxis(ConfigNode& root, SweepConfig& config)
     root.custom("voltages_mv", mv, readAxisValues, axisJson,
                 "supply voltages in mV (list or grid); replaces voltages_rel when set");
     root.custom("bers", bers, readAxisValues, axisJson,
-                "bit error rates set directly (list or grid), the paper's p-sweep; replaces the voltage axis when set");
+                "bit error rates set directly (list or grid), the paper's p-sweep; replaces the voltage axis "
+                "when set");
     if (mv && bers)
         throw InputError(root.where("voltages_mv") + ": voltages_mv and bers are exclusive");
     if (!rel && !mv && !bers)
@@ -153,13 +158,16 @@ nlohmann::json forSweep(nlohmann::json document, const std::optional<std::string
 
 /// Reads the accelerator the `accelerator` key names (a file) or holds (inline); returns its
 /// resolved config for the echo.
-nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std::optional<std::string>& profile,
+nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config,
+                               const std::optional<std::string>& profile,
                                const std::optional<std::string>& faultModel)
 {
     nlohmann::json value = kDefaultAcceleratorConfig;
-    root.custom("accelerator", value, [](const JsonCursor& cursor) { return cursor.json(); },
-                [](const nlohmann::json& v) { return v; },
-                "accelerator config file (docs/accelerator.md; relative: current directory, then the data directory) or the config inline");
+    root.custom(
+        "accelerator", value, [](const JsonCursor& cursor) { return cursor.json(); },
+        [](const nlohmann::json& v) { return v; },
+        "accelerator config file (docs/accelerator.md; relative: current directory, then the data directory) "
+        "or the config inline");
     std::string source = root.source();
     std::string path = "accelerator";
     nlohmann::json document = value;
@@ -168,7 +176,8 @@ nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config, const std:
         path.clear();
         document = loadAcceleratorFile(value.get<std::string>(), root.where("accelerator"));
     } else if (!value.is_object()) {
-        throw InputError(root.where("accelerator") + ": expected a file name or an object, got " + briefJson(value));
+        throw InputError(root.where("accelerator") + ": expected a file name or an object, got " +
+                         briefJson(value));
     }
     ConfigNode node(forSweep(std::move(document), profile, faultModel), source, path);
     config.accelerator = readAcceleratorConfig(node);
@@ -214,20 +223,26 @@ std::vector<double> parseAxisValues(const std::string& text, const std::string& 
 SweepConfig readSweepConfig(ConfigNode& root)
 {
     SweepConfig config;
-    root.textList("models", config.models, "model packages: shipped names (workloads/models/NAME) or directories");
+    root.textList("models", config.models,
+                  "model packages: shipped names (workloads/models/NAME) or directories");
     std::optional<std::string> profile;
     std::optional<std::string> faultModel;
-    root.text("profile", profile, "SRAM profile, shipped name or JSON file (null: the accelerator's weight_sram.profile)");
-    root.text("fault_model", faultModel, "fault model name (null: the accelerator's weight_sram.fault_model)");
+    root.text("profile", profile,
+              "SRAM profile, shipped name or JSON file (null: the accelerator's weight_sram.profile)");
+    root.text("fault_model", faultModel,
+              "fault model name (null: the accelerator's weight_sram.fault_model)");
     const nlohmann::json accelerator = readAccelerator(root, config, profile, faultModel);
     readAxis(root, config);
     root.integer<std::uint64_t>("chips", config.chips, 1, 100000, "simulated chips per point");
     root.integer<std::uint64_t>("seed", config.seed, 0, std::numeric_limits<std::int64_t>::max(),
                                 "run seed; chip i has seed chipSeed(seed, i)");
-    root.integer<std::uint64_t>("images", config.images, 1, 100000000, "first N test images (null: the whole test set)");
-    root.number("max_loss_pp", config.maxLossPp, 0.0, 100.0, "allowed RErr above the reference, percentage points");
+    root.integer<std::uint64_t>("images", config.images, 1, 100000000,
+                                "first N test images (null: the whole test set)");
+    root.number("max_loss_pp", config.maxLossPp, 0.0, 100.0,
+                "allowed RErr above the reference, percentage points");
     root.text("reference", config.reference, "reference model name (null: each model's own clean error)");
-    root.text("dataset_dir", config.datasetDir, "directory of the Fashion-MNIST IDX files (null: the Debian package's)");
+    root.text("dataset_dir", config.datasetDir,
+              "directory of the Fashion-MNIST IDX files (null: the Debian package's)");
     root.finish();
     config.resolved = root.resolved();
     config.resolved["accelerator"] = accelerator;

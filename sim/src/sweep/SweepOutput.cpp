@@ -45,13 +45,15 @@ RecordSet readRecords(const std::string& dir, const SweepPlan& plan)
     for (int number = 1; std::getline(in, line); ++number) {
         if (line.empty())
             continue;
-        PointRecord record = recordFromJson(plan, JsonCursor::parse(line, path + ":" + std::to_string(number)));
+        PointRecord record =
+            recordFromJson(plan, JsonCursor::parse(line, path + ":" + std::to_string(number)));
         records[plan.globalIndex(record.model, record.point)] = std::move(record);
     }
     return records;
 }
 
-SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume) : m_dir(std::move(dir)), m_plan(plan)
+SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume)
+    : m_dir(std::move(dir)), m_plan(plan)
 {
     std::error_code error;
     fs::create_directories(m_dir, error);
@@ -60,9 +62,11 @@ SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume) : 
     const std::string configPath = m_dir + "/config.json";
     if (fs::exists(configPath)) {
         if (!resume)
-            throw InputError("--out " + m_dir + ": already holds a sweep; pass --resume to continue it or choose another --out");
+            throw InputError("--out " + m_dir +
+                             ": already holds a sweep; pass --resume to continue it or choose another --out");
         if (readSweepDirConfig(m_dir) != plan.config().resolved)
-            throw InputError("--resume: " + configPath + " differs from this sweep's config; use another --out");
+            throw InputError("--resume: " + configPath +
+                             " differs from this sweep's config; use another --out");
         m_records = readRecords(m_dir, plan);
     }
     writeFileAtomically(configPath, plan.config().resolved.dump(2) + "\n");
@@ -78,10 +82,10 @@ void SweepOutput::addFrom(const RecordSet& records, const std::string& source)
 {
     for (const auto& [index, record] : records) {
         const auto found = m_records.find(index);
-        if (found != m_records.end()
-            && recordToJson(m_plan, found->second) != recordToJson(m_plan, record))
-            throw InputError(source + ": point " + std::to_string(record.point) + " of model "
-                             + m_plan.models()[record.model].name + " differs from the same point in another directory");
+        if (found != m_records.end() && recordToJson(m_plan, found->second) != recordToJson(m_plan, record))
+            throw InputError(source + ": point " + std::to_string(record.point) + " of model " +
+                             m_plan.models()[record.model].name +
+                             " differs from the same point in another directory");
         m_records[index] = record;
     }
 }
@@ -99,7 +103,8 @@ void SweepOutput::writeAll() const
     writeChipsCsv(chips, m_plan, m_records);
     writeFileAtomically(m_dir + "/chips.csv", chips.str());
     writeFileAtomically(m_dir + "/stats.json", sweepStatsJson(m_plan, m_records).dump(2) + "\n");
-    writeFileAtomically(m_dir + "/summary.json", sweepSummaryJson(m_plan, sweepAnswers(m_plan, m_records)).dump(2) + "\n");
+    writeFileAtomically(m_dir + "/summary.json",
+                        sweepSummaryJson(m_plan, sweepAnswers(m_plan, m_records)).dump(2) + "\n");
 }
 
 } // namespace voltsim::sim

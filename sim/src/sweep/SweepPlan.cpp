@@ -12,7 +12,10 @@ namespace voltsim::sim {
 namespace {
 
 /// mV rounded to 1e-6 so V/V_min grids map to exact table voltages (0.76 x 800 = 608).
-double roundMv(double mv) { return std::round(mv * 1e6) / 1e6; }
+double roundMv(double mv)
+{
+    return std::round(mv * 1e6) / 1e6;
+}
 
 std::string number(double value)
 {
@@ -24,9 +27,7 @@ std::string number(double value)
 } // namespace
 
 SweepPlan::SweepPlan(const SweepConfig& config)
-    : m_config(config),
-      m_profile(config.specs().weightSram.profile),
-      m_pricer(config.accelerator),
+    : m_config(config), m_profile(config.specs().weightSram.profile), m_pricer(config.accelerator),
       m_seeds(memory::chipSeeds(config.seed, config.chips))
 {
     buildPoints();
@@ -41,11 +42,13 @@ SweepPlan::SweepPlan(const SweepConfig& config)
         } catch (const InputError& error) {
             throw InputError(std::string("models: ") + error.what());
         }
-        model.package = std::make_shared<const workloads::ModelPackage>(workloads::ModelPackage::load(model.dir));
+        model.package =
+            std::make_shared<const workloads::ModelPackage>(workloads::ModelPackage::load(model.dir));
         model.name = model.package->name;
         for (const auto& other : m_models)
             if (other.name == model.name)
-                throw InputError("models: '" + entry + "': a model named '" + model.name + "' is already in the sweep");
+                throw InputError("models: '" + entry + "': a model named '" + model.name +
+                                 "' is already in the sweep");
         m_models.push_back(std::move(model));
     }
     if (config.reference)
@@ -59,18 +62,19 @@ void SweepPlan::buildPoints()
         SweepPoint point;
         if (m_config.axis == SweepAxis::Ber) {
             if (value > profile.maxBitErrorRate())
-                throw InputError(m_config.axisWhere + ": rate " + number(value) + " exceeds profile " + profile.name
-                                 + "'s largest rate " + number(profile.maxBitErrorRate()));
+                throw InputError(m_config.axisWhere + ": rate " + number(value) + " exceeds profile " +
+                                 profile.name + "'s largest rate " + number(profile.maxBitErrorRate()));
             point.op = memory::OperatingPoint::atRate(value);
             point.voltageRel = std::numeric_limits<double>::quiet_NaN();
         } else {
             const bool relative = m_config.axis == SweepAxis::VoltageRel;
             const double mv = roundMv(relative ? profile.voltageFromRelative(value) : value);
             if (mv < profile.lowestVoltageMv() - 1e-9 || mv > profile.vNomMv + 1e-9)
-                throw InputError(m_config.axisWhere + ": " + number(mv) + " mV is outside profile " + profile.name
-                                 + "'s range [" + number(profile.lowestVoltageMv()) + ", " + number(profile.vNomMv)
-                                 + "] mV (V/V_min " + number(profile.lowestVoltageMv() / profile.vMinMv) + " to "
-                                 + number(profile.vNomMv / profile.vMinMv) + "); voltsim never extrapolates");
+                throw InputError(m_config.axisWhere + ": " + number(mv) + " mV is outside profile " +
+                                 profile.name + "'s range [" + number(profile.lowestVoltageMv()) + ", " +
+                                 number(profile.vNomMv) + "] mV (V/V_min " +
+                                 number(profile.lowestVoltageMv() / profile.vMinMv) + " to " +
+                                 number(profile.vNomMv / profile.vMinMv) + "); voltsim never extrapolates");
             point.op = memory::OperatingPoint::atVoltage(mv);
             point.voltageRel = relative ? value : mv / profile.vMinMv;
         }

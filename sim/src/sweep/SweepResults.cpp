@@ -30,8 +30,8 @@ PointRecord recordFromJson(const SweepPlan& plan, const JsonCursor& json)
     const JsonCursor chips = json["chips"];
     for (const auto& chip : chips.elements(plan.seeds().size(), plan.seeds().size())) {
         const auto fields = chip.elements(4, 4);
-        record.outcome.chips.push_back({fields[0].asUint64(), fields[1].asUint64(), fields[2].asUint64(),
-                                        fields[3].asUint64()});
+        record.outcome.chips.push_back(
+            {fields[0].asUint64(), fields[1].asUint64(), fields[2].asUint64(), fields[3].asUint64()});
     }
     json.finish();
     return record;

@@ -17,7 +17,8 @@ ImageSet selectImages(const workloads::Dataset& dataset, std::uint64_t limit)
 {
     const std::uint64_t count = limit == 0 ? dataset.size() : limit;
     if (count > dataset.size())
-        throw InputError("images: " + std::to_string(limit) + " exceeds the test set's " + std::to_string(dataset.size()));
+        throw InputError("images: " + std::to_string(limit) + " exceeds the test set's " +
+                         std::to_string(dataset.size()));
     return {dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(count)};
 }
 
@@ -32,11 +33,15 @@ std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t poi
     return plan.models()[model].name + text;
 }
 
-bool interrupted(const SweepRunOptions& options) { return options.interrupt != nullptr && options.interrupt->load(); }
+bool interrupted(const SweepRunOptions& options)
+{
+    return options.interrupt != nullptr && options.interrupt->load();
+}
 
 /// Pending points of `model` in this shard.
-std::vector<std::size_t> pendingPoints(const SweepPlan& plan, const SweepOutput& output, const SweepRunOptions& options,
-                                       std::size_t model, SweepRunReport& report)
+std::vector<std::size_t> pendingPoints(const SweepPlan& plan, const SweepOutput& output,
+                                       const SweepRunOptions& options, std::size_t model,
+                                       SweepRunReport& report)
 {
     std::vector<std::size_t> pending;
     for (std::size_t p = 0; p < plan.points().size(); ++p) {
@@ -126,10 +131,12 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
         if (pending[m].empty())
             continue;
         if (!dataset)
-            dataset = workloads::Dataset::fashionMnist(plan.config().datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir()), false);
+            dataset = workloads::Dataset::fashionMnist(
+                plan.config().datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir()), false);
         const ImageSet images = selectImages(*dataset, plan.config().images.value_or(0));
         for (const std::size_t point : pending[m]) {
-            std::optional<PointRecord> record = evaluatePoint(plan, *backend, images, m, point, options, progress);
+            std::optional<PointRecord> record =
+                evaluatePoint(plan, *backend, images, m, point, options, progress);
             if (!record) {
                 report.interrupted = true;
                 break;
@@ -138,8 +145,8 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
             output.add(std::move(*record));
             ++report.computed;
             char result[96];
-            std::snprintf(result, sizeof result, "RErr %.2f %% (min %.2f, max %.2f), %.1f flips", 100 * stats.rerrMean,
-                          100 * stats.rerrMin, 100 * stats.rerrMax, stats.flipsMean);
+            std::snprintf(result, sizeof result, "RErr %.2f %% (min %.2f, max %.2f), %.1f flips",
+                          100 * stats.rerrMean, 100 * stats.rerrMin, 100 * stats.rerrMax, stats.flipsMean);
             progress.finished(pointLabel(plan, m, point), result);
         }
     }

@@ -23,12 +23,12 @@ Dataset Dataset::load(const std::string& imagesPath, const std::string& labelsPa
     IdxArray images = readIdx(imagesPath, 3);
     IdxArray labels = readIdx(labelsPath, 1);
     if (labels.dims[0] != images.dims[0])
-        throw InputError(labelsPath + ": has " + std::to_string(labels.dims[0]) + " labels but " + imagesPath
-                         + " has " + std::to_string(images.dims[0]) + " images");
+        throw InputError(labelsPath + ": has " + std::to_string(labels.dims[0]) + " labels but " +
+                         imagesPath + " has " + std::to_string(images.dims[0]) + " images");
     for (std::size_t i = 0; i < labels.data.size(); ++i)
         if (labels.data[i] >= numClasses)
-            throw InputError(labelsPath + ": label " + std::to_string(labels.data[i]) + " at index "
-                             + std::to_string(i) + " is outside 0.." + std::to_string(numClasses - 1));
+            throw InputError(labelsPath + ": label " + std::to_string(labels.data[i]) + " at index " +
+                             std::to_string(i) + " is outside 0.." + std::to_string(numClasses - 1));
     Dataset dataset;
     dataset.m_rows = images.dims[1];
     dataset.m_cols = images.dims[2];

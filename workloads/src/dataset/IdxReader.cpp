@@ -58,15 +58,15 @@ std::vector<std::uint32_t> readHeader(gzFile file, const std::string& path, std:
     if (magic[2] != 0x08)
         fail(path, "unsupported IDX data type " + std::to_string(magic[2]) + " (only 8, unsigned byte)");
     if (magic[3] != expectedDims)
-        fail(path, "IDX file has " + std::to_string(magic[3]) + " dimensions, expected "
-                + std::to_string(expectedDims));
+        fail(path, "IDX file has " + std::to_string(magic[3]) + " dimensions, expected " +
+                       std::to_string(expectedDims));
     std::vector<std::uint32_t> dims(expectedDims);
     for (auto& dim : dims) {
         std::array<std::uint8_t, 4> bytes{};
         if (readSome(file, path, bytes.data(), bytes.size()) != bytes.size())
             fail(path, "truncated IDX header (dimension sizes)");
-        dim = (std::uint32_t(bytes[0]) << 24) | (std::uint32_t(bytes[1]) << 16) | (std::uint32_t(bytes[2]) << 8)
-            | std::uint32_t(bytes[3]);
+        dim = (std::uint32_t(bytes[0]) << 24) | (std::uint32_t(bytes[1]) << 16) |
+              (std::uint32_t(bytes[2]) << 8) | std::uint32_t(bytes[3]);
     }
     return dims;
 }
@@ -76,14 +76,15 @@ std::vector<std::uint8_t> readData(gzFile file, const std::string& path, std::ui
 {
     std::vector<std::uint8_t> data;
     while (data.size() < size) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, size - data.size()));
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, size - data.size()));
         const std::size_t before = data.size();
         data.resize(before + want);
         const std::size_t got = readSome(file, path, data.data() + before, want);
         data.resize(before + got);
         if (got < want)
-            fail(path, "truncated: header declares " + std::to_string(size) + " data bytes, file has "
-                    + std::to_string(data.size()));
+            fail(path, "truncated: header declares " + std::to_string(size) + " data bytes, file has " +
+                           std::to_string(data.size()));
     }
     std::uint8_t extra = 0;
     if (readSome(file, path, &extra, 1) != 0)

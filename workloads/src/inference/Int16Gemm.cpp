@@ -35,7 +35,8 @@ VOLTSIM_TARGET_AVX2 void tileAvx2(const std::int16_t* a, std::size_t stride, con
     }
     for (std::size_t k = 0; k < depth; k += kGemmDepthStep, panel += kPairStride) {
         const __m256i columnsLow = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel));
-        const __m256i columnsHigh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + kPairStride / 2));
+        const __m256i columnsHigh =
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + kPairStride / 2));
 #pragma GCC unroll 8
         for (std::size_t r = 0; r < Rows; ++r) {
             const __m256i pair = _mm256_set1_epi32(pairAt(a + r * stride + k));
@@ -50,30 +51,46 @@ VOLTSIM_TARGET_AVX2 void tileAvx2(const std::int16_t* a, std::size_t stride, con
     }
 }
 
-constexpr std::size_t kTileRows = 6; ///< 12 accumulators + 2 panel vectors + 1 broadcast of the 16 ymm registers
+constexpr std::size_t kTileRows =
+    6; ///< 12 accumulators + 2 panel vectors + 1 broadcast of the 16 ymm registers
 
 /// The last rows (fewer than kTileRows) of a panel.
 VOLTSIM_TARGET_AVX2 void tailAvx2(std::size_t rows, const std::int16_t* a, std::size_t stride,
-                                  const std::int16_t* panel, std::size_t depth, std::int32_t* c, std::size_t ldc)
+                                  const std::int16_t* panel, std::size_t depth, std::int32_t* c,
+                                  std::size_t ldc)
 {
     switch (rows) {
-    case 5: tileAvx2<5>(a, stride, panel, depth, c, ldc); break;
-    case 4: tileAvx2<4>(a, stride, panel, depth, c, ldc); break;
-    case 3: tileAvx2<3>(a, stride, panel, depth, c, ldc); break;
-    case 2: tileAvx2<2>(a, stride, panel, depth, c, ldc); break;
-    case 1: tileAvx2<1>(a, stride, panel, depth, c, ldc); break;
-    default: break;
+    case 5:
+        tileAvx2<5>(a, stride, panel, depth, c, ldc);
+        break;
+    case 4:
+        tileAvx2<4>(a, stride, panel, depth, c, ldc);
+        break;
+    case 3:
+        tileAvx2<3>(a, stride, panel, depth, c, ldc);
+        break;
+    case 2:
+        tileAvx2<2>(a, stride, panel, depth, c, ldc);
+        break;
+    case 1:
+        tileAvx2<1>(a, stride, panel, depth, c, ldc);
+        break;
+    default:
+        break;
     }
 }
 
-VOLTSIM_TARGET_AVX2 void gemmAvx2(const GemmA& a, const GemmB& b, std::size_t depth, std::int32_t* c, std::size_t ldc)
+VOLTSIM_TARGET_AVX2 void gemmAvx2(const GemmA& a, const GemmB& b, std::size_t depth, std::int32_t* c,
+                                  std::size_t ldc)
 {
     for (std::size_t p = 0; p < b.panels; ++p) {
         const std::int16_t* panel = b.packed + p * kGemmPanelCols * depth;
         std::size_t r = 0;
         for (; r + kTileRows <= a.rows; r += kTileRows)
-            tileAvx2<kTileRows>(a.a + r * a.stride, a.stride, panel, depth, c + r * ldc + p * kGemmPanelCols, ldc);
-        tailAvx2(a.rows - r, a.a + r * a.stride, a.stride, panel, depth, c + r * ldc + p * kGemmPanelCols, ldc);
+            tileAvx2<kTileRows>(a.a + r * a.stride, a.stride, panel, depth, c + r * ldc + p * kGemmPanelCols,
+                                ldc);
+        tailAvx2(a.rows - r, a.a + r * a.stride, a.stride, panel, depth, c + r * ldc + p * kGemmPanelCols,
+                 ldc);
     }
 }
 
@@ -100,7 +117,8 @@ void gemmInt16Portable(const GemmA& a, const GemmB& b, std::size_t depth, std::i
             std::int32_t sums[kGemmPanelCols] = {};
             for (std::size_t k = 0; k < depth; k += kGemmDepthStep, panel += kPairStride)
                 for (std::size_t n = 0; n < kGemmPanelCols; ++n)
-                    sums[n] += std::int32_t(row[k]) * panel[2 * n] + std::int32_t(row[k + 1]) * panel[2 * n + 1];
+                    sums[n] +=
+                        std::int32_t(row[k]) * panel[2 * n] + std::int32_t(row[k + 1]) * panel[2 * n + 1];
             std::copy_n(sums, kGemmPanelCols, c + r * ldc + p * kGemmPanelCols);
         }
 }
@@ -116,7 +134,8 @@ void gemmInt16(const GemmA& a, const GemmB& b, std::size_t depth, std::int32_t* 
     gemmInt16Portable(a, b, depth, c, ldc);
 }
 
-__attribute__((target_clones("avx2", "default"))) void rowSums(const GemmA& a, std::size_t depth, std::int32_t* sums)
+__attribute__((target_clones("avx2", "default"))) void rowSums(const GemmA& a, std::size_t depth,
+                                                               std::int32_t* sums)
 {
     for (std::size_t r = 0; r < a.rows; ++r) {
         const std::int16_t* row = a.a + r * a.stride;

@@ -24,8 +24,9 @@ constexpr std::size_t roundUp(std::size_t value, std::size_t multiple)
 /// roundUp(cols, kGemmPanelCols) * depth int16; the padding columns must be zero.
 constexpr std::size_t packedIndex(std::size_t n, std::size_t k, std::size_t depth)
 {
-    return (n / kGemmPanelCols) * kGemmPanelCols * depth + (k / kGemmDepthStep) * kGemmPanelCols * kGemmDepthStep
-           + (n % kGemmPanelCols) * kGemmDepthStep + k % kGemmDepthStep;
+    return (n / kGemmPanelCols) * kGemmPanelCols * depth +
+           (k / kGemmDepthStep) * kGemmPanelCols * kGemmDepthStep + (n % kGemmPanelCols) * kGemmDepthStep +
+           k % kGemmDepthStep;
 }
 
 /// The A operand: `rows` rows of `depth` int16 (depth a multiple of kGemmDepthStep), row r at a + r * stride.

@@ -32,7 +32,8 @@ std::vector<PreparedLayer> prepareLayers(const Network& network, const std::vect
 }
 
 /// One layer on a batch: work.current (count x inSize) -> work.next (count x outSize), or logits.
-void runLayer(const Layer& layer, const PreparedLayer& prepared, std::size_t count, std::int32_t* logits, Workspace& work)
+void runLayer(const Layer& layer, const PreparedLayer& prepared, std::size_t count, std::int32_t* logits,
+              Workspace& work)
 {
     const auto inSize = static_cast<std::size_t>(shapeSize(layer.inShape));
     const auto outSize = static_cast<std::size_t>(shapeSize(layer.outShape));
@@ -40,14 +41,17 @@ void runLayer(const Layer& layer, const PreparedLayer& prepared, std::size_t cou
     switch (layer.type) {
     case LayerType::Conv2d:
         for (std::size_t image = 0; image < count; ++image)
-            detail::runConv(prepared, work.current.data() + image * inSize, work.next.data() + image * outSize, work);
+            detail::runConv(prepared, work.current.data() + image * inSize,
+                            work.next.data() + image * outSize, work);
         break;
     case LayerType::MaxPool2d:
         for (std::size_t image = 0; image < count; ++image)
-            detail::runMaxPool(layer, work.current.data() + image * inSize, work.next.data() + image * outSize);
+            detail::runMaxPool(layer, work.current.data() + image * inSize,
+                               work.next.data() + image * outSize);
         break;
     case LayerType::Flatten:
-        std::copy(work.current.begin(), work.current.begin() + static_cast<std::ptrdiff_t>(count * inSize), work.next.begin());
+        std::copy(work.current.begin(), work.current.begin() + static_cast<std::ptrdiff_t>(count * inSize),
+                  work.next.begin());
         break;
     case LayerType::Linear:
         detail::runLinear(prepared, work.current.data(), count, work.next.data(), logits, work);
@@ -78,7 +82,8 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
         const std::size_t count = std::min(kBatchImages, end - first);
         work.current.assign(job.inputs.data + first * inSize, job.inputs.data + (first + count) * inSize);
         for (std::size_t i = job.inputs.layer; i < job.until; ++i)
-            runLayer(network.layers[i], (*job.prepared)[i], count, toLogits ? job.logits + first * outSize : nullptr, work);
+            runLayer(network.layers[i], (*job.prepared)[i], count,
+                     toLogits ? job.logits + first * outSize : nullptr, work);
         if (!toLogits)
             std::copy_n(work.current.data(), count * outSize, job.activations + first * outSize);
     }
@@ -87,25 +92,25 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
 } // namespace
 
 IntegerReference::IntegerReference(const ModelPackage& package, unsigned threads)
-    : m_network(package.network),
-      m_blobBytes(package.codes.size()),
+    : m_network(package.network), m_blobBytes(package.codes.size()),
       m_threads(threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency()))
 {
 }
 
-void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,
-                           std::int32_t* logits, std::uint8_t* activations) const
+void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                           std::size_t until, std::int32_t* logits, std::uint8_t* activations) const
 {
     if (codes.size() != m_blobBytes)
-        throw std::invalid_argument("IntegerReference: got " + std::to_string(codes.size()) + " codes, the package has "
-                                    + std::to_string(m_blobBytes));
+        throw std::invalid_argument("IntegerReference: got " + std::to_string(codes.size()) +
+                                    " codes, the package has " + std::to_string(m_blobBytes));
     if (inputs.layer >= until || until > m_network.layers.size())
-        throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to "
-                                    + std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
+        throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to " +
+                                    std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
     const std::vector<PreparedLayer> prepared = prepareLayers(m_network, codes, inputs.layer, until);
     const RangeJob job{&m_network, &prepared, inputs, until, logits, activations};
     const std::size_t count = inputs.count;
-    const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(m_threads, count / kMinImagesPerThread));
+    const std::size_t workers =
+        std::max<std::size_t>(1, std::min<std::size_t>(m_threads, count / kMinImagesPerThread));
     if (workers == 1) {
         runRange(job, 0, count);
         return;
@@ -117,37 +122,40 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
         thread.join();
 }
 
-IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs) const
+IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
+                                                  const LayerInputs& inputs) const
 {
     Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
     run(codes, inputs, m_network.layers.size(), result.data(), nullptr);
     return result;
 }
 
-IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
-                                                  std::size_t count) const
+IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
+                                                  const std::uint8_t* images, std::size_t count) const
 {
     return logits(codes, LayerInputs{0, images, count});
 }
 
-std::vector<std::uint8_t> IntegerReference::activations(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                                                        std::size_t until) const
+std::vector<std::uint8_t> IntegerReference::activations(const std::vector<std::uint8_t>& codes,
+                                                        const LayerInputs& inputs, std::size_t until) const
 {
     if (until >= m_network.layers.size())
-        throw std::invalid_argument("IntegerReference: no activations enter layer " + std::to_string(until) + " of "
-                                    + std::to_string(m_network.layers.size()));
-    std::vector<std::uint8_t> result(inputs.count * static_cast<std::size_t>(shapeSize(m_network.layers[until].inShape)));
+        throw std::invalid_argument("IntegerReference: no activations enter layer " + std::to_string(until) +
+                                    " of " + std::to_string(m_network.layers.size()));
+    std::vector<std::uint8_t> result(inputs.count *
+                                     static_cast<std::size_t>(shapeSize(m_network.layers[until].inShape)));
     run(codes, inputs, until, nullptr, result.data());
     return result;
 }
 
-std::vector<int> IntegerReference::classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
-                                            std::size_t count) const
+std::vector<int> IntegerReference::classify(const std::vector<std::uint8_t>& codes,
+                                            const std::uint8_t* images, std::size_t count) const
 {
     const Logits values = logits(codes, images, count);
     std::vector<int> classes(count);
     for (std::size_t i = 0; i < count; ++i)
-        classes[i] = argmaxLowest(values.data() + i * static_cast<std::size_t>(values.cols()), static_cast<std::size_t>(values.cols()));
+        classes[i] = argmaxLowest(values.data() + i * static_cast<std::size_t>(values.cols()),
+                                  static_cast<std::size_t>(values.cols()));
     return classes;
 }
 

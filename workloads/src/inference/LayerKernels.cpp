@@ -18,9 +18,9 @@ std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTenso
 {
     const std::uint8_t code = codes[tensor.blobOffset + index];
     if (code > tensor.maxCode())
-        throw std::invalid_argument("layer '" + layer.name + "': code " + std::to_string(code) + " at blob index "
-                                    + std::to_string(tensor.blobOffset + index) + " exceeds "
-                                    + std::to_string(tensor.bits) + " bits");
+        throw std::invalid_argument("layer '" + layer.name + "': code " + std::to_string(code) +
+                                    " at blob index " + std::to_string(tensor.blobOffset + index) +
+                                    " exceeds " + std::to_string(tensor.bits) + " bits");
     return code;
 }
 
@@ -34,8 +34,7 @@ struct ConvGeometry {
           paddedWidth(static_cast<std::size_t>(layer.inShape[2] + 2 * layer.padding)),
           outHeight(static_cast<std::size_t>(layer.outShape[1])),
           outWidth(static_cast<std::size_t>(layer.outShape[2])),
-          kernelH(static_cast<std::size_t>(layer.kernelH)),
-          kernelW(static_cast<std::size_t>(layer.kernelW)),
+          kernelH(static_cast<std::size_t>(layer.kernelH)), kernelW(static_cast<std::size_t>(layer.kernelW)),
           stride(static_cast<std::size_t>(layer.stride))
     {
     }
@@ -72,12 +71,14 @@ void padChannelPairs(const Layer& layer, const ConvGeometry& geometry, const std
     const auto height = static_cast<std::size_t>(layer.inShape[1]);
     const auto width = static_cast<std::size_t>(layer.inShape[2]);
     const auto pad = static_cast<std::size_t>(layer.padding);
-    pairs.assign(geometry.channelPairs * geometry.paddedHeight * geometry.paddedWidth + pairsSlack(geometry), 0);
+    pairs.assign(geometry.channelPairs * geometry.paddedHeight * geometry.paddedWidth + pairsSlack(geometry),
+                 0);
     for (std::size_t c = 0; c < channels; ++c) {
         const int shift = c % 2 == 0 ? 0 : 16;
         for (std::size_t y = 0; y < height; ++y) {
             const std::uint8_t* in = input + (c * height + y) * width;
-            std::int32_t* out = pairs.data() + ((c / 2) * geometry.paddedHeight + y + pad) * geometry.paddedWidth + pad;
+            std::int32_t* out =
+                pairs.data() + ((c / 2) * geometry.paddedHeight + y + pad) * geometry.paddedWidth + pad;
             for (std::size_t x = 0; x < width; ++x)
                 out[x] |= std::int32_t(in[x]) << shift;
         }
@@ -89,7 +90,8 @@ void padChannelPairs(const Layer& layer, const ConvGeometry& geometry, const std
 /// panel the 16 columns of one depth pair are 16 consecutive int32, so a panel of one output row
 /// copies 16 input pairs (contiguous at stride 1). Columns past the row's end get whatever follows
 /// in `pairs` (their results are never used).
-void fillPackedPatches(const ConvGeometry& geometry, const std::int32_t* pairs, std::int16_t* patches, std::size_t depth)
+void fillPackedPatches(const ConvGeometry& geometry, const std::int32_t* pairs, std::int16_t* patches,
+                       std::size_t depth)
 {
     const std::size_t stride = geometry.stride;
     const std::size_t columnsPerRow = rowColumns(geometry);
@@ -101,7 +103,8 @@ void fillPackedPatches(const ConvGeometry& geometry, const std::int32_t* pairs, 
                     const std::int32_t* row =
                         pairs + (j * geometry.paddedHeight + oy * stride + fy) * geometry.paddedWidth + fx;
                     for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols) {
-                        std::int16_t* out = patches + packedIndex(oy * columnsPerRow + ox, 2 * depthPair, depth);
+                        std::int16_t* out =
+                            patches + packedIndex(oy * columnsPerRow + ox, 2 * depthPair, depth);
                         if (stride == 1)
                             std::memcpy(out, row + ox, kGemmPanelCols * sizeof(std::int32_t));
                         else
@@ -114,15 +117,16 @@ void fillPackedPatches(const ConvGeometry& geometry, const std::int32_t* pairs, 
 
 /// Requantizes a linear layer's GEMM results (`products`: `count` rows of prepared.cols sums;
 /// `inputSums`: Sq per row) to uint8, output[row * filters + n].
-void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* products, const std::int32_t* inputSums,
-                       std::size_t count, std::uint8_t* output)
+void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* products,
+                       const std::int32_t* inputSums, std::size_t count, std::uint8_t* output)
 {
     const Requant& requant = *prepared.layer->requant;
     for (std::size_t row = 0; row < count; ++row) {
-        const RowRequant terms{requant.mAcc, requant.mSum * inputSums[row] + (std::int64_t(1) << (requant.shift - 1)),
+        const RowRequant terms{requant.mAcc,
+                               requant.mSum * inputSums[row] + (std::int64_t(1) << (requant.shift - 1)),
                                requant.shift};
-        requantizeRowToUint8(products + row * prepared.cols, prepared.biasTerm.data(), prepared.filters, terms,
-                             output + row * prepared.filters);
+        requantizeRowToUint8(products + row * prepared.cols, prepared.biasTerm.data(), prepared.filters,
+                             terms, output + row * prepared.filters);
     }
 }
 
@@ -133,8 +137,8 @@ void multiply(const PreparedLayer& prepared, const std::int16_t* patches, std::s
     const GemmA a{patches, rows, prepared.depth};
     work.products.resize(rows * prepared.cols);
     work.inputSums.resize(rows);
-    gemmInt16(a, GemmB{prepared.weights.data(), prepared.cols / kGemmPanelCols}, prepared.depth, work.products.data(),
-              prepared.cols);
+    gemmInt16(a, GemmB{prepared.weights.data(), prepared.cols / kGemmPanelCols}, prepared.depth,
+              work.products.data(), prepared.cols);
     rowSums(a, prepared.depth, work.inputSums.data());
 }
 
@@ -175,7 +179,8 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
     prepared.filters = static_cast<std::size_t>(layer.outShape[0]);
     const QuantizedTensor& weight = *layer.weight;
     const auto decoded = [&](std::size_t n, std::size_t k) {
-        return static_cast<std::int16_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer) - weight.offset);
+        return static_cast<std::int16_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer) -
+                                         weight.offset);
     };
     if (layer.type == LayerType::Conv2d) {
         const ConvGeometry geometry(layer);
@@ -203,7 +208,8 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
     const QuantizedTensor& bias = *layer.bias;
     const Requant& requant = *layer.requant;
     for (std::size_t n = 0; n < prepared.filters; ++n)
-        prepared.biasTerm.push_back(requant.mBias * (codeAt(codes, bias, n, layer) - bias.offset) + requant.b0);
+        prepared.biasTerm.push_back(requant.mBias * (codeAt(codes, bias, n, layer) - bias.offset) +
+                                    requant.b0);
     return prepared;
 }
 
@@ -220,14 +226,15 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     patches.resize(columns * prepared.depth);
     fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depth);
     work.products.resize((filters + 1) * columns);
-    gemmInt16(GemmA{prepared.weights.data(), filters + 1, prepared.depth}, GemmB{patches.data(), columns / kGemmPanelCols},
-              prepared.depth, work.products.data(), columns);
+    gemmInt16(GemmA{prepared.weights.data(), filters + 1, prepared.depth},
+              GemmB{patches.data(), columns / kGemmPanelCols}, prepared.depth, work.products.data(), columns);
     const std::int32_t* inputSums = work.products.data() + filters * columns; // the ones row
     work.sumTerms.resize(columns);
     for (std::size_t column = 0; column < columns; ++column)
         work.sumTerms[column] = requant.mSum * inputSums[column];
     for (std::size_t n = 0; n < filters; ++n) {
-        const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
+        const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)),
+                               requant.shift};
         for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
             requantizeRowToUint8(work.products.data() + n * columns + oy * columnsPerRow,
                                  work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
@@ -235,8 +242,8 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     }
 }
 
-void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count, std::uint8_t* activations,
-               std::int32_t* logits, Workspace& work)
+void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
+               std::uint8_t* activations, std::int32_t* logits, Workspace& work)
 {
     const std::size_t fanIn = prepared.fanIn;
     const std::size_t depth = prepared.depth;
@@ -255,8 +262,9 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
     for (std::size_t image = 0; image < count; ++image) {
         const std::int32_t* sums = work.products.data() + image * prepared.cols;
         for (std::size_t n = 0; n < prepared.filters; ++n)
-            logits[image * prepared.filters + n] = static_cast<std::int32_t>(std::clamp(
-                requantize(requant, sums[n], work.inputSums[image], prepared.biasTerm[n]), kInt32Min, kInt32Max));
+            logits[image * prepared.filters + n] = static_cast<std::int32_t>(
+                std::clamp(requantize(requant, sums[n], work.inputSums[image], prepared.biasTerm[n]),
+                           kInt32Min, kInt32Max));
     }
 }
 

@@ -19,11 +19,11 @@ namespace voltsim::workloads::detail {
 ///   the input vectors are A.
 /// Padding (depth beyond K, columns beyond N) is zero.
 struct PreparedLayer {
-    const Layer* layer = nullptr;       ///< not owned
-    std::size_t fanIn = 0;              ///< K
-    std::size_t depth = 0;              ///< K rounded up to the GEMM depth step (conv: to whole channel pairs)
-    std::size_t filters = 0;            ///< N
-    std::size_t cols = 0;               ///< linear: N rounded up to whole GEMM panels
+    const Layer* layer = nullptr; ///< not owned
+    std::size_t fanIn = 0;        ///< K
+    std::size_t depth = 0;        ///< K rounded up to the GEMM depth step (conv: to whole channel pairs)
+    std::size_t filters = 0;      ///< N
+    std::size_t cols = 0;         ///< linear: N rounded up to whole GEMM panels
     std::vector<std::int16_t> weights;
     std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
 };
@@ -34,14 +34,14 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 
 /// Scratch buffers of one worker thread, reused across batches.
 struct Workspace {
-    std::vector<std::uint8_t> current;   ///< activations of the batch, image after image
+    std::vector<std::uint8_t> current; ///< activations of the batch, image after image
     std::vector<std::uint8_t> next;
-    std::vector<std::int32_t> padded;    ///< one zero-bordered conv input, channels in int16 pairs
-    std::vector<std::int16_t> patches;   ///< GEMM A operand of a linear layer
+    std::vector<std::int32_t> padded;  ///< one zero-bordered conv input, channels in int16 pairs
+    std::vector<std::int16_t> patches; ///< GEMM A operand of a linear layer
     std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< packed B per conv layer
-    std::vector<std::int32_t> products;  ///< GEMM result
-    std::vector<std::int32_t> inputSums; ///< Sq per image of a linear layer
-    std::vector<std::int64_t> sumTerms;  ///< m_sum * Sq per GEMM column of a conv layer
+    std::vector<std::int32_t> products;                            ///< GEMM result
+    std::vector<std::int32_t> inputSums;                           ///< Sq per image of a linear layer
+    std::vector<std::int64_t> sumTerms; ///< m_sum * Sq per GEMM column of a conv layer
 };
 
 /// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).
@@ -49,8 +49,8 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
 
 /// Runs linear `prepared` on `count` input vectors (image after image in `input`). Hidden layers
 /// write uint8 to `activations`; the last layer writes int32 logits to `logits` (count x N).
-void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count, std::uint8_t* activations,
-               std::int32_t* logits, Workspace& work);
+void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
+               std::uint8_t* activations, std::int32_t* logits, Workspace& work);
 
 /// Max-pool of one image: `input` C x H x W to `output` C x Ho x Wo.
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output);
@@ -66,7 +66,8 @@ inline std::int64_t floorShift(std::int64_t x, int shift)
 }
 
 /// (T + 2^(shift-1)) >> shift with T = m_acc * centered + m_sum * sumInputs + biasTerm.
-inline std::int64_t requantize(const Requant& requant, std::int64_t centered, std::int64_t sumInputs, std::int64_t biasTerm)
+inline std::int64_t requantize(const Requant& requant, std::int64_t centered, std::int64_t sumInputs,
+                               std::int64_t biasTerm)
 {
     const std::int64_t t = requant.mAcc * centered + requant.mSum * sumInputs + biasTerm;
     return floorShift(t + (std::int64_t(1) << (requant.shift - 1)), requant.shift);

@@ -23,24 +23,30 @@ VOLTSIM_TARGET_AVX2 __m256i clampShift(__m256i t, __m128i shift)
 
 /// Eight outputs: T in int64 for the even lanes (vpmuldq uses the low half of each 64-bit lane)
 /// and the odd lanes, then both halves back into eight int32 and down to eight bytes.
-VOLTSIM_TARGET_AVX2 void requantizeEightAvx2(const std::int32_t* centered, const std::int64_t* addends, __m256i mAcc,
-                                             __m256i constant, __m128i shift, std::uint8_t* out)
+VOLTSIM_TARGET_AVX2 void requantizeEightAvx2(const std::int32_t* centered, const std::int64_t* addends,
+                                             __m256i mAcc, __m256i constant, __m128i shift, std::uint8_t* out)
 {
     const __m256i sums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centered));
     const __m256i addends0123 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends));
     const __m256i addends4567 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends + 4));
-    // unpack gives lanes (0, 4, 2, 6) and (1, 5, 3, 7); the permutation restores (0, 2, 4, 6) and (1, 3, 5, 7).
-    const __m256i addendsEven = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(addends0123, addends4567), 0xD8);
-    const __m256i addendsOdd = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(addends0123, addends4567), 0xD8);
-    const __m256i even = _mm256_add_epi64(_mm256_add_epi64(_mm256_mul_epi32(sums, mAcc), addendsEven), constant);
-    const __m256i odd =
-        _mm256_add_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(sums, 32), mAcc), addendsOdd), constant);
-    const __m256i values = _mm256_or_si256(clampShift(even, shift), _mm256_slli_epi64(clampShift(odd, shift), 32));
+    // unpack gives lanes (0, 4, 2, 6) and (1, 5, 3, 7); the permutation restores (0, 2, 4, 6) and (1, 3, 5,
+    // 7).
+    const __m256i addendsEven =
+        _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(addends0123, addends4567), 0xD8);
+    const __m256i addendsOdd =
+        _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(addends0123, addends4567), 0xD8);
+    const __m256i even =
+        _mm256_add_epi64(_mm256_add_epi64(_mm256_mul_epi32(sums, mAcc), addendsEven), constant);
+    const __m256i odd = _mm256_add_epi64(
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(sums, 32), mAcc), addendsOdd), constant);
+    const __m256i values =
+        _mm256_or_si256(clampShift(even, shift), _mm256_slli_epi64(clampShift(odd, shift), 32));
     // The low byte of each int32: bytes 0, 4, 8, 12 of each 128-bit half.
     const __m256i lowBytes = _mm256_shuffle_epi8(
-        values, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1, -1, -1, -1,
-                                 -1, -1, -1, -1, -1, -1, -1, -1));
-    const __m128i packed = _mm_unpacklo_epi32(_mm256_castsi256_si128(lowBytes), _mm256_extracti128_si256(lowBytes, 1));
+        values, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1,
+                                 -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+    const __m128i packed =
+        _mm_unpacklo_epi32(_mm256_castsi256_si128(lowBytes), _mm256_extracti128_si256(lowBytes, 1));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), packed);
 }
 
@@ -66,12 +72,12 @@ VOLTSIM_TARGET_AVX2 std::size_t requantizeAvx2(const std::int32_t* centered, con
 
 } // namespace
 
-void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,
-                                  const RowRequant& row, std::uint8_t* out)
+void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends,
+                                  std::size_t count, const RowRequant& row, std::uint8_t* out)
 {
     for (std::size_t n = 0; n < count; ++n)
-        out[n] = static_cast<std::uint8_t>(
-            std::clamp<std::int64_t>((row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
+        out[n] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(
+            (row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
 }
 
 void requantizeRowToUint8(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,

@@ -11,9 +11,9 @@ namespace voltsim::workloads::detail {
 /// 2^(shift-1); a conv layer's row (one filter) has addends = m_sum * Sq per pixel, constant = the
 /// filter's bias term + 2^(shift-1).
 struct RowRequant {
-    std::int64_t mAcc = 0;     ///< |mAcc| < 2^31 (the loader keeps |m_acc| < 2^28)
+    std::int64_t mAcc = 0; ///< |mAcc| < 2^31 (the loader keeps |m_acc| < 2^28)
     std::int64_t constant = 0;
-    int shift = 1;             ///< 1..62
+    int shift = 1; ///< 1..62
 };
 
 /// out[n] = clamp((mAcc * centered[n] + addends[n] + constant) >> shift, 0, 255) for n < count
@@ -22,7 +22,7 @@ void requantizeRowToUint8(const std::int32_t* centered, const std::int64_t* adde
                           const RowRequant& row, std::uint8_t* out);
 
 /// The same with plain C++ (what requantizeRowToUint8 runs without AVX2); for tests.
-void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,
-                                  const RowRequant& row, std::uint8_t* out);
+void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends,
+                                  std::size_t count, const RowRequant& row, std::uint8_t* out);
 
 } // namespace voltsim::workloads::detail

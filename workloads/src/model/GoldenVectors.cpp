@@ -26,14 +26,16 @@ GoldenImage readImage(const JsonCursor& cursor, const ModelPackage& package)
     GoldenImage image;
     image.index = static_cast<int>(cursor["index"].asInt(0, package.testImages - 1));
     image.label = static_cast<int>(cursor["label"].asInt(0, classes - 1));
-    const auto pixels = cursor["pixels"].asIntArray(0, 255, static_cast<std::size_t>(package.network.inputSize()));
+    const auto pixels =
+        cursor["pixels"].asIntArray(0, 255, static_cast<std::size_t>(package.network.inputSize()));
     image.pixels.assign(pixels.begin(), pixels.end());
     image.logits = readLogits(cursor["logits"], classes);
     image.predicted = static_cast<int>(cursor["predicted"].asInt(0, classes - 1));
     const int argmax = argmaxLowest(image.logits.data(), image.logits.size());
     if (image.predicted != argmax)
-        cursor["predicted"].fail("is " + std::to_string(image.predicted) + " but the argmax of logits (lowest index on ties) is "
-                                 + std::to_string(argmax));
+        cursor["predicted"].fail("is " + std::to_string(image.predicted) +
+                                 " but the argmax of logits (lowest index on ties) is " +
+                                 std::to_string(argmax));
     cursor.finish();
     return image;
 }
@@ -55,18 +57,18 @@ void readFaulty(const JsonCursor& cursor, const ModelPackage& package, GoldenVec
     for (std::size_t i = 0; i < flips.size(); ++i) {
         const auto pair = flips[i].asIntArray(0, INT64_MAX, 2);
         if (pair[0] >= std::int64_t(package.codes.size()))
-            flips[i][0].fail("blob index " + std::to_string(pair[0]) + " is outside codes.bin ("
-                             + std::to_string(package.codes.size()) + " codes)");
+            flips[i][0].fail("blob index " + std::to_string(pair[0]) + " is outside codes.bin (" +
+                             std::to_string(package.codes.size()) + " codes)");
         const int bits = bitsAt(package, static_cast<std::size_t>(pair[0]));
         if (pair[1] < 1 || pair[1] >= (1 << bits))
-            flips[i][1].fail("xor mask must be in 1.." + std::to_string((1 << bits) - 1) + " for a " + std::to_string(bits)
-                             + "-bit code, got " + std::to_string(pair[1]));
+            flips[i][1].fail("xor mask must be in 1.." + std::to_string((1 << bits) - 1) + " for a " +
+                             std::to_string(bits) + "-bit code, got " + std::to_string(pair[1]));
         golden.flips.emplace_back(static_cast<std::size_t>(pair[0]), static_cast<std::uint8_t>(pair[1]));
     }
     const JsonCursor logits = cursor["logits"];
     if (logits.size() != golden.images.size())
-        logits.fail("must have one entry per image (" + std::to_string(golden.images.size()) + "), got "
-                    + std::to_string(logits.size()));
+        logits.fail("must have one entry per image (" + std::to_string(golden.images.size()) + "), got " +
+                    std::to_string(logits.size()));
     for (std::size_t i = 0; i < logits.size(); ++i)
         golden.faultyLogits.push_back(readLogits(logits[i], package.network.dataset.numClasses));
     cursor.finish();
@@ -80,12 +82,14 @@ GoldenVectors GoldenVectors::load(const ModelPackage& package)
     const std::string text = readTextFile(path, "file");
     const std::string digest = Sha256::hexOf(text.data(), text.size());
     if (digest != package.golden.sha256)
-        throw InputError(path + ": SHA-256 " + digest + " does not match manifest golden.sha256 " + package.golden.sha256);
+        throw InputError(path + ": SHA-256 " + digest + " does not match manifest golden.sha256 " +
+                         package.golden.sha256);
     const JsonCursor root = JsonCursor::parse(text, path);
     GoldenVectors golden;
     const JsonCursor images = root["images"];
     if (images.size() < kMinGoldenImages)
-        images.fail("must hold at least " + std::to_string(kMinGoldenImages) + " images, got " + std::to_string(images.size()));
+        images.fail("must hold at least " + std::to_string(kMinGoldenImages) + " images, got " +
+                    std::to_string(images.size()));
     for (std::size_t i = 0; i < images.size(); ++i)
         golden.images.push_back(readImage(images[i], package));
     readFaulty(root["faulty"], package, golden);

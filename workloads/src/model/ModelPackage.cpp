@@ -60,9 +60,11 @@ QuantizedTensor readTensor(const JsonCursor& cursor, const std::vector<std::int6
     QuantizedTensor tensor;
     tensor.shape = readShape(cursor["shape"]);
     if (tensor.shape != expectedShape)
-        cursor["shape"].fail("must be " + shapeText(expectedShape) + " for this layer, got " + shapeText(tensor.shape));
+        cursor["shape"].fail("must be " + shapeText(expectedShape) + " for this layer, got " +
+                             shapeText(tensor.shape));
     tensor.bits = static_cast<int>(cursor["bits"].asInt(2, 8));
-    tensor.quantizer = cursor["quantizer"].asChoice({"rquant", "normal"}) == "rquant" ? Quantizer::RQuant : Quantizer::Normal;
+    tensor.quantizer = cursor["quantizer"].asChoice({"rquant", "normal"}) == "rquant" ? Quantizer::RQuant
+                                                                                      : Quantizer::Normal;
     const JsonCursor range = cursor["range"];
     const auto bounds = range.asDoubleArray(-std::numeric_limits<double>::infinity(),
                                             std::numeric_limits<double>::infinity(), 2);
@@ -77,8 +79,9 @@ QuantizedTensor readTensor(const JsonCursor& cursor, const std::vector<std::int6
     tensor.blobOffset = static_cast<std::size_t>(cursor["blob_offset"].asInt(0, kMaxTensor));
     tensor.count = static_cast<std::size_t>(cursor["count"].asInt(1, kMaxTensor));
     if (std::int64_t(tensor.count) != shapeSize(tensor.shape))
-        cursor["count"].fail("must equal the product of shape " + shapeText(tensor.shape) + " = "
-                             + std::to_string(shapeSize(tensor.shape)) + ", got " + std::to_string(tensor.count));
+        cursor["count"].fail("must equal the product of shape " + shapeText(tensor.shape) + " = " +
+                             std::to_string(shapeSize(tensor.shape)) + ", got " +
+                             std::to_string(tensor.count));
     cursor.finish();
     return tensor;
 }
@@ -102,8 +105,8 @@ Requant readRequant(const JsonCursor& cursor)
 std::int64_t windowOutput(const JsonCursor& layer, std::int64_t size, int kernel, int stride, int padding)
 {
     if (size + 2 * padding < kernel)
-        layer["kernel"].fail("kernel " + std::to_string(kernel) + " is larger than the padded input "
-                             + std::to_string(size + 2 * padding));
+        layer["kernel"].fail("kernel " + std::to_string(kernel) + " is larger than the padded input " +
+                             std::to_string(size + 2 * padding));
     return (size + 2 * padding - kernel) / stride + 1;
 }
 
@@ -120,8 +123,8 @@ void readWindow(const JsonCursor& cursor, Layer& layer)
 void expectOutShape(const JsonCursor& cursor, const Layer& layer, const std::vector<std::int64_t>& expected)
 {
     if (layer.outShape != expected)
-        cursor["out_shape"].fail("must be " + shapeText(expected) + " for in_shape " + shapeText(layer.inShape)
-                                 + ", got " + shapeText(layer.outShape));
+        cursor["out_shape"].fail("must be " + shapeText(expected) + " for in_shape " +
+                                 shapeText(layer.inShape) + ", got " + shapeText(layer.outShape));
 }
 
 void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<std::int64_t>& weightShape)
@@ -132,8 +135,8 @@ void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<st
     layer.requant = readRequant(cursor["requant"]);
     const std::int64_t maxAcc = layer.fanIn() * layer.weight->maxCode() * 255;
     if (maxAcc > kInt32Max)
-        cursor["weight"].fail("fan-in " + std::to_string(layer.fanIn())
-                              + " lets the int32 accumulator overflow (max code x 255 x fan-in > 2^31 - 1)");
+        cursor["weight"].fail("fan-in " + std::to_string(layer.fanIn()) +
+                              " lets the int32 accumulator overflow (max code x 255 x fan-in > 2^31 - 1)");
 }
 
 void readConv(const JsonCursor& cursor, Layer& layer)
@@ -142,7 +145,8 @@ void readConv(const JsonCursor& cursor, Layer& layer)
     layer.padding = static_cast<int>(cursor["padding"].asInt(0, 64));
     const std::int64_t filters = layer.outShape[0];
     expectOutShape(cursor, layer,
-                   {filters, windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, layer.padding),
+                   {filters,
+                    windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, layer.padding),
                     windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, layer.padding)});
     readParameters(cursor, layer, {filters, layer.inShape[0], layer.kernelH, layer.kernelW});
 }
@@ -158,7 +162,8 @@ void readMaxPool(const JsonCursor& cursor, Layer& layer)
 void readLinear(const JsonCursor& cursor, Layer& layer)
 {
     if (layer.inShape.size() != 1)
-        cursor["in_shape"].fail("must be [K] for linear (add a flatten layer), got " + shapeText(layer.inShape));
+        cursor["in_shape"].fail("must be [K] for linear (add a flatten layer), got " +
+                                shapeText(layer.inShape));
     if (layer.outShape.size() != 1)
         cursor["out_shape"].fail("must be [N] for linear, got " + shapeText(layer.outShape));
     readParameters(cursor, layer, {layer.outShape[0], layer.inShape[0]});
@@ -172,8 +177,8 @@ Layer readLayer(const JsonCursor& cursor, const std::vector<std::int64_t>& previ
     layer.inShape = readShape(cursor["in_shape"]);
     layer.outShape = readShape(cursor["out_shape"]);
     if (layer.inShape != previousShape)
-        cursor["in_shape"].fail("must equal the previous out_shape (or dataset.input_shape) " + shapeText(previousShape)
-                                + ", got " + shapeText(layer.inShape));
+        cursor["in_shape"].fail("must equal the previous out_shape (or dataset.input_shape) " +
+                                shapeText(previousShape) + ", got " + shapeText(layer.inShape));
     if (type == "conv2d") {
         layer.type = LayerType::Conv2d;
         readConv(cursor, layer);
@@ -198,14 +203,16 @@ void checkOutputs(const JsonCursor& layers, const Network& network)
     if (!network.layers[last].hasParameters())
         layers[last]["type"].fail("the last layer must be conv2d or linear (it returns the logits)");
     if (network.layers[last].outShape != std::vector<std::int64_t>{network.dataset.numClasses})
-        layers[last]["out_shape"].fail("must be [num_classes] = [" + std::to_string(network.dataset.numClasses) + "]");
+        layers[last]["out_shape"].fail("must be [num_classes] = [" +
+                                       std::to_string(network.dataset.numClasses) + "]");
     for (std::size_t i = 0; i <= last; ++i) {
         const Layer& layer = network.layers[i];
         if (!layer.hasParameters())
             continue;
         const bool isLast = i == last;
         if (layer.requant->int32Output != isLast)
-            layers[i]["requant"]["output"].fail(isLast ? "must be 'int32' for the last layer" : "must be 'uint8' for a hidden layer");
+            layers[i]["requant"]["output"].fail(isLast ? "must be 'int32' for the last layer"
+                                                       : "must be 'uint8' for a hidden layer");
         if (layer.relu == isLast)
             layers[i]["relu"].fail(isLast ? "must be false for the last layer (logits)"
                                           : "must be true for a hidden layer (activations are unsigned)");
@@ -213,7 +220,8 @@ void checkOutputs(const JsonCursor& layers, const Network& network)
 }
 
 /// Tensors tile the blob in layer order (weight, then bias), back to back from 0.
-void checkTiling(const JsonCursor& layers, const Network& network, std::size_t blobBytes, const JsonCursor& blob)
+void checkTiling(const JsonCursor& layers, const Network& network, std::size_t blobBytes,
+                 const JsonCursor& blob)
 {
     std::size_t next = 0;
     for (std::size_t i = 0; i < network.layers.size(); ++i) {
@@ -223,14 +231,15 @@ void checkTiling(const JsonCursor& layers, const Network& network, std::size_t b
         for (const char* which : {"weight", "bias"}) {
             const QuantizedTensor& tensor = which[0] == 'w' ? *layer.weight : *layer.bias;
             if (tensor.blobOffset != next)
-                layers[i][which]["blob_offset"].fail("must be " + std::to_string(next)
-                                                     + " (tensors tile the blob back to back), got "
-                                                     + std::to_string(tensor.blobOffset));
+                layers[i][which]["blob_offset"].fail("must be " + std::to_string(next) +
+                                                     " (tensors tile the blob back to back), got " +
+                                                     std::to_string(tensor.blobOffset));
             next += tensor.count;
         }
     }
     if (next != blobBytes)
-        blob["bytes"].fail("must equal the total code count " + std::to_string(next) + ", got " + std::to_string(blobBytes));
+        blob["bytes"].fail("must equal the total code count " + std::to_string(next) + ", got " +
+                           std::to_string(blobBytes));
 }
 
 void checkUniqueNames(const JsonCursor& layers, const Network& network)
@@ -256,9 +265,11 @@ void checkTrainingMethod(const JsonCursor& training, const ModelPackage& package
 {
     const Quantizer expected = package.method == "normal" ? Quantizer::Normal : Quantizer::RQuant;
     for (const auto& layer : package.network.layers)
-        if (layer.hasParameters() && (layer.weight->quantizer != expected || layer.bias->quantizer != expected))
-            training["method"].fail("method '" + package.method + "' quantizes with '" + quantizerName(expected)
-                                    + "' but layer '" + layer.name + "' uses another quantizer");
+        if (layer.hasParameters() &&
+            (layer.weight->quantizer != expected || layer.bias->quantizer != expected))
+            training["method"].fail("method '" + package.method + "' quantizes with '" +
+                                    quantizerName(expected) + "' but layer '" + layer.name +
+                                    "' uses another quantizer");
 }
 
 /// Reads the blob after checking its size against the manifest (no allocation from a wrong size).
@@ -271,8 +282,8 @@ std::vector<std::uint8_t> readBlob(const ModelPackage& package)
         throw InputError(path + ": cannot open file");
     const auto size = static_cast<std::size_t>(in.tellg());
     if (size != package.blob.bytes)
-        throw InputError(path + ": has " + std::to_string(size) + " bytes, manifest blob.bytes says "
-                         + std::to_string(package.blob.bytes));
+        throw InputError(path + ": has " + std::to_string(size) + " bytes, manifest blob.bytes says " +
+                         std::to_string(package.blob.bytes));
     std::vector<std::uint8_t> codes(size);
     in.seekg(0);
     if (!in.read(reinterpret_cast<char*>(codes.data()), static_cast<std::streamsize>(size)))
@@ -284,19 +295,20 @@ void checkCodes(const ModelPackage& package)
 {
     const std::string digest = Sha256::hexOf(package.codes.data(), package.codes.size());
     if (digest != package.blob.sha256)
-        throw InputError(package.blobPath() + ": SHA-256 " + digest + " does not match manifest blob.sha256 "
-                         + package.blob.sha256);
+        throw InputError(package.blobPath() + ": SHA-256 " + digest +
+                         " does not match manifest blob.sha256 " + package.blob.sha256);
     for (const auto& layer : package.network.layers) {
         if (!layer.hasParameters())
             continue;
         for (const QuantizedTensor* tensor : {&*layer.weight, &*layer.bias})
             for (std::size_t i = 0; i < tensor->count; ++i)
                 if (package.codes[tensor->blobOffset + i] > tensor->maxCode())
-                    throw InputError(package.blobPath() + ": byte " + std::to_string(tensor->blobOffset + i) + " ("
-                                     + layer.name + (tensor == &*layer.weight ? ".weight" : ".bias") + " code "
-                                     + std::to_string(i) + ") is " + std::to_string(package.codes[tensor->blobOffset + i])
-                                     + ", above the " + std::to_string(tensor->bits) + "-bit maximum "
-                                     + std::to_string(tensor->maxCode()));
+                    throw InputError(package.blobPath() + ": byte " + std::to_string(tensor->blobOffset + i) +
+                                     " (" + layer.name + (tensor == &*layer.weight ? ".weight" : ".bias") +
+                                     " code " + std::to_string(i) + ") is " +
+                                     std::to_string(package.codes[tensor->blobOffset + i]) + ", above the " +
+                                     std::to_string(tensor->bits) + "-bit maximum " +
+                                     std::to_string(tensor->maxCode()));
     }
 }
 
@@ -316,8 +328,8 @@ void readManifest(const JsonCursor& root, ModelPackage& package)
     if (root["format"].asString() != "voltsim-model")
         root["format"].fail("must be 'voltsim-model', got '" + root["format"].asString() + "'");
     if (root["format_version"].asInt(0, kInt32Max) != 1)
-        root["format_version"].fail("unsupported version " + root["format_version"].json().dump()
-                                    + " (this voltsim reads 1)");
+        root["format_version"].fail("unsupported version " + root["format_version"].json().dump() +
+                                    " (this voltsim reads 1)");
     package.name = root["name"].asString();
     if (const auto description = root.find("description"))
         package.description = description->asString();

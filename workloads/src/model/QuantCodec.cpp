@@ -70,7 +70,8 @@ EncodedTensor encodeNormal(const std::vector<double>& weights, int bits)
     tensor.scale = delta;
     tensor.center = 0;
     for (double w : weights)
-        tensor.codes.push_back(clampCode(std::floor(std::clamp(w, -1.0, 1.0) / delta + double(tensor.offset)), bits));
+        tensor.codes.push_back(
+            clampCode(std::floor(std::clamp(w, -1.0, 1.0) / delta + double(tensor.offset)), bits));
     return tensor;
 }
 

@@ -151,9 +151,9 @@ void appendLayer(Topology& topology, TopologyLayer layer)
     const bool depthwise = layer.name.find("DP") != std::string::npos;
     const std::int64_t added = depthwise ? layer.channels : 1;
     if (static_cast<std::int64_t>(topology.layers.size()) + added > kMaxLayers)
-        throw InputError(topology.source + ":" + std::to_string(layer.line) + ": column 'Channels': layer '" + layer.name
-                         + "' would make the topology longer than " + std::to_string(kMaxLayers)
-                         + " layers (a depthwise row becomes one layer per channel)");
+        throw InputError(topology.source + ":" + std::to_string(layer.line) + ": column 'Channels': layer '" +
+                         layer.name + "' would make the topology longer than " + std::to_string(kMaxLayers) +
+                         " layers (a depthwise row becomes one layer per channel)");
     if (!depthwise) {
         topology.layers.push_back(std::move(layer));
         return;

@@ -23,7 +23,7 @@
 namespace voltsim {
 
 class JsonCursor {
-public:
+  public:
     /// Parses @p text, the content of @p source. InputError "<source>: not valid JSON: ..." on a
     /// syntax error, "<source>: <path>: duplicate key (each key may appear once)" on a repeated key
     /// (nlohmann::json alone would keep the last value silently).
@@ -82,7 +82,8 @@ public:
     /// @{
     std::int64_t asInt(std::int64_t min = std::numeric_limits<std::int64_t>::min(),
                        std::int64_t max = std::numeric_limits<std::int64_t>::max()) const;
-    std::uint64_t asUint64(std::uint64_t min = 0, std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const;
+    std::uint64_t asUint64(std::uint64_t min = 0,
+                           std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const;
     /// A finite number in [min, max].
     double asDouble(double min = -std::numeric_limits<double>::infinity(),
                     double max = std::numeric_limits<double>::infinity()) const;
@@ -99,7 +100,7 @@ public:
     std::vector<std::string> asStringArray(std::size_t length = 0) const;
     /// @}
 
-private:
+  private:
     /// The document and, per object node read, the keys asked for (what finish() accepts).
     struct State {
         nlohmann::json document;

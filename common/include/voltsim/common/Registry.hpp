@@ -17,9 +17,8 @@ namespace voltsim {
 /// Named factories of `Interface`; `Args` are what a factory needs to construct one (none for a
 /// stateless model). Entries keep their registration order, which is the order of every listing
 /// and error message. Not thread-safe while being filled; const access is.
-template <typename Interface, typename... Args>
-class Registry {
-public:
+template <typename Interface, typename... Args> class Registry {
+  public:
     using Factory = std::function<std::unique_ptr<Interface>(Args...)>;
 
     struct Entry {
@@ -81,7 +80,7 @@ public:
     /// What is registered, e.g. "fault model".
     const std::string& kind() const { return m_kind; }
 
-private:
+  private:
     const Entry* find(const std::string& name) const
     {
         for (const Entry& known : m_entries)

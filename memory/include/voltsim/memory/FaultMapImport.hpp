@@ -9,10 +9,10 @@
 namespace voltsim::memory {
 
 struct ImportOptions {
-    std::string name;                   ///< profile name (required)
+    std::string name;                          ///< profile name (required)
     std::string energyFrom = "stutz2021-14nm"; ///< profile whose energy and leakage are copied
-    std::optional<double> vMinMv;       ///< default: highest measured voltage if its map is empty
-    std::optional<double> vNomMv;       ///< default: V_min
+    std::optional<double> vMinMv;              ///< default: highest measured voltage if its map is empty
+    std::optional<double> vNomMv;              ///< default: V_min
     /// --cells only: map geometry (the IBM format has it in its matrices).
     std::uint32_t arrays = 32;
     std::uint32_t rows = 512;

@@ -15,7 +15,10 @@ struct BankGeometry {
     std::uint64_t bits() const { return std::uint64_t{rows} * wordBits; }
     std::size_t bytes() const { return static_cast<std::size_t>(bits() / 8); }
     std::size_t wordBytes() const { return wordBits / 8; }
-    bool operator==(const BankGeometry& other) const { return rows == other.rows && wordBits == other.wordBits; }
+    bool operator==(const BankGeometry& other) const
+    {
+        return rows == other.rows && wordBits == other.wordBits;
+    }
 };
 
 /// A chip: `banks` identical arrays. The default is the paper's profiled chip: 32 arrays of

@@ -23,13 +23,13 @@ enum class FaultEffect {
 /// (lower voltage) keeps every cell of a smaller one.
 struct FaultCell {
     double key = 0.0;
-    std::uint32_t bit = 0;        ///< bit index in the bank (byte bit / 8, bit % 8; see BankGeometry)
-    std::uint8_t stuckValue = 0;  ///< 0 or 1; used by FaultEffect::Stuck
+    std::uint32_t bit = 0;       ///< bit index in the bank (byte bit / 8, bit % 8; see BankGeometry)
+    std::uint8_t stuckValue = 0; ///< 0 or 1; used by FaultEffect::Stuck
 };
 
 /// A fault model. Stateless and thread-safe: every method is const and depends only on its args.
 class IFaultModel {
-public:
+  public:
     virtual ~IFaultModel() = default;
 
     /// Registry name, e.g. "random".

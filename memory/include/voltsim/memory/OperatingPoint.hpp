@@ -9,7 +9,7 @@
 namespace voltsim::memory {
 
 class OperatingPoint {
-public:
+  public:
     enum class Kind {
         Nominal, ///< the profile's V_nom (no faults)
         Voltage, ///< a supply voltage in mV (the profile's p(V))
@@ -40,7 +40,7 @@ public:
     /// The rate set directly (a fraction of bit cells in [0, 1]); NaN unless byRate().
     double ber() const { return byRate() ? m_value : std::numeric_limits<double>::quiet_NaN(); }
 
-private:
+  private:
     OperatingPoint(Kind kind, double value) : m_kind(kind), m_value(value) {}
 
     Kind m_kind = Kind::Nominal;

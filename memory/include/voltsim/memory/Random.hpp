@@ -44,7 +44,7 @@ inline std::vector<std::uint64_t> chipSeeds(std::uint64_t runSeed, std::uint64_t
 
 /// xoshiro256** 1.0 (Blackman, Vigna 2018), state seeded from four splitmix64 outputs.
 class Xoshiro256 {
-public:
+  public:
     explicit Xoshiro256(std::uint64_t seed)
     {
         std::uint64_t x = seed;
@@ -72,7 +72,7 @@ public:
     /// cell with key u is faulty at rate p iff u <= p (p = 0 gives no faults, exactly).
     double uniformOpenClosed() { return static_cast<double>((next() >> 11) + 1) * 0x1.0p-53; }
 
-private:
+  private:
     static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     std::uint64_t m_state[4];
 };

@@ -12,17 +12,17 @@ namespace voltsim::memory {
 
 /// Access counters of one bank (enough to re-price energy offline: energy is linear in bits).
 struct SramStats {
-    std::uint64_t reads = 0;        ///< read accesses (calls of read())
-    std::uint64_t writes = 0;       ///< write accesses
+    std::uint64_t reads = 0;  ///< read accesses (calls of read())
+    std::uint64_t writes = 0; ///< write accesses
     std::uint64_t bytesRead = 0;
     std::uint64_t bytesWritten = 0;
-    std::uint64_t bitsFlipped = 0;  ///< bits returned by read() that differ from the stored bits
+    std::uint64_t bitsFlipped = 0; ///< bits returned by read() that differ from the stored bits
 
     SramStats& operator+=(const SramStats& other);
 };
 
 class SramArray {
-public:
+  public:
     /// Zero-filled storage of `geometry` (validated: whole bytes, whole 64-bit lanes).
     explicit SramArray(const BankGeometry& geometry);
 
@@ -59,7 +59,7 @@ public:
     bool addStuck(std::uint64_t bit, std::uint8_t value);
     bool hasFaults() const { return m_hasFaults; }
 
-private:
+  private:
     void checkRange(std::uint64_t address, std::size_t bytes, const char* what) const;
     bool bitUsed(std::uint64_t bit) const { return ((m_usedBits >> (bit % 8)) & 1u) != 0; }
     /// Copies the faulty view of [address, address + bytes) to out; returns the differing bits.

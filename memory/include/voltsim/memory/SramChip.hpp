@@ -23,18 +23,21 @@ struct FaultCounts {
     std::uint64_t stuckAt1 = 0;    ///< faulty cells stuck at 1 (stuck-at models; 0 for `random`)
     std::uint64_t flipping = 0;    ///< faulty cells that invert (`random`; 0 otherwise)
 
-    double faultRate() const { return cells == 0 ? 0.0 : static_cast<double>(faultyCells) / static_cast<double>(cells); }
+    double faultRate() const
+    {
+        return cells == 0 ? 0.0 : static_cast<double>(faultyCells) / static_cast<double>(cells);
+    }
 };
 
 /// Options of a chip beyond profile and seed.
 struct ChipOptions {
-    std::string faultModel;    ///< registry name; empty: the profile's fault_semantics
-    ChipGeometry geometry{};   ///< used when useProfileGeometry is false
+    std::string faultModel;  ///< registry name; empty: the profile's fault_semantics
+    ChipGeometry geometry{}; ///< used when useProfileGeometry is false
     bool useProfileGeometry = true;
 };
 
 class SramChip {
-public:
+  public:
     /// Builds the chip (draws every bank's cells) at V_nom (no faults). `profile` is shared and
     /// must not change afterwards. InputError for an unknown model; std::invalid_argument for a
     /// bad geometry.
@@ -69,7 +72,7 @@ public:
     SramStats totalStats() const;
     void resetStats();
 
-private:
+  private:
     void applyThreshold(double threshold);
 
     std::shared_ptr<const SramProfile> m_profile;

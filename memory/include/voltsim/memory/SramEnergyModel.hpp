@@ -17,7 +17,7 @@ struct SramEnergy {
 };
 
 class SramEnergyModel {
-public:
+  public:
     /// Copies what it needs from `profile`.
     explicit SramEnergyModel(const SramProfile& profile);
 
@@ -36,7 +36,7 @@ public:
     /// Prices one bank's counters at `voltageMv`, with leakage over `seconds` of run time.
     SramEnergy bankEnergy(const SramStats& stats, double voltageMv, double seconds) const;
 
-private:
+  private:
     std::string m_name;
     double m_vNomMv;
     EnergySpec m_energy;

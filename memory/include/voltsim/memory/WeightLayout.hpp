@@ -57,7 +57,7 @@ struct BankLocation {
 /// Linear -> physical mapping: p = (startOffset + a) mod capacity; chunk = p / interleave;
 /// bank = chunk mod banks; offset = (chunk / banks) * interleave + p mod interleave.
 class WeightLayout {
-public:
+  public:
     /// InputError unless interleave divides the bank size.
     WeightLayout(const ChipGeometry& geometry, const WeightLayoutConfig& config);
 
@@ -86,7 +86,7 @@ public:
     /// The codes held in tensor `index`'s bytes as read (inverse of encode on fault-free bytes).
     std::vector<std::uint8_t> decode(std::size_t index, const std::uint8_t* bytes) const;
 
-private:
+  private:
     ChipGeometry m_geometry;
     WeightLayoutConfig m_config;
     std::uint64_t m_capacity;
@@ -102,7 +102,7 @@ std::vector<std::uint8_t> unpackCodes(const std::uint8_t* bytes, std::size_t cou
 
 /// Weight codes held in a chip. The chip is not owned and must outlive this object.
 class WeightMemory {
-public:
+  public:
     WeightMemory(SramChip& chip, const WeightLayoutConfig& config);
 
     /// Places the tensors back to back without writing them (their codes are not read); InputError
@@ -124,7 +124,7 @@ public:
     SramChip& chip() { return m_chip; }
     const SramChip& chip() const { return m_chip; }
 
-private:
+  private:
     SramChip& m_chip;
     WeightLayout m_layout;
 };

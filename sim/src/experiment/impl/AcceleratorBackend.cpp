@@ -32,8 +32,8 @@ std::vector<int> predictions(const std::vector<std::int32_t>& logits, const work
 
 } // namespace
 
-ChipOutcome runChip(const RunConfig& config, const workloads::ModelPackage& package, const memory::OperatingPoint& point,
-                    std::uint64_t seed, const ImageSet& images)
+ChipOutcome runChip(const RunConfig& config, const workloads::ModelPackage& package,
+                    const memory::OperatingPoint& point, std::uint64_t seed, const ImageSet& images)
 {
     const auto start = std::chrono::steady_clock::now();
     models::AcceleratorSpecs specs = config.accelerator;
@@ -66,17 +66,21 @@ models::AcceleratorStats countOneInference(const RunConfig& config, const worklo
     const std::vector<std::uint8_t> blank(static_cast<std::size_t>(package.network.inputSize()), 0);
     const std::uint8_t label = 0;
     const ImageSet image{blank.data(), &label, 1};
-    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0), image).counts;
+    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0),
+                   image)
+        .counts;
 }
 
 const ChipOutcome& AcceleratorBackend::clean(const Experiment& experiment)
 {
-    const CleanKey key{experiment.model, experiment.images.pixels, experiment.images.count, experiment.cleanSeed};
+    const CleanKey key{experiment.model, experiment.images.pixels, experiment.images.count,
+                       experiment.cleanSeed};
     auto found = m_clean.find(key);
     if (found == m_clean.end())
         found = m_clean
-                    .emplace(key, runChip(*experiment.accelerator, *experiment.model, memory::OperatingPoint::nominal(),
-                                          experiment.cleanSeed, experiment.images))
+                    .emplace(key, runChip(*experiment.accelerator, *experiment.model,
+                                          memory::OperatingPoint::nominal(), experiment.cleanSeed,
+                                          experiment.images))
                     .first;
     return found->second;
 }
@@ -91,7 +95,8 @@ PointOutcome AcceleratorBackend::evaluate(const Experiment& experiment)
     outcome.storedBits = perRead(outcome.clean.counts, &models::LayerStats::weightBitsRead);
     const std::vector<int> clean = predictions(outcome.clean.logits, *experiment.model, images.count);
     for (const std::uint64_t seed : experiment.chipSeeds) {
-        ChipOutcome chip = runChip(*experiment.accelerator, *experiment.model, experiment.point, seed, images);
+        ChipOutcome chip =
+            runChip(*experiment.accelerator, *experiment.model, experiment.point, seed, images);
         const std::vector<int> predicted = predictions(chip.logits, *experiment.model, images.count);
         for (std::size_t i = 0; i < images.count; ++i)
             chip.robustErrors += predicted[i] != images.labels[i] || clean[i] != images.labels[i];

@@ -10,14 +10,15 @@ FunctionalBackend::FunctionalBackend(BackendOptions options) : m_options(std::mo
 
 const FunctionalEvaluator& FunctionalBackend::evaluator(const Experiment& experiment)
 {
-    const bool same = m_evaluator && m_evaluatorModel == experiment.model && m_evaluatorConfig == experiment.accelerator
-                      && m_evaluatorImages.pixels == experiment.images.pixels
-                      && m_evaluatorImages.count == experiment.images.count;
+    const bool same = m_evaluator && m_evaluatorModel == experiment.model &&
+                      m_evaluatorConfig == experiment.accelerator &&
+                      m_evaluatorImages.pixels == experiment.images.pixels &&
+                      m_evaluatorImages.count == experiment.images.count;
     if (!same) {
         m_evaluator.reset();
-        m_evaluator = std::make_unique<FunctionalEvaluator>(*experiment.model, experiment.images,
-                                                            experiment.accelerator->accelerator.weightSram.layout,
-                                                            m_options.threads);
+        m_evaluator = std::make_unique<FunctionalEvaluator>(
+            *experiment.model, experiment.images, experiment.accelerator->accelerator.weightSram.layout,
+            m_options.threads);
         m_evaluatorModel = experiment.model;
         m_evaluatorConfig = experiment.accelerator;
         m_evaluatorImages = experiment.images;
@@ -43,7 +44,9 @@ const models::AcceleratorStats& FunctionalBackend::counts(const Experiment& expe
         return m_options.counts(experiment);
     auto found = m_counts.find(experiment.model);
     if (found == m_counts.end())
-        found = m_counts.emplace(experiment.model, countOneInference(*experiment.accelerator, *experiment.model)).first;
+        found =
+            m_counts.emplace(experiment.model, countOneInference(*experiment.accelerator, *experiment.model))
+                .first;
     return found->second;
 }
 
@@ -51,13 +54,16 @@ const ChipOutcome& FunctionalBackend::clean(const Experiment& experiment, std::u
 {
     auto found = m_clean.find(seed);
     if (found == m_clean.end()) {
-        ChipOutcome outcome = evaluator(experiment).evaluateChip(pool(experiment).chip(seed), memory::OperatingPoint::nominal());
+        ChipOutcome outcome =
+            evaluator(experiment)
+                .evaluateChip(pool(experiment).chip(seed), memory::OperatingPoint::nominal());
         found = m_clean.emplace(seed, std::move(outcome)).first;
     }
     return found->second;
 }
 
-ChipOutcome FunctionalBackend::inferChip(const Experiment& experiment, memory::SramChip& chip, const memory::OperatingPoint& point)
+ChipOutcome FunctionalBackend::inferChip(const Experiment& experiment, memory::SramChip& chip,
+                                         const memory::OperatingPoint& point)
 {
     const FunctionalEvaluator& engine = evaluator(experiment);
     ChipOutcome outcome = engine.evaluateChip(chip, point);
@@ -65,7 +71,8 @@ ChipOutcome FunctionalBackend::inferChip(const Experiment& experiment, memory::S
     const auto classes = static_cast<std::size_t>(experiment.model->network.dataset.numClasses);
     std::uint64_t errors = 0;
     for (std::size_t i = 0; i < experiment.images.count; ++i)
-        errors += workloads::argmaxLowest(outcome.logits.data() + i * classes, classes) != experiment.images.labels[i];
+        errors += workloads::argmaxLowest(outcome.logits.data() + i * classes, classes) !=
+                  experiment.images.labels[i];
     outcome.errors = errors;
     return outcome;
 }
@@ -80,15 +87,18 @@ PointOutcome FunctionalBackend::evaluate(const Experiment& experiment)
     outcome.images = experiment.images.count;
     outcome.cleanErrors = engine.cleanErrors();
     outcome.storedBits = engine.storedBits();
-    outcome.clean = experiment.keepLogits ? inferChip(experiment, chips.chip(experiment.cleanSeed), memory::OperatingPoint::nominal())
+    outcome.clean = experiment.keepLogits ? inferChip(experiment, chips.chip(experiment.cleanSeed),
+                                                      memory::OperatingPoint::nominal())
                                           : clean(experiment, experiment.cleanSeed);
-    // As on the accelerator: the reference run's errors are the clean errors; it has no robust errors of its own.
+    // As on the accelerator: the reference run's errors are the clean errors; it has no robust errors of its
+    // own.
     outcome.clean.errors = engine.cleanErrors();
     outcome.clean.robustErrors = 0;
     outcome.clean.counts = counts;
     for (const std::uint64_t seed : experiment.chipSeeds) {
         memory::SramChip& chip = chips.chip(seed);
-        ChipOutcome one = experiment.keepLogits ? inferChip(experiment, chip, experiment.point) : engine.evaluateChip(chip, experiment.point);
+        ChipOutcome one = experiment.keepLogits ? inferChip(experiment, chip, experiment.point)
+                                                : engine.evaluateChip(chip, experiment.point);
         one.counts = counts;
         outcome.ber = one.ber;
         outcome.chips.push_back(std::move(one));

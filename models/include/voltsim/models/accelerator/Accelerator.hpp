@@ -2,8 +2,9 @@
 // The accelerator top module: every component is built from AcceleratorSpecs and wired here.
 //
 //   Host --(calls)--> Controller --TLM--> WeightSram (router) --TLM--> SramBank x banks (memory/)
-//    |                    |  \--> IArrayEngine by name (fast: SystolicArray + ITimingModel; cycle: CycleSystolicArray)
-//    |                    |  \--> PostProcessor, activation SRAM, accumulator SRAM (counted)
+//    |                    |  \--> IArrayEngine by name (fast: SystolicArray + ITimingModel; cycle:
+//    CycleSystolicArray) |                    |  \--> PostProcessor, activation SRAM, accumulator SRAM
+//    (counted)
 //    \--> Dma --TLM--> Dram
 //          \----TLM--> WeightSram
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
@@ -26,7 +27,7 @@
 namespace voltsim::models {
 
 class Accelerator : public sc_core::sc_module {
-public:
+  public:
     /// Elaborates the accelerator for `package` with its weight SRAM chip seeded by `chipSeed` at
     /// the specs' operating point. `package` must outlive the module. One Accelerator per
     /// sc_simcontext (SimContextScope gives a fresh one).
@@ -41,7 +42,7 @@ public:
     const AcceleratorSpecs& specs() const { return m_specs; }
     const WeightSram& weightSram() const { return m_weightSram; }
 
-private:
+  private:
     AcceleratorSpecs m_specs;
     std::unique_ptr<ITimingModel> m_timing; ///< first: a refused name fails before any module exists
     WeightSram m_weightSram;
@@ -58,13 +59,13 @@ private:
 /// Installs a fresh sc_simcontext for its lifetime (SystemC elaborates once per context), and
 /// restores the previous one afterwards. Construct before the modules, destroy after them.
 class SimContextScope {
-public:
+  public:
     SimContextScope();
     ~SimContextScope();
     SimContextScope(const SimContextScope&) = delete;
     SimContextScope& operator=(const SimContextScope&) = delete;
 
-private:
+  private:
     sc_core::sc_simcontext* m_previous;
     sc_core::sc_simcontext* m_previousDefault;
     std::unique_ptr<sc_core::sc_simcontext> m_context;

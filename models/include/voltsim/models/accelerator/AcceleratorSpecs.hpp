@@ -46,12 +46,14 @@ struct AcceleratorSpecs {
     ArraySpec array{16, 16, Dataflow::WS};
     double clockMhz = 500;
     WeightSramSpecs weightSram;
-    BufferSpecs activationSram{32 * 1024, 8};   ///< split in two halves (double buffering)
-    BufferSpecs accumulatorSram{64 * 1024, 8};  ///< int32 partial sums of one fold
+    BufferSpecs activationSram{32 * 1024, 8};  ///< split in two halves (double buffering)
+    BufferSpecs accumulatorSram{64 * 1024, 8}; ///< int32 partial sums of one fold
     DramSpecs dram;
     PpuSpecs ppu;
-    std::string timingModel = "native"; ///< a name in timingModels() that times the accelerator (docs/timing.md)
-    std::string arrayEngine = "fast";   ///< a name in arrayEngines(): how the array is simulated (docs/accelerator.md)
+    std::string timingModel =
+        "native"; ///< a name in timingModels() that times the accelerator (docs/timing.md)
+    std::string arrayEngine =
+        "fast"; ///< a name in arrayEngines(): how the array is simulated (docs/accelerator.md)
     std::uint32_t batchImages = 256; ///< images per host batch (fast mode computes each fold for the batch)
     std::string vcdPath;             ///< cycle mode: trace the array to <vcdPath>.vcd if not empty
 

@@ -25,14 +25,14 @@ struct BufferStats {
 /// One layer of the network as the controller ran it.
 struct LayerStats {
     std::string name;
-    std::string type;                ///< conv2d, linear, maxpool2d, flatten
-    workloads::GemmShape shape;      ///< per image (conv2d/linear); zero otherwise
-    LayerTiming timing;              ///< per image: the array's timing (native schedule)
-    std::int64_t cyclesPerImage = 0; ///< array cycles (conv2d/linear) or PPU cycles (max-pool)
-    std::uint64_t images = 0;        ///< images this layer processed
-    std::uint64_t weightBitsRead = 0;   ///< bits of weight/bias codes read from weight SRAM (once per batch)
-    std::uint64_t weightBitsFlipped = 0;///< of them, bits that read differently from what was stored
-    std::uint64_t weightCodeFlips = 0;  ///< codes (weights and biases) that read a wrong value, per batch read
+    std::string type;                    ///< conv2d, linear, maxpool2d, flatten
+    workloads::GemmShape shape;          ///< per image (conv2d/linear); zero otherwise
+    LayerTiming timing;                  ///< per image: the array's timing (native schedule)
+    std::int64_t cyclesPerImage = 0;     ///< array cycles (conv2d/linear) or PPU cycles (max-pool)
+    std::uint64_t images = 0;            ///< images this layer processed
+    std::uint64_t weightBitsRead = 0;    ///< bits of weight/bias codes read from weight SRAM (once per batch)
+    std::uint64_t weightBitsFlipped = 0; ///< of them, bits that read differently from what was stored
+    std::uint64_t weightCodeFlips = 0; ///< codes (weights and biases) that read a wrong value, per batch read
     std::uint64_t weightBatchReads = 0; ///< how often the tensors were read (batches)
     /// SRAM bits one weight code occupies: its width when packed, 8 with one code per byte (0: no
     /// weights). The energy of a weight read is priced at this width (EnergyPricer).
@@ -41,7 +41,7 @@ struct LayerStats {
     std::uint64_t activationWrites = 0; ///< activation SRAM element writes (all images)
     std::uint64_t accumulatorReads = 0; ///< accumulator SRAM element reads (all images)
     std::uint64_t accumulatorWrites = 0;
-    std::uint64_t ppuOutputs = 0;       ///< values requantized (conv2d/linear) or pooled (max-pool)
+    std::uint64_t ppuOutputs = 0; ///< values requantized (conv2d/linear) or pooled (max-pool)
 };
 
 /// The DMA engine's work.
@@ -64,12 +64,12 @@ struct DramStats {
 struct HostStats {
     std::uint64_t images = 0;
     std::uint64_t batches = 0;
-    std::uint64_t modelLoadCycles = 0;   ///< DMA of the weight codes into weight SRAM (once)
-    std::uint64_t modelBytes = 0;        ///< weight SRAM bytes written at model load
-    std::uint64_t inferenceCycles = 0;   ///< cycles of all images (input DMA + layers + output DMA)
-    std::uint64_t inputDmaCycles = 0;    ///< of them, input DMA (all images)
-    std::uint64_t outputDmaCycles = 0;   ///< of them, logit DMA (all images)
-    double simulatedTimeNs = 0;          ///< SystemC time at the end (model load included)
+    std::uint64_t modelLoadCycles = 0; ///< DMA of the weight codes into weight SRAM (once)
+    std::uint64_t modelBytes = 0;      ///< weight SRAM bytes written at model load
+    std::uint64_t inferenceCycles = 0; ///< cycles of all images (input DMA + layers + output DMA)
+    std::uint64_t inputDmaCycles = 0;  ///< of them, input DMA (all images)
+    std::uint64_t outputDmaCycles = 0; ///< of them, logit DMA (all images)
+    double simulatedTimeNs = 0;        ///< SystemC time at the end (model load included)
 };
 
 /// Everything an accelerator run reports, following the module tree.
@@ -81,7 +81,7 @@ struct AcceleratorStats {
     BufferStats activationSram;
     BufferStats accumulatorSram;
     std::vector<LayerStats> layers;
-    std::uint64_t arrayGemms = 0;        ///< GEMMs issued to the array (fast: per batch, cycle: per image)
+    std::uint64_t arrayGemms = 0; ///< GEMMs issued to the array (fast: per batch, cycle: per image)
 };
 
 } // namespace voltsim::models

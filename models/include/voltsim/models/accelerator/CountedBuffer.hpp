@@ -11,7 +11,7 @@
 namespace voltsim::models {
 
 class CountedBuffer {
-public:
+  public:
     /// `key` is the config key of the buffer (e.g. "activation_sram"), used in error messages.
     CountedBuffer(std::string key, const BufferSpecs& specs);
 
@@ -26,7 +26,7 @@ public:
     const BufferSpecs& specs() const { return m_specs; }
     const BufferStats& stats() const { return m_stats; }
 
-private:
+  private:
     static void spread(std::vector<std::uint64_t>& banks, std::uint32_t& next, std::uint64_t elements);
 
     std::string m_key;

@@ -21,7 +21,7 @@ namespace voltsim::models {
 /// Ignorable extension of a weight SRAM read: the initiator attaches it, the weight SRAM sets the
 /// bits the read returned differently from the stored ones (0 for writes).
 class WeightReadExtension : public tlm::tlm_extension<WeightReadExtension> {
-public:
+  public:
     std::uint64_t bitsFlipped = 0;
 
     tlm::tlm_extension_base* clone() const override { return new WeightReadExtension(*this); }
@@ -32,7 +32,7 @@ public:
 };
 
 class WeightSram : public sc_core::sc_module {
-public:
+  public:
     /// Linear weight addresses (WeightLayout's address space); bound by the DMA and the controller.
     tlm_utils::multi_passthrough_target_socket<WeightSram> socket;
 
@@ -50,7 +50,7 @@ public:
     /// Counters of every bank (reads, writes, bytes, bits flipped).
     std::vector<memory::SramStats> bankStats() const;
 
-private:
+  private:
     /// Error responses for byte enables, streaming and addresses outside the layout; otherwise
     /// WeightMemory::write or read, the flips into a WeightReadExtension if attached, and the time.
     void bTransport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

@@ -3,8 +3,8 @@
 // by im2col (padding, stride) to a GEMM, linear is a GEMM; the weight and bias codes are read
 // through the weight SRAM's TLM target (the faulty read path) once per batch, which is exact for
 // persistent faults (every read of a word returns the same value), with the read's flipped bits in
-// a WeightReadExtension; every per-image access is counted. Activations live double-buffered in the activation SRAM, partial sums in the
-// accumulator SRAM; the post-processing unit requantizes and max-pools.
+// a WeightReadExtension; every per-image access is counted. Activations live double-buffered in the
+// activation SRAM, partial sums in the accumulator SRAM; the post-processing unit requantizes and max-pools.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/models/accelerator/CountedBuffer.hpp"
@@ -28,15 +28,15 @@ CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t 
                      const workloads::Layer& layer);
 
 class Controller : public sc_core::sc_module {
-public:
+  public:
     /// Weight reads go through this socket to the weight SRAM.
     tlm_utils::simple_initiator_socket<Controller> toWeightSram;
 
     /// `network`, `engine` and the buffers are not owned and must outlive this module.
     /// `weightLayout` is the weight SRAM's placement of Network::parameterTensors().
-    Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::Network& network,
-               const memory::WeightLayout& weightLayout, IArrayEngine& engine, CountedBuffer& activationSram,
-               CountedBuffer& accumulatorSram);
+    Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
+               const workloads::Network& network, const memory::WeightLayout& weightLayout,
+               IArrayEngine& engine, CountedBuffer& activationSram, CountedBuffer& accumulatorSram);
 
     /// Runs `images` images (their input activations, images x inputSize, already in activation
     /// SRAM) through the network; returns images x num_classes logits. Advances simulated time
@@ -49,15 +49,16 @@ public:
     /// Cycles of one image through the layers (array and PPU), the same for every image.
     std::int64_t cyclesPerImage() const;
 
-private:
+  private:
     /// Index of layer `layer`'s `role` tensor in Network::parameterTensors() order, which is the
     /// order the host places them in weight SRAM (WeightLayout::tensors()).
     std::size_t tensorIndex(std::size_t layer, workloads::TensorRole role) const;
     /// Codes of tensor `index`, read through the TLM socket; counts bits read and flipped.
     std::vector<std::uint8_t> readTensor(std::size_t index, LayerStats& stats);
     /// One conv2d/linear layer on the batch; returns uint8 activations or (last layer) logits.
-    void runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::vector<std::int32_t>& logits,
-                      std::int64_t images, tlm_utils::tlm_quantumkeeper& keeper);
+    void runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations,
+                      std::vector<std::int32_t>& logits, std::int64_t images,
+                      tlm_utils::tlm_quantumkeeper& keeper);
     void runPoolLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::int64_t images,
                       tlm_utils::tlm_quantumkeeper& keeper);
     /// Counts the accumulator accesses of one layer and checks that one fold's partial sums fit.

@@ -16,7 +16,7 @@
 namespace voltsim::models {
 
 class IArrayEngine {
-public:
+  public:
     virtual ~IArrayEngine() = default;
 
     /// Registry name ("fast", "cycle").

@@ -15,7 +15,7 @@
 namespace voltsim::models {
 
 class Dma : public sc_core::sc_module {
-public:
+  public:
     tlm_utils::simple_initiator_socket<Dma> toDram;
     tlm_utils::simple_initiator_socket<Dma> toWeightSram;
 
@@ -27,11 +27,12 @@ public:
     /// Reads DRAM into `out` (e.g. input images into activation SRAM).
     void readDram(std::uint64_t dramAddress, std::uint8_t* out, std::uint64_t bytes, sc_core::sc_time& delay);
     /// Writes `in` to DRAM (e.g. logits).
-    void writeDram(std::uint64_t dramAddress, const std::uint8_t* in, std::uint64_t bytes, sc_core::sc_time& delay);
+    void writeDram(std::uint64_t dramAddress, const std::uint8_t* in, std::uint64_t bytes,
+                   sc_core::sc_time& delay);
 
     const DmaStats& stats() const { return m_stats; }
 
-private:
+  private:
     /// One TLM transaction; throws std::runtime_error on an error response (a wiring bug).
     void transport(tlm_utils::simple_initiator_socket<Dma>& socket, tlm::tlm_command command,
                    std::uint64_t address, std::uint8_t* data, std::uint64_t bytes, sc_core::sc_time& delay);

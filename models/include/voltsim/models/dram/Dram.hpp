@@ -14,7 +14,7 @@
 namespace voltsim::models {
 
 class Dram : public sc_core::sc_module {
-public:
+  public:
     tlm_utils::simple_target_socket<Dram> socket;
 
     /// `sizeBytes` of zero-filled storage.
@@ -30,7 +30,7 @@ public:
     std::uint64_t sizeBytes() const { return m_data.size(); }
     const DramStats& stats() const { return m_stats; }
 
-private:
+  private:
     void bTransport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
     void checkRange(std::uint64_t address, std::uint64_t bytes) const;
 

@@ -3,8 +3,8 @@
 // stores them, written into DRAM, then moved by the DMA over TLM into the weight SRAM, once per
 // model load), streams the images batch by batch (input DMA, controller, logit DMA), collects the
 // logits and stops the simulation when the last batch is done.
-#include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/models/controller/Controller.hpp"
 #include "voltsim/models/dma/Dma.hpp"
 #include "voltsim/models/dram/Dram.hpp"
@@ -28,15 +28,16 @@ struct DramMap {
 };
 
 /// The DRAM map of `network` with its weights as `weightLayout` stores them.
-DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network, std::uint32_t batchImages);
+DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network,
+                 std::uint32_t batchImages);
 
 class Host : public sc_core::sc_module {
-public:
+  public:
     /// Every reference must outlive the module; `package` is read, never modified. `weightLayout`
     /// is the weight SRAM's placement of the package's weightTensors().
-    Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs, const workloads::ModelPackage& package,
-         const memory::WeightLayout& weightLayout, const DramMap& dramMap, Dram& dram, Dma& dma,
-         Controller& controller);
+    Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
+         const workloads::ModelPackage& package, const memory::WeightLayout& weightLayout,
+         const DramMap& dramMap, Dram& dram, Dma& dma, Controller& controller);
 
     /// Sets the images to run (count x inputSize pixels, not owned). Call before sc_start.
     void setJob(const std::uint8_t* images, std::size_t count);
@@ -48,7 +49,7 @@ public:
     const std::vector<std::int32_t>& logits() const { return m_logits; }
     const HostStats& stats() const { return m_stats; }
 
-private:
+  private:
     void main();
     void runAll();
     void loadModel();

@@ -23,13 +23,15 @@ struct RequantInput {
 };
 
 class PostProcessor {
-public:
+  public:
     /// Hidden layer: uint8 activations in [image][channel][pixel] order (C-major, as the next
     /// layer and flatten expect). `layer` must be conv2d/linear with a uint8 output.
-    static std::vector<std::uint8_t> requantizeHidden(const RequantInput& input, const workloads::Layer& layer);
+    static std::vector<std::uint8_t> requantizeHidden(const RequantInput& input,
+                                                      const workloads::Layer& layer);
 
     /// Last layer: int32 logits, images x N, row-major.
-    static std::vector<std::int32_t> requantizeLogits(const RequantInput& input, const workloads::Layer& layer);
+    static std::vector<std::int32_t> requantizeLogits(const RequantInput& input,
+                                                      const workloads::Layer& layer);
 
     /// T >> shift with round half up (docs/datapath.md), before clamping, for one output.
     static std::int64_t requantize(std::int32_t acc, std::int32_t inputSum, std::uint8_t biasCode,

@@ -32,11 +32,10 @@ struct ParamInfo {
 };
 
 /// The config names of an enum's values, e.g. {{"ws", Dataflow::WS}, ...}.
-template <typename T>
-using Names = std::vector<std::pair<std::string, T>>;
+template <typename T> using Names = std::vector<std::pair<std::string, T>>;
 
 class ConfigNode {
-public:
+  public:
     /// @param json    an object (or null, treated as empty); copied
     /// @param source  the file the values came from, for error messages ("<command line>" allowed)
     /// @param path    where the object sits in that file ("" for the whole file)
@@ -47,11 +46,14 @@ public:
     void integer(const std::string& key, Int& value, Int min, Int max, const std::string& description);
     /// An integer in [min, max], or unset (absent or null).
     template <typename Int>
-    void integer(const std::string& key, std::optional<Int>& value, Int min, Int max, const std::string& description);
+    void integer(const std::string& key, std::optional<Int>& value, Int min, Int max,
+                 const std::string& description);
     /// A finite number in [min, max].
-    void number(const std::string& key, double& value, double min, double max, const std::string& description);
+    void number(const std::string& key, double& value, double min, double max,
+                const std::string& description);
     /// A number > 0 and <= max, or unset.
-    void positive(const std::string& key, std::optional<double>& value, double max, const std::string& description);
+    void positive(const std::string& key, std::optional<double>& value, double max,
+                  const std::string& description);
     /// A number in [min, max], or unset.
     void number(const std::string& key, std::optional<double>& value, double min, double max,
                 const std::string& description);
@@ -87,10 +89,11 @@ public:
     /// The file the values came from (as given to the constructor).
     const std::string& source() const { return m_source; }
 
-private:
+  private:
     ConfigNode(std::optional<JsonCursor> cursor, std::string source, std::string path);
     std::optional<JsonCursor> find(const std::string& key) const;
-    void record(const std::string& key, nlohmann::json value, std::string defaultValue, const std::string& description);
+    void record(const std::string& key, nlohmann::json value, std::string defaultValue,
+                const std::string& description);
 
     std::optional<JsonCursor> m_cursor; ///< none: the object is absent from the file
     std::string m_source;
@@ -109,14 +112,15 @@ nlohmann::json loadConfigFile(const std::string& path);
 void applyOverride(nlohmann::json& config, const std::string& assignment);
 
 namespace detail {
-template <typename T>
-struct IsOptional : std::false_type {};
-template <typename T>
-struct IsOptional<std::optional<T>> : std::true_type {};
+template <typename T> struct IsOptional : std::false_type {
+};
+template <typename T> struct IsOptional<std::optional<T>> : std::true_type {
+};
 } // namespace detail
 
 template <typename T, typename Parse, typename ToJson>
-void ConfigNode::custom(const std::string& key, T& value, Parse parse, ToJson toJson, const std::string& description)
+void ConfigNode::custom(const std::string& key, T& value, Parse parse, ToJson toJson,
+                        const std::string& description)
 {
     std::string defaultValue = toJson(value).dump();
     if (const auto found = find(key)) {
@@ -133,8 +137,7 @@ void ConfigNode::custom(const std::string& key, T& value, Parse parse, ToJson to
 }
 
 namespace detail {
-template <typename T>
-nlohmann::json optionalJson(const std::optional<T>& value)
+template <typename T> nlohmann::json optionalJson(const std::optional<T>& value)
 {
     return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
@@ -142,8 +145,7 @@ nlohmann::json optionalJson(const std::optional<T>& value)
 
 namespace detail {
 /// Reads an integer of type Int in [min, max] (signed through asInt, unsigned through asUint64).
-template <typename Int>
-auto integerReader(Int min, Int max)
+template <typename Int> auto integerReader(Int min, Int max)
 {
     static_assert(std::is_integral_v<Int>);
     return [min, max](const JsonCursor& cursor) {
@@ -158,7 +160,8 @@ auto integerReader(Int min, Int max)
 template <typename Int>
 void ConfigNode::integer(const std::string& key, Int& value, Int min, Int max, const std::string& description)
 {
-    custom(key, value, detail::integerReader(min, max), [](Int v) { return nlohmann::json(v); }, description);
+    custom(
+        key, value, detail::integerReader(min, max), [](Int v) { return nlohmann::json(v); }, description);
 }
 
 template <typename Int>
@@ -169,7 +172,8 @@ void ConfigNode::integer(const std::string& key, std::optional<Int>& value, Int 
 }
 
 template <typename T>
-void ConfigNode::choice(const std::string& key, T& value, const Names<T>& names, const std::string& description)
+void ConfigNode::choice(const std::string& key, T& value, const Names<T>& names,
+                        const std::string& description)
 {
     std::vector<std::string> allowed;
     for (const auto& [name, option] : names)

@@ -26,7 +26,7 @@ namespace voltsim::sim {
 /// Chips by seed, built once (drawing every bank's cells) and reused for every model and point.
 /// Not thread-safe.
 class ChipPool {
-public:
+  public:
     /// @param options fault model (empty: the profile's fault_semantics) and geometry of every chip
     ChipPool(std::shared_ptr<const memory::SramProfile> profile, memory::ChipOptions options);
 
@@ -34,7 +34,7 @@ public:
     memory::SramChip& chip(std::uint64_t seed);
     const memory::SramProfile& profile() const { return *m_profile; }
 
-private:
+  private:
     std::shared_ptr<const memory::SramProfile> m_profile;
     memory::ChipOptions m_options;
     std::map<std::uint64_t, std::unique_ptr<memory::SramChip>> m_chips;
@@ -43,7 +43,7 @@ private:
 /// Evaluates one model on chips. Results depend only on the model, images, profile, layout,
 /// operating point and seeds, never on the thread count.
 class FunctionalEvaluator {
-public:
+  public:
     /// Runs the clean inference once. `package` and `images` must outlive the evaluator.
     /// @param threads inference threads (0: one per hardware thread)
     FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
@@ -81,7 +81,7 @@ public:
     /// `codes` differ from the package's; the layer count if none does.
     std::size_t firstChangedLayer(const std::vector<std::uint8_t>& codes) const;
 
-private:
+  private:
     /// The clean activations entering one conv2d/linear layer for every clean-correct image.
     struct CleanInputs {
         std::size_t layer = 0;
@@ -106,7 +106,8 @@ private:
     std::vector<std::uint8_t> m_correctPixels; ///< images the clean model classifies right
     std::vector<std::uint8_t> m_correctLabels;
     std::vector<CleanInputs> m_cleanInputs; ///< every conv2d/linear layer after layer 0, in layer order
-    mutable std::map<std::vector<std::uint8_t>, std::uint64_t> m_errorsByCodes; ///< robustErrors already computed
+    mutable std::map<std::vector<std::uint8_t>, std::uint64_t>
+        m_errorsByCodes; ///< robustErrors already computed
 };
 
 } // namespace voltsim::sim

@@ -13,7 +13,7 @@
 namespace voltsim::sim {
 
 class IBackend {
-public:
+  public:
     virtual ~IBackend() = default;
 
     /// The name `--backend` takes.
@@ -30,14 +30,15 @@ public:
 using InferenceCounts = std::function<const models::AcceleratorStats&(const Experiment&)>;
 
 struct BackendOptions {
-    unsigned threads = 0;   ///< inference threads of the functional engine (0: one per hardware thread)
+    unsigned threads = 0; ///< inference threads of the functional engine (0: one per hardware thread)
     /// Where the functional engine takes its counts (a sweep shares its plan's); empty: it counts
     /// one inference per model itself (countOneInference).
     InferenceCounts counts;
 };
 
 /// "systemc" or "functional"; InputError naming `where` and the valid names otherwise.
-std::unique_ptr<IBackend> makeBackend(const std::string& name, const std::string& where, BackendOptions options);
+std::unique_ptr<IBackend> makeBackend(const std::string& name, const std::string& where,
+                                      BackendOptions options);
 
 /// The valid back-end names, comma-separated (for help texts).
 const char* backendNames();

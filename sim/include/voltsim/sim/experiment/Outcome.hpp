@@ -22,20 +22,22 @@ struct ImageSet {
 struct ChipOutcome {
     ChipOutcome() = default;
     /// The integers a sweep record keeps (points.jsonl).
-    ChipOutcome(std::uint64_t seed, std::uint64_t flips, std::uint64_t faultyCells, std::uint64_t robustErrors)
+    ChipOutcome(std::uint64_t seed, std::uint64_t flips, std::uint64_t faultyCells,
+                std::uint64_t robustErrors)
         : seed(seed), flips(flips), faultyCells(faultyCells), robustErrors(robustErrors)
     {
     }
 
-    std::uint64_t seed = 0;         ///< chip seed (chipSeed(run seed, chip index))
-    std::uint64_t flips = 0;        ///< weight-code bits that read back different from the stored ones (one read of every tensor)
+    std::uint64_t seed = 0; ///< chip seed (chipSeed(run seed, chip index))
+    std::uint64_t flips =
+        0; ///< weight-code bits that read back different from the stored ones (one read of every tensor)
     std::uint64_t faultyCells = 0;  ///< faulty cells of the whole chip at the point (SramChip::faultCounts)
     std::uint64_t robustErrors = 0; ///< images the clean OR this chip misclassifies (the RErr numerator)
     /// Images this chip misclassifies; known when every image was inferred on the chip (always on
     /// the SystemC back-end, with keepLogits on the functional one).
     std::optional<std::uint64_t> errors;
-    double ber = 0;                    ///< the chip's configured bit error rate at the point
-    std::vector<std::int32_t> logits;  ///< images x classes, when the experiment keeps them
+    double ber = 0;                   ///< the chip's configured bit error rate at the point
+    std::vector<std::int32_t> logits; ///< images x classes, when the experiment keeps them
     /// The action counts behind the energy figures, over counts.host.images images (the functional
     /// back-end reports the counted inference of one image). Energy is priced per inference
     /// (EnergyPricer::perInference), so both back-ends price alike.
@@ -58,9 +60,9 @@ struct PointOutcome {
 /// RErr statistics over chips (Stutz et al. 2021): an image counts as an error if the clean OR the
 /// perturbed model misclassifies it. Fractions in [0, 1].
 struct RErrSummary {
-    double err = 0;       ///< clean test error
-    double rerrMean = 0;  ///< mean over chips
-    double rerrStd = 0;   ///< population standard deviation over chips (divides by the chip count)
+    double err = 0;      ///< clean test error
+    double rerrMean = 0; ///< mean over chips
+    double rerrStd = 0;  ///< population standard deviation over chips (divides by the chip count)
     double rerrMin = 0;
     double rerrMax = 0;
     double flipsMean = 0; ///< mean flipped weight-code bits per chip

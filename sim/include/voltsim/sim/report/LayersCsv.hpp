@@ -18,29 +18,30 @@ namespace voltsim::sim {
 /// One layer, per inference (per image).
 struct LayersCsvRow {
     std::string layer;
-    std::string type;              ///< conv2d, linear, maxpool2d, flatten ("" for a topology's GEMM)
+    std::string type; ///< conv2d, linear, maxpool2d, flatten ("" for a topology's GEMM)
     workloads::GemmShape shape;
-    models::LayerTiming timing;    ///< stalls, folds, MACs, utilisations
-    std::int64_t cycles = 0;       ///< array cycles (conv2d/linear) or PPU cycles (max-pool)
+    models::LayerTiming timing; ///< stalls, folds, MACs, utilisations
+    std::int64_t cycles = 0;    ///< array cycles (conv2d/linear) or PPU cycles (max-pool)
     double weightSramReads = 0;
     double activationSramReads = 0;
     std::optional<double> activationSramWrites;
     double accumulatorSramReads = 0;
     double accumulatorSramWrites = 0;
-    std::optional<std::uint64_t> dramBytes;  ///< image in (first layer), logits out (last layer)
-    std::optional<std::uint64_t> flipsSeen;  ///< weight bits read wrong, summed over chips
+    std::optional<std::uint64_t> dramBytes; ///< image in (first layer), logits out (last layer)
+    std::optional<std::uint64_t> flipsSeen; ///< weight bits read wrong, summed over chips
     std::optional<std::uint64_t> chips;
-    models::LayerEnergy energy;    ///< pJ per inference, weight SRAM at the row's voltage
+    models::LayerEnergy energy; ///< pJ per inference, weight SRAM at the row's voltage
 };
 
 /// What every row shares: the array, the timing model and the weight SRAM's voltage.
 struct LayersCsvContext {
     models::ArraySpec array;
-    std::string timing;            ///< the timing model's name
+    std::string timing; ///< the timing model's name
     double weightVoltageMv = 0;
 };
 
 /// The header and one line per row.
-void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const std::vector<LayersCsvRow>& rows);
+void writeLayersCsv(std::ostream& out, const LayersCsvContext& context,
+                    const std::vector<LayersCsvRow>& rows);
 
 } // namespace voltsim::sim

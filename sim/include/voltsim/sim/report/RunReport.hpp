@@ -32,9 +32,9 @@ struct RunSummary {
     std::string method;
     std::string profile;
     std::string mode;
-    double voltageMv = 0;   ///< NaN when the rate was set directly
-    double voltageRel = 0;  ///< V / V_min; NaN when the rate was set directly
-    double ber = 0;         ///< the chips' configured rate
+    double voltageMv = 0;  ///< NaN when the rate was set directly
+    double voltageRel = 0; ///< V / V_min; NaN when the rate was set directly
+    double ber = 0;        ///< the chips' configured rate
     std::size_t chips = 0;
     std::uint64_t images = 0;
     std::uint64_t seed = 0;

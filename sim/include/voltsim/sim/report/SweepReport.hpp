@@ -23,7 +23,7 @@ struct SweepRow {
     double voltageMv = 0;
     double voltageRel = 0;
     double ber = 0;
-    double flips = 0;   ///< mean flipped weight-code bits per chip
+    double flips = 0; ///< mean flipped weight-code bits per chip
     RErrSummary stats;
     std::size_t chips = 0;
     std::uint64_t images = 0;
@@ -39,10 +39,10 @@ struct SweepRow {
 /// safest) stays within max_loss_pp of the reference's clean error.
 struct SweepAnswer {
     std::string model;
-    std::string reference;       ///< the model whose clean error is the reference
-    double referenceErr = 0;     ///< NaN while the reference has no finished point
+    std::string reference;   ///< the model whose clean error is the reference
+    double referenceErr = 0; ///< NaN while the reference has no finished point
     double maxLossPp = 0;
-    double rerrLimit = 0;        ///< referenceErr + maxLossPp / 100
+    double rerrLimit = 0;          ///< referenceErr + maxLossPp / 100
     std::optional<SweepRow> point; ///< the answer's row; none if no point qualifies
 };
 

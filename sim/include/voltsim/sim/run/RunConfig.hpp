@@ -21,13 +21,14 @@ struct RunSettings {
     std::int64_t chips = 1;
     std::int64_t images = 100;
     std::uint64_t seed = 1;
-    std::optional<std::string> datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
+    std::optional<std::string>
+        datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
 };
 
 /// Energy prices beyond the SRAM profile.
 struct EnergySettings {
-    models::EnergyTable table;     ///< MAC energy and access widths
-    double dramPjPerByte = 8.0;    ///< DRAM energy per byte moved
+    models::EnergyTable table;  ///< MAC energy and access widths
+    double dramPjPerByte = 8.0; ///< DRAM energy per byte moved
 };
 
 struct RunConfig {

@@ -13,8 +13,8 @@ namespace voltsim::sim {
 /// Energy by component, pJ (per inference where returned by EnergyPricer).
 struct EnergyBreakdown {
     double macPj = 0;
-    double weightSramPj = 0;        ///< dynamic weight SRAM reads at its voltage
-    double weightLeakagePj = 0;     ///< weight SRAM leakage over the inference's latency
+    double weightSramPj = 0;    ///< dynamic weight SRAM reads at its voltage
+    double weightLeakagePj = 0; ///< weight SRAM leakage over the inference's latency
     double activationSramPj = 0;
     double accumulatorSramPj = 0;
     double dramPj = 0;
@@ -28,7 +28,7 @@ struct EnergyBreakdown {
 };
 
 class EnergyPricer {
-public:
+  public:
     explicit EnergyPricer(const RunConfig& config);
 
     /// One layer, per inference, with the weight SRAM at `weightVoltageMv` (no DRAM, no leakage).
@@ -40,7 +40,7 @@ public:
 
     double nominalVoltageMv() const { return m_vNomMv; }
 
-private:
+  private:
     models::LayerEnergyModel m_layerModel;
     memory::SramEnergyModel m_sram;
     models::EnergyTable m_table;

@@ -10,7 +10,7 @@ namespace voltsim::sim {
 enum class ProgressMode { Auto, Quiet };
 
 class Progress {
-public:
+  public:
     /// @param total  points this run computes; @param mode Auto picks bar or lines by isatty(stderr)
     Progress(std::size_t total, ProgressMode mode);
 
@@ -21,7 +21,7 @@ public:
     /// Ends the bar's line.
     void close();
 
-private:
+  private:
     void drawBar(const std::string& label, std::size_t chip, std::size_t chips);
     std::string elapsedText() const;
 

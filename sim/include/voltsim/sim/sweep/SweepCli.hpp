@@ -12,8 +12,10 @@ namespace voltsim::sim {
 /// Reads a sweep config document (list keys normalised) strictly; `source` names it in errors.
 SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source);
 
-/// Prints the table and the per-model answer (always; `quiet` only silences the plot script), draws the plots (tools/plots/sweep_plot.py) and
-/// returns the exit status: 0, or 130 after an interrupt (with a note to rerun with --resume).
-int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots, bool quiet);
+/// Prints the table and the per-model answer (always; `quiet` only silences the plot script), draws the plots
+/// (tools/plots/sweep_plot.py) and returns the exit status: 0, or 130 after an interrupt (with a note to
+/// rerun with --resume).
+int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots,
+                      bool quiet);
 
 } // namespace voltsim::sim

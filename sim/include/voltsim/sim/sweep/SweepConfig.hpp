@@ -31,23 +31,24 @@ const char* axisKey(SweepAxis axis);
 /// The initial values are the config's defaults: readSweepConfig reads each key into its member.
 struct SweepConfig {
     /// Model package directories or shipped model names; the default is the zoo, in table order.
-    std::vector<std::string> models{"normal-8bit",   "rquant-8bit",   "clipping-8bit",
-                                    "randbet-8bit",  "clipping-4bit", "randbet-4bit"};
+    std::vector<std::string> models{"normal-8bit",  "rquant-8bit",   "clipping-8bit",
+                                    "randbet-8bit", "clipping-4bit", "randbet-4bit"};
     SweepAxis axis = SweepAxis::VoltageRel;
-    std::vector<double> axisValues;      ///< in the axis' unit, in the order given
-    std::string axisWhere;               ///< "file: key" of the axis, for messages
+    std::vector<double> axisValues; ///< in the axis' unit, in the order given
+    std::string axisWhere;          ///< "file: key" of the axis, for messages
     std::uint64_t chips = 10;
     std::uint64_t seed = 1;
-    std::optional<std::uint64_t> images; ///< first N test images; unset: the whole test set
-    double maxLossPp = 1.0;              ///< allowed RErr loss over the reference, percentage points
+    std::optional<std::uint64_t> images;  ///< first N test images; unset: the whole test set
+    double maxLossPp = 1.0;               ///< allowed RErr loss over the reference, percentage points
     std::optional<std::string> reference; ///< unset: each model's own clean error; else a model's name
-    std::optional<std::string> datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
+    std::optional<std::string>
+        datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
     /// The accelerator of the `accelerator` key (array, clock, weight SRAM: profile, fault model,
     /// geometry and layout; buffers, DRAM, energy table), read by readAcceleratorConfig with the
     /// sweep's `profile` and `fault_model` put into weight_sram when set. Its operating point is
     /// unset (the axis sets it) and its `run` settings are defaults (the sweep's own keys apply).
     RunConfig accelerator;
-    nlohmann::json resolved;             ///< every key with its value, defaults filled in; `accelerator` inline
+    nlohmann::json resolved; ///< every key with its value, defaults filled in; `accelerator` inline
 
     const models::AcceleratorSpecs& specs() const { return accelerator.accelerator; }
 };

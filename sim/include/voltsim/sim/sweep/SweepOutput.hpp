@@ -11,7 +11,7 @@
 namespace voltsim::sim {
 
 class SweepOutput {
-public:
+  public:
     /// Creates `dir` if needed. If it already holds a sweep: with `resume`, loads its records after
     /// checking its config.json equals the plan's; without, InputError (pass --resume or another --out).
     SweepOutput(std::string dir, const SweepPlan& plan, bool resume);
@@ -29,7 +29,7 @@ public:
 
     const std::string& dir() const { return m_dir; }
 
-private:
+  private:
     std::string m_dir;
     const SweepPlan& m_plan;
     RecordSet m_records;

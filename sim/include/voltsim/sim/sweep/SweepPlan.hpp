@@ -21,8 +21,8 @@
 namespace voltsim::sim {
 
 struct SweepModel {
-    std::string name;  ///< the package's name (unique within a sweep)
-    std::string dir;   ///< package directory
+    std::string name; ///< the package's name (unique within a sweep)
+    std::string dir;  ///< package directory
     std::shared_ptr<const workloads::ModelPackage> package;
 };
 
@@ -33,7 +33,7 @@ struct SweepPoint {
 };
 
 class SweepPlan {
-public:
+  public:
     /// Loads and validates. InputError for a voltage outside [lowest tabulated voltage, V_nom]
     /// (never an extrapolation), a rate outside [0, the profile's max], duplicate model names or
     /// a reference model that is not swept.
@@ -52,7 +52,10 @@ public:
     /// Points of the whole sweep: models x operating points.
     std::size_t size() const { return m_models.size() * m_points.size(); }
     /// The sweep-wide index of (model, point), model-major: the order of sweep.csv and of sharding.
-    std::size_t globalIndex(std::size_t model, std::size_t point) const { return model * m_points.size() + point; }
+    std::size_t globalIndex(std::size_t model, std::size_t point) const
+    {
+        return model * m_points.size() + point;
+    }
     /// Index of the model called `name`, or InputError naming `where`.
     std::size_t modelIndex(const std::string& name, const std::string& where) const;
     /// One inference of `model` (a swept package) on the sweep's accelerator (countOneInference),
@@ -62,7 +65,7 @@ public:
     /// Thread-safe.
     const models::AcceleratorStats& counts(const workloads::ModelPackage& model) const;
 
-private:
+  private:
     void buildPoints();
 
     SweepConfig m_config;

@@ -14,9 +14,10 @@ namespace voltsim::sim {
 
 /// Options of one run that do not change its results.
 struct SweepRunOptions {
-    std::size_t shardIndex = 0; ///< this run computes the points whose global index % shardCount == shardIndex
+    std::size_t shardIndex =
+        0; ///< this run computes the points whose global index % shardCount == shardIndex
     std::size_t shardCount = 1;
-    unsigned threads = 0;       ///< inference threads (0: one per hardware thread)
+    unsigned threads = 0;               ///< inference threads (0: one per hardware thread)
     std::string backend = "functional"; ///< makeBackend's name; results do not depend on it
     ProgressMode progress = ProgressMode::Auto;
     const std::atomic<bool>* interrupt = nullptr; ///< checked between chips; set by the SIGINT handler
@@ -24,8 +25,8 @@ struct SweepRunOptions {
 
 /// What a run did.
 struct SweepRunReport {
-    std::size_t computed = 0;    ///< points computed by this run
-    std::size_t skipped = 0;     ///< points of this shard already in the output (resume)
+    std::size_t computed = 0; ///< points computed by this run
+    std::size_t skipped = 0;  ///< points of this shard already in the output (resume)
     bool interrupted = false;
     double wallSeconds = 0;
 };

@@ -9,7 +9,7 @@ namespace voltsim::workloads {
 
 /// Images (count x rows x cols uint8, row-major, image after image) with one label per image.
 class Dataset {
-public:
+  public:
     /// Loads an IDX image file (3 dimensions) and its IDX label file (1 dimension).
     /// @throws voltsim::InputError on a malformed file, a count mismatch between the two files or a
     ///         label >= `numClasses` (naming the file and the index).
@@ -34,7 +34,7 @@ public:
     int label(std::size_t index) const { return m_labels[index]; }
     const std::vector<std::uint8_t>& labels() const { return m_labels; }
 
-private:
+  private:
     std::size_t m_rows = 0;
     std::size_t m_cols = 0;
     std::vector<std::uint8_t> m_pixels;

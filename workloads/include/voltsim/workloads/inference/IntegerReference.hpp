@@ -27,7 +27,7 @@ struct LayerInputs {
 /// Sq summed per input); then T and the requantization of docs/datapath.md in int64. acc - z Sq is
 /// computed as sum (v - z) q, which is the same integer.
 class IntegerReference {
-public:
+  public:
     /// count x num_classes int32 logits, one row per image.
     using Logits = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
@@ -37,7 +37,8 @@ public:
     /// Logits of `count` images (`images`: count x inputSize raw pixels, image after image) with the
     /// given codes (the blob layout of the package; decoded once per call).
     /// @throws std::invalid_argument if codes has the wrong size or a code exceeds its tensor's width.
-    Logits logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images, std::size_t count) const;
+    Logits logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
+                  std::size_t count) const;
 
     /// Logits of running layers inputs.layer .. end on `inputs`. With the activations that the same
     /// codes (or codes equal to these in every layer before inputs.layer) produce entering that
@@ -52,7 +53,8 @@ public:
                                           std::size_t until) const;
 
     /// Predicted class per image (argmax of the logits, lowest index on ties).
-    std::vector<int> classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images, std::size_t count) const;
+    std::vector<int> classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
+                              std::size_t count) const;
 
     /// Number of images among the first `count` whose predicted class differs from `labels`.
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
@@ -65,7 +67,7 @@ public:
     unsigned threads() const { return m_threads; }
     const Network& network() const { return m_network; }
 
-private:
+  private:
     /// Runs layers inputs.layer .. until - 1 over the worker threads; the last layer's output goes
     /// to `logits` (until = layer count) or `activations` (otherwise).
     void run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,

@@ -11,11 +11,11 @@ namespace voltsim::workloads {
 
 /// One golden image and its clean logits.
 struct GoldenImage {
-    int index = 0;                     ///< index into the test set
+    int index = 0; ///< index into the test set
     int label = 0;
-    std::vector<std::uint8_t> pixels;  ///< network.inputSize() raw pixels
-    std::vector<std::int32_t> logits;  ///< num_classes exact logits
-    int predicted = 0;                 ///< argmax of logits, lowest index on ties
+    std::vector<std::uint8_t> pixels; ///< network.inputSize() raw pixels
+    std::vector<std::int32_t> logits; ///< num_classes exact logits
+    int predicted = 0;                ///< argmax of logits, lowest index on ties
 };
 
 /// The golden file's content.
@@ -24,7 +24,7 @@ struct GoldenVectors {
     std::uint64_t faultySeed = 0;
     double faultyP = 0;
     std::vector<std::pair<std::size_t, std::uint8_t>> flips; ///< (blob index, xor mask)
-    std::vector<std::vector<std::int32_t>> faultyLogits;      ///< per image, after the flips
+    std::vector<std::vector<std::int32_t>> faultyLogits;     ///< per image, after the flips
 
     /// Loads and validates `package`'s golden file (SHA-256, keys, sizes, ranges, that `predicted`
     /// is the argmax and that every flip stays inside its tensor's code width).

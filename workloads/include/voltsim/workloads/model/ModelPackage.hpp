@@ -12,14 +12,14 @@ namespace voltsim::workloads {
 
 /// The code blob or golden file of a package, as declared in the manifest.
 struct PackageFile {
-    std::string file;       ///< name inside the package directory
-    std::size_t bytes = 0;  ///< declared size (blob only; 0 for golden)
-    std::string sha256;     ///< 64 lower-case hex digits
+    std::string file;      ///< name inside the package directory
+    std::size_t bytes = 0; ///< declared size (blob only; 0 for golden)
+    std::string sha256;    ///< 64 lower-case hex digits
 };
 
 /// Everything in manifest.json plus the code blob, checked against each other.
 struct ModelPackage {
-    std::string directory;     ///< as given to load()
+    std::string directory; ///< as given to load()
     std::string name;
     std::string description;
     Network network;

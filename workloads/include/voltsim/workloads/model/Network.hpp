@@ -22,13 +22,13 @@ struct QuantizedTensor {
     std::vector<std::int64_t> shape; ///< e.g. [out, in, kh, kw] for a conv weight
     int bits = 8;                    ///< m, 2..8
     Quantizer quantizer = Quantizer::RQuant;
-    double rangeMin = 0;             ///< quantization range (qmin, qmax), informative
+    double rangeMin = 0; ///< quantization range (qmin, qmax), informative
     double rangeMax = 0;
-    std::int64_t offset = 128;       ///< z = 2^(bits-1)
-    double scale = 0;                ///< a: decoded w = scale * (v - offset) + center (informative)
-    double center = 0;               ///< c
-    std::size_t blobOffset = 0;      ///< first code's index in codes.bin (codes = bytes)
-    std::size_t count = 0;           ///< number of codes = product(shape)
+    std::int64_t offset = 128;  ///< z = 2^(bits-1)
+    double scale = 0;           ///< a: decoded w = scale * (v - offset) + center (informative)
+    double center = 0;          ///< c
+    std::size_t blobOffset = 0; ///< first code's index in codes.bin (codes = bytes)
+    std::size_t count = 0;      ///< number of codes = product(shape)
 
     /// Largest valid code, 2^bits - 1.
     int maxCode() const { return (1 << bits) - 1; }
@@ -36,14 +36,14 @@ struct QuantizedTensor {
 
 /// Integer requantization of one conv2d/linear layer (docs/datapath.md, "One layer").
 struct Requant {
-    int shift = 1;              ///< 1..62
-    std::int64_t mAcc = 0;      ///< |m_*| < 2^28
+    int shift = 1;         ///< 1..62
+    std::int64_t mAcc = 0; ///< |m_*| < 2^28
     std::int64_t mSum = 0;
     std::int64_t mBias = 0;
-    std::int64_t b0 = 0;        ///< |b0| < 2^62 so T cannot overflow int64
-    double inScale = 0;         ///< s_in, informative
-    double outScale = 0;        ///< s_out, informative
-    bool int32Output = false;   ///< true for the last layer (logits), false: uint8 activations
+    std::int64_t b0 = 0;      ///< |b0| < 2^62 so T cannot overflow int64
+    double inScale = 0;       ///< s_in, informative
+    double outScale = 0;      ///< s_out, informative
+    bool int32Output = false; ///< true for the last layer (logits), false: uint8 activations
 };
 
 /// One layer. Shapes are [C, H, W] for images and [N] for vectors.
@@ -52,11 +52,11 @@ struct Layer {
     LayerType type = LayerType::Linear;
     std::vector<std::int64_t> inShape;
     std::vector<std::int64_t> outShape;
-    int kernelH = 0;            ///< conv2d, maxpool2d
+    int kernelH = 0; ///< conv2d, maxpool2d
     int kernelW = 0;
-    int stride = 1;             ///< conv2d, maxpool2d
-    int padding = 0;            ///< conv2d (zero padding on every side)
-    bool relu = false;          ///< conv2d, linear
+    int stride = 1;                        ///< conv2d, maxpool2d
+    int padding = 0;                       ///< conv2d (zero padding on every side)
+    bool relu = false;                     ///< conv2d, linear
     std::optional<QuantizedTensor> weight; ///< conv2d, linear: [N, C, Fh, Fw] or [N, K]
     std::optional<QuantizedTensor> bias;   ///< conv2d, linear: [N]
     std::optional<Requant> requant;        ///< conv2d, linear
@@ -78,11 +78,11 @@ const char* tensorRoleName(TensorRole role);
 
 /// One parameter tensor of a network, where it lies in the package blob.
 struct ParameterTensor {
-    std::size_t layer = 0;       ///< index into Network::layers
+    std::size_t layer = 0; ///< index into Network::layers
     TensorRole role = TensorRole::Weight;
-    std::size_t blobOffset = 0;  ///< first code's index in codes.bin
-    std::size_t count = 0;       ///< codes
-    unsigned bits = 8;           ///< bits per code, 2..8
+    std::size_t blobOffset = 0; ///< first code's index in codes.bin
+    std::size_t count = 0;      ///< codes
+    unsigned bits = 8;          ///< bits per code, 2..8
 };
 
 /// Dataset facts a network needs.
@@ -90,7 +90,7 @@ struct DatasetInfo {
     std::string name;
     std::vector<std::int64_t> inputShape; ///< [C, H, W]
     int numClasses = 0;
-    double inputScale = 0;                ///< s_0, informative (1/255)
+    double inputScale = 0; ///< s_0, informative (1/255)
 };
 
 /// The layers of a network and what it consumes.

@@ -16,8 +16,8 @@ struct EncodedTensor {
     double rangeMin = 0; ///< qmin (RQuant) or -1 (Normal)
     double rangeMax = 0; ///< qmax (RQuant) or 1 (Normal)
     std::int64_t offset = 128;
-    double scale = 0;    ///< a
-    double center = 0;   ///< c
+    double scale = 0;  ///< a
+    double center = 0; ///< c
 };
 
 /// delta = 1.001 / (2^(bits-1) - 1).

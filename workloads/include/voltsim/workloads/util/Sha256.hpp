@@ -10,7 +10,7 @@ namespace voltsim::workloads {
 
 /// Incremental SHA-256: update() any number of times, then hexDigest() once.
 class Sha256 {
-public:
+  public:
     Sha256();
 
     /// Feeds `size` bytes starting at `data` (not owned; read during the call only).
@@ -22,7 +22,7 @@ public:
     /// One-shot convenience: the hex digest of `size` bytes at `data`.
     static std::string hexOf(const void* data, std::size_t size);
 
-private:
+  private:
     void compressBlock(const std::uint8_t* block);
 
     std::array<std::uint32_t, 8> m_state;

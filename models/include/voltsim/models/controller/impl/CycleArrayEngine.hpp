@@ -13,7 +13,7 @@ namespace voltsim::models {
 /// empty the array's probes are traced to <vcdPath>.vcd. The cycles the array takes must equal the
 /// timing model's (std::logic_error otherwise), so fast and cycle mode always agree.
 class CycleArrayEngine : public sc_core::sc_module, public IArrayEngine {
-public:
+  public:
     CycleArrayEngine(const sc_core::sc_module_name& name, const ArrayEngineParams& params);
     ~CycleArrayEngine() override;
 
@@ -22,7 +22,7 @@ public:
                    tlm_utils::tlm_quantumkeeper& keeper) override;
     std::uint64_t gemms() const override { return m_gemms; }
 
-private:
+  private:
     sc_core::sc_clock m_clock;
     CycleSystolicArray m_array;
     const ITimingModel& m_timing;

@@ -8,7 +8,7 @@ namespace voltsim::models {
 /// Default mode: one SystolicArray::gemm per layer and batch (fold by fold, functionally, on the
 /// codes read from weight SRAM), annotated with images x the timing model's cycles of one image.
 class FastArrayEngine : public IArrayEngine {
-public:
+  public:
     explicit FastArrayEngine(const ArrayEngineParams& params);
 
     std::string name() const override { return "fast"; }
@@ -16,7 +16,7 @@ public:
                    tlm_utils::tlm_quantumkeeper& keeper) override;
     std::uint64_t gemms() const override { return m_gemms; }
 
-private:
+  private:
     SystolicArray m_array;
     const ITimingModel& m_timing;
     sc_core::sc_time m_period;

@@ -11,13 +11,13 @@
 namespace voltsim::sim {
 
 class FunctionalBackend : public IBackend {
-public:
+  public:
     explicit FunctionalBackend(BackendOptions options);
 
     const char* name() const override { return "functional"; }
     PointOutcome evaluate(const Experiment& experiment) override;
 
-private:
+  private:
     /// The evaluator of the experiment's model, images and accelerator (rebuilt when they change;
     /// objects are told apart by address, so they must stay put while the back-end lives).
     const FunctionalEvaluator& evaluator(const Experiment& experiment);
@@ -27,7 +27,8 @@ private:
     /// The reference run of the chip of `seed` at V_nom (without logits), evaluated once.
     const ChipOutcome& clean(const Experiment& experiment, std::uint64_t seed);
     /// A chip read at `point` with every image inferred: logits, errors and robust errors.
-    ChipOutcome inferChip(const Experiment& experiment, memory::SramChip& chip, const memory::OperatingPoint& point);
+    ChipOutcome inferChip(const Experiment& experiment, memory::SramChip& chip,
+                          const memory::OperatingPoint& point);
 
     BackendOptions m_options;
     std::unique_ptr<FunctionalEvaluator> m_evaluator;
