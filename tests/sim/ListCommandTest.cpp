@@ -4,6 +4,7 @@
 #include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -35,6 +36,7 @@ TEST_F(ListCommandTest, JsonHasEveryRegistryInRegistrationOrder)
     expectListed(listed.at("fault_models"), voltsim::memory::faultModels());
     expectListed(listed.at("timing_models"), voltsim::models::timingModels());
     expectListed(listed.at("array_engines"), voltsim::models::arrayEngines());
+    expectListed(listed.at("backends"), voltsim::sim::backends());
     EXPECT_EQ(listed["fault_models"][0]["name"], "none");
     EXPECT_EQ(listed["array_engines"][1]["name"], "cycle");
 }
@@ -43,8 +45,8 @@ TEST_F(ListCommandTest, TextNamesEachRegistryAndItsEntries)
 {
     ASSERT_EQ(voltsim("list"), 0) << stderrText();
     const std::string text = readFile(m_dir / "stdout.txt");
-    for (const char* expected : {"fault models (", "timing models (", "array engines (", "  stuck_at ",
-                                 "  native ", "  cycle ", "(voltsim layers only)"})
+    for (const char* expected : {"fault models (", "timing models (", "array engines (", "back-ends (",
+                                 "  stuck_at ", "  native ", "  cycle ", "(voltsim layers only)"})
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " in\n" << text;
     EXPECT_LT(text.find("fault models"), text.find("timing models"));
     EXPECT_LT(text.find("  none "), text.find("  random "));

@@ -6,6 +6,7 @@
 #include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
+#include "voltsim/sim/experiment/IBackend.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -60,6 +61,7 @@ std::vector<Listing> listings()
          itemsOf(memory::faultModels())},
         {"timing_models", "timing models", "array.timing_model, layers --timing", timingItems()},
         {"array_engines", "array engines", "run.mode, run --mode", itemsOf(models::arrayEngines())},
+        {"backends", "back-ends", "run --backend, sweep --backend", itemsOf(backends())},
     };
 }
 

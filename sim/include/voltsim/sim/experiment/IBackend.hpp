@@ -3,6 +3,7 @@
 // or cycle mode) or the functional engine (`functional`, the same faulty codes and logits without
 // simulating time). Both return the same PointOutcome bit for bit
 // (tests/sim/BackendEquivalenceTest.cpp); docs/sweep.md, "Experiment core".
+#include "voltsim/common/Registry.hpp"
 #include "voltsim/sim/experiment/Experiment.hpp"
 #include "voltsim/sim/experiment/Outcome.hpp"
 
@@ -36,11 +37,15 @@ struct BackendOptions {
     InferenceCounts counts;
 };
 
-/// "systemc" or "functional"; InputError naming `where` and the valid names otherwise.
+/// Back-ends by name (`--backend`, `voltsim list`): the one Registry of common/Registry.hpp.
+using Backends = Registry<IBackend, BackendOptions>;
+const Backends& backends();
+/// Registers `systemc` and `functional`.
+void registerBackends(Backends& registry);
+
+/// backends().create(name, where, options): InputError naming `where` and the valid names if
+/// `name` is not registered.
 std::unique_ptr<IBackend> makeBackend(const std::string& name, const std::string& where,
                                       BackendOptions options);
-
-/// The valid back-end names, comma-separated (for help texts).
-const char* backendNames();
 
 } // namespace voltsim::sim
