@@ -4,6 +4,7 @@
 // path) and infer exactly the integer reference's logits on them; both must return the same
 // outcome, counts and energy per inference; through the executable, `voltsim sweep` and
 // `voltsim run` write the same results whichever back-end they use.
+#include "ShippedData.hpp"
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
@@ -33,16 +34,11 @@ constexpr double kVoltageMv = 676; // stutz2021-14nm: p = 1 %, hundreds of flips
 
 const workloads::ModelPackage& package()
 {
-    static const workloads::ModelPackage loaded =
-        workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
-    return loaded;
+    return test::randbet8bit();
 }
-
 const workloads::Dataset& testSet()
 {
-    static const workloads::Dataset loaded =
-        workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
-    return loaded;
+    return test::fashionMnistTestSet();
 }
 
 /// The built-in accelerator (configs/accelerator/default.json) with batches of 16 images, so the

@@ -1,5 +1,6 @@
 // The functional evaluation engine against hand-derived numbers and an independent corruption of
 // the codes (bits flipped by hand from the chip's active cells, not through the read path).
+#include "ShippedData.hpp"
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
@@ -26,16 +27,11 @@ using memory::OperatingPoint;
 
 const workloads::ModelPackage& package()
 {
-    static const workloads::ModelPackage loaded =
-        workloads::ModelPackage::load(test::modelDir("randbet-8bit"));
-    return loaded;
+    return test::randbet8bit();
 }
-
 const workloads::Dataset& testSet()
 {
-    static const workloads::Dataset loaded =
-        workloads::Dataset::fashionMnist(workloads::Dataset::defaultFashionMnistDir(), false);
-    return loaded;
+    return test::fashionMnistTestSet();
 }
 
 sim::ImageSet firstImages(std::size_t count)
