@@ -7,6 +7,7 @@
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/accelerator/WeightSram.hpp"
+#include "voltsim/models/tlm/Payload.hpp"
 
 #include <gtest/gtest.h>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -30,12 +31,7 @@ struct Initiator : sc_core::sc_module {
                                        WeightReadExtension* extension = nullptr)
     {
         tlm::tlm_generic_payload payload;
-        payload.set_command(command);
-        payload.set_address(address);
-        payload.set_data_ptr(data);
-        payload.set_data_length(static_cast<unsigned int>(bytes));
-        payload.set_streaming_width(static_cast<unsigned int>(bytes));
-        payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        models::preparePayload(payload, command, address, data, bytes);
         auto* attached = new WeightReadExtension; // owned (and freed) by the payload
         attached->bitsFlipped = extension != nullptr ? extension->bitsFlipped : 0;
         payload.set_extension(attached);
@@ -188,11 +184,7 @@ TEST_F(WeightSramTest, AddressesOutsideTheLayoutAndByteEnablesAreErrorResponses)
 
     tlm::tlm_generic_payload payload;
     unsigned char enables[8] = {0xff};
-    payload.set_command(tlm::TLM_WRITE_COMMAND);
-    payload.set_address(0);
-    payload.set_data_ptr(bytes.data());
-    payload.set_data_length(8);
-    payload.set_streaming_width(8);
+    models::preparePayload(payload, tlm::TLM_WRITE_COMMAND, 0, bytes.data(), 8);
     payload.set_byte_enable_ptr(enables);
     payload.set_byte_enable_length(8);
     initiator.socket->b_transport(payload, delay);

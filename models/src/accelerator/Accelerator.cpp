@@ -18,13 +18,18 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
           specs.arrayEngine, "run.mode",
           ArrayEngineParams{specs.array, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS), *m_timing,
                             specs.vcdPath})),
-      m_controller("controller", specs, package.network, m_weightSram.layout(), *m_engine, m_activationSram,
-                   m_accumulatorSram),
-      m_host("host", specs, package, m_weightSram.layout(), m_dramMap, m_dram, m_dma, m_controller)
+      m_controller("controller", specs, package.network, m_weightSram.layout()),
+      m_host("host", specs, package, m_weightSram.layout(), m_dramMap)
 {
+    m_host.toDram.bind(m_dram.socket);
+    m_host.dma.bind(m_dma);
+    m_host.controller.bind(m_controller);
     m_dma.toDram.bind(m_dram.socket);
     m_dma.toWeightSram.bind(m_weightSram.socket);
     m_controller.toWeightSram.bind(m_weightSram.socket);
+    m_controller.array.bind(*m_engine);
+    m_controller.activationSram.bind(m_activationSram);
+    m_controller.accumulatorSram.bind(m_accumulatorSram);
     // Temporal decoupling: components run ahead of SystemC time by up to one quantum.
     tlm::tlm_global_quantum::instance().set(sc_core::sc_time(specs.clockPeriodNs() * 100000, sc_core::SC_NS));
 }
@@ -55,6 +60,7 @@ AcceleratorStats Accelerator::stats() const
     stats.accumulatorSram = m_accumulatorSram.stats();
     stats.layers = m_controller.layerStats();
     stats.arrayGemms = m_engine->gemms();
+    stats.tree = collectStats(*this);
     return stats;
 }
 

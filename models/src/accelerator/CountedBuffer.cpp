@@ -3,34 +3,34 @@
 #include "voltsim/common/Error.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <stdexcept>
 
 namespace voltsim::models {
 
-std::uint64_t BufferStats::reads() const
-{
-    return std::accumulate(readsPerBank.begin(), readsPerBank.end(), std::uint64_t{0});
-}
-
-std::uint64_t BufferStats::writes() const
-{
-    return std::accumulate(writesPerBank.begin(), writesPerBank.end(), std::uint64_t{0});
-}
-
-CountedBuffer::CountedBuffer(std::string key, const BufferSpecs& specs)
-    : m_key(std::move(key)), m_specs(specs)
+CountedBuffer::CountedBuffer(const sc_core::sc_module_name& name, const BufferSpecs& specs)
+    : sc_core::sc_module(name), m_specs(specs)
 {
     if (specs.banks == 0 || specs.sizeBytes == 0)
-        throw std::invalid_argument("CountedBuffer " + m_key + ": size and banks must be positive");
+        throw std::invalid_argument(std::string("CountedBuffer ") + basename() +
+                                    ": size and banks must be positive");
     m_stats.readsPerBank.assign(specs.banks, 0);
     m_stats.writesPerBank.assign(specs.banks, 0);
+}
+
+nlohmann::json CountedBuffer::statsJson() const
+{
+    return nlohmann::json{{"size_bytes", m_specs.sizeBytes},
+                          {"reads", m_stats.reads()},
+                          {"writes", m_stats.writes()},
+                          {"peak_bytes", m_stats.peakBytes},
+                          {"reads_per_bank", m_stats.readsPerBank},
+                          {"writes_per_bank", m_stats.writesPerBank}};
 }
 
 void CountedBuffer::require(std::uint64_t bytes, std::uint64_t capacityBytes, const std::string& what)
 {
     if (bytes > capacityBytes)
-        throw InputError(m_key + ".size_kib: " + what + " needs " + std::to_string(bytes) +
+        throw InputError(std::string(basename()) + ".size_kib: " + what + " needs " + std::to_string(bytes) +
                          " bytes but only " + std::to_string(capacityBytes) + " of " +
                          std::to_string(m_specs.sizeBytes) + " bytes are available for it");
     m_stats.peakBytes = std::max(m_stats.peakBytes, bytes);

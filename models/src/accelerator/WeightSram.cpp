@@ -22,6 +22,18 @@ std::vector<memory::SramStats> WeightSram::bankStats() const
     return stats;
 }
 
+nlohmann::json WeightSram::statsJson() const
+{
+    nlohmann::json banks = nlohmann::json::array();
+    for (const memory::SramStats& bank : bankStats())
+        banks.push_back({{"reads", bank.reads},
+                         {"writes", bank.writes},
+                         {"bytes_read", bank.bytesRead},
+                         {"bytes_written", bank.bytesWritten},
+                         {"bits_flipped", bank.bitsFlipped}});
+    return nlohmann::json{{"banks", banks}};
+}
+
 bool WeightSram::admissible(tlm::tlm_generic_payload& payload) const
 {
     if (payload.get_byte_enable_ptr() != nullptr) {

@@ -12,8 +12,9 @@ const ArrayEngines& arrayEngines()
 
 void registerArrayEngines(ArrayEngines& registry)
 {
-    registry.add("fast", "functional folds for a whole batch, annotated with the timing model's cycles",
-                 [](const ArrayEngineParams& params) { return std::make_unique<FastArrayEngine>(params); });
+    registry.add(
+        "fast", "functional folds for a whole batch, annotated with the timing model's cycles",
+        [](const ArrayEngineParams& params) { return std::make_unique<FastArrayEngine>("array", params); });
     registry.add(
         "cycle", "the PE grid stepped every clock by one SystemC process, image by image (slow)",
         [](const ArrayEngineParams& params) { return std::make_unique<CycleArrayEngine>("array", params); });

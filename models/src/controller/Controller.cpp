@@ -3,6 +3,7 @@
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/array/FoldSchedule.hpp"
 #include "voltsim/models/ppu/PostProcessor.hpp"
+#include "voltsim/models/tlm/Payload.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -85,11 +86,10 @@ CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t 
 }
 
 Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
-                       const workloads::Network& network, const memory::WeightLayout& weightLayout,
-                       IArrayEngine& engine, CountedBuffer& activationSram, CountedBuffer& accumulatorSram)
-    : sc_core::sc_module(name), toWeightSram("to_weight_sram"), m_specs(specs), m_network(network),
-      m_weightLayout(weightLayout), m_engine(engine), m_activationSram(activationSram),
-      m_accumulatorSram(accumulatorSram), m_tensors(network.parameterTensors()),
+                       const workloads::Network& network, const memory::WeightLayout& weightLayout)
+    : sc_core::sc_module(name), toWeightSram("to_weight_sram"), array("array"),
+      activationSram("activation_sram"), accumulatorSram("accumulator_sram"), m_specs(specs),
+      m_network(network), m_weightLayout(weightLayout), m_tensors(network.parameterTensors()),
       m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
     for (const Layer& layer : network.layers) {
@@ -103,6 +103,14 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
         }
         m_layers.push_back(stats);
     }
+}
+
+nlohmann::json Controller::statsJson() const
+{
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerStats& layer : m_layers)
+        layers.push_back(layerStatsJson(layer));
+    return nlohmann::json{{"layers", layers}};
 }
 
 std::int64_t Controller::cyclesPerImage() const
@@ -129,12 +137,7 @@ std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& 
     tlm::tlm_generic_payload payload;
     auto* flips = new WeightReadExtension; // owned (and freed) by the payload
     payload.set_extension(flips);
-    payload.set_command(tlm::TLM_READ_COMMAND);
-    payload.set_address(placement.address);
-    payload.set_data_ptr(bytes.data());
-    payload.set_data_length(static_cast<unsigned int>(bytes.size()));
-    payload.set_streaming_width(static_cast<unsigned int>(bytes.size()));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    preparePayload(payload, tlm::TLM_READ_COMMAND, placement.address, bytes.data(), bytes.size());
     // The read latency is hidden in the array's preload (native schedule): the delay is not charged.
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     toWeightSram->b_transport(payload, delay);
@@ -152,14 +155,14 @@ void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing,
 {
     LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
     const auto n = static_cast<std::uint64_t>(images);
-    m_accumulatorSram.require(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)),
-                              m_accumulatorSram.specs().sizeBytes,
-                              "layer " + layer.name + ": partial sums of one fold");
+    accumulatorSram->require(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)),
+                             accumulatorSram->specs().sizeBytes,
+                             "layer " + layer.name + ": partial sums of one fold");
     const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
     const std::uint64_t reads = n * (static_cast<std::uint64_t>(timing.ofmapSramReads) + outputs);
     const std::uint64_t writes = n * static_cast<std::uint64_t>(timing.ofmapSramWrites);
-    m_accumulatorSram.countReads(reads);
-    m_accumulatorSram.countWrites(writes);
+    accumulatorSram->countReads(reads);
+    accumulatorSram->countWrites(writes);
     stats.accumulatorReads += reads;
     stats.accumulatorWrites += writes;
 }
@@ -180,13 +183,13 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
                                   : lowerLinear(activations, images, stats.shape.k);
     const std::vector<std::int32_t> sums = rowSums(inputs);
     const GemmResult result =
-        m_engine.run(weightMatrix(weightCodes, stats.shape.k, stats.shape.n), inputs, images, keeper);
+        array->run(weightMatrix(weightCodes, stats.shape.k, stats.shape.n), inputs, images, keeper);
     stats.timing = result.timing;
     stats.cyclesPerImage = result.timing.totalCycles;
     stats.images += static_cast<std::uint64_t>(images);
     const auto n = static_cast<std::uint64_t>(images);
     stats.activationReads += n * static_cast<std::uint64_t>(result.timing.ifmapSramReads);
-    m_activationSram.countReads(n * static_cast<std::uint64_t>(result.timing.ifmapSramReads));
+    activationSram->countReads(n * static_cast<std::uint64_t>(result.timing.ifmapSramReads));
     countAccumulator(layer, result.timing, images);
     const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
     stats.ppuOutputs += n * outputs;
@@ -195,11 +198,11 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
         logits = PostProcessor::requantizeLogits(input, layer);
         return;
     }
-    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2,
-                             "layer " + layer.name + " output");
+    activationSram->require(outputs, activationSram->specs().sizeBytes / 2,
+                            "layer " + layer.name + " output");
     activations = PostProcessor::requantizeHidden(input, layer);
     stats.activationWrites += n * outputs;
-    m_activationSram.countWrites(n * outputs);
+    activationSram->countWrites(n * outputs);
 }
 
 void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::int64_t images,
@@ -211,16 +214,16 @@ void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& acti
     const auto window = static_cast<std::uint64_t>(layer.kernelH * layer.kernelW);
     const std::uint64_t lanes = m_specs.ppu.lanes;
     stats.cyclesPerImage = static_cast<std::int64_t>((outputs * window + lanes - 1) / lanes);
-    m_activationSram.require(outputs, m_activationSram.specs().sizeBytes / 2,
-                             "layer " + layer.name + " output");
+    activationSram->require(outputs, activationSram->specs().sizeBytes / 2,
+                            "layer " + layer.name + " output");
     activations = PostProcessor::maxPool(activations, images, layer);
     const auto n = static_cast<std::uint64_t>(images);
     stats.images += n;
     stats.ppuOutputs += n * outputs;
     stats.activationReads += n * outputs * window;
     stats.activationWrites += n * outputs;
-    m_activationSram.countReads(n * outputs * window);
-    m_activationSram.countWrites(n * outputs);
+    activationSram->countReads(n * outputs * window);
+    activationSram->countWrites(n * outputs);
     keeper.inc(m_period * static_cast<double>(images * stats.cyclesPerImage));
     if (keeper.need_sync())
         keeper.sync();
@@ -230,8 +233,8 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
                                                tlm_utils::tlm_quantumkeeper& keeper)
 {
     const auto inputSize = static_cast<std::uint64_t>(m_network.inputSize());
-    m_activationSram.require(inputSize, m_activationSram.specs().sizeBytes / 2, "the input image");
-    m_activationSram.countWrites(static_cast<std::uint64_t>(images) * inputSize);
+    activationSram->require(inputSize, activationSram->specs().sizeBytes / 2, "the input image");
+    activationSram->countWrites(static_cast<std::uint64_t>(images) * inputSize);
     std::vector<std::uint8_t> activations = inputs;
     std::vector<std::int32_t> logits;
     for (std::size_t i = 0; i < m_network.layers.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "voltsim/models/dma/Dma.hpp"
 
+#include "voltsim/models/tlm/Payload.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -20,16 +22,19 @@ template <typename Step> void Dma::forEachBurst(std::uint64_t bytes, Step step)
         step(offset, std::min<std::uint64_t>(m_specs.burstBytes, bytes - offset));
 }
 
+nlohmann::json Dma::statsJson() const
+{
+    return nlohmann::json{{"transactions", m_stats.transactions},
+                          {"bytes_to_weight_sram", m_stats.bytesToWeightSram},
+                          {"bytes_from_dram", m_stats.bytesFromDram},
+                          {"bytes_to_dram", m_stats.bytesToDram}};
+}
+
 void Dma::transport(tlm_utils::simple_initiator_socket<Dma>& socket, tlm::tlm_command command,
                     std::uint64_t address, std::uint8_t* data, std::uint64_t bytes, sc_core::sc_time& delay)
 {
     tlm::tlm_generic_payload payload;
-    payload.set_command(command);
-    payload.set_address(address);
-    payload.set_data_ptr(data);
-    payload.set_data_length(static_cast<unsigned int>(bytes));
-    payload.set_streaming_width(static_cast<unsigned int>(bytes));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    preparePayload(payload, command, address, data, bytes);
     socket->b_transport(payload, delay);
     if (payload.is_response_error())
         throw std::runtime_error(std::string(name()) + ": " + payload.get_response_string() + " at address " +

@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <stdexcept>
-#include <string>
 
 namespace voltsim::models {
 
@@ -12,6 +11,7 @@ Dram::Dram(const sc_core::sc_module_name& name, const DramSpecs& specs, std::uin
     if (specs.bandwidthGbPerS <= 0 || specs.latencyNs < 0)
         throw std::invalid_argument("Dram: bandwidth must be positive and latency non-negative");
     socket.register_b_transport(this, &Dram::bTransport);
+    socket.register_transport_dbg(this, &Dram::transportDbg);
 }
 
 sc_core::sc_time Dram::accessTime(std::uint64_t bytes) const
@@ -20,30 +20,32 @@ sc_core::sc_time Dram::accessTime(std::uint64_t bytes) const
                             sc_core::SC_NS);
 }
 
-void Dram::checkRange(std::uint64_t address, std::uint64_t bytes) const
+nlohmann::json Dram::statsJson() const
 {
-    if (address > m_data.size() || bytes > m_data.size() - address)
-        throw std::out_of_range("Dram: access [" + std::to_string(address) + ", +" + std::to_string(bytes) +
-                                ") outside " + std::to_string(m_data.size()) + " bytes");
+    return nlohmann::json{{"reads", m_stats.reads},
+                          {"writes", m_stats.writes},
+                          {"bytes_read", m_stats.bytesRead},
+                          {"bytes_written", m_stats.bytesWritten}};
 }
 
-void Dram::poke(std::uint64_t address, const std::uint8_t* in, std::uint64_t bytes)
+bool Dram::inRange(std::uint64_t address, std::uint64_t bytes) const
 {
-    checkRange(address, bytes);
-    std::memcpy(m_data.data() + address, in, bytes);
+    return address <= m_data.size() && bytes <= m_data.size() - address;
 }
 
-void Dram::peek(std::uint64_t address, std::uint8_t* out, std::uint64_t bytes) const
+void Dram::copy(tlm::tlm_generic_payload& payload)
 {
-    checkRange(address, bytes);
-    std::memcpy(out, m_data.data() + address, bytes);
+    std::uint8_t* stored = m_data.data() + payload.get_address();
+    if (payload.is_read())
+        std::memcpy(payload.get_data_ptr(), stored, payload.get_data_length());
+    else if (payload.is_write())
+        std::memcpy(stored, payload.get_data_ptr(), payload.get_data_length());
 }
 
-void Dram::bTransport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay)
+void Dram::bTransport(int /*initiator*/, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay)
 {
-    const std::uint64_t address = payload.get_address();
     const std::uint64_t bytes = payload.get_data_length();
-    if (address > m_data.size() || bytes > m_data.size() - address) {
+    if (!inRange(payload.get_address(), bytes)) {
         payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
@@ -51,17 +53,24 @@ void Dram::bTransport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay
         payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }
+    copy(payload);
     if (payload.is_read()) {
-        std::memcpy(payload.get_data_ptr(), m_data.data() + address, bytes);
         ++m_stats.reads;
         m_stats.bytesRead += bytes;
     } else if (payload.is_write()) {
-        std::memcpy(m_data.data() + address, payload.get_data_ptr(), bytes);
         ++m_stats.writes;
         m_stats.bytesWritten += bytes;
     }
     delay += accessTime(bytes);
     payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int Dram::transportDbg(int /*initiator*/, tlm::tlm_generic_payload& payload)
+{
+    if (!inRange(payload.get_address(), payload.get_data_length()))
+        return 0;
+    copy(payload);
+    return payload.get_data_length();
 }
 
 } // namespace voltsim::models

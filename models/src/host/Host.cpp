@@ -1,9 +1,12 @@
 #include "voltsim/models/host/Host.hpp"
 
-#include "voltsim/models/accelerator/WeightSram.hpp"
+#include "voltsim/models/accelerator/WeightTensors.hpp"
+#include "voltsim/models/tlm/Payload.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace voltsim::models {
 DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network,
@@ -20,13 +23,25 @@ DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Netw
 
 Host::Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
            const workloads::ModelPackage& package, const memory::WeightLayout& weightLayout,
-           const DramMap& dramMap, Dram& dram, Dma& dma, Controller& controller)
-    : sc_core::sc_module(name), m_specs(specs), m_package(package), m_weightLayout(weightLayout),
-      m_map(dramMap), m_dram(dram), m_dma(dma), m_controller(controller),
+           const DramMap& dramMap)
+    : sc_core::sc_module(name), toDram("to_dram"), dma("dma"), controller("controller"), m_specs(specs),
+      m_package(package), m_weightLayout(weightLayout), m_map(dramMap),
       m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
     SC_HAS_PROCESS(Host);
     SC_THREAD(main);
+}
+
+nlohmann::json Host::statsJson() const
+{
+    return nlohmann::json{{"images", m_stats.images},
+                          {"batches", m_stats.batches},
+                          {"model_load_cycles", m_stats.modelLoadCycles},
+                          {"model_bytes", m_stats.modelBytes},
+                          {"inference_cycles", m_stats.inferenceCycles},
+                          {"input_dma_cycles", m_stats.inputDmaCycles},
+                          {"output_dma_cycles", m_stats.outputDmaCycles},
+                          {"simulated_time_ns", m_stats.simulatedTimeNs}};
 }
 
 void Host::setJob(const std::uint8_t* images, std::size_t count)
@@ -48,15 +63,24 @@ void Host::advance(std::uint64_t cycles)
         m_keeper.sync();
 }
 
+void Host::backdoor(tlm::tlm_command command, std::uint64_t address, std::uint8_t* data, std::uint64_t bytes)
+{
+    tlm::tlm_generic_payload payload;
+    preparePayload(payload, command, address, data, bytes);
+    if (toDram->transport_dbg(payload) != bytes)
+        throw std::logic_error(std::string(name()) + ": DRAM access [" + std::to_string(address) + ", +" +
+                               std::to_string(bytes) + ") outside DRAM");
+}
+
 void Host::loadModel()
 {
     std::uint64_t dramAddress = 0;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     const std::vector<memory::CodeTensorView> tensors = weightTensors(m_package);
     for (std::size_t t = 0; t < tensors.size(); ++t) {
-        const std::vector<std::uint8_t> bytes = m_weightLayout.encode(t, tensors[t].codes);
-        m_dram.poke(dramAddress, bytes.data(), bytes.size());
-        m_dma.dramToWeightSram(dramAddress, m_weightLayout.tensors().at(t).address, bytes.size(), delay);
+        std::vector<std::uint8_t> bytes = m_weightLayout.encode(t, tensors[t].codes);
+        backdoor(tlm::TLM_WRITE_COMMAND, dramAddress, bytes.data(), bytes.size());
+        dma->dramToWeightSram(dramAddress, m_weightLayout.tensors().at(t).address, bytes.size(), delay);
         dramAddress += bytes.size();
     }
     m_stats.modelBytes = dramAddress;
@@ -68,27 +92,28 @@ void Host::runBatch(std::size_t first, std::size_t count)
 {
     const auto inputSize = static_cast<std::size_t>(m_package.network.inputSize());
     const auto classes = static_cast<std::size_t>(m_package.network.dataset.numClasses);
-    m_dram.poke(m_map.inputBase, m_images + first * inputSize, count * inputSize);
+    std::vector<std::uint8_t> batch(m_images + first * inputSize, m_images + (first + count) * inputSize);
+    backdoor(tlm::TLM_WRITE_COMMAND, m_map.inputBase, batch.data(), batch.size());
     std::vector<std::uint8_t> inputs(count * inputSize);
     for (std::size_t i = 0; i < count; ++i) {
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-        m_dma.readDram(m_map.inputBase + i * inputSize, inputs.data() + i * inputSize, inputSize, delay);
+        dma->readDram(m_map.inputBase + i * inputSize, inputs.data() + i * inputSize, inputSize, delay);
         const std::uint64_t cycles = cyclesOf(delay);
         m_stats.inputDmaCycles += cycles;
         advance(cycles);
     }
     const std::vector<std::int32_t> logits =
-        m_controller.runBatch(inputs, static_cast<std::int64_t>(count), m_keeper);
+        controller->runBatch(inputs, static_cast<std::int64_t>(count), m_keeper);
     for (std::size_t i = 0; i < count; ++i) {
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         const auto* bytes = reinterpret_cast<const std::uint8_t*>(logits.data() + i * classes);
-        m_dma.writeDram(m_map.outputBase + i * classes * 4, bytes, classes * 4, delay);
+        dma->writeDram(m_map.outputBase + i * classes * 4, bytes, classes * 4, delay);
         const std::uint64_t cycles = cyclesOf(delay);
         m_stats.outputDmaCycles += cycles;
         advance(cycles);
     }
-    m_dram.peek(m_map.outputBase, reinterpret_cast<std::uint8_t*>(m_logits.data() + first * classes),
-                count * classes * 4);
+    backdoor(tlm::TLM_READ_COMMAND, m_map.outputBase,
+             reinterpret_cast<std::uint8_t*>(m_logits.data() + first * classes), count * classes * 4);
     ++m_stats.batches;
     m_stats.images += count;
 }
@@ -113,7 +138,7 @@ void Host::runAll()
         runBatch(first, std::min<std::size_t>(m_specs.batchImages, m_count - first));
     m_keeper.sync();
     m_stats.inferenceCycles = m_stats.inputDmaCycles + m_stats.outputDmaCycles +
-                              m_stats.images * static_cast<std::uint64_t>(m_controller.cyclesPerImage());
+                              m_stats.images * static_cast<std::uint64_t>(controller->cyclesPerImage());
     m_stats.simulatedTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
     m_finished = true;
     sc_core::sc_stop();

@@ -31,16 +31,6 @@ json numberOrNull(double value)
     return std::isnan(value) ? json(nullptr) : json(value);
 }
 
-json bufferJson(const models::BufferStats& stats, const models::BufferSpecs& specs)
-{
-    return json{{"size_bytes", specs.sizeBytes},
-                {"reads", stats.reads()},
-                {"writes", stats.writes()},
-                {"peak_bytes", stats.peakBytes},
-                {"reads_per_bank", stats.readsPerBank},
-                {"writes_per_bank", stats.writesPerBank}};
-}
-
 json runJson(const RunReportInput& input, const ChipOutcome& run, std::int64_t chip, double voltageMv)
 {
     const std::uint64_t stored = input.outcome->storedBits;
@@ -101,70 +91,27 @@ json energyJson(const EnergyBreakdown& energy)
 
 json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy)
 {
-    return json{{"name", layer.name},
-                {"type", layer.type},
-                {"gemm", {{"m", layer.shape.m}, {"k", layer.shape.k}, {"n", layer.shape.n}}},
-                {"images", layer.images},
-                {"cycles_per_image", layer.cyclesPerImage},
-                {"stall_cycles_per_image", layer.timing.stallCycles},
-                {"folds", layer.timing.folds},
-                {"macs_per_image", layer.timing.macs},
-                {"overall_util", layer.timing.overallUtil},
-                {"mapping_efficiency", layer.timing.mappingEfficiency},
-                {"compute_util", layer.timing.computeUtil},
-                {"weight_sram_reads_per_image", layer.timing.filterSramReads},
-                {"weight_bits_read", layer.weightBitsRead},
-                {"weight_bits_flipped", layer.weightBitsFlipped},
-                {"weight_batch_reads", layer.weightBatchReads},
-                {"activation_reads", layer.activationReads},
-                {"activation_writes", layer.activationWrites},
-                {"accumulator_reads", layer.accumulatorReads},
-                {"accumulator_writes", layer.accumulatorWrites},
-                {"ppu_outputs", layer.ppuOutputs},
-                {"energy_per_image", energyJson(energy)}};
+    json counts = models::layerStatsJson(layer);
+    counts["energy_per_image"] = energyJson(energy);
+    return counts;
 }
 
 json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, double voltageMv)
 {
     const EnergyPricer pricer(config);
-    const models::AcceleratorStats& s = run.counts;
-    const models::AcceleratorSpecs& specs = config.accelerator;
-    json banks = json::array();
-    for (const memory::SramStats& bank : s.weightSramBanks)
-        banks.push_back({{"reads", bank.reads},
-                         {"writes", bank.writes},
-                         {"bytes_read", bank.bytesRead},
-                         {"bytes_written", bank.bytesWritten},
-                         {"bits_flipped", bank.bitsFlipped}});
-    json layers = json::array();
-    for (const models::LayerStats& layer : s.layers)
-        layers.push_back(layerJson(layer, pricer.layer(layer, voltageMv)));
-    return json{
-        {"host",
-         {{"images", s.host.images},
-          {"batches", s.host.batches},
-          {"model_load_cycles", s.host.modelLoadCycles},
-          {"model_bytes", s.host.modelBytes},
-          {"inference_cycles", s.host.inferenceCycles},
-          {"input_dma_cycles", s.host.inputDmaCycles},
-          {"output_dma_cycles", s.host.outputDmaCycles},
-          {"simulated_time_ns", s.host.simulatedTimeNs}}},
-        {"dma",
-         {{"transactions", s.dma.transactions},
-          {"bytes_to_weight_sram", s.dma.bytesToWeightSram},
-          {"bytes_from_dram", s.dma.bytesFromDram},
-          {"bytes_to_dram", s.dma.bytesToDram}}},
-        {"dram",
-         {{"reads", s.dram.reads},
-          {"writes", s.dram.writes},
-          {"bytes_read", s.dram.bytesRead},
-          {"bytes_written", s.dram.bytesWritten}}},
-        {"weight_sram", {{"banks", banks}, {"faulty_cells", run.faultyCells}, {"configured_ber", run.ber}}},
-        {"activation_sram", bufferJson(s.activationSram, specs.activationSram)},
-        {"accumulator_sram", bufferJson(s.accumulatorSram, specs.accumulatorSram)},
-        {"array", {{"gemms", s.arrayGemms}}},
-        {"controller", {{"layers", layers}}},
-        {"energy_per_inference", energyJson(pricer.perInference(s, voltageMv))}};
+    const models::AcceleratorStats& counts = run.counts;
+    // The counts as the modules reported them (models::collectStats), priced here.
+    json tree = counts.tree;
+    json& layers = tree.at("controller").at("layers");
+    for (std::size_t i = 0; i < counts.layers.size(); ++i)
+        layers.at(i)["energy_per_image"] = energyJson(pricer.layer(counts.layers[i], voltageMv));
+    tree["energy_per_inference"] = energyJson(pricer.perInference(counts, voltageMv));
+    // The chip's faults are the outcome's: the functional back-end counts accesses on a nominal
+    // counting run, whose chip has none.
+    json& weightSram = tree.at("weight_sram");
+    weightSram["faulty_cells"] = run.faultyCells;
+    weightSram["configured_ber"] = run.ber;
+    return tree;
 }
 
 RunSummary summarizeRun(const RunReportInput& input)

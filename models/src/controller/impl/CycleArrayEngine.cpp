@@ -22,6 +22,11 @@ CycleArrayEngine::~CycleArrayEngine()
         sc_core::sc_close_vcd_trace_file(m_trace);
 }
 
+nlohmann::json CycleArrayEngine::statsJson() const
+{
+    return {{"gemms", m_gemms}};
+}
+
 GemmResult CycleArrayEngine::run(const CodeMatrix& weights, const CodeMatrix& inputs, std::int64_t images,
                                  tlm_utils::tlm_quantumkeeper& keeper)
 {

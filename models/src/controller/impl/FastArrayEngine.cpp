@@ -2,9 +2,14 @@
 
 namespace voltsim::models {
 
-FastArrayEngine::FastArrayEngine(const ArrayEngineParams& params)
-    : m_array(params.array), m_timing(params.timing), m_period(params.clockPeriod)
+FastArrayEngine::FastArrayEngine(const sc_core::sc_module_name& name, const ArrayEngineParams& params)
+    : sc_core::sc_module(name), m_array(params.array), m_timing(params.timing), m_period(params.clockPeriod)
 {
+}
+
+nlohmann::json FastArrayEngine::statsJson() const
+{
+    return {{"gemms", m_gemms}};
 }
 
 GemmResult FastArrayEngine::run(const CodeMatrix& weights, const CodeMatrix& inputs, std::int64_t images,

@@ -1,12 +1,11 @@
 #pragma once
-// The accelerator top module: every component is built from AcceleratorSpecs and wired here.
+// The accelerator top module: every component is built from AcceleratorSpecs and wired here;
+// modules talk only through TLM-2.0 sockets and sc_ports (docs/accelerator.md has the diagram).
 //
-//   Host --(calls)--> Controller --TLM--> WeightSram (router) --TLM--> SramBank x banks (memory/)
-//    |                    |  \--> IArrayEngine by name (fast: SystolicArray + ITimingModel; cycle:
-//    CycleSystolicArray) |                    |  \--> PostProcessor, activation SRAM, accumulator SRAM
-//    (counted)
-//    \--> Dma --TLM--> Dram
-//          \----TLM--> WeightSram
+//   host --socket, debug transport--> dram <--socket-- dma --socket--> weight_sram
+//   host --port IDmaControl--> dma                  controller --socket--> weight_sram
+//   host --port IBatchRunner--> controller --port IArrayEngine--> array (fast or cycle engine)
+//                               controller --port IBuffer--> activation_sram, accumulator_sram
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/models/accelerator/CountedBuffer.hpp"

@@ -5,6 +5,8 @@
 #include "voltsim/models/timing/LayerTiming.hpp"
 #include "voltsim/workloads/topology/GemmShape.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,6 +46,10 @@ struct LayerStats {
     std::uint64_t ppuOutputs = 0; ///< values requantized (conv2d/linear) or pooled (max-pool)
 };
 
+/// A layer's counts as JSON: the one spelling of LayerStats in stats.json (controller.layers[])
+/// and summary.json.
+nlohmann::json layerStatsJson(const LayerStats& layer);
+
 /// The DMA engine's work.
 struct DmaStats {
     std::uint64_t transactions = 0;
@@ -72,7 +78,8 @@ struct HostStats {
     double simulatedTimeNs = 0;        ///< SystemC time at the end (model load included)
 };
 
-/// Everything an accelerator run reports, following the module tree.
+/// Everything an accelerator run reports: the typed counts the energy and the reports compute
+/// with, and the same counts as every module reported them (`tree`).
 struct AcceleratorStats {
     HostStats host;
     DmaStats dma;
@@ -82,6 +89,9 @@ struct AcceleratorStats {
     BufferStats accumulatorSram;
     std::vector<LayerStats> layers;
     std::uint64_t arrayGemms = 0; ///< GEMMs issued to the array (fast: per batch, cycle: per image)
+    /// collectStats of the accelerator: one object per module with statistics, nested as the
+    /// modules are (the `accelerator` object of stats.json, before the report adds energies).
+    nlohmann::json tree;
 };
 
 } // namespace voltsim::models

@@ -8,6 +8,7 @@
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/WeightTensors.hpp"
+#include "voltsim/models/stats/StatsTree.hpp"
 
 #include <systemc>
 #include <tlm>
@@ -31,7 +32,7 @@ class WeightReadExtension : public tlm::tlm_extension<WeightReadExtension> {
     }
 };
 
-class WeightSram : public sc_core::sc_module {
+class WeightSram : public sc_core::sc_module, public IStatsSource {
   public:
     /// Linear weight addresses (WeightLayout's address space); bound by the DMA and the controller.
     tlm_utils::multi_passthrough_target_socket<WeightSram> socket;
@@ -49,6 +50,8 @@ class WeightSram : public sc_core::sc_module {
 
     /// Counters of every bank (reads, writes, bytes, bits flipped).
     std::vector<memory::SramStats> bankStats() const;
+    /// {"banks": each bank's counters}.
+    nlohmann::json statsJson() const override;
 
   private:
     /// Error responses for byte enables, streaming and addresses outside the layout; otherwise

@@ -7,9 +7,11 @@
 // activation SRAM, partial sums in the accumulator SRAM; the post-processing unit requantizes and max-pools.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
-#include "voltsim/models/accelerator/CountedBuffer.hpp"
+#include "voltsim/models/accelerator/IBuffer.hpp"
 #include "voltsim/models/accelerator/WeightSram.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
+#include "voltsim/models/controller/IBatchRunner.hpp"
+#include "voltsim/models/stats/StatsTree.hpp"
 #include "voltsim/workloads/model/Network.hpp"
 
 #include <systemc>
@@ -27,27 +29,28 @@ namespace voltsim::models {
 CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images,
                      const workloads::Layer& layer);
 
-class Controller : public sc_core::sc_module {
+class Controller : public sc_core::sc_module, public IBatchRunner, public IStatsSource {
   public:
     /// Weight reads go through this socket to the weight SRAM.
     tlm_utils::simple_initiator_socket<Controller> toWeightSram;
+    /// The systolic array, driven by the engine of `run.mode`.
+    sc_core::sc_port<IArrayEngine> array;
+    sc_core::sc_port<IBuffer> activationSram;
+    sc_core::sc_port<IBuffer> accumulatorSram;
 
-    /// `network`, `engine` and the buffers are not owned and must outlive this module.
-    /// `weightLayout` is the weight SRAM's placement of Network::parameterTensors().
+    /// `network` is not owned and must outlive this module. `weightLayout` is the weight SRAM's
+    /// placement of Network::parameterTensors().
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
-               const workloads::Network& network, const memory::WeightLayout& weightLayout,
-               IArrayEngine& engine, CountedBuffer& activationSram, CountedBuffer& accumulatorSram);
+               const workloads::Network& network, const memory::WeightLayout& weightLayout);
 
-    /// Runs `images` images (their input activations, images x inputSize, already in activation
-    /// SRAM) through the network; returns images x num_classes logits. Advances simulated time
-    /// through `keeper` (or by waiting, in cycle mode). Call from an SC_THREAD.
     std::vector<std::int32_t> runBatch(const std::vector<std::uint8_t>& inputs, std::int64_t images,
-                                       tlm_utils::tlm_quantumkeeper& keeper);
+                                       tlm_utils::tlm_quantumkeeper& keeper) override;
+    std::int64_t cyclesPerImage() const override;
 
     /// Per-layer statistics (totals over every image run so far).
     const std::vector<LayerStats>& layerStats() const { return m_layers; }
-    /// Cycles of one image through the layers (array and PPU), the same for every image.
-    std::int64_t cyclesPerImage() const;
+    /// {"layers": layerStatsJson of every layer}.
+    nlohmann::json statsJson() const override;
 
   private:
     /// Index of layer `layer`'s `role` tensor in Network::parameterTensors() order, which is the
@@ -67,9 +70,6 @@ class Controller : public sc_core::sc_module {
     AcceleratorSpecs m_specs;
     const workloads::Network& m_network;
     memory::WeightLayout m_weightLayout;
-    IArrayEngine& m_engine;
-    CountedBuffer& m_activationSram;
-    CountedBuffer& m_accumulatorSram;
     std::vector<workloads::ParameterTensor> m_tensors;
     std::vector<LayerStats> m_layers;
     sc_core::sc_time m_period;

@@ -1,7 +1,8 @@
 #pragma once
 // How the controller drives the systolic array, chosen by name (`run.mode`): fast (functional folds
 // annotated with the accelerator's timing model) or cycle (the array stepped every clock). Both
-// return identical accumulators and identical per-image cycle counts.
+// return identical accumulators and identical per-image cycle counts. An engine is a module named
+// `array` (a hierarchical channel): the controller reaches it through an sc_port<IArrayEngine>.
 #include "voltsim/common/Registry.hpp"
 #include "voltsim/models/array/SystolicArray.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
@@ -15,13 +16,8 @@
 
 namespace voltsim::models {
 
-class IArrayEngine {
+class IArrayEngine : public virtual sc_core::sc_interface {
   public:
-    virtual ~IArrayEngine() = default;
-
-    /// Registry name ("fast", "cycle").
-    virtual std::string name() const = 0;
-
     /// acc = inputs x weights for `images` images whose rows are stacked in `inputs` (each image
     /// inputs.rows() / images rows, the GEMM's M). Advances the caller's simulated time by the
     /// array cycles of every image, one image after the other: the fast engine annotates
