@@ -248,3 +248,15 @@ TEST_F(BackendChoice, RunSummaryAndLogitsAreTheSameOnEitherBackEnd)
     EXPECT_EQ(test::readFile(m_dir / "functional.json"), test::readFile(m_dir / "systemc.json"));
     EXPECT_EQ(test::readFile(m_dir / "functional.csv"), test::readFile(m_dir / "systemc.csv"));
 }
+
+TEST_F(BackendChoice, AnUnknownBackEndIsRefusedBeforeAnythingIsLoaded)
+{
+    // The model does not exist: the back-end's name must be the first thing refused.
+    for (const char* command : {"run --model no-such-model --backend bogus",
+                                "sweep --models no-such-model --voltages-rel 1.0 --backend bogus --quiet"}) {
+        EXPECT_EQ(voltsim(command), 2) << command;
+        EXPECT_NE(stderrText().find("--backend"), std::string::npos) << command << ": " << stderrText();
+        EXPECT_NE(stderrText().find("bogus"), std::string::npos) << command << ": " << stderrText();
+        EXPECT_EQ(stderrText().find("no-such-model"), std::string::npos) << command << ": " << stderrText();
+    }
+}

@@ -1,9 +1,8 @@
 #include "voltsim/models/accelerator/CountedBuffer.hpp"
 
-#include "voltsim/common/Error.hpp"
-
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace voltsim::models {
 
@@ -27,12 +26,8 @@ nlohmann::json CountedBuffer::statsJson() const
                           {"writes_per_bank", m_stats.writesPerBank}};
 }
 
-void CountedBuffer::require(std::uint64_t bytes, std::uint64_t capacityBytes, const std::string& what)
+void CountedBuffer::recordFootprint(std::uint64_t bytes)
 {
-    if (bytes > capacityBytes)
-        throw InputError(std::string(basename()) + ".size_kib: " + what + " needs " + std::to_string(bytes) +
-                         " bytes but only " + std::to_string(capacityBytes) + " of " +
-                         std::to_string(m_specs.sizeBytes) + " bytes are available for it");
     m_stats.peakBytes = std::max(m_stats.peakBytes, bytes);
 }
 

@@ -1,5 +1,6 @@
 #include "voltsim/models/controller/Controller.hpp"
 
+#include "voltsim/common/Error.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/array/FoldSchedule.hpp"
 #include "voltsim/models/ppu/PostProcessor.hpp"
@@ -56,6 +57,17 @@ std::int64_t foldOutputs(const workloads::GemmShape& shape, const ArraySpec& spe
     return 0;
 }
 
+/// Throws InputError "<key>.size_kib: ..." if `bytes` of `what` exceed `capacityBytes` (a part of
+/// the buffer `key` of `specs`, e.g. one half when double-buffered).
+void requireFits(const std::string& key, const BufferSpecs& specs, std::uint64_t bytes,
+                 std::uint64_t capacityBytes, const std::string& what)
+{
+    if (bytes > capacityBytes)
+        throw InputError(key + ".size_kib: " + what + " needs " + std::to_string(bytes) + " bytes but only " +
+                         std::to_string(capacityBytes) + " of " + std::to_string(specs.sizeBytes) +
+                         " bytes are available for it");
+}
+
 } // namespace
 
 CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images, const Layer& layer)
@@ -102,6 +114,32 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
             stats.shape = workloads::GemmShape{pixels, layer.fanIn(), layer.outShape[0]};
         }
         m_layers.push_back(stats);
+    }
+    checkBufferCapacities();
+}
+
+void Controller::checkBufferCapacities() const
+{
+    const std::uint64_t activationHalf = m_specs.activationSram.sizeBytes / 2;
+    requireFits("activation_sram", m_specs.activationSram, static_cast<std::uint64_t>(m_network.inputSize()),
+                activationHalf, "the input image");
+    for (std::size_t i = 0; i < m_network.layers.size(); ++i) {
+        const Layer& layer = m_network.layers[i];
+        const workloads::GemmShape& shape = m_layers[i].shape;
+        if (layer.hasParameters()) {
+            requireFits("accumulator_sram", m_specs.accumulatorSram,
+                        4 * static_cast<std::uint64_t>(foldOutputs(shape, m_specs.array)),
+                        m_specs.accumulatorSram.sizeBytes,
+                        "layer " + layer.name + ": partial sums of one fold");
+            if (!layer.requant->int32Output)
+                requireFits("activation_sram", m_specs.activationSram,
+                            static_cast<std::uint64_t>(shape.m * shape.n), activationHalf,
+                            "layer " + layer.name + " output");
+        } else if (layer.type == LayerType::MaxPool2d) {
+            requireFits("activation_sram", m_specs.activationSram,
+                        static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape)), activationHalf,
+                        "layer " + layer.name + " output");
+        }
     }
 }
 
@@ -155,9 +193,7 @@ void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing,
 {
     LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
     const auto n = static_cast<std::uint64_t>(images);
-    accumulatorSram->require(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)),
-                             accumulatorSram->specs().sizeBytes,
-                             "layer " + layer.name + ": partial sums of one fold");
+    accumulatorSram->recordFootprint(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)));
     const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
     const std::uint64_t reads = n * (static_cast<std::uint64_t>(timing.ofmapSramReads) + outputs);
     const std::uint64_t writes = n * static_cast<std::uint64_t>(timing.ofmapSramWrites);
@@ -198,8 +234,7 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
         logits = PostProcessor::requantizeLogits(input, layer);
         return;
     }
-    activationSram->require(outputs, activationSram->specs().sizeBytes / 2,
-                            "layer " + layer.name + " output");
+    activationSram->recordFootprint(outputs);
     activations = PostProcessor::requantizeHidden(input, layer);
     stats.activationWrites += n * outputs;
     activationSram->countWrites(n * outputs);
@@ -214,8 +249,7 @@ void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& acti
     const auto window = static_cast<std::uint64_t>(layer.kernelH * layer.kernelW);
     const std::uint64_t lanes = m_specs.ppu.lanes;
     stats.cyclesPerImage = static_cast<std::int64_t>((outputs * window + lanes - 1) / lanes);
-    activationSram->require(outputs, activationSram->specs().sizeBytes / 2,
-                            "layer " + layer.name + " output");
+    activationSram->recordFootprint(outputs);
     activations = PostProcessor::maxPool(activations, images, layer);
     const auto n = static_cast<std::uint64_t>(images);
     stats.images += n;
@@ -233,7 +267,7 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
                                                tlm_utils::tlm_quantumkeeper& keeper)
 {
     const auto inputSize = static_cast<std::uint64_t>(m_network.inputSize());
-    activationSram->require(inputSize, activationSram->specs().sizeBytes / 2, "the input image");
+    activationSram->recordFootprint(inputSize);
     activationSram->countWrites(static_cast<std::uint64_t>(images) * inputSize);
     std::vector<std::uint8_t> activations = inputs;
     std::vector<std::int32_t> logits;

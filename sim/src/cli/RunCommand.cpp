@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 namespace voltsim::sim {
@@ -167,6 +168,7 @@ int runRunCommand(const Args& args)
     ConfigNode root(buildConfig(vm), source);
     const RunConfig config = readRunConfig(root);
     const nlohmann::json resolved = root.resolved();
+    const std::unique_ptr<IBackend> backend = makeBackend(vm["backend"].as<std::string>(), "--backend", {});
     if (vm.count("dump-config")) {
         std::cout << resolved.dump(2) << "\n";
         return 0;
@@ -187,8 +189,7 @@ int runRunCommand(const Args& args)
                          ": dataset.input_shape does not match the dataset's images");
     const ImageSet images{dataset.pixels().data(), dataset.labels().data(),
                           static_cast<std::size_t>(config.run.images)};
-    const PointOutcome outcome = makeBackend(vm["backend"].as<std::string>(), "--backend", {})
-                                     ->evaluate(experiment(config, package, images));
+    const PointOutcome outcome = backend->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
     const RunSummary summary = summarizeRun(report);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

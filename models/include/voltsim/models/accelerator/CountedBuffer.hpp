@@ -9,17 +9,15 @@
 #include <systemc>
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 namespace voltsim::models {
 
 class CountedBuffer : public sc_core::sc_module, public IBuffer, public IStatsSource {
   public:
-    /// The module's name is also the buffer's config key (e.g. "activation_sram") in error messages.
     CountedBuffer(const sc_core::sc_module_name& name, const BufferSpecs& specs);
 
-    void require(std::uint64_t bytes, std::uint64_t capacityBytes, const std::string& what) override;
+    void recordFootprint(std::uint64_t bytes) override;
     void countReads(std::uint64_t elements) override;
     void countWrites(std::uint64_t elements) override;
     const BufferSpecs& specs() const override { return m_specs; }

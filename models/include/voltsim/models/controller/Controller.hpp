@@ -39,7 +39,8 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     sc_core::sc_port<IBuffer> accumulatorSram;
 
     /// `network` is not owned and must outlive this module. `weightLayout` is the weight SRAM's
-    /// placement of Network::parameterTensors().
+    /// placement of Network::parameterTensors(). Throws InputError "<buffer>.size_kib: ..." if a
+    /// layer's data does not fit the activation or accumulator SRAM of `specs`.
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                const workloads::Network& network, const memory::WeightLayout& weightLayout);
 
@@ -53,6 +54,9 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     nlohmann::json statsJson() const override;
 
   private:
+    /// The input image and every layer's output fit one half of the (double-buffered) activation
+    /// SRAM; one fold's int32 partial sums fit the accumulator SRAM. Checked in layer order.
+    void checkBufferCapacities() const;
     /// Index of layer `layer`'s `role` tensor in Network::parameterTensors() order, which is the
     /// order the host places them in weight SRAM (WeightLayout::tensors()).
     std::size_t tensorIndex(std::size_t layer, workloads::TensorRole role) const;
