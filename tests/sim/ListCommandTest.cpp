@@ -1,10 +1,13 @@
-// `voltsim list`: every registry with its names and descriptions, as text and as JSON.
+// `voltsim list`: every registry with its names and descriptions, and the shipped profiles and
+// models, as text and as JSON.
 #include "CliFixture.hpp"
 
 #include "voltsim/memory/FaultModels.hpp"
+#include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -41,12 +44,40 @@ TEST_F(ListCommandTest, JsonHasEveryRegistryInRegistrationOrder)
     EXPECT_EQ(listed["array_engines"][1]["name"], "cycle");
 }
 
+TEST_F(ListCommandTest, JsonListsEveryShippedProfileAndModelWithWhatTheyAre)
+{
+    ASSERT_EQ(voltsim("list --json"), 0) << stderrText();
+    const auto listed = nlohmann::json::parse(readFile(m_dir / "stdout.txt"));
+    const std::vector<std::string> profiles = voltsim::memory::shippedProfileNames();
+    ASSERT_EQ(listed.at("profiles").size(), profiles.size());
+    for (std::size_t i = 0; i < profiles.size(); ++i)
+        EXPECT_EQ(listed["profiles"][i]["name"], profiles[i]);
+    const std::vector<std::string> models = voltsim::workloads::shippedModelNames();
+    ASSERT_EQ(listed.at("models").size(), models.size());
+    for (std::size_t i = 0; i < models.size(); ++i)
+        EXPECT_EQ(listed["models"][i]["name"], models[i]);
+    // The paper's 14 nm chip: 32 arrays of 512 x 64 bits, 4096 bytes each.
+    for (const auto& profile : listed["profiles"]) {
+        if (profile["name"] == "stutz2021-14nm") {
+            EXPECT_NE(profile["description"].get<std::string>().find("32 banks of 4096 bytes"),
+                      std::string::npos);
+        }
+    }
+    for (const auto& model : listed["models"]) {
+        if (model["name"] == "randbet-8bit") {
+            EXPECT_EQ(model["description"].get<std::string>().rfind("randbet, ", 0), 0u);
+        }
+    }
+}
+
 TEST_F(ListCommandTest, TextNamesEachRegistryAndItsEntries)
 {
     ASSERT_EQ(voltsim("list"), 0) << stderrText();
     const std::string text = readFile(m_dir / "stdout.txt");
-    for (const char* expected : {"fault models (", "timing models (", "array engines (", "back-ends (",
-                                 "  stuck_at ", "  native ", "  cycle ", "(voltsim layers only)"})
+    for (const char* expected :
+         {"fault models (", "timing models (", "array engines (", "back-ends (", "shipped SRAM profiles (",
+          "shipped models (", "  salami2018-vc707 ", "  clipping-4bit ", "  stuck_at ", "  native ",
+          "  cycle ", "(voltsim layers only)"})
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " in\n" << text;
     EXPECT_LT(text.find("fault models"), text.find("timing models"));
     EXPECT_LT(text.find("  none "), text.find("  random "));

@@ -1,18 +1,24 @@
-// voltsim list [--json]: every registry (fault models, timing models, array engines) with names and
-// one-line descriptions, in registration order.
+// voltsim list [--json]: every registry (fault models, timing models, array engines, back-ends) with
+// names and one-line descriptions, in registration order, then the shipped SRAM profiles and model
+// packages, by name.
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/memory/FaultModels.hpp"
+#include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
+#include "voltsim/workloads/ShippedData.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -53,6 +59,36 @@ std::vector<ListedItem> timingItems()
     return items;
 }
 
+/// The shipped profiles: technology, voltages and banks of each.
+std::vector<ListedItem> profileItems()
+{
+    std::vector<ListedItem> items;
+    for (const std::string& name : memory::shippedProfileNames()) {
+        const memory::SramProfile profile = memory::loadProfile(name);
+        std::ostringstream text;
+        text << profile.technology << ", V_nom " << profile.vNomMv << " mV, V_min " << profile.vMinMv
+             << " mV, " << profile.geometry.banks << " banks of " << profile.geometry.bank.bytes()
+             << " bytes";
+        items.push_back(ListedItem{name, text.str()});
+    }
+    return items;
+}
+
+/// The shipped model packages: training method, weight bits and clean test error of each.
+std::vector<ListedItem> modelItems()
+{
+    std::vector<ListedItem> items;
+    for (const std::string& name : workloads::shippedModelNames()) {
+        const workloads::ModelPackage package =
+            workloads::ModelPackage::load(workloads::resolveModelDir(name));
+        std::ostringstream text;
+        text << package.method << ", " << package.network.layers.size() << " layers, clean test error "
+             << std::fixed << std::setprecision(2) << 100 * package.cleanTestError << " %";
+        items.push_back(ListedItem{name, text.str()});
+    }
+    return items;
+}
+
 std::vector<Listing> listings()
 {
     return {
@@ -62,6 +98,8 @@ std::vector<Listing> listings()
         {"timing_models", "timing models", "array.timing_model, layers --timing", timingItems()},
         {"array_engines", "array engines", "run.mode, run --mode", itemsOf(models::arrayEngines())},
         {"backends", "back-ends", "run --backend, sweep --backend", itemsOf(backends())},
+        {"profiles", "shipped SRAM profiles", "--profile, weight_sram.profile", profileItems()},
+        {"models", "shipped models", "run --model, sweep --models", modelItems()},
     };
 }
 

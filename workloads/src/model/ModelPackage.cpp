@@ -219,23 +219,17 @@ void checkOutputs(const JsonCursor& layers, const Network& network)
     }
 }
 
-/// Tensors tile the blob in layer order (weight, then bias), back to back from 0.
+/// Tensors tile the blob in Network::parameterTensors() order, back to back from 0.
 void checkTiling(const JsonCursor& layers, const Network& network, std::size_t blobBytes,
                  const JsonCursor& blob)
 {
     std::size_t next = 0;
-    for (std::size_t i = 0; i < network.layers.size(); ++i) {
-        const Layer& layer = network.layers[i];
-        if (!layer.hasParameters())
-            continue;
-        for (const char* which : {"weight", "bias"}) {
-            const QuantizedTensor& tensor = which[0] == 'w' ? *layer.weight : *layer.bias;
-            if (tensor.blobOffset != next)
-                layers[i][which]["blob_offset"].fail("must be " + std::to_string(next) +
-                                                     " (tensors tile the blob back to back), got " +
-                                                     std::to_string(tensor.blobOffset));
-            next += tensor.count;
-        }
+    for (const ParameterTensor& tensor : network.parameterTensors()) {
+        if (tensor.blobOffset != next)
+            layers[tensor.layer][tensorRoleName(tensor.role)]["blob_offset"].fail(
+                "must be " + std::to_string(next) + " (tensors tile the blob back to back), got " +
+                std::to_string(tensor.blobOffset));
+        next += tensor.count;
     }
     if (next != blobBytes)
         blob["bytes"].fail("must equal the total code count " + std::to_string(next) + ", got " +
