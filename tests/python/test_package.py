@@ -117,7 +117,7 @@ def edit_manifest(src, dst, edit):
     (lambda m: m["layers"][0].update(extra=1), r"manifest.json: layers\[0\]: unknown key 'extra' \(valid: bias, "),
     (lambda m: m["layers"][0]["weight"].update(bits=9), r"layers\[0\].weight.bits: must be an integer 2..8, got 9"),
     (lambda m: m["layers"][2]["weight"].update(blob_offset=0), r"layers\[2\].weight.blob_offset: must be 160"),
-    (lambda m: m["layers"][5].update(in_shape=[63]), r"layers\[5\].in_shape: must be the previous output shape"),
+    (lambda m: m["layers"][5].update(in_shape=[63]), r"layers\[5\].in_shape: layer 'fc1': must be its input's shape \[1568\]"),
     (lambda m: m["layers"][6]["requant"].update(output="uint8"), r"layers\[6\].requant.output: must be int32"),
     (lambda m: m.pop("golden"), r"\(top level\): missing key 'golden'"),
     (lambda m: m["blob"].update(sha256="0" * 64), "codes.bin: SHA-256 does not match manifest.json blob.sha256"),
@@ -137,3 +137,13 @@ def test_loader_detects_a_changed_code(exported, tmp_path):
     (bad / "codes.bin").write_bytes(bytes(blob))
     with pytest.raises(package.PackageError, match="SHA-256 does not match"):
         package.load(str(bad))
+
+
+def test_version_1_packages_keep_their_chain_checks(tmp_path):
+    from tools.train.zoo import ZOO_DIR
+    src = os.path.join(ZOO_DIR, "clipping-4bit")
+    manifest, _, _ = package.load(src)
+    assert manifest["format_version"] == 1 and "inputs" not in manifest["layers"][0]
+    bad = edit_manifest(src, tmp_path / "bad", lambda m: m["layers"][5].update(in_shape=[63]))
+    with pytest.raises(package.PackageError, match=r"layers\[5\].in_shape: must be the previous output shape \[1568\]"):
+        package.load(bad)

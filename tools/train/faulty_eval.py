@@ -14,11 +14,19 @@ from . import intref
 
 
 def _prefix_length(layers):
-    """1 + the number of max-pools following the first layer (which must be a compute layer)."""
-    if layers[0]["type"] not in ("conv2d", "linear"):
+    """1 + the number of max-pools chained after the first layer, which must be a compute layer reading
+    the input; each layer of the prefix must be read only by the next one, and the input only by the
+    first, so the prefix's last output is all the rest of the network needs of it (0: no prefix)."""
+    nodes = intref.graph(layers)
+    readers = {}
+    for _, inputs, _ in nodes:
+        for source in inputs:
+            readers[source] = readers.get(source, 0) + 1
+    if nodes[0][2]["type"] not in intref.COMPUTE_TYPES or readers.get(intref.INPUT) != 1:
         return 0
     n = 1
-    while n < len(layers) and layers[n]["type"] == "maxpool2d":
+    while (n < len(nodes) and nodes[n][2]["type"] == "maxpool2d" and nodes[n][1] == [nodes[n - 1][0]]
+           and readers.get(nodes[n - 1][0]) == 1):
         n += 1
     return n
 
@@ -42,6 +50,7 @@ class FaultyEvaluator:
         self.batches = [torch.from_numpy(pixels[i:i + batch_size].astype(np.float32))
                         for i in range(0, len(pixels), batch_size)]
         self.prefix = _prefix_length(layers)
+        self.prefix_name = intref.graph(layers)[self.prefix - 1][0] if self.prefix else None
         with torch.no_grad():
             self.cached = [intref.run_layers(layers[:self.prefix], self.clean, b) for b in self.batches]
 
@@ -60,7 +69,8 @@ class FaultyEvaluator:
         with torch.no_grad():
             for batch, cached in zip(self.batches, self.cached):
                 q = self._prefix_output(codes, channels, batch, cached) if self.prefix else batch
-                out.append(intref.run_layers(self.layers[self.prefix:], codes, q))
+                known = {self.prefix_name: q} if self.prefix else None
+                out.append(intref.run_layers(self.layers[self.prefix:], codes, q, known))
         return torch.cat(out).to(torch.int64).numpy()
 
     def _prefix_output(self, codes, channels, batch, cached):

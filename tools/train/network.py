@@ -1,10 +1,13 @@
-"""The quantization-aware network trained for voltsim (docs/zoo.md has the layer table).
+"""The quantization-aware networks trained for voltsim (docs/zoo.md has their layer tables).
 
-Layers are conv2d (bias, fused ReLU), max-pool, flatten and linear only, so the integer datapath of
-docs/datapath.md runs them exactly. In the forward pass every weight and bias is replaced by the
-affine decode of its codes (straight-through estimator), every hidden activation is fake-quantized to
-unsigned 8 bits with a per-tensor scale calibrated as a running maximum, and the input is
-pixels / 255. The float forward therefore equals the integer datapath up to requantization rounding.
+A network is a graph of ``LayerSpec``s listed in run order; each names its inputs (``"input"``: the
+network's input; none: the layer before it). Layer kinds are those of docs/datapath.md: conv2d
+(bias, fused ReLU, groups), linear, maxpool2d (padding), avgpool2d, global_avgpool, add, concat and
+flatten, so the integer datapath runs them exactly. In the forward pass every weight and bias is
+replaced by the affine decode of its codes (straight-through estimator), every hidden activation is
+fake-quantized to unsigned 8 bits with a per-tensor scale calibrated as a running maximum, and the
+input is pixels / 255. The float forward therefore equals the integer datapath up to the rounding of
+the requantization multipliers.
 """
 from dataclasses import dataclass
 
@@ -13,55 +16,136 @@ import torch.nn.functional as F
 
 from . import quant
 
+INPUT = "input"
 INPUT_SHAPE = (1, 28, 28)
 NUM_CLASSES = 10
 ACTIVATION_LEVELS = 255
 # Running-maximum momentum of the activation scale calibration.
 ACT_MAX_MOMENTUM = 0.1
+COMPUTE_KINDS = ("conv2d", "linear")
+KINDS = COMPUTE_KINDS + ("maxpool2d", "avgpool2d", "global_avgpool", "add", "concat", "flatten")
 
 
 @dataclass(frozen=True)
 class LayerSpec:
     name: str
-    kind: str  # conv2d | maxpool2d | flatten | linear
+    kind: str  # one of KINDS
     in_features: int = 0  # input channels (conv2d) or features (linear)
     out_features: int = 0
     kernel: int = 0
     stride: int = 1
     padding: int = 0
     relu: bool = False
+    groups: int = 1  # conv2d: channel groups (depthwise: groups = in = out channels)
+    inputs: tuple = ()  # names of the layers read, "input" for the network input; () = the layer before
+
+
+def conv(name, c_in, c_out, kernel=3, stride=1, padding=1, groups=1, relu=True, inputs=()):
+    return LayerSpec(name, "conv2d", c_in, c_out, kernel, stride, padding, relu, groups, inputs)
 
 
 ARCHITECTURE = (
-    LayerSpec("conv1", "conv2d", 1, 16, kernel=3, stride=1, padding=1, relu=True),
+    conv("conv1", 1, 16),
     LayerSpec("pool1", "maxpool2d", kernel=2, stride=2),
-    LayerSpec("conv2", "conv2d", 16, 32, kernel=3, stride=1, padding=1, relu=True),
+    conv("conv2", 16, 32),
     LayerSpec("pool2", "maxpool2d", kernel=2, stride=2),
     LayerSpec("flatten", "flatten"),
     LayerSpec("fc1", "linear", 32 * 7 * 7, 64, relu=True),
     LayerSpec("fc2", "linear", 64, NUM_CLASSES, relu=False),
 )
 
+# Residual network (docs/zoo.md): units with "ReLU before addition" (every tensor is unsigned), the
+# second one depthwise-separable, and a wide fully connected layer so its 8-bit codes exceed the
+# 128 KiB default weight SRAM.
+RESNET = (
+    conv("conv1", 1, 16),
+    LayerSpec("pool1", "maxpool2d", kernel=2, stride=2),
+    conv("res1a", 16, 16),
+    conv("res1b", 16, 16),
+    LayerSpec("add1", "add", inputs=("res1b", "pool1")),
+    conv("conv2", 16, 32),
+    LayerSpec("pool2", "maxpool2d", kernel=2, stride=2),
+    conv("res2dw", 32, 32, groups=32),
+    conv("res2pw", 32, 32, kernel=1, padding=0),
+    LayerSpec("add2", "add", inputs=("res2pw", "pool2")),
+    LayerSpec("flatten", "flatten"),
+    LayerSpec("fc1", "linear", 32 * 7 * 7, 96, relu=True),
+    LayerSpec("fc2", "linear", 96, NUM_CLASSES, relu=False),
+)
+
+# Every layer type of package version 2 in a few hundred weights: the fixture of tests/data/ that
+# the C++ loader and integer reference are tested against (tools/train/fixtures.py).
+EVERY_LAYER = (
+    conv("stem", 1, 4, stride=2),
+    LayerSpec("pool", "maxpool2d", kernel=3, stride=2, padding=1),
+    conv("dw", 4, 4, groups=4),
+    conv("grp", 4, 4, kernel=1, padding=0, groups=2),
+    LayerSpec("add", "add", inputs=("grp", "pool")),
+    conv("side", 4, 2, kernel=1, padding=0, inputs=("pool",)),
+    LayerSpec("cat", "concat", inputs=("add", "side")),
+    LayerSpec("avg", "avgpool2d", kernel=2, stride=2),
+    LayerSpec("gap", "global_avgpool"),
+    LayerSpec("flatten", "flatten"),
+    LayerSpec("fc1", "linear", 6, 8, relu=True),
+    LayerSpec("fc2", "linear", 8, NUM_CLASSES, relu=False),
+)
+
+ARCHITECTURES = {"cnn": ARCHITECTURE, "resnet": RESNET, "every-layer": EVERY_LAYER}
+
+
+def resolved_inputs(architecture):
+    """[(spec, input names)] in run order; a spec without ``inputs`` reads the layer before it."""
+    nodes, previous = [], INPUT
+    for spec in architecture:
+        nodes.append((spec, tuple(spec.inputs) or (previous,)))
+        previous = spec.name
+    return nodes
+
 
 def compute_layers(architecture=ARCHITECTURE):
-    return [spec for spec in architecture if spec.kind in ("conv2d", "linear")]
+    return [spec for spec in architecture if spec.kind in COMPUTE_KINDS]
 
 
-def output_shape(spec, in_shape):
-    """Shape (C, H, W) or (F,) after ``spec`` given ``in_shape``."""
+def output_shape(spec, in_shapes):
+    """Shape (C, H, W) or (F,) of ``spec``'s output given its inputs' shapes (a list)."""
+    first = in_shapes[0]
+    size = lambda n, pad: (n + 2 * pad - spec.kernel) // spec.stride + 1
     if spec.kind == "conv2d":
-        _, h, w = in_shape
-        size = lambda n: (n + 2 * spec.padding - spec.kernel) // spec.stride + 1
-        return (spec.out_features, size(h), size(w))
+        return (spec.out_features, size(first[1], spec.padding), size(first[2], spec.padding))
     if spec.kind == "maxpool2d":
-        c, h, w = in_shape
-        return (c, (h - spec.kernel) // spec.stride + 1, (w - spec.kernel) // spec.stride + 1)
+        return (first[0], size(first[1], spec.padding), size(first[2], spec.padding))
+    if spec.kind == "avgpool2d":
+        return (first[0], size(first[1], 0), size(first[2], 0))
+    if spec.kind == "global_avgpool":
+        return (first[0], 1, 1)
+    if spec.kind == "add":
+        return tuple(first)
+    if spec.kind == "concat":
+        return (sum(s[0] for s in in_shapes),) + tuple(first[1:])
     if spec.kind == "flatten":
         n = 1
-        for d in in_shape:
+        for d in first:
             n *= d
         return (n,)
     return (spec.out_features,)
+
+
+def shapes(architecture):
+    """{layer name: output shape}, with INPUT_SHAPE under "input"."""
+    out = {INPUT: INPUT_SHAPE}
+    for spec, inputs in resolved_inputs(architecture):
+        out[spec.name] = output_shape(spec, [out[i] for i in inputs])
+    return out
+
+
+def has_scale(spec):
+    """Whether ``spec`` calibrates its own output scale (hidden compute layers and adds)."""
+    return spec.relu or spec.kind == "add"
+
+
+def inherited_scale(spec, in_scales):
+    """Output scale of a layer without its own (pools, flatten: the input's; concat: the largest input's)."""
+    return max(in_scales) if spec.kind == "concat" else in_scales[0]
 
 
 def straight_through(w, decoded):
@@ -77,18 +161,21 @@ def fake_quantize_activation(y, scale):
 
 
 class QuantNet(torch.nn.Module):
-    """Float parameters, quantized forward. ``quantizer`` is 'rquant' or 'normal'; ``bits`` 2..8."""
+    """Float parameters, quantized forward. ``quantizer`` is 'rquant' or 'normal'; ``bits`` 2..8.
 
-    def __init__(self, bits, quantizer, architecture=ARCHITECTURE):
+    ``layer_gains=False`` fixes every gain at 1 (the ablation of docs/zoo.md, "Normalisation")."""
+
+    def __init__(self, bits, quantizer, architecture=ARCHITECTURE, layer_gains=True):
         super().__init__()
         quant.check_bits(bits)
         self.bits = bits
         self.quantizer = quantizer
         self.architecture = architecture
+        self.nodes = resolved_inputs(architecture)
         self.weights = torch.nn.ParameterDict()
         self.biases = torch.nn.ParameterDict()
         # Learnable gains of every compute layer, y = g_w (W x) + g_b b, stored as log(g). Clipping
-        # bounds every weight and bias by w_max and the network has no normalization layers, so
+        # bounds every weight and bias by w_max and the networks have no normalization layers, so
         # without them the balance of weighted sum against bias and the logits' magnitude (the
         # softmax temperature) would be tied to w_max; the gains play the role of the paper's
         # normalization scales. They are folded into the requantization multipliers on export
@@ -98,9 +185,10 @@ class QuantNet(torch.nn.Module):
         self.log_bias_gains = torch.nn.ParameterDict()
         for spec in compute_layers(architecture):
             self._add_parameters(spec)
-            self.log_weight_gains[spec.name] = torch.nn.Parameter(torch.zeros(()))
-            self.log_bias_gains[spec.name] = torch.nn.Parameter(torch.zeros(()))
-            if spec.relu:
+            self.log_weight_gains[spec.name] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
+            self.log_bias_gains[spec.name] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
+        for spec in architecture:
+            if has_scale(spec):
                 self.register_buffer(self._act_max_name(spec), torch.zeros(()))
 
     @staticmethod
@@ -109,7 +197,7 @@ class QuantNet(torch.nn.Module):
 
     def _add_parameters(self, spec):
         if spec.kind == "conv2d":
-            layer = torch.nn.Conv2d(spec.in_features, spec.out_features, spec.kernel)
+            layer = torch.nn.Conv2d(spec.in_features, spec.out_features, spec.kernel, groups=spec.groups)
         else:
             layer = torch.nn.Linear(spec.in_features, spec.out_features)
         # Normal truncates (floor), lowering every weight by delta/2 on average; with no normalization
@@ -118,6 +206,10 @@ class QuantNet(torch.nn.Module):
         start_shift = quant.code_delta(self.bits) / 2.0 if self.quantizer == "normal" else 0.0
         self.weights[spec.name] = torch.nn.Parameter(layer.weight.detach().clone() + start_shift)
         self.biases[spec.name] = torch.nn.Parameter(layer.bias.detach().clone() + start_shift)
+
+    def trainable_parameters(self):
+        """The parameters the optimizer updates (the gains only if learned)."""
+        return [p for p in self.parameters() if p.requires_grad]
 
     def quantized(self):
         """{layer name: (QuantizedTensor weight, QuantizedTensor bias)} of the current parameters."""
@@ -134,8 +226,20 @@ class QuantNet(torch.nn.Module):
         return float(torch.exp(self.log_weight_gains[name])), float(torch.exp(self.log_bias_gains[name]))
 
     def activation_scale(self, name):
-        """Output scale s_out of hidden layer ``name`` (real value = code * s_out)."""
+        """Output scale s_out of hidden layer or add ``name`` (real value = code * s_out)."""
         return float(getattr(self, f"act_max_{name}")) / ACTIVATION_LEVELS
+
+    def output_scales(self, input_scale):
+        """{layer name: output scale} of every uint8 tensor (the input under "input"): hidden compute
+        layers and adds calibrate theirs, pools and flatten keep their input's, a concat takes the
+        largest of its inputs' (docs/zoo.md). The last layer (logits) is left out."""
+        scales = {INPUT: input_scale}
+        for spec, inputs in self.nodes:
+            if has_scale(spec):
+                scales[spec.name] = self.activation_scale(spec.name)
+            elif spec.kind not in COMPUTE_KINDS:
+                scales[spec.name] = inherited_scale(spec, [scales[i] for i in inputs])
+        return scales
 
     def forward(self, pixels01, quantized=None, xor_masks=None, calibrate=False):
         """Logits of images ``pixels01`` = pixels / 255, shape [N, 1, 28, 28].
@@ -146,29 +250,50 @@ class QuantNet(torch.nn.Module):
         """
         if quantized is None:
             quantized = self.quantized()
-        x = pixels01
-        for spec in self.architecture:
-            if spec.kind == "maxpool2d":
-                x = F.max_pool2d(x, spec.kernel, spec.stride)
-            elif spec.kind == "flatten":
-                x = torch.flatten(x, 1)
+        values = {INPUT: pixels01}
+        scales = {INPUT: 1.0 / ACTIVATION_LEVELS}
+        for spec, inputs in self.nodes:
+            args = [values[i] for i in inputs]
+            if spec.kind in COMPUTE_KINDS:
+                y = self._compute_layer(spec, args[0], quantized[spec.name], (xor_masks or {}).get(spec.name))
             else:
-                x = self._compute_layer(spec, x, quantized[spec.name], (xor_masks or {}).get(spec.name), calibrate)
-        return x
+                y = self._graph_layer(spec, args, [scales[i] for i in inputs])
+            if has_scale(spec):
+                y = self._quantize_output(spec, y, calibrate)
+                scales[spec.name] = getattr(self, self._act_max_name(spec)) / ACTIVATION_LEVELS
+            elif spec.kind not in COMPUTE_KINDS:
+                scales[spec.name] = inherited_scale(spec, [scales[i] for i in inputs])
+            values[spec.name] = y
+        return values[self.nodes[-1][0].name]
 
-    def _compute_layer(self, spec, x, quantized_pair, masks, calibrate):
+    def _graph_layer(self, spec, args, in_scales):
+        x = args[0]
+        if spec.kind == "maxpool2d":
+            return F.max_pool2d(x, spec.kernel, spec.stride, spec.padding)
+        if spec.kind in ("avgpool2d", "global_avgpool"):
+            window = (spec.kernel, spec.stride) if spec.kind == "avgpool2d" else (x.shape[2:], 1)
+            mean = F.avg_pool2d(x, *window)
+            return fake_quantize_activation(mean, in_scales[0])  # rounded half up to the input's grid
+        if spec.kind == "add":
+            return args[0] + args[1]  # quantized to the add's own scale by the caller
+        if spec.kind == "concat":
+            scale = inherited_scale(spec, in_scales)
+            return torch.cat([fake_quantize_activation(a, scale) for a in args], dim=1)
+        return torch.flatten(x, 1)
+
+    def _compute_layer(self, spec, x, quantized_pair, masks):
         qw, qb = quantized_pair
         w_codes, b_codes = (qw.codes, qb.codes) if masks is None else (qw.codes ^ masks[0], qb.codes ^ masks[1])
         w = straight_through(self.weights[spec.name], qw.decode(w_codes))
         b = straight_through(self.biases[spec.name], qb.decode(b_codes))
         if spec.kind == "conv2d":
-            weighted = F.conv2d(x, w, None, stride=spec.stride, padding=spec.padding)
+            weighted = F.conv2d(x, w, None, stride=spec.stride, padding=spec.padding, groups=spec.groups)
             b = b.view(1, -1, 1, 1)
         else:
             weighted = F.linear(x, w)
-        y = torch.exp(self.log_weight_gains[spec.name]) * weighted + torch.exp(self.log_bias_gains[spec.name]) * b
-        if not spec.relu:
-            return y
+        return torch.exp(self.log_weight_gains[spec.name]) * weighted + torch.exp(self.log_bias_gains[spec.name]) * b
+
+    def _quantize_output(self, spec, y, calibrate):
         act_max = getattr(self, self._act_max_name(spec))
         if calibrate:
             self._update_act_max(act_max, y)

@@ -1,9 +1,10 @@
-"""Model packages (docs/model_package.md, format 'voltsim-model' version 1): export and reload.
+"""Model packages (docs/model_package.md, format 'voltsim-model'): export (version 2) and reload (1 and 2).
 
-The exporter quantizes a trained QuantNet, derives the integer requantization parameters of
-docs/datapath.md, measures the clean test error with the integer reference and writes
-manifest.json, codes.bin and golden.json. The loader re-validates a package (keys, shapes, tiling,
-code range, SHA-256 checksums) and raises PackageError naming the file and JSON path of the problem.
+The exporter quantizes a trained QuantNet (a graph), derives the integer requantization parameters
+of docs/datapath.md, measures the clean test error with the integer reference and writes
+manifest.json, codes.bin and golden.json. The loader re-validates a package (keys, graph, shapes,
+tiling, code range, SHA-256 checksums) and raises PackageError naming the file, the JSON path and
+the layer of the problem.
 """
 import hashlib
 import json
@@ -14,10 +15,11 @@ import numpy as np
 import torch
 
 from . import faults, intref
-from .network import INPUT_SHAPE, NUM_CLASSES, output_shape
+from .network import COMPUTE_KINDS, INPUT, INPUT_SHAPE, NUM_CLASSES, shapes
 
 FORMAT = "voltsim-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FORMAT_VERSIONS = (1, 2)
 INPUT_SCALE = 1.0 / 255.0
 # Logit scale of the last layer: 2^-16 keeps 16 fractional bits, far inside int32 for this network.
 LOGIT_SCALE = 2.0 ** -16
@@ -55,6 +57,16 @@ def requant_integers(in_scale, weight, bias, out_scale, gains=(1.0, 1.0)):
     raise PackageError(f"requantization multipliers {reals} do not fit below 2^28 even at shift 1")
 
 
+def rescale_integers(in_scales, out_scale):
+    """(shift, [m_i]) of an add or concat: m_i = round(2^shift s_i / s_out), shift the largest in 1..62
+    keeping every |m_i| < 2^28 (docs/datapath.md, "Graph layers")."""
+    for shift in range(MAX_SHIFT, 0, -1):
+        ints = [round_half_up(s * 2.0 ** shift / out_scale) for s in in_scales]
+        if all(abs(m) < MULTIPLIER_LIMIT for m in ints):
+            return shift, ints
+    raise PackageError(f"rescaling multipliers of scales {in_scales} -> {out_scale} do not fit below 2^28 at shift 1")
+
+
 def sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 
@@ -65,12 +77,13 @@ def _tensor_entry(q, blob_offset):
             "blob_offset": blob_offset, "count": q.codes.numel()}
 
 
-def _compute_layer_entry(spec, in_shape, out_shape, pair, blob_offset, in_scale, out_scale, is_last, gains):
+def _compute_layer_entry(spec, pair, blob_offset, in_scale, out_scale, is_last, gains):
     qw, qb = pair
     shift, ints = requant_integers(in_scale, qw, qb, out_scale, gains)
-    entry = {"name": spec.name, "type": spec.kind, "in_shape": list(in_shape), "out_shape": list(out_shape)}
+    entry = {}
     if spec.kind == "conv2d":
-        entry.update({"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding})
+        entry.update({"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding,
+                      "groups": spec.groups})
     entry["relu"] = spec.relu
     entry["weight"] = _tensor_entry(qw, blob_offset)
     entry["bias"] = _tensor_entry(qb, blob_offset + qw.codes.numel())
@@ -79,30 +92,42 @@ def _compute_layer_entry(spec, in_shape, out_shape, pair, blob_offset, in_scale,
     return entry
 
 
+def _graph_layer_entry(spec, in_scales, out_scale):
+    if spec.kind == "maxpool2d":
+        return {"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding}
+    if spec.kind == "avgpool2d":
+        return {"kernel": [spec.kernel, spec.kernel], "stride": spec.stride}
+    if spec.kind in ("add", "concat"):
+        shift, multipliers = rescale_integers(in_scales, out_scale)
+        return {"requant": {"shift": shift, "multipliers": multipliers, "in_scales": in_scales,
+                            "out_scale": out_scale}}
+    return {}
+
+
 def build_layers(model):
-    """(manifest layer list, uint8 code blob) of a trained QuantNet."""
+    """(version 2 manifest layer list, uint8 code blob) of a trained QuantNet."""
     quantized = model.quantized()
-    last_compute = [s.name for s in model.architecture if s.kind in ("conv2d", "linear")][-1]
-    layers, blobs = [], []
-    shape, scale, offset = INPUT_SHAPE, INPUT_SCALE, 0
-    for spec in model.architecture:
-        out = output_shape(spec, shape)
-        if spec.kind in ("conv2d", "linear"):
-            is_last = spec.name == last_compute
-            out_scale = LOGIT_SCALE if is_last else model.activation_scale(spec.name)
+    last = model.nodes[-1][0].name
+    out_shapes = shapes(model.architecture)
+    scales = model.output_scales(INPUT_SCALE)
+    scales[last] = LOGIT_SCALE
+    layers, blobs, offset = [], [], 0
+    for spec, inputs in model.nodes:
+        entry = {"name": spec.name, "type": spec.kind, "inputs": list(inputs)}
+        if len(inputs) == 1:
+            entry["in_shape"] = list(out_shapes[inputs[0]])
+        entry["out_shape"] = list(out_shapes[spec.name])
+        in_scales = [scales[i] for i in inputs]
+        if spec.kind in COMPUTE_KINDS:
             pair = quantized[spec.name]
-            layers.append(_compute_layer_entry(spec, shape, out, pair, offset, scale, out_scale, is_last,
-                                               model.gains(spec.name)))
+            entry.update(_compute_layer_entry(spec, pair, offset, in_scales[0], scales[spec.name], spec.name == last,
+                                              model.gains(spec.name)))
             for q in pair:
                 blobs.append(q.codes.reshape(-1).numpy().astype(np.uint8))
                 offset += q.codes.numel()
-            scale = out_scale
-        elif spec.kind == "maxpool2d":
-            layers.append({"name": spec.name, "type": spec.kind, "in_shape": list(shape), "out_shape": list(out),
-                           "kernel": [spec.kernel, spec.kernel], "stride": spec.stride})
         else:
-            layers.append({"name": spec.name, "type": spec.kind, "in_shape": list(shape), "out_shape": list(out)})
-        shape = out
+            entry.update(_graph_layer_entry(spec, in_scales, scales[spec.name]))
+        layers.append(entry)
     return layers, np.concatenate(blobs)
 
 
@@ -184,11 +209,13 @@ def initialise_from(model, manifest, codes):
                 # Normal truncates: start mid-cell so re-quantizing gives the same codes (RQuant rounds).
                 middle = 0.5 if entry["quantizer"] == "normal" else 0.0
                 param.copy_(entry["scale"] * (values - entry["offset"] + middle) + entry["center"])
-            if layer["requant"]["output"] == "uint8":
-                getattr(model, f"act_max_{name}").fill_(layer["requant"]["out_scale"] * 255.0)
             g_w, g_b = folded_gains(layer)
             model.log_weight_gains[name].fill_(math.log(g_w))
             model.log_bias_gains[name].fill_(math.log(g_b))
+        for layer in manifest["layers"]:
+            buffer = f"act_max_{layer['name']}"
+            if hasattr(model, buffer):  # hidden compute layers and adds
+                getattr(model, buffer).fill_(layer["requant"]["out_scale"] * 255.0)
 
 
 def folded_gains(layer):
@@ -211,6 +238,18 @@ LAYER_KEYS = {
     "maxpool2d": {"name", "type", "in_shape", "out_shape", "kernel", "stride"},
     "flatten": {"name", "type", "in_shape", "out_shape"},
 }
+# Version 2: every layer has "inputs" and "out_shape", single-input layers "in_shape"; (required, optional).
+LAYER_KEYS_V2 = {
+    "conv2d": (LAYER_KEYS["conv2d"] | {"inputs"}, {"groups"}),
+    "linear": (LAYER_KEYS["linear"] | {"inputs"}, set()),
+    "maxpool2d": (LAYER_KEYS["maxpool2d"] | {"inputs"}, {"padding"}),
+    "avgpool2d": ({"name", "type", "inputs", "in_shape", "out_shape", "kernel", "stride"}, set()),
+    "global_avgpool": ({"name", "type", "inputs", "in_shape", "out_shape"}, set()),
+    "add": ({"name", "type", "inputs", "out_shape", "requant"}, set()),
+    "concat": ({"name", "type", "inputs", "out_shape", "requant"}, set()),
+    "flatten": (LAYER_KEYS["flatten"] | {"inputs"}, set()),
+}
+RESCALE_KEYS = {"shift", "multipliers", "in_scales", "out_scale"}
 TENSOR_KEYS = {"shape", "bits", "quantizer", "range", "offset", "scale", "center", "blob_offset", "count"}
 REQUANT_KEYS = {"shift", "m_acc", "m_sum", "m_bias", "b0", "in_scale", "out_scale", "output"}
 
@@ -219,15 +258,15 @@ def _fail(path, message):
     raise PackageError(f"{MANIFEST_FILE}: {path}: {message}")
 
 
-def _check_keys(obj, expected, path):
+def _check_keys(obj, expected, path, optional=frozenset()):
     if not isinstance(obj, dict):
         _fail(path, "must be an object")
     missing = sorted(expected - obj.keys())
-    unknown = sorted(obj.keys() - expected)
+    unknown = sorted(obj.keys() - expected - optional)
     if missing:
         _fail(path, f"missing key '{missing[0]}'")
     if unknown:
-        _fail(path, f"unknown key '{unknown[0]}' (valid: {', '.join(sorted(expected))})")
+        _fail(path, f"unknown key '{unknown[0]}' (valid: {', '.join(sorted(expected | optional))})")
 
 
 def _check_int(value, path, low, high):
@@ -237,6 +276,9 @@ def _check_int(value, path, low, high):
 
 def _check_tensor(tensor, path, expected_offset, codes):
     _check_keys(tensor, TENSOR_KEYS, path)
+    shape = tensor["shape"]
+    if not isinstance(shape, list) or not shape or not all(isinstance(d, int) and d >= 1 for d in shape):
+        _fail(f"{path}.shape", f"must be a list of positive integers, got {json.dumps(shape)}")
     _check_int(tensor["bits"], f"{path}.bits", 2, 8)
     bits = tensor["bits"]
     if tensor["quantizer"] not in ("rquant", "normal"):
@@ -269,6 +311,7 @@ def _check_requant(requant, path, is_last):
 
 
 def _check_layers(layers, dataset, codes):
+    """Version 1: a chain; each layer reads the one before it."""
     if not isinstance(layers, list) or not layers:
         _fail("layers", "must be a non-empty list")
     shape, offset = dataset["input_shape"], 0
@@ -287,6 +330,129 @@ def _check_layers(layers, dataset, codes):
         shape = layer["out_shape"]
     if shape != [dataset["num_classes"]]:
         _fail(f"layers[{len(layers) - 1}].out_shape", f"must be [num_classes] = [{dataset['num_classes']}]")
+    if offset != len(codes):
+        _fail("layers", f"tensors cover {offset} codes but {BLOB_FILE} holds {len(codes)}")
+
+
+def _input_count_ok(kind, n):
+    return n == 2 if kind == "add" else n >= 2 if kind == "concat" else n == 1
+
+
+def _check_inputs(layer, path, known):
+    """The input shapes of a version 2 layer; every input names an earlier layer or "input"."""
+    inputs, kind, name = layer["inputs"], layer["type"], layer["name"]
+    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
+        _fail(f"{path}.inputs", f"layer '{name}': must be a list of layer names")
+    if not _input_count_ok(kind, len(inputs)):
+        wanted = {"add": "2", "concat": "2 or more"}.get(kind, "1")
+        _fail(f"{path}.inputs", f"layer '{name}': {kind} takes {wanted} input(s), got {len(inputs)}")
+    for j, source in enumerate(inputs):
+        if source not in known:
+            _fail(f"{path}.inputs[{j}]", f"layer '{name}' reads '{source}', which is not 'input' or an earlier layer")
+    return [known[source] for source in inputs]
+
+
+def _window_size(n, kernel, stride, padding):
+    return (n + 2 * padding - kernel) // stride + 1
+
+
+def _expected_out_shape(layer, path, in_shapes):
+    """The output shape a version 2 layer must declare, after checking its inputs' shapes fit its type."""
+    kind, name, first = layer["type"], layer["name"], in_shapes[0]
+    if kind in ("conv2d", "maxpool2d", "avgpool2d", "global_avgpool", "add", "concat") and \
+            any(len(s) != 3 for s in in_shapes):
+        _fail(f"{path}.inputs", f"layer '{name}': a {kind} reads [C, H, W] tensors, got {in_shapes}")
+    if kind == "add":
+        if in_shapes[0] != in_shapes[1]:
+            _fail(f"{path}.inputs", f"layer '{name}': an add needs equal shapes, got {in_shapes[0]} and {in_shapes[1]}")
+        return first
+    if kind == "concat":
+        if any(s[1:] != first[1:] for s in in_shapes):
+            _fail(f"{path}.inputs", f"layer '{name}': a concat needs equal H and W, got {in_shapes}")
+        return [sum(s[0] for s in in_shapes)] + first[1:]
+    if kind == "flatten":
+        return [int(np.prod(first))]
+    if kind == "global_avgpool":
+        return [first[0], 1, 1]
+    if kind == "linear":
+        out = layer["weight"]["shape"][0]
+        if len(first) != 1 or layer["weight"]["shape"] != [out, first[0]]:
+            _fail(f"{path}.weight.shape", f"layer '{name}': must be [outputs, {first}], got {layer['weight']['shape']}")
+        return [out]
+    if not isinstance(layer["kernel"], list) or len(layer["kernel"]) != 2:
+        _fail(f"{path}.kernel", f"layer '{name}': must be [kh, kw], got {json.dumps(layer['kernel'])}")
+    kh, kw = layer["kernel"]
+    padding = layer.get("padding", 0)
+    _check_int(kh, f"{path}.kernel[0]", 1, 1 << 16)
+    _check_int(kw, f"{path}.kernel[1]", 1, 1 << 16)
+    _check_int(layer["stride"], f"{path}.stride", 1, 1 << 16)
+    _check_int(padding, f"{path}.padding", 0, 1 << 16)
+    size = [_window_size(first[1], kh, layer["stride"], padding), _window_size(first[2], kw, layer["stride"], padding)]
+    if min(size) < 1:
+        _fail(f"{path}.kernel", f"layer '{name}': a {kh}x{kw} window does not fit the input {first}")
+    if kind != "conv2d":
+        return [first[0]] + size
+    groups = layer.get("groups", 1)
+    _check_int(groups, f"{path}.groups", 1, 1 << 16)
+    c_out = layer["weight"]["shape"][0] if layer["weight"]["shape"] else 0
+    if first[0] % groups or c_out % groups:
+        _fail(f"{path}.groups", f"layer '{name}': {groups} groups do not divide {first[0]} input and {c_out} "
+                                f"output channels")
+    if layer["weight"]["shape"] != [c_out, first[0] // groups, kh, kw]:
+        _fail(f"{path}.weight.shape", f"layer '{name}': must be [C_out, {first[0] // groups}, {kh}, {kw}], "
+                                      f"got {layer['weight']['shape']}")
+    return [c_out] + size
+
+
+def _check_rescale(layer, path):
+    rq, n = layer["requant"], len(layer["inputs"])
+    _check_keys(rq, RESCALE_KEYS, f"{path}.requant")
+    _check_int(rq["shift"], f"{path}.requant.shift", 1, MAX_SHIFT)
+    for key in ("multipliers", "in_scales"):
+        if not isinstance(rq[key], list) or len(rq[key]) != n:
+            _fail(f"{path}.requant.{key}", f"layer '{layer['name']}': must be a list of {n} (one per input)")
+    for j, m in enumerate(rq["multipliers"]):
+        _check_int(m, f"{path}.requant.multipliers[{j}]", -MULTIPLIER_LIMIT + 1, MULTIPLIER_LIMIT - 1)
+
+
+def _check_graph(layers, dataset, codes):
+    """Version 2: every layer names earlier layers (or "input") as inputs, shapes fit, all outputs read."""
+    if not isinstance(layers, list) or not layers:
+        _fail("layers", "must be a non-empty list")
+    known, readers, offset = {INPUT: dataset["input_shape"]}, {}, 0
+    for i, layer in enumerate(layers):
+        path = f"layers[{i}]"
+        kind = layer.get("type") if isinstance(layer, dict) else None
+        name = layer.get("name") if isinstance(layer, dict) else None
+        if kind not in LAYER_KEYS_V2:
+            _fail(f"{path}.type", f"layer {json.dumps(name)}: must be one of {', '.join(LAYER_KEYS_V2)}, "
+                                  f"got {json.dumps(kind)}")
+        required, optional = LAYER_KEYS_V2[kind]
+        _check_keys(layer, required, path, optional)
+        if not isinstance(name, str) or name in known:
+            _fail(f"{path}.name", f"must be a new layer name other than 'input', got {json.dumps(name)}")
+        in_shapes = _check_inputs(layer, path, known)
+        if kind in COMPUTE_KINDS:
+            offset = _check_tensor(layer["weight"], f"{path}.weight", offset, codes)
+            offset = _check_tensor(layer["bias"], f"{path}.bias", offset, codes)
+            _check_requant(layer["requant"], f"{path}.requant", i == len(layers) - 1)
+        elif kind in ("add", "concat"):
+            _check_rescale(layer, path)
+        if "in_shape" in layer and layer["in_shape"] != in_shapes[0]:
+            _fail(f"{path}.in_shape", f"layer '{name}': must be its input's shape {in_shapes[0]}, got {layer['in_shape']}")
+        expected = _expected_out_shape(layer, path, in_shapes)
+        if layer["out_shape"] != expected:
+            _fail(f"{path}.out_shape", f"layer '{name}': must be {expected}, got {layer['out_shape']}")
+        for source in layer["inputs"]:
+            readers[source] = readers.get(source, 0) + 1
+        known[name] = layer["out_shape"]
+    last = layers[-1]
+    if last["type"] not in COMPUTE_KINDS or last["out_shape"] != [dataset["num_classes"]]:
+        _fail(f"layers[{len(layers) - 1}]", f"layer '{last['name']}': the last layer must be a conv2d or linear with "
+                                            f"out_shape [num_classes] = [{dataset['num_classes']}]")
+    for i, layer in enumerate(layers[:-1]):
+        if layer["name"] not in readers:
+            _fail(f"layers[{i}]", f"layer '{layer['name']}': its output is read by no later layer")
     if offset != len(codes):
         _fail("layers", f"tensors cover {offset} codes but {BLOB_FILE} holds {len(codes)}")
 
@@ -314,8 +480,8 @@ def load(directory):
     except json.JSONDecodeError as e:
         raise PackageError(f"{manifest_path}: invalid JSON at line {e.lineno}: {e.msg}")
     _check_keys(manifest, TOP_KEYS, "(top level)")
-    if manifest["format"] != FORMAT or manifest["format_version"] != FORMAT_VERSION:
-        _fail("format", f"must be {FORMAT} version {FORMAT_VERSION}")
+    if manifest["format"] != FORMAT or manifest["format_version"] not in FORMAT_VERSIONS:
+        _fail("format", f"must be {FORMAT} version 1 or 2")
     _check_keys(manifest["dataset"], DATASET_KEYS, "dataset")
     for key, keys in FILE_KEYS.items():
         _check_keys(manifest[key], keys, key)
@@ -323,5 +489,6 @@ def load(directory):
     if len(codes) != manifest["blob"]["bytes"]:
         _fail("blob.bytes", f"{BLOB_FILE} has {len(codes)} bytes, manifest says {manifest['blob']['bytes']}")
     golden = json.loads(_read_checked(directory, manifest["golden"], "golden"))
-    _check_layers(manifest["layers"], manifest["dataset"], codes)
+    check = _check_layers if manifest["format_version"] == 1 else _check_graph
+    check(manifest["layers"], manifest["dataset"], codes)
     return manifest, codes, golden

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from . import faults
-from .network import QuantNet
+from .network import ARCHITECTURES, QuantNet
 
 METHODS = ("normal", "rquant", "clipping", "randbet")
 # Running-mean momentum of the clean batch loss the RandBET curriculum watches.
@@ -41,8 +41,12 @@ class TrainConfig:
     threads: int = 2
     train_images: int = 60000
     init_from: str = None  # name of the package the training starts from (None: random initialization)
+    architecture: str = "cnn"  # a key of network.ARCHITECTURES
+    layer_gains: bool = True  # learned per-layer gains (docs/zoo.md); False fixes them at 1
 
     def validate(self):
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got '{self.architecture}'")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got '{self.method}'")
         needs_clip = self.method in ("clipping", "randbet")
@@ -127,10 +131,10 @@ def train(config, images, labels, log=sys.stderr, initialise=None):
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
-    model = QuantNet(config.bits, config.quantizer)
+    model = QuantNet(config.bits, config.quantizer, ARCHITECTURES[config.architecture], config.layer_gains)
     if initialise is not None:
         initialise(model)
-    params = list(model.parameters())
+    params = model.trainable_parameters()
     optimizer = make_optimizer(config, params)
     x_all = torch.from_numpy(images[: config.train_images].copy()).to(torch.float32).unsqueeze(1) / 255.0
     y_all = torch.from_numpy(labels[: config.train_images].copy()).to(torch.int64)
