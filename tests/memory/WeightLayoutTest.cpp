@@ -1,7 +1,7 @@
 #include "MemoryTestSupport.hpp"
 
 #include "voltsim/common/Error.hpp"
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightMemory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -103,11 +103,12 @@ TEST(WeightMemory, CleanReadBackAcrossBanks)
         a[i] = static_cast<std::uint8_t>(i % 16);
     for (std::size_t i = 0; i < b.size(); ++i)
         b[i] = static_cast<std::uint8_t>((i * 5) % 8);
-    memory.load({{a.data(), a.size(), 4}, {b.data(), b.size(), 3}});
-    EXPECT_EQ(memory.layout().tensors()[1].address, 150u);
-    EXPECT_EQ(memory.layout().usedBytes(), 150u + 29u);
-    EXPECT_EQ(memory.readCodes(0), a);
-    EXPECT_EQ(memory.readCodes(1), b);
+    const auto read = memory.readBack({{a.data(), a.size(), 4}, {b.data(), b.size(), 3}});
+    EXPECT_FALSE(memory.plan().streamed);
+    EXPECT_EQ(memory.plan().tiles[1].address, 150u);
+    EXPECT_EQ(memory.plan().dramBytes(), 150u + 29u);
+    EXPECT_EQ(read[0], a);
+    EXPECT_EQ(read[1], b);
     std::uint64_t bytesWritten = 0;
     for (std::uint32_t bank = 0; bank < chip.bankCount(); ++bank) {
         bytesWritten += chip.bank(bank).stats().bytesWritten;
@@ -121,9 +122,8 @@ TEST(WeightMemory, FaultsReachCodesThroughTheReadPath)
     SramChip chip = smallChip("random", 1);
     WeightMemory memory(chip, {});
     std::vector<std::uint8_t> codes(128, 0); // 128 4-bit codes in the first 64 bytes
-    memory.load({{codes.data(), codes.size(), 4}});
     chip.setOperatingPoint(OperatingPoint::atRate(0.05));
-    const auto read = memory.readCodes(0);
+    const auto read = memory.readBack({{codes.data(), codes.size(), 4}})[0];
     std::vector<std::uint8_t> expected(128, 0);
     for (const auto& cell : chip.cells(0))
         if (chip.isActive(cell) && cell.bit < 512)
@@ -137,7 +137,7 @@ TEST(WeightMemory, BytePerCodeLeavesHighBitsClean)
     SramChip chip = smallChip("random", 1);
     WeightMemory memory(chip, {0, 0, Packing::BytePerCode});
     std::vector<std::uint8_t> codes(128, 3);
-    memory.load({{codes.data(), codes.size(), 2}});
+    memory.readBack({{codes.data(), codes.size(), 2}});
     chip.setOperatingPoint(OperatingPoint::atRate(0.1));
     std::vector<std::uint8_t> raw(128);
     memory.read(0, raw.data(), raw.size());
@@ -150,13 +150,14 @@ TEST(WeightMemory, BytePerCodeLeavesHighBitsClean)
 TEST(WeightMemory, RejectsOversizedAndInvalidTensors)
 {
     SramChip chip = smallChip("random", 1);
-    WeightMemory memory(chip, {});
+    WeightMemory memory(chip, {0, 0, Packing::Packed, "resident"});
     std::vector<std::uint8_t> big(129, 0);
-    EXPECT_THROW(memory.load({{big.data(), big.size(), 8}}), voltsim::InputError);
+    EXPECT_THROW(memory.readBack({{big.data(), big.size(), 8}}), voltsim::InputError);
     std::vector<std::uint8_t> wide{4};
     WeightMemory other(chip, {});
-    EXPECT_THROW(other.load({{wide.data(), 1, 2}}), voltsim::InputError);
-    EXPECT_THROW(other.load({{wide.data(), 1, 9}}), voltsim::InputError);
+    EXPECT_THROW(other.readBack({{wide.data(), 1, 2}}), voltsim::InputError);
+    WeightMemory third(chip, {});
+    EXPECT_THROW(third.readBack({{wide.data(), 1, 9}}), voltsim::InputError);
     std::uint8_t out[2];
     EXPECT_THROW(other.read(127, out, 2), std::out_of_range);
 }

@@ -4,7 +4,7 @@
 #include "ScFixture.hpp"
 
 #include "voltsim/memory/Random.hpp"
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightMemory.hpp"
 #include "voltsim/models/accelerator/WeightSram.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
@@ -38,13 +38,10 @@ std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs,
     chip.setOperatingPoint(specs.weightSram.operatingPoint);
     memory::WeightMemory memory(chip, specs.weightSram.layout);
     const std::vector<workloads::ParameterTensor> tensors = package.network.parameterTensors();
-    memory.load(models::weightTensors(package));
+    const auto read = memory.readBack(models::weightTensors(package));
     std::vector<std::uint8_t> codes(package.codes.size());
-    for (std::size_t t = 0; t < tensors.size(); ++t) {
-        const auto read = memory.readCodes(t);
-        std::copy(read.begin(), read.end(),
-                  codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
-    }
+    for (std::size_t t = 0; t < tensors.size(); ++t)
+        std::copy(read[t].begin(), read[t].end(), codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
     *faultyCells = chip.faultCounts().faultyCells;
     return codes;
 }

@@ -1,16 +1,19 @@
 // Hand-worked cycle counts of the accelerator (docs/accelerator.md, docs/timing.md) on 2x2 and
-// 4x4 arrays in every dataflow with partial folds, in fast and cycle mode, and a strided conv
-// checked against the IntegerReference.
+// 4x4 arrays in every dataflow with partial folds, in fast and cycle mode, a strided conv checked
+// against the IntegerReference, and the overlap of streamed weight loads with compute.
 #include "AcceleratorTestSupport.hpp"
 #include "ScFixture.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/models/controller/WeightStreamSchedule.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace voltsim::test {
 namespace {
@@ -211,6 +214,67 @@ TEST_F(AcceleratorModesTest, ATimingModelThatDoesNotDescribeTheArrayIsRefusedAtE
         models::SimContextScope context;
         EXPECT_THROW(models::Accelerator("accelerator", specs, package, 1), InputError) << refused;
     }
+}
+
+TEST(WeightStreamSchedule, LoadsOverlapTheComputeBeforeThemByHand)
+{
+    // Loads 10, 30, 5, 50 cycles; compute: step 0 for 20, a max-pool for 4, steps 1, 2, 3 for 15,
+    // 40, 10. Load 0: 0..10, step 0 waits 10 and computes 10..30; pool 30..34. Load 1: 10..40 (DMA
+    // free at 10), step 1 waits 6, computes 40..55. Load 2 needs step 0 done (30) and the DMA (40):
+    // 40..45; step 2 computes 55..95. Load 3 needs step 1 done (55): 55..105; step 3 waits 10,
+    // computes 105..115.
+    models::WeightStreamSchedule schedule;
+    schedule.startBatch();
+    for (const auto& [step, cycles] : {std::pair<std::size_t, std::uint64_t>{0, 10}, {1, 30}, {2, 5}, {3, 50}})
+        schedule.setLoadCycles(step, cycles);
+    EXPECT_EQ(schedule.compute(0, 20), 10u);
+    schedule.computeOther(4);
+    EXPECT_EQ(schedule.compute(1, 15), 6u);
+    EXPECT_EQ(schedule.compute(2, 40), 0u);
+    EXPECT_EQ(schedule.compute(3, 10), 10u);
+    EXPECT_EQ(schedule.now(), 115u);
+    schedule.startBatch();
+    EXPECT_THROW(schedule.compute(1, 5), std::logic_error);
+}
+
+TEST_F(AcceleratorModesTest, StreamedWeightsAddTheirWaitsAndCountEveryReload)
+{
+    const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
+    std::vector<std::uint8_t> images(20 * 784);
+    for (std::size_t i = 0; i < images.size(); ++i)
+        images[i] = static_cast<std::uint8_t>((i * 31) % 253);
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast");
+    specs.batchImages = 8; // batches of 8, 8 and 4 images
+    specs.weightSram.layout.placement = "resident";
+    const auto resident = runAccelerator(specs, package, 1, images.data(), 20);
+    specs.weightSram.layout.placement = "stream";
+    const auto streamed = runAccelerator(specs, package, 1, images.data(), 20);
+    const std::uint64_t modelBytes = package.codes.size(); // 8-bit codes, one byte each
+
+    EXPECT_EQ(streamed.logits, resident.logits);
+    EXPECT_EQ(resident.stats.host.modelBytes, modelBytes);
+    EXPECT_EQ(streamed.stats.host.modelBytes, 0u);
+    EXPECT_EQ(streamed.stats.host.modelLoadCycles, 0u);
+    EXPECT_EQ(resident.stats.host.weightLoadStallCycles, 0u);
+    std::uint64_t waits = 0, loaded = 0;
+    for (std::size_t i = 0; i < streamed.stats.layers.size(); ++i) {
+        const models::LayerStats& layer = streamed.stats.layers[i];
+        EXPECT_EQ(layer.cyclesPerImage, resident.stats.layers[i].cyclesPerImage) << layer.name;
+        EXPECT_EQ(layer.weightBitsRead, resident.stats.layers[i].weightBitsRead) << layer.name;
+        waits += layer.weightLoadStallCycles;
+        loaded += layer.weightBytesLoaded;
+    }
+    // Per batch: every tile once (fc1 in two steps of 32 channels: 2 + 2 + 4 + 2 tiles).
+    EXPECT_EQ(loaded, 3 * modelBytes);
+    EXPECT_EQ(streamed.stats.layers[5].weightTilesLoaded, 3u * 4u);
+    EXPECT_EQ(streamed.stats.dma.bytesToWeightSram, 3 * modelBytes);
+    EXPECT_EQ(streamed.stats.dram.bytesRead, resident.stats.dram.bytesRead + 2 * modelBytes);
+    // Only the waits are added. conv1 (step 0) waits for its own load every batch: weight (144 B)
+    // 100 ns + 144 / 12.8 ns from DRAM + bursts of 8, 8, 2 words at 2 ns; bias (16 B) 100 + 1.25 ns
+    // + 2 words: 252.5 ns = 127 cycles at 500 MHz.
+    EXPECT_EQ(streamed.stats.layers[0].weightLoadStallCycles, 3u * 127u);
+    EXPECT_EQ(streamed.stats.host.weightLoadStallCycles, waits);
+    EXPECT_EQ(streamed.stats.host.inferenceCycles, resident.stats.host.inferenceCycles + waits);
 }
 
 } // namespace

@@ -5,7 +5,8 @@
 #include "ScFixture.hpp"
 
 #include "voltsim/memory/Random.hpp"
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightMemory.hpp"
+#include "voltsim/models/accelerator/Accelerator.hpp"
 #include "voltsim/models/accelerator/WeightSram.hpp"
 #include "voltsim/models/tlm/Payload.hpp"
 
@@ -74,7 +75,7 @@ TEST_F(WeightSramTest, FlipsOfAFaultyReadArriveInTheExtensionAndEqualStoredVersu
     initiator.socket.bind(sram.socket);
     elaborate();
 
-    std::vector<std::uint8_t> stored = sram.layout().encode(0, codes.data());
+    std::vector<std::uint8_t> stored = sram.layout().encode(codes.data(), codes.size(), 6);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     WeightReadExtension writeFlips;
     writeFlips.bitsFlipped = 99;
@@ -105,41 +106,45 @@ TEST_F(WeightSramTest, FlipsOfAFaultyReadArriveInTheExtensionAndEqualStoredVersu
 TEST_F(WeightSramTest, ReturnsTheFaultyCodesOfTheFunctionalReadPathOnTheSameChip)
 {
     const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
-    auto specs = acceleratorSpecs("stutz2021-14nm", "fast").weightSram;
-    specs.operatingPoint = memory::OperatingPoint::atVoltage(680);
-    specs.layout.startOffsetBytes = 4096 + 17;
-    specs.layout.interleaveBytes = 64;
-    const std::uint64_t seed = memory::chipSeed(5, 1);
-    const std::vector<memory::CodeTensorView> tensors = models::weightTensors(package);
+    // Resident, and streamed through the two halves (fc1 split in two tiles that reuse addresses).
+    for (const std::string placement : {"resident", "stream"}) {
+        models::SimContextScope context;
+        auto specs = acceleratorSpecs("stutz2021-14nm", "fast").weightSram;
+        specs.operatingPoint = memory::OperatingPoint::atVoltage(680);
+        specs.layout.startOffsetBytes = 4096 + 17;
+        specs.layout.interleaveBytes = 64;
+        specs.layout.placement = placement;
+        const std::uint64_t seed = memory::chipSeed(5, 1);
+        const std::vector<memory::CodeTensorView> tensors = models::weightTensors(package);
 
-    // The functional engine's calls: WeightMemory::load, then readCodes, on a chip of the same seed.
-    memory::SramChip chip(specs.profile, seed, specs.chip);
-    chip.setOperatingPoint(specs.operatingPoint);
-    memory::WeightMemory functional(chip, specs.layout);
-    functional.load(tensors);
+        // The functional engine's call: WeightMemory::readBack on a chip of the same seed.
+        memory::SramChip chip(specs.profile, seed, specs.chip);
+        chip.setOperatingPoint(specs.operatingPoint);
+        memory::WeightMemory functional(chip, specs.layout);
+        const std::vector<std::vector<std::uint8_t>> expected = functional.readBack(tensors);
 
-    // The accelerator's path: encoded codes written and read back over TLM, then decoded.
-    WeightSram sram("weight_sram", specs, seed, tensors, kPeriod);
-    Initiator initiator("initiator");
-    initiator.socket.bind(sram.socket);
-    elaborate();
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    bool corrupted = false;
-    for (std::size_t t = 0; t < tensors.size(); ++t) {
-        const memory::TensorPlacement& placement = sram.layout().tensors().at(t);
-        std::vector<std::uint8_t> bytes = sram.layout().encode(t, tensors[t].codes);
-        ASSERT_EQ(
-            initiator.transport(tlm::TLM_WRITE_COMMAND, placement.address, bytes.data(), bytes.size(), delay),
-            tlm::TLM_OK_RESPONSE);
-        std::vector<std::uint8_t> read(bytes.size());
-        ASSERT_EQ(
-            initiator.transport(tlm::TLM_READ_COMMAND, placement.address, read.data(), read.size(), delay),
-            tlm::TLM_OK_RESPONSE);
-        const std::vector<std::uint8_t> codes = sram.layout().decode(t, read.data());
-        EXPECT_EQ(codes, functional.readCodes(t)) << "tensor " << t;
-        corrupted = corrupted || !std::equal(codes.begin(), codes.end(), tensors[t].codes);
+        // The accelerator's path: each tile encoded, written and read back over TLM, then decoded.
+        WeightSram sram("weight_sram", specs, seed, tensors, kPeriod);
+        Initiator initiator("initiator");
+        initiator.socket.bind(sram.socket);
+        elaborate();
+        EXPECT_EQ(sram.plan().streamed, placement == "stream");
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        bool corrupted = false;
+        for (const memory::WeightTile& tile : sram.plan().tiles) {
+            std::vector<std::uint8_t> bytes = memory::encodeTile(sram.layout(), tile, tensors[tile.tensor]);
+            ASSERT_EQ(initiator.transport(tlm::TLM_WRITE_COMMAND, tile.address, bytes.data(), bytes.size(), delay),
+                      tlm::TLM_OK_RESPONSE);
+            std::vector<std::uint8_t> read(bytes.size());
+            ASSERT_EQ(initiator.transport(tlm::TLM_READ_COMMAND, tile.address, read.data(), read.size(), delay),
+                      tlm::TLM_OK_RESPONSE);
+            const std::vector<std::uint8_t> codes = memory::decodeTile(sram.layout(), tile, read.data());
+            const auto first = expected[tile.tensor].begin() + static_cast<std::ptrdiff_t>(tile.firstCode);
+            EXPECT_TRUE(std::equal(codes.begin(), codes.end(), first)) << placement << " tensor " << tile.tensor;
+            corrupted = corrupted || !std::equal(codes.begin(), codes.end(), tensors[tile.tensor].codes + tile.firstCode);
+        }
+        EXPECT_TRUE(corrupted) << placement << ": the chip must corrupt some codes at 680 mV";
     }
-    EXPECT_TRUE(corrupted) << "the chip must corrupt some codes at 680 mV";
 }
 
 TEST_F(WeightSramTest, EachBankAccessCostsItsLatencyPlusOneCyclePerFurtherWord)

@@ -1,5 +1,6 @@
 // One experiment, two back-ends: the SystemC accelerator and the functional engine evaluate the
-// same model, images, accelerator, faulty operating point and chips. Each must see the codes
+// same model, images, accelerator, faulty operating point and chips, with the weights resident
+// (stutz2021-14nm) and streamed through the faulty SRAM (salami2018-vc707, 64 KiB). Each must see the codes
 // corrupted by hand (the chip's active cells flipped in the packed layout, not through any read
 // path) and infer exactly the integer reference's logits on them; both must return the same
 // outcome, counts and energy per inference; through the executable, `voltsim sweep` and
@@ -23,14 +24,29 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
+#include <tuple>
 
 namespace {
 
 using namespace voltsim;
 
 constexpr std::size_t kImages = 40;
-constexpr double kVoltageMv = 676; // stutz2021-14nm: p = 1 %, hundreds of flips per chip
+
+/// An accelerator and a faulty operating point with hundreds of flips per chip.
+struct Placement {
+    const char* name;
+    const char* profile;
+    double voltageMv;
+};
+const Placement kResident{"resident", "stutz2021-14nm", 676};     // p = 1 %
+const Placement kStreamed{"streamed", "salami2018-vc707", 540}; // p = 6.2e-4; 64 KiB, streamed
+
+void PrintTo(const Placement& placement, std::ostream* out)
+{
+    *out << placement.name;
+}
 
 const workloads::ModelPackage& package()
 {
@@ -41,47 +57,53 @@ const workloads::Dataset& testSet()
     return test::fashionMnistTestSet();
 }
 
-/// The built-in accelerator (configs/accelerator/default.json) with batches of 16 images, so the
-/// SystemC back-end reads the weights several times.
-const sim::RunConfig& accelerator()
+/// The built-in accelerator (configs/accelerator/default.json) with the setup's profile, the
+/// `random` fault model (faulty cells flip, as corruptByHand derives) and batches of 16 images, so
+/// the SystemC back-end reads (and streams) the weights several times.
+const sim::RunConfig& accelerator(const Placement& setup)
 {
-    static const sim::RunConfig config = [] {
-        sim::ConfigNode root(nlohmann::json{{"run", {{"batch_images", 16}}}}, "<test>");
-        return sim::readRunConfig(root);
-    }();
-    return config;
+    static std::map<std::string, sim::RunConfig> configs;
+    auto found = configs.find(setup.name);
+    if (found == configs.end()) {
+        sim::ConfigNode root(
+            nlohmann::json{{"weight_sram", {{"profile", setup.profile}, {"fault_model", "random"}}},
+                           {"run", {{"batch_images", 16}}}},
+            "<test>");
+        found = configs.emplace(setup.name, sim::readRunConfig(root)).first;
+    }
+    return found->second;
 }
 
-sim::Experiment experiment()
+sim::Experiment experiment(const Placement& setup)
 {
     sim::Experiment run;
     run.model = &package();
     run.images = {testSet().pixels().data(), testSet().labels().data(), kImages};
-    run.accelerator = &accelerator();
-    run.point = memory::OperatingPoint::atVoltage(kVoltageMv);
+    run.accelerator = &accelerator(setup);
+    run.point = memory::OperatingPoint::atVoltage(setup.voltageMv);
     run.chipSeeds = memory::chipSeeds(5, 3);
     run.cleanSeed = memory::chipSeed(5, 0);
     run.keepLogits = true;
     return run;
 }
 
-/// The outcome of each back-end, evaluated once.
-const sim::PointOutcome& outcome(const std::string& backend)
+/// The outcome of each back-end on each setup, evaluated once.
+const sim::PointOutcome& outcome(const std::string& backend, const Placement& setup)
 {
     static std::map<std::string, sim::PointOutcome> outcomes;
-    auto found = outcomes.find(backend);
+    const std::string key = backend + "/" + setup.name;
+    auto found = outcomes.find(key);
     if (found == outcomes.end())
-        found =
-            outcomes.emplace(backend, sim::makeBackend(backend, "test", {})->evaluate(experiment())).first;
+        found = outcomes.emplace(key, sim::makeBackend(backend, "test", {})->evaluate(experiment(setup))).first;
     return found->second;
 }
 
-/// The codes of the chip of `seed` at the point, derived by hand.
-std::vector<std::uint8_t> corruptByHand(std::uint64_t seed)
+/// The codes of the chip of `seed` at the setup's point, derived by hand.
+std::vector<std::uint8_t> corruptByHand(const Placement& setup, std::uint64_t seed)
 {
-    const models::WeightSramSpecs& sram = accelerator().accelerator.weightSram;
+    const models::WeightSramSpecs& sram = accelerator(setup).accelerator.weightSram;
     memory::SramChip chip(sram.profile, seed, sram.chip);
-    chip.setOperatingPoint(memory::OperatingPoint::atVoltage(kVoltageMv));
+    chip.setOperatingPoint(memory::OperatingPoint::atVoltage(setup.voltageMv));
     return test::corruptByHand(chip, sram.layout, package());
 }
 
@@ -109,13 +131,18 @@ std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vecto
     return bits;
 }
 
-class BackendEquivalence : public ::testing::TestWithParam<std::string> {};
+class BackendEquivalence : public ::testing::TestWithParam<std::tuple<std::string, Placement>> {
+  protected:
+    const std::string& backend() const { return std::get<0>(GetParam()); }
+    const Placement& setup() const { return std::get<1>(GetParam()); }
+    const sim::PointOutcome& result() const { return outcome(backend(), setup()); }
+};
 
 } // namespace
 
 TEST_P(BackendEquivalence, TheCleanRunHasNoFlipsAndTheReferenceLogits)
 {
-    const sim::PointOutcome& result = outcome(GetParam());
+    const sim::PointOutcome& result = this->result();
     const std::vector<std::int32_t> logits = referenceLogits(package().codes);
     std::uint64_t errors = 0;
     const std::vector<int> predicted = predictions(logits);
@@ -133,13 +160,13 @@ TEST_P(BackendEquivalence, TheCleanRunHasNoFlipsAndTheReferenceLogits)
 
 TEST_P(BackendEquivalence, EveryChipSeesTheCodesCorruptedByHand)
 {
-    const sim::PointOutcome& result = outcome(GetParam());
+    const sim::PointOutcome& result = this->result();
     const std::vector<int> clean = predictions(referenceLogits(package().codes));
-    const models::WeightSramSpecs& sram = accelerator().accelerator.weightSram;
+    const models::WeightSramSpecs& sram = accelerator(setup()).accelerator.weightSram;
     ASSERT_EQ(result.chips.size(), 3u);
     for (std::size_t c = 0; c < 3; ++c) {
         const sim::ChipOutcome& chip = result.chips[c];
-        const std::vector<std::uint8_t> codes = corruptByHand(memory::chipSeed(5, c));
+        const std::vector<std::uint8_t> codes = corruptByHand(setup(), memory::chipSeed(5, c));
         const std::vector<std::int32_t> logits = referenceLogits(codes);
         const std::vector<int> predicted = predictions(logits);
         std::uint64_t errors = 0, robust = 0;
@@ -148,7 +175,7 @@ TEST_P(BackendEquivalence, EveryChipSeesTheCodesCorruptedByHand)
             robust += predicted[i] != testSet().label(i) || clean[i] != testSet().label(i);
         }
         memory::SramChip fresh(sram.profile, memory::chipSeed(5, c), sram.chip);
-        fresh.setOperatingPoint(memory::OperatingPoint::atVoltage(kVoltageMv));
+        fresh.setOperatingPoint(memory::OperatingPoint::atVoltage(setup().voltageMv));
         EXPECT_EQ(chip.seed, memory::chipSeed(5, c));
         EXPECT_EQ(chip.flips, differingBits(codes, package().codes)) << "chip " << c;
         EXPECT_GT(chip.flips, 100u);
@@ -162,9 +189,9 @@ TEST_P(BackendEquivalence, EveryChipSeesTheCodesCorruptedByHand)
 
 TEST_P(BackendEquivalence, CountsAndEnergyPerInferenceAreTheCountedInference)
 {
-    const sim::PointOutcome& result = outcome(GetParam());
-    const models::AcceleratorStats one = sim::countOneInference(accelerator(), package());
-    const sim::EnergyPricer pricer(accelerator());
+    const sim::PointOutcome& result = this->result();
+    const models::AcceleratorStats one = sim::countInference(accelerator(setup()), package(), kImages);
+    const sim::EnergyPricer pricer(accelerator(setup()));
     for (const sim::ChipOutcome* chip : {&result.clean, &result.chips[0], &result.chips[2]}) {
         const models::AcceleratorStats& counts = chip->counts;
         EXPECT_EQ(sim::cyclesPerInference(counts), sim::cyclesPerInference(one));
@@ -184,7 +211,7 @@ TEST_P(BackendEquivalence, CountsAndEnergyPerInferenceAreTheCountedInference)
             EXPECT_EQ(perImage(a.activationReads, a.images), perImage(b.activationReads, b.images));
             EXPECT_EQ(perImage(a.accumulatorWrites, a.images), perImage(b.accumulatorWrites, b.images));
         }
-        for (const double mv : {kVoltageMv, pricer.nominalVoltageMv()}) {
+        for (const double mv : {setup().voltageMv, pricer.nominalVoltageMv()}) {
             const sim::EnergyBreakdown energy = pricer.perInference(counts, mv);
             const sim::EnergyBreakdown expected = pricer.perInference(one, mv);
             EXPECT_EQ(energy.totalPj(), expected.totalPj()) << mv << " mV";
@@ -195,9 +222,9 @@ TEST_P(BackendEquivalence, CountsAndEnergyPerInferenceAreTheCountedInference)
 
 TEST_P(BackendEquivalence, TheSummaryEqualsTheOtherBackEnds)
 {
-    const std::string other = GetParam() == "systemc" ? "functional" : "systemc";
-    const sim::PointOutcome& mine = outcome(GetParam());
-    const sim::PointOutcome& theirs = outcome(other);
+    const std::string other = backend() == "systemc" ? "functional" : "systemc";
+    const sim::PointOutcome& mine = result();
+    const sim::PointOutcome& theirs = outcome(other, setup());
     const sim::RErrSummary a = sim::summarize(mine);
     const sim::RErrSummary b = sim::summarize(theirs);
     EXPECT_EQ(a.err, b.err);
@@ -211,8 +238,23 @@ TEST_P(BackendEquivalence, TheSummaryEqualsTheOtherBackEnds)
     EXPECT_GT(a.rerrMax, 0.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, BackendEquivalence, ::testing::Values("systemc", "functional"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+TEST_P(BackendEquivalence, StreamedWeightsAreReloadedEveryBatch)
+{
+    const models::AcceleratorStats& counts = result().chips[0].counts;
+    std::uint64_t loaded = 0;
+    for (const models::LayerStats& layer : counts.layers)
+        loaded += layer.weightBytesLoaded;
+    // 40 images in batches of 16: three batches, each loading every code once (8-bit: one byte each).
+    EXPECT_EQ(loaded, std::string(setup().name) == "streamed" ? 3 * package().codes.size() : 0u);
+    EXPECT_EQ(counts.host.modelBytes, std::string(setup().name) == "streamed" ? 0u : package().codes.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendEquivalence,
+                         ::testing::Combine(::testing::Values("systemc", "functional"),
+                                            ::testing::Values(kResident, kStreamed)),
+                         [](const ::testing::TestParamInfo<std::tuple<std::string, Placement>>& info) {
+                             return std::get<0>(info.param) + "_" + std::get<1>(info.param).name;
+                         });
 
 namespace {
 
@@ -241,12 +283,16 @@ TEST_F(BackendChoice, SweepWritesTheSameFilesOnEitherBackEnd)
 
 TEST_F(BackendChoice, RunSummaryAndLogitsAreTheSameOnEitherBackEnd)
 {
-    const std::string run = "run --model " + test::modelDir("randbet-8bit") +
-                            " --voltage-rel 0.86 --chips 2 --images 30 --seed 4 --json --dump-logits ";
-    ASSERT_EQ(voltsim(run + "functional.csv --backend functional", "functional.json"), 0) << stderrText();
-    ASSERT_EQ(voltsim(run + "systemc.csv --backend systemc", "systemc.json"), 0) << stderrText();
-    EXPECT_EQ(test::readFile(m_dir / "functional.json"), test::readFile(m_dir / "systemc.json"));
-    EXPECT_EQ(test::readFile(m_dir / "functional.csv"), test::readFile(m_dir / "systemc.csv"));
+    // Resident weights, and weights streamed through salami2018-vc707's 64 KiB in batches of 8.
+    for (const std::string point : {"--voltage-rel 0.86", "--profile salami2018-vc707 --voltage-rel 0.9 "
+                                                          "--set run.batch_images=8"}) {
+        const std::string run = "run --model " + test::modelDir("randbet-8bit") + " " + point +
+                                " --chips 2 --images 30 --seed 4 --json --dump-logits ";
+        ASSERT_EQ(voltsim(run + "functional.csv --backend functional", "functional.json"), 0) << stderrText();
+        ASSERT_EQ(voltsim(run + "systemc.csv --backend systemc", "systemc.json"), 0) << stderrText();
+        EXPECT_EQ(test::readFile(m_dir / "functional.json"), test::readFile(m_dir / "systemc.json")) << point;
+        EXPECT_EQ(test::readFile(m_dir / "functional.csv"), test::readFile(m_dir / "systemc.csv")) << point;
+    }
 }
 
 TEST_F(BackendChoice, AnUnknownBackEndIsRefusedBeforeAnythingIsLoaded)

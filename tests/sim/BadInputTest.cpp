@@ -274,6 +274,18 @@ std::vector<BadInputCase> cases()
              return Invocation{{"sweep", "--config", config, "--dump-config"},
                                {table + ": mac_pj: expected a number > 0, got -1"}};
          }},
+        {"placement_unknown",
+         [](S) {
+             return Invocation{{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--images", "1", "--set",
+                                "weight_sram.placement=spread"},
+                               {"weight_sram.placement", "spread", "resident"}};
+         }},
+        {"placement_resident_does_not_fit",
+         [](S) {
+             return Invocation{{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--profile",
+                                "salami2018-vc707", "--images", "1", "--set", "weight_sram.placement=resident"},
+                               {"weight_sram.placement", "105866 bytes", "holds 65536"}};
+         }},
         {"config_not_object",
          [](S s) {
              return sweepConfig(s.write("c.json", "[1, 2]"), {"c.json: expected an object, got [1,2]"});

@@ -222,7 +222,7 @@ const sim::RunConfig& defaultAccelerator()
 TEST(EngineInferenceCounts, GemmsOfTheShippedNetwork)
 {
     // conv1 1->16 3x3 pad 1 on 28x28, conv2 16->32 3x3 on 14x14, fc1 1568->64, fc2 64->10.
-    const models::AcceleratorStats counts = sim::countOneInference(defaultAccelerator(), package());
+    const models::AcceleratorStats counts = sim::countInference(defaultAccelerator(), package(), 1);
     std::vector<workloads::GemmShape> gemms;
     for (const models::LayerStats& layer : counts.layers)
         if (layer.shape.macs() > 0)
@@ -243,7 +243,7 @@ TEST(EngineInferenceCounts, GemmsOfTheShippedNetwork)
 
 TEST(EngineInferenceCounts, OnlyTheWeightSramFollowsTheVoltage)
 {
-    const models::AcceleratorStats counts = sim::countOneInference(defaultAccelerator(), package());
+    const models::AcceleratorStats counts = sim::countInference(defaultAccelerator(), package(), 1);
     const sim::EnergyPricer pricer(defaultAccelerator());
     const sim::EnergyBreakdown nominal = pricer.perInference(counts, pricer.nominalVoltageMv());
     const sim::EnergyBreakdown low = pricer.perInference(counts, 608);
@@ -268,9 +268,9 @@ TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
     const sim::EnergyPricer pricer(defaultAccelerator());
     const double vNom = pricer.nominalVoltageMv();
     const sim::EnergyBreakdown eight =
-        pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping8), vNom);
+        pricer.perInference(sim::countInference(defaultAccelerator(), clipping8, 1), vNom);
     const sim::EnergyBreakdown four =
-        pricer.perInference(sim::countOneInference(defaultAccelerator(), clipping4), vNom);
+        pricer.perInference(sim::countInference(defaultAccelerator(), clipping4, 1), vNom);
     EXPECT_DOUBLE_EQ(four.weightSramPj, eight.weightSramPj / 2);
     EXPECT_EQ(four.macPj, eight.macPj);
     EXPECT_EQ(four.activationSramPj, eight.activationSramPj);
@@ -278,6 +278,6 @@ TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
     sim::RunConfig bytePerCode = defaultAccelerator();
     bytePerCode.accelerator.weightSram.layout.packing = memory::Packing::BytePerCode;
     const sim::EnergyBreakdown fourInBytes =
-        pricer.perInference(sim::countOneInference(bytePerCode, clipping4), vNom);
+        pricer.perInference(sim::countInference(bytePerCode, clipping4, 1), vNom);
     EXPECT_DOUBLE_EQ(fourInBytes.weightSramPj, eight.weightSramPj);
 }

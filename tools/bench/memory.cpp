@@ -2,7 +2,7 @@
 // operating point, and reading through the faulty read path.
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/SramProfile.hpp"
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightMemory.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -69,16 +69,16 @@ void readBank(benchmark::State& state)
 }
 BENCHMARK(readBank)->Arg(0)->Arg(1);
 
-/// Reading every 4-bit code of a 128 KiB weight memory back (interleave 8) through the fault path.
+/// Writing every 4-bit code of a 128 KiB weight memory (interleave 8) and reading it back through
+/// the fault path: the functional engine's WeightMemory::readBack per chip.
 void readWeightCodes(benchmark::State& state)
 {
     SramChip chip(profile("stutz"), 1);
     WeightMemory memory(chip, {0, 8, Packing::Packed});
     std::vector<std::uint8_t> codes(chip.geometry().bytes() * 2, 5);
-    memory.load({{codes.data(), codes.size(), 4}});
     chip.setOperatingPoint(OperatingPoint::atVoltage(676.0));
     for (auto _ : state)
-        benchmark::DoNotOptimize(memory.readCodes(0));
+        benchmark::DoNotOptimize(memory.readBack({{codes.data(), codes.size(), 4}}));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * codes.size()));
 }
 BENCHMARK(readWeightCodes)->Unit(benchmark::kMillisecond);

@@ -10,7 +10,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
       m_timing(makeAcceleratorTimingModel(specs.timingModel, "array.timing_model")),
       m_weightSram("weight_sram", specs.weightSram, chipSeed, weightTensors(package),
                    sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS)),
-      m_dramMap(planDram(m_weightSram.layout(), package.network, specs.batchImages)),
+      m_dramMap(planDram(m_weightSram.plan(), package.network, specs.batchImages)),
       m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
       m_activationSram("activation_sram", specs.activationSram),
       m_accumulatorSram("accumulator_sram", specs.accumulatorSram),
@@ -18,8 +18,8 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
           specs.arrayEngine, "run.mode",
           ArrayEngineParams{specs.array, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS), *m_timing,
                             specs.vcdPath})),
-      m_controller("controller", specs, package.network, m_weightSram.layout()),
-      m_host("host", specs, package, m_weightSram.layout(), m_dramMap)
+      m_controller("controller", specs, package.network, m_weightSram.layout(), m_weightSram.plan()),
+      m_host("host", specs, package, m_weightSram.layout(), m_weightSram.plan(), m_dramMap)
 {
     m_host.toDram.bind(m_dram.socket);
     m_host.dma.bind(m_dma);
@@ -30,6 +30,7 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
     m_controller.array.bind(*m_engine);
     m_controller.activationSram.bind(m_activationSram);
     m_controller.accumulatorSram.bind(m_accumulatorSram);
+    m_controller.dma.bind(m_dma);
     // Temporal decoupling: components run ahead of SystemC time by up to one quantum.
     tlm::tlm_global_quantum::instance().set(sc_core::sc_time(specs.clockPeriodNs() * 100000, sc_core::SC_NS));
 }

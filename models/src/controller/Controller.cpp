@@ -7,6 +7,7 @@
 #include "voltsim/models/tlm/Payload.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -98,12 +99,19 @@ CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t 
 }
 
 Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
-                       const workloads::Network& network, const memory::WeightLayout& weightLayout)
+                       const workloads::Network& network, const memory::WeightLayout& weightLayout,
+                       const memory::WeightPlan& weightPlan)
     : sc_core::sc_module(name), toWeightSram("to_weight_sram"), array("array"),
-      activationSram("activation_sram"), accumulatorSram("accumulator_sram"), m_specs(specs),
-      m_network(network), m_weightLayout(weightLayout), m_tensors(network.parameterTensors()),
+      activationSram("activation_sram"), accumulatorSram("accumulator_sram"), dma("dma"), m_specs(specs),
+      m_network(network), m_weightLayout(weightLayout), m_weightPlan(weightPlan),
+      m_tensors(network.parameterTensors()), m_layerSteps(network.layers.size(), {0, 0}),
       m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
+    for (std::size_t s = m_weightPlan.steps.size(); s-- > 0;) {
+        auto& [first, end] = m_layerSteps.at(m_weightPlan.steps[s].group);
+        end = end == 0 ? s + 1 : end;
+        first = s;
+    }
     for (const Layer& layer : network.layers) {
         LayerStats stats;
         stats.name = layer.name;
@@ -159,18 +167,17 @@ std::int64_t Controller::cyclesPerImage() const
     return cycles;
 }
 
-std::size_t Controller::tensorIndex(std::size_t layer, workloads::TensorRole role) const
+std::uint64_t Controller::weightLoadStallCycles() const
 {
-    for (std::size_t t = 0; t < m_tensors.size(); ++t)
-        if (m_tensors[t].layer == layer && m_tensors[t].role == role)
-            return t;
-    throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " has no " +
-                           workloads::tensorRoleName(role) + " tensor");
+    std::uint64_t cycles = 0;
+    for (const LayerStats& layer : m_layers)
+        cycles += layer.weightLoadStallCycles;
+    return cycles;
 }
 
-std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& stats)
+std::vector<std::uint8_t> Controller::readTile(std::size_t tile, LayerStats& stats)
 {
-    const memory::TensorPlacement& placement = m_weightLayout.tensors().at(index);
+    const memory::WeightTile& placement = m_weightPlan.tiles.at(tile);
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(placement.bytes));
     tlm::tlm_generic_payload payload;
     auto* flips = new WeightReadExtension; // owned (and freed) by the payload
@@ -180,13 +187,73 @@ std::vector<std::uint8_t> Controller::readTensor(std::size_t index, LayerStats& 
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     toWeightSram->b_transport(payload, delay);
     if (payload.is_response_error())
-        throw std::runtime_error(std::string(name()) + ": weight read of tensor " + std::to_string(index) +
+        throw std::runtime_error(std::string(name()) + ": weight read of tile " + std::to_string(tile) +
                                  " failed: " + payload.get_response_string());
     stats.weightBitsRead += std::uint64_t{placement.count} * placement.bits;
     const bool packed = m_weightLayout.config().packing == memory::Packing::Packed;
     stats.weightStoredBitsPerCode = packed ? placement.bits : 8u;
     stats.weightBitsFlipped += flips->bitsFlipped;
-    return m_weightLayout.decode(index, bytes.data());
+    return memory::decodeTile(m_weightLayout, placement, bytes.data());
+}
+
+void Controller::loadStep(std::size_t step)
+{
+    const memory::WeightStep& tiles = m_weightPlan.steps.at(step);
+    LayerStats& stats = m_layers.at(tiles.group);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    for (const std::size_t index : tiles.tiles) {
+        const memory::WeightTile& tile = m_weightPlan.tiles.at(index);
+        dma->dramToWeightSram(tile.dramOffset, tile.address, tile.bytes, delay);
+        ++stats.weightTilesLoaded;
+        stats.weightBytesLoaded += tile.bytes;
+    }
+    m_schedule.setLoadCycles(step, static_cast<std::uint64_t>(std::ceil(delay / m_period - 1e-9)));
+}
+
+std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> Controller::readLayerCodes(std::size_t index)
+{
+    const Layer& layer = m_network.layers[index];
+    LayerStats& stats = m_layers[index];
+    std::vector<std::uint8_t> weights(static_cast<std::size_t>(layer.weight->count));
+    std::vector<std::uint8_t> biases(static_cast<std::size_t>(layer.bias->count));
+    const auto [first, end] = m_layerSteps[index];
+    for (std::size_t step = first; step < end; ++step) {
+        if (m_weightPlan.streamed && step == 0)
+            loadStep(step);
+        for (const std::size_t tile : m_weightPlan.steps[step].tiles) {
+            const memory::WeightTile& placement = m_weightPlan.tiles[tile];
+            const bool weight = m_tensors.at(placement.tensor).role == workloads::TensorRole::Weight;
+            const std::vector<std::uint8_t> codes = readTile(tile, stats);
+            std::copy(codes.begin(), codes.end(),
+                      (weight ? weights : biases).begin() + static_cast<std::ptrdiff_t>(placement.firstCode));
+        }
+        // The next step goes to the other half, which the previous step no longer needs.
+        if (m_weightPlan.streamed && step + 1 < m_weightPlan.steps.size())
+            loadStep(step + 1);
+    }
+    return {std::move(weights), std::move(biases)};
+}
+
+void Controller::chargeWeightLoads(std::size_t index, std::uint64_t cycles, tlm_utils::tlm_quantumkeeper& keeper)
+{
+    if (!m_weightPlan.streamed)
+        return;
+    if (!m_network.layers[index].hasParameters()) {
+        m_schedule.computeOther(cycles);
+        return;
+    }
+    // A step computes its share of the layer's cycles in proportion to its output channels.
+    const auto [first, end] = m_layerSteps[index];
+    const auto rows = static_cast<std::uint64_t>(m_weightPlan.steps[end - 1].endRow);
+    std::uint64_t waited = 0;
+    for (std::size_t step = first; step < end; ++step) {
+        const memory::WeightStep& part = m_weightPlan.steps[step];
+        waited += m_schedule.compute(step, cycles * part.endRow / rows - cycles * part.firstRow / rows);
+    }
+    m_layers[index].weightLoadStallCycles += waited;
+    keeper.inc(m_period * static_cast<double>(waited));
+    if (keeper.need_sync())
+        keeper.sync();
 }
 
 void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing, std::int64_t images)
@@ -209,10 +276,7 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
 {
     const Layer& layer = m_network.layers[index];
     LayerStats& stats = m_layers[index];
-    const std::vector<std::uint8_t> weightCodes =
-        readTensor(tensorIndex(index, workloads::TensorRole::Weight), stats);
-    const std::vector<std::uint8_t> biasCodes =
-        readTensor(tensorIndex(index, workloads::TensorRole::Bias), stats);
+    const auto [weightCodes, biasCodes] = readLayerCodes(index);
     ++stats.weightBatchReads;
     const CodeMatrix inputs = layer.type == LayerType::Conv2d
                                   ? lowerConv(activations, images, layer)
@@ -223,6 +287,7 @@ void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& acti
     stats.timing = result.timing;
     stats.cyclesPerImage = result.timing.totalCycles;
     stats.images += static_cast<std::uint64_t>(images);
+    chargeWeightLoads(index, static_cast<std::uint64_t>(images * stats.cyclesPerImage), keeper);
     const auto n = static_cast<std::uint64_t>(images);
     stats.activationReads += n * static_cast<std::uint64_t>(result.timing.ifmapSramReads);
     activationSram->countReads(n * static_cast<std::uint64_t>(result.timing.ifmapSramReads));
@@ -261,6 +326,7 @@ void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& acti
     keeper.inc(m_period * static_cast<double>(images * stats.cyclesPerImage));
     if (keeper.need_sync())
         keeper.sync();
+    chargeWeightLoads(index, static_cast<std::uint64_t>(images * stats.cyclesPerImage), keeper);
 }
 
 std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& inputs, std::int64_t images,
@@ -271,6 +337,7 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
     activationSram->countWrites(static_cast<std::uint64_t>(images) * inputSize);
     std::vector<std::uint8_t> activations = inputs;
     std::vector<std::int32_t> logits;
+    m_schedule.startBatch();
     for (std::size_t i = 0; i < m_network.layers.size(); ++i) {
         switch (m_network.layers[i].type) {
         case LayerType::Conv2d:

@@ -9,11 +9,11 @@
 #include <string>
 
 namespace voltsim::models {
-DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network,
+DramMap planDram(const memory::WeightPlan& weightPlan, const workloads::Network& network,
                  std::uint32_t batchImages)
 {
     DramMap map;
-    map.weightsBytes = weightLayout.usedBytes();
+    map.weightsBytes = weightPlan.dramBytes();
     const auto batch = std::uint64_t{batchImages};
     map.inputBase = map.weightsBytes;
     map.outputBase = map.inputBase + batch * static_cast<std::uint64_t>(network.inputSize());
@@ -23,9 +23,9 @@ DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Netw
 
 Host::Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
            const workloads::ModelPackage& package, const memory::WeightLayout& weightLayout,
-           const DramMap& dramMap)
+           const memory::WeightPlan& weightPlan, const DramMap& dramMap)
     : sc_core::sc_module(name), toDram("to_dram"), dma("dma"), controller("controller"), m_specs(specs),
-      m_package(package), m_weightLayout(weightLayout), m_map(dramMap),
+      m_package(package), m_weightLayout(weightLayout), m_weightPlan(weightPlan), m_map(dramMap),
       m_period(specs.clockPeriodNs(), sc_core::SC_NS)
 {
     SC_HAS_PROCESS(Host);
@@ -41,6 +41,7 @@ nlohmann::json Host::statsJson() const
                           {"inference_cycles", m_stats.inferenceCycles},
                           {"input_dma_cycles", m_stats.inputDmaCycles},
                           {"output_dma_cycles", m_stats.outputDmaCycles},
+                          {"weight_load_stall_cycles", m_stats.weightLoadStallCycles},
                           {"simulated_time_ns", m_stats.simulatedTimeNs}};
 }
 
@@ -74,16 +75,17 @@ void Host::backdoor(tlm::tlm_command command, std::uint64_t address, std::uint8_
 
 void Host::loadModel()
 {
-    std::uint64_t dramAddress = 0;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     const std::vector<memory::CodeTensorView> tensors = weightTensors(m_package);
-    for (std::size_t t = 0; t < tensors.size(); ++t) {
-        std::vector<std::uint8_t> bytes = m_weightLayout.encode(t, tensors[t].codes);
-        backdoor(tlm::TLM_WRITE_COMMAND, dramAddress, bytes.data(), bytes.size());
-        dma->dramToWeightSram(dramAddress, m_weightLayout.tensors().at(t).address, bytes.size(), delay);
-        dramAddress += bytes.size();
+    for (const memory::WeightTile& tile : m_weightPlan.tiles) {
+        std::vector<std::uint8_t> bytes = memory::encodeTile(m_weightLayout, tile, tensors.at(tile.tensor));
+        backdoor(tlm::TLM_WRITE_COMMAND, tile.dramOffset, bytes.data(), bytes.size());
+        // Streamed tiles stay in DRAM: the controller loads them for every batch.
+        if (m_weightPlan.streamed)
+            continue;
+        dma->dramToWeightSram(tile.dramOffset, tile.address, bytes.size(), delay);
+        m_stats.modelBytes += bytes.size();
     }
-    m_stats.modelBytes = dramAddress;
     m_stats.modelLoadCycles = cyclesOf(delay);
     advance(m_stats.modelLoadCycles);
 }
@@ -137,7 +139,8 @@ void Host::runAll()
     for (std::size_t first = 0; first < m_count; first += m_specs.batchImages)
         runBatch(first, std::min<std::size_t>(m_specs.batchImages, m_count - first));
     m_keeper.sync();
-    m_stats.inferenceCycles = m_stats.inputDmaCycles + m_stats.outputDmaCycles +
+    m_stats.weightLoadStallCycles = controller->weightLoadStallCycles();
+    m_stats.inferenceCycles = m_stats.inputDmaCycles + m_stats.outputDmaCycles + m_stats.weightLoadStallCycles +
                               m_stats.images * static_cast<std::uint64_t>(controller->cyclesPerImage());
     m_stats.simulatedTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
     m_finished = true;

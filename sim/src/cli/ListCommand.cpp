@@ -1,11 +1,12 @@
-// voltsim list [--json]: every registry (fault models, timing models, array engines, back-ends) with
-// names and one-line descriptions, in registration order, then the shipped SRAM profiles and model
-// packages, by name.
+// voltsim list [--json]: every registry (fault models, weight placements, timing models, array
+// engines, back-ends) with names and one-line descriptions, in registration order, then the
+// shipped SRAM profiles and model packages, by name.
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/memory/WeightPlacement.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
@@ -95,6 +96,7 @@ std::vector<Listing> listings()
         {"fault_models", "fault models",
          "weight_sram.fault_model, profile fault_semantics, profile sample --model",
          itemsOf(memory::faultModels())},
+        {"weight_placements", "weight placements", "weight_sram.placement", itemsOf(memory::weightPlacements())},
         {"timing_models", "timing models", "array.timing_model, layers --timing", timingItems()},
         {"array_engines", "array engines", "run.mode, run --mode", itemsOf(models::arrayEngines())},
         {"backends", "back-ends", "run --backend, sweep --backend", itemsOf(backends())},

@@ -3,6 +3,7 @@
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/memory/SramProfile.hpp"
+#include "voltsim/memory/WeightPlacement.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
 
@@ -120,6 +121,12 @@ void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
                 Names<memory::Packing>{{"packed", memory::Packing::Packed},
                                        {"byte_per_code", memory::Packing::BytePerCode}},
                 "codes packed m bits at a time, or one code per byte");
+    Names<std::string> placements;
+    for (const std::string& name : memory::weightPlacements().names())
+        placements.emplace_back(name, name);
+    node.choice("placement", layout.placement, placements,
+                "which weight tile lies where, and when it is loaded (auto: resident if the weights fit, "
+                "else stream)");
     node.integer<std::uint32_t>("read_latency_cycles", specs.readLatencyCycles, 1, 1000,
                                 "bank read latency, cycles");
     node.integer<std::uint32_t>("write_latency_cycles", specs.writeLatencyCycles, 1, 1000,

@@ -2,8 +2,10 @@
 
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/models/accelerator/Accelerator.hpp"
+#include "voltsim/models/accelerator/WeightTensors.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace voltsim::sim {
@@ -58,16 +60,24 @@ ChipOutcome runChip(const RunConfig& config, const workloads::ModelPackage& pack
     return run;
 }
 
-models::AcceleratorStats countOneInference(const RunConfig& config, const workloads::ModelPackage& package)
+bool weightsStreamed(const RunConfig& config, const workloads::ModelPackage& package)
+{
+    const models::WeightSramSpecs& sram = config.accelerator.weightSram;
+    const memory::WeightLayout layout(sram.chip.geometry, sram.layout);
+    return memory::planWeights(models::weightTensors(package), layout, "weight_sram.placement").streamed;
+}
+
+models::AcceleratorStats countInference(const RunConfig& config, const workloads::ModelPackage& package,
+                                        std::size_t images)
 {
     RunConfig counting = config;
     counting.accelerator.arrayEngine = "fast";
     counting.accelerator.vcdPath.clear();
-    const std::vector<std::uint8_t> blank(static_cast<std::size_t>(package.network.inputSize()), 0);
-    const std::uint8_t label = 0;
-    const ImageSet image{blank.data(), &label, 1};
-    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0),
-                   image)
+    const std::size_t count = weightsStreamed(config, package) ? std::max<std::size_t>(images, 1) : 1;
+    const std::vector<std::uint8_t> blank(count * static_cast<std::size_t>(package.network.inputSize()), 0);
+    const std::vector<std::uint8_t> labels(count, 0);
+    const ImageSet set{blank.data(), labels.data(), count};
+    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0), set)
         .counts;
 }
 

@@ -42,11 +42,12 @@ const models::AcceleratorStats& FunctionalBackend::counts(const Experiment& expe
 {
     if (m_options.counts)
         return m_options.counts(experiment);
-    auto found = m_counts.find(experiment.model);
+    const CountsKey key{experiment.model, experiment.images.count};
+    auto found = m_counts.find(key);
     if (found == m_counts.end())
-        found =
-            m_counts.emplace(experiment.model, countOneInference(*experiment.accelerator, *experiment.model))
-                .first;
+        found = m_counts
+                    .emplace(key, countInference(*experiment.accelerator, *experiment.model, experiment.images.count))
+                    .first;
     return found->second;
 }
 

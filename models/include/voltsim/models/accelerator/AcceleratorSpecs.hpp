@@ -2,6 +2,7 @@
 // The resolved, validated description of one accelerator instance (DRAMSys style: the sim/ layer
 // reads the JSON config through ConfigNode and fills these structs; models/ only consumes them).
 #include "voltsim/memory/OperatingPoint.hpp"
+#include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/memory/WeightLayout.hpp"
 #include "voltsim/models/array/ArraySpec.hpp"
@@ -17,7 +18,7 @@ namespace voltsim::models {
 struct WeightSramSpecs {
     std::shared_ptr<const memory::SramProfile> profile; ///< shared, never modified
     memory::ChipOptions chip;                           ///< fault model and geometry
-    memory::WeightLayoutConfig layout;                  ///< start offset, interleave, packing
+    memory::WeightLayoutConfig layout;                  ///< start offset, interleave, packing, placement
     std::uint32_t readLatencyCycles = 1;                ///< per bank access (memory::SramBankTiming)
     std::uint32_t writeLatencyCycles = 1;
     memory::OperatingPoint operatingPoint;

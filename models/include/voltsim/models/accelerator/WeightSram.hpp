@@ -1,11 +1,12 @@
 #pragma once
 // The weight SRAM: a thin TLM-2.0 target over memory::WeightMemory (docs/accelerator.md, "Weight
 // SRAM"). Its chip (profile + seed) holds persistent faults at the operating point; the tensors
-// are placed at elaboration; the DMA writes and the controller reads linear weight addresses, and
+// are placed at elaboration (the placement policy's WeightPlan); the DMA writes and the controller
+// reads linear weight addresses, and
 // b_transport delegates both to WeightMemory, so faults enter on the one read path the functional
 // engine uses too. A read reports its flipped bits in a WeightReadExtension.
 #include "voltsim/memory/SramChip.hpp"
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightMemory.hpp"
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/WeightTensors.hpp"
 #include "voltsim/models/stats/StatsTree.hpp"
@@ -38,15 +39,17 @@ class WeightSram : public sc_core::sc_module, public IStatsSource {
     tlm_utils::multi_passthrough_target_socket<WeightSram> socket;
 
     /// Builds the chip of `specs` with `seed` at the specs' operating point (InputError outside the
-    /// profile) and places `tensors` (InputError if they do not fit); their codes arrive later by
-    /// TLM writes. An access of n bytes costs, per bank it touches, the bank's latency plus one
+    /// profile) and places `tensors` with the specs' placement policy (InputError naming
+    /// `weight_sram.placement` if they cannot be placed); their codes arrive later by TLM writes. An access of n bytes costs, per bank it touches, the bank's latency plus one
     /// cycle per further word.
     WeightSram(const sc_core::sc_module_name& name, const WeightSramSpecs& specs, std::uint64_t seed,
                const std::vector<memory::CodeTensorView>& tensors, const sc_core::sc_time& clockPeriod);
 
     const memory::SramChip& chip() const { return m_chip; }
-    /// Where each tensor lies and how its codes are encoded.
+    /// How codes are encoded and where linear addresses lie.
     const memory::WeightLayout& layout() const { return m_memory.layout(); }
+    /// Where each tile of each tensor lies, and when it is loaded.
+    const memory::WeightPlan& plan() const { return m_memory.plan(); }
 
     /// Counters of every bank (reads, writes, bytes, bits flipped).
     std::vector<memory::SramStats> bankStats() const;

@@ -9,7 +9,8 @@
 namespace voltsim::models {
 
 /// The package's weight and bias tensors in blob order (Network::parameterTensors), as views of
-/// its codes. `package` must outlive the views.
+/// its codes, grouped by layer index with the tensor's first dimension (output channels) as rows.
+/// `package` must outlive the views.
 std::vector<memory::CodeTensorView> weightTensors(const workloads::ModelPackage& package);
 
 } // namespace voltsim::models

@@ -1,9 +1,11 @@
 #pragma once
 // The controller/tiler: runs the network layer by layer on a batch of images. conv2d is lowered
 // by im2col (padding, stride) to a GEMM, linear is a GEMM; the weight and bias codes are read
-// through the weight SRAM's TLM target (the faulty read path) once per batch, which is exact for
-// persistent faults (every read of a word returns the same value), with the read's flipped bits in
-// a WeightReadExtension; every per-image access is counted. Activations live double-buffered in the
+// tile by tile (the weight SRAM's WeightPlan) through the weight SRAM's TLM target (the faulty
+// read path) once per batch, which is exact for persistent faults (every read of a word returns
+// the same value), with the read's flipped bits in a WeightReadExtension; every per-image access is
+// counted. A streamed plan's tiles are loaded by the DMA from DRAM for every batch, the next step's
+// while the current one computes (WeightStreamSchedule). Activations live double-buffered in the
 // activation SRAM, partial sums in the accumulator SRAM; the post-processing unit requantizes and max-pools.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
@@ -11,6 +13,8 @@
 #include "voltsim/models/accelerator/WeightSram.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/controller/IBatchRunner.hpp"
+#include "voltsim/models/controller/WeightStreamSchedule.hpp"
+#include "voltsim/models/dma/IDmaControl.hpp"
 #include "voltsim/models/stats/StatsTree.hpp"
 #include "voltsim/workloads/model/Network.hpp"
 
@@ -20,6 +24,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace voltsim::models {
@@ -37,16 +42,21 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     sc_core::sc_port<IArrayEngine> array;
     sc_core::sc_port<IBuffer> activationSram;
     sc_core::sc_port<IBuffer> accumulatorSram;
+    /// Loads streamed weight tiles from DRAM into the weight SRAM.
+    sc_core::sc_port<IDmaControl> dma;
 
-    /// `network` is not owned and must outlive this module. `weightLayout` is the weight SRAM's
-    /// placement of Network::parameterTensors(). Throws InputError "<buffer>.size_kib: ..." if a
+    /// `network` is not owned and must outlive this module. `weightLayout` and `weightPlan` are
+    /// the weight SRAM's encoding and its placement of Network::parameterTensors(), whose tiles lie
+    /// in DRAM from address 0 (the host's DramMap). Throws InputError "<buffer>.size_kib: ..." if a
     /// layer's data does not fit the activation or accumulator SRAM of `specs`.
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
-               const workloads::Network& network, const memory::WeightLayout& weightLayout);
+               const workloads::Network& network, const memory::WeightLayout& weightLayout,
+               const memory::WeightPlan& weightPlan);
 
     std::vector<std::int32_t> runBatch(const std::vector<std::uint8_t>& inputs, std::int64_t images,
                                        tlm_utils::tlm_quantumkeeper& keeper) override;
     std::int64_t cyclesPerImage() const override;
+    std::uint64_t weightLoadStallCycles() const override;
 
     /// Per-layer statistics (totals over every image run so far).
     const std::vector<LayerStats>& layerStats() const { return m_layers; }
@@ -57,11 +67,16 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     /// The input image and every layer's output fit one half of the (double-buffered) activation
     /// SRAM; one fold's int32 partial sums fit the accumulator SRAM. Checked in layer order.
     void checkBufferCapacities() const;
-    /// Index of layer `layer`'s `role` tensor in Network::parameterTensors() order, which is the
-    /// order the host places them in weight SRAM (WeightLayout::tensors()).
-    std::size_t tensorIndex(std::size_t layer, workloads::TensorRole role) const;
-    /// Codes of tensor `index`, read through the TLM socket; counts bits read and flipped.
-    std::vector<std::uint8_t> readTensor(std::size_t index, LayerStats& stats);
+    /// Codes of tile `tile`, read through the TLM socket; counts bits read and flipped.
+    std::vector<std::uint8_t> readTile(std::size_t tile, LayerStats& stats);
+    /// DMA of step `step`'s tiles from DRAM into the weight SRAM; counts them and times the load.
+    void loadStep(std::size_t step);
+    /// The weight and bias codes of layer `index`, read tile by tile (streamed plans: each step
+    /// loaded before it is read, the next step loaded once it is read).
+    std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> readLayerCodes(std::size_t index);
+    /// Streamed plans: the cycles layer `index` waits for its tiles while computing `cycles` for the
+    /// batch, charged to the keeper and the layer.
+    void chargeWeightLoads(std::size_t index, std::uint64_t cycles, tlm_utils::tlm_quantumkeeper& keeper);
     /// One conv2d/linear layer on the batch; returns uint8 activations or (last layer) logits.
     void runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations,
                       std::vector<std::int32_t>& logits, std::int64_t images,
@@ -74,8 +89,11 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     AcceleratorSpecs m_specs;
     const workloads::Network& m_network;
     memory::WeightLayout m_weightLayout;
+    memory::WeightPlan m_weightPlan;
     std::vector<workloads::ParameterTensor> m_tensors;
+    std::vector<std::pair<std::size_t, std::size_t>> m_layerSteps; ///< [first, end) of each layer's plan steps
     std::vector<LayerStats> m_layers;
+    WeightStreamSchedule m_schedule;
     sc_core::sc_time m_period;
 };
 

@@ -17,6 +17,9 @@ class IBatchRunner : public virtual sc_core::sc_interface {
                                                tlm_utils::tlm_quantumkeeper& keeper) = 0;
     /// Cycles of one image through the layers (array and PPU), the same for every image.
     virtual std::int64_t cyclesPerImage() const = 0;
+    /// Cycles the layers waited for streamed weight tiles, summed over every batch so far (0 when
+    /// the weights are resident).
+    virtual std::uint64_t weightLoadStallCycles() const = 0;
 };
 
 } // namespace voltsim::models

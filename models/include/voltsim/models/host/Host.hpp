@@ -1,11 +1,11 @@
 #pragma once
-// The host: loads the model package into the accelerator (weight codes encoded as the weight SRAM
-// stores them, written into DRAM, then moved by the DMA over TLM into the weight SRAM, once per
-// model load), streams the images batch by batch (input DMA, controller, logit DMA), collects the
+// The host: loads the model package into the accelerator (weight tiles encoded as the weight SRAM
+// stores them, written into DRAM, then, unless the placement streams them, moved by the DMA over
+// TLM into the weight SRAM, once per model load), streams the images batch by batch (input DMA, controller, logit DMA), collects the
 // logits and stops the simulation when the last batch is done. It owns DRAM content before and
 // after the accelerator runs, so it reaches DRAM by TLM debug transport (no time, not counted),
 // and commands the DMA and the controller through ports.
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightPlacement.hpp"
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/models/controller/IBatchRunner.hpp"
@@ -24,7 +24,8 @@
 
 namespace voltsim::models {
 
-/// DRAM map of a run: the weight blob as laid out, then one batch of inputs, then its logits.
+/// DRAM map of a run: the weight tiles as encoded (WeightTile::dramOffset from address 0), then one
+/// batch of inputs, then its logits.
 struct DramMap {
     std::uint64_t weightsBytes = 0;
     std::uint64_t inputBase = 0;
@@ -32,8 +33,8 @@ struct DramMap {
     std::uint64_t sizeBytes = 0;
 };
 
-/// The DRAM map of `network` with its weights as `weightLayout` stores them.
-DramMap planDram(const memory::WeightLayout& weightLayout, const workloads::Network& network,
+/// The DRAM map of `network` with its weights as `weightPlan` tiles them.
+DramMap planDram(const memory::WeightPlan& weightPlan, const workloads::Network& network,
                  std::uint32_t batchImages);
 
 class Host : public sc_core::sc_module, public IStatsSource {
@@ -43,11 +44,11 @@ class Host : public sc_core::sc_module, public IStatsSource {
     sc_core::sc_port<IDmaControl> dma;
     sc_core::sc_port<IBatchRunner> controller;
 
-    /// `package` must outlive the module; it is read, never modified. `weightLayout` is the weight
-    /// SRAM's placement of the package's weightTensors().
+    /// `package` must outlive the module; it is read, never modified. `weightLayout` and
+    /// `weightPlan` are the weight SRAM's encoding and placement of the package's weightTensors().
     Host(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
          const workloads::ModelPackage& package, const memory::WeightLayout& weightLayout,
-         const DramMap& dramMap);
+         const memory::WeightPlan& weightPlan, const DramMap& dramMap);
 
     /// Sets the images to run (count x inputSize pixels, not owned). Call before sc_start.
     void setJob(const std::uint8_t* images, std::size_t count);
@@ -77,6 +78,7 @@ class Host : public sc_core::sc_module, public IStatsSource {
     AcceleratorSpecs m_specs;
     const workloads::ModelPackage& m_package;
     memory::WeightLayout m_weightLayout;
+    memory::WeightPlan m_weightPlan;
     DramMap m_map;
     const std::uint8_t* m_images = nullptr;
     std::size_t m_count = 0;

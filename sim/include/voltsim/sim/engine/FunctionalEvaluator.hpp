@@ -1,15 +1,16 @@
 #pragma once
 // The functional evaluation engine: accuracy of one model on simulated faulty chips.
 //
-// For each chip: SramChip at the operating point -> WeightMemory::load(models::weightTensors) ->
-// readCodes() through the faulty read path (the calls the SystemC weight SRAM makes) ->
-// IntegerReference on the images -> predictions.
+// For each chip: SramChip at the operating point -> WeightMemory::readBack(models::weightTensors):
+// every tile of the placement policy's plan written and read back through the faulty read path at
+// its addresses (the calls the SystemC weight SRAM serves) -> IntegerReference on the images ->
+// predictions.
 // Persistent faults make every read of a word return the same value, so this equals what the
 // SystemC accelerator computes with the same chip, bit for bit (docs/sweep.md, "What is computed";
 // docs/accelerator.md, "Batching and fault semantics").
 #include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramChip.hpp"
-#include "voltsim/memory/WeightLayout.hpp"
+#include "voltsim/memory/WeightMemory.hpp"
 #include "voltsim/sim/experiment/Outcome.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
@@ -54,8 +55,8 @@ class FunctionalEvaluator {
     /// Clean predicted class per image.
     const std::vector<int>& cleanPredictions() const { return m_cleanPredictions; }
 
-    /// The codes `chip` returns at `point`: load, then read back through the faulty read path.
-    /// The blob layout of the package (one code per byte).
+    /// The codes `chip` returns at `point`: every tile placed, written and read back through the
+    /// faulty read path. The blob layout of the package (one code per byte).
     std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const;
 
     /// Logits of every image with `codes` (the blob layout of the package): images x classes.

@@ -33,7 +33,7 @@ using InferenceCounts = std::function<const models::AcceleratorStats&(const Expe
 struct BackendOptions {
     unsigned threads = 0; ///< inference threads of the functional engine (0: one per hardware thread)
     /// Where the functional engine takes its counts (a sweep shares its plan's); empty: it counts
-    /// one inference per model itself (countOneInference).
+    /// one run per model itself (countInference).
     InferenceCounts counts;
 };
 

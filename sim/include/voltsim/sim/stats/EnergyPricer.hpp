@@ -13,7 +13,7 @@ namespace voltsim::sim {
 /// Energy by component, pJ (per inference where returned by EnergyPricer).
 struct EnergyBreakdown {
     double macPj = 0;
-    double weightSramPj = 0;    ///< dynamic weight SRAM reads at its voltage
+    double weightSramPj = 0;    ///< dynamic weight SRAM reads and streamed-tile writes at its voltage
     double weightLeakagePj = 0; ///< weight SRAM leakage over the inference's latency
     double activationSramPj = 0;
     double accumulatorSramPj = 0;
@@ -31,11 +31,12 @@ class EnergyPricer {
   public:
     explicit EnergyPricer(const RunConfig& config);
 
-    /// One layer, per inference, with the weight SRAM at `weightVoltageMv` (no DRAM, no leakage).
+    /// One layer, per inference, with the weight SRAM at `weightVoltageMv`: MACs, weight SRAM reads
+    /// and the writes of streamed tiles, activation and accumulator accesses (no DRAM, no leakage).
     EnergyBreakdown layer(const models::LayerStats& stats, double weightVoltageMv) const;
 
-    /// One inference of the run (layers + DRAM traffic of inputs and logits + weight SRAM leakage);
-    /// the one-off model load is not included.
+    /// One inference of the run (layers + DRAM traffic of inputs, logits and streamed weight tiles +
+    /// weight SRAM leakage); the one-off model load of resident weights is not included.
     EnergyBreakdown perInference(const models::AcceleratorStats& stats, double weightVoltageMv) const;
 
     double nominalVoltageMv() const { return m_vNomMv; }
@@ -62,7 +63,7 @@ EnergySavings energySavings(const EnergyBreakdown& atVoltage, const EnergyBreakd
 double cyclesPerInference(const models::AcceleratorStats& stats);
 /// Latency of one inference in microseconds: cyclesPerInference / clock.
 double latencyUsPerInference(const models::AcceleratorStats& stats, double clockMhz);
-/// DRAM bytes of one inference (the model load excluded).
+/// DRAM bytes of one inference: images, logits and streamed weight tiles (the model load excluded).
 double dramBytesPerInference(const models::AcceleratorStats& stats);
 
 } // namespace voltsim::sim

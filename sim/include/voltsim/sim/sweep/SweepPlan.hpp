@@ -58,8 +58,9 @@ class SweepPlan {
     }
     /// Index of the model called `name`, or InputError naming `where`.
     std::size_t modelIndex(const std::string& name, const std::string& where) const;
-    /// One inference of `model` (a swept package) on the sweep's accelerator (countOneInference),
-    /// priced by pricer().
+    /// The counts of `model` (a swept package) on the sweep's accelerator, priced by pricer(): one
+    /// full batch of `batch_images` images (countInference), so streamed weights cost per
+    /// inference what they cost in steady state, whatever the sweep's image count.
     /// Simulated on first use, not in the constructor: every input error (a bad reference, an
     /// output folder that needs --resume) is reported before any SystemC simulation runs.
     /// Thread-safe.

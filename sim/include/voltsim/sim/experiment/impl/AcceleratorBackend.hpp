@@ -28,10 +28,17 @@ class AcceleratorBackend : public IBackend {
 ChipOutcome runChip(const RunConfig& config, const workloads::ModelPackage& package,
                     const memory::OperatingPoint& point, std::uint64_t seed, const ImageSet& images);
 
-/// The action counts of one inference on the accelerator of `config`: the SystemC accelerator in
-/// fast mode on one blank image with the weight SRAM at V_nom. Cycles, accesses and DRAM traffic
-/// per inference depend neither on the image nor on the weight SRAM's operating point, so
-/// EnergyPricer::perInference prices these counts at any voltage exactly as a full run's.
-models::AcceleratorStats countOneInference(const RunConfig& config, const workloads::ModelPackage& package);
+/// Whether the weight SRAM of `config` streams `package`'s weights (its placement policy's plan).
+/// InputError naming weight_sram.placement if they cannot be placed.
+bool weightsStreamed(const RunConfig& config, const workloads::ModelPackage& package);
+
+/// The action counts of a run of `images` images on the accelerator of `config`: the SystemC
+/// accelerator in fast mode on blank images with the weight SRAM at V_nom. Cycles, accesses and
+/// DRAM traffic per inference depend neither on the images nor on the weight SRAM's operating
+/// point, so EnergyPricer::perInference prices these counts at any voltage exactly as a full
+/// run's. Resident weights make every count per image, so one image stands for any number;
+/// streamed weights are loaded per batch, so the run's images are simulated (their batches).
+models::AcceleratorStats countInference(const RunConfig& config, const workloads::ModelPackage& package,
+                                        std::size_t images);
 
 } // namespace voltsim::sim

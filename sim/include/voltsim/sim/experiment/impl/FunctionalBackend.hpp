@@ -1,11 +1,12 @@
 #pragma once
 // The functional back-end: chips built once (ChipPool) and the FunctionalEvaluator of the current
 // model (clean inference and prefix cache kept between calls); counts from one counted SystemC
-// inference per model (InferenceCounts).
+// run per model and image count (countInference).
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
 
 #include <map>
+#include <utility>
 #include <memory>
 
 namespace voltsim::sim {
@@ -37,7 +38,8 @@ class FunctionalBackend : public IBackend {
     ImageSet m_evaluatorImages;
     std::unique_ptr<ChipPool> m_pool;
     const RunConfig* m_poolConfig = nullptr;
-    std::map<const workloads::ModelPackage*, models::AcceleratorStats> m_counts;
+    using CountsKey = std::pair<const workloads::ModelPackage*, std::size_t>; ///< model, images
+    std::map<CountsKey, models::AcceleratorStats> m_counts;
     std::map<std::uint64_t, ChipOutcome> m_clean; ///< reference runs of the current evaluator, by seed
 };
 
