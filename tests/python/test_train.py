@@ -9,7 +9,7 @@ import torch
 
 from tools.train import idx
 from tools.train.network import QuantNet
-from tools.train.train import RandBetStep, TrainConfig, random_masks, train
+from tools.train.train import RandBetStep, TrainConfig, curriculum_allows, random_masks, train
 from tools.train.zoo import REPO_ROOT
 
 QUIET = open(os.devnull, "w")
@@ -57,6 +57,8 @@ def test_randbet_gradient_is_half_clean_plus_clamped_perturbed(data):
     x, y = small_batch(data)
     model(x, calibrate=True)  # calibrate the activation scales once, so both runs below see the same
     stepper = RandBetStep(randbet_config(100.0), torch.Generator().manual_seed(9))
+    stepper.gradients(model, params, x, y)  # the first step is clean; its losses admit the next one's pass
+    assert stepper.perturbed_steps == 0 and stepper.perturbed_next
     _, combined = stepper.gradients(model, params, x, y)
     assert stepper.perturbed_steps == 1
     # Recompute both passes by hand with the same flips (same generator seed).
@@ -74,7 +76,31 @@ def test_curriculum_holds_the_perturbed_pass_back(data):
     x, y = small_batch(data)
     stepper = RandBetStep(randbet_config(0.01), torch.Generator().manual_seed(1))
     _, grads = stepper.gradients(model, list(model.parameters()), x, y)
-    assert stepper.perturbed_steps == 0 and not stepper.perturbed_enabled
+    assert stepper.perturbed_steps == 0 and not stepper.perturbed_next
+
+
+@pytest.mark.parametrize("clean, perturbed, allowed", [
+    (0.80, None, True),    # clean below 1.15 x 0.75: the pass starts
+    (0.87, None, False),   # clean above 0.8625
+    (0.50, 0.90, True),    # mean 0.70 <= 0.75: stays on
+    (0.50, 1.10, False),   # mean 0.80: pauses for the next step
+    (0.70, 0.80, True),    # mean exactly 0.75
+    (0.90, 0.10, False),   # clean too high whatever the mean
+])
+def test_curriculum_checks_clean_and_perturbed_loss_every_step(clean, perturbed, allowed):
+    assert curriculum_allows(clean, perturbed, 0.75) == allowed
+
+
+def test_curriculum_switches_the_pass_off_and_on(data):
+    model = QuantNet(8, "rquant")
+    params = model.trainable_parameters()
+    x, y = small_batch(data)
+    stepper = RandBetStep(randbet_config(100.0), torch.Generator().manual_seed(1))
+    stepper.gradients(model, params, x, y)
+    assert stepper.perturbed_next
+    stepper.config = randbet_config(1e-3)  # the same losses now exceed the threshold: off next step
+    stepper.gradients(model, params, x, y)
+    assert stepper.perturbed_steps == 1 and not stepper.perturbed_next
 
 
 def test_same_seed_same_parameters(data):
@@ -97,7 +123,7 @@ def test_config_validation(kwargs, message):
 
 
 @pytest.mark.parametrize("module, args, message", [
-    ("tools.train.zoo", ["bogus-8bit"], "voltsim-train: error: unknown model 'bogus-8bit' (valid: all, normal-8bit"),
+    ("tools.train.zoo", ["bogus-8bit"], "voltsim-train: error: unknown model 'bogus-8bit' (valid: all, cnn, resnet, normal-8bit"),
     ("tools.train.zoo", ["normal-8bit", "--epochs", "0"], "voltsim-train: error: --epochs must be >= 1, got 0"),
     ("tools.train.rerr", ["bogus"], "voltsim-train: error: unknown model 'bogus'"),
     ("tools.train.rerr", ["all", "--patterns", "0"], "voltsim-train: error: --patterns must be >= 1, got 0"),

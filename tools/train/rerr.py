@@ -1,6 +1,6 @@
 """Robust test error (RErr) of the zoo under random bit errors, by the integer reference.
 
-    /usr/bin/python3 -m tools.train.rerr all            # every zoo model: docs/zoo_rerr.csv + table in docs/zoo.md
+    /usr/bin/python3 -m tools.train.rerr all            # every built zoo model: docs/zoo_rerr.csv + table in docs/zoo.md
     /usr/bin/python3 -m tools.train.rerr randbet-8bit   # recompute one model's rows, keep the others
 
 RErr as in Stutz et al.: a test image counts as an error if the clean OR the perturbed model
@@ -20,7 +20,7 @@ import torch
 
 from . import faults, idx, intref, package
 from .faulty_eval import FaultyEvaluator
-from .zoo import REPO_ROOT, ZOO, ZOO_DIR, fail, model_names, model_parser
+from .zoo import FAMILIES, REPO_ROOT, ZOO, ZOO_DIR, fail, is_built, model_names, model_parser
 
 P_VALUES = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1)
 PATTERNS = 10
@@ -127,6 +127,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     args = parser.parse_args(argv)
     names = model_names(parser, args.models)
+    if len(args.models) == 1 and args.models[0] in FAMILIES:
+        names = [n for n in names if is_built(n, args.zoo)]  # a family: the packages built so far
     if args.patterns < 1:
         fail(parser, f"--patterns must be >= 1, got {args.patterns}")
     if args.threads < 1:

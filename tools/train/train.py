@@ -3,10 +3,11 @@
 - ``normal``: Normal quantizer ([-1, 1], truncation), quantization-aware training.
 - ``rquant``: robust quantization (per-tensor range, rounding).
 - ``clipping``: RQuant + every trainable tensor clamped to [-w_max, w_max] before each step.
-- ``randbet``: Clipping + random bit error training: once the clean loss (running mean) falls below
-  ``curriculum_loss`` the step adds a pass whose codes got fresh random flips at rate p (each bit
-  independently); its gradient is clamped element-wise to +-``perturbed_grad_clamp`` and the clean
-  and perturbed gradients are summed and halved. Straight-through estimator through quantization.
+- ``randbet``: Clipping + random bit error training: a step adds a pass whose codes got fresh random
+  flips at rate p (each bit independently); its gradient is clamped element-wise to
+  +-``perturbed_grad_clamp`` and the clean and perturbed gradients are summed and halved. Straight-
+  through estimator through quantization. The paper's curriculum decides after every step whether
+  the next one runs the perturbed pass (``curriculum_allows``).
 """
 import math
 import sys
@@ -20,8 +21,9 @@ from . import faults
 from .network import ARCHITECTURES, QuantNet
 
 METHODS = ("normal", "rquant", "clipping", "randbet")
-# Running-mean momentum of the clean batch loss the RandBET curriculum watches.
-CURRICULUM_LOSS_MOMENTUM = 0.05
+# The curriculum admits the perturbed pass only while the clean batch loss is below this multiple
+# of the threshold (Stutz et al.'s code: 1.15).
+CURRICULUM_CLEAN_FACTOR = 1.15
 
 
 @dataclass
@@ -91,35 +93,41 @@ def random_masks(model, quantized, p, generator):
             for name, pair in quantized.items()}
 
 
+def curriculum_allows(clean_loss, perturbed_loss, threshold):
+    """Whether the next RandBET step runs the perturbed pass, given this step's batch losses
+    (``perturbed_loss`` None if this step ran none): the clean loss must be below 1.15 x threshold and
+    the mean of clean and perturbed loss (0 for a pass not run) at most the threshold. So the pass
+    starts once the clean loss is low, and pauses whenever the perturbed loss climbs too high."""
+    if clean_loss >= CURRICULUM_CLEAN_FACTOR * threshold:
+        return False
+    return (clean_loss + (perturbed_loss or 0.0)) / 2.0 <= threshold
+
+
 class RandBetStep:
-    """One training step's gradients: clean, plus (RandBET, after the curriculum) a perturbed pass."""
+    """One training step's gradients: clean, plus (RandBET, when the curriculum allows) a perturbed pass."""
 
     def __init__(self, config, generator):
         self.config = config
         self.generator = generator
-        self.running_loss = None
-        self.perturbed_enabled = False
+        self.perturbed_next = False
         self.perturbed_steps = 0
 
     def gradients(self, model, params, x, y):
         quantized = model.quantized()
         clean_loss = F.cross_entropy(model(x, quantized, calibrate=True), y)
         grads = torch.autograd.grad(clean_loss, params)
-        self._watch_curriculum(float(clean_loss))
-        if self.perturbed_enabled:
+        perturbed_value = None
+        if self.perturbed_next:
             masks = random_masks(model, quantized, self.config.p, self.generator)
             perturbed_loss = F.cross_entropy(model(x, quantized, xor_masks=masks), y)
             perturbed = torch.autograd.grad(perturbed_loss, params)
             bound = self.config.perturbed_grad_clamp
             grads = [(g + torch.clamp(gp, -bound, bound)) / 2.0 for g, gp in zip(grads, perturbed)]
             self.perturbed_steps += 1
+            perturbed_value = float(perturbed_loss)
+        self.perturbed_next = self.config.method == "randbet" and curriculum_allows(
+            float(clean_loss), perturbed_value, self.config.curriculum_loss)
         return float(clean_loss), grads
-
-    def _watch_curriculum(self, loss):
-        m = CURRICULUM_LOSS_MOMENTUM
-        self.running_loss = loss if self.running_loss is None else (1 - m) * self.running_loss + m * loss
-        if self.config.method == "randbet" and self.running_loss < self.config.curriculum_loss:
-            self.perturbed_enabled = True
 
 
 def train(config, images, labels, log=sys.stderr, initialise=None):

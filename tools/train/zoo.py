@@ -1,7 +1,11 @@
 """The shipped model zoo: one seeded command rebuilds each package in workloads/models/<name>/.
 
-    /usr/bin/python3 -m tools.train.zoo randbet-8bit        # one model
+    /usr/bin/python3 -m tools.train.zoo randbet-8bit        # one model (rebuilt even if present)
+    /usr/bin/python3 -m tools.train.zoo resnet              # a family: the CNN's or the ResNet's
     /usr/bin/python3 -m tools.train.zoo all                 # the whole zoo, one after another
+
+A family name (``all``, ``cnn``, ``resnet``) builds only the packages not built yet (no manifest.json
+in their folder), so an interrupted family build resumes where it stopped.
 """
 import argparse
 import os
@@ -26,7 +30,7 @@ RANDBET_LR = 0.0005
 CURRICULUM_LOSS = 0.75
 PERTURBED_GRAD_CLAMP = 0.05
 
-ZOO = {
+CNN_ZOO = {
     "normal-8bit": (dict(method="normal", bits=8),
                     "Normal baseline: fixed range [-1, 1], truncation, no clipping"),
     "rquant-8bit": (dict(method="rquant", bits=8),
@@ -44,6 +48,18 @@ ZOO = {
                           epochs=RANDBET_EPOCHS, lr=RANDBET_LR),
                      "4-bit RQuant + clipping 0.1 + random bit error training at p = 1 % (fine-tuned from clipping-4bit)"),
 }
+
+# The residual network (network.RESNET, docs/zoo.md): the same methods and hyper-parameters, 10
+# epochs from scratch (an epoch costs about three of the CNN's).
+RESNET_EPOCHS = 10
+RESNET_ZOO = {
+    "resnet-" + name: ({"epochs": RESNET_EPOCHS, **params, "architecture": "resnet",
+                        **({"init_from": "resnet-" + params["init_from"]} if "init_from" in params else {})},
+                       "ResNet: " + description.replace("clipping-", "resnet-clipping-"))
+    for name, (params, description) in CNN_ZOO.items() if name != "rquant-8bit"
+}
+ZOO = {**CNN_ZOO, **RESNET_ZOO}
+FAMILIES = {"all": list(ZOO), "cnn": list(CNN_ZOO), "resnet": list(RESNET_ZOO)}
 
 
 def rebuild_command(name, epochs):
@@ -77,9 +93,9 @@ def build(name, epochs=None, out_root=ZOO_DIR, data_dir=idx.DEFAULT_DIR, log=sys
 
 
 def model_parser(prog, doc):
-    """Argument parser of a command taking zoo model names ('all' or names)."""
+    """Argument parser of a command taking zoo model names (a family name or model names)."""
     parser = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("models", nargs="+", help=f"'all' or any of: {', '.join(ZOO)}")
+    parser.add_argument("models", nargs="+", help=f"{', '.join(FAMILIES)} or any of: {', '.join(ZOO)}")
     return parser
 
 
@@ -90,21 +106,28 @@ def fail(parser, message):
 
 def model_names(parser, models):
     """The zoo names a command line asked for; an unknown name is a one-line error."""
-    names = list(ZOO) if models == ["all"] else models
+    names = FAMILIES[models[0]] if len(models) == 1 and models[0] in FAMILIES else models
     unknown = [n for n in names if n not in ZOO]
     if unknown:
-        fail(parser, f"unknown model '{unknown[0]}' (valid: all, {', '.join(ZOO)})")
+        fail(parser, f"unknown model '{unknown[0]}' (valid: {', '.join(FAMILIES)}, {', '.join(ZOO)})")
     return names
+
+
+def is_built(name, out_root=ZOO_DIR):
+    return os.path.exists(os.path.join(out_root, name, package.MANIFEST_FILE))
 
 
 def main(argv=None):
     parser = model_parser("python3 -m tools.train.zoo", __doc__)
-    parser.add_argument("--epochs", type=int, help=f"training epochs (default {EPOCHS}, RandBET {RANDBET_EPOCHS})")
+    parser.add_argument("--epochs", type=int, help=f"training epochs (default {EPOCHS}, ResNet {RESNET_EPOCHS}, "
+                                                   f"RandBET {RANDBET_EPOCHS})")
     parser.add_argument("--out", default=ZOO_DIR, help="parent folder of the packages (default workloads/models)")
     args = parser.parse_args(argv)
     names = model_names(parser, args.models)
     if args.epochs is not None and args.epochs < 1:
         fail(parser, f"--epochs must be >= 1, got {args.epochs}")
+    if len(args.models) == 1 and args.models[0] in FAMILIES:
+        names = [n for n in names if not is_built(n, args.out)]
     for name in sorted(names, key=lambda n: ZOO[n][0].get("init_from") is not None):  # starting points first
         build(name, args.epochs, args.out)
 
