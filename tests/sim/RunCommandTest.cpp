@@ -10,11 +10,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +80,42 @@ TEST(RunCommandTest, CleanErrorEqualsIntegerReferenceAndOutputsAreReproducible)
     EXPECT_LT(summary["energy_per_inference"]["weight_sram_pj"].get<double>(),
               summary["energy_per_inference_nominal"]["weight_sram_pj"].get<double>());
     EXPECT_TRUE(std::filesystem::exists(dir + "/a/config.json"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(RunCommandTest, LayersCsvCountsEveryStreamedReloadPerInference)
+{
+    // randbet-8bit (105866 one-byte codes) streamed through salami2018-vc707's 64 KiB: 30 images in
+    // batches of 8 load every code 4 times, 4 x 105866 / 30 bytes per inference over the layers.
+    const std::string dir =
+        std::filesystem::temp_directory_path() / ("voltsim-run-stream-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir);
+    const Output run = runVoltsim("run --model " + modelDir("randbet-8bit") +
+                                  " --profile salami2018-vc707 --images 30 --set run.batch_images=8 --out " + dir);
+    ASSERT_EQ(run.status, 0) << run.text;
+    std::istringstream csv(slurp(dir + "/layers.csv"));
+    std::string line;
+    std::getline(csv, line);
+    std::vector<std::string> header;
+    std::stringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');)
+        header.push_back(field);
+    const auto column = [&](const std::string& name) {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+    };
+    double bytes = 0, dram = 0, stalls = 0;
+    while (std::getline(csv, line)) {
+        std::vector<std::string> row;
+        std::stringstream cells(line);
+        for (std::string cell; std::getline(cells, cell, ',');)
+            row.push_back(cell);
+        bytes += std::stod(row.at(column("weight_bytes_loaded")));
+        dram += std::stod(row.at(column("dram_bytes")));
+        stalls += std::stod(row.at(column("weight_load_stall_cycles")));
+    }
+    EXPECT_NEAR(bytes, 4.0 * 105866 / 30, 1e-6);
+    EXPECT_NEAR(dram, bytes + 784 + 40, 1e-6); // plus the image in and the logits out
+    EXPECT_GT(stalls, 0);
     std::filesystem::remove_all(dir);
 }
 

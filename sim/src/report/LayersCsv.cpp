@@ -34,8 +34,8 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
 {
     out << "layer_id,layer,type,m,k,n,array_rows,array_cols,dataflow,timing,cycles,stall_cycles,folds,macs,"
            "overall_util,mapping_efficiency,compute_util,weight_sram_reads,activation_sram_reads,"
-           "activation_sram_writes,accumulator_sram_reads,accumulator_sram_writes,dram_bytes,flips_seen,"
-           "chips,"
+           "activation_sram_writes,accumulator_sram_reads,accumulator_sram_writes,dram_bytes,"
+           "weight_tiles_loaded,weight_bytes_loaded,weight_load_stall_cycles,flips_seen,chips,"
            "weight_voltage_mv,mac_pj,weight_sram_pj,activation_sram_pj,accumulator_sram_pj,total_pj,"
            "weight_sram_nominal_pj,weight_sram_saving\n";
     for (std::size_t id = 0; id < rows.size(); ++id) {
@@ -51,7 +51,8 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
             << count(row.weightSramReads) << ',' << count(row.activationSramReads) << ','
             << optionalField(row.activationSramWrites) << ',' << count(row.accumulatorSramReads) << ','
             << count(row.accumulatorSramWrites) << ',' << optionalField(row.dramBytes) << ','
-            << optionalField(row.flipsSeen) << ',' << optionalField(row.chips) << ','
+            << optionalField(row.weightTilesLoaded) << ',' << optionalField(row.weightBytesLoaded) << ','
+            << optionalField(row.weightLoadStallCycles) << ',' << optionalField(row.flipsSeen) << ',' << optionalField(row.chips) << ','
             << formatLikePython(context.weightVoltageMv) << ',' << formatLikePython(e.macPj) << ','
             << formatLikePython(e.weightSramPj) << ',' << formatLikePython(e.activationSramPj) << ','
             << formatLikePython(e.accumulatorSramPj) << ',' << formatLikePython(e.totalPj()) << ','

@@ -44,9 +44,9 @@ json runJson(const RunReportInput& input, const ChipOutcome& run, std::int64_t c
         {"accelerator", acceleratorStatsJson(*input.config, run, voltageMv)}};
 }
 
-/// DRAM bytes per inference attributed to layer `index`: the input image to the first layer, the
-/// logits to the last (weights stay in weight SRAM after the model load).
-std::uint64_t layerDramBytes(const workloads::Network& network, std::size_t index)
+/// DRAM bytes per inference of the image and the logits attributed to layer `index`: the input
+/// image to the first layer, the logits to the last.
+std::uint64_t layerIoBytes(const workloads::Network& network, std::size_t index)
 {
     std::uint64_t bytes = 0;
     if (index == 0)
@@ -262,7 +262,10 @@ void writeRunLayersCsv(std::ostream& out, const RunReportInput& input)
         row.activationSramWrites = static_cast<double>(layer.activationWrites) / images;
         row.accumulatorSramReads = static_cast<double>(layer.accumulatorReads) / images;
         row.accumulatorSramWrites = static_cast<double>(layer.accumulatorWrites) / images;
-        row.dramBytes = layerDramBytes(input.package->network, i);
+        row.weightTilesLoaded = static_cast<double>(layer.weightTilesLoaded) / images;
+        row.weightBytesLoaded = static_cast<double>(layer.weightBytesLoaded) / images;
+        row.weightLoadStallCycles = static_cast<double>(layer.weightLoadStallCycles) / images;
+        row.dramBytes = static_cast<double>(layerIoBytes(input.package->network, i)) + *row.weightBytesLoaded;
         row.flipsSeen = flips;
         row.chips = outcome.chips.size();
         row.energy = {e.macPj, e.weightSramPj, e.activationSramPj, e.accumulatorSramPj,

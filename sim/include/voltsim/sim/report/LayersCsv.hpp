@@ -27,7 +27,11 @@ struct LayersCsvRow {
     std::optional<double> activationSramWrites;
     double accumulatorSramReads = 0;
     double accumulatorSramWrites = 0;
-    std::optional<std::uint64_t> dramBytes; ///< image in (first layer), logits out (last layer)
+    /// Image in (first layer), logits out (last layer), streamed weight tiles read (their layer)
+    std::optional<double> dramBytes;
+    std::optional<double> weightTilesLoaded;     ///< streamed weight tiles loaded (per batch / images)
+    std::optional<double> weightBytesLoaded;     ///< their bytes: DRAM reads and weight SRAM writes
+    std::optional<double> weightLoadStallCycles; ///< cycles the layer waited for them
     std::optional<std::uint64_t> flipsSeen; ///< weight bits read wrong, summed over chips
     std::optional<std::uint64_t> chips;
     models::LayerEnergy energy; ///< pJ per inference, weight SRAM at the row's voltage
