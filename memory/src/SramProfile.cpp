@@ -224,7 +224,7 @@ std::string resolveProfilePath(const std::string& nameOrFile)
             throw InputError(nameOrFile + ": profile file not found");
         return nameOrFile;
     }
-    const std::string shipped = dataPath("profiles/" + nameOrFile + ".json");
+    std::string shipped = dataPath("profiles/" + nameOrFile + ".json");
     if (fs::is_regular_file(shipped))
         return shipped;
     std::string valid;

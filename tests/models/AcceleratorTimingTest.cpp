@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -151,7 +152,7 @@ TEST_P(AcceleratorConvTest, StridedPaddedConvEqualsIntegerReference)
 {
     const auto [dataflow, mode] = GetParam();
     const workloads::ModelPackage package = stridedConvPackage();
-    std::vector<std::uint8_t> images(3 * 25);
+    std::vector<std::uint8_t> images(std::size_t{3} * 25);
     for (std::size_t i = 0; i < images.size(); ++i)
         images[i] = static_cast<std::uint8_t>((i * 53 + 7) % 256);
     const auto run = runAccelerator(acceleratorSpecs("stutz2021-14nm", mode, {2, 2, dataflow}), package, 1,
@@ -174,7 +175,7 @@ class AcceleratorModesTest : public ScFixture {};
 TEST_F(AcceleratorModesTest, FastAndCycleModeAgreeOnLogitsAndEveryLayersCyclesForAShippedModel)
 {
     const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
-    std::vector<std::uint8_t> images(2 * 784);
+    std::vector<std::uint8_t> images(std::size_t{2} * 784);
     for (std::size_t i = 0; i < images.size(); ++i)
         images[i] = static_cast<std::uint8_t>((i * 29) % 251);
     for (const Dataflow dataflow : {Dataflow::WS, Dataflow::OS, Dataflow::IS}) {

@@ -41,7 +41,7 @@ class LayersCommandTest : public ::testing::Test {
 
     std::string write(const std::string& name, const std::string& text) const
     {
-        const std::string path = (m_dir / name).string();
+        std::string path = (m_dir / name).string();
         std::ofstream(path) << text;
         return path;
     }

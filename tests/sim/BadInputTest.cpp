@@ -17,6 +17,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -115,7 +116,7 @@ class Scratch {
     {
         voltsim::test::PackageFiles files = voltsim::test::tinyPackageWithGolden();
         edit(files);
-        const std::string dir = directory(name);
+        std::string dir = directory(name);
         files.write(dir, keepDeclared);
         return dir;
     }
@@ -135,7 +136,7 @@ class Scratch {
     /// replace the respective file content when non-empty.
     std::string dataDir(const std::string& images, const std::string& labels) const
     {
-        const std::string dir = directory("data");
+        std::string dir = directory("data");
         if (images.empty())
             idx("data/t10k-images-idx3-ubyte", 8, {2, 3, 3}, std::string(18, '\1'));
         else
@@ -171,13 +172,13 @@ const std::string kSweepConfig = "configs/sweep/default.json";
 Invocation sweepConfig(const std::string& file, std::vector<std::string> names)
 {
     names.insert(names.begin(), file);
-    return {{"sweep", "--config", file, "--dump-config"}, names};
+    return {{"sweep", "--config", file, "--dump-config"}, std::move(names)};
 }
 
 Invocation profileShow(const std::string& file, std::vector<std::string> names)
 {
     names.insert(names.begin(), file);
-    return {{"profile", "show", file}, names};
+    return {{"profile", "show", file}, std::move(names)};
 }
 
 Invocation importCells(const std::string& file, std::vector<std::string> names)
@@ -185,25 +186,26 @@ Invocation importCells(const std::string& file, std::vector<std::string> names)
     names.insert(names.begin(), file);
     return {{"profile", "import", "--cells", file, "--arrays", "2", "--rows", "4", "--columns", "16",
              "--vmin-mv", "700", "--out", "imported.json"},
-            names};
+            std::move(names)};
 }
 
 Invocation importIbm(const std::string& dir, std::vector<std::string> names)
 {
-    return {{"profile", "import", "--ibm", dir, "--out", "imported.json"}, names};
+    return {{"profile", "import", "--ibm", dir, "--out", "imported.json"}, std::move(names)};
 }
 
 /// A copy of the shipped IBM example with `changes` (file name -> content; "" removes the file).
 std::string ibmCopy(const Scratch& scratch, const std::vector<std::pair<std::string, std::string>>& changes)
 {
-    const std::string dir = scratch.directory("ibm");
+    std::string dir = scratch.directory("ibm");
+    const fs::path folder = dir;
     for (const auto& entry :
          fs::directory_iterator(voltsim::test::sourceDir() + "/memory/profiles/examples/ibm-example"))
-        fs::copy_file(entry.path(), dir + "/" + entry.path().filename().string());
+        fs::copy_file(entry.path(), folder / entry.path().filename());
     for (const auto& [name, text] : changes) {
-        fs::remove(dir + "/" + name);
+        fs::remove(folder / name);
         if (!text.empty())
-            writeText(dir + "/" + name, text);
+            writeText((folder / name).string(), text);
     }
     return dir;
 }
@@ -229,25 +231,25 @@ void rewriteGolden(const std::string& dir, const std::string& text)
 
 Invocation layers(const std::string& topology, std::vector<std::string> names)
 {
-    return {{"layers", "--topology", topology}, names};
+    return {{"layers", "--topology", topology}, std::move(names)};
 }
 
 Invocation layersCfg(const std::string& cfg, std::vector<std::string> names)
 {
     names.insert(names.begin(), cfg);
     return {{"layers", "--topology", voltsim::test::sourceDir() + "/" + kTopology, "--scalesim-config", cfg},
-            names};
+            std::move(names)};
 }
 
 Invocation modelInfo(const std::string& dir, std::vector<std::string> names)
 {
-    return {{"model", "info", dir}, names};
+    return {{"model", "info", dir}, std::move(names)};
 }
 
 /// `model check` reads the golden file and then the data directory (both after the manifest).
 Invocation modelCheck(const std::string& dir, const std::string& data, std::vector<std::string> names)
 {
-    return {{"model", "check", dir, "--data", data, "--threads", "1"}, names};
+    return {{"model", "check", dir, "--data", data, "--threads", "1"}, std::move(names)};
 }
 
 const std::string kTopologyHeader =

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -283,7 +284,8 @@ TEST(IntegerReferenceTest, ResultsIndependentOfThreadCountAndBatching)
     for (unsigned threads : {2u, 3u, 5u})
         EXPECT_EQ(IntegerReference(package, threads).logits(package.codes, images.data(), count), single)
             << threads;
-    const auto tail = IntegerReference(package, 2).logits(package.codes, images.data() + 100 * 189, 201);
+    const auto tail =
+        IntegerReference(package, 2).logits(package.codes, images.data() + std::ptrdiff_t{100} * 189, 201);
     EXPECT_EQ(tail, single.bottomRows(201));
 }
 

@@ -34,7 +34,7 @@ std::string resolveModelDir(const std::string& nameOrDir)
 {
     if (givenAsPath(nameOrDir))
         return nameOrDir;
-    const std::string shipped = dataPath("models/" + nameOrDir);
+    std::string shipped = dataPath("models/" + nameOrDir);
     std::error_code ignored;
     if (fs::exists(fs::path(shipped) / "manifest.json", ignored))
         return shipped;
@@ -57,7 +57,7 @@ std::string resolveTopologyPath(const std::string& nameOrFile)
 {
     if (givenAsPath(nameOrFile))
         return nameOrFile;
-    const std::string shipped = dataPath("topologies/" + nameOrFile + ".csv");
+    std::string shipped = dataPath("topologies/" + nameOrFile + ".csv");
     std::error_code ignored;
     if (fs::is_regular_file(shipped, ignored))
         return shipped;

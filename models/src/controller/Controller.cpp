@@ -311,7 +311,7 @@ void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& acti
     const Layer& layer = m_network.layers[index];
     LayerStats& stats = m_layers[index];
     const auto outputs = static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
-    const auto window = static_cast<std::uint64_t>(layer.kernelH * layer.kernelW);
+    const auto window = static_cast<std::uint64_t>(layer.kernelH) * static_cast<std::uint64_t>(layer.kernelW);
     const std::uint64_t lanes = m_specs.ppu.lanes;
     stats.cyclesPerImage = static_cast<std::int64_t>((outputs * window + lanes - 1) / lanes);
     activationSram->recordFootprint(outputs);

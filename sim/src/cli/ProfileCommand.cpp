@@ -157,6 +157,7 @@ std::vector<ProfilePoint> profilePoints(const SramProfile& profile)
     for (const auto& point : profile.berPoints)
         voltages.insert(point.voltageMv);
     std::vector<ProfilePoint> points;
+    points.reserve(voltages.size());
     for (const double voltage : voltages)
         points.push_back(ProfilePoint{voltage, voltage / profile.vMinMv,
                                       curveValue([&] { return profile.bitErrorRate(voltage); }),

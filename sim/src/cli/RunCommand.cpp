@@ -66,8 +66,7 @@ po::options_description describeOptions()
 
 po::variables_map parse(const Args& args)
 {
-    const po::variables_map vm = parseOptions("run", args, describeOptions());
-    return vm;
+    return parseOptions("run", args, describeOptions());
 }
 
 /// The config JSON: file (or empty = built-in defaults), then flags, then --set.

@@ -12,7 +12,7 @@ std::string joinPath(const std::string& path, const std::string& key)
 
 } // namespace
 
-ConfigNode::ConfigNode(nlohmann::json json, std::string source, std::string path)
+ConfigNode::ConfigNode(nlohmann::json json, const std::string& source, const std::string& path)
     : ConfigNode(json.is_null() ? std::nullopt
                                 : std::optional<JsonCursor>(JsonCursor(std::move(json), source, path)),
                  source, path)
@@ -151,9 +151,12 @@ nlohmann::json loadConfigFile(const std::string& path)
 
 void applyOverride(nlohmann::json& config, const std::string& assignment)
 {
+    const auto error = [&](const std::string& problem) {
+        return InputError("--set " + assignment + ": " + problem);
+    };
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0)
-        throw InputError("--set " + assignment + ": expected key=value, e.g. accelerator.array.rows=32");
+        throw error("expected key=value, e.g. accelerator.array.rows=32");
     const std::string key = assignment.substr(0, equals);
     const std::string text = assignment.substr(equals + 1);
     nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
@@ -167,9 +170,9 @@ void applyOverride(nlohmann::json& config, const std::string& assignment)
         const std::string part =
             key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
         if (part.empty())
-            throw InputError("--set " + assignment + ": empty component in key '" + key + "'");
+            throw error("empty component in key '" + key + "'");
         if (!node->is_object())
-            throw InputError("--set " + assignment + ": '" + key.substr(0, start - 1) + "' is not an object");
+            throw error("'" + key.substr(0, start - 1) + "' is not an object");
         if (dot == std::string::npos) {
             (*node)[part] = value;
             return;

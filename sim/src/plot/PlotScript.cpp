@@ -28,6 +28,7 @@ int spawnAndWait(const std::vector<std::string>& argv, bool quiet, std::string& 
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
     }
     std::vector<char*> pointers;
+    pointers.reserve(argv.size() + 1);
     for (const std::string& arg : argv)
         pointers.push_back(const_cast<char*>(arg.c_str()));
     pointers.push_back(nullptr);
@@ -58,7 +59,7 @@ std::string plotPython()
     if (const char* given = std::getenv("VOLTSIM_PYTHON"); given != nullptr && *given != '\0')
         return given;
     std::error_code ignored;
-    const std::string configured = VOLTSIM_PYTHON;
+    std::string configured = VOLTSIM_PYTHON;
     if (!configured.empty() && std::filesystem::exists(configured, ignored))
         return configured;
     return "python3";

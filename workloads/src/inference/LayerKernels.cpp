@@ -4,6 +4,7 @@
 #include "Requantize.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -30,8 +31,8 @@ struct ConvGeometry {
 
     explicit ConvGeometry(const Layer& layer)
         : channelPairs(static_cast<std::size_t>(layer.inShape[0] + 1) / 2),
-          paddedHeight(static_cast<std::size_t>(layer.inShape[1] + 2 * layer.padding)),
-          paddedWidth(static_cast<std::size_t>(layer.inShape[2] + 2 * layer.padding)),
+          paddedHeight(static_cast<std::size_t>(layer.inShape[1] + 2 * std::int64_t{layer.padding})),
+          paddedWidth(static_cast<std::size_t>(layer.inShape[2] + 2 * std::int64_t{layer.padding})),
           outHeight(static_cast<std::size_t>(layer.outShape[1])),
           outWidth(static_cast<std::size_t>(layer.outShape[2])),
           kernelH(static_cast<std::size_t>(layer.kernelH)), kernelW(static_cast<std::size_t>(layer.kernelW)),

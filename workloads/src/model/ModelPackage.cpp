@@ -20,7 +20,7 @@ constexpr std::int64_t kInt32Max = 2147483647;
 
 std::vector<std::int64_t> readShape(const JsonCursor& cursor)
 {
-    const auto shape = cursor.asIntArray(1, kMaxDim);
+    auto shape = cursor.asIntArray(1, kMaxDim);
     if (shape.size() > 4)
         cursor.fail("must have 1 to 4 dimensions, got " + std::to_string(shape.size()));
     if (shapeSize(shape) > kMaxTensor)
@@ -30,7 +30,7 @@ std::vector<std::int64_t> readShape(const JsonCursor& cursor)
 
 std::string readSha256(const JsonCursor& cursor)
 {
-    const std::string hex = cursor.asString();
+    std::string hex = cursor.asString();
     if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
         cursor.fail("must be 64 lower-case hex digits, got '" + hex + "'");
     return hex;
@@ -38,7 +38,7 @@ std::string readSha256(const JsonCursor& cursor)
 
 std::string readFileName(const JsonCursor& cursor)
 {
-    const std::string name = cursor.asString();
+    std::string name = cursor.asString();
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
         cursor.fail("must be a file name inside the package directory, got '" + name + "'");
     return name;
@@ -102,7 +102,8 @@ Requant readRequant(const JsonCursor& cursor)
 }
 
 /// floor((size + 2 padding - kernel) / stride) + 1, or a failure if the window does not fit.
-std::int64_t windowOutput(const JsonCursor& layer, std::int64_t size, int kernel, int stride, int padding)
+std::int64_t windowOutput(const JsonCursor& layer, std::int64_t size, int kernel, int stride,
+                          std::int64_t padding)
 {
     if (size + 2 * padding < kernel)
         layer["kernel"].fail("kernel " + std::to_string(kernel) + " is larger than the padded input " +

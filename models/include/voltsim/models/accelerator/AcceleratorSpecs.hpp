@@ -47,8 +47,8 @@ struct AcceleratorSpecs {
     ArraySpec array{16, 16, Dataflow::WS};
     double clockMhz = 500;
     WeightSramSpecs weightSram;
-    BufferSpecs activationSram{32 * 1024, 8};  ///< split in two halves (double buffering)
-    BufferSpecs accumulatorSram{64 * 1024, 8}; ///< int32 partial sums of one fold
+    BufferSpecs activationSram{std::uint64_t{32} * 1024, 8};  ///< split in two halves (double buffering)
+    BufferSpecs accumulatorSram{std::uint64_t{64} * 1024, 8}; ///< int32 partial sums of one fold
     DramSpecs dram;
     PpuSpecs ppu;
     std::string timingModel =

@@ -43,7 +43,7 @@ class CycleSystolicArray : public sc_core::sc_module {
     GemmResult result() const;
 
     /// Adds the array's probe signals (cycle, busy, outputs written, last output) to a trace.
-    void trace(sc_core::sc_trace_file* file) const;
+    void trace(sc_core::sc_trace_file* file) const override;
 
   private:
     void onClock();

@@ -39,7 +39,7 @@ class ConfigNode {
     /// @param json    an object (or null, treated as empty); copied
     /// @param source  the file the values came from, for error messages ("<command line>" allowed)
     /// @param path    where the object sits in that file ("" for the whole file)
-    ConfigNode(nlohmann::json json, std::string source, std::string path = "");
+    ConfigNode(nlohmann::json json, const std::string& source, const std::string& path = "");
 
     /// An integer in [min, max]; @p value holds the default and receives the value.
     template <typename Int>
