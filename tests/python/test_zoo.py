@@ -95,12 +95,12 @@ def test_markdown_table_layout():
         "Error patterns per model / test images: 10 / 10,000."]
 
 
-@pytest.mark.parametrize("name", [n for n in ("normal-8bit", "clipping-4bit") if n in SHIPPED])
+@pytest.mark.parametrize("name", [n for n in ("normal-8bit", "clipping-4bit", "resnet-clipping-8bit") if n in SHIPPED])
 def test_fine_tuning_start_reproduces_the_package(name, test_set):
     import torch
     manifest, codes, _ = package.load(os.path.join(ZOO_DIR, name))
     bits, quantizer = manifest["training"]["bits"], manifest["layers"][0]["weight"]["quantizer"]
-    model = QuantNet(bits, quantizer).eval()
+    model = QuantNet(bits, quantizer, ARCHITECTURES[manifest["training"].get("architecture", "cnn")]).eval()
     package.initialise_from(model, manifest, codes)
     np.testing.assert_array_equal(package.build_layers(model)[1], codes)  # same codes after re-quantizing
     images = test_set[0][:300]

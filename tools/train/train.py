@@ -167,7 +167,8 @@ def train(config, images, labels, log=sys.stderr, initialise=None):
             optimizer.step()
             loss_sum += loss
             step += 1
-        print(f"[{config.method}-{config.bits}bit] epoch {epoch + 1}/{config.epochs} loss {loss_sum / steps_per_epoch:.4f} "
+        print(f"[{config.architecture} {config.method}-{config.bits}bit] epoch {epoch + 1}/{config.epochs} "
+              f"loss {loss_sum / steps_per_epoch:.4f} "
               f"perturbed steps {stepper.perturbed_steps} ({time.time() - start:.0f} s)", file=log, flush=True)
     if config.w_max is not None:
         clip_parameters(model, config.w_max)
