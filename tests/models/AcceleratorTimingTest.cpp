@@ -58,6 +58,7 @@ workloads::ModelPackage linearPackage()
     fc.bias = tensor({3}, 15);
     fc.requant = workloads::Requant{1, 2, 0, 0, 0, 1, 1, true};
     package.network.layers.push_back(fc);
+    package.network.connectAsChain();
     package.codes = {129, 130, 131, 132, 133, 127, 127, 127, 127,
                      127, 128, 128, 128, 128, 138, 128, 128, 128};
     return package;
@@ -139,6 +140,7 @@ workloads::ModelPackage stridedConvPackage()
     fc.bias = tensor({3}, 44);
     fc.requant = workloads::Requant{4, 3, -1, 40, 7, 1, 1, true};
     package.network.layers = {conv, pool, flat, fc};
+    package.network.connectAsChain();
     package.codes.resize(47);
     for (std::size_t i = 0; i < package.codes.size(); ++i)
         package.codes[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);

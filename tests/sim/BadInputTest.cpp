@@ -590,8 +590,8 @@ std::vector<BadInputCase> cases()
          }},
         {"package_wrong_version",
          [](S s) {
-             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["format_version"] = 2; }),
-                              {"manifest.json", "format_version", "version 2"});
+             return modelInfo(s.package("pkg", [](PackageFiles& f) { f.manifest["format_version"] = 3; }),
+                              {"manifest.json", "format_version", "version 3"});
          }},
         {"package_blob_checksum",
          [](S s) {

@@ -214,8 +214,11 @@ TEST_F(ModelPackageTest, RejectsBadFormatAndVersion)
 {
     expectError([](PackageFiles& f) { f.manifest["format"] = "onnx"; },
                 {"format: must be 'voltsim-model', got 'onnx'"});
+    expectError([](PackageFiles& f) { f.manifest["format_version"] = 3; },
+                {"format_version: unsupported version 3 (this voltsim reads 1 and 2)"});
+    // A version 1 manifest read as version 2: its layers name no inputs.
     expectError([](PackageFiles& f) { f.manifest["format_version"] = 2; },
-                {"format_version: unsupported version 2 (this voltsim reads 1)"});
+                {"layers[0].inputs: missing required key"});
 }
 
 TEST_F(ModelPackageTest, RejectsInconsistentOutputsAndMethods)

@@ -199,4 +199,88 @@ inline PackageFiles tinyPackageWithGolden()
     return files;
 }
 
+/// The hand-computed tiny graph (format version 2; input [2, 2, 2], 2 classes), every v2 layer type;
+/// the logits are derived in GraphNetworkTest.cpp:
+///   dw    conv2d 1x1, groups 2 (depthwise), 8-bit: weight codes [130, 129] (v - z = [2, 1]), bias
+///         codes [128, 128]; shift 1, m_acc 1, m_sum 0, m_bias 0, b0 0: channel 0 -> q, channel 1 ->
+///         (q + 1) >> 1
+///   add   add [dw, input], multipliers [1, 1], shift 1: (a + b + 1) >> 1
+///   cat   concat [add, dw], multipliers [2, 2], shift 1 (the identity): [4, 2, 2]
+///   mp    maxpool2d 2x2, stride 1, padding 1: [4, 3, 3]
+///   avg   avgpool2d 2x2, stride 1: [4, 2, 2];  gap global_avgpool: [4, 1, 1];  flat flatten: [4]
+///   fc    linear 4 -> 2, 8-bit: v - z = [[1, 0, 0, 0], [0, 1, 0, 1]], bias codes [128, 128]; shift 1,
+///         m_acc 2, m_sum 0, m_bias 0, b0 0: int32 logits = sum (v - z) q
+inline PackageFiles tinyGraphPackage()
+{
+    PackageFiles files;
+    files.manifest = manifestSkeleton({2, 2, 2}, 2);
+    files.manifest["format_version"] = 2;
+    const auto merge = [](std::vector<std::int64_t> multipliers) {
+        return nlohmann::json{{"shift", 1},
+                              {"multipliers", multipliers},
+                              {"in_scales", std::vector<double>(multipliers.size(), 0.01)},
+                              {"out_scale", 0.01}};
+    };
+    auto& layers = files.manifest["layers"];
+    layers.push_back({{"name", "dw"},
+                      {"type", "conv2d"},
+                      {"inputs", {"input"}},
+                      {"in_shape", {2, 2, 2}},
+                      {"out_shape", {2, 2, 2}},
+                      {"kernel", {1, 1}},
+                      {"stride", 1},
+                      {"padding", 0},
+                      {"groups", 2},
+                      {"relu", true},
+                      {"weight", tensorJson({2, 1, 1, 1}, 8, 0)},
+                      {"bias", tensorJson({2}, 8, 2)},
+                      {"requant", requantJson(1, 1, 0, 0, 0, false)}});
+    layers.push_back({{"name", "add"},
+                      {"type", "add"},
+                      {"inputs", {"dw", "input"}},
+                      {"out_shape", {2, 2, 2}},
+                      {"requant", merge({1, 1})}});
+    layers.push_back({{"name", "cat"},
+                      {"type", "concat"},
+                      {"inputs", {"add", "dw"}},
+                      {"out_shape", {4, 2, 2}},
+                      {"requant", merge({2, 2})}});
+    layers.push_back({{"name", "mp"},
+                      {"type", "maxpool2d"},
+                      {"inputs", {"cat"}},
+                      {"in_shape", {4, 2, 2}},
+                      {"out_shape", {4, 3, 3}},
+                      {"kernel", {2, 2}},
+                      {"stride", 1},
+                      {"padding", 1}});
+    layers.push_back({{"name", "avg"},
+                      {"type", "avgpool2d"},
+                      {"inputs", {"mp"}},
+                      {"in_shape", {4, 3, 3}},
+                      {"out_shape", {4, 2, 2}},
+                      {"kernel", {2, 2}},
+                      {"stride", 1}});
+    layers.push_back({{"name", "gap"},
+                      {"type", "global_avgpool"},
+                      {"inputs", {"avg"}},
+                      {"in_shape", {4, 2, 2}},
+                      {"out_shape", {4, 1, 1}}});
+    layers.push_back({{"name", "flat"},
+                      {"type", "flatten"},
+                      {"inputs", {"gap"}},
+                      {"in_shape", {4, 1, 1}},
+                      {"out_shape", {4}}});
+    layers.push_back({{"name", "fc"},
+                      {"type", "linear"},
+                      {"inputs", {"flat"}},
+                      {"in_shape", {4}},
+                      {"out_shape", {2}},
+                      {"relu", false},
+                      {"weight", tensorJson({2, 4}, 8, 4)},
+                      {"bias", tensorJson({2}, 8, 12)},
+                      {"requant", requantJson(1, 2, 0, 0, 0, true)}});
+    files.codes = {130, 129, 128, 128, 129, 128, 128, 128, 128, 129, 128, 129, 128, 128};
+    return files;
+}
+
 } // namespace voltsim::test

@@ -123,7 +123,26 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
         }
         m_layers.push_back(stats);
     }
+    checkSupported();
     checkBufferCapacities();
+}
+
+void Controller::checkSupported() const
+{
+    for (const Layer& layer : m_network.layers) {
+        const bool supported = (layer.type == LayerType::Conv2d && layer.groups == 1) ||
+                               layer.type == LayerType::Linear || layer.type == LayerType::Flatten ||
+                               (layer.type == LayerType::MaxPool2d && layer.padding == 0);
+        if (!supported)
+            throw InputError("layer '" + layer.name + "' (" + workloads::layerTypeName(layer.type) +
+                             (layer.groups != 1 ? ", groups " + std::to_string(layer.groups) : "") +
+                             (layer.padding != 0 && layer.type == LayerType::MaxPool2d ? ", padded" : "") +
+                             "): the SystemC accelerator runs conv2d with one group, linear, maxpool2d "
+                             "without padding and flatten only");
+    }
+    if (!m_network.isChain())
+        throw InputError("the SystemC accelerator runs chain networks only (each layer reading the one "
+                         "before it); this one is a graph");
 }
 
 void Controller::checkBufferCapacities() const
@@ -350,6 +369,11 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
         case LayerType::Flatten:
             m_layers[i].images += static_cast<std::uint64_t>(images);
             break;
+        case LayerType::AvgPool2d:
+        case LayerType::GlobalAvgPool:
+        case LayerType::Add:
+        case LayerType::Concat:
+            throw std::logic_error("Controller: checkSupported let a graph layer through");
         }
     }
     return logits;

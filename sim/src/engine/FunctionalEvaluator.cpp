@@ -65,7 +65,8 @@ void FunctionalEvaluator::cacheCleanInputs()
         return;
     m_cleanInputs.reserve(layers.size());
     for (std::size_t layer = 1; layer < layers.size(); ++layer) {
-        if (!layers[layer].hasParameters())
+        // Only where the rest of the graph needs nothing but this layer's input.
+        if (!layers[layer].hasParameters() || !m_package.network.isCutPoint(layer))
             continue;
         m_cleanInputs.push_back({layer, m_reference.activations(m_package.codes, from, layer)});
         from = {layer, m_cleanInputs.back().activations.data(), from.count};

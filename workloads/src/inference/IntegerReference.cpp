@@ -20,51 +20,109 @@ constexpr std::size_t kBatchImages = 64;
 /// Below this many images per thread, one thread does the whole call.
 constexpr std::size_t kMinImagesPerThread = 32;
 
-/// Layers first .. until - 1 of `network` decoded from `codes` (the others left empty).
-std::vector<PreparedLayer> prepareLayers(const Network& network, const std::vector<std::uint8_t>& codes,
-                                         std::size_t first, std::size_t until)
+/// Layers first .. until - 1 decoded from `codes` (the others left empty); a conv2d has one
+/// prepared layer per group (`groupLayers`).
+std::vector<std::vector<PreparedLayer>> prepareLayers(const std::vector<std::vector<Layer>>& groupLayers,
+                                                      const Network& network,
+                                                      const std::vector<std::uint8_t>& codes,
+                                                      std::size_t first, std::size_t until)
 {
-    std::vector<PreparedLayer> prepared(network.layers.size());
-    for (std::size_t i = first; i < until; ++i)
-        if (network.layers[i].hasParameters())
-            prepared[i] = detail::prepareLayer(network.layers[i], codes);
+    std::vector<std::vector<PreparedLayer>> prepared(network.layers.size());
+    for (std::size_t i = first; i < until; ++i) {
+        if (!network.layers[i].hasParameters())
+            continue;
+        if (network.layers[i].type == LayerType::Conv2d) {
+            for (const Layer& group : groupLayers[i])
+                prepared[i].push_back(detail::prepareLayer(group, codes));
+        } else {
+            prepared[i].push_back(detail::prepareLayer(network.layers[i], codes));
+        }
+    }
     return prepared;
 }
 
-/// One layer on a batch: work.current (count x inSize) -> work.next (count x outSize), or logits.
-void runLayer(const Layer& layer, const PreparedLayer& prepared, std::size_t count, std::int32_t* logits,
-              Workspace& work)
+/// The tensors of one batch: each layer's output, image after image, and the tensor entering the
+/// first layer run (the output of `enteringProducer`, a layer before it or the network input).
+struct BatchTensors {
+    std::vector<std::vector<std::uint8_t>> outputs;
+    std::vector<std::uint8_t> entering;
+    std::size_t enteringProducer = kNetworkInput;
+
+    const std::uint8_t* of(std::size_t producer) const
+    {
+        return producer == enteringProducer ? entering.data() : outputs[producer].data();
+    }
+};
+
+/// A grouped conv2d on one image: group g reads its block of input channels and writes its block
+/// of output channels.
+void runGroupedConv(const Layer& layer, const std::vector<PreparedLayer>& groups, const std::uint8_t* input,
+                    std::uint8_t* output, Workspace& work)
 {
+    const auto inGroup = static_cast<std::size_t>(shapeSize(layer.inShape)) / groups.size();
+    const auto outGroup = static_cast<std::size_t>(shapeSize(layer.outShape)) / groups.size();
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        detail::runConv(groups[g], input + g * inGroup, output + g * outGroup, work);
+}
+
+/// Layer `index` on a batch of `count` images: its inputs from `tensors`, its output to
+/// tensors.outputs[index], or to `logits` (the last layer).
+void runLayer(const Network& network, std::size_t index, const std::vector<PreparedLayer>& prepared,
+              std::size_t count, std::int32_t* logits, BatchTensors& tensors, Workspace& work)
+{
+    const Layer& layer = network.layers[index];
     const auto inSize = static_cast<std::size_t>(shapeSize(layer.inShape));
     const auto outSize = static_cast<std::size_t>(shapeSize(layer.outShape));
-    work.next.resize(count * outSize);
+    const std::uint8_t* in = tensors.of(layer.inputs[0]);
+    std::vector<std::uint8_t>& out = tensors.outputs[index];
+    out.resize(count * outSize);
     switch (layer.type) {
     case LayerType::Conv2d:
         for (std::size_t image = 0; image < count; ++image)
-            detail::runConv(prepared, work.current.data() + image * inSize,
-                            work.next.data() + image * outSize, work);
+            runGroupedConv(layer, prepared, in + image * inSize, out.data() + image * outSize, work);
         break;
     case LayerType::MaxPool2d:
         for (std::size_t image = 0; image < count; ++image)
-            detail::runMaxPool(layer, work.current.data() + image * inSize,
-                               work.next.data() + image * outSize);
+            detail::runMaxPool(layer, in + image * inSize, out.data() + image * outSize);
+        break;
+    case LayerType::AvgPool2d:
+    case LayerType::GlobalAvgPool:
+        for (std::size_t image = 0; image < count; ++image)
+            detail::runAvgPool(layer, in + image * inSize, out.data() + image * outSize);
         break;
     case LayerType::Flatten:
-        std::copy(work.current.begin(), work.current.begin() + static_cast<std::ptrdiff_t>(count * inSize),
-                  work.next.begin());
+        std::copy_n(in, count * inSize, out.begin());
         break;
     case LayerType::Linear:
-        detail::runLinear(prepared, work.current.data(), count, work.next.data(), logits, work);
+        detail::runLinear(prepared[0], in, count, out.data(), logits, work);
+        break;
+    case LayerType::Add: {
+        const std::uint8_t* other = tensors.of(layer.inputs[1]);
+        for (std::size_t image = 0; image < count; ++image)
+            detail::runAdd(layer, in + image * inSize, other + image * inSize, inSize,
+                           out.data() + image * outSize);
         break;
     }
-    std::swap(work.current, work.next);
+    case LayerType::Concat: {
+        std::vector<std::size_t> sizes;
+        for (const std::size_t producer : layer.inputs)
+            sizes.push_back(static_cast<std::size_t>(shapeSize(network.tensorShape(producer))));
+        std::vector<const std::uint8_t*> inputs(sizes.size());
+        for (std::size_t image = 0; image < count; ++image) {
+            for (std::size_t i = 0; i < sizes.size(); ++i)
+                inputs[i] = tensors.of(layer.inputs[i]) + image * sizes[i];
+            detail::runConcat(layer, inputs, sizes, out.data() + image * outSize);
+        }
+        break;
+    }
+    }
 }
 
 /// What one worker runs: layers [first, until) on rows [begin, end) of `inputs`; the result rows go
-/// to `logits` (until is the layer count) or `activations`.
+/// to `logits` (until is the layer count) or `activations` (the tensor entering layer `until`).
 struct RangeJob {
     const Network* network = nullptr;
-    const std::vector<PreparedLayer>* prepared = nullptr;
+    const std::vector<std::vector<PreparedLayer>>* prepared = nullptr;
     LayerInputs inputs;
     std::size_t until = 0;
     std::int32_t* logits = nullptr;
@@ -74,18 +132,24 @@ struct RangeJob {
 void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
 {
     const Network& network = *job.network;
-    const auto inSize = static_cast<std::size_t>(shapeSize(network.layers[job.inputs.layer].inShape));
-    const auto outSize = static_cast<std::size_t>(shapeSize(network.layers[job.until - 1].outShape));
+    const std::size_t first = job.inputs.layer;
+    const auto inSize = static_cast<std::size_t>(shapeSize(network.layers[first].inShape));
     const bool toLogits = job.until == network.layers.size();
+    const std::size_t result = toLogits ? job.until - 1 : network.layers[job.until].inputs[0];
+    const auto outSize = static_cast<std::size_t>(shapeSize(network.tensorShape(result)));
     Workspace work;
-    for (std::size_t first = begin; first < end; first += kBatchImages) {
-        const std::size_t count = std::min(kBatchImages, end - first);
-        work.current.assign(job.inputs.data + first * inSize, job.inputs.data + (first + count) * inSize);
-        for (std::size_t i = job.inputs.layer; i < job.until; ++i)
-            runLayer(network.layers[i], (*job.prepared)[i], count,
-                     toLogits ? job.logits + first * outSize : nullptr, work);
+    BatchTensors tensors;
+    tensors.outputs.resize(network.layers.size());
+    tensors.enteringProducer = network.layers[first].inputs[0];
+    for (std::size_t firstImage = begin; firstImage < end; firstImage += kBatchImages) {
+        const std::size_t count = std::min(kBatchImages, end - firstImage);
+        tensors.entering.assign(job.inputs.data + firstImage * inSize,
+                                job.inputs.data + (firstImage + count) * inSize);
+        for (std::size_t i = first; i < job.until; ++i)
+            runLayer(network, i, (*job.prepared)[i], count,
+                     toLogits ? job.logits + firstImage * outSize : nullptr, tensors, work);
         if (!toLogits)
-            std::copy_n(work.current.data(), count * outSize, job.activations + first * outSize);
+            std::copy_n(tensors.of(result), count * outSize, job.activations + firstImage * outSize);
     }
 }
 
@@ -95,6 +159,10 @@ IntegerReference::IntegerReference(const ModelPackage& package, unsigned threads
     : m_network(package.network), m_blobBytes(package.codes.size()),
       m_threads(threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency()))
 {
+    m_groupLayers.resize(m_network.layers.size());
+    for (std::size_t i = 0; i < m_network.layers.size(); ++i)
+        if (m_network.layers[i].type == LayerType::Conv2d)
+            m_groupLayers[i] = detail::convGroups(m_network.layers[i]);
 }
 
 void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
@@ -106,7 +174,12 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
     if (inputs.layer >= until || until > m_network.layers.size())
         throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to " +
                                     std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
-    const std::vector<PreparedLayer> prepared = prepareLayers(m_network, codes, inputs.layer, until);
+    for (const std::size_t cut : {inputs.layer, until})
+        if (cut < m_network.layers.size() && !m_network.isCutPoint(cut))
+            throw std::invalid_argument("IntegerReference: layer " + std::to_string(cut) +
+                                        " is not a cut point of the graph (later layers read other tensors)");
+    const std::vector<std::vector<PreparedLayer>> prepared =
+        prepareLayers(m_groupLayers, m_network, codes, inputs.layer, until);
     const RangeJob job{&m_network, &prepared, inputs, until, logits, activations};
     const std::size_t count = inputs.count;
     const std::size_t workers =

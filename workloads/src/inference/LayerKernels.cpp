@@ -155,19 +155,35 @@ void maxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* __rest
     const std::size_t kernelH = Kernel != 0 ? Kernel : static_cast<std::size_t>(layer.kernelH);
     const std::size_t kernelW = Kernel != 0 ? Kernel : static_cast<std::size_t>(layer.kernelW);
     const std::size_t stride = Stride != 0 ? Stride : static_cast<std::size_t>(layer.stride);
+    const std::size_t pad = Kernel != 0 ? 0 : static_cast<std::size_t>(layer.padding);
     for (std::size_t c = 0; c < planes; ++c) {
         const std::uint8_t* plane = input + c * height * width;
         for (std::size_t oy = 0; oy < outHeight; ++oy) {
             std::uint8_t* out = output + (c * outHeight + oy) * outWidth;
             for (std::size_t ox = 0; ox < outWidth; ++ox) {
+                // Padded positions are ignored; values are non-negative, so 0 is a neutral start.
                 std::uint8_t best = 0;
-                for (std::size_t fy = 0; fy < kernelH; ++fy)
-                    for (std::size_t fx = 0; fx < kernelW; ++fx)
-                        best = std::max(best, plane[(oy * stride + fy) * width + ox * stride + fx]);
+                for (std::size_t fy = 0; fy < kernelH; ++fy) {
+                    const std::size_t y = oy * stride + fy;
+                    if (y < pad || y - pad >= height)
+                        continue;
+                    for (std::size_t fx = 0; fx < kernelW; ++fx) {
+                        const std::size_t x = ox * stride + fx;
+                        if (x >= pad && x - pad < width)
+                            best = std::max(best, plane[(y - pad) * width + x - pad]);
+                    }
+                }
                 out[ox] = best;
             }
         }
     }
+}
+
+/// clamp((value + 2^(shift-1)) >> shift, 0, 255).
+std::uint8_t roundToUint8(std::int64_t value, int shift)
+{
+    return static_cast<std::uint8_t>(
+        std::clamp<std::int64_t>(floorShift(value + (std::int64_t(1) << (shift - 1)), shift), 0, 255));
 }
 
 } // namespace
@@ -271,10 +287,83 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
 
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output)
 {
-    if (layer.kernelH == 2 && layer.kernelW == 2 && layer.stride == 2)
+    if (layer.kernelH == 2 && layer.kernelW == 2 && layer.stride == 2 && layer.padding == 0)
         maxPool<2, 2>(layer, input, output);
     else
         maxPool<0, 0>(layer, input, output);
+}
+
+void runAvgPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output)
+{
+    const auto planes = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const bool global = layer.type == LayerType::GlobalAvgPool;
+    const std::size_t kernelH = global ? height : static_cast<std::size_t>(layer.kernelH);
+    const std::size_t kernelW = global ? width : static_cast<std::size_t>(layer.kernelW);
+    const std::size_t stride = global ? 1 : static_cast<std::size_t>(layer.stride);
+    const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
+    const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
+    const std::uint64_t n = kernelH * kernelW;
+    for (std::size_t c = 0; c < planes; ++c) {
+        const std::uint8_t* plane = input + c * height * width;
+        for (std::size_t oy = 0; oy < outHeight; ++oy)
+            for (std::size_t ox = 0; ox < outWidth; ++ox) {
+                std::uint64_t sum = 0;
+                for (std::size_t fy = 0; fy < kernelH; ++fy)
+                    for (std::size_t fx = 0; fx < kernelW; ++fx)
+                        sum += plane[(oy * stride + fy) * width + ox * stride + fx];
+                output[(c * outHeight + oy) * outWidth + ox] =
+                    static_cast<std::uint8_t>((2 * sum + n) / (2 * n));
+            }
+    }
+}
+
+void runAdd(const Layer& layer, const std::uint8_t* a, const std::uint8_t* b, std::size_t size,
+            std::uint8_t* output)
+{
+    const MergeRequant& merge = *layer.merge;
+    const std::int64_t ma = merge.multipliers[0];
+    const std::int64_t mb = merge.multipliers[1];
+    for (std::size_t i = 0; i < size; ++i)
+        output[i] = roundToUint8(ma * a[i] + mb * b[i], merge.shift);
+}
+
+void runConcat(const Layer& layer, const std::vector<const std::uint8_t*>& inputs,
+               const std::vector<std::size_t>& sizes, std::uint8_t* output)
+{
+    const MergeRequant& merge = *layer.merge;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const std::int64_t multiplier = merge.multipliers[i];
+        for (std::size_t k = 0; k < sizes[i]; ++k)
+            output[k] = roundToUint8(multiplier * inputs[i][k], merge.shift);
+        output += sizes[i];
+    }
+}
+
+std::vector<Layer> convGroups(const Layer& layer)
+{
+    const auto groups = static_cast<std::size_t>(layer.groups);
+    if (groups == 1)
+        return {layer};
+    std::vector<Layer> parts;
+    const auto filters = static_cast<std::size_t>(layer.outShape[0]) / groups;
+    const auto fanIn = static_cast<std::size_t>(layer.fanIn());
+    for (std::size_t g = 0; g < groups; ++g) {
+        Layer part = layer;
+        part.groups = 1;
+        part.inShape[0] /= layer.groups;
+        part.outShape[0] /= layer.groups;
+        part.inputs.clear();
+        part.weight->shape[0] = static_cast<std::int64_t>(filters);
+        part.weight->blobOffset += g * filters * fanIn;
+        part.weight->count = filters * fanIn;
+        part.bias->shape = {static_cast<std::int64_t>(filters)};
+        part.bias->blobOffset += g * filters;
+        part.bias->count = filters;
+        parts.push_back(std::move(part));
+    }
+    return parts;
 }
 
 } // namespace voltsim::workloads::detail

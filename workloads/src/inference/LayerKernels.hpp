@@ -34,8 +34,6 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 
 /// Scratch buffers of one worker thread, reused across batches.
 struct Workspace {
-    std::vector<std::uint8_t> current; ///< activations of the batch, image after image
-    std::vector<std::uint8_t> next;
     std::vector<std::int32_t> padded;  ///< one zero-bordered conv input, channels in int16 pairs
     std::vector<std::int16_t> patches; ///< GEMM A operand of a linear layer
     std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< packed B per conv layer
@@ -52,8 +50,26 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
 void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
                std::uint8_t* activations, std::int32_t* logits, Workspace& work);
 
-/// Max-pool of one image: `input` C x H x W to `output` C x Ho x Wo.
+/// Max-pool of one image: `input` C x H x W to `output` C x Ho x Wo (padded positions ignored).
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output);
+
+/// avgpool2d or global_avgpool of one image: each window's sum S over n values becomes
+/// floor((2 S + n) / (2 n)).
+void runAvgPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output);
+
+/// add of one image's two inputs (`size` values each): clamp((m_a a + m_b b + 2^(shift-1)) >> shift, 0, 255).
+void runAdd(const Layer& layer, const std::uint8_t* a, const std::uint8_t* b, std::size_t size,
+            std::uint8_t* output);
+
+/// concat of one image's inputs (inputs[i] holds sizes[i] values) along channels, each rescaled by
+/// clamp((m_i q + 2^(shift-1)) >> shift, 0, 255).
+void runConcat(const Layer& layer, const std::vector<const std::uint8_t*>& inputs,
+               const std::vector<std::size_t>& sizes, std::uint8_t* output);
+
+/// The per-group layers of a grouped conv2d: group g reads input channels g C/G .. and writes
+/// output channels g N/G .. (both contiguous blocks of an image), with its slice of the weight and
+/// bias tensors; a conv2d with one group is itself. The result refers to nothing in `layer`.
+std::vector<Layer> convGroups(const Layer& layer);
 
 // C++17 leaves >> of a negative value implementation-defined; GCC and Clang shift arithmetically
 // (floor), which C++20 makes standard. Refuse to build where that does not hold.

@@ -5,9 +5,11 @@
 #include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <set>
+#include <utility>
 
 namespace voltsim::workloads {
 namespace {
@@ -140,24 +142,98 @@ void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<st
                               " lets the int32 accumulator overflow (max code x 255 x fan-in > 2^31 - 1)");
 }
 
-void readConv(const JsonCursor& cursor, Layer& layer)
+/// Version 2 keys that may be absent: `groups` of conv2d, `padding` of maxpool2d.
+int readOptionalInt(const JsonCursor& cursor, const std::string& key, int version, std::int64_t low,
+                    std::int64_t high, int absent)
+{
+    if (version < 2)
+        return absent;
+    const auto value = cursor.find(key);
+    return value ? static_cast<int>(value->asInt(low, high)) : absent;
+}
+
+void readConv(const JsonCursor& cursor, Layer& layer, int version)
 {
     readWindow(cursor, layer);
     layer.padding = static_cast<int>(cursor["padding"].asInt(0, 64));
-    const std::int64_t filters = layer.outShape[0];
+    layer.groups = readOptionalInt(cursor, "groups", version, 1, kMaxDim, 1);
+    const std::int64_t filters = layer.outShape.empty() ? 0 : layer.outShape[0];
+    if (layer.inShape[0] % layer.groups != 0 || filters % layer.groups != 0)
+        cursor["groups"].fail(std::to_string(layer.groups) + " does not divide the input channels " +
+                              std::to_string(layer.inShape[0]) + " and the output channels " +
+                              std::to_string(filters));
     expectOutShape(cursor, layer,
                    {filters,
                     windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, layer.padding),
                     windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, layer.padding)});
-    readParameters(cursor, layer, {filters, layer.inShape[0], layer.kernelH, layer.kernelW});
+    readParameters(cursor, layer, {filters, layer.inShape[0] / layer.groups, layer.kernelH, layer.kernelW});
 }
 
-void readMaxPool(const JsonCursor& cursor, Layer& layer)
+/// maxpool2d (`padding`: version 2) and avgpool2d (no padding).
+void readPool(const JsonCursor& cursor, Layer& layer, int version)
 {
     readWindow(cursor, layer);
+    if (layer.type == LayerType::MaxPool2d)
+        layer.padding = readOptionalInt(cursor, "padding", version, 0, 64, 0);
+    if (2 * layer.padding > std::min(layer.kernelH, layer.kernelW))
+        cursor["padding"].fail("must be at most half the kernel, got " + std::to_string(layer.padding));
     expectOutShape(cursor, layer,
-                   {layer.inShape[0], windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, 0),
-                    windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, 0)});
+                   {layer.inShape[0],
+                    windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, layer.padding),
+                    windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, layer.padding)});
+}
+
+void readGlobalAvgPool(const JsonCursor& cursor, Layer& layer)
+{
+    if (layer.inShape.size() != 3)
+        cursor["in_shape"].fail("must be [C, H, W] for global_avgpool, got " + shapeText(layer.inShape));
+    expectOutShape(cursor, layer, {layer.inShape[0], 1, 1});
+}
+
+MergeRequant readMergeRequant(const JsonCursor& cursor, std::size_t inputs)
+{
+    MergeRequant merge;
+    merge.shift = static_cast<int>(cursor["shift"].asInt(1, 62));
+    for (const JsonCursor& multiplier : cursor["multipliers"].elements(inputs, inputs))
+        merge.multipliers.push_back(multiplier.asInt(-kMaxMultiplier, kMaxMultiplier));
+    for (const JsonCursor& scale : cursor["in_scales"].elements(inputs, inputs))
+        merge.inScales.push_back(scale.asPositive());
+    merge.outScale = cursor["out_scale"].asPositive();
+    cursor.finish();
+    return merge;
+}
+
+/// add (two inputs of one shape) and concat (inputs of equal H, W joined along channels).
+void readMerge(const JsonCursor& cursor, Layer& layer,
+               const std::vector<std::vector<std::int64_t>>& inputShapes)
+{
+    const JsonCursor inputs = cursor["inputs"];
+    std::vector<std::int64_t> expected = inputShapes[0];
+    for (std::size_t i = 1; i < inputShapes.size(); ++i) {
+        const std::vector<std::int64_t>& shape = inputShapes[i];
+        if (layer.type == LayerType::Add && shape != inputShapes[0])
+            inputs[i].fail("has shape " + shapeText(shape) + ", the first input " +
+                           shapeText(inputShapes[0]) + " (an add needs equal shapes)");
+        if (layer.type == LayerType::Concat) {
+            if (shape.size() != 3 || inputShapes[0].size() != 3 || shape[1] != inputShapes[0][1] ||
+                shape[2] != inputShapes[0][2])
+                inputs[i].fail("has shape " + shapeText(shape) + ", the first input " +
+                               shapeText(inputShapes[0]) + " (a concat needs [C, H, W] of equal H and W)");
+            expected[0] += shape[0];
+        }
+    }
+    expectOutShape(cursor, layer, expected);
+    layer.merge = readMergeRequant(cursor["requant"], inputShapes.size());
+}
+
+/// How many inputs a layer type takes: exactly `low` (high == low) or low..high.
+std::pair<std::size_t, std::size_t> inputCount(LayerType type)
+{
+    if (type == LayerType::Add)
+        return {2, 2};
+    if (type == LayerType::Concat)
+        return {2, std::size_t(1) << 16};
+    return {1, 1};
 }
 
 void readLinear(const JsonCursor& cursor, Layer& layer)
@@ -170,28 +246,112 @@ void readLinear(const JsonCursor& cursor, Layer& layer)
     readParameters(cursor, layer, {layer.outShape[0], layer.inShape[0]});
 }
 
-Layer readLayer(const JsonCursor& cursor, const std::vector<std::int64_t>& previousShape)
+LayerType readLayerType(const JsonCursor& cursor, int version)
 {
+    static const std::vector<std::pair<std::string, LayerType>> kTypes = {
+        {"conv2d", LayerType::Conv2d},
+        {"maxpool2d", LayerType::MaxPool2d},
+        {"flatten", LayerType::Flatten},
+        {"linear", LayerType::Linear},
+        {"avgpool2d", LayerType::AvgPool2d},
+        {"global_avgpool", LayerType::GlobalAvgPool},
+        {"add", LayerType::Add},
+        {"concat", LayerType::Concat}};
+    const std::size_t known = version >= 2 ? kTypes.size() : 4; // version 1 knows the first four
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < known; ++i)
+        names.push_back(kTypes[i].first);
+    const std::string name = cursor.asChoice(names);
+    for (const auto& [known, type] : kTypes)
+        if (known == name)
+            return type;
+    return LayerType::Linear;
+}
+
+/// The producers named by a version 2 layer's `inputs`: "input" or an earlier layer's name.
+std::vector<std::size_t> readInputs(const JsonCursor& cursor, const std::vector<Layer>& earlier,
+                                    const std::set<std::string>& allNames)
+{
+    std::vector<std::size_t> inputs;
+    for (const JsonCursor& element : cursor.elements(1)) {
+        const std::string name = element.asNonEmptyString();
+        if (name == "input") {
+            inputs.push_back(kNetworkInput);
+            continue;
+        }
+        std::size_t found = kNetworkInput;
+        for (std::size_t i = 0; i < earlier.size(); ++i)
+            if (earlier[i].name == name)
+                found = i;
+        if (found != kNetworkInput) {
+            inputs.push_back(found);
+            continue;
+        }
+        if (allNames.count(name) != 0)
+            element.fail("'" + name +
+                         "' is this layer or one listed after it (layers run in list order, so this would be "
+                         "a cycle)");
+        element.fail("'" + name + "' names no layer (nor 'input')");
+    }
+    return inputs;
+}
+
+Layer readLayer(const JsonCursor& cursor, std::size_t index, const Network& network, int version,
+                const std::set<std::string>& allNames)
+{
+    const std::vector<Layer>& earlier = network.layers;
     Layer layer;
     layer.name = cursor["name"].asNonEmptyString();
-    const std::string type = cursor["type"].asChoice({"conv2d", "maxpool2d", "flatten", "linear"});
-    layer.inShape = readShape(cursor["in_shape"]);
+    if (version >= 2 && layer.name == "input")
+        cursor["name"].fail("'input' names the network's input, not a layer");
+    if (version < 2)
+        for (const char* key : {"inputs", "groups"})
+            if (cursor.json().contains(key)) // not has(): that would list the key as valid
+                cursor[key].fail("is a format_version 2 key");
+    layer.type = readLayerType(cursor["type"], version);
+    layer.inputs = version >= 2 ? readInputs(cursor["inputs"], earlier, allNames)
+                                : std::vector<std::size_t>{index == 0 ? kNetworkInput : index - 1};
+    const auto [fewest, most] = inputCount(layer.type);
+    if (layer.inputs.size() < fewest || layer.inputs.size() > most)
+        cursor["inputs"].fail(
+            std::string(layerTypeName(layer.type)) + " takes " +
+            (fewest == most ? std::to_string(fewest) : "at least " + std::to_string(fewest)) + " input" +
+            (most == 1 ? "" : "s") + ", got " + std::to_string(layer.inputs.size()));
+    std::vector<std::vector<std::int64_t>> inputShapes;
+    for (const std::size_t producer : layer.inputs)
+        inputShapes.push_back(network.tensorShape(producer));
     layer.outShape = readShape(cursor["out_shape"]);
-    if (layer.inShape != previousShape)
-        cursor["in_shape"].fail("must equal the previous out_shape (or dataset.input_shape) " +
-                                shapeText(previousShape) + ", got " + shapeText(layer.inShape));
-    if (type == "conv2d") {
-        layer.type = LayerType::Conv2d;
-        readConv(cursor, layer);
-    } else if (type == "maxpool2d") {
-        layer.type = LayerType::MaxPool2d;
-        readMaxPool(cursor, layer);
-    } else if (type == "flatten") {
-        layer.type = LayerType::Flatten;
-        expectOutShape(cursor, layer, {shapeSize(layer.inShape)});
+    if (most == 1) {
+        layer.inShape = readShape(cursor["in_shape"]);
+        if (layer.inShape != inputShapes[0])
+            cursor["in_shape"].fail((version >= 2
+                                         ? "must equal its input's out_shape (or dataset.input_shape) "
+                                         : "must equal the previous out_shape (or dataset.input_shape) ") +
+                                    shapeText(inputShapes[0]) + ", got " + shapeText(layer.inShape));
     } else {
-        layer.type = LayerType::Linear;
+        layer.inShape = inputShapes[0];
+    }
+    switch (layer.type) {
+    case LayerType::Conv2d:
+        readConv(cursor, layer, version);
+        break;
+    case LayerType::MaxPool2d:
+    case LayerType::AvgPool2d:
+        readPool(cursor, layer, version);
+        break;
+    case LayerType::GlobalAvgPool:
+        readGlobalAvgPool(cursor, layer);
+        break;
+    case LayerType::Flatten:
+        expectOutShape(cursor, layer, {shapeSize(layer.inShape)});
+        break;
+    case LayerType::Linear:
         readLinear(cursor, layer);
+        break;
+    case LayerType::Add:
+    case LayerType::Concat:
+        readMerge(cursor, layer, inputShapes);
+        break;
     }
     cursor.finish();
     return layer;
@@ -245,15 +405,38 @@ void checkUniqueNames(const JsonCursor& layers, const Network& network)
             layers[i]["name"].fail("duplicate layer name '" + network.layers[i].name + "'");
 }
 
-std::vector<Layer> readLayers(const JsonCursor& cursor, const std::vector<std::int64_t>& inputShape)
+/// Names of every layer of the list (to tell a forward reference from an unknown name).
+std::set<std::string> layerNames(const JsonCursor& cursor)
 {
-    std::vector<Layer> layers;
-    std::vector<std::int64_t> shape = inputShape;
-    for (const JsonCursor& element : cursor.elements(1)) {
-        layers.push_back(readLayer(element, shape));
-        shape = layers.back().outShape;
-    }
-    return layers;
+    std::set<std::string> names;
+    for (const nlohmann::json& layer : cursor.json())
+        if (layer.is_object() && layer.contains("name") && layer["name"].is_string())
+            names.insert(layer["name"].get<std::string>());
+    return names;
+}
+
+/// Version 2: every layer's output is read by a later layer, except the last one's.
+void checkEveryOutputUsed(const JsonCursor& layers, const Network& network)
+{
+    std::vector<bool> used(network.layers.size(), false);
+    for (const Layer& layer : network.layers)
+        for (const std::size_t producer : layer.inputs)
+            if (producer != kNetworkInput)
+                used[producer] = true;
+    for (std::size_t i = 0; i + 1 < network.layers.size(); ++i)
+        if (!used[i])
+            layers[i]["name"].fail("the output of layer '" + network.layers[i].name +
+                                   "' is read by no later layer");
+}
+
+void readLayers(const JsonCursor& cursor, Network& network, int version)
+{
+    const std::vector<JsonCursor> elements = cursor.elements(1);
+    const std::set<std::string> names = layerNames(cursor);
+    for (std::size_t i = 0; i < elements.size(); ++i)
+        network.layers.push_back(readLayer(elements[i], i, network, version, names));
+    if (version >= 2)
+        checkEveryOutputUsed(cursor, network);
 }
 
 void checkTrainingMethod(const JsonCursor& training, const ModelPackage& package)
@@ -322,9 +505,10 @@ void readManifest(const JsonCursor& root, ModelPackage& package)
 {
     if (root["format"].asString() != "voltsim-model")
         root["format"].fail("must be 'voltsim-model', got '" + root["format"].asString() + "'");
-    if (root["format_version"].asInt(0, kInt32Max) != 1)
+    const auto version = static_cast<int>(root["format_version"].asInt(0, kInt32Max));
+    if (version != 1 && version != 2)
         root["format_version"].fail("unsupported version " + root["format_version"].json().dump() +
-                                    " (this voltsim reads 1)");
+                                    " (this voltsim reads 1 and 2)");
     package.name = root["name"].asString();
     if (const auto description = root.find("description"))
         package.description = description->asString();
@@ -338,7 +522,7 @@ void readManifest(const JsonCursor& root, ModelPackage& package)
     package.blob = readPackageFile(root["blob"], true);
     package.golden = readPackageFile(root["golden"], false);
     const JsonCursor layers = root["layers"];
-    package.network.layers = readLayers(layers, package.network.dataset.inputShape);
+    readLayers(layers, package.network, version);
     checkUniqueNames(layers, package.network);
     checkOutputs(layers, package.network);
     checkTiling(layers, package.network, package.blob.bytes, root["blob"]);

@@ -13,6 +13,14 @@ const char* layerTypeName(LayerType type)
         return "flatten";
     case LayerType::Linear:
         return "linear";
+    case LayerType::AvgPool2d:
+        return "avgpool2d";
+    case LayerType::GlobalAvgPool:
+        return "global_avgpool";
+    case LayerType::Add:
+        return "add";
+    case LayerType::Concat:
+        return "concat";
     }
     return "?";
 }
@@ -25,7 +33,7 @@ const char* quantizerName(Quantizer quantizer)
 std::int64_t Layer::fanIn() const
 {
     if (type == LayerType::Conv2d)
-        return inShape[0] * kernelH * kernelW;
+        return inShape[0] / groups * kernelH * kernelW;
     if (type == LayerType::Linear)
         return inShape[0];
     return 0;
@@ -79,6 +87,37 @@ std::vector<ParameterTensor> Network::parameterTensors() const
 std::int64_t Network::inputSize() const
 {
     return shapeSize(dataset.inputShape);
+}
+
+void Network::connectAsChain()
+{
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        layers[i].inputs = {i == 0 ? kNetworkInput : i - 1};
+}
+
+bool Network::isChain() const
+{
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].inputs != std::vector<std::size_t>{i == 0 ? kNetworkInput : i - 1})
+            return false;
+    return true;
+}
+
+bool Network::isCutPoint(std::size_t index) const
+{
+    if (index >= layers.size() || layers[index].inputs.size() != 1)
+        return false;
+    const std::size_t entering = layers[index].inputs[0];
+    for (std::size_t later = index; later < layers.size(); ++later)
+        for (const std::size_t producer : layers[later].inputs)
+            if (producer != entering && (producer == kNetworkInput || producer < index))
+                return false;
+    return true;
+}
+
+const std::vector<std::int64_t>& Network::tensorShape(std::size_t producer) const
+{
+    return producer == kNetworkInput ? dataset.inputShape : layers.at(producer).outShape;
 }
 
 std::int64_t shapeSize(const std::vector<std::int64_t>& shape)

@@ -47,8 +47,9 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
 
     /// `network` is not owned and must outlive this module. `weightLayout` and `weightPlan` are
     /// the weight SRAM's encoding and its placement of Network::parameterTensors(), whose tiles lie
-    /// in DRAM from address 0 (the host's DramMap). Throws InputError "<buffer>.size_kib: ..." if a
-    /// layer's data does not fit the activation or accumulator SRAM of `specs`.
+    /// in DRAM from address 0 (the host's DramMap). Throws InputError for a network it cannot run
+    /// (checkSupported) and "<buffer>.size_kib: ..." if a layer's data does not fit the activation
+    /// or accumulator SRAM of `specs`.
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                const workloads::Network& network, const memory::WeightLayout& weightLayout,
                const memory::WeightPlan& weightPlan);
@@ -64,6 +65,8 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     nlohmann::json statsJson() const override;
 
   private:
+    /// InputError naming the first layer type or graph shape the controller cannot run yet.
+    void checkSupported() const;
     /// The input image and every layer's output fit one half of the (double-buffered) activation
     /// SRAM; one fold's int32 partial sums fit the accumulator SRAM. Checked in layer order.
     void checkBufferCapacities() const;

@@ -11,7 +11,8 @@
 namespace voltsim::workloads {
 
 /// Inputs to a suffix of the network: `count` rows of the uint8 activations entering layer `layer`
-/// (its input shape flattened, row after row; for layer 0 the raw images). Not owned.
+/// (its input shape flattened, row after row; for layer 0 the raw images). Not owned. `layer` must
+/// be a cut point of the graph (Network::isCutPoint): nothing after it reads another earlier tensor.
 struct LayerInputs {
     std::size_t layer = 0;
     const std::uint8_t* data = nullptr;
@@ -21,6 +22,8 @@ struct LayerInputs {
 /// Exact integer inference of a model package's network on caller-supplied codes (clean, or read
 /// through a faulty SRAM). Results depend only on the inputs, never on the thread count or batching.
 ///
+/// The layers run in list order, each reading its inputs' tensors (a graph: docs/datapath.md,
+/// "Graph layers"); a grouped conv2d runs one GEMM per group.
 /// How: every conv2d/linear layer is an int16 x int16 -> int32 GEMM (AVX2 vpmaddwd where the CPU
 /// has it, a portable kernel otherwise) of the signed codes (v - z) against im2col patches (conv,
 /// with an all-ones row that yields Sq per pixel) or of the input vectors against the codes (linear,
@@ -48,7 +51,8 @@ class IntegerReference {
 
     /// The uint8 activations entering layer `until` (inputs.count rows of its input size) after
     /// running layers inputs.layer .. until - 1 on `inputs`.
-    /// @throws std::invalid_argument as logits(), or unless inputs.layer < until < layer count.
+    /// @throws std::invalid_argument as logits(), or unless inputs.layer < until < layer count and
+    /// both are cut points.
     std::vector<std::uint8_t> activations(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
                                           std::size_t until) const;
 
@@ -74,6 +78,7 @@ class IntegerReference {
              std::int32_t* logits, std::uint8_t* activations) const;
 
     Network m_network;
+    std::vector<std::vector<Layer>> m_groupLayers; ///< per conv2d layer: its groups (convGroups)
     std::size_t m_blobBytes;
     unsigned m_threads;
 };

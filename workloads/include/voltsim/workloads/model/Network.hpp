@@ -9,10 +9,11 @@
 
 namespace voltsim::workloads {
 
-enum class LayerType { Conv2d, MaxPool2d, Flatten, Linear };
+enum class LayerType { Conv2d, MaxPool2d, Flatten, Linear, AvgPool2d, GlobalAvgPool, Add, Concat };
 enum class Quantizer { RQuant, Normal };
 
-/// Manifest name of a layer type ("conv2d", "maxpool2d", "flatten", "linear").
+/// Manifest name of a layer type ("conv2d", "maxpool2d", "flatten", "linear", "avgpool2d",
+/// "global_avgpool", "add", "concat").
 const char* layerTypeName(LayerType type);
 /// Manifest name of a quantizer ("rquant", "normal").
 const char* quantizerName(Quantizer quantizer);
@@ -46,23 +47,41 @@ struct Requant {
     bool int32Output = false; ///< true for the last layer (logits), false: uint8 activations
 };
 
+/// Integer rescaling of the inputs of an add or concat to the output's scale (docs/datapath.md,
+/// "Graph layers"): input i's value q becomes (m_i q + 2^(shift-1)) >> shift (summed for add).
+struct MergeRequant {
+    int shift = 1;                         ///< 1..62
+    std::vector<std::int64_t> multipliers; ///< m_i, one per input, |m_i| < 2^28
+    std::vector<double> inScales;          ///< s_i, informative
+    double outScale = 0;                   ///< informative
+};
+
+/// Marks the network's input in Layer::inputs.
+constexpr std::size_t kNetworkInput = static_cast<std::size_t>(-1);
+
 /// One layer. Shapes are [C, H, W] for images and [N] for vectors.
 struct Layer {
     std::string name;
     LayerType type = LayerType::Linear;
-    std::vector<std::int64_t> inShape;
+    /// Producers of the inputs: indices of earlier layers, or kNetworkInput (version 1: the layer
+    /// before, the first layer the network input).
+    std::vector<std::size_t> inputs;
+    std::vector<std::int64_t> inShape; ///< of the first input
     std::vector<std::int64_t> outShape;
-    int kernelH = 0; ///< conv2d, maxpool2d
+    int kernelH = 0; ///< conv2d, maxpool2d, avgpool2d
     int kernelW = 0;
-    int stride = 1;                        ///< conv2d, maxpool2d
-    int padding = 0;                       ///< conv2d (zero padding on every side)
+    int stride = 1;                        ///< conv2d, maxpool2d, avgpool2d
+    int padding = 0;                       ///< conv2d (zero padding), maxpool2d (padding ignored)
+    int groups = 1;                        ///< conv2d: channel groups (C_in / groups inputs per output)
     bool relu = false;                     ///< conv2d, linear
-    std::optional<QuantizedTensor> weight; ///< conv2d, linear: [N, C, Fh, Fw] or [N, K]
+    std::optional<QuantizedTensor> weight; ///< conv2d, linear: [N, C / groups, Fh, Fw] or [N, K]
     std::optional<QuantizedTensor> bias;   ///< conv2d, linear: [N]
     std::optional<Requant> requant;        ///< conv2d, linear
+    std::optional<MergeRequant> merge;     ///< add, concat
 
     bool hasParameters() const { return type == LayerType::Conv2d || type == LayerType::Linear; }
-    /// Inputs per output (K of the GEMM): C * Fh * Fw for conv2d, the input length for linear; 0 else.
+    /// Inputs per output (K of the GEMM): C / groups * Fh * Fw for conv2d, the input length for
+    /// linear; 0 else.
     std::int64_t fanIn() const;
     /// Multiply-accumulates per image (0 for pooling and flatten).
     std::int64_t macs() const;
@@ -106,6 +125,17 @@ struct Network {
     std::vector<ParameterTensor> parameterTensors() const;
     /// Pixels per input image, product(dataset.inputShape).
     std::int64_t inputSize() const;
+    /// Sets every layer's inputs to the layer before it (the first: the network input): how a
+    /// chain built in code is wired (the loader wires a package's layers itself).
+    void connectAsChain();
+    /// Every layer reads only the layer before it (the first the network input): version 1's
+    /// shape, and what the chain-only parts of voltsim run.
+    bool isChain() const;
+    /// Whether running from layer `index` on needs nothing but that layer's single input: no layer
+    /// at or after `index` reads a tensor produced before it other than that input. Layer 0 always.
+    bool isCutPoint(std::size_t index) const;
+    /// The shape of tensor `producer` (a layer index, or kNetworkInput for dataset.inputShape).
+    const std::vector<std::int64_t>& tensorShape(std::size_t producer) const;
 };
 
 /// Product of the entries of a shape.
