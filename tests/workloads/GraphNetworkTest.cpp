@@ -15,7 +15,9 @@
 //   fc  logits [q0, q1 + q3] = [4, 12]
 // Image B (all 255): dw [255, 128]; add [(255+255+1)>>1 = 255, (128+255+1)>>1 = 192]; every later
 //   plane is constant, so gap = [255, 192, 255, 128] and logits = [255, 320]. Image C (zeros): [0, 0].
+#include "GoldenCheck.hpp"
 #include "PackageBuilder.hpp"
+#include "TestPaths.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
@@ -24,6 +26,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 
 namespace voltsim::test {
 namespace {
@@ -193,6 +196,18 @@ TEST_F(GraphNetworkTest, VersionOneKeepsItsOwnKeysAndTypes)
         {"layers[0].groups", "a format_version 2 key"});
     expectError([](PackageFiles& f) { f.manifest["format_version"] = 3; },
                 {"format_version", "reads 1 and 2"});
+}
+
+// The trainer's seeded fixture with every version 2 layer type (python3 -m tools.train.fixtures):
+// the trainer's integer reference and the C++ one agree bit for bit, clean and faulty.
+TEST(GraphFixtureTest, TrainerFixtureWithEveryLayerTypeReproducesItsGoldenLogits)
+{
+    expectGoldenLogits(sourceDir() + "/tests/data/graph-every-layer");
+    const ModelPackage package = ModelPackage::load(sourceDir() + "/tests/data/graph-every-layer");
+    std::set<LayerType> types;
+    for (const workloads::Layer& layer : package.network.layers)
+        types.insert(layer.type);
+    EXPECT_EQ(types.size(), 8u) << "the fixture lost a layer type";
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // automatically): it loads, and the integer reference reproduces its golden logits bit for bit,
 // clean and with the listed bit flips. One package also gets its clean test error checked on the
 // full Fashion-MNIST test set.
+#include "GoldenCheck.hpp"
 #include "TestPaths.hpp"
 
 #include "voltsim/workloads/dataset/Dataset.hpp"
@@ -32,33 +33,12 @@ std::vector<std::string> shippedPackages()
     return directories;
 }
 
-std::vector<std::int32_t> row(const IntegerReference::Logits& logits, std::size_t index)
-{
-    const auto* begin = logits.data() + index * static_cast<std::size_t>(logits.cols());
-    return {begin, begin + logits.cols()};
-}
-
 TEST(ShippedModelsTest, EveryPackageReproducesItsGoldenLogits)
 {
     const auto packages = shippedPackages();
     ASSERT_FALSE(packages.empty()) << "no model package under " << sourceDir() << "/workloads/models";
-    for (const auto& directory : packages) {
-        SCOPED_TRACE(directory);
-        const ModelPackage package = ModelPackage::load(directory);
-        const GoldenVectors golden = GoldenVectors::load(package);
-        std::vector<std::uint8_t> pixels;
-        for (const auto& image : golden.images)
-            pixels.insert(pixels.end(), image.pixels.begin(), image.pixels.end());
-        const IntegerReference reference(package);
-        const auto clean = reference.logits(package.codes, pixels.data(), golden.images.size());
-        const auto faulty =
-            reference.logits(golden.faultyCodes(package.codes), pixels.data(), golden.images.size());
-        EXPECT_FALSE(golden.flips.empty());
-        for (std::size_t i = 0; i < golden.images.size(); ++i) {
-            EXPECT_EQ(row(clean, i), golden.images[i].logits) << "image " << i;
-            EXPECT_EQ(row(faulty, i), golden.faultyLogits[i]) << "faulty image " << i;
-        }
-    }
+    for (const auto& directory : packages)
+        expectGoldenLogits(directory);
 }
 
 TEST(ShippedModelsTest, CleanTestErrorMatchesManifestOnFullTestSet)
