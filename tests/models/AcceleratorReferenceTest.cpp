@@ -19,8 +19,10 @@ struct Golden {
     workloads::GoldenVectors golden;
     std::vector<std::uint8_t> pixels;
 
-    explicit Golden(const std::string& name)
-        : package(workloads::ModelPackage::load(modelDir(name))),
+    /// A shipped model by name, or a package directory (a path with '/').
+    explicit Golden(const std::string& nameOrDirectory)
+        : package(workloads::ModelPackage::load(
+              nameOrDirectory.find('/') == std::string::npos ? modelDir(nameOrDirectory) : nameOrDirectory)),
           golden(workloads::GoldenVectors::load(package))
     {
         for (const auto& image : golden.images)
@@ -41,7 +43,8 @@ std::vector<std::uint8_t> readBackCodes(const models::AcceleratorSpecs& specs,
     const auto read = memory.readBack(models::weightTensors(package));
     std::vector<std::uint8_t> codes(package.codes.size());
     for (std::size_t t = 0; t < tensors.size(); ++t)
-        std::copy(read[t].begin(), read[t].end(), codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
+        std::copy(read[t].begin(), read[t].end(),
+                  codes.begin() + static_cast<std::ptrdiff_t>(tensors[t].blobOffset));
     *faultyCells = chip.faultCounts().faultyCells;
     return codes;
 }
@@ -120,6 +123,33 @@ TEST_F(AcceleratorReferenceTest, BitErrorRateModeOnTheUniformProfileMatchesReadB
         flipped += layer.weightBitsFlipped;
     EXPECT_GT(flipped, 7000u);
     EXPECT_LT(flipped, 10000u);
+}
+
+// The trainer's fixture with every version 2 layer type (a graph: skip tensors, a depthwise and a
+// grouped conv2d, add, concat, the pools) on the accelerator: the golden logits clean, and the
+// integer reference on the codes read back from an identical faulty chip.
+TEST_F(AcceleratorReferenceTest, EveryGraphLayerTypeEqualsGoldenAndIntegerReferenceInBothModes)
+{
+    const Golden g(sourceDir() + "/tests/data/graph-every-layer");
+    const auto classes = static_cast<std::size_t>(g.package.network.dataset.numClasses);
+    for (const std::string mode : {"fast", "cycle"}) {
+        SCOPED_TRACE(mode);
+        const std::size_t count = mode == "fast" ? g.golden.images.size() : 2;
+        const auto clean =
+            runAccelerator(acceleratorSpecs("stutz2021-14nm", mode), g.package, 1, g.pixels.data(), count);
+        for (std::size_t i = 0; i < count; ++i)
+            EXPECT_TRUE(std::equal(g.golden.images[i].logits.begin(), g.golden.images[i].logits.end(),
+                                   clean.logits.begin() + static_cast<std::ptrdiff_t>(i * classes)))
+                << "image " << i;
+        auto specs = acceleratorSpecs("uniform", mode);
+        specs.weightSram.operatingPoint = memory::OperatingPoint::atRate(0.02);
+        const auto faulty = runAccelerator(specs, g.package, 5, g.pixels.data(), count);
+        std::uint64_t faultyCells = 0;
+        const auto codes = readBackCodes(specs, g.package, 5, &faultyCells);
+        ASSERT_NE(codes, g.package.codes) << "the chip must corrupt some codes";
+        const workloads::IntegerReference reference(g.package, 1);
+        EXPECT_EQ(faulty.logits, flatten(reference.logits(codes, g.pixels.data(), count)));
+    }
 }
 
 } // namespace

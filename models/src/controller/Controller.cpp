@@ -69,6 +69,74 @@ void requireFits(const std::string& key, const BufferSpecs& specs, std::uint64_t
                          " bytes are available for it");
 }
 
+/// The layer one group of a grouped conv2d computes: C_in / groups inputs, C_out / groups outputs
+/// (a layer with one group is itself).
+Layer groupPart(const Layer& layer)
+{
+    Layer part = layer;
+    part.inShape[0] /= layer.groups;
+    part.outShape[0] /= layer.groups;
+    part.groups = 1;
+    return part;
+}
+
+/// Group `group`'s block of `size` values out of each of `images` images of `imageSize` values.
+std::vector<std::uint8_t> groupSlice(const std::vector<std::uint8_t>& values, std::int64_t images,
+                                     std::size_t imageSize, std::size_t size, std::size_t group)
+{
+    std::vector<std::uint8_t> slice;
+    slice.reserve(static_cast<std::size_t>(images) * size);
+    for (std::int64_t image = 0; image < images; ++image) {
+        const auto begin = values.begin() + static_cast<std::ptrdiff_t>(
+                                                static_cast<std::size_t>(image) * imageSize + group * size);
+        slice.insert(slice.end(), begin, begin + static_cast<std::ptrdiff_t>(size));
+    }
+    return slice;
+}
+
+/// The timing of `groups` identical GEMMs run one after another: counts add up, ratios stay.
+void addGroupTiming(LayerTiming& total, const LayerTiming& group)
+{
+    total.totalCycles += group.totalCycles;
+    total.stallCycles += group.stallCycles;
+    total.folds += group.folds;
+    total.macs += group.macs;
+    total.ifmapSramReads += group.ifmapSramReads;
+    total.filterSramReads += group.filterSramReads;
+    total.ofmapSramWrites += group.ofmapSramWrites;
+    total.ofmapSramReads += group.ofmapSramReads;
+    total.overallUtil = group.overallUtil;
+    total.mappingEfficiency = group.mappingEfficiency;
+    total.computeUtil = group.computeUtil;
+}
+
+/// uint8 values an element-wise (PPU) layer reads per image: every window element of a pool, both
+/// inputs of an add, every input of a concat; 0 for flatten.
+std::uint64_t ppuReadsPerImage(const workloads::Network& network, const Layer& layer)
+{
+    const auto outputs = static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
+    switch (layer.type) {
+    case LayerType::MaxPool2d:
+    case LayerType::AvgPool2d:
+        return outputs * static_cast<std::uint64_t>(layer.kernelH) *
+               static_cast<std::uint64_t>(layer.kernelW);
+    case LayerType::GlobalAvgPool:
+        return static_cast<std::uint64_t>(workloads::shapeSize(layer.inShape));
+    case LayerType::Add:
+    case LayerType::Concat: {
+        std::uint64_t reads = 0;
+        for (const std::size_t producer : layer.inputs)
+            reads += static_cast<std::uint64_t>(workloads::shapeSize(network.tensorShape(producer)));
+        return reads;
+    }
+    case LayerType::Conv2d:
+    case LayerType::Linear:
+    case LayerType::Flatten:
+        break;
+    }
+    return 0;
+}
+
 } // namespace
 
 CodeMatrix lowerConv(const std::vector<std::uint8_t>& activations, std::int64_t images, const Layer& layer)
@@ -119,30 +187,11 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
         if (layer.hasParameters()) {
             const std::int64_t pixels =
                 layer.type == LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
-            stats.shape = workloads::GemmShape{pixels, layer.fanIn(), layer.outShape[0]};
+            stats.shape = workloads::GemmShape{pixels, layer.fanIn(), layer.outShape[0] / layer.groups};
         }
         m_layers.push_back(stats);
     }
-    checkSupported();
     checkBufferCapacities();
-}
-
-void Controller::checkSupported() const
-{
-    for (const Layer& layer : m_network.layers) {
-        const bool supported = (layer.type == LayerType::Conv2d && layer.groups == 1) ||
-                               layer.type == LayerType::Linear || layer.type == LayerType::Flatten ||
-                               (layer.type == LayerType::MaxPool2d && layer.padding == 0);
-        if (!supported)
-            throw InputError("layer '" + layer.name + "' (" + workloads::layerTypeName(layer.type) +
-                             (layer.groups != 1 ? ", groups " + std::to_string(layer.groups) : "") +
-                             (layer.padding != 0 && layer.type == LayerType::MaxPool2d ? ", padded" : "") +
-                             "): the SystemC accelerator runs conv2d with one group, linear, maxpool2d "
-                             "without padding and flatten only");
-    }
-    if (!m_network.isChain())
-        throw InputError("the SystemC accelerator runs chain networks only (each layer reading the one "
-                         "before it); this one is a graph");
 }
 
 void Controller::checkBufferCapacities() const
@@ -152,22 +201,45 @@ void Controller::checkBufferCapacities() const
                 activationHalf, "the input image");
     for (std::size_t i = 0; i < m_network.layers.size(); ++i) {
         const Layer& layer = m_network.layers[i];
-        const workloads::GemmShape& shape = m_layers[i].shape;
-        if (layer.hasParameters()) {
+        const auto outputs = static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
+        if (layer.hasParameters())
             requireFits("accumulator_sram", m_specs.accumulatorSram,
-                        4 * static_cast<std::uint64_t>(foldOutputs(shape, m_specs.array)),
+                        4 * static_cast<std::uint64_t>(foldOutputs(m_layers[i].shape, m_specs.array)),
                         m_specs.accumulatorSram.sizeBytes,
                         "layer " + layer.name + ": partial sums of one fold");
-            if (!layer.requant->int32Output)
-                requireFits("activation_sram", m_specs.activationSram,
-                            static_cast<std::uint64_t>(shape.m * shape.n), activationHalf,
-                            "layer " + layer.name + " output");
-        } else if (layer.type == LayerType::MaxPool2d) {
-            requireFits("activation_sram", m_specs.activationSram,
-                        static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape)), activationHalf,
+        const bool logits = layer.hasParameters() && layer.requant->int32Output;
+        if (!logits && layer.type != LayerType::Flatten)
+            requireFits("activation_sram", m_specs.activationSram, outputs, activationHalf,
                         "layer " + layer.name + " output");
-        }
+        requireFits("activation_sram", m_specs.activationSram, liveBytes(i), m_specs.activationSram.sizeBytes,
+                    "layer " + layer.name +
+                        ": the tensors live while it runs (its inputs, its output and the skip "
+                        "tensors later layers still read)");
     }
+}
+
+std::uint64_t Controller::liveBytes(std::size_t index) const
+{
+    // A flatten's output is its input's bytes: readers of a flatten keep its input alive.
+    const auto storage = [&](std::size_t producer) {
+        while (producer != workloads::kNetworkInput && m_network.layers[producer].type == LayerType::Flatten)
+            producer = m_network.layers[producer].inputs[0];
+        return producer == workloads::kNetworkInput ? m_network.layers.size() : producer;
+    };
+    std::vector<std::size_t> lastReader(m_network.layers.size() + 1, 0); // [layers]: the network input
+    for (std::size_t i = 0; i < m_network.layers.size(); ++i)
+        for (const std::size_t producer : m_network.layers[i].inputs)
+            lastReader[storage(producer)] = std::max(lastReader[storage(producer)], i);
+    const Layer& layer = m_network.layers[index];
+    const bool view =
+        layer.type == LayerType::Flatten || (layer.hasParameters() && layer.requant->int32Output);
+    std::uint64_t bytes = view ? 0 : static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
+    if (lastReader.back() >= index)
+        bytes += static_cast<std::uint64_t>(m_network.inputSize());
+    for (std::size_t producer = 0; producer < index; ++producer)
+        if (lastReader[producer] >= index && m_network.layers[producer].type != LayerType::Flatten)
+            bytes += static_cast<std::uint64_t>(workloads::shapeSize(m_network.layers[producer].outShape));
+    return bytes;
 }
 
 nlohmann::json Controller::statsJson() const
@@ -253,7 +325,8 @@ std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> Controller::read
     return {std::move(weights), std::move(biases)};
 }
 
-void Controller::chargeWeightLoads(std::size_t index, std::uint64_t cycles, tlm_utils::tlm_quantumkeeper& keeper)
+void Controller::chargeWeightLoads(std::size_t index, std::uint64_t cycles,
+                                   tlm_utils::tlm_quantumkeeper& keeper)
 {
     if (!m_weightPlan.streamed)
         return;
@@ -280,7 +353,7 @@ void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing,
     LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
     const auto n = static_cast<std::uint64_t>(images);
     accumulatorSram->recordFootprint(4 * static_cast<std::uint64_t>(foldOutputs(stats.shape, m_specs.array)));
-    const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
+    const auto outputs = static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
     const std::uint64_t reads = n * (static_cast<std::uint64_t>(timing.ofmapSramReads) + outputs);
     const std::uint64_t writes = n * static_cast<std::uint64_t>(timing.ofmapSramWrites);
     accumulatorSram->countReads(reads);
@@ -289,58 +362,97 @@ void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing,
     stats.accumulatorWrites += writes;
 }
 
-void Controller::runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations,
-                              std::vector<std::int32_t>& logits, std::int64_t images,
-                              tlm_utils::tlm_quantumkeeper& keeper)
+void Controller::runGemmLayer(std::size_t index, const std::vector<std::uint8_t>& activations,
+                              std::vector<std::uint8_t>& output, std::vector<std::int32_t>& logits,
+                              std::int64_t images, tlm_utils::tlm_quantumkeeper& keeper)
 {
     const Layer& layer = m_network.layers[index];
     LayerStats& stats = m_layers[index];
     const auto [weightCodes, biasCodes] = readLayerCodes(index);
     ++stats.weightBatchReads;
-    const CodeMatrix inputs = layer.type == LayerType::Conv2d
-                                  ? lowerConv(activations, images, layer)
-                                  : lowerLinear(activations, images, stats.shape.k);
-    const std::vector<std::int32_t> sums = rowSums(inputs);
-    const GemmResult result =
-        array->run(weightMatrix(weightCodes, stats.shape.k, stats.shape.n), inputs, images, keeper);
-    stats.timing = result.timing;
-    stats.cyclesPerImage = result.timing.totalCycles;
+    const Layer part = groupPart(layer);
+    const auto groups = static_cast<std::size_t>(layer.groups);
+    const auto inSize = static_cast<std::size_t>(workloads::shapeSize(layer.inShape));
+    const auto outSize = static_cast<std::size_t>(workloads::shapeSize(layer.outShape));
+    const auto weightsPerGroup = static_cast<std::size_t>(stats.shape.k * stats.shape.n);
+    const auto filters = static_cast<std::size_t>(stats.shape.n);
+    LayerTiming timing;
+    output.assign(layer.requant->int32Output ? 0 : static_cast<std::size_t>(images) * outSize, 0);
+    // One GEMM per group, one after another (a layer with one group is one GEMM).
+    for (std::size_t g = 0; g < groups; ++g) {
+        const std::vector<std::uint8_t> slice =
+            groups == 1 ? activations : groupSlice(activations, images, inSize, inSize / groups, g);
+        const CodeMatrix inputs = layer.type == LayerType::Conv2d ? lowerConv(slice, images, part)
+                                                                  : lowerLinear(slice, images, stats.shape.k);
+        const std::vector<std::int32_t> sums = rowSums(inputs);
+        const std::vector<std::uint8_t> groupWeights(
+            weightCodes.begin() + static_cast<std::ptrdiff_t>(g * weightsPerGroup),
+            weightCodes.begin() + static_cast<std::ptrdiff_t>((g + 1) * weightsPerGroup));
+        const std::vector<std::uint8_t> groupBias(
+            biasCodes.begin() + static_cast<std::ptrdiff_t>(g * filters),
+            biasCodes.begin() + static_cast<std::ptrdiff_t>((g + 1) * filters));
+        const GemmResult result =
+            array->run(weightMatrix(groupWeights, stats.shape.k, stats.shape.n), inputs, images, keeper);
+        addGroupTiming(timing, result.timing);
+        const RequantInput input{&result.acc, &sums, &groupBias, images};
+        if (layer.requant->int32Output) {
+            logits = PostProcessor::requantizeLogits(input, layer);
+            continue;
+        }
+        const std::vector<std::uint8_t> values = PostProcessor::requantizeHidden(input, part);
+        const std::size_t partSize = outSize / groups;
+        for (std::int64_t image = 0; image < images; ++image)
+            std::copy_n(
+                values.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(image) * partSize),
+                partSize,
+                output.begin() +
+                    static_cast<std::ptrdiff_t>(static_cast<std::size_t>(image) * outSize + g * partSize));
+    }
+    stats.timing = timing;
+    stats.cyclesPerImage = timing.totalCycles;
     stats.images += static_cast<std::uint64_t>(images);
     chargeWeightLoads(index, static_cast<std::uint64_t>(images * stats.cyclesPerImage), keeper);
     const auto n = static_cast<std::uint64_t>(images);
-    stats.activationReads += n * static_cast<std::uint64_t>(result.timing.ifmapSramReads);
-    activationSram->countReads(n * static_cast<std::uint64_t>(result.timing.ifmapSramReads));
-    countAccumulator(layer, result.timing, images);
-    const auto outputs = static_cast<std::uint64_t>(stats.shape.m * stats.shape.n);
-    stats.ppuOutputs += n * outputs;
-    const RequantInput input{&result.acc, &sums, &biasCodes, images};
-    if (layer.requant->int32Output) {
-        logits = PostProcessor::requantizeLogits(input, layer);
+    stats.activationReads += n * static_cast<std::uint64_t>(timing.ifmapSramReads);
+    activationSram->countReads(n * static_cast<std::uint64_t>(timing.ifmapSramReads));
+    countAccumulator(layer, timing, images);
+    stats.ppuOutputs += n * outSize;
+    if (layer.requant->int32Output)
         return;
-    }
-    activationSram->recordFootprint(outputs);
-    activations = PostProcessor::requantizeHidden(input, layer);
-    stats.activationWrites += n * outputs;
-    activationSram->countWrites(n * outputs);
+    activationSram->recordFootprint(outSize);
+    stats.activationWrites += n * outSize;
+    activationSram->countWrites(n * outSize);
 }
 
-void Controller::runPoolLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::int64_t images,
-                              tlm_utils::tlm_quantumkeeper& keeper)
+void Controller::runPpuLayer(std::size_t index, const std::vector<const std::vector<std::uint8_t>*>& inputs,
+                             std::vector<std::uint8_t>& output, std::int64_t images,
+                             tlm_utils::tlm_quantumkeeper& keeper)
 {
     const Layer& layer = m_network.layers[index];
     LayerStats& stats = m_layers[index];
     const auto outputs = static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape));
-    const auto window = static_cast<std::uint64_t>(layer.kernelH) * static_cast<std::uint64_t>(layer.kernelW);
+    const std::uint64_t reads = ppuReadsPerImage(m_network, layer);
     const std::uint64_t lanes = m_specs.ppu.lanes;
-    stats.cyclesPerImage = static_cast<std::int64_t>((outputs * window + lanes - 1) / lanes);
+    stats.cyclesPerImage = static_cast<std::int64_t>((reads + lanes - 1) / lanes);
     activationSram->recordFootprint(outputs);
-    activations = PostProcessor::maxPool(activations, images, layer);
+    switch (layer.type) {
+    case LayerType::MaxPool2d:
+        output = PostProcessor::maxPool(*inputs[0], images, layer);
+        break;
+    case LayerType::AvgPool2d:
+    case LayerType::GlobalAvgPool:
+        output = PostProcessor::averagePool(*inputs[0], images, layer);
+        break;
+    default:
+        output = PostProcessor::merge(inputs, images, layer);
+        break;
+    }
     const auto n = static_cast<std::uint64_t>(images);
     stats.images += n;
     stats.ppuOutputs += n * outputs;
-    stats.activationReads += n * outputs * window;
+    stats.activationReads += n * reads;
     stats.activationWrites += n * outputs;
-    activationSram->countReads(n * outputs * window);
+    activationSram->countReads(n * reads);
     activationSram->countWrites(n * outputs);
     keeper.inc(m_period * static_cast<double>(images * stats.cyclesPerImage));
     if (keeper.need_sync())
@@ -354,26 +466,35 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
     const auto inputSize = static_cast<std::uint64_t>(m_network.inputSize());
     activationSram->recordFootprint(inputSize);
     activationSram->countWrites(static_cast<std::uint64_t>(images) * inputSize);
-    std::vector<std::uint8_t> activations = inputs;
+    // Every layer's output for the batch (the activation SRAM's content, capacity checked at
+    // elaboration); a layer reads its inputs' tensors.
+    std::vector<std::vector<std::uint8_t>> tensors(m_network.layers.size());
+    const auto tensor = [&](std::size_t producer) -> const std::vector<std::uint8_t>* {
+        return producer == workloads::kNetworkInput ? &inputs : &tensors[producer];
+    };
     std::vector<std::int32_t> logits;
     m_schedule.startBatch();
     for (std::size_t i = 0; i < m_network.layers.size(); ++i) {
-        switch (m_network.layers[i].type) {
+        const Layer& layer = m_network.layers[i];
+        std::vector<const std::vector<std::uint8_t>*> in;
+        for (const std::size_t producer : layer.inputs)
+            in.push_back(tensor(producer));
+        switch (layer.type) {
         case LayerType::Conv2d:
         case LayerType::Linear:
-            runGemmLayer(i, activations, logits, images, keeper);
-            break;
-        case LayerType::MaxPool2d:
-            runPoolLayer(i, activations, images, keeper);
+            runGemmLayer(i, *in[0], tensors[i], logits, images, keeper);
             break;
         case LayerType::Flatten:
+            tensors[i] = *in[0]; // C x H x W is already C-major: the same bytes
             m_layers[i].images += static_cast<std::uint64_t>(images);
             break;
+        case LayerType::MaxPool2d:
         case LayerType::AvgPool2d:
         case LayerType::GlobalAvgPool:
         case LayerType::Add:
         case LayerType::Concat:
-            throw std::logic_error("Controller: checkSupported let a graph layer through");
+            runPpuLayer(i, in, tensors[i], images, keeper);
+            break;
         }
     }
     return logits;

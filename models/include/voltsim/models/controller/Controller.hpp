@@ -1,12 +1,14 @@
 #pragma once
-// The controller/tiler: runs the network layer by layer on a batch of images. conv2d is lowered
-// by im2col (padding, stride) to a GEMM, linear is a GEMM; the weight and bias codes are read
+// The controller/tiler: runs the network (a graph: each layer reads its inputs' tensors) layer by
+// layer in list order on a batch of images. conv2d is lowered by im2col (padding, stride) to a GEMM
+// per channel group, linear is a GEMM; the weight and bias codes are read
 // tile by tile (the weight SRAM's WeightPlan) through the weight SRAM's TLM target (the faulty
 // read path) once per batch, which is exact for persistent faults (every read of a word returns
 // the same value), with the read's flipped bits in a WeightReadExtension; every per-image access is
 // counted. A streamed plan's tiles are loaded by the DMA from DRAM for every batch, the next step's
 // while the current one computes (WeightStreamSchedule). Activations live double-buffered in the
-// activation SRAM, partial sums in the accumulator SRAM; the post-processing unit requantizes and max-pools.
+// activation SRAM (with the skip tensors later layers still read), partial sums in the accumulator
+// SRAM; the post-processing unit requantizes and runs pools, adds and concats.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/models/accelerator/IBuffer.hpp"
@@ -47,9 +49,9 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
 
     /// `network` is not owned and must outlive this module. `weightLayout` and `weightPlan` are
     /// the weight SRAM's encoding and its placement of Network::parameterTensors(), whose tiles lie
-    /// in DRAM from address 0 (the host's DramMap). Throws InputError for a network it cannot run
-    /// (checkSupported) and "<buffer>.size_kib: ..." if a layer's data does not fit the activation
-    /// or accumulator SRAM of `specs`.
+    /// in DRAM from address 0 (the host's DramMap). Throws InputError
+    /// "<buffer>.size_kib: ..." if a layer's data does not fit the activation or accumulator SRAM
+    /// of `specs`.
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                const workloads::Network& network, const memory::WeightLayout& weightLayout,
                const memory::WeightPlan& weightPlan);
@@ -65,11 +67,13 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     nlohmann::json statsJson() const override;
 
   private:
-    /// InputError naming the first layer type or graph shape the controller cannot run yet.
-    void checkSupported() const;
     /// The input image and every layer's output fit one half of the (double-buffered) activation
-    /// SRAM; one fold's int32 partial sums fit the accumulator SRAM. Checked in layer order.
+    /// SRAM, and the tensors live while a layer runs fit the whole of it; one fold's int32 partial
+    /// sums fit the accumulator SRAM. Checked in layer order.
     void checkBufferCapacities() const;
+    /// Bytes of activation SRAM in use while layer `index` runs: its output and every tensor read
+    /// by it or a later layer (a flatten's output is its input's bytes; logits go to DRAM).
+    std::uint64_t liveBytes(std::size_t index) const;
     /// Codes of tile `tile`, read through the TLM socket; counts bits read and flipped.
     std::vector<std::uint8_t> readTile(std::size_t tile, LayerStats& stats);
     /// DMA of step `step`'s tiles from DRAM into the weight SRAM; counts them and times the load.
@@ -80,13 +84,17 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     /// Streamed plans: the cycles layer `index` waits for its tiles while computing `cycles` for the
     /// batch, charged to the keeper and the layer.
     void chargeWeightLoads(std::size_t index, std::uint64_t cycles, tlm_utils::tlm_quantumkeeper& keeper);
-    /// One conv2d/linear layer on the batch; returns uint8 activations or (last layer) logits.
-    void runGemmLayer(std::size_t index, std::vector<std::uint8_t>& activations,
-                      std::vector<std::int32_t>& logits, std::int64_t images,
-                      tlm_utils::tlm_quantumkeeper& keeper);
-    void runPoolLayer(std::size_t index, std::vector<std::uint8_t>& activations, std::int64_t images,
-                      tlm_utils::tlm_quantumkeeper& keeper);
-    /// Counts the accumulator accesses of one layer and checks that one fold's partial sums fit.
+    /// One conv2d/linear layer on the batch (a grouped conv2d: one GEMM per group): its uint8
+    /// outputs to `output`, or (last layer) int32 logits to `logits`.
+    void runGemmLayer(std::size_t index, const std::vector<std::uint8_t>& activations,
+                      std::vector<std::uint8_t>& output, std::vector<std::int32_t>& logits,
+                      std::int64_t images, tlm_utils::tlm_quantumkeeper& keeper);
+    /// One element-wise layer on the PPU (pools, add, concat) reading `inputs` (one tensor per
+    /// layer input), costing its input reads / PpuSpecs::lanes cycles per image.
+    void runPpuLayer(std::size_t index, const std::vector<const std::vector<std::uint8_t>*>& inputs,
+                     std::vector<std::uint8_t>& output, std::int64_t images,
+                     tlm_utils::tlm_quantumkeeper& keeper);
+    /// Counts the accumulator accesses of one layer and records one fold's partial-sum footprint.
     void countAccumulator(const workloads::Layer& layer, const LayerTiming& timing, std::int64_t images);
 
     AcceleratorSpecs m_specs;
@@ -94,7 +102,8 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     memory::WeightLayout m_weightLayout;
     memory::WeightPlan m_weightPlan;
     std::vector<workloads::ParameterTensor> m_tensors;
-    std::vector<std::pair<std::size_t, std::size_t>> m_layerSteps; ///< [first, end) of each layer's plan steps
+    std::vector<std::pair<std::size_t, std::size_t>>
+        m_layerSteps; ///< [first, end) of each layer's plan steps
     std::vector<LayerStats> m_layers;
     WeightStreamSchedule m_schedule;
     sc_core::sc_time m_period;

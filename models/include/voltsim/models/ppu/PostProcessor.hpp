@@ -1,9 +1,10 @@
 #pragma once
 // The post-processing unit (docs/datapath.md): turns the array's int32 accumulators into the
 // layer's outputs with the integer weight-decoding correction (sum of inputs), bias, requantization
-// (multiplier and shift, round half up), fused ReLU and saturation; and max-pools uint8 values.
-// Plain arithmetic, no timing: the requantization is pipelined with the array's drain and max-pool
-// costs PpuSpecs::lanes compares per cycle (charged by the controller).
+// (multiplier and shift, round half up), fused ReLU and saturation; and the element-wise layers of
+// a graph on uint8 values: max-pool, average pools, add and concat (docs/datapath.md, "Graph
+// layers"). Plain arithmetic, no timing: the requantization is pipelined with the array's drain;
+// an element-wise layer costs its input reads / PpuSpecs::lanes cycles (charged by the controller).
 #include "voltsim/models/array/SystolicArray.hpp"
 #include "voltsim/workloads/model/Network.hpp"
 
@@ -37,9 +38,18 @@ class PostProcessor {
     static std::int64_t requantize(std::int32_t acc, std::int32_t inputSum, std::uint8_t biasCode,
                                    const workloads::Layer& layer);
 
-    /// Max-pool of `images` images of the layer's in_shape (C, H, W) into its out_shape.
+    /// Max-pool of `images` images of the layer's in_shape (C, H, W) into its out_shape; padded
+    /// positions are ignored.
     static std::vector<std::uint8_t> maxPool(const std::vector<std::uint8_t>& input, std::int64_t images,
                                              const workloads::Layer& layer);
+
+    /// avgpool2d or global_avgpool of `images` images: floor((2 S + n) / (2 n)) per window.
+    static std::vector<std::uint8_t> averagePool(const std::vector<std::uint8_t>& input, std::int64_t images,
+                                                 const workloads::Layer& layer);
+
+    /// add or concat of `images` images; inputs[i] holds the images of the layer's input i.
+    static std::vector<std::uint8_t> merge(const std::vector<const std::vector<std::uint8_t>*>& inputs,
+                                           std::int64_t images, const workloads::Layer& layer);
 };
 
 } // namespace voltsim::models
