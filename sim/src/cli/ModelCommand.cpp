@@ -78,13 +78,35 @@ bool parseOptions(const Args& args, ModelOptions& parsed)
     return true;
 }
 
+/// kernel/stride/padding (and /g groups of a grouped conv2d), "-" for layers without a window.
 std::string layerWindow(const Layer& layer)
 {
-    if (layer.type != LayerType::Conv2d && layer.type != LayerType::MaxPool2d)
+    const bool windowed = layer.type == LayerType::Conv2d || layer.type == LayerType::MaxPool2d ||
+                          layer.type == LayerType::AvgPool2d;
+    if (!windowed)
         return "-";
-    return std::to_string(layer.kernelH) + "x" + std::to_string(layer.kernelW) + "/" +
-           std::to_string(layer.stride) +
-           (layer.type == LayerType::Conv2d ? "/" + std::to_string(layer.padding) : "");
+    std::string text = std::to_string(layer.kernelH) + "x" + std::to_string(layer.kernelW) + "/" +
+                       std::to_string(layer.stride) + "/" + std::to_string(layer.padding);
+    if (layer.groups != 1)
+        text += "/g" + std::to_string(layer.groups);
+    return text;
+}
+
+/// The names of the layer's inputs ("input": the network's), comma-separated.
+std::vector<std::string> inputNames(const Network& network, const Layer& layer)
+{
+    std::vector<std::string> names;
+    for (const std::size_t producer : layer.inputs)
+        names.push_back(producer == workloads::kNetworkInput ? "input" : network.layers[producer].name);
+    return names;
+}
+
+std::string joined(const std::vector<std::string>& names)
+{
+    std::string text;
+    for (const std::string& name : names)
+        text += (text.empty() ? "" : ",") + name;
+    return text;
 }
 
 nlohmann::json tensorJson(const QuantizedTensor& tensor)
@@ -96,17 +118,22 @@ nlohmann::json tensorJson(const QuantizedTensor& tensor)
             {"count", tensor.count}};
 }
 
-nlohmann::json layerJson(const Layer& layer)
+nlohmann::json layerJson(const Network& network, const Layer& layer)
 {
-    nlohmann::json json{
-        {"name", layer.name},          {"type", layerTypeName(layer.type)}, {"in_shape", layer.inShape},
-        {"out_shape", layer.outShape}, {"params", layer.parameterCount()},  {"macs", layer.macs()}};
-    if (layer.type == LayerType::Conv2d || layer.type == LayerType::MaxPool2d) {
+    nlohmann::json json{{"name", layer.name},
+                        {"type", layerTypeName(layer.type)},
+                        {"inputs", inputNames(network, layer)},
+                        {"in_shape", layer.inShape},
+                        {"out_shape", layer.outShape},
+                        {"params", layer.parameterCount()},
+                        {"macs", layer.macs()}};
+    if (layerWindow(layer) != "-") {
         json["kernel"] = {layer.kernelH, layer.kernelW};
         json["stride"] = layer.stride;
+        json["padding"] = layer.padding;
     }
     if (layer.type == LayerType::Conv2d)
-        json["padding"] = layer.padding;
+        json["groups"] = layer.groups;
     if (layer.hasParameters()) {
         json["relu"] = layer.relu;
         json["weight"] = tensorJson(*layer.weight);
@@ -119,7 +146,7 @@ nlohmann::json packageJson(const ModelPackage& package)
 {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& layer : package.network.layers)
-        layers.push_back(layerJson(layer));
+        layers.push_back(layerJson(package.network, layer));
     return {{"name", package.name},
             {"description", package.description},
             {"directory", package.directory},
@@ -149,12 +176,13 @@ void printInfo(const ModelPackage& package)
     std::cout << "model " << package.name << " (" << package.method << "): " << package.description << "\n"
               << "dataset " << network.dataset.name << ", input " << shapeText(network.dataset.inputShape)
               << ", " << network.dataset.numClasses << " classes\n\n";
-    std::printf("%-10s %-10s %-14s %-14s %-9s %-5s %-9s %10s %12s\n", "layer", "type", "in", "out", "k/s/p",
-                "bits", "quantizer", "params", "MACs");
+    std::printf("%-10s %-14s %-16s %-14s %-14s %-12s %-5s %-9s %10s %12s\n", "layer", "type", "inputs", "in",
+                "out", "k/s/p", "bits", "quantizer", "params", "MACs");
     for (const auto& layer : network.layers)
-        std::printf("%-10s %-10s %-14s %-14s %-9s %-5s %-9s %10lld %12lld\n", layer.name.c_str(),
-                    layerTypeName(layer.type), shapeText(layer.inShape).c_str(),
-                    shapeText(layer.outShape).c_str(), layerWindow(layer).c_str(), bitsText(layer).c_str(),
+        std::printf("%-10s %-14s %-16s %-14s %-14s %-12s %-5s %-9s %10lld %12lld\n", layer.name.c_str(),
+                    layerTypeName(layer.type), joined(inputNames(network, layer)).c_str(),
+                    shapeText(layer.inShape).c_str(), shapeText(layer.outShape).c_str(),
+                    layerWindow(layer).c_str(), bitsText(layer).c_str(),
                     layer.hasParameters() ? quantizerName(layer.weight->quantizer) : "-",
                     static_cast<long long>(layer.parameterCount()), static_cast<long long>(layer.macs()));
     std::cout << "\nparameters " << network.parameterCount() << " (" << package.blob.bytes << " code bytes)\n"

@@ -192,7 +192,8 @@ void readHardware(ConfigNode& root, RunConfig& config)
                specs.accumulatorSram);
     readDram(root.child("dram", "off-chip DRAM and its DMA"), specs.dram, config.energy);
     root.child("ppu", "post-processing unit")
-        .integer<std::uint32_t>("lanes", specs.ppu.lanes, 1, 4096, "max-pool compares per cycle");
+        .integer<std::uint32_t>("lanes", specs.ppu.lanes, 1, 4096,
+                                "element-wise values (pool, add, concat) per cycle");
     std::optional<std::string> table;
     root.child("energy", "energy per action")
         .text("table", table, "energy table file (null: configs/energy/default.json)");

@@ -39,7 +39,7 @@ struct DramSpecs {
 
 /// Post-processing unit: requantization, ReLU (fused with the array drain) and max-pool.
 struct PpuSpecs {
-    std::uint32_t lanes = 16; ///< max-pool compares per cycle
+    std::uint32_t lanes = 16; ///< element-wise values (pool, add, concat) the PPU reads per cycle
 };
 
 /// Everything an Accelerator is built from.
