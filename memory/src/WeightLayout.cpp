@@ -48,7 +48,8 @@ std::uint8_t WeightLayout::usedBitsPerByte(unsigned maxBits) const
     return static_cast<std::uint8_t>((1u << std::clamp(maxBits, 1u, 8u)) - 1);
 }
 
-std::vector<std::uint8_t> WeightLayout::encode(const std::uint8_t* codes, std::size_t count, unsigned bits) const
+std::vector<std::uint8_t> WeightLayout::encode(const std::uint8_t* codes, std::size_t count,
+                                               unsigned bits) const
 {
     if (bits < 1 || bits > 8)
         throw InputError("weight memory: " + std::to_string(bits) + "-bit codes (valid: 1..8)");
@@ -61,7 +62,8 @@ std::vector<std::uint8_t> WeightLayout::encode(const std::uint8_t* codes, std::s
     return std::vector<std::uint8_t>(codes, codes + count);
 }
 
-std::vector<std::uint8_t> WeightLayout::decode(const std::uint8_t* bytes, std::size_t count, unsigned bits) const
+std::vector<std::uint8_t> WeightLayout::decode(const std::uint8_t* bytes, std::size_t count,
+                                               unsigned bits) const
 {
     if (m_config.packing == Packing::Packed)
         return unpackCodes(bytes, count, bits);

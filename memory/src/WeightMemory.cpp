@@ -61,7 +61,8 @@ std::vector<std::vector<std::uint8_t>> WeightMemory::readBack(const std::vector<
         write(tile.address, bytes.data(), bytes.size());
         read(tile.address, bytes.data(), bytes.size());
         const std::vector<std::uint8_t> read = decodeTile(m_layout, tile, bytes.data());
-        std::copy(read.begin(), read.end(), codes[tile.tensor].begin() + static_cast<std::ptrdiff_t>(tile.firstCode));
+        std::copy(read.begin(), read.end(),
+                  codes[tile.tensor].begin() + static_cast<std::ptrdiff_t>(tile.firstCode));
     }
     return codes;
 }

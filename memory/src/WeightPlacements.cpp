@@ -38,7 +38,8 @@ std::vector<std::uint8_t> encodeTile(const WeightLayout& layout, const WeightTil
     return layout.encode(tensor.codes + tile.firstCode, tile.count, tile.bits);
 }
 
-std::vector<std::uint8_t> decodeTile(const WeightLayout& layout, const WeightTile& tile, const std::uint8_t* bytes)
+std::vector<std::uint8_t> decodeTile(const WeightLayout& layout, const WeightTile& tile,
+                                     const std::uint8_t* bytes)
 {
     return layout.decode(bytes, tile.count, tile.bits);
 }

@@ -94,8 +94,8 @@ TEST(WeightPlacement, ResidentPlacesBackToBackOrNamesTheKey)
 {
     const std::vector<std::uint8_t> a(50, 1), b(3, 1);
     const WeightLayout layout(kGeometry, config("resident"));
-    const WeightPlan plan =
-        planWeights({{a.data(), a.size(), 8, 0, 5}, {b.data(), b.size(), 4, 1, 1}}, layout, "weight_sram.placement");
+    const WeightPlan plan = planWeights({{a.data(), a.size(), 8, 0, 5}, {b.data(), b.size(), 4, 1, 1}},
+                                        layout, "weight_sram.placement");
     EXPECT_FALSE(plan.streamed);
     ASSERT_EQ(plan.tiles.size(), 2u);
     EXPECT_EQ(plan.tiles[1].address, 50u);
@@ -107,9 +107,10 @@ TEST(WeightPlacement, ResidentPlacesBackToBackOrNamesTheKey)
         planWeights(model.views(), layout, "weight_sram.placement");
         FAIL() << "170 bytes do not fit 128";
     } catch (const voltsim::InputError& error) {
-        EXPECT_EQ(std::string(error.what()),
-                  "weight_sram.placement: resident weights need 170 bytes but the weight SRAM holds 128 (stream "
-                  "or auto streams them through it)");
+        EXPECT_EQ(
+            std::string(error.what()),
+            "weight_sram.placement: resident weights need 170 bytes but the weight SRAM holds 128 (stream "
+            "or auto streams them through it)");
     }
 }
 
@@ -128,7 +129,8 @@ TEST(WeightPlacement, AChannelLargerThanAHalfIsAnError)
 {
     const std::vector<std::uint8_t> w(65, 1);
     const WeightLayout layout(kGeometry, config("stream"));
-    EXPECT_THROW(planWeights({{w.data(), w.size(), 8, 0, 1}}, layout, "weight_sram.placement"), voltsim::InputError);
+    EXPECT_THROW(planWeights({{w.data(), w.size(), 8, 0, 1}}, layout, "weight_sram.placement"),
+                 voltsim::InputError);
 }
 
 TEST(WeightPlacement, StreamedTilesSeeTheFaultyCellsOfTheAddressesTheyOccupy)

@@ -228,7 +228,8 @@ TEST(WeightStreamSchedule, LoadsOverlapTheComputeBeforeThemByHand)
     // computes 105..115.
     models::WeightStreamSchedule schedule;
     schedule.startBatch();
-    for (const auto& [step, cycles] : {std::pair<std::size_t, std::uint64_t>{0, 10}, {1, 30}, {2, 5}, {3, 50}})
+    for (const auto& [step, cycles] :
+         {std::pair<std::size_t, std::uint64_t>{0, 10}, {1, 30}, {2, 5}, {3, 50}})
         schedule.setLoadCycles(step, cycles);
     EXPECT_EQ(schedule.compute(0, 20), 10u);
     schedule.computeOther(4);

@@ -133,15 +133,19 @@ TEST_F(WeightSramTest, ReturnsTheFaultyCodesOfTheFunctionalReadPathOnTheSameChip
         bool corrupted = false;
         for (const memory::WeightTile& tile : sram.plan().tiles) {
             std::vector<std::uint8_t> bytes = memory::encodeTile(sram.layout(), tile, tensors[tile.tensor]);
-            ASSERT_EQ(initiator.transport(tlm::TLM_WRITE_COMMAND, tile.address, bytes.data(), bytes.size(), delay),
-                      tlm::TLM_OK_RESPONSE);
+            ASSERT_EQ(
+                initiator.transport(tlm::TLM_WRITE_COMMAND, tile.address, bytes.data(), bytes.size(), delay),
+                tlm::TLM_OK_RESPONSE);
             std::vector<std::uint8_t> read(bytes.size());
-            ASSERT_EQ(initiator.transport(tlm::TLM_READ_COMMAND, tile.address, read.data(), read.size(), delay),
-                      tlm::TLM_OK_RESPONSE);
+            ASSERT_EQ(
+                initiator.transport(tlm::TLM_READ_COMMAND, tile.address, read.data(), read.size(), delay),
+                tlm::TLM_OK_RESPONSE);
             const std::vector<std::uint8_t> codes = memory::decodeTile(sram.layout(), tile, read.data());
             const auto first = expected[tile.tensor].begin() + static_cast<std::ptrdiff_t>(tile.firstCode);
-            EXPECT_TRUE(std::equal(codes.begin(), codes.end(), first)) << placement << " tensor " << tile.tensor;
-            corrupted = corrupted || !std::equal(codes.begin(), codes.end(), tensors[tile.tensor].codes + tile.firstCode);
+            EXPECT_TRUE(std::equal(codes.begin(), codes.end(), first))
+                << placement << " tensor " << tile.tensor;
+            corrupted = corrupted ||
+                        !std::equal(codes.begin(), codes.end(), tensors[tile.tensor].codes + tile.firstCode);
         }
         EXPECT_TRUE(corrupted) << placement << ": the chip must corrupt some codes at 680 mV";
     }

@@ -40,7 +40,7 @@ struct Placement {
     const char* profile;
     double voltageMv;
 };
-const Placement kResident{"resident", "stutz2021-14nm", 676};     // p = 1 %
+const Placement kResident{"resident", "stutz2021-14nm", 676};   // p = 1 %
 const Placement kStreamed{"streamed", "salami2018-vc707", 540}; // p = 6.2e-4; 64 KiB, streamed
 
 void PrintTo(const Placement& placement, std::ostream* out)
@@ -94,7 +94,8 @@ const sim::PointOutcome& outcome(const std::string& backend, const Placement& se
     const std::string key = backend + "/" + setup.name;
     auto found = outcomes.find(key);
     if (found == outcomes.end())
-        found = outcomes.emplace(key, sim::makeBackend(backend, "test", {})->evaluate(experiment(setup))).first;
+        found =
+            outcomes.emplace(key, sim::makeBackend(backend, "test", {})->evaluate(experiment(setup))).first;
     return found->second;
 }
 

@@ -278,14 +278,15 @@ std::vector<BadInputCase> cases()
          }},
         {"placement_unknown",
          [](S) {
-             return Invocation{{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--images", "1", "--set",
-                                "weight_sram.placement=spread"},
+             return Invocation{{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--images", "1",
+                                "--set", "weight_sram.placement=spread"},
                                {"weight_sram.placement", "spread", "resident"}};
          }},
         {"placement_resident_does_not_fit",
          [](S) {
              return Invocation{{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--profile",
-                                "salami2018-vc707", "--images", "1", "--set", "weight_sram.placement=resident"},
+                                "salami2018-vc707", "--images", "1", "--set",
+                                "weight_sram.placement=resident"},
                                {"weight_sram.placement", "105866 bytes", "holds 65536"}};
          }},
         {"config_not_object",

@@ -17,9 +17,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace voltsim::test {
 namespace {
@@ -90,8 +90,9 @@ TEST(RunCommandTest, LayersCsvCountsEveryStreamedReloadPerInference)
     const std::string dir =
         std::filesystem::temp_directory_path() / ("voltsim-run-stream-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir);
-    const Output run = runVoltsim("run --model " + modelDir("randbet-8bit") +
-                                  " --profile salami2018-vc707 --images 30 --set run.batch_images=8 --out " + dir);
+    const Output run =
+        runVoltsim("run --model " + modelDir("randbet-8bit") +
+                   " --profile salami2018-vc707 --images 30 --set run.batch_images=8 --out " + dir);
     ASSERT_EQ(run.status, 0) << run.text;
     std::istringstream csv(slurp(dir + "/layers.csv"));
     std::string line;

@@ -12,8 +12,8 @@ std::vector<TensorGroup> groupsOf(const std::vector<CodeTensorView>& tensors, co
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const CodeTensorView& tensor = tensors[t];
         if (tensor.bits < 1 || tensor.bits > 8)
-            throw InputError(context + ": tensor " + std::to_string(t) + " has " + std::to_string(tensor.bits) +
-                             "-bit codes (valid: 1..8)");
+            throw InputError(context + ": tensor " + std::to_string(t) + " has " +
+                             std::to_string(tensor.bits) + "-bit codes (valid: 1..8)");
         const std::size_t rows = tensor.rows == 0 ? 1 : tensor.rows;
         if (tensor.count % rows != 0)
             throw std::invalid_argument("weight placement: tensor " + std::to_string(t) + " has " +
@@ -24,8 +24,8 @@ std::vector<TensorGroup> groupsOf(const std::vector<CodeTensorView>& tensors, co
             continue;
         }
         if (groups.back().rows != rows)
-            throw std::invalid_argument("weight placement: the tensors of group " + std::to_string(tensor.group) +
-                                        " differ in rows");
+            throw std::invalid_argument("weight placement: the tensors of group " +
+                                        std::to_string(tensor.group) + " differ in rows");
         groups.back().end = t + 1;
     }
     return groups;

@@ -45,13 +45,15 @@ WeightPlan StreamPlacement::place(const std::vector<CodeTensorView>& tensors, co
     for (const TensorGroup& group : groupsOf(tensors, context)) {
         const std::size_t granule = rowGranule(group, tensors, layout);
         const std::size_t granules = (group.rows + granule - 1) / granule;
-        const std::uint64_t granuleBytes = rowsBytes(group, tensors, layout, 0, std::min(granule, group.rows));
+        const std::uint64_t granuleBytes =
+            rowsBytes(group, tensors, layout, 0, std::min(granule, group.rows));
         if (granuleBytes > half)
             throw InputError(context + ": stream: layer " + std::to_string(group.group) + " needs " +
                              std::to_string(granuleBytes) + " bytes for " + std::to_string(granule) +
                              " output channel(s), more than half the weight SRAM (" + std::to_string(half) +
                              " bytes)");
-        std::size_t parts = std::max<std::uint64_t>(1, (rowsBytes(group, tensors, layout, 0, group.rows) + half - 1) / half);
+        std::size_t parts =
+            std::max<std::uint64_t>(1, (rowsBytes(group, tensors, layout, 0, group.rows) + half - 1) / half);
         std::vector<std::size_t> bounds = splitRows(group.rows, granule, parts);
         const auto fits = [&](const std::vector<std::size_t>& b) {
             for (std::size_t p = 0; p + 1 < b.size(); ++p)

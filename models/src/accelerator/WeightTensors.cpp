@@ -10,7 +10,8 @@ std::vector<memory::CodeTensorView> weightTensors(const workloads::ModelPackage&
         const auto& quantized = tensor.role == workloads::TensorRole::Weight ? layer.weight : layer.bias;
         const std::size_t rows =
             quantized && !quantized->shape.empty() ? static_cast<std::size_t>(quantized->shape.front()) : 1;
-        views.push_back({package.codes.data() + tensor.blobOffset, tensor.count, tensor.bits, tensor.layer, rows});
+        views.push_back(
+            {package.codes.data() + tensor.blobOffset, tensor.count, tensor.bits, tensor.layer, rows});
     }
     return views;
 }

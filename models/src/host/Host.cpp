@@ -140,7 +140,8 @@ void Host::runAll()
         runBatch(first, std::min<std::size_t>(m_specs.batchImages, m_count - first));
     m_keeper.sync();
     m_stats.weightLoadStallCycles = controller->weightLoadStallCycles();
-    m_stats.inferenceCycles = m_stats.inputDmaCycles + m_stats.outputDmaCycles + m_stats.weightLoadStallCycles +
+    m_stats.inferenceCycles = m_stats.inputDmaCycles + m_stats.outputDmaCycles +
+                              m_stats.weightLoadStallCycles +
                               m_stats.images * static_cast<std::uint64_t>(controller->cyclesPerImage());
     m_stats.simulatedTimeNs = sc_core::sc_time_stamp().to_seconds() * 1e9;
     m_finished = true;

@@ -101,7 +101,8 @@ std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chi
     const std::vector<std::vector<std::uint8_t>> read = memory.readBack(m_tensors);
     std::vector<std::uint8_t> codes = m_package.codes;
     for (std::size_t t = 0; t < m_tensors.size(); ++t)
-        std::copy(read[t].begin(), read[t].end(), codes.begin() + static_cast<std::ptrdiff_t>(m_tensorOffsets[t]));
+        std::copy(read[t].begin(), read[t].end(),
+                  codes.begin() + static_cast<std::ptrdiff_t>(m_tensorOffsets[t]));
     chip.resetStats();
     return codes;
 }

@@ -52,11 +52,12 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
             << optionalField(row.activationSramWrites) << ',' << count(row.accumulatorSramReads) << ','
             << count(row.accumulatorSramWrites) << ',' << optionalField(row.dramBytes) << ','
             << optionalField(row.weightTilesLoaded) << ',' << optionalField(row.weightBytesLoaded) << ','
-            << optionalField(row.weightLoadStallCycles) << ',' << optionalField(row.flipsSeen) << ',' << optionalField(row.chips) << ','
-            << formatLikePython(context.weightVoltageMv) << ',' << formatLikePython(e.macPj) << ','
-            << formatLikePython(e.weightSramPj) << ',' << formatLikePython(e.activationSramPj) << ','
-            << formatLikePython(e.accumulatorSramPj) << ',' << formatLikePython(e.totalPj()) << ','
-            << formatLikePython(e.weightSramNominalPj) << ',' << formatLikePython(saving) << '\n';
+            << optionalField(row.weightLoadStallCycles) << ',' << optionalField(row.flipsSeen) << ','
+            << optionalField(row.chips) << ',' << formatLikePython(context.weightVoltageMv) << ','
+            << formatLikePython(e.macPj) << ',' << formatLikePython(e.weightSramPj) << ','
+            << formatLikePython(e.activationSramPj) << ',' << formatLikePython(e.accumulatorSramPj) << ','
+            << formatLikePython(e.totalPj()) << ',' << formatLikePython(e.weightSramNominalPj) << ','
+            << formatLikePython(saving) << '\n';
     }
 }
 

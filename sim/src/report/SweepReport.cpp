@@ -316,7 +316,7 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
             << std::setw(7) << percent(r.stats.rerrMin, 2) << std::setw(7) << percent(r.stats.rerrMax, 2)
             << std::setw(10) << (std::isnan(r.energyPj) ? "-" : formatValue(std::round(r.energyPj) / 1000))
             << std::setw(8) << percent(r.energySaving, 1) << std::setw(8) << percent(r.sramEnergySaving, 1)
-            << std::setw(9) << formatValue(r.cycles) << std::setw(9)
+            << std::setw(9) << formatValue(std::round(r.cycles * 10) / 10) << std::setw(9)
             << formatValue(std::round(r.latencyUs * 100) / 100) << "\n";
     }
 }

@@ -35,7 +35,8 @@ EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, double weig
         energy.weightSramPj = priced.weightSramPj;
     }
     // Streamed tiles are written into the weight SRAM (at its voltage) for every batch.
-    energy.weightSramPj += static_cast<double>(stats.weightBytesLoaded) * m_sram.writeEnergyPj(weightVoltageMv, 8) / images;
+    energy.weightSramPj +=
+        static_cast<double>(stats.weightBytesLoaded) * m_sram.writeEnergyPj(weightVoltageMv, 8) / images;
     const double actBits = m_table.activationBits, accBits = m_table.accumulatorBits;
     energy.activationSramPj =
         (static_cast<double>(stats.activationReads) * m_sram.readEnergyPj(m_vNomMv, actBits) +

@@ -87,7 +87,10 @@ const models::AcceleratorStats& SweepPlan::counts(const workloads::ModelPackage&
     const std::lock_guard<std::mutex> lock(m_countsMutex);
     auto found = m_counts.find(model.name);
     if (found == m_counts.end())
-        found = m_counts.emplace(model.name, countInference(m_config.accelerator, model, m_config.specs().batchImages)).first;
+        found = m_counts
+                    .emplace(model.name,
+                             countInference(m_config.accelerator, model, m_config.specs().batchImages))
+                    .first;
     return found->second;
 }
 

@@ -21,7 +21,8 @@ class WeightMemory {
     /// Plans the tensors with the config's placement policy without writing them (their codes are
     /// not read); InputError naming `context` if they cannot be placed. Marks the bits no code uses
     /// as holding no data (WeightLayout::usedBitsPerByte).
-    void place(const std::vector<CodeTensorView>& tensors, const std::string& context = "weight_sram.placement");
+    void place(const std::vector<CodeTensorView>& tensors,
+               const std::string& context = "weight_sram.placement");
 
     /// The codes of every tensor as the accelerator reads them: each tile of the plan written
     /// (counted) and read back through the faulty path before the next tile is written, in plan

@@ -23,9 +23,10 @@ struct WeightTile {
     std::size_t firstCode = 0;
     std::size_t count = 0;
     unsigned bits = 8;
-    std::uint64_t address = 0;    ///< first linear weight SRAM byte
-    std::uint64_t bytes = 0;      ///< WeightLayout::tensorBytes(count, bits)
-    std::uint64_t dramOffset = 0; ///< its bytes in the model's DRAM image: the tiles back to back, in plan order
+    std::uint64_t address = 0; ///< first linear weight SRAM byte
+    std::uint64_t bytes = 0;   ///< WeightLayout::tensorBytes(count, bits)
+    std::uint64_t dramOffset =
+        0; ///< its bytes in the model's DRAM image: the tiles back to back, in plan order
 };
 
 /// The tiles one group (layer) computes output channels [firstRow, endRow) from: one tile per
@@ -56,7 +57,8 @@ struct WeightPlan {
 std::vector<std::uint8_t> encodeTile(const WeightLayout& layout, const WeightTile& tile,
                                      const CodeTensorView& tensor);
 /// The codes of `tile` held in `bytes` (tile.bytes of them), as read.
-std::vector<std::uint8_t> decodeTile(const WeightLayout& layout, const WeightTile& tile, const std::uint8_t* bytes);
+std::vector<std::uint8_t> decodeTile(const WeightLayout& layout, const WeightTile& tile,
+                                     const std::uint8_t* bytes);
 
 /// A placement policy. Stateless; `place` is deterministic.
 class IWeightPlacement {

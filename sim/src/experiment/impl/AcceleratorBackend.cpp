@@ -77,7 +77,8 @@ models::AcceleratorStats countInference(const RunConfig& config, const workloads
     const std::vector<std::uint8_t> blank(count * static_cast<std::size_t>(package.network.inputSize()), 0);
     const std::vector<std::uint8_t> labels(count, 0);
     const ImageSet set{blank.data(), labels.data(), count};
-    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0), set)
+    return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0),
+                   set)
         .counts;
 }
 

@@ -46,7 +46,8 @@ const models::AcceleratorStats& FunctionalBackend::counts(const Experiment& expe
     auto found = m_counts.find(key);
     if (found == m_counts.end())
         found = m_counts
-                    .emplace(key, countInference(*experiment.accelerator, *experiment.model, experiment.images.count))
+                    .emplace(key, countInference(*experiment.accelerator, *experiment.model,
+                                                 experiment.images.count))
                     .first;
     return found->second;
 }

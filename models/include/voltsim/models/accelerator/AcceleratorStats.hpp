@@ -35,7 +35,7 @@ struct LayerStats {
     std::uint64_t weightBitsRead = 0;    ///< bits of weight/bias codes read from weight SRAM (once per batch)
     std::uint64_t weightBitsFlipped = 0; ///< of them, bits that read differently from what was stored
     std::uint64_t weightCodeFlips = 0; ///< codes (weights and biases) that read a wrong value, per batch read
-    std::uint64_t weightBatchReads = 0; ///< how often the tensors were read (batches)
+    std::uint64_t weightBatchReads = 0;  ///< how often the tensors were read (batches)
     std::uint64_t weightTilesLoaded = 0; ///< streamed tiles the DMA loaded from DRAM (per batch, all batches)
     std::uint64_t weightBytesLoaded = 0; ///< their bytes: DRAM reads and weight SRAM writes
     std::uint64_t weightLoadStallCycles = 0; ///< cycles the layer waited for its tiles (all batches)
@@ -75,11 +75,12 @@ struct HostStats {
     std::uint64_t batches = 0;
     std::uint64_t modelLoadCycles = 0; ///< DMA of the weight codes into weight SRAM (once; 0 if streamed)
     std::uint64_t modelBytes = 0;      ///< weight SRAM bytes written at model load (0 if streamed)
-    std::uint64_t inferenceCycles = 0; ///< cycles of all images (input DMA + layers + weight load stalls + output DMA)
-    std::uint64_t inputDmaCycles = 0;  ///< of them, input DMA (all images)
-    std::uint64_t outputDmaCycles = 0; ///< of them, logit DMA (all images)
+    std::uint64_t inferenceCycles =
+        0; ///< cycles of all images (input DMA + layers + weight load stalls + output DMA)
+    std::uint64_t inputDmaCycles = 0;        ///< of them, input DMA (all images)
+    std::uint64_t outputDmaCycles = 0;       ///< of them, logit DMA (all images)
     std::uint64_t weightLoadStallCycles = 0; ///< of them, waits for streamed weight tiles (all batches)
-    double simulatedTimeNs = 0;        ///< SystemC time at the end (model load included)
+    double simulatedTimeNs = 0;              ///< SystemC time at the end (model load included)
 };
 
 /// Everything an accelerator run reports: the typed counts the energy and the reports compute

@@ -40,8 +40,8 @@ class WeightSram : public sc_core::sc_module, public IStatsSource {
 
     /// Builds the chip of `specs` with `seed` at the specs' operating point (InputError outside the
     /// profile) and places `tensors` with the specs' placement policy (InputError naming
-    /// `weight_sram.placement` if they cannot be placed); their codes arrive later by TLM writes. An access of n bytes costs, per bank it touches, the bank's latency plus one
-    /// cycle per further word.
+    /// `weight_sram.placement` if they cannot be placed); their codes arrive later by TLM writes. An access
+    /// of n bytes costs, per bank it touches, the bank's latency plus one cycle per further word.
     WeightSram(const sc_core::sc_module_name& name, const WeightSramSpecs& specs, std::uint64_t seed,
                const std::vector<memory::CodeTensorView>& tensors, const sc_core::sc_time& clockPeriod);
 

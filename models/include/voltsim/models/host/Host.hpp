@@ -1,9 +1,9 @@
 #pragma once
 // The host: loads the model package into the accelerator (weight tiles encoded as the weight SRAM
 // stores them, written into DRAM, then, unless the placement streams them, moved by the DMA over
-// TLM into the weight SRAM, once per model load), streams the images batch by batch (input DMA, controller, logit DMA), collects the
-// logits and stops the simulation when the last batch is done. It owns DRAM content before and
-// after the accelerator runs, so it reaches DRAM by TLM debug transport (no time, not counted),
+// TLM into the weight SRAM, once per model load), streams the images batch by batch (input DMA, controller,
+// logit DMA), collects the logits and stops the simulation when the last batch is done. It owns DRAM content
+// before and after the accelerator runs, so it reaches DRAM by TLM debug transport (no time, not counted),
 // and commands the DMA and the controller through ports.
 #include "voltsim/memory/WeightPlacement.hpp"
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"

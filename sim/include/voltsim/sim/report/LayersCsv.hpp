@@ -32,7 +32,7 @@ struct LayersCsvRow {
     std::optional<double> weightTilesLoaded;     ///< streamed weight tiles loaded (per batch / images)
     std::optional<double> weightBytesLoaded;     ///< their bytes: DRAM reads and weight SRAM writes
     std::optional<double> weightLoadStallCycles; ///< cycles the layer waited for them
-    std::optional<std::uint64_t> flipsSeen; ///< weight bits read wrong, summed over chips
+    std::optional<std::uint64_t> flipsSeen;      ///< weight bits read wrong, summed over chips
     std::optional<std::uint64_t> chips;
     models::LayerEnergy energy; ///< pJ per inference, weight SRAM at the row's voltage
 };

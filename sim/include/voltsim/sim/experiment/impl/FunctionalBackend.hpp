@@ -6,8 +6,8 @@
 #include "voltsim/sim/experiment/IBackend.hpp"
 
 #include <map>
-#include <utility>
 #include <memory>
+#include <utility>
 
 namespace voltsim::sim {
 
