@@ -411,7 +411,6 @@ void Controller::runGemmLayer(std::size_t index, const std::vector<std::uint8_t>
     stats.timing = timing;
     stats.cyclesPerImage = timing.totalCycles;
     stats.images += static_cast<std::uint64_t>(images);
-    chargeWeightLoads(index, static_cast<std::uint64_t>(images * stats.cyclesPerImage), keeper);
     const auto n = static_cast<std::uint64_t>(images);
     stats.activationReads += n * static_cast<std::uint64_t>(timing.ifmapSramReads);
     activationSram->countReads(n * static_cast<std::uint64_t>(timing.ifmapSramReads));
@@ -457,7 +456,6 @@ void Controller::runPpuLayer(std::size_t index, const std::vector<const std::vec
     keeper.inc(m_period * static_cast<double>(images * stats.cyclesPerImage));
     if (keeper.need_sync())
         keeper.sync();
-    chargeWeightLoads(index, static_cast<std::uint64_t>(images * stats.cyclesPerImage), keeper);
 }
 
 std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& inputs, std::int64_t images,
@@ -496,6 +494,8 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
             runPpuLayer(i, in, tensors[i], images, keeper);
             break;
         }
+        // Every layer's compute of the batch, weights or not, is on the streamed tiles' timeline.
+        chargeWeightLoads(i, static_cast<std::uint64_t>(images * m_layers[i].cyclesPerImage), keeper);
     }
     return logits;
 }

@@ -81,8 +81,9 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     /// The weight and bias codes of layer `index`, read tile by tile (streamed plans: each step
     /// loaded before it is read, the next step loaded once it is read).
     std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> readLayerCodes(std::size_t index);
-    /// Streamed plans: the cycles layer `index` waits for its tiles while computing `cycles` for the
-    /// batch, charged to the keeper and the layer.
+    /// Streamed plans: layer `index` computed `cycles` for the batch (after the layers before it);
+    /// the cycles it waited for its tiles are charged to the keeper and the layer. Called for every
+    /// layer, in order.
     void chargeWeightLoads(std::size_t index, std::uint64_t cycles, tlm_utils::tlm_quantumkeeper& keeper);
     /// One conv2d/linear layer on the batch (a grouped conv2d: one GEMM per group): its uint8
     /// outputs to `output`, or (last layer) int32 logits to `logits`.
