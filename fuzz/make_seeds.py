@@ -82,6 +82,10 @@ def model_package():
     (folder / "tiny-no-golden").write_bytes(bytes([1]) + manifest + SEP + codes)
     shipped = ROOT / "workloads" / "models" / "randbet-8bit" / "manifest.json"
     (folder / "randbet-8bit-manifest").write_bytes(bytes([0]) + shipped.read_bytes())
+    # Format version 2: the trainer's fixture with every graph layer type.
+    graph = ROOT / "tests" / "data" / "graph-every-layer"
+    parts = [(graph / name).read_bytes() for name in ("manifest.json", "codes.bin", "golden.json")]
+    (folder / "graph-every-layer-1").write_bytes(bytes([1]) + SEP.join(parts))
 
 
 def copy_files(name, paths):

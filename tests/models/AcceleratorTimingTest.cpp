@@ -281,5 +281,45 @@ TEST_F(AcceleratorModesTest, StreamedWeightsAddTheirWaitsAndCountEveryReload)
     EXPECT_EQ(streamed.stats.host.inferenceCycles, resident.stats.host.inferenceCycles + waits);
 }
 
+// input [1, 4, 4] -> pool_a (1x1 max-pool) -> pool_b -> add(pool_b, input) -> flatten -> fc: the
+// input is a skip tensor until the add. While pool_b runs, the input (16 bytes), pool_a's output
+// (16) and pool_b's (16) are live: 48 bytes, more than a 40-byte activation SRAM, although every
+// tensor fits one 20-byte half.
+TEST_F(AcceleratorModesTest, ASkipTensorThatDoesNotFitTheActivationSramIsRefusedAtElaboration)
+{
+    workloads::ModelPackage package;
+    package.name = "skip";
+    package.network.dataset = {"hand", {1, 4, 4}, 2, 1.0 / 255};
+    workloads::Layer poolA = makeLayer("pool_a", workloads::LayerType::MaxPool2d, {1, 4, 4}, {1, 4, 4});
+    poolA.kernelH = poolA.kernelW = 1;
+    workloads::Layer poolB = poolA;
+    poolB.name = "pool_b";
+    workloads::Layer add = makeLayer("add", workloads::LayerType::Add, {1, 4, 4}, {1, 4, 4});
+    add.merge = workloads::MergeRequant{1, {1, 1}, {1, 1}, 1};
+    const workloads::Layer flat = makeLayer("flatten", workloads::LayerType::Flatten, {1, 4, 4}, {16});
+    workloads::Layer fc = makeLayer("fc", workloads::LayerType::Linear, {16}, {2});
+    fc.weight = tensor({2, 16}, 0);
+    fc.bias = tensor({2}, 32);
+    fc.requant = workloads::Requant{1, 2, 0, 0, 0, 1, 1, true};
+    package.network.layers = {poolA, poolB, add, flat, fc};
+    package.network.connectAsChain();
+    package.network.layers[2].inputs = {1, workloads::kNetworkInput};
+    package.codes.assign(34, 128);
+    auto specs = acceleratorSpecs("stutz2021-14nm", "fast", {2, 2, Dataflow::WS});
+    specs.activationSram.sizeBytes = 40;
+    try {
+        models::Accelerator accelerator("accelerator", specs, package, 1);
+        FAIL() << "a 40-byte activation SRAM holds the 48 live bytes";
+    } catch (const InputError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("activation_sram.size_kib: layer pool_b: the tensors live"), std::string::npos)
+            << message;
+        EXPECT_NE(message.find("needs 48 bytes but only 40"), std::string::npos) << message;
+    }
+    specs.activationSram.sizeBytes = 48;
+    models::SimContextScope context;
+    EXPECT_NO_THROW(models::Accelerator("accelerator", specs, package, 1));
+}
+
 } // namespace
 } // namespace voltsim::test
