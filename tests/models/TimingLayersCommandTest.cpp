@@ -1,6 +1,9 @@
 // End to end: `voltsim layers` on small files, checking report values derived in TimingTest.cpp
 // and one-line errors with exit status 2.
+#include "AcceleratorTestSupport.hpp"
 #include "TestPaths.hpp"
+
+#include "voltsim/workloads/model/GoldenVectors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -113,6 +116,49 @@ TEST_F(LayersCommandTest, BadInputGivesOneLineErrorAndStatus2)
     const CliRun missing = layers("--array 4x4");
     EXPECT_EQ(missing.status, 2);
     EXPECT_EQ(missing.err.find("voltsim: error: voltsim layers: --topology is required"), 0u);
+}
+
+/// The Total Cycles column of a COMPUTE_REPORT.csv, one entry per row.
+std::vector<long long> totalCycles(const std::string& report)
+{
+    std::vector<long long> cycles;
+    std::istringstream lines(report);
+    std::string line;
+    std::getline(lines, line); // header
+    while (std::getline(lines, line))
+        cycles.push_back(std::stoll(line.substr(line.find(',') + 1)));
+    return cycles;
+}
+
+// `layers --model` times a package's network as the accelerator runs it: with native timing on
+// the accelerator's array, each conv2d/linear layer's cycles (a grouped one: the sum of its group
+// rows) equal the accelerator's cycles per image for that layer.
+TEST_F(LayersCommandTest, ModelPackageIsTimedAsTheAcceleratorRunsIt)
+{
+    const std::string fixture = sourceDir() + "/tests/data/graph-every-layer";
+    const std::string out = (m_dir / "model").string();
+    const CliRun run =
+        layers("--model " + fixture + " --array 16x16 --dataflow ws --timing native --out " + out);
+    ASSERT_EQ(run.status, 0) << run.err;
+    const std::vector<long long> rows = totalCycles(slurp(out + "/COMPUTE_REPORT.csv"));
+
+    const workloads::ModelPackage package = workloads::ModelPackage::load(fixture);
+    const workloads::GoldenVectors golden = workloads::GoldenVectors::load(package);
+    const AcceleratorRun accelerated = runAccelerator(acceleratorSpecs("stutz2021-14nm", "fast"), package, 1,
+                                                      golden.images[0].pixels.data(), 1);
+    std::size_t row = 0;
+    for (std::size_t i = 0; i < package.network.layers.size(); ++i) {
+        const workloads::Layer& layer = package.network.layers[i];
+        if (!layer.hasParameters())
+            continue;
+        long long cycles = 0;
+        for (int g = 0; g < layer.groups; ++g)
+            cycles += rows.at(row++);
+        EXPECT_EQ(cycles, accelerated.stats.layers[i].cyclesPerImage) << layer.name;
+    }
+    EXPECT_EQ(row, rows.size());
+    EXPECT_NE(run.out.find("dwGroup_3"), std::string::npos) << run.out;
+    EXPECT_EQ(layers("--model " + fixture + " --topology alexnet").status, 2);
 }
 
 } // namespace

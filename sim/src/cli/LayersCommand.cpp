@@ -1,5 +1,5 @@
-// voltsim layers: per-layer timing, SRAM accesses and energy of a SCALE-Sim topology, with
-// SCALE-Sim's report files (docs/timing.md).
+// voltsim layers: per-layer timing, SRAM accesses and energy of a SCALE-Sim topology or of a model
+// package's network, with SCALE-Sim's report files (docs/timing.md).
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 
@@ -14,6 +14,7 @@
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
 #include "voltsim/sim/report/LayersCsv.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
 #include "voltsim/workloads/topology/ScaleSimConfig.hpp"
 #include "voltsim/workloads/topology/Topology.hpp"
 
@@ -34,14 +35,15 @@ namespace po = boost::program_options;
 using models::ArraySpec;
 using models::LayerReportRow;
 
-const char* kUsage =
-    "usage: voltsim layers --topology NAME|CSV [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
-    "                      [--timing scalesim|native] [--mode analytic|cycle] [--out DIR]\n"
-    "                      [--voltage-mv X | --voltage-rel X] [--profile NAME|FILE]\n"
-    "                      [--energy-table FILE] [--seed S] [--vcd FILE]";
+const char* kUsage = "usage: voltsim layers (--topology NAME|CSV | --model NAME|DIR)\n"
+                     "                      [--scalesim-config FILE | --array RxC --dataflow os|ws|is]\n"
+                     "                      [--timing scalesim|native] [--mode analytic|cycle] [--out DIR]\n"
+                     "                      [--voltage-mv X | --voltage-rel X] [--profile NAME|FILE]\n"
+                     "                      [--energy-table FILE] [--seed S] [--vcd FILE]";
 
 struct LayersOptions {
-    std::string topology;
+    std::optional<std::string> topology;
+    std::optional<std::string> model;
     std::optional<std::string> scalesimConfig;
     std::optional<std::string> array;
     std::optional<std::string> dataflow;
@@ -62,6 +64,8 @@ po::options_description describeOptions()
     options.add_options()("help,h", "show this help")(
         "topology", po::value<std::string>(),
         "shipped topology name (e.g. alexnet) or SCALE-Sim topology CSV (conv or GEMM form)")(
+        "model", po::value<std::string>(),
+        "shipped model name or model package directory: its conv2d/linear layers (one row per group)")(
         "scalesim-config", po::value<std::string>(),
         "SCALE-Sim .cfg: ArrayHeight, ArrayWidth, Dataflow, ...")(
         "array", po::value<std::string>(), "array ROWSxCOLS (default 32x32; overrides the .cfg)")(
@@ -97,9 +101,12 @@ bool parseOptions(const Args& args, LayersOptions& parsed)
         std::cout << kUsage << "\n" << options;
         return false;
     }
-    if (!values.count("topology"))
-        throw InputError("voltsim layers: --topology is required (see voltsim layers --help)");
-    parsed.topology = workloads::resolveTopologyPath(values["topology"].as<std::string>());
+    if (values.count("topology") == values.count("model"))
+        throw InputError("voltsim layers: give one of --topology and --model (see voltsim layers --help)");
+    if (values.count("topology"))
+        parsed.topology = workloads::resolveTopologyPath(values["topology"].as<std::string>());
+    if (values.count("model"))
+        parsed.model = workloads::resolveModelDir(values["model"].as<std::string>());
     parsed.scalesimConfig = optionalValue<std::string>(values, "scalesim-config");
     parsed.array = optionalValue<std::string>(values, "array");
     parsed.dataflow = optionalValue<std::string>(values, "dataflow");
@@ -179,9 +186,49 @@ models::CodeMatrix randomCodes(std::int64_t rows, std::int64_t cols, std::mt1993
     return codes;
 }
 
+/// What `layers` times: named GEMMs, from a topology or from a model package.
+struct Workload {
+    std::string source; ///< file or package name, for the summary
+    std::vector<std::string> names;
+    std::vector<workloads::GemmShape> gemms;
+};
+
+Workload topologyWorkload(const std::string& path)
+{
+    const workloads::Topology topology = workloads::readTopology(path);
+    Workload workload{topology.source, {}, {}};
+    for (const workloads::TopologyLayer& layer : topology.layers) {
+        workload.names.push_back(layer.name);
+        workload.gemms.push_back(layer.gemm());
+    }
+    return workload;
+}
+
+/// A package's conv2d/linear layers as the accelerator lowers them (im2col with padding): M output
+/// pixels, K = C / groups x Fh x Fw, N = C_out / groups; a grouped conv2d gives one GEMM per group
+/// (<name>Group_<g>, as SCALE-Sim expands depthwise layers per channel).
+Workload modelWorkload(const std::string& directory)
+{
+    const workloads::ModelPackage package = workloads::ModelPackage::load(directory);
+    Workload workload{package.name, {}, {}};
+    for (const workloads::Layer& layer : package.network.layers) {
+        if (!layer.hasParameters())
+            continue;
+        const std::int64_t pixels =
+            layer.type == workloads::LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
+        const workloads::GemmShape shape{pixels, layer.fanIn(), layer.outShape[0] / layer.groups};
+        for (int g = 0; g < layer.groups; ++g) {
+            workload.names.push_back(layer.groups == 1 ? layer.name
+                                                       : layer.name + "Group_" + std::to_string(g));
+            workload.gemms.push_back(shape);
+        }
+    }
+    return workload;
+}
+
 /// Steps the SystemC array through every layer, checks its outputs against the functional array
 /// bit for bit and its cycles against the analytic native model; returns the observed timings.
-std::vector<models::LayerTiming> runCycleMode(const workloads::Topology& topology, const ArraySpec& spec,
+std::vector<models::LayerTiming> runCycleMode(const Workload& workload, const ArraySpec& spec,
                                               const LayersOptions& options)
 {
     models::CycleArrayHarness harness(spec, options.vcd.value_or(""));
@@ -189,8 +236,8 @@ std::vector<models::LayerTiming> runCycleMode(const workloads::Topology& topolog
     std::vector<models::LayerTiming> timings;
     std::int64_t simulated = 0;
     const auto begin = std::chrono::steady_clock::now();
-    for (std::size_t id = 0; id < topology.layers.size(); ++id) {
-        const workloads::GemmShape shape = topology.layers[id].gemm();
+    for (std::size_t id = 0; id < workload.gemms.size(); ++id) {
+        const workloads::GemmShape shape = workload.gemms[id];
         std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + id);
         const models::CodeMatrix weights = randomCodes(shape.k, shape.n, rng);
         const models::CodeMatrix inputs = randomCodes(shape.m, shape.k, rng);
@@ -210,12 +257,12 @@ std::vector<models::LayerTiming> runCycleMode(const workloads::Topology& topolog
     return timings;
 }
 
-void printSummary(const workloads::Topology& topology, const ArraySpec& spec,
-                  const std::vector<LayerReportRow>& rows, const std::string& timingName)
+void printSummary(const Workload& workload, const ArraySpec& spec, const std::vector<LayerReportRow>& rows,
+                  const std::string& timingName)
 {
     const models::ScaleSimTiming scalesim;
     const models::NativeTiming native;
-    std::printf("%s: %zu layers on %lldx%lld %s (reports: %s timing)\n", topology.source.c_str(), rows.size(),
+    std::printf("%s: %zu layers on %lldx%lld %s (reports: %s timing)\n", workload.source.c_str(), rows.size(),
                 static_cast<long long>(spec.rows), static_cast<long long>(spec.cols),
                 models::toString(spec.dataflow), timingName.c_str());
     std::printf("%5s  %-24s %9s %7s %6s %7s %13s %13s %7s %14s\n", "id", "layer", "M", "K", "N", "folds",
@@ -295,7 +342,8 @@ int runLayersCommand(const Args& args)
     checkCombinations(options);
     const std::unique_ptr<models::ITimingModel> timing =
         models::timingModels().create(options.timing, "--timing");
-    const workloads::Topology topology = workloads::readTopology(options.topology);
+    const Workload workload =
+        options.model ? modelWorkload(*options.model) : topologyWorkload(*options.topology);
     const ArraySpec spec = resolveArray(options);
     const models::EnergyTable table = models::loadEnergyTable(options.energyTable);
     const memory::SramProfile profile = memory::loadProfile(options.profile.value_or(table.sramProfile));
@@ -304,16 +352,16 @@ int runLayersCommand(const Args& args)
 
     std::vector<models::LayerTiming> timings;
     if (options.mode == "cycle")
-        timings = runCycleMode(topology, spec, options);
+        timings = runCycleMode(workload, spec, options);
     else
-        for (const auto& layer : topology.layers)
-            timings.push_back(timing->layer(layer.gemm(), spec));
+        for (const workloads::GemmShape& shape : workload.gemms)
+            timings.push_back(timing->layer(shape, spec));
 
     std::vector<LayerReportRow> rows;
-    for (std::size_t id = 0; id < topology.layers.size(); ++id)
-        rows.push_back(LayerReportRow{topology.layers[id].name, topology.layers[id].gemm(), timings[id],
+    for (std::size_t id = 0; id < workload.gemms.size(); ++id)
+        rows.push_back(LayerReportRow{workload.names[id], workload.gemms[id], timings[id],
                                       energy.price(timings[id], voltageMv)});
-    printSummary(topology, spec, rows, timing->name());
+    printSummary(workload, spec, rows, timing->name());
     if (options.out)
         writeReports(*options.out, rows, spec, timing->name(), voltageMv);
     return 0;
