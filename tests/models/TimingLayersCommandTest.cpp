@@ -115,7 +115,7 @@ TEST_F(LayersCommandTest, BadInputGivesOneLineErrorAndStatus2)
 
     const CliRun missing = layers("--array 4x4");
     EXPECT_EQ(missing.status, 2);
-    EXPECT_EQ(missing.err.find("voltsim: error: voltsim layers: --topology is required"), 0u);
+    EXPECT_EQ(missing.err.find("voltsim: error: voltsim layers: give one of --topology and --model"), 0u);
 }
 
 /// The Total Cycles column of a COMPUTE_REPORT.csv, one entry per row.
