@@ -284,11 +284,17 @@ TEST_F(BackendChoice, SweepWritesTheSameFilesOnEitherBackEnd)
 
 TEST_F(BackendChoice, RunSummaryAndLogitsAreTheSameOnEitherBackEnd)
 {
-    // Resident weights, and weights streamed through salami2018-vc707's 64 KiB in batches of 8.
-    for (const std::string point : {"--voltage-rel 0.86", "--profile salami2018-vc707 --voltage-rel 0.9 "
-                                                          "--set run.batch_images=8"}) {
-        const std::string run = "run --model " + test::modelDir("randbet-8bit") + " " + point +
-                                " --chips 2 --images 30 --seed 4 --json --dump-logits ";
+    // Resident weights; weights streamed through salami2018-vc707's 64 KiB in batches of 8; the
+    // graph fixture (grouped and depthwise conv2d, add, concat) streamed through 64 bytes, its
+    // layers split into steps of a few output channels.
+    const std::string randbet = "--model " + test::modelDir("randbet-8bit");
+    const std::string graph = "--model " + test::sourceDir() + "/tests/data/graph-every-layer";
+    for (const std::string& point :
+         {randbet + " --voltage-rel 0.86",
+          randbet + " --profile salami2018-vc707 --voltage-rel 0.9 --set run.batch_images=8",
+          graph +
+              " --set weight_sram.banks=1 --set weight_sram.rows=8 --set run.batch_images=16 --ber 0.05"}) {
+        const std::string run = "run " + point + " --chips 2 --images 30 --seed 4 --json --dump-logits ";
         ASSERT_EQ(voltsim(run + "functional.csv --backend functional", "functional.json"), 0) << stderrText();
         ASSERT_EQ(voltsim(run + "systemc.csv --backend systemc", "systemc.json"), 0) << stderrText();
         EXPECT_EQ(test::readFile(m_dir / "functional.json"), test::readFile(m_dir / "systemc.json")) << point;
