@@ -244,7 +244,7 @@ TEST(WeightStreamSchedule, LoadsOverlapTheComputeBeforeThemByHand)
 TEST_F(AcceleratorModesTest, StreamedWeightsAddTheirWaitsAndCountEveryReload)
 {
     const auto package = workloads::ModelPackage::load(modelDir("randbet-8bit"));
-    std::vector<std::uint8_t> images(20 * 784);
+    std::vector<std::uint8_t> images(std::size_t{20} * 784);
     for (std::size_t i = 0; i < images.size(); ++i)
         images[i] = static_cast<std::uint8_t>((i * 31) % 253);
     auto specs = acceleratorSpecs("stutz2021-14nm", "fast");
