@@ -144,8 +144,9 @@ TEST(WeightPlacement, StreamedTilesSeeTheFaultyCellsOfTheAddressesTheyOccupy)
         options.faultModel = "none";
         return options;
     }());
-    for (std::uint64_t bit = 60 * 8; bit < 128 * 8; ++bit)
-        chip.bank(0).addStuck(bit, 1);
+    for (std::uint64_t byte = 60; byte < 128; ++byte)
+        for (std::uint64_t bit = 0; bit < 8; ++bit)
+            chip.bank(0).addStuck(byte * 8 + bit, 1);
     const TwoLayers model;
     WeightMemory memory(chip, config("stream"));
     const auto read = memory.readBack(model.views());

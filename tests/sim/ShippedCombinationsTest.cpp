@@ -59,18 +59,18 @@ TEST_F(ShippedCombinationsTest, EveryModelRunsAndSweepsOnEveryProfile)
     for (const std::string& profile : profiles) {
         const std::string mv = lowestVoltageMv(profile);
         for (const std::string& model : models) {
-            ASSERT_EQ(voltsim("run --model '" + voltsim::test::modelDir(model) + "' --profile " + profile +
-                                  " --voltage-mv " + mv + " --chips 1 --images 4 --json",
-                              "run.json"),
-                      0)
+            std::ostringstream run;
+            run << "run --model '" << voltsim::test::modelDir(model) << "' --profile " << profile
+                << " --voltage-mv " << mv << " --chips 1 --images 4 --json";
+            ASSERT_EQ(voltsim(run.str(), "run.json"), 0)
                 << model << " on " << profile << ": " << stderrText();
             const auto summary = nlohmann::json::parse(readFile(m_dir / "run.json"));
             EXPECT_GT(summary.at("cycles_per_inference").get<double>(), 0) << model << " on " << profile;
         }
-        ASSERT_EQ(voltsim("sweep --models " + list + " --profile " + profile + " --voltages-mv " + mv +
-                          " --chips 1 --images 4 --quiet --no-plots --out sweep-" + profile),
-                  0)
-            << profile << ": " << stderrText();
+        std::ostringstream sweep;
+        sweep << "sweep --models " << list << " --profile " << profile << " --voltages-mv " << mv
+              << " --chips 1 --images 4 --quiet --no-plots --out sweep-" << profile;
+        ASSERT_EQ(voltsim(sweep.str()), 0) << profile << ": " << stderrText();
         EXPECT_TRUE(std::filesystem::exists(m_dir / ("sweep-" + profile) / "sweep.csv")) << profile;
     }
 }

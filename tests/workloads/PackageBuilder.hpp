@@ -39,8 +39,6 @@ inline void writeBytes(const std::string& path, const void* data, std::size_t si
 }
 
 /// The three files of a package, editable before write().
-// clang-tidy 14 false positive: it analyses the body of nlohmann::json's noexcept move constructor.
-// NOLINTNEXTLINE(bugprone-exception-escape)
 struct PackageFiles {
     nlohmann::json manifest;
     std::vector<std::uint8_t> codes;

@@ -18,8 +18,6 @@ struct PackageFile {
 };
 
 /// Everything in manifest.json plus the code blob, checked against each other.
-// clang-tidy 14 false positive: it analyses the body of nlohmann::json's noexcept move constructor.
-// NOLINTNEXTLINE(bugprone-exception-escape)
 struct ModelPackage {
     std::string directory; ///< as given to load()
     std::string name;
