@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Code checks (CI stage `check`): fails on any of
+# Code checks (CI stages `format` and `tidy`): fails on any of
 #   format  a tracked C++ file (*.hpp, *.cpp) that clang-format 14 would change (.clang-format);
 #   tidy    a clang-tidy 14 finding of the curated set (.clang-tidy) in a translation unit of the
 #           build's compile_commands.json or in a voltsim header it includes.
