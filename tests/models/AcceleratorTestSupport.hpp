@@ -25,8 +25,6 @@ inline models::AcceleratorSpecs acceleratorSpecs(const std::string& profile, con
     return specs;
 }
 
-// clang-tidy 14 false positive: it analyses the body of nlohmann::json's noexcept move constructor.
-// NOLINTNEXTLINE(bugprone-exception-escape)
 struct AcceleratorRun {
     std::vector<std::int32_t> logits;
     models::AcceleratorStats stats;

@@ -85,8 +85,6 @@ struct HostStats {
 
 /// Everything an accelerator run reports: the typed counts the energy and the reports compute
 /// with, and the same counts as every module reported them (`tree`).
-// clang-tidy 14 false positive: it analyses the body of nlohmann::json's noexcept move constructor.
-// NOLINTNEXTLINE(bugprone-exception-escape)
 struct AcceleratorStats {
     HostStats host;
     DmaStats dma;
