@@ -55,10 +55,7 @@ class GraphNetworkTest : public ::testing::Test {
             load(edit);
             FAIL() << "no error; expected: " << expected.front();
         } catch (const InputError& error) {
-            const std::string message = error.what();
-            EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-            for (const auto& piece : expected)
-                EXPECT_NE(message.find(piece), std::string::npos) << "'" << piece << "' not in: " << message;
+            expectOneLineWith(error.what(), expected);
         }
     }
 
@@ -146,7 +143,6 @@ TEST_F(GraphNetworkTest, RefusesMalformedGraphsNamingTheLayer)
             layer(f, 3)["inputs"] = {"cat", "dw"};
         },
         {"layers[3].inputs", "maxpool2d takes 1 input, got 2"});
-    expectError([](PackageFiles& f) { layer(f, 1)["inputs"] = {"dw", "cat"}; }, {"layers[1]"});
     expectError(
         [](PackageFiles& f) {
             layer(f, 2)["inputs"] = {"add", "mp"};

@@ -34,10 +34,7 @@ class ModelPackageTest : public ::testing::Test {
             GoldenVectors::load(package);
             FAIL() << "no error; expected: " << expected.front();
         } catch (const InputError& error) {
-            const std::string message = error.what();
-            EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-            for (const auto& piece : expected)
-                EXPECT_NE(message.find(piece), std::string::npos) << "'" << piece << "' not in: " << message;
+            expectOneLineWith(error.what(), expected);
         }
     }
 

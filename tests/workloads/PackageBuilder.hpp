@@ -3,6 +3,7 @@
 // tests: the hand-computed "tiny" network and helpers to corrupt any part of it.
 #include "voltsim/workloads/util/Sha256.hpp"
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -36,6 +37,14 @@ inline void writeBytes(const std::string& path, const void* data, std::size_t si
 {
     std::ofstream out(path, std::ios::binary);
     out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+}
+
+/// An error message is one line holding every piece of `expected`.
+inline void expectOneLineWith(const std::string& message, const std::vector<std::string>& expected)
+{
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    for (const auto& piece : expected)
+        EXPECT_NE(message.find(piece), std::string::npos) << "'" << piece << "' not in: " << message;
 }
 
 /// The three files of a package, editable before write().

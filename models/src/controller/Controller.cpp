@@ -380,8 +380,10 @@ void Controller::runGemmLayer(std::size_t index, const std::vector<std::uint8_t>
     output.assign(layer.requant->int32Output ? 0 : static_cast<std::size_t>(images) * outSize, 0);
     // One GEMM per group, one after another (a layer with one group is one GEMM).
     for (std::size_t g = 0; g < groups; ++g) {
-        const std::vector<std::uint8_t> slice =
-            groups == 1 ? activations : groupSlice(activations, images, inSize, inSize / groups, g);
+        const std::vector<std::uint8_t> sliced =
+            groups == 1 ? std::vector<std::uint8_t>{}
+                        : groupSlice(activations, images, inSize, inSize / groups, g);
+        const std::vector<std::uint8_t>& slice = groups == 1 ? activations : sliced; // no copy for one group
         const CodeMatrix inputs = layer.type == LayerType::Conv2d ? lowerConv(slice, images, part)
                                                                   : lowerLinear(slice, images, stats.shape.k);
         const std::vector<std::int32_t> sums = rowSums(inputs);
