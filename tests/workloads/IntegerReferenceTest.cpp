@@ -1,6 +1,7 @@
 // The integer reference against (1) logits derived by hand for the tiny network and (2) a naive,
 // literal implementation of docs/datapath.md (acc and z * Sq separately, division instead of
-// shifts, no im2col) on a random network with padding, stride, odd shapes and 3- to 8-bit codes.
+// shifts, no im2col) on random networks with padding, stride, odd shapes, groups (depthwise with
+// and without a channel multiplier) and 3- to 8-bit codes.
 #include "PackageBuilder.hpp"
 
 #include "voltsim/workloads/inference/IntegerReference.hpp"
@@ -103,20 +104,23 @@ std::int64_t requantizeNaive(const Layer& layer, const std::vector<std::uint8_t>
 std::vector<std::int64_t> naiveConv(const Layer& layer, const std::vector<std::uint8_t>& codes,
                                     const std::vector<std::int64_t>& in)
 {
-    const std::int64_t C = layer.inShape[0], H = layer.inShape[1], W = layer.inShape[2];
+    const std::int64_t H = layer.inShape[1], W = layer.inShape[2];
     const std::int64_t N = layer.outShape[0], Ho = layer.outShape[1], Wo = layer.outShape[2];
+    const std::int64_t C = layer.inShape[0] / layer.groups; // input channels per group
     std::vector<std::int64_t> out;
     for (std::int64_t n = 0; n < N; ++n)
         for (std::int64_t oy = 0; oy < Ho; ++oy)
             for (std::int64_t ox = 0; ox < Wo; ++ox) {
                 std::int64_t acc = 0, sumInputs = 0;
+                const std::int64_t firstChannel = n / (N / layer.groups) * C;
                 for (std::int64_t c = 0; c < C; ++c)
                     for (std::int64_t fy = 0; fy < layer.kernelH; ++fy)
                         for (std::int64_t fx = 0; fx < layer.kernelW; ++fx) {
                             const std::int64_t y = oy * layer.stride - layer.padding + fy;
                             const std::int64_t x = ox * layer.stride - layer.padding + fx;
-                            const std::int64_t q =
-                                (y >= 0 && y < H && x >= 0 && x < W) ? in[(c * H + y) * W + x] : 0;
+                            const std::int64_t q = (y >= 0 && y < H && x >= 0 && x < W)
+                                                       ? in[((firstChannel + c) * H + y) * W + x]
+                                                       : 0;
                             const std::size_t k = static_cast<std::size_t>(
                                 ((n * C + c) * layer.kernelH + fy) * layer.kernelW + fx);
                             acc += codes[layer.weight->blobOffset + k] * q;
@@ -176,6 +180,26 @@ std::vector<std::int64_t> naiveLogits(const Network& network, const std::vector<
     return values;
 }
 
+/// Appends random codes of a weight (`bits` wide, any value) and an 8-bit bias tensor to `files` and
+/// returns the layer's parameter keys.
+nlohmann::json randomParameters(std::mt19937& random, PackageFiles& files,
+                                const std::vector<std::int64_t>& weightShape, int bits, int shift,
+                                std::int64_t mAcc, std::int64_t mSum, bool logits)
+{
+    const auto weight = tensorJson(weightShape, bits, files.codes.size());
+    const auto bias =
+        tensorJson({weightShape[0]}, 8, files.codes.size() + weight["count"].get<std::size_t>());
+    for (std::size_t i = 0; i < weight["count"].get<std::size_t>(); ++i)
+        files.codes.push_back(static_cast<std::uint8_t>(random() % (1u << bits)));
+    for (std::int64_t i = 0; i < weightShape[0]; ++i)
+        files.codes.push_back(static_cast<std::uint8_t>(random() % 256));
+    const std::int64_t b0 = std::int64_t(random() % 4001) - 2000;
+    return nlohmann::json{
+        {"weight", weight},
+        {"bias", bias},
+        {"requant", requantJson(shift, mAcc, mSum, 97, (b0 * (std::int64_t{1} << shift)) >> 4, logits)}};
+}
+
 /// Random network: [3, 9, 7] -> conv 5 filters 3x2 stride 2 pad 1 (5-bit) -> [5, 5, 4]
 /// -> maxpool 2x2 stride 1 -> [5, 4, 3] -> conv 4 filters 2x2 (8-bit) -> [4, 3, 2] -> flatten [24]
 /// -> linear 7 (3-bit) -> linear 4 logits (6-bit). Codes cover the full range 0..2^m-1 (as bit errors can).
@@ -184,22 +208,9 @@ PackageFiles randomPackage(std::mt19937& random)
     PackageFiles files;
     files.manifest = manifestSkeleton({3, 9, 7}, 4);
     auto& layers = files.manifest["layers"];
-    std::size_t offset = 0;
     const auto parameters = [&](const std::vector<std::int64_t>& weightShape, int bits, int shift,
                                 std::int64_t mAcc, std::int64_t mSum, bool logits) {
-        const auto weight = tensorJson(weightShape, bits, offset);
-        offset += weight["count"].get<std::size_t>();
-        const auto bias = tensorJson({weightShape[0]}, 8, offset);
-        offset += bias["count"].get<std::size_t>();
-        for (std::size_t i = 0; i < weight["count"].get<std::size_t>(); ++i)
-            files.codes.push_back(static_cast<std::uint8_t>(random() % (1u << bits)));
-        for (std::int64_t i = 0; i < weightShape[0]; ++i)
-            files.codes.push_back(static_cast<std::uint8_t>(random() % 256));
-        const std::int64_t b0 = std::int64_t(random() % 4001) - 2000;
-        return nlohmann::json{
-            {"weight", weight},
-            {"bias", bias},
-            {"requant", requantJson(shift, mAcc, mSum, 97, (b0 * (std::int64_t{1} << shift)) >> 4, logits)}};
+        return randomParameters(random, files, weightShape, bits, shift, mAcc, mSum, logits);
     };
     auto conv1 = parameters({5, 3, 3, 2}, 5, 12, 300, -45, false);
     conv1.update({{"name", "conv1"},
@@ -268,6 +279,84 @@ TEST(IntegerReferenceTest, MatchesNaiveDatapathOnRandomNetworkAndCodes)
     }
     // The network is not degenerate: the logits take many values (not all saturated or zero).
     EXPECT_GT(distinct.size(), 100u);
+}
+
+/// Random format version 2 chain of grouped convs: [4, 8, 7] -> depthwise 3x3 pad 1, two filters per
+/// channel (6-bit) -> [8, 8, 7] -> depthwise 3x2 stride 2 pad 1 (8-bit) -> [8, 4, 4] -> 1x1 conv in 2
+/// groups (5-bit) -> [4, 4, 4] -> flatten [64] -> linear 4 logits (7-bit).
+PackageFiles randomGroupedPackage(std::mt19937& random)
+{
+    PackageFiles files;
+    files.manifest = manifestSkeleton({4, 8, 7}, 4);
+    files.manifest["format_version"] = 2;
+    auto& layers = files.manifest["layers"];
+    const auto conv = [&](const char* name, const char* input, const std::vector<std::int64_t>& weightShape,
+                          int bits, std::int64_t mAcc, nlohmann::json geometry) {
+        auto layer = randomParameters(random, files, weightShape, bits, 12, mAcc, 40, false);
+        layer.update(geometry);
+        layer.update({{"name", name}, {"type", "conv2d"}, {"inputs", {input}}, {"relu", true}});
+        layers.push_back(layer);
+    };
+    conv("dw1", "input", {8, 1, 3, 3}, 6, 200,
+         {{"in_shape", {4, 8, 7}},
+          {"out_shape", {8, 8, 7}},
+          {"kernel", {3, 3}},
+          {"stride", 1},
+          {"padding", 1},
+          {"groups", 4}});
+    conv("dw2", "dw1", {8, 1, 3, 2}, 8, 120,
+         {{"in_shape", {8, 8, 7}},
+          {"out_shape", {8, 4, 4}},
+          {"kernel", {3, 2}},
+          {"stride", 2},
+          {"padding", 1},
+          {"groups", 8}});
+    conv("grouped", "dw2", {4, 4, 1, 1}, 5, 300,
+         {{"in_shape", {8, 4, 4}},
+          {"out_shape", {4, 4, 4}},
+          {"kernel", {1, 1}},
+          {"stride", 1},
+          {"padding", 0},
+          {"groups", 2}});
+    layers.push_back({{"name", "flatten"},
+                      {"type", "flatten"},
+                      {"inputs", {"grouped"}},
+                      {"in_shape", {4, 4, 4}},
+                      {"out_shape", {64}}});
+    auto fc = randomParameters(random, files, {4, 64}, 7, 6, 5, -2, true);
+    fc.update({{"name", "fc"},
+               {"type", "linear"},
+               {"inputs", {"flatten"}},
+               {"in_shape", {64}},
+               {"out_shape", {4}},
+               {"relu", false}});
+    layers.push_back(fc);
+    files.golden = tinyGolden();
+    return files;
+}
+
+TEST(IntegerReferenceTest, GroupedAndDepthwiseConvsMatchNaiveDatapath)
+{
+    std::mt19937 random(20261130);
+    TempDir dir;
+    randomGroupedPackage(random).write(dir.path());
+    const ModelPackage package = ModelPackage::load(dir.path());
+    const std::size_t count = 70; // two threads, a partial last batch
+    const std::size_t imageSize = 4 * 8 * 7;
+    std::vector<std::uint8_t> images(count * imageSize);
+    for (auto& pixel : images)
+        pixel = static_cast<std::uint8_t>(random() % 256);
+    std::set<std::int32_t> distinct;
+    const auto logits = IntegerReference(package, 2).logits(package.codes, images.data(), count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto expected = naiveLogits(package.network, package.codes, images.data() + i * imageSize);
+        for (std::size_t c = 0; c < 4; ++c) {
+            ASSERT_EQ(logits(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)), expected[c])
+                << "image " << i << " class " << c;
+            distinct.insert(logits(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)));
+        }
+    }
+    EXPECT_GT(distinct.size(), 100u); // not saturated: the grouped layers pass information on
 }
 
 TEST(IntegerReferenceTest, ResultsIndependentOfThreadCountAndBatching)

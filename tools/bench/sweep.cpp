@@ -1,9 +1,9 @@
-// Speed of the sweep's functional path (docs/sweep.md, "Speed"): the default 8-bit model on the
-// full Fashion-MNIST test set with faults injected (randbet-8bit on a stutz2021-14nm chip at
-// 676 mV, p = 1 %), as images/s, effective GMAC/s and the fraction of the machine's int8 peak.
+// Speed of the sweep's functional path (docs/sweep.md, "Speed"): the 8-bit RandBET CNN and ResNet
+// on the full Fashion-MNIST test set with faults injected (a stutz2021-14nm chip at 676 mV,
+// p = 1 %), as images/s, effective GMAC/s and the fraction of the machine's int8 peak.
 //
-// Run: build/bench/bench_sweep
-// With VOLTSIM_DUMP_CODES=FILE the corrupted codes are written to FILE, so
+// Run: build/bench/bench_sweep   (benchmarks named .../cnn/... and .../resnet/...)
+// With VOLTSIM_DUMP_CODES=FILE the CNN's corrupted codes are written to FILE, so
 // tools/bench/pytorch_baseline.py --codes FILE times PyTorch on the very same weights.
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramProfile.hpp"
@@ -15,6 +15,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -27,11 +28,17 @@ constexpr double kVoltageMv = 676; // p = 1 % on stutz2021-14nm
 /// on Zen 3 / Skylake, so 64 int8 MACs per cycle and core.
 constexpr double kInt8MacsPerCycle = 64;
 
-const workloads::ModelPackage& package()
+constexpr const char* kCnn = "randbet-8bit";
+constexpr const char* kResNet = "resnet-randbet-8bit";
+
+/// The shipped package ``name``, loaded once.
+const workloads::ModelPackage& package(const std::string& name)
 {
-    static const workloads::ModelPackage loaded =
-        workloads::ModelPackage::load(workloads::resolveModelDir("randbet-8bit"));
-    return loaded;
+    static std::map<std::string, workloads::ModelPackage> loaded;
+    auto found = loaded.find(name);
+    if (found == loaded.end())
+        found = loaded.emplace(name, workloads::ModelPackage::load(workloads::resolveModelDir(name))).first;
+    return found->second;
 }
 
 const workloads::Dataset& testSet()
@@ -53,20 +60,18 @@ std::shared_ptr<const memory::SramProfile> profile()
     return loaded;
 }
 
-/// The codes chip 0 of run seed 1 returns at kVoltageMv (written to $VOLTSIM_DUMP_CODES if set).
-const std::vector<std::uint8_t>& faultyCodes()
+/// The codes of model ``name`` that chip 0 of run seed 1 returns at kVoltageMv (the CNN's are
+/// written to $VOLTSIM_DUMP_CODES if set).
+std::vector<std::uint8_t> faultyCodes(const std::string& name)
 {
-    static const std::vector<std::uint8_t> codes = [] {
-        const sim::FunctionalEvaluator evaluator(
-            package(), {testSet().pixels().data(), testSet().labels().data(), 1}, {}, 1);
-        memory::SramChip chip(profile(), memory::chipSeed(1, 0));
-        auto read = evaluator.faultyCodes(chip, memory::OperatingPoint::atVoltage(kVoltageMv));
-        if (const char* path = std::getenv("VOLTSIM_DUMP_CODES"))
-            std::ofstream(path, std::ios::binary)
-                .write(reinterpret_cast<const char*>(read.data()), static_cast<std::streamsize>(read.size()));
-        return read;
-    }();
-    return codes;
+    const sim::FunctionalEvaluator evaluator(
+        package(name), {testSet().pixels().data(), testSet().labels().data(), 1}, {}, 1);
+    memory::SramChip chip(profile(), memory::chipSeed(1, 0));
+    auto read = evaluator.faultyCodes(chip, memory::OperatingPoint::atVoltage(kVoltageMv));
+    if (const char* path = std::getenv("VOLTSIM_DUMP_CODES"); path != nullptr && name == kCnn)
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char*>(read.data()), static_cast<std::streamsize>(read.size()));
+    return read;
 }
 
 /// Machine int8 peak in GMAC/s: cores x clock (from /proc/cpuinfo) x kInt8MacsPerCycle.
@@ -82,41 +87,55 @@ double int8PeakGmacs()
     return std::thread::hardware_concurrency() * mhz * 1e-3 * kInt8MacsPerCycle;
 }
 
-void setCounters(benchmark::State& state, double imagesPerIteration, double peakCores)
+void setCounters(benchmark::State& state, const std::string& name, double imagesPerIteration,
+                 double peakCores)
 {
-    const double macs = double(package().network.macsPerImage()) * imagesPerIteration;
+    const double macs = double(package(name).network.macsPerImage()) * imagesPerIteration;
     state.SetItemsProcessed(static_cast<std::int64_t>(imagesPerIteration) * state.iterations());
     state.counters["GMAC/s"] = benchmark::Counter(macs * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["int8_peak_GMAC/s"] = int8PeakGmacs() * peakCores / std::thread::hardware_concurrency();
 }
 
-/// Exact integer inference of the full test set with the corrupted weights; argument: threads.
-void BM_FaultyTestSet(benchmark::State& state)
+/// Exact integer inference of the full test set with the corrupted weights of model ``name``;
+/// argument: threads.
+void BM_FaultyTestSet(benchmark::State& state, const std::string& name)
 {
-    const workloads::IntegerReference reference(package(), static_cast<unsigned>(state.range(0)));
-    const auto& codes = faultyCodes();
+    const workloads::IntegerReference reference(package(name), static_cast<unsigned>(state.range(0)));
+    const auto codes = faultyCodes(name);
     for (auto _ : state)
         benchmark::DoNotOptimize(reference.logits(codes, testSet().image(0), testSet().size()).data());
-    setCounters(state, double(testSet().size()), double(state.range(0)));
+    setCounters(state, name, double(testSet().size()), double(state.range(0)));
 }
-BENCHMARK(BM_FaultyTestSet)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+BENCHMARK_CAPTURE(BM_FaultyTestSet, cnn, kCnn)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3);
+BENCHMARK_CAPTURE(BM_FaultyTestSet, resnet, kResNet)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3);
 
 /// One chip of a sweep point end to end: operating point, load, faulty read-back, and the
 /// inference of the images the clean model gets right (2 threads). Items: test-set images. A fresh
 /// evaluator per iteration (built with the timer paused) so its cache of evaluated codes never hits.
-void BM_SweepChip(benchmark::State& state)
+void BM_SweepChip(benchmark::State& state, const std::string& name)
 {
     memory::SramChip chip(profile(), memory::chipSeed(1, 0));
     for (auto _ : state) {
         state.PauseTiming();
-        const sim::FunctionalEvaluator evaluator(package(), allImages(), {}, 2);
+        const sim::FunctionalEvaluator evaluator(package(name), allImages(), {}, 2);
         state.ResumeTiming();
         benchmark::DoNotOptimize(
             evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(kVoltageMv)).robustErrors);
     }
-    setCounters(state, double(testSet().size()), 2);
+    setCounters(state, name, double(testSet().size()), 2);
 }
-BENCHMARK(BM_SweepChip)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK_CAPTURE(BM_SweepChip, cnn, kCnn)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK_CAPTURE(BM_SweepChip, resnet, kResNet)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
 /// Building a chip (drawing every bank's cells once; reused across models and points by ChipPool).
 void BM_ChipConstruction(benchmark::State& state)

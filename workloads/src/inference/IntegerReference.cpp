@@ -31,7 +31,7 @@ std::vector<std::vector<PreparedLayer>> prepareLayers(const std::vector<std::vec
     for (std::size_t i = first; i < until; ++i) {
         if (!network.layers[i].hasParameters())
             continue;
-        if (network.layers[i].type == LayerType::Conv2d) {
+        if (network.layers[i].type == LayerType::Conv2d && !detail::isDepthwise(network.layers[i])) {
             for (const Layer& group : groupLayers[i])
                 prepared[i].push_back(detail::prepareLayer(group, codes));
         } else {
@@ -54,11 +54,15 @@ struct BatchTensors {
     }
 };
 
-/// A grouped conv2d on one image: group g reads its block of input channels and writes its block
-/// of output channels.
+/// A conv2d on one image: a depthwise one directly, any other one GEMM per group (group g reads its
+/// block of input channels and writes its block of output channels).
 void runGroupedConv(const Layer& layer, const std::vector<PreparedLayer>& groups, const std::uint8_t* input,
                     std::uint8_t* output, Workspace& work)
 {
+    if (detail::isDepthwise(layer)) {
+        detail::runDepthwiseConv(groups[0], input, output, work);
+        return;
+    }
     const auto inGroup = static_cast<std::size_t>(shapeSize(layer.inShape)) / groups.size();
     const auto outGroup = static_cast<std::size_t>(shapeSize(layer.outShape)) / groups.size();
     for (std::size_t g = 0; g < groups.size(); ++g)
@@ -100,7 +104,7 @@ void runLayer(const Network& network, std::size_t index, const std::vector<Prepa
         const std::uint8_t* other = tensors.of(layer.inputs[1]);
         for (std::size_t image = 0; image < count; ++image)
             detail::runAdd(layer, in + image * inSize, other + image * inSize, inSize,
-                           out.data() + image * outSize);
+                           out.data() + image * outSize, work);
         break;
     }
     case LayerType::Concat: {
@@ -111,7 +115,7 @@ void runLayer(const Network& network, std::size_t index, const std::vector<Prepa
         for (std::size_t image = 0; image < count; ++image) {
             for (std::size_t i = 0; i < sizes.size(); ++i)
                 inputs[i] = tensors.of(layer.inputs[i]) + image * sizes[i];
-            detail::runConcat(layer, inputs, sizes, out.data() + image * outSize);
+            detail::runConcat(layer, inputs, sizes, out.data() + image * outSize, work);
         }
         break;
     }
@@ -161,7 +165,7 @@ IntegerReference::IntegerReference(const ModelPackage& package, unsigned threads
 {
     m_groupLayers.resize(m_network.layers.size());
     for (std::size_t i = 0; i < m_network.layers.size(); ++i)
-        if (m_network.layers[i].type == LayerType::Conv2d)
+        if (m_network.layers[i].type == LayerType::Conv2d && !detail::isDepthwise(m_network.layers[i]))
             m_groupLayers[i] = detail::convGroups(m_network.layers[i]);
 }
 

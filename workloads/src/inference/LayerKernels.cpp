@@ -143,8 +143,7 @@ void multiply(const PreparedLayer& prepared, const std::int16_t* patches, std::s
     rowSums(a, prepared.depth, work.inputSums.data());
 }
 
-/// Max-pool of one image; `Kernel`/`Stride` are compile-time values when nonzero (the common 2x2/2).
-template <std::size_t Kernel, std::size_t Stride>
+/// Max-pool of one image, any window, stride and padding.
 void maxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* __restrict output)
 {
     const auto planes = static_cast<std::size_t>(layer.inShape[0]);
@@ -152,10 +151,10 @@ void maxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* __rest
     const auto width = static_cast<std::size_t>(layer.inShape[2]);
     const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
     const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
-    const std::size_t kernelH = Kernel != 0 ? Kernel : static_cast<std::size_t>(layer.kernelH);
-    const std::size_t kernelW = Kernel != 0 ? Kernel : static_cast<std::size_t>(layer.kernelW);
-    const std::size_t stride = Stride != 0 ? Stride : static_cast<std::size_t>(layer.stride);
-    const std::size_t pad = Kernel != 0 ? 0 : static_cast<std::size_t>(layer.padding);
+    const auto kernelH = static_cast<std::size_t>(layer.kernelH);
+    const auto kernelW = static_cast<std::size_t>(layer.kernelW);
+    const auto stride = static_cast<std::size_t>(layer.stride);
+    const auto pad = static_cast<std::size_t>(layer.padding);
     for (std::size_t c = 0; c < planes; ++c) {
         const std::uint8_t* plane = input + c * height * width;
         for (std::size_t oy = 0; oy < outHeight; ++oy) {
@@ -179,11 +178,69 @@ void maxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* __rest
     }
 }
 
-/// clamp((value + 2^(shift-1)) >> shift, 0, 255).
-std::uint8_t roundToUint8(std::int64_t value, int shift)
+/// The common 2x2 max-pool at stride 2 without padding: each output row from two input rows, a
+/// loop the compiler vectorizes.
+__attribute__((target_clones("avx2", "default"))) void
+maxPool2x2(const Layer& layer, const std::uint8_t* input, std::uint8_t* __restrict output)
 {
-    return static_cast<std::uint8_t>(
-        std::clamp<std::int64_t>(floorShift(value + (std::int64_t(1) << (shift - 1)), shift), 0, 255));
+    const auto planes = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
+    const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
+    for (std::size_t c = 0; c < planes; ++c)
+        for (std::size_t oy = 0; oy < outHeight; ++oy) {
+            const std::uint8_t* top = input + (c * height + 2 * oy) * width;
+            const std::uint8_t* bottom = top + width;
+            std::uint8_t* out = output + (c * outHeight + oy) * outWidth;
+            for (std::size_t ox = 0; ox < outWidth; ++ox)
+                out[ox] = std::max(std::max(top[2 * ox], top[2 * ox + 1]),
+                                   std::max(bottom[2 * ox], bottom[2 * ox + 1]));
+        }
+}
+
+/// Where the kernel taps of a depthwise conv read their zero-bordered input plane, and where their
+/// sums go: output pixel (oy, ox) at sums[oy * pitch + ox]. At stride 1 the pitch is the plane's
+/// width, so one tap's sums are one contiguous run (the columns past outWidth are not used).
+struct WindowGeometry {
+    std::size_t outHeight, outWidth, stride, paddedWidth;
+
+    std::size_t pitch() const { return stride == 1 ? paddedWidth : outWidth; }
+    /// Elements of `sums` from the first output pixel to the last.
+    std::size_t span() const { return (outHeight - 1) * pitch() + outWidth; }
+};
+
+/// sums[oy * pitch + ox] += weight * tap[(oy * stride) * paddedWidth + ox * stride]: one kernel tap
+/// over every output pixel (`tap` points at the tap's offset in the plane). int32 is exact:
+/// |weight| < 2^8, values < 2^8, at most 2^15 taps.
+__attribute__((target_clones("avx2", "default"))) void
+accumulateTap(const WindowGeometry& window, const std::int32_t* tap, std::int32_t weight, std::int32_t* sums)
+{
+    if (window.stride == 1) {
+        const std::size_t span = window.span();
+        for (std::size_t p = 0; p < span; ++p)
+            sums[p] += weight * tap[p];
+        return;
+    }
+    for (std::size_t oy = 0; oy < window.outHeight; ++oy) {
+        const std::int32_t* row = tap + oy * window.stride * window.paddedWidth;
+        std::int32_t* out = sums + oy * window.outWidth;
+        for (std::size_t ox = 0; ox < window.outWidth; ++ox)
+            out[ox] += weight * row[ox * window.stride];
+    }
+}
+
+/// out[i] = clamp((m_a a[i] + m_b b[i] + 2^(shift-1)) >> shift, 0, 255) for i < size, by the
+/// vectorized requantization (a widened to int32 as its `centered`, m_b b[i] as its addends).
+void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
+                  std::size_t size, int shift, std::uint8_t* out, Workspace& work)
+{
+    work.widened.assign(a, a + size);
+    work.sumTerms.resize(size);
+    for (std::size_t i = 0; i < size; ++i)
+        work.sumTerms[i] = mb * b[i];
+    requantizeRowToUint8(work.widened.data(), work.sumTerms.data(), size,
+                         RowRequant{ma, std::int64_t(1) << (shift - 1), shift}, out);
 }
 
 } // namespace
@@ -199,7 +256,12 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
         return static_cast<std::int16_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer) -
                                          weight.offset);
     };
-    if (layer.type == LayerType::Conv2d) {
+    if (isDepthwise(layer)) {
+        prepared.depth = static_cast<std::size_t>(layer.kernelH * layer.kernelW);
+        for (std::size_t n = 0; n < prepared.filters; ++n)
+            for (std::size_t k = 0; k < prepared.depth; ++k)
+                prepared.weights.push_back(decoded(n, k));
+    } else if (layer.type == LayerType::Conv2d) {
         const ConvGeometry geometry(layer);
         const auto channels = static_cast<std::size_t>(layer.inShape[0]);
         prepared.depth = 2 * geometry.channelPairs * geometry.kernelH * geometry.kernelW;
@@ -249,13 +311,78 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     work.sumTerms.resize(columns);
     for (std::size_t column = 0; column < columns; ++column)
         work.sumTerms[column] = requant.mSum * inputSums[column];
+    // Rows narrower than a vector step are requantized whole (padding columns included, whose bytes
+    // are dropped), so every row takes the vector path.
+    const bool narrow = geometry.outWidth < kRequantStep;
+    work.rowBytes.resize(columns);
     for (std::size_t n = 0; n < filters; ++n) {
         const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)),
                                requant.shift};
-        for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
-            requantizeRowToUint8(work.products.data() + n * columns + oy * columnsPerRow,
-                                 work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
-                                 output + (n * geometry.outHeight + oy) * geometry.outWidth);
+        std::uint8_t* plane = output + n * geometry.outHeight * geometry.outWidth;
+        if (narrow)
+            requantizeRowToUint8(work.products.data() + n * columns, work.sumTerms.data(), columns, terms,
+                                 work.rowBytes.data());
+        for (std::size_t oy = 0; oy < geometry.outHeight; ++oy) {
+            if (narrow)
+                std::copy_n(work.rowBytes.data() + oy * columnsPerRow, geometry.outWidth,
+                            plane + oy * geometry.outWidth);
+            else
+                requantizeRowToUint8(work.products.data() + n * columns + oy * columnsPerRow,
+                                     work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
+                                     plane + oy * geometry.outWidth);
+        }
+    }
+}
+
+bool isDepthwise(const Layer& layer)
+{
+    return layer.type == LayerType::Conv2d && layer.groups > 1 && layer.groups == layer.inShape[0];
+}
+
+void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output,
+                      Workspace& work)
+{
+    const Layer& layer = *prepared.layer;
+    const Requant& requant = *layer.requant;
+    const auto channels = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const auto pad = static_cast<std::size_t>(layer.padding);
+    const auto kernelW = static_cast<std::size_t>(layer.kernelW);
+    const WindowGeometry window{static_cast<std::size_t>(layer.outShape[1]),
+                                static_cast<std::size_t>(layer.outShape[2]),
+                                static_cast<std::size_t>(layer.stride), width + 2 * pad};
+    const std::size_t span = window.span();
+    const std::size_t multiplier = prepared.filters / channels;
+    work.products.resize(span);
+    work.windowSums.resize(span);
+    work.sumTerms.resize(span);
+    work.rowBytes.resize(span);
+    const auto taps = [&](const std::int16_t* weights, std::int32_t* sums) {
+        std::fill_n(sums, span, 0);
+        for (std::size_t k = 0; k < prepared.depth; ++k)
+            accumulateTap(window, work.plane.data() + (k / kernelW) * window.paddedWidth + k % kernelW,
+                          weights[k], sums);
+    };
+    const std::vector<std::int16_t> ones(prepared.depth, 1);
+    for (std::size_t c = 0; c < channels; ++c) {
+        work.plane.assign((height + 2 * pad) * window.paddedWidth, 0);
+        for (std::size_t y = 0; y < height; ++y)
+            std::copy_n(input + (c * height + y) * width, width,
+                        work.plane.data() + (y + pad) * window.paddedWidth + pad);
+        taps(ones.data(), work.windowSums.data()); // Sq, shared by the channel's filters
+        for (std::size_t p = 0; p < span; ++p)
+            work.sumTerms[p] = requant.mSum * work.windowSums[p];
+        for (std::size_t n = c * multiplier; n < (c + 1) * multiplier; ++n) {
+            taps(prepared.weights.data() + n * prepared.depth, work.products.data());
+            const RowRequant terms{
+                requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
+            requantizeRowToUint8(work.products.data(), work.sumTerms.data(), span, terms,
+                                 work.rowBytes.data());
+            for (std::size_t oy = 0; oy < window.outHeight; ++oy)
+                std::copy_n(work.rowBytes.data() + oy * window.pitch(), window.outWidth,
+                            output + (n * window.outHeight + oy) * window.outWidth);
+        }
     }
 }
 
@@ -288,9 +415,9 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output)
 {
     if (layer.kernelH == 2 && layer.kernelW == 2 && layer.stride == 2 && layer.padding == 0)
-        maxPool<2, 2>(layer, input, output);
+        maxPool2x2(layer, input, output);
     else
-        maxPool<0, 0>(layer, input, output);
+        maxPool(layer, input, output);
 }
 
 void runAvgPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output)
@@ -320,23 +447,18 @@ void runAvgPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* out
 }
 
 void runAdd(const Layer& layer, const std::uint8_t* a, const std::uint8_t* b, std::size_t size,
-            std::uint8_t* output)
+            std::uint8_t* output, Workspace& work)
 {
     const MergeRequant& merge = *layer.merge;
-    const std::int64_t ma = merge.multipliers[0];
-    const std::int64_t mb = merge.multipliers[1];
-    for (std::size_t i = 0; i < size; ++i)
-        output[i] = roundToUint8(ma * a[i] + mb * b[i], merge.shift);
+    mergeToUint8(a, merge.multipliers[0], b, merge.multipliers[1], size, merge.shift, output, work);
 }
 
 void runConcat(const Layer& layer, const std::vector<const std::uint8_t*>& inputs,
-               const std::vector<std::size_t>& sizes, std::uint8_t* output)
+               const std::vector<std::size_t>& sizes, std::uint8_t* output, Workspace& work)
 {
     const MergeRequant& merge = *layer.merge;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        const std::int64_t multiplier = merge.multipliers[i];
-        for (std::size_t k = 0; k < sizes[i]; ++k)
-            output[k] = roundToUint8(multiplier * inputs[i][k], merge.shift);
+        mergeToUint8(inputs[i], merge.multipliers[i], inputs[i], 0, sizes[i], merge.shift, output, work);
         output += sizes[i];
     }
 }

@@ -11,6 +11,7 @@
 namespace voltsim::workloads::detail {
 
 /// A conv2d/linear layer's weights decoded from one set of codes (v - z, signed), laid out for its GEMM:
+/// - depthwise conv2d (isDepthwise): no GEMM; filter n's kH x kW taps at weights[n * depth], depth = kH kW.
 /// - conv2d: the GEMM's A operand, filters + 1 rows of `depth` int16 (row n: filter n; row N: ones
 ///   at the K real inputs, so the GEMM's row N is Sq per output pixel); patches are the packed B.
 ///   The depth runs over pairs of channels (2j, 2j+1) at each kernel position (a zero channel
@@ -39,11 +40,23 @@ struct Workspace {
     std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< packed B per conv layer
     std::vector<std::int32_t> products;                            ///< GEMM result
     std::vector<std::int32_t> inputSums;                           ///< Sq per image of a linear layer
-    std::vector<std::int64_t> sumTerms; ///< m_sum * Sq per GEMM column of a conv layer
+    std::vector<std::int64_t> sumTerms;   ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
+    std::vector<std::int32_t> plane;      ///< one zero-bordered input channel of a depthwise conv
+    std::vector<std::int32_t> windowSums; ///< Sq per output pixel of a depthwise conv
+    std::vector<std::int32_t> widened;    ///< an add's or concat's first input as int32
+    std::vector<std::uint8_t> rowBytes;   ///< requantized GEMM columns of one conv filter
 };
+
+/// True for a conv2d whose groups each read one input channel (depthwise, any channel multiplier
+/// N / C): runDepthwiseConv computes it directly instead of one tiny GEMM per group.
+bool isDepthwise(const Layer& layer);
 
 /// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work);
+
+/// Runs depthwise conv2d `prepared` (isDepthwise) on one image, as runConv does a plain one.
+void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output,
+                      Workspace& work);
 
 /// Runs linear `prepared` on `count` input vectors (image after image in `input`). Hidden layers
 /// write uint8 to `activations`; the last layer writes int32 logits to `logits` (count x N).
@@ -59,12 +72,12 @@ void runAvgPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* out
 
 /// add of one image's two inputs (`size` values each): clamp((m_a a + m_b b + 2^(shift-1)) >> shift, 0, 255).
 void runAdd(const Layer& layer, const std::uint8_t* a, const std::uint8_t* b, std::size_t size,
-            std::uint8_t* output);
+            std::uint8_t* output, Workspace& work);
 
 /// concat of one image's inputs (inputs[i] holds sizes[i] values) along channels, each rescaled by
 /// clamp((m_i q + 2^(shift-1)) >> shift, 0, 255).
 void runConcat(const Layer& layer, const std::vector<const std::uint8_t*>& inputs,
-               const std::vector<std::size_t>& sizes, std::uint8_t* output);
+               const std::vector<std::size_t>& sizes, std::uint8_t* output, Workspace& work);
 
 /// The per-group layers of a grouped conv2d: group g reads input channels g C/G .. and writes
 /// output channels g N/G .. (both contiguous blocks of an image), with its slice of the weight and

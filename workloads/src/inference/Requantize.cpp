@@ -9,8 +9,6 @@ namespace {
 
 #ifdef VOLTSIM_X86_SIMD
 
-constexpr std::size_t kLanes = 8; ///< int32 outputs per AVX2 step
-
 /// floor(t >> shift) clamped to 0..255 for four int64 lanes: negative t gives 0, so the shift may
 /// be logical.
 VOLTSIM_TARGET_AVX2 __m256i clampShift(__m256i t, __m128i shift)
@@ -58,11 +56,12 @@ VOLTSIM_TARGET_AVX2 std::size_t requantizeAvx2(const std::int32_t* centered, con
     const __m256i constant = _mm256_set1_epi64x(row.constant);
     const __m128i shift = _mm_cvtsi32_si128(row.shift);
     std::size_t n = 0;
-    for (; n + kLanes <= count; n += kLanes)
+    for (; n + kRequantStep <= count; n += kRequantStep)
         requantizeEightAvx2(centered + n, addends + n, mAcc, constant, shift, out + n);
-    if (n < count && count >= kLanes) { // the tail as the last eight, overlapping: same bytes written twice
-        requantizeEightAvx2(centered + count - kLanes, addends + count - kLanes, mAcc, constant, shift,
-                            out + count - kLanes);
+    if (n < count &&
+        count >= kRequantStep) { // the tail as the last eight, overlapping: same bytes written twice
+        requantizeEightAvx2(centered + count - kRequantStep, addends + count - kRequantStep, mAcc, constant,
+                            shift, out + count - kRequantStep);
         n = count;
     }
     return n;

@@ -16,6 +16,9 @@ struct RowRequant {
     int shift = 1; ///< 1..62
 };
 
+/// Outputs per vector step of requantizeRowToUint8: a row of at least this many is vectorized whole.
+constexpr std::size_t kRequantStep = 8;
+
 /// out[n] = clamp((mAcc * centered[n] + addends[n] + constant) >> shift, 0, 255) for n < count
 /// (>> is floor). Nothing overflows int64 for the loader's ranges.
 void requantizeRowToUint8(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,

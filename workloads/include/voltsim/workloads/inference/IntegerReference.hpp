@@ -78,7 +78,8 @@ class IntegerReference {
              std::int32_t* logits, std::uint8_t* activations) const;
 
     Network m_network;
-    std::vector<std::vector<Layer>> m_groupLayers; ///< per conv2d layer: its groups (convGroups)
+    std::vector<std::vector<Layer>>
+        m_groupLayers; ///< per conv2d layer but a depthwise one: its groups (convGroups)
     std::size_t m_blobBytes;
     unsigned m_threads;
 };
