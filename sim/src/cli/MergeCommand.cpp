@@ -37,6 +37,8 @@ int runMergeCommand(const Args& args)
     if (!values.count("dirs") || !values.count("out"))
         throw InputError(std::string("voltsim merge: DIR... and --out are required (") + kMergeUsage + ")");
     const auto dirs = values["dirs"].as<std::vector<std::string>>();
+    for (const auto& dir : dirs)
+        requireNoWriter(dir);
     const nlohmann::json config = readSweepDirConfig(dirs.front());
     for (const auto& dir : dirs)
         if (readSweepDirConfig(dir) != config)
@@ -47,7 +49,7 @@ int runMergeCommand(const Args& args)
     for (const auto& dir : dirs)
         if (std::filesystem::exists(out) && std::filesystem::equivalent(out, dir))
             throw InputError("--out " + out + ": must differ from the merged directories");
-    SweepOutput output(out, plan, true);
+    SweepOutput output(out, plan, true, "merge");
     for (const auto& dir : dirs)
         output.addFrom(readRecords(dir, plan), dir + "/points.jsonl");
     output.writeAll();

@@ -7,6 +7,7 @@
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
 #include "voltsim/sim/experiment/IBackend.hpp"
+#include "voltsim/sim/report/OutputFolder.hpp"
 #include "voltsim/sim/report/RunReport.hpp"
 #include "voltsim/sim/run/RunConfig.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
@@ -144,6 +145,29 @@ Experiment experiment(const RunConfig& config, const workloads::ModelPackage& pa
     return run;
 }
 
+/// Locks `dir` for this run (created if needed); a folder holding a sweep is refused.
+void lockRunFolder(std::optional<OutputFolder>& folder, const std::string& dir)
+{
+    folder.emplace(dir, "run");
+    if (folderContent(dir) == FolderContent::Sweep)
+        throw InputError("--out " + dir +
+                         ": holds a sweep (config.json, points.jsonl); voltsim run never writes into a sweep "
+                         "folder: choose another --out");
+}
+
+/// layers.csv first: it marks the folder as a run's (OutputFolder.hpp, folderContent).
+void writeRunFolder(const OutputFolder& folder, const RunReportInput& report, const nlohmann::json& resolved,
+                    const workloads::ModelPackage& package)
+{
+    const std::string dir = folder.dir() + "/";
+    writeFileAtomically(dir + "layers.csv",
+                        render([&](std::ostream& out) { writeRunLayersCsv(out, report); }));
+    writeFileAtomically(dir + "stats.json", statsJson(report).dump(2) + "\n");
+    const nlohmann::json configEcho{
+        {"config", resolved}, {"seeds", seedsJson(report)}, {"model", package.directory}};
+    writeFileAtomically(dir + "config.json", configEcho.dump(2) + "\n");
+}
+
 void describeConfig(std::ostream& out)
 {
     for (const ParamInfo& param : describeRunConfig())
@@ -188,6 +212,9 @@ int runRunCommand(const Args& args)
                          ": dataset.input_shape does not match the dataset's images");
     const ImageSet images{dataset.pixels().data(), dataset.labels().data(),
                           static_cast<std::size_t>(config.run.images)};
+    std::optional<OutputFolder> folder;
+    if (vm.count("out"))
+        lockRunFolder(folder, vm["out"].as<std::string>());
     const PointOutcome outcome = backend->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
     const RunSummary summary = summarizeRun(report);
@@ -196,18 +223,8 @@ int runRunCommand(const Args& args)
         std::cout << summaryJson(summary).dump(2) << "\n";
     else
         printRunSummary(std::cout, summary, wall);
-    if (vm.count("out")) {
-        const std::filesystem::path dir = vm["out"].as<std::string>();
-        std::error_code error;
-        std::filesystem::create_directories(dir, error);
-        if (error)
-            throw InputError("--out: cannot create " + dir.string() + ": " + error.message());
-        writeFile(dir / "stats.json", statsJson(report).dump(2) + "\n");
-        writeFile(dir / "layers.csv", render([&](std::ostream& out) { writeRunLayersCsv(out, report); }));
-        const nlohmann::json configEcho{
-            {"config", resolved}, {"seeds", seedsJson(report)}, {"model", package.directory}};
-        writeFile(dir / "config.json", configEcho.dump(2) + "\n");
-    }
+    if (folder)
+        writeRunFolder(*folder, report, resolved, package);
     if (vm.count("dump-logits"))
         writeFile(vm["dump-logits"].as<std::string>(),
                   render([&](std::ostream& out) { writeLogits(out, report); }));

@@ -165,7 +165,7 @@ int runSweepCommand(const Args& args)
     run.interrupt = &g_interrupt;
 
     const SweepPlan plan(sweepConfig);
-    SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0);
+    SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep");
     std::signal(SIGINT, onInterrupt);
     const SweepRunReport report = runSweep(plan, output, run);
     std::signal(SIGINT, SIG_DFL);

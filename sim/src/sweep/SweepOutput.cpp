@@ -12,22 +12,6 @@
 namespace voltsim::sim {
 namespace fs = std::filesystem;
 
-void writeFileAtomically(const std::string& path, const std::string& text)
-{
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out)
-            throw InputError(temporary + ": cannot write");
-    }
-    std::error_code error;
-    fs::rename(temporary, path, error);
-    if (error)
-        throw InputError(path + ": cannot replace: " + error.message());
-}
-
 nlohmann::json readSweepDirConfig(const std::string& dir)
 {
     const std::string path = dir + "/config.json";
@@ -52,22 +36,24 @@ RecordSet readRecords(const std::string& dir, const SweepPlan& plan)
     return records;
 }
 
-SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume)
-    : m_dir(std::move(dir)), m_plan(plan)
+SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume, const std::string& command)
+    : m_folder(std::move(dir), command), m_plan(plan)
 {
-    std::error_code error;
-    fs::create_directories(m_dir, error);
-    if (error || !fs::is_directory(m_dir))
-        throw InputError("--out " + m_dir + ": cannot create directory");
-    const std::string configPath = m_dir + "/config.json";
-    if (fs::exists(configPath)) {
+    const std::string& out = m_folder.dir();
+    const FolderContent content = folderContent(out);
+    if (content == FolderContent::Run)
+        throw InputError("--out " + out +
+                         ": holds the results of voltsim run (layers.csv); a sweep never replaces them: "
+                         "choose another --out");
+    const std::string configPath = out + "/config.json";
+    if (content == FolderContent::Sweep) {
         if (!resume)
-            throw InputError("--out " + m_dir +
+            throw InputError("--out " + out +
                              ": already holds a sweep; pass --resume to continue it or choose another --out");
-        if (readSweepDirConfig(m_dir) != plan.config().resolved)
+        if (readSweepDirConfig(out) != plan.config().resolved)
             throw InputError("--resume: " + configPath +
                              " differs from this sweep's config; use another --out");
-        m_records = readRecords(m_dir, plan);
+        m_records = readRecords(out, plan);
     }
     writeFileAtomically(configPath, plan.config().resolved.dump(2) + "\n");
 }
@@ -95,15 +81,15 @@ void SweepOutput::writeAll() const
     std::ostringstream points;
     for (const auto& [index, record] : m_records)
         points << recordToJson(m_plan, record).dump() << "\n";
-    writeFileAtomically(m_dir + "/points.jsonl", points.str());
+    writeFileAtomically(dir() + "/points.jsonl", points.str());
     std::ostringstream sweep;
     writeSweepCsv(sweep, m_plan, m_records);
-    writeFileAtomically(m_dir + "/sweep.csv", sweep.str());
+    writeFileAtomically(dir() + "/sweep.csv", sweep.str());
     std::ostringstream chips;
     writeChipsCsv(chips, m_plan, m_records);
-    writeFileAtomically(m_dir + "/chips.csv", chips.str());
-    writeFileAtomically(m_dir + "/stats.json", sweepStatsJson(m_plan, m_records).dump(2) + "\n");
-    writeFileAtomically(m_dir + "/summary.json",
+    writeFileAtomically(dir() + "/chips.csv", chips.str());
+    writeFileAtomically(dir() + "/stats.json", sweepStatsJson(m_plan, m_records).dump(2) + "\n");
+    writeFileAtomically(dir() + "/summary.json",
                         sweepSummaryJson(m_plan, sweepAnswers(m_plan, m_records)).dump(2) + "\n");
 }
 

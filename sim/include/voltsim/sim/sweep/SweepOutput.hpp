@@ -3,7 +3,9 @@
 // records), sweep.csv, chips.csv, stats.json and summary.json are rewritten through a temporary
 // file and an atomic rename, so an interrupted (even killed) sweep leaves valid files, and a
 // rerun with resume skips the finished points. config.json holds the resolved config; a
-// directory with a different config is refused rather than mixed.
+// directory with a different config is refused rather than mixed. The folder is locked for the
+// output's lifetime (OutputFolder: one writer per folder).
+#include "voltsim/sim/report/OutputFolder.hpp"
 #include "voltsim/sim/sweep/SweepResults.hpp"
 
 #include <string>
@@ -12,9 +14,11 @@ namespace voltsim::sim {
 
 class SweepOutput {
   public:
-    /// Creates `dir` if needed. If it already holds a sweep: with `resume`, loads its records after
-    /// checking its config.json equals the plan's; without, InputError (pass --resume or another --out).
-    SweepOutput(std::string dir, const SweepPlan& plan, bool resume);
+    /// Creates `dir` if needed and locks it for `command` ("sweep" or "merge"). If it already holds
+    /// a sweep: with `resume`, loads its records after checking its config.json equals the plan's;
+    /// without, InputError (pass --resume or another --out). A folder holding `voltsim run`
+    /// results is refused either way.
+    SweepOutput(std::string dir, const SweepPlan& plan, bool resume, const std::string& command);
 
     const RecordSet& records() const { return m_records; }
     bool has(std::size_t globalIndex) const { return m_records.count(globalIndex) != 0; }
@@ -27,19 +31,16 @@ class SweepOutput {
     /// Rewrites every result file from the records.
     void writeAll() const;
 
-    const std::string& dir() const { return m_dir; }
+    const std::string& dir() const { return m_folder.dir(); }
 
   private:
-    std::string m_dir;
+    OutputFolder m_folder;
     const SweepPlan& m_plan;
     RecordSet m_records;
 };
 
 /// The records of a sweep directory (points.jsonl; none if absent); InputError naming the file and line.
 RecordSet readRecords(const std::string& dir, const SweepPlan& plan);
-
-/// Writes `text` to `path` via `path`.tmp and a rename.
-void writeFileAtomically(const std::string& path, const std::string& text);
 
 /// The resolved config a sweep directory was run with (its config.json); InputError if missing.
 nlohmann::json readSweepDirConfig(const std::string& dir);

@@ -1,0 +1,128 @@
+#include "voltsim/sim/report/OutputFolder.hpp"
+
+#include "voltsim/common/Error.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace voltsim::sim {
+namespace fs = std::filesystem;
+
+const char* const kLockFileName = ".voltsim.lock";
+
+namespace {
+
+std::string lockPath(const std::string& dir)
+{
+    return (fs::path(dir) / kLockFileName).string();
+}
+
+/// "voltsim sweep, pid 123" from the holder's "123 sweep" line; the file is anyone's to edit, so
+/// anything else (or a holder that has not written it yet) is "pid unknown".
+std::string holderOf(int fd)
+{
+    char buffer[64];
+    const ssize_t size = pread(fd, buffer, sizeof buffer, 0);
+    std::string text = size > 0 ? std::string(buffer, static_cast<std::size_t>(size)) : "";
+    if (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    const auto space = text.find(' ');
+    const bool wellFormed =
+        space != std::string::npos && space > 0 && space < 11 && space + 1 < text.size() &&
+        text.find_first_not_of("0123456789") == space &&
+        text.find_first_not_of("abcdefghijklmnopqrstuvwxyz", space + 1) == std::string::npos;
+    if (!wellFormed)
+        return "another voltsim process (pid unknown)";
+    return "voltsim " + text.substr(space + 1) + ", pid " + text.substr(0, space);
+}
+
+std::string errnoText(int error)
+{
+    return std::strerror(error);
+}
+
+} // namespace
+
+FolderContent folderContent(const std::string& dir)
+{
+    const auto has = [&](const char* name) {
+        std::error_code error;
+        return fs::exists(fs::path(dir) / name, error);
+    };
+    if (has("layers.csv"))
+        return FolderContent::Run;
+    if (has("config.json") || has("points.jsonl"))
+        return FolderContent::Sweep;
+    return FolderContent::Nothing;
+}
+
+OutputFolder::OutputFolder(std::string dir, const std::string& command) : m_dir(std::move(dir))
+{
+    const std::string where = "--out " + m_dir;
+    std::error_code error;
+    fs::create_directories(m_dir, error);
+    if (error || !fs::is_directory(m_dir, error))
+        throw InputError(where + ": cannot create directory");
+    const std::string path = lockPath(m_dir);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        throw InputError(where + ": cannot open " + path + ": " + errnoText(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int lockError = errno;
+        const std::string holder = holderOf(fd);
+        ::close(fd);
+        if (lockError == EWOULDBLOCK)
+            throw InputError(where + ": in use by " + holder +
+                             "; one process writes a folder at a time: wait for it or choose another --out");
+        throw InputError(where + ": cannot lock " + path + ": " + errnoText(lockError));
+    }
+    const std::string holder = std::to_string(::getpid()) + " " + command + "\n";
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, holder.data(), holder.size(), 0) != static_cast<ssize_t>(holder.size())) {
+        const int writeError = errno;
+        ::close(fd);
+        throw InputError(where + ": cannot write " + path + ": " + errnoText(writeError));
+    }
+    m_fd = fd;
+}
+
+OutputFolder::~OutputFolder()
+{
+    ::close(m_fd);
+}
+
+void requireNoWriter(const std::string& dir)
+{
+    const int fd = ::open(lockPath(dir).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return;
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    const std::string holder = held ? holderOf(fd) : "";
+    ::close(fd); // also releases the shared lock, so no writer is kept waiting by this check
+    if (held)
+        throw InputError(dir + ": " + holder + " is still writing to it; wait for it to finish");
+}
+
+void writeFileAtomically(const std::string& path, const std::string& text)
+{
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out)
+            throw InputError(temporary + ": cannot write");
+    }
+    std::error_code error;
+    fs::rename(temporary, path, error);
+    if (error)
+        throw InputError(path + ": cannot replace: " + error.message());
+}
+
+} // namespace voltsim::sim
