@@ -252,6 +252,19 @@ Invocation modelCheck(const std::string& dir, const std::string& data, std::vect
     return {{"model", "check", dir, "--data", data, "--threads", "1"}, std::move(names)};
 }
 
+/// `voltsim run` on one image with `flag value`.
+Invocation runFlag(const std::string& flag, const std::string& value, std::vector<std::string> names)
+{
+    return {{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--images", "1", flag, value},
+            std::move(names)};
+}
+
+/// `voltsim sweep --dump-config` with `flag value`: flags are checked before anything is written.
+Invocation sweepFlag(const std::string& flag, const std::string& value, std::vector<std::string> names)
+{
+    return {{"sweep", flag, value, "--dump-config"}, std::move(names)};
+}
+
 const std::string kTopologyHeader =
     "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
 
@@ -851,6 +864,85 @@ std::vector<BadInputCase> cases()
         {"cfg_bad_choice",
          [](S s) {
              return layersCfg(s.edit(kCfg, "a.cfg", "Dataflow : os", "Dataflow : xy"), {":14", "dataflow"});
+         }},
+
+        // --- values are values: 0, negatives and repeats are checked, never read as "not given" ---
+        {"run_voltage_rel_zero",
+         [](S) {
+             return runFlag("--voltage-rel", "0", {"weight_sram.voltage_rel", "got 0"});
+         }},
+        {"run_voltage_mv_zero",
+         [](S) {
+             return runFlag("--voltage-mv", "0", {"weight_sram.voltage_mv", "got 0"});
+         }},
+        {"run_ber_negative",
+         [](S) {
+             return runFlag("--ber", "-0.01", {"weight_sram.ber", "got -0.01"});
+         }},
+        {"run_chips_zero",
+         [](S) {
+             return runFlag("--chips", "0", {"run.chips", "got 0"});
+         }},
+        {"sweep_voltages_rel_zero",
+         [](S s) {
+             return Invocation{
+                 {"sweep", "--models", "randbet-8bit", "--voltages-rel", "0", "--out", s.path("o")},
+                 {"voltages_rel", "0 mV is outside"}};
+         }},
+        {"sweep_voltages_mv_zero",
+         [](S s) {
+             return Invocation{
+                 {"sweep", "--models", "randbet-8bit", "--voltages-mv", "0", "--out", s.path("o")},
+                 {"voltages_mv", "0 mV is outside"}};
+         }},
+        {"sweep_bers_negative",
+         [](S) {
+             return sweepFlag("--bers", "-0.01", {"--bers", "negative"});
+         }},
+        {"sweep_bers_repeated",
+         [](S) {
+             return sweepFlag("--bers", "0.01,0.01", {"bers", "0.01 appears twice"});
+         }},
+        {"sweep_voltages_repeated",
+         [](S) {
+             return sweepFlag("--voltages-rel", "1.0,0.9,1.0", {"voltages_rel", "1.0 appears twice"});
+         }},
+        {"sweep_models_repeated",
+         [](S) {
+             return sweepFlag("--models", "randbet-8bit,randbet-8bit",
+                              {"models", "\"randbet-8bit\" appears twice"});
+         }},
+        {"config_axis_repeated",
+         [](S s) {
+             return sweepConfig(s.write("c.json", R"({"voltages_mv": [700, 720, 700]})"),
+                                {"voltages_mv", "700.0 appears twice"});
+         }},
+        {"sweep_threads_zero",
+         [](S) {
+             return sweepFlag("--threads", "0", {"--threads", "[1, 1024]", "got 0"});
+         }},
+        {"sweep_threads_negative",
+         [](S) {
+             return sweepFlag("--threads", "-1", {"--threads", "got -1"});
+         }},
+        {"model_check_threads_zero",
+         [](S) {
+             return Invocation{{"model", "check", "randbet-8bit", "--threads", "0"}, {"--threads", "got 0"}};
+         }},
+        {"layers_seed_negative",
+         [](S) {
+             return Invocation{{"layers", "--topology", "alexnet", "--seed", "-1"}, {"--seed", "got -1"}};
+         }},
+        {"profile_sample_banks_negative",
+         [](S) {
+             return Invocation{
+                 {"profile", "sample", "stutz2021-14nm", "--voltage-rel", "0.9", "--banks", "-3"},
+                 {"--banks", "got -3"}};
+         }},
+        {"merge_directory_repeated",
+         [](S s) {
+             const std::string dir = s.directory("part");
+             return Invocation{{"merge", dir, dir + "/", "--out", s.path("m")}, {dir + "/", "given twice"}};
          }},
     };
 }

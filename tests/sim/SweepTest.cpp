@@ -214,6 +214,18 @@ TEST_F(SweepTest, ShippedDefaultConfigIsTheBuiltInDefault)
     EXPECT_EQ(readFile(m_dir / "builtin.json"), readFile(m_dir / "shipped.json"));
 }
 
+TEST_F(SweepTest, FlagsThenSetInEveryCommand)
+{
+    ASSERT_EQ(voltsim("sweep --dump-config --chips 4 --set chips=5"), 0) << stderrText();
+    EXPECT_NE(readFile(m_dir / "stdout.txt").find("\"chips\": 5,"), std::string::npos);
+    ASSERT_EQ(voltsim("run --dump-config --chips 4 --set run.chips=5"), 0) << stderrText();
+    EXPECT_NE(readFile(m_dir / "stdout.txt").find("\"chips\": 5,"), std::string::npos);
+    // A flag replaces the config file's value.
+    std::ofstream(out("c.json")) << R"({"chips": 3})";
+    ASSERT_EQ(voltsim("sweep --dump-config --config " + out("c.json") + " --chips 4"), 0) << stderrText();
+    EXPECT_NE(readFile(m_dir / "stdout.txt").find("\"chips\": 4,"), std::string::npos);
+}
+
 TEST_F(SweepTest, SetChangesOneKeyOfTheNamedAcceleratorFile)
 {
     std::ofstream(out("accel.json")) << R"({"clock_mhz": 250, "array": {"rows": 8}})";

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <random>
 
@@ -83,7 +84,7 @@ po::options_description describeOptions()
         "SRAM profile pricing SRAM accesses (default: the energy table's)")(
         "energy-table", po::value<std::string>(),
         "energy-per-action JSON (default configs/energy/default.json)")(
-        "seed", po::value<std::uint64_t>(), "cycle mode: seed of the random operand codes (default 1)")(
+        "seed", po::value<std::string>(), "cycle mode: seed of the random operand codes (default 1)")(
         "vcd", po::value<std::string>(), "cycle mode: VCD trace file (SystemC appends .vcd)");
     return options;
 }
@@ -118,7 +119,7 @@ bool parseOptions(const Args& args, LayersOptions& parsed)
     parsed.profile = optionalValue<std::string>(values, "profile");
     parsed.energyTable =
         optionalValue<std::string>(values, "energy-table").value_or(models::defaultEnergyTablePath());
-    parsed.seed = optionalValue<std::uint64_t>(values, "seed").value_or(1);
+    parsed.seed = unsignedFlag(values, "seed", 0, std::numeric_limits<std::int64_t>::max()).value_or(1);
     parsed.vcd = optionalValue<std::string>(values, "vcd");
     return true;
 }

@@ -19,6 +19,13 @@ namespace po = boost::program_options;
 
 const char* kMergeUsage = "usage: voltsim merge DIR... --out DIR [--no-plots] [--quiet]";
 
+/// Whether `a` and `b` name one existing folder.
+bool sameFolder(const std::string& a, const std::string& b)
+{
+    std::error_code error;
+    return std::filesystem::equivalent(a, b, error) && !error;
+}
+
 } // namespace
 
 int runMergeCommand(const Args& args)
@@ -37,8 +44,13 @@ int runMergeCommand(const Args& args)
     if (!values.count("dirs") || !values.count("out"))
         throw InputError(std::string("voltsim merge: DIR... and --out are required (") + kMergeUsage + ")");
     const auto dirs = values["dirs"].as<std::vector<std::string>>();
-    for (const auto& dir : dirs)
-        requireNoWriter(dir);
+    for (std::size_t i = 0; i < dirs.size(); ++i) {
+        requireNoWriter(dirs[i]);
+        for (std::size_t j = 0; j < i; ++j)
+            if (sameFolder(dirs[i], dirs[j]))
+                throw InputError("voltsim merge: " + dirs[i] + ": given twice (as " + dirs[j] +
+                                 "); each directory may appear once");
+    }
     const nlohmann::json config = readSweepDirConfig(dirs.front());
     for (const auto& dir : dirs)
         if (readSweepDirConfig(dir) != config)
@@ -47,7 +59,7 @@ int runMergeCommand(const Args& args)
     const SweepPlan plan(readSweepConfigFrom(config, dirs.front() + "/config.json"));
     const std::string out = values["out"].as<std::string>();
     for (const auto& dir : dirs)
-        if (std::filesystem::exists(out) && std::filesystem::equivalent(out, dir))
+        if (sameFolder(out, dir))
             throw InputError("--out " + out + ": must differ from the merged directories");
     SweepOutput output(out, plan, true, "merge");
     for (const auto& dir : dirs)

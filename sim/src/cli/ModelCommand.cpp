@@ -28,7 +28,7 @@ struct ModelOptions {
     std::string directory;
     bool json = false;
     std::string dataDir;
-    unsigned threads = 0;
+    unsigned threads = 1; ///< inference threads (>= 1)
 };
 
 const char* kUsage =
@@ -41,7 +41,8 @@ po::options_description describeOptions()
         "data", po::value<std::string>(),
         "check: Fashion-MNIST directory (default $VOLTSIM_FASHION_MNIST_DIR or "
         "/usr/share/datasets/fashion-mnist)")(
-        "threads", po::value<unsigned>(), "check: worker threads for the test-set pass (default: all cores)");
+        "threads", po::value<std::string>(),
+        "check: worker threads for the test-set pass, 1 to 1024 (default: one per hardware thread)");
     return options;
 }
 
@@ -67,7 +68,7 @@ bool parseOptions(const Args& args, ModelOptions& parsed)
     parsed.json = values.count("json") > 0;
     parsed.dataDir =
         values.count("data") ? values["data"].as<std::string>() : Dataset::defaultFashionMnistDir();
-    parsed.threads = values.count("threads") ? values["threads"].as<unsigned>() : 0;
+    parsed.threads = threadsFlag(values);
     if (parsed.action != "check" && parsed.action != "info")
         throw InputError("voltsim model: unknown action '" + parsed.action + "' (valid: check, info)");
     if (parsed.json && parsed.action != "info")

@@ -1,6 +1,10 @@
 #include "voltsim/sim/cli/ParseOptions.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/JsonCursor.hpp"
+
+#include <algorithm>
+#include <thread>
 
 namespace po = boost::program_options;
 
@@ -22,6 +26,25 @@ po::variables_map parseOptions(const std::string& command, const std::vector<std
         throw InputError("voltsim " + command + ": " + error.what());
     }
     return values;
+}
+
+std::optional<std::uint64_t> unsignedFlag(const po::variables_map& values, const std::string& name,
+                                          std::uint64_t min, std::uint64_t max)
+{
+    if (!values.count(name))
+        return std::nullopt;
+    const std::string text = values[name].as<std::string>();
+    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_discarded())
+        value = text; // reported as the string it is
+    return JsonCursor(std::move(value), "--" + name).asUint64(min, max);
+}
+
+unsigned threadsFlag(const po::variables_map& values)
+{
+    constexpr std::uint64_t kMaxThreads = 1024;
+    const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+    return static_cast<unsigned>(unsignedFlag(values, "threads", 1, kMaxThreads).value_or(hardware));
 }
 
 } // namespace voltsim::sim

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,12 +53,12 @@ po::options_description describeOptions()
         "png", po::value<std::string>(), "show: draw bit error rate and energy against voltage into FILE")(
         "voltage-rel", po::value<double>(), "sample: supply voltage relative to V_min")(
         "voltage-mv", po::value<double>(), "sample: supply voltage in mV")(
-        "ber", po::value<double>(), "sample: bit error rate set directly")("seed", po::value<std::uint64_t>(),
+        "ber", po::value<double>(), "sample: bit error rate set directly")("seed", po::value<std::string>(),
                                                                            "sample: chip seed (default 0)")(
         "model", po::value<std::string>(), "sample: fault model (default: the profile's fault_semantics)")(
-        "banks", po::value<std::uint32_t>(), "sample: arrays (default: the profile's geometry)")(
-        "rows", po::value<std::uint32_t>(), "sample, import --cells: rows per array")(
-        "word-bits", po::value<std::uint32_t>(), "sample: bits per word")(
+        "banks", po::value<std::string>(), "sample: arrays (default: the profile's geometry)")(
+        "rows", po::value<std::string>(), "sample, import --cells: rows per array")(
+        "word-bits", po::value<std::string>(), "sample: bits per word")(
         "ibm", po::value<std::string>(), "import: directory of fmap_sa0_v_<V>.txt / fmap_sa1_v_<V>.txt")(
         "cells", po::value<std::string>(), "import: CSV array,row,column,failure_mv,stuck_value")(
         "out", po::value<std::string>(), "import: profile file to write")(
@@ -66,8 +67,8 @@ po::options_description describeOptions()
         "vnom-mv", po::value<double>(), "import: nominal voltage (default V_min)")(
         "energy-from", po::value<std::string>(),
         "import: profile to copy energy and leakage from (stutz2021-14nm)")(
-        "arrays", po::value<std::uint32_t>(), "import --cells: arrays in the map (default 32)")(
-        "columns", po::value<std::uint32_t>(), "import --cells: columns per array (default 64)")(
+        "arrays", po::value<std::string>(), "import --cells: arrays in the map (default 32)")(
+        "columns", po::value<std::string>(), "import --cells: columns per array (default 64)")(
         "measured-mv", po::value<std::string>(), "import --cells: comma-separated measured voltages");
     return options;
 }
@@ -268,17 +269,30 @@ int runShow(const Parsed& parsed)
     return 0;
 }
 
+constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::int64_t>::max();
+// The bounds of an accelerator config's weight_sram geometry (docs/accelerator.md).
+constexpr std::uint32_t kMaxBanks = 4096;
+constexpr std::uint32_t kMaxRows = 1 << 20;
+constexpr std::uint32_t kMaxWordBits = 4096;
+
+/// A geometry flag: an integer in [1, max], or none when not given.
+std::optional<std::uint32_t> geometryFlag(const po::variables_map& values, const std::string& name,
+                                          std::uint32_t max)
+{
+    const auto value = unsignedFlag(values, name, 1, max);
+    return value ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*value)) : std::nullopt;
+}
+
 ChipOptions sampleGeometry(const Parsed& parsed, const SramProfile& profile)
 {
     ChipOptions options;
     options.useProfileGeometry = false;
     options.geometry = profile.geometry;
-    if (parsed.values.count("banks"))
-        options.geometry.banks = parsed.values["banks"].as<std::uint32_t>();
-    if (parsed.values.count("rows"))
-        options.geometry.bank.rows = parsed.values["rows"].as<std::uint32_t>();
-    if (parsed.values.count("word-bits"))
-        options.geometry.bank.wordBits = parsed.values["word-bits"].as<std::uint32_t>();
+    options.geometry.banks = geometryFlag(parsed.values, "banks", kMaxBanks).value_or(options.geometry.banks);
+    options.geometry.bank.rows =
+        geometryFlag(parsed.values, "rows", kMaxRows).value_or(options.geometry.bank.rows);
+    options.geometry.bank.wordBits =
+        geometryFlag(parsed.values, "word-bits", kMaxWordBits).value_or(options.geometry.bank.wordBits);
     try {
         validateGeometry(options.geometry);
     } catch (const std::invalid_argument& error) {
@@ -344,7 +358,7 @@ int runSample(const Parsed& parsed)
         throw InputError("voltsim profile sample: give exactly one of --voltage-rel, --voltage-mv, --ber");
     auto profile = std::make_shared<const SramProfile>(loadProfile(parsed.target));
     ChipSample sample;
-    sample.seed = parsed.values.count("seed") ? parsed.values["seed"].as<std::uint64_t>() : 0;
+    sample.seed = unsignedFlag(parsed.values, "seed", 0, kMaxSeed).value_or(0);
     SramChip chip(profile, sample.seed, sampleGeometry(parsed, *profile));
     if (parsed.values.count("ber")) {
         chip.setOperatingPoint(memory::OperatingPoint::atRate(parsed.values["ber"].as<double>()));
@@ -424,12 +438,9 @@ int runImport(const Parsed& parsed)
         options.vMinMv = values["vmin-mv"].as<double>();
     if (values.count("vnom-mv"))
         options.vNomMv = values["vnom-mv"].as<double>();
-    if (values.count("arrays"))
-        options.arrays = values["arrays"].as<std::uint32_t>();
-    if (values.count("rows"))
-        options.rows = values["rows"].as<std::uint32_t>();
-    if (values.count("columns"))
-        options.columns = values["columns"].as<std::uint32_t>();
+    options.arrays = geometryFlag(values, "arrays", kMaxBanks).value_or(options.arrays);
+    options.rows = geometryFlag(values, "rows", kMaxRows).value_or(options.rows);
+    options.columns = geometryFlag(values, "columns", kMaxWordBits).value_or(options.columns);
     if (values.count("measured-mv"))
         options.measuredMv = parseVoltageList(values["measured-mv"].as<std::string>());
     const SramProfile profile = values.count("ibm")

@@ -31,7 +31,8 @@ const char* kUsage =
     "                     [--no-plots] [--dump-config]\n"
     "With no options: the whole shipped zoo on the accelerator of configs/accelerator/default.json (16x16, "
     "500 MHz,\n"
-    "stutz2021-14nm weight SRAM), V/V_min 1.0 down to 0.76, 10 chips, full test set.";
+    "stutz2021-14nm weight SRAM), V/V_min 1.0 down to 0.76, 10 chips, full test set.\n"
+    "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
 
 std::atomic<bool> g_interrupt{false};
 
@@ -58,7 +59,7 @@ po::options_description describeOptions()
         "bers", po::value<std::string>(), "bit error rates (random model): START:STOP:STEP or A,B,...")(
         "chips", po::value<std::string>(), "simulated chips per point (default 10)")(
         "seed", po::value<std::string>(), "run seed (default 1)")("images", po::value<std::string>(),
-                                                                  "first N test images (default 0: all)")(
+                                                                  "first N test images (default: all)")(
         "profile", po::value<std::string>(), "SRAM profile name or file (default stutz2021-14nm)")(
         "max-loss-pp", po::value<std::string>(), "allowed RErr loss over the reference, points (default 1)")(
         "reference", po::value<std::string>(),
@@ -67,8 +68,8 @@ po::options_description describeOptions()
         "output directory")("resume", "continue the sweep in --out, skipping finished points")(
         "shard", po::value<std::string>(),
         "I/N: compute only points with index % N == I (combine with voltsim merge)")(
-        "threads", po::value<unsigned>()->default_value(0),
-        "inference threads (0: all cores); results do not depend on it")(
+        "threads", po::value<std::string>(),
+        "inference threads, 1 to 1024 (default: one per hardware thread); results do not depend on it")(
         "backend", po::value<std::string>()->default_value("functional"),
         "functional (fast) or systemc (the accelerator simulated per chip); results do not depend on it")(
         "quiet", "no progress output")("no-plots", "do not draw the PNG plots")(
@@ -108,12 +109,14 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config)
     }
 }
 
-/// The sweep config document: the file (or none), --accelerator, then --set, then the flags.
+/// The sweep config document, in the precedence of every command (docs/sweep.md): the file (or
+/// none), then the flags (--accelerator first), then --set.
 nlohmann::json buildConfig(const po::variables_map& values, const std::string& source)
 {
     nlohmann::json config = values.count("config") ? loadConfigFile(source) : nlohmann::json::object();
     if (values.count("accelerator"))
         config["accelerator"] = values["accelerator"].as<std::string>();
+    applyFlags(values, config);
     const auto sets =
         values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     for (const auto& assignment : sets)
@@ -121,7 +124,6 @@ nlohmann::json buildConfig(const po::variables_map& values, const std::string& s
             inlineAcceleratorFile(config, source); // so the override changes one key of the named file
     for (const auto& assignment : sets)
         applyOverride(config, assignment);
-    applyFlags(values, config);
     return config;
 }
 
@@ -151,18 +153,18 @@ int runSweepCommand(const Args& args)
     }
     const std::string source = values.count("config") ? values["config"].as<std::string>() : "<command line>";
     const SweepConfig sweepConfig = readSweepConfigFrom(buildConfig(values, source), source);
-    if (values.count("dump-config")) {
-        std::cout << sweepConfig.resolved.dump(2) << "\n";
-        return 0;
-    }
     SweepRunOptions run;
     const std::string shard = values.count("shard") ? values["shard"].as<std::string>() : "0/1";
     parseShard(shard, run.shardIndex, run.shardCount);
-    run.threads = values["threads"].as<unsigned>();
+    run.threads = threadsFlag(values);
     run.backend = values["backend"].as<std::string>();
     makeBackend(run.backend, "--backend", {}); // a bad name fails before any output is written
     run.progress = values.count("quiet") ? ProgressMode::Quiet : ProgressMode::Auto;
     run.interrupt = &g_interrupt;
+    if (values.count("dump-config")) {
+        std::cout << sweepConfig.resolved.dump(2) << "\n";
+        return 0;
+    }
 
     const SweepPlan plan(sweepConfig);
     SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep");

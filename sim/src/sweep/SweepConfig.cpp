@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace voltsim::sim {
@@ -82,6 +83,17 @@ std::vector<double> parseGrid(const std::string& text, const std::string& where)
     return values;
 }
 
+/// InputError "<where>: <value> appears twice" at the first repeated value of a list key: a list
+/// names each model or operating point once.
+template <typename T> void requireDistinct(const std::vector<T>& values, const std::string& where)
+{
+    std::set<T> seen;
+    for (const T& value : values)
+        if (!seen.insert(value).second)
+            throw InputError(where + ": " + briefJson(nlohmann::json(value)) +
+                             " appears twice (each value may appear once)");
+}
+
 /// An axis: a JSON array of numbers >= 0, or a grid "START:STOP:STEP".
 std::vector<double> readAxisValues(const JsonCursor& cursor)
 {
@@ -112,6 +124,11 @@ void readAxis(ConfigNode& root, SweepConfig& config)
     root.custom("bers", bers, readAxisValues, axisJson,
                 "bit error rates set directly (list or grid), the paper's p-sweep; replaces the voltage axis "
                 "when set");
+    const std::pair<const char*, const std::optional<std::vector<double>>*> axes[] = {
+        {"voltages_rel", &rel}, {"voltages_mv", &mv}, {"bers", &bers}};
+    for (const auto& [key, values] : axes)
+        if (*values)
+            requireDistinct(**values, root.where(key));
     if (mv && bers)
         throw InputError(root.where("voltages_mv") + ": voltages_mv and bers are exclusive");
     if (!rel && !mv && !bers)
@@ -225,6 +242,7 @@ SweepConfig readSweepConfig(ConfigNode& root)
     SweepConfig config;
     root.textList("models", config.models,
                   "model packages: shipped names (workloads/models/NAME) or directories");
+    requireDistinct(config.models, root.where("models"));
     std::optional<std::string> profile;
     std::optional<std::string> faultModel;
     root.text("profile", profile,
