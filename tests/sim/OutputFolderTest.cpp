@@ -142,6 +142,9 @@ TEST_F(OutputFolderTest, RunNeverWritesIntoASweepFolderAndASweepNeverReplacesARu
               "voltsim: error: --out " + out("sweep") +
                   ": holds a sweep (config.json, points.jsonl); voltsim run never writes into a "
                   "sweep folder: choose another --out\n");
+    EXPECT_EQ(voltsim("layers --topology alexnet --out " + out("sweep")), 2);
+    EXPECT_NE(stderrText().find("voltsim layers never writes into a sweep folder"), std::string::npos)
+        << stderrText();
     EXPECT_EQ(readFile(m_dir / "sweep" / "sweep.csv"), sweepCsv);
     EXPECT_EQ(readFile(m_dir / "sweep" / "config.json"), sweepConfig);
     EXPECT_EQ(readFile(m_dir / "sweep" / "stats.json"), sweepStats);

@@ -13,6 +13,7 @@
 #include "voltsim/models/timing/impl/NativeTiming.hpp"
 #include "voltsim/models/timing/impl/ScaleSimTiming.hpp"
 #include "voltsim/sim/report/LayersCsv.hpp"
+#include "voltsim/sim/report/OutputFolder.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 #include "voltsim/workloads/topology/ScaleSimConfig.hpp"
@@ -22,7 +23,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -310,13 +310,10 @@ std::vector<LayersCsvRow> layersCsvRows(const std::vector<LayerReportRow>& rows)
     return csv;
 }
 
-void writeReports(const std::string& directory, const std::vector<LayerReportRow>& rows,
-                  const ArraySpec& spec, const std::string& timingName, double voltageMv)
+void writeReports(const OutputFolder& folder, const std::vector<LayerReportRow>& rows, const ArraySpec& spec,
+                  const std::string& timingName, double voltageMv)
 {
-    std::error_code error;
-    std::filesystem::create_directories(directory, error);
-    if (error)
-        throw InputError("--out: cannot create directory '" + directory + "': " + error.message());
+    const std::string& directory = folder.dir();
     const auto open = [&](const std::string& name) {
         std::ofstream file(directory + "/" + name);
         if (!file)
@@ -351,6 +348,11 @@ int runLayersCommand(const Args& args)
     const models::LayerEnergyModel energy(table, profile);
     const double voltageMv = resolveVoltage(options, profile);
 
+    std::optional<OutputFolder> folder;
+    if (options.out) {
+        folder.emplace(*options.out, "layers");
+        refuseSweepFolder(*folder, "layers");
+    }
     std::vector<models::LayerTiming> timings;
     if (options.mode == "cycle")
         timings = runCycleMode(workload, spec, options);
@@ -363,8 +365,8 @@ int runLayersCommand(const Args& args)
         rows.push_back(LayerReportRow{workload.names[id], workload.gemms[id], timings[id],
                                       energy.price(timings[id], voltageMv)});
     printSummary(workload, spec, rows, timing->name());
-    if (options.out)
-        writeReports(*options.out, rows, spec, timing->name(), voltageMv);
+    if (folder)
+        writeReports(*folder, rows, spec, timing->name(), voltageMv);
     return 0;
 }
 

@@ -145,16 +145,6 @@ Experiment experiment(const RunConfig& config, const workloads::ModelPackage& pa
     return run;
 }
 
-/// Locks `dir` for this run (created if needed); a folder holding a sweep is refused.
-void lockRunFolder(std::optional<OutputFolder>& folder, const std::string& dir)
-{
-    folder.emplace(dir, "run");
-    if (folderContent(dir) == FolderContent::Sweep)
-        throw InputError("--out " + dir +
-                         ": holds a sweep (config.json, points.jsonl); voltsim run never writes into a sweep "
-                         "folder: choose another --out");
-}
-
 /// layers.csv first: it marks the folder as a run's (OutputFolder.hpp, folderContent).
 void writeRunFolder(const OutputFolder& folder, const RunReportInput& report, const nlohmann::json& resolved,
                     const workloads::ModelPackage& package)
@@ -213,8 +203,10 @@ int runRunCommand(const Args& args)
     const ImageSet images{dataset.pixels().data(), dataset.labels().data(),
                           static_cast<std::size_t>(config.run.images)};
     std::optional<OutputFolder> folder;
-    if (vm.count("out"))
-        lockRunFolder(folder, vm["out"].as<std::string>());
+    if (vm.count("out")) {
+        folder.emplace(vm["out"].as<std::string>(), "run");
+        refuseSweepFolder(*folder, "run");
+    }
     const PointOutcome outcome = backend->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
     const RunSummary summary = summarizeRun(report);

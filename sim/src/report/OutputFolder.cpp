@@ -97,6 +97,13 @@ OutputFolder::~OutputFolder()
     ::close(m_fd);
 }
 
+void refuseSweepFolder(const OutputFolder& folder, const std::string& command)
+{
+    if (folderContent(folder.dir()) == FolderContent::Sweep)
+        throw InputError("--out " + folder.dir() + ": holds a sweep (config.json, points.jsonl); voltsim " +
+                         command + " never writes into a sweep folder: choose another --out");
+}
+
 void requireNoWriter(const std::string& dir)
 {
     const int fd = ::open(lockPath(dir).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);

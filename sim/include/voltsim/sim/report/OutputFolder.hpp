@@ -40,6 +40,10 @@ class OutputFolder {
     int m_fd = -1; ///< the open lock file; closing it releases the lock
 };
 
+/// InputError "--out DIR: holds a sweep ..." if the locked folder holds a sweep: a command that
+/// writes its own files (`voltsim run`, `voltsim layers`) never writes into a sweep folder.
+void refuseSweepFolder(const OutputFolder& folder, const std::string& command);
+
 /// InputError "DIR: ..." naming the writer if a process holds `dir`'s lock now (a folder that is
 /// read, e.g. a shard that `voltsim merge` combines, must not be half written). A folder without
 /// a lock file, or one this process cannot open, has no writer to report.
