@@ -869,31 +869,31 @@ std::vector<BadInputCase> cases()
         // --- values are values: 0, negatives and repeats are checked, never read as "not given" ---
         {"run_voltage_rel_zero",
          [](S) {
-             return runFlag("--voltage-rel", "0", {"weight_sram.voltage_rel", "got 0"});
+             return runFlag("--voltage-rel", "0", {"--voltage-rel: weight_sram.voltage_rel", "got 0"});
          }},
         {"run_voltage_mv_zero",
          [](S) {
-             return runFlag("--voltage-mv", "0", {"weight_sram.voltage_mv", "got 0"});
+             return runFlag("--voltage-mv", "0", {"--voltage-mv: weight_sram.voltage_mv", "got 0"});
          }},
         {"run_ber_negative",
          [](S) {
-             return runFlag("--ber", "-0.01", {"weight_sram.ber", "got -0.01"});
+             return runFlag("--ber", "-0.01", {"--ber: weight_sram.ber", "got -0.01"});
          }},
         {"run_chips_zero",
          [](S) {
-             return runFlag("--chips", "0", {"run.chips", "got 0"});
+             return runFlag("--chips", "0", {"--chips: run.chips", "got 0"});
          }},
         {"sweep_voltages_rel_zero",
          [](S s) {
              return Invocation{
                  {"sweep", "--models", "randbet-8bit", "--voltages-rel", "0", "--out", s.path("o")},
-                 {"voltages_rel", "0 mV is outside"}};
+                 {"--voltages-rel: voltages_rel", "0 mV is outside"}};
          }},
         {"sweep_voltages_mv_zero",
          [](S s) {
              return Invocation{
                  {"sweep", "--models", "randbet-8bit", "--voltages-mv", "0", "--out", s.path("o")},
-                 {"voltages_mv", "0 mV is outside"}};
+                 {"--voltages-mv: voltages_mv", "0 mV is outside"}};
          }},
         {"sweep_bers_negative",
          [](S) {
@@ -901,16 +901,32 @@ std::vector<BadInputCase> cases()
          }},
         {"sweep_bers_repeated",
          [](S) {
-             return sweepFlag("--bers", "0.01,0.01", {"bers", "0.01 appears twice"});
+             return sweepFlag("--bers", "0.01,0.01", {"--bers: bers", "0.01 appears twice"});
          }},
         {"sweep_voltages_repeated",
          [](S) {
-             return sweepFlag("--voltages-rel", "1.0,0.9,1.0", {"voltages_rel", "1.0 appears twice"});
+             return sweepFlag("--voltages-rel", "1.0,0.9,1.0",
+                              {"--voltages-rel: voltages_rel", "1.0 appears twice"});
          }},
         {"sweep_models_repeated",
          [](S) {
              return sweepFlag("--models", "randbet-8bit,randbet-8bit",
                               {"models", "\"randbet-8bit\" appears twice"});
+         }},
+        {"flag_over_config_file_named",
+         [](S s) {
+             const std::string file = s.write("c.json", R"({"chips": 3})");
+             return Invocation{{"sweep", "--config", file, "--chips", "0", "--dump-config"},
+                               {"error: --chips: chips: expected an integer in [1, 100000], got 0"}};
+         }},
+        {"set_over_flag_named",
+         [](S) {
+             return runFlag("--set", "run.chips=0", {"error: --set run.chips=0: run.chips", "got 0"});
+         }},
+        {"set_inline_accelerator_named",
+         [](S) {
+             return sweepFlag("--set", "accelerator.clock_mhz=0",
+                              {"error: --set accelerator.clock_mhz=0: accelerator.clock_mhz", "got 0"});
          }},
         {"config_axis_repeated",
          [](S s) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -166,6 +167,28 @@ TEST(ApplyOverride, MalformedAssignmentsAreErrors)
               "--set a..b=1: empty component in key 'a..b'");
     EXPECT_EQ(errorOf([&] { applyOverride(config, "array.rows=1"); }),
               "--set array.rows=1: 'array' is not an object");
+}
+
+TEST(ApplyOverride, ValuesSetOnTheCommandLineAreNamedByTheirOrigin)
+{
+    json config = json::parse(R"({"run": {"chips": 3, "seed": -1}})");
+    auto origins = std::make_shared<sim::ValueOrigins>();
+    applyOverride(config, "run.chips=0", origins.get(), "--chips");
+    const auto chipsError = [&] {
+        ConfigNode root(config, "c.json", "", origins);
+        std::int64_t chips = 1;
+        return errorOf([&] { root.child("run", "").integer<std::int64_t>("chips", chips, 1, 10, ""); });
+    };
+    EXPECT_EQ(chipsError(), "--chips: run.chips: expected an integer in [1, 10], got 0");
+    // A later --set of the object holding the key takes its place; a key outside every origin keeps the
+    // source.
+    applyOverride(config, R"(run={"chips": 0, "seed": -1})", origins.get());
+    EXPECT_EQ(chipsError(),
+              R"(--set run={"chips": 0, "seed": -1}: run.chips: expected an integer in [1, 10], got 0)");
+    std::uint64_t seed = 1;
+    ConfigNode other(json::parse(R"({"seed": -1})"), "c.json", "", origins);
+    EXPECT_EQ(errorOf([&] { other.integer<std::uint64_t>("seed", seed, 0, 9, ""); }),
+              "c.json: seed: expected a non-negative integer <= 9, got -1");
 }
 
 TEST(LoadConfigFile, MissingAndMalformedFiles)

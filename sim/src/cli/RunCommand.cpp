@@ -70,48 +70,53 @@ po::variables_map parse(const Args& args)
     return parseOptions("run", args, describeOptions());
 }
 
-/// The config JSON: file (or empty = built-in defaults), then flags, then --set.
-nlohmann::json buildConfig(const po::variables_map& vm)
+/// The config JSON in the precedence of every command (docs/accelerator.md): the file (or empty
+/// = built-in defaults), then the flags, then --set; @p origins receives the flag or --set that set
+/// each key.
+nlohmann::json buildConfig(const po::variables_map& vm, ValueOrigins& origins)
 {
     nlohmann::json config =
         vm.count("config") ? loadConfigFile(vm["config"].as<std::string>()) : nlohmann::json::object();
-    const auto set = [&](const char* key, const nlohmann::json& value) {
-        applyOverride(config, std::string(key) + "=" + value.dump());
+    const auto set = [&](const char* flag, const char* key, const nlohmann::json& value) {
+        applyOverride(config, std::string(key) + "=" + value.dump(), &origins, flag);
     };
     const bool point = vm.count("voltage-mv") || vm.count("voltage-rel") || vm.count("ber");
     if (vm.count("voltage-mv") + vm.count("voltage-rel") + vm.count("ber") > 1)
         throw InputError("run: give at most one of --voltage-mv, --voltage-rel and --ber");
+    const char* const pointFlag = vm.count("voltage-mv")    ? "--voltage-mv"
+                                  : vm.count("voltage-rel") ? "--voltage-rel"
+                                                            : "--ber";
     if (point) {
-        set("weight_sram.voltage_mv", nullptr);
-        set("weight_sram.voltage_rel", nullptr);
-        set("weight_sram.ber", nullptr);
+        set(pointFlag, "weight_sram.voltage_mv", nullptr);
+        set(pointFlag, "weight_sram.voltage_rel", nullptr);
+        set(pointFlag, "weight_sram.ber", nullptr);
     }
     if (vm.count("ber") && !vm.count("profile"))
-        set("weight_sram.profile", "uniform");
+        set("--ber", "weight_sram.profile", "uniform");
     if (vm.count("profile"))
-        set("weight_sram.profile", vm["profile"].as<std::string>());
+        set("--profile", "weight_sram.profile", vm["profile"].as<std::string>());
     if (vm.count("voltage-mv"))
-        set("weight_sram.voltage_mv", vm["voltage-mv"].as<double>());
+        set("--voltage-mv", "weight_sram.voltage_mv", vm["voltage-mv"].as<double>());
     if (vm.count("voltage-rel"))
-        set("weight_sram.voltage_rel", vm["voltage-rel"].as<double>());
+        set("--voltage-rel", "weight_sram.voltage_rel", vm["voltage-rel"].as<double>());
     if (vm.count("ber"))
-        set("weight_sram.ber", vm["ber"].as<double>());
+        set("--ber", "weight_sram.ber", vm["ber"].as<double>());
     if (vm.count("chips"))
-        set("run.chips", vm["chips"].as<std::int64_t>());
+        set("--chips", "run.chips", vm["chips"].as<std::int64_t>());
     if (vm.count("images"))
-        set("run.images", vm["images"].as<std::int64_t>());
+        set("--images", "run.images", vm["images"].as<std::int64_t>());
     if (vm.count("seed"))
-        set("run.seed", vm["seed"].as<std::int64_t>());
+        set("--seed", "run.seed", vm["seed"].as<std::int64_t>());
     if (vm.count("mode"))
-        set("run.mode", vm["mode"].as<std::string>());
+        set("--mode", "run.mode", vm["mode"].as<std::string>());
     if (vm.count("vcd")) {
-        set("run.vcd_file", vm["vcd"].as<std::string>());
+        set("--vcd", "run.vcd_file", vm["vcd"].as<std::string>());
         if (!vm.count("mode"))
-            set("run.mode", "cycle");
+            set("--vcd", "run.mode", "cycle");
     }
     if (vm.count("set"))
         for (const std::string& assignment : vm["set"].as<std::vector<std::string>>())
-            applyOverride(config, assignment);
+            applyOverride(config, assignment, &origins);
     return config;
 }
 
@@ -178,7 +183,8 @@ int runRunCommand(const Args& args)
         return 0;
     }
     const std::string source = vm.count("config") ? vm["config"].as<std::string>() : "<built-in config>";
-    ConfigNode root(buildConfig(vm), source);
+    auto origins = std::make_shared<ValueOrigins>();
+    ConfigNode root(buildConfig(vm, *origins), source, "", origins);
     const RunConfig config = readRunConfig(root);
     const nlohmann::json resolved = root.resolved();
     const std::unique_ptr<IBackend> backend = makeBackend(vm["backend"].as<std::string>(), "--backend", {});
@@ -195,7 +201,7 @@ int runRunCommand(const Args& args)
         config.run.datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir());
     const workloads::Dataset dataset = workloads::Dataset::fashionMnist(datasetDir, false);
     if (static_cast<std::size_t>(config.run.images) > dataset.size())
-        throw InputError(root.where("run") + ".images: " + std::to_string(config.run.images) +
+        throw InputError(root.where("run.images") + ": " + std::to_string(config.run.images) +
                          " exceeds the " + std::to_string(dataset.size()) + " test images");
     if (static_cast<std::int64_t>(dataset.pixelsPerImage()) != package.network.inputSize())
         throw InputError(package.manifestPath() +

@@ -77,8 +77,8 @@ po::options_description describeOptions()
     return options;
 }
 
-/// Maps the shorthand flags onto config keys.
-void applyFlags(const po::variables_map& values, nlohmann::json& config)
+/// Maps the shorthand flags onto config keys, recording each key's flag in @p origins.
+void applyFlags(const po::variables_map& values, nlohmann::json& config, ValueOrigins& origins)
 {
     const std::pair<const char*, const char*> keys[] = {{"chips", "chips"},
                                                         {"seed", "seed"},
@@ -88,9 +88,12 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config)
                                                         {"reference", "reference"}};
     for (const auto& [flag, key] : keys)
         if (values.count(flag))
-            applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>());
-    if (values.count("models"))
+            applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>(), &origins,
+                          std::string("--") + flag);
+    if (values.count("models")) {
         config["models"] = splitList(values["models"].as<std::string>());
+        recordOrigin(origins, "models", "--models");
+    }
     const char* axes[] = {"voltages_rel", "voltages_mv", "bers"};
     const char* flags[] = {"voltages-rel", "voltages-mv", "bers"};
     int given = 0;
@@ -101,29 +104,33 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config)
             throw InputError("--voltages-rel, --voltages-mv and --bers are exclusive");
         config["voltages_mv"] = nullptr;
         config["bers"] = nullptr;
+        const std::string flag = std::string("--") + flags[i];
         const std::string text = values[flags[i]].as<std::string>();
         // a grid stays text (the config reads it); a comma list becomes the JSON list it stands for
-        config[axes[i]] = text.find(':') != std::string::npos
-                              ? nlohmann::json(text)
-                              : nlohmann::json(parseAxisValues(text, std::string("--") + flags[i]));
+        config[axes[i]] = text.find(':') != std::string::npos ? nlohmann::json(text)
+                                                              : nlohmann::json(parseAxisValues(text, flag));
+        recordOrigin(origins, axes[i], flag);
     }
 }
 
 /// The sweep config document, in the precedence of every command (docs/sweep.md): the file (or
-/// none), then the flags (--accelerator first), then --set.
-nlohmann::json buildConfig(const po::variables_map& values, const std::string& source)
+/// none), then the flags (--accelerator first), then --set; @p origins receives the flag or --set
+/// that set each key.
+nlohmann::json buildConfig(const po::variables_map& values, const std::string& source, ValueOrigins& origins)
 {
     nlohmann::json config = values.count("config") ? loadConfigFile(source) : nlohmann::json::object();
-    if (values.count("accelerator"))
+    if (values.count("accelerator")) {
         config["accelerator"] = values["accelerator"].as<std::string>();
-    applyFlags(values, config);
+        recordOrigin(origins, "accelerator", "--accelerator");
+    }
+    applyFlags(values, config, origins);
     const auto sets =
         values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     for (const auto& assignment : sets)
         if (assignment.rfind("accelerator.", 0) == 0)
             inlineAcceleratorFile(config, source); // so the override changes one key of the named file
     for (const auto& assignment : sets)
-        applyOverride(config, assignment);
+        applyOverride(config, assignment, &origins);
     return config;
 }
 
@@ -152,7 +159,9 @@ int runSweepCommand(const Args& args)
         return 0;
     }
     const std::string source = values.count("config") ? values["config"].as<std::string>() : "<command line>";
-    const SweepConfig sweepConfig = readSweepConfigFrom(buildConfig(values, source), source);
+    auto origins = std::make_shared<ValueOrigins>();
+    const SweepConfig sweepConfig =
+        readSweepConfigFrom(buildConfig(values, source, *origins), source, origins);
     SweepRunOptions run;
     const std::string shard = values.count("shard") ? values["shard"].as<std::string>() : "0/1";
     parseShard(shard, run.shardIndex, run.shardCount);

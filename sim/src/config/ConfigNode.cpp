@@ -10,17 +10,41 @@ std::string joinPath(const std::string& path, const std::string& key)
     return path.empty() ? key : path + "." + key;
 }
 
+/// Whether @p path is @p key or a value inside it ("a.b" is inside "a", "a[0]" too).
+bool isWithin(const std::string& path, const std::string& key)
+{
+    return path.compare(0, key.size(), key) == 0 &&
+           (path.size() == key.size() || path[key.size()] == '.' || path[key.size()] == '[');
+}
+
+/// The origin of the innermost key holding @p path, or "".
+std::string originOf(const ValueOrigins* origins, const std::string& path)
+{
+    std::string origin;
+    std::size_t longest = 0;
+    if (origins)
+        for (const auto& [key, from] : *origins)
+            if (isWithin(path, key) && key.size() >= longest) {
+                longest = key.size();
+                origin = from;
+            }
+    return origin;
+}
+
 } // namespace
 
-ConfigNode::ConfigNode(nlohmann::json json, const std::string& source, const std::string& path)
+ConfigNode::ConfigNode(nlohmann::json json, const std::string& source, const std::string& path,
+                       std::shared_ptr<const ValueOrigins> origins)
     : ConfigNode(json.is_null() ? std::nullopt
                                 : std::optional<JsonCursor>(JsonCursor(std::move(json), source, path)),
-                 source, path)
+                 source, path, std::move(origins))
 {
 }
 
-ConfigNode::ConfigNode(std::optional<JsonCursor> cursor, std::string source, std::string path)
-    : m_cursor(std::move(cursor)), m_source(std::move(source)), m_path(std::move(path))
+ConfigNode::ConfigNode(std::optional<JsonCursor> cursor, std::string source, std::string path,
+                       std::shared_ptr<const ValueOrigins> origins)
+    : m_cursor(std::move(cursor)), m_source(std::move(source)), m_path(std::move(path)),
+      m_origins(std::move(origins))
 {
     if (m_cursor)
         m_cursor->requireObject();
@@ -28,7 +52,19 @@ ConfigNode::ConfigNode(std::optional<JsonCursor> cursor, std::string source, std
 
 std::string ConfigNode::where(const std::string& key) const
 {
-    return m_source + ": " + joinPath(m_path, key);
+    const std::string path = joinPath(m_path, key);
+    const std::string origin = originOf(m_origins.get(), path);
+    return (origin.empty() ? m_source : origin) + ": " + path;
+}
+
+void ConfigNode::rethrowAt(const std::string& key, const InputError& error) const
+{
+    const std::string origin = originOf(m_origins.get(), joinPath(m_path, key));
+    const std::string message = error.what();
+    const std::string prefix = m_source + ": ";
+    if (origin.empty() || message.compare(0, prefix.size(), prefix) != 0)
+        throw error;
+    throw InputError(origin + ": " + message.substr(prefix.size()));
 }
 
 std::optional<JsonCursor> ConfigNode::find(const std::string& key) const
@@ -111,8 +147,8 @@ ConfigNode& ConfigNode::child(const std::string& key, const std::string& descrip
     if (found && found->isNull())
         found.reset();
     m_params.push_back({joinPath(m_path, key), "{}", description});
-    m_children.emplace_back(
-        key, std::unique_ptr<ConfigNode>(new ConfigNode(std::move(found), m_source, joinPath(m_path, key))));
+    m_children.emplace_back(key, std::unique_ptr<ConfigNode>(new ConfigNode(
+                                     std::move(found), m_source, joinPath(m_path, key), m_origins)));
     return *m_children.back().second;
 }
 
@@ -149,7 +185,15 @@ nlohmann::json loadConfigFile(const std::string& path)
     return config.json();
 }
 
-void applyOverride(nlohmann::json& config, const std::string& assignment)
+void recordOrigin(ValueOrigins& origins, const std::string& key, const std::string& origin)
+{
+    for (auto it = origins.begin(); it != origins.end();)
+        it = isWithin(it->first, key) ? origins.erase(it) : std::next(it);
+    origins[key] = origin;
+}
+
+void applyOverride(nlohmann::json& config, const std::string& assignment, ValueOrigins* origins,
+                   const std::string& origin)
 {
     const auto error = [&](const std::string& problem) {
         return InputError("--set " + assignment + ": " + problem);
@@ -175,6 +219,8 @@ void applyOverride(nlohmann::json& config, const std::string& assignment)
             throw error("'" + key.substr(0, start - 1) + "' is not an object");
         if (dot == std::string::npos) {
             (*node)[part] = value;
+            if (origins)
+                recordOrigin(*origins, key, origin.empty() ? "--set " + assignment : origin);
             return;
         }
         node = &(*node)[part];

@@ -10,9 +10,10 @@
 
 namespace voltsim::sim {
 
-SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source)
+SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source,
+                                std::shared_ptr<const ValueOrigins> origins)
 {
-    ConfigNode root(std::move(config), source);
+    ConfigNode root(std::move(config), source, "", std::move(origins));
     return readSweepConfig(root);
 }
 

@@ -196,7 +196,9 @@ nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config,
         throw InputError(root.where("accelerator") + ": expected a file name or an object, got " +
                          briefJson(value));
     }
-    ConfigNode node(forSweep(std::move(document), profile, faultModel), source, path);
+    // an inline accelerator's values may come from the command line (--set accelerator.KEY=VALUE)
+    ConfigNode node(forSweep(std::move(document), profile, faultModel), source, path,
+                    path.empty() ? nullptr : root.origins());
     config.accelerator = readAcceleratorConfig(node);
     return node.resolved();
 }

@@ -9,12 +9,14 @@
 // written beside every result and (3) `--describe-config` lists every parameter. A parameter that
 // may be unset is a std::optional (null in the resolved config), a list is a JSON array. Errors
 // are voltsim::InputError worded as JsonCursor words them (docs/hardening.md, "Reading JSON").
+#include "voltsim/common/Error.hpp"
 #include "voltsim/common/JsonCursor.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +33,11 @@ struct ParamInfo {
     std::string description;
 };
 
+/// Where values set on the command line came from: dotted key path ("weight_sram.voltage_rel")
+/// -> the flag or `--set key=value` that set it. Messages about such a value name that origin
+/// instead of the config's source (docs/hardening.md, "Reading JSON").
+using ValueOrigins = std::map<std::string, std::string>;
+
 /// The config names of an enum's values, e.g. {{"ws", Dataflow::WS}, ...}.
 template <typename T> using Names = std::vector<std::pair<std::string, T>>;
 
@@ -39,7 +46,9 @@ class ConfigNode {
     /// @param json    an object (or null, treated as empty); copied
     /// @param source  the file the values came from, for error messages ("<command line>" allowed)
     /// @param path    where the object sits in that file ("" for the whole file)
-    ConfigNode(nlohmann::json json, const std::string& source, const std::string& path = "");
+    /// @param origins the command-line origins of values in it (shared with the children), or null
+    ConfigNode(nlohmann::json json, const std::string& source, const std::string& path = "",
+               std::shared_ptr<const ValueOrigins> origins = nullptr);
 
     /// An integer in [min, max]; @p value holds the default and receives the value.
     template <typename Int>
@@ -84,13 +93,18 @@ class ConfigNode {
     /// Every parameter read so far (recursively), for --describe-config.
     std::vector<ParamInfo> describe() const;
 
-    /// "source: path.key" for messages about @p key.
+    /// "source: path.key" for messages about @p key, or "origin: path.key" when the command line
+    /// set it (or an object holding it).
     std::string where(const std::string& key) const;
     /// The file the values came from (as given to the constructor).
     const std::string& source() const { return m_source; }
+    const std::shared_ptr<const ValueOrigins>& origins() const { return m_origins; }
 
   private:
-    ConfigNode(std::optional<JsonCursor> cursor, std::string source, std::string path);
+    ConfigNode(std::optional<JsonCursor> cursor, std::string source, std::string path,
+               std::shared_ptr<const ValueOrigins> origins);
+    /// Rethrows @p error about @p key with where(key) in place of the source when the command line set it.
+    [[noreturn]] void rethrowAt(const std::string& key, const InputError& error) const;
     std::optional<JsonCursor> find(const std::string& key) const;
     void record(const std::string& key, nlohmann::json value, std::string defaultValue,
                 const std::string& description);
@@ -98,6 +112,7 @@ class ConfigNode {
     std::optional<JsonCursor> m_cursor; ///< none: the object is absent from the file
     std::string m_source;
     std::string m_path;
+    std::shared_ptr<const ValueOrigins> m_origins;
     nlohmann::json m_resolved = nlohmann::json::object();
     std::vector<ParamInfo> m_params;
     std::vector<std::pair<std::string, std::unique_ptr<ConfigNode>>> m_children;
@@ -108,8 +123,14 @@ nlohmann::json loadConfigFile(const std::string& path);
 
 /// Applies one `--set a.b.c=value` override to @p config: value is parsed as JSON when it is
 /// valid JSON (numbers, true/false, null, quoted strings, arrays), else taken as a plain string.
-/// Intermediate objects are created. InputError on a malformed override.
-void applyOverride(nlohmann::json& config, const std::string& assignment);
+/// Intermediate objects are created. InputError on a malformed override. With @p origins, records
+/// that the key was set by @p origin ("--set <assignment>" when empty), replacing the origins of
+/// keys inside it.
+void applyOverride(nlohmann::json& config, const std::string& assignment, ValueOrigins* origins = nullptr,
+                   const std::string& origin = "");
+
+/// Records in @p origins that @p key was set by @p origin, replacing the origins of keys inside it.
+void recordOrigin(ValueOrigins& origins, const std::string& key, const std::string& origin);
 
 namespace detail {
 template <typename T> struct IsOptional : std::false_type {
@@ -124,13 +145,17 @@ void ConfigNode::custom(const std::string& key, T& value, Parse parse, ToJson to
 {
     std::string defaultValue = toJson(value).dump();
     if (const auto found = find(key)) {
-        if constexpr (detail::IsOptional<T>::value) {
-            if (found->isNull())
-                value.reset();
-            else
+        try {
+            if constexpr (detail::IsOptional<T>::value) {
+                if (found->isNull())
+                    value.reset();
+                else
+                    value = parse(*found);
+            } else {
                 value = parse(*found);
-        } else {
-            value = parse(*found);
+            }
+        } catch (const InputError& error) {
+            rethrowAt(key, error);
         }
     }
     record(key, toJson(value), std::move(defaultValue), description);

@@ -5,12 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 
 namespace voltsim::sim {
 
-/// Reads a sweep config document (list keys normalised) strictly; `source` names it in errors.
-SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source);
+/// Reads a sweep config document (list keys normalised) strictly; `source` names it in errors, or
+/// for values set on the command line their flag or --set (`origins`, may be null).
+SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source,
+                                std::shared_ptr<const ValueOrigins> origins = nullptr);
 
 /// Prints the table and the per-model answer (always; `quiet` only silences the plot script), draws the plots
 /// (tools/plots/sweep_plot.py) and returns the exit status: 0, or 130 after an interrupt (with a note to
