@@ -955,6 +955,14 @@ std::vector<BadInputCase> cases()
                  {"profile", "sample", "stutz2021-14nm", "--voltage-rel", "0.9", "--banks", "-3"},
                  {"--banks", "got -3"}};
          }},
+        {"import_measured_voltage_repeated",
+         [](S) {
+             Invocation invocation = importCells(voltsim::test::sourceDir() + "/" + kCells,
+                                                 {"--measured-mv", "700.0 appears twice"});
+             invocation.args.insert(invocation.args.end(), {"--measured-mv", "700,650,700"});
+             invocation.mustName.erase(invocation.mustName.begin()); // the cells file is fine
+             return invocation;
+         }},
         {"merge_directory_repeated",
          [](S s) {
              const std::string dir = s.directory("part");

@@ -7,6 +7,7 @@
 #include "voltsim/sim/plot/PlotScript.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/memory/FaultMapImport.hpp"
 #include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/memory/SramChip.hpp"
@@ -395,6 +396,10 @@ std::vector<double> parseVoltageList(const std::string& text)
         voltages.push_back(value);
     }
     std::sort(voltages.begin(), voltages.end(), std::greater<>());
+    const auto repeated = std::adjacent_find(voltages.begin(), voltages.end());
+    if (repeated != voltages.end())
+        throw InputError("--measured-mv: " + briefJson(*repeated) +
+                         " appears twice (each value may appear once)");
     return voltages;
 }
 
