@@ -130,6 +130,19 @@ TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)
     EXPECT_NE(readFile(m_dir / "cut" / "run.json").find("\"points_skipped\": 2"), std::string::npos);
 }
 
+TEST_F(SweepTest, AnotherSweepsFolderIsRefusedByResumeAndMerge)
+{
+    ASSERT_EQ(voltsim(tiny() + " --out " + out("a")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --seed 2 --out " + out("b")), 0) << stderrText();
+    const std::string expected =
+        "voltsim: error: --out " + out("a") +
+        ": holds another sweep (its config.json differs from this one's); choose another --out\n";
+    EXPECT_EQ(voltsim(tiny() + " --seed 2 --resume --out " + out("a")), 2);
+    EXPECT_EQ(stderrText(), expected);
+    EXPECT_EQ(voltsim("merge " + out("b") + " --quiet --no-plots --out " + out("a")), 2);
+    EXPECT_EQ(stderrText(), expected);
+}
+
 TEST_F(SweepTest, CtrlCLeavesValidFilesAndResumeCompletesThem)
 {
     ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();

@@ -51,8 +51,10 @@ SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume, co
             throw InputError("--out " + out +
                              ": already holds a sweep; pass --resume to continue it or choose another --out");
         if (readSweepDirConfig(out) != plan.config().resolved)
-            throw InputError("--resume: " + configPath +
-                             " differs from this sweep's config; use another --out");
+            throw InputError(
+                "--out " + out +
+                ": holds another sweep (its config.json differs from this one's); choose another "
+                "--out");
         m_records = readRecords(out, plan);
     }
     writeFileAtomically(configPath, plan.config().resolved.dump(2) + "\n");
