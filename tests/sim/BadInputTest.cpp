@@ -933,6 +933,10 @@ std::vector<BadInputCase> cases()
              return sweepConfig(s.write("c.json", R"({"voltages_mv": [700, 720, 700]})"),
                                 {"voltages_mv", "700.0 appears twice"});
          }},
+        {"sweep_shard_negative_count",
+         [](S) {
+             return sweepFlag("--shard", "1/-2", {"--shard", "'1/-2'", "0 <= I < N"});
+         }},
         {"sweep_threads_zero",
          [](S) {
              return sweepFlag("--threads", "0", {"--threads", "[1, 1024]", "got 0"});

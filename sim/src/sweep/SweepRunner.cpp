@@ -90,22 +90,18 @@ std::optional<PointRecord> evaluatePoint(const SweepPlan& plan, IBackend& backen
 
 void parseShard(const std::string& text, std::size_t& index, std::size_t& count)
 {
+    const auto bad = [&] { return InputError("--shard: '" + text + "': expected I/N with 0 <= I < N"); };
     const auto slash = text.find('/');
-    try {
-        std::size_t used = 0;
-        if (slash == std::string::npos)
-            throw std::invalid_argument("no slash");
-        index = std::stoul(text.substr(0, slash), &used);
-        if (used != slash)
-            throw std::invalid_argument("index");
-        count = std::stoul(text.substr(slash + 1), &used);
-        if (used != text.size() - slash - 1)
-            throw std::invalid_argument("count");
-    } catch (const std::exception&) {
-        throw InputError("--shard: '" + text + "': expected I/N with 0 <= I < N");
-    }
+    const auto digits = [](const std::string& part) {
+        // digits only: std::stoul would skip blanks and read "-2" as 2^64 - 2
+        return !part.empty() && part.size() <= 9 && part.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (slash == std::string::npos || !digits(text.substr(0, slash)) || !digits(text.substr(slash + 1)))
+        throw bad();
+    index = std::stoul(text.substr(0, slash));
+    count = std::stoul(text.substr(slash + 1));
     if (count == 0 || index >= count)
-        throw InputError("--shard: '" + text + "': expected I/N with 0 <= I < N");
+        throw bad();
 }
 
 SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepRunOptions& options)
