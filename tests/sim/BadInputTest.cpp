@@ -189,6 +189,15 @@ Invocation importCells(const std::string& file, std::vector<std::string> names)
             std::move(names)};
 }
 
+/// `voltsim profile import --cells` of the shipped example (which imports) with `flag value` added.
+Invocation importFlag(const std::string& flag, const std::string& value, std::vector<std::string> names)
+{
+    Invocation invocation = importCells(voltsim::test::sourceDir() + "/" + kCells, {});
+    invocation.args.insert(invocation.args.end(), {flag, value});
+    invocation.mustName = std::move(names);
+    return invocation;
+}
+
 Invocation importIbm(const std::string& dir, std::vector<std::string> names)
 {
     return {{"profile", "import", "--ibm", dir, "--out", "imported.json"}, std::move(names)};
@@ -879,6 +888,25 @@ std::vector<BadInputCase> cases()
          [](S) {
              return runFlag("--ber", "-0.01", {"--ber: weight_sram.ber", "got -0.01"});
          }},
+        {"run_voltage_rel_nan",
+         [](S) {
+             return runFlag("--voltage-rel", "nan",
+                            {"--voltage-rel: weight_sram.voltage_rel", "got \"nan\""});
+         }},
+        {"layers_voltage_infinite",
+         [](S) {
+             return Invocation{{"layers", "--topology", "alexnet", "--voltage-mv", "inf"},
+                               {"--voltage-mv: expected a number > 0", "got \"inf\""}};
+         }},
+        {"profile_sample_ber_nan",
+         [](S) {
+             return Invocation{{"profile", "sample", "uniform", "--ber", "nan"},
+                               {"--ber: expected a number in [0, 1]"}};
+         }},
+        {"profile_import_vnom_zero",
+         [](S) {
+             return importFlag("--vnom-mv", "0", {"--vnom-mv: expected a number > 0", "got 0"});
+         }},
         {"run_chips_zero",
          [](S) {
              return runFlag("--chips", "0", {"--chips: run.chips", "got 0"});
@@ -961,11 +989,7 @@ std::vector<BadInputCase> cases()
          }},
         {"import_measured_voltage_repeated",
          [](S) {
-             Invocation invocation = importCells(voltsim::test::sourceDir() + "/" + kCells,
-                                                 {"--measured-mv", "700.0 appears twice"});
-             invocation.args.insert(invocation.args.end(), {"--measured-mv", "700,650,700"});
-             invocation.mustName.erase(invocation.mustName.begin()); // the cells file is fine
-             return invocation;
+             return importFlag("--measured-mv", "700,650,700", {"--measured-mv", "700.0 appears twice"});
          }},
         {"merge_directory_repeated",
          [](S s) {

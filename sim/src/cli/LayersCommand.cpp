@@ -2,6 +2,7 @@
 // package's network, with SCALE-Sim's report files (docs/timing.md).
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
+#include "voltsim/sim/run/RunConfig.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/SramProfile.hpp"
@@ -78,8 +79,9 @@ po::options_description describeOptions()
         "out", po::value<std::string>(),
         "write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
         "DETAILED_ACCESS_REPORT.csv and layers.csv here")(
-        "voltage-mv", po::value<double>(), "weight-SRAM supply in mV for the energy columns (default V_nom)")(
-        "voltage-rel", po::value<double>(), "weight-SRAM supply relative to the profile's V_min")(
+        "voltage-mv", po::value<std::string>(),
+        "weight-SRAM supply in mV for the energy columns (default V_nom)")(
+        "voltage-rel", po::value<std::string>(), "weight-SRAM supply relative to the profile's V_min")(
         "profile", po::value<std::string>(),
         "SRAM profile pricing SRAM accesses (default: the energy table's)")(
         "energy-table", po::value<std::string>(),
@@ -114,8 +116,8 @@ bool parseOptions(const Args& args, LayersOptions& parsed)
     parsed.timing = optionalValue<std::string>(values, "timing").value_or("scalesim");
     parsed.mode = optionalValue<std::string>(values, "mode").value_or("analytic");
     parsed.out = optionalValue<std::string>(values, "out");
-    parsed.voltageMv = optionalValue<double>(values, "voltage-mv");
-    parsed.voltageRel = optionalValue<double>(values, "voltage-rel");
+    parsed.voltageMv = positiveFlag(values, "voltage-mv", kMaxVoltageMv);
+    parsed.voltageRel = positiveFlag(values, "voltage-rel", kMaxVoltageRel);
     parsed.profile = optionalValue<std::string>(values, "profile");
     parsed.energyTable =
         optionalValue<std::string>(values, "energy-table").value_or(models::defaultEnergyTablePath());
@@ -167,15 +169,12 @@ ArraySpec resolveArray(const LayersOptions& options)
     return models::parseArrayDims(options.array.value_or(dims), flow, "--array");
 }
 
-/// The weight-SRAM voltage: --voltage-mv, --voltage-rel x V_min, or V_nom.
+/// The weight-SRAM voltage (> 0, the flags are checked): --voltage-mv, --voltage-rel x V_min, or V_nom.
 double resolveVoltage(const LayersOptions& options, const memory::SramProfile& profile)
 {
-    const double voltage = options.voltageMv    ? *options.voltageMv
-                           : options.voltageRel ? profile.voltageFromRelative(*options.voltageRel)
-                                                : profile.vNomMv;
-    if (!(voltage > 0))
-        throw InputError("voltsim layers: --voltage-mv/--voltage-rel: the voltage must be positive");
-    return voltage;
+    return options.voltageMv    ? *options.voltageMv
+           : options.voltageRel ? profile.voltageFromRelative(*options.voltageRel)
+                                : profile.vNomMv;
 }
 
 /// Random uint8 operand codes for one cycle-mode layer; the stream depends only on (seed, layer).

@@ -28,16 +28,36 @@ po::variables_map parseOptions(const std::string& command, const std::vector<std
     return values;
 }
 
-std::optional<std::uint64_t> unsignedFlag(const po::variables_map& values, const std::string& name,
-                                          std::uint64_t min, std::uint64_t max)
+namespace {
+
+/// The flag's text as --set reads a value: JSON when it parses, else the string it is; the cursor
+/// names the flag.
+JsonCursor flagValue(const po::variables_map& values, const std::string& name)
 {
-    if (!values.count(name))
-        return std::nullopt;
     const std::string text = values[name].as<std::string>();
     nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
     if (value.is_discarded())
-        value = text; // reported as the string it is
-    return JsonCursor(std::move(value), "--" + name).asUint64(min, max);
+        value = text;
+    return JsonCursor(std::move(value), "--" + name);
+}
+
+} // namespace
+
+std::optional<std::uint64_t> unsignedFlag(const po::variables_map& values, const std::string& name,
+                                          std::uint64_t min, std::uint64_t max)
+{
+    return values.count(name) ? std::optional(flagValue(values, name).asUint64(min, max)) : std::nullopt;
+}
+
+std::optional<double> positiveFlag(const po::variables_map& values, const std::string& name, double max)
+{
+    return values.count(name) ? std::optional(flagValue(values, name).asPositive(max)) : std::nullopt;
+}
+
+std::optional<double> numberFlag(const po::variables_map& values, const std::string& name, double min,
+                                 double max)
+{
+    return values.count(name) ? std::optional(flagValue(values, name).asDouble(min, max)) : std::nullopt;
 }
 
 unsigned threadsFlag(const po::variables_map& values)

@@ -5,6 +5,7 @@
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 #include "voltsim/sim/plot/PlotScript.hpp"
+#include "voltsim/sim/run/RunConfig.hpp"
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/JsonCursor.hpp"
@@ -52,10 +53,10 @@ po::options_description describeOptions()
     po::options_description options("voltsim profile options");
     options.add_options()("help,h", "show this help")("json", "show, sample: print one JSON object")(
         "png", po::value<std::string>(), "show: draw bit error rate and energy against voltage into FILE")(
-        "voltage-rel", po::value<double>(), "sample: supply voltage relative to V_min")(
-        "voltage-mv", po::value<double>(), "sample: supply voltage in mV")(
-        "ber", po::value<double>(), "sample: bit error rate set directly")("seed", po::value<std::string>(),
-                                                                           "sample: chip seed (default 0)")(
+        "voltage-rel", po::value<std::string>(), "sample: supply voltage relative to V_min")(
+        "voltage-mv", po::value<std::string>(), "sample: supply voltage in mV")(
+        "ber", po::value<std::string>(), "sample: bit error rate set directly")(
+        "seed", po::value<std::string>(), "sample: chip seed (default 0)")(
         "model", po::value<std::string>(), "sample: fault model (default: the profile's fault_semantics)")(
         "banks", po::value<std::string>(), "sample: arrays (default: the profile's geometry)")(
         "rows", po::value<std::string>(), "sample, import --cells: rows per array")(
@@ -64,8 +65,8 @@ po::options_description describeOptions()
         "cells", po::value<std::string>(), "import: CSV array,row,column,failure_mv,stuck_value")(
         "out", po::value<std::string>(), "import: profile file to write")(
         "name", po::value<std::string>(), "import: profile name (default: --out file stem)")(
-        "vmin-mv", po::value<double>(), "import: lowest error-free voltage")(
-        "vnom-mv", po::value<double>(), "import: nominal voltage (default V_min)")(
+        "vmin-mv", po::value<std::string>(), "import: lowest error-free voltage")(
+        "vnom-mv", po::value<std::string>(), "import: nominal voltage (default V_min)")(
         "energy-from", po::value<std::string>(),
         "import: profile to copy energy and leakage from (stutz2021-14nm)")(
         "arrays", po::value<std::string>(), "import --cells: arrays in the map (default 32)")(
@@ -361,12 +362,13 @@ int runSample(const Parsed& parsed)
     ChipSample sample;
     sample.seed = unsignedFlag(parsed.values, "seed", 0, kMaxSeed).value_or(0);
     SramChip chip(profile, sample.seed, sampleGeometry(parsed, *profile));
-    if (parsed.values.count("ber")) {
-        chip.setOperatingPoint(memory::OperatingPoint::atRate(parsed.values["ber"].as<double>()));
+    if (const auto ber = numberFlag(parsed.values, "ber", 0, 1)) {
+        chip.setOperatingPoint(memory::OperatingPoint::atRate(*ber));
     } else {
-        const double voltage = parsed.values.count("voltage-mv")
-                                   ? parsed.values["voltage-mv"].as<double>()
-                                   : profile->voltageFromRelative(parsed.values["voltage-rel"].as<double>());
+        const auto mv = positiveFlag(parsed.values, "voltage-mv", kMaxVoltageMv);
+        const double voltage =
+            mv ? *mv
+               : profile->voltageFromRelative(*positiveFlag(parsed.values, "voltage-rel", kMaxVoltageRel));
         chip.setOperatingPoint(memory::OperatingPoint::atVoltage(voltage));
         sample.voltageMv = voltage;
         sample.voltageRel = voltage / profile->vMinMv;
@@ -439,10 +441,8 @@ int runImport(const Parsed& parsed)
         values.count("name") ? values["name"].as<std::string>() : std::filesystem::path(out).stem().string();
     if (values.count("energy-from"))
         options.energyFrom = values["energy-from"].as<std::string>();
-    if (values.count("vmin-mv"))
-        options.vMinMv = values["vmin-mv"].as<double>();
-    if (values.count("vnom-mv"))
-        options.vNomMv = values["vnom-mv"].as<double>();
+    options.vMinMv = positiveFlag(values, "vmin-mv", kMaxVoltageMv);
+    options.vNomMv = positiveFlag(values, "vnom-mv", kMaxVoltageMv);
     options.arrays = geometryFlag(values, "arrays", kMaxBanks).value_or(options.arrays);
     options.rows = geometryFlag(values, "rows", kMaxRows).value_or(options.rows);
     options.columns = geometryFlag(values, "columns", kMaxWordBits).value_or(options.columns);

@@ -45,15 +45,15 @@ po::options_description describeOptions()
         "set", po::value<std::vector<std::string>>()->composing(),
         "override a config key: a.b=value (repeatable)")(
         "profile", po::value<std::string>(), "weight SRAM profile name or file (weight_sram.profile)")(
-        "voltage-mv", po::value<double>(), "weight SRAM supply, mV (weight_sram.voltage_mv)")(
-        "voltage-rel", po::value<double>(),
+        "voltage-mv", po::value<std::string>(), "weight SRAM supply, mV (weight_sram.voltage_mv)")(
+        "voltage-rel", po::value<std::string>(),
         "weight SRAM supply relative to the profile's V_min (weight_sram.voltage_rel)")(
-        "ber", po::value<double>(),
+        "ber", po::value<std::string>(),
         "bit error rate of the paper's random model; implies --profile uniform (weight_sram.ber)")(
-        "chips", po::value<std::int64_t>(), "chips (run.chips)")("images", po::value<std::int64_t>(),
-                                                                 "images (run.images)")(
-        "seed", po::value<std::int64_t>(), "run seed (run.seed)")("mode", po::value<std::string>(),
-                                                                  "fast or cycle (run.mode)")(
+        "chips", po::value<std::string>(), "chips (run.chips)")("images", po::value<std::string>(),
+                                                                "images (run.images)")(
+        "seed", po::value<std::string>(), "run seed (run.seed)")("mode", po::value<std::string>(),
+                                                                 "fast or cycle (run.mode)")(
         "out", po::value<std::string>(), "write stats.json, layers.csv, config.json here")(
         "json", "print the summary as one JSON object")("dump-logits", po::value<std::string>(),
                                                         "write every logit to this CSV")(
@@ -80,6 +80,13 @@ nlohmann::json buildConfig(const po::variables_map& vm, ValueOrigins& origins)
     const auto set = [&](const char* flag, const char* key, const nlohmann::json& value) {
         applyOverride(config, std::string(key) + "=" + value.dump(), &origins, flag);
     };
+    // A number flag's text is read as --set reads a value, so "nan" is a string the key's reader
+    // refuses, never a NaN that JSON would write as null ("not set").
+    const auto setNumber = [&](const char* name, const char* key) {
+        if (vm.count(name))
+            applyOverride(config, std::string(key) + "=" + vm[name].as<std::string>(), &origins,
+                          std::string("--") + name);
+    };
     const bool point = vm.count("voltage-mv") || vm.count("voltage-rel") || vm.count("ber");
     if (vm.count("voltage-mv") + vm.count("voltage-rel") + vm.count("ber") > 1)
         throw InputError("run: give at most one of --voltage-mv, --voltage-rel and --ber");
@@ -95,18 +102,12 @@ nlohmann::json buildConfig(const po::variables_map& vm, ValueOrigins& origins)
         set("--ber", "weight_sram.profile", "uniform");
     if (vm.count("profile"))
         set("--profile", "weight_sram.profile", vm["profile"].as<std::string>());
-    if (vm.count("voltage-mv"))
-        set("--voltage-mv", "weight_sram.voltage_mv", vm["voltage-mv"].as<double>());
-    if (vm.count("voltage-rel"))
-        set("--voltage-rel", "weight_sram.voltage_rel", vm["voltage-rel"].as<double>());
-    if (vm.count("ber"))
-        set("--ber", "weight_sram.ber", vm["ber"].as<double>());
-    if (vm.count("chips"))
-        set("--chips", "run.chips", vm["chips"].as<std::int64_t>());
-    if (vm.count("images"))
-        set("--images", "run.images", vm["images"].as<std::int64_t>());
-    if (vm.count("seed"))
-        set("--seed", "run.seed", vm["seed"].as<std::int64_t>());
+    setNumber("voltage-mv", "weight_sram.voltage_mv");
+    setNumber("voltage-rel", "weight_sram.voltage_rel");
+    setNumber("ber", "weight_sram.ber");
+    setNumber("chips", "run.chips");
+    setNumber("images", "run.images");
+    setNumber("seed", "run.seed");
     if (vm.count("mode"))
         set("--mode", "run.mode", vm["mode"].as<std::string>());
     if (vm.count("vcd")) {

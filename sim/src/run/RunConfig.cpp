@@ -54,8 +54,9 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
     std::optional<double> mv;
     std::optional<double> rel;
     std::optional<double> ber;
-    node.positive("voltage_mv", mv, 1e5, "weight SRAM supply in mV (null: the profile's V_nom)");
-    node.positive("voltage_rel", rel, 10, "weight SRAM supply relative to the profile's V_min (null: unset)");
+    node.positive("voltage_mv", mv, kMaxVoltageMv, "weight SRAM supply in mV (null: the profile's V_nom)");
+    node.positive("voltage_rel", rel, kMaxVoltageRel,
+                  "weight SRAM supply relative to the profile's V_min (null: unset)");
     node.number(
         "ber", ber, 0, 1,
         "bit error rate set directly, the paper's random model (null: unset; use the uniform profile)");

@@ -23,6 +23,15 @@ parseOptions(const std::string& command, const std::vector<std::string>& args,
 std::optional<std::uint64_t> unsignedFlag(const boost::program_options::variables_map& values,
                                           const std::string& name, std::uint64_t min, std::uint64_t max);
 
+/// The value of the number flag `--name` (declared as po::value<std::string>()): a finite number
+/// > 0 and <= max, or none when it is not given; InputError "--name: expected a number > 0 and <=
+/// 1e+06, got "nan"" (Boost would read "nan" and "inf" as numbers).
+std::optional<double> positiveFlag(const boost::program_options::variables_map& values,
+                                   const std::string& name, double max);
+/// As positiveFlag, for a number in [min, max].
+std::optional<double> numberFlag(const boost::program_options::variables_map& values, const std::string& name,
+                                 double min, double max);
+
 /// The number of inference threads: `--threads N` (1 to 1024) when given, else one per hardware
 /// thread.
 unsigned threadsFlag(const boost::program_options::variables_map& values);

@@ -15,6 +15,10 @@ namespace voltsim::sim {
 /// The SRAM profile of the weight SRAM when a config names none.
 extern const char* const kDefaultProfile;
 
+/// The largest weight_sram.voltage_mv (mV) and voltage_rel, the bounds of every voltage flag.
+constexpr double kMaxVoltageMv = 1e5;
+constexpr double kMaxVoltageRel = 10;
+
 /// What one `voltsim run` does beyond the hardware. The initial values are the config's defaults
 /// (as are those of models::AcceleratorSpecs): readRunConfig reads each key into its member.
 struct RunSettings {
