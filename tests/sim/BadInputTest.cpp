@@ -924,9 +924,11 @@ std::vector<BadInputCase> cases()
                  {"--voltages-mv: voltages_mv", "0 mV is outside"}};
          }},
         {"sweep_bers_negative",
-         [](S) {
-             return sweepFlag("--bers", "-0.01", {"--bers", "negative"});
-         }},
+         [](S) { return sweepFlag("--bers", "-0.01", {"--bers: -0.01 is negative"}); }},
+        {"sweep_bers_empty_item",
+         [](S) { return sweepFlag("--bers", "0.01,,0.02", {"--bers: '0.01,,0.02': empty item"}); }},
+        {"sweep_models_trailing_comma",
+         [](S) { return sweepFlag("--models", "randbet-8bit,", {"--models: 'randbet-8bit,': empty item"}); }},
         {"sweep_bers_repeated",
          [](S) {
              return sweepFlag("--bers", "0.01,0.01", {"--bers: bers", "0.01 appears twice"});

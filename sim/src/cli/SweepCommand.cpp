@@ -91,7 +91,7 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config, ValueOr
             applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>(), &origins,
                           std::string("--") + flag);
     if (values.count("models")) {
-        config["models"] = splitList(values["models"].as<std::string>());
+        config["models"] = splitList(values["models"].as<std::string>(), "--models");
         recordOrigin(origins, "models", "--models");
     }
     const char* axes[] = {"voltages_rel", "voltages_mv", "bers"};

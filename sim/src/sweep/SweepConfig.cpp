@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <limits>
 #include <set>
-#include <sstream>
 
 namespace voltsim::sim {
 
@@ -28,15 +27,22 @@ const char* axisKey(SweepAxis axis)
     return "";
 }
 
-std::vector<std::string> splitList(const std::string& text)
+std::vector<std::string> splitList(const std::string& text, const std::string& where)
 {
+    const auto emptyItem = [&] {
+        return InputError(where + ": '" + text + "': empty item (expected A,B,...)");
+    };
     std::vector<std::string> items;
-    std::stringstream stream(text);
-    std::string item;
-    while (std::getline(stream, item, ','))
-        if (!item.empty())
-            items.push_back(item);
-    return items;
+    std::size_t start = 0;
+    while (true) {
+        const auto comma = text.find(',', start);
+        items.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (items.back().empty())
+            throw emptyItem();
+        if (comma == std::string::npos)
+            return items;
+        start = comma + 1;
+    }
 }
 
 namespace {
@@ -229,13 +235,11 @@ std::vector<double> parseAxisValues(const std::string& text, const std::string& 
     if (text.find(':') != std::string::npos)
         values = parseGrid(text, where);
     else
-        for (const auto& item : splitList(text))
+        for (const auto& item : splitList(text, where))
             values.push_back(parseNumber(item, where));
-    if (values.empty())
-        throw InputError(where + ": no values");
     for (const double value : values)
         if (value < 0)
-            throw InputError(where + ": " + std::to_string(value) + " is negative");
+            throw InputError(where + ": " + briefJson(nlohmann::json(value)) + " is negative");
     return values;
 }
 

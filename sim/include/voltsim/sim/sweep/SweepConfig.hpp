@@ -66,10 +66,11 @@ nlohmann::json loadAcceleratorFile(const std::string& path, const std::string& w
 void inlineAcceleratorFile(nlohmann::json& config, const std::string& source);
 
 /// Parses "START:STOP:STEP" (inclusive grid from START towards STOP) or "A,B,C" into numbers.
-/// InputError naming `where` for malformed text, a non-positive step or an empty list.
+/// InputError naming `where` for malformed text, a non-positive step, an empty item or a negative value.
 std::vector<double> parseAxisValues(const std::string& text, const std::string& where);
 
-/// "a,b,c" -> {"a", "b", "c"} (empty items dropped): the comma lists of command-line flags.
-std::vector<std::string> splitList(const std::string& text);
+/// "a,b,c" -> {"a", "b", "c"}: the comma lists of command-line flags. InputError naming `where`
+/// for an empty item ("a,,b", a trailing comma, an empty list).
+std::vector<std::string> splitList(const std::string& text, const std::string& where);
 
 } // namespace voltsim::sim
