@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace {
@@ -237,6 +238,23 @@ TEST_F(SweepTest, FlagsThenSetInEveryCommand)
     std::ofstream(out("c.json")) << R"({"chips": 3})";
     ASSERT_EQ(voltsim("sweep --dump-config --config " + out("c.json") + " --chips 4"), 0) << stderrText();
     EXPECT_NE(readFile(m_dir / "stdout.txt").find("\"chips\": 4,"), std::string::npos);
+}
+
+TEST_F(SweepTest, EveryShippedSweepConfigRunsEveryModelItNames)
+{
+    for (const auto& entry : fs::directory_iterator(voltsim::test::sourceDir() + "/configs/sweep")) {
+        const auto config = nlohmann::json::parse(readFile(entry.path()));
+        const fs::path dir = m_dir / entry.path().stem();
+        ASSERT_EQ(voltsim("sweep --config " + entry.path().string() +
+                          " --chips 1 --images 40 --quiet --no-plots " + "--out " + dir.string()),
+                  0)
+            << entry.path() << ": " << stderrText();
+        std::set<std::string> swept;
+        for (const auto& row : lines(readFile(dir / "sweep.csv")))
+            swept.insert(splitCsv(row)[0]);
+        for (const auto& model : config["models"])
+            EXPECT_EQ(swept.count(model.get<std::string>()), 1u) << entry.path() << ": " << model;
+    }
 }
 
 TEST_F(SweepTest, SetChangesOneKeyOfTheNamedAcceleratorFile)

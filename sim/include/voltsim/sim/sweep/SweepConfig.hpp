@@ -30,9 +30,10 @@ const char* axisKey(SweepAxis axis);
 
 /// The initial values are the config's defaults: readSweepConfig reads each key into its member.
 struct SweepConfig {
-    /// Model package directories or shipped model names; the default is the zoo, in table order.
-    std::vector<std::string> models{"normal-8bit",  "rquant-8bit",   "clipping-8bit",
-                                    "randbet-8bit", "clipping-4bit", "randbet-4bit"};
+    /// Model package directories or shipped model names; the default is the CNN zoo, in table order,
+    /// and the 8-bit RandBET ResNet (whose weights stream through the weight SRAM).
+    std::vector<std::string> models{"normal-8bit",   "rquant-8bit",  "clipping-8bit",      "randbet-8bit",
+                                    "clipping-4bit", "randbet-4bit", "resnet-randbet-8bit"};
     SweepAxis axis = SweepAxis::VoltageRel;
     std::vector<double> axisValues; ///< in the axis' unit, in the order given
     std::string axisWhere;          ///< "file: key" of the axis, for messages
