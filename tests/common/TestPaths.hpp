@@ -1,6 +1,9 @@
 #pragma once
 // Paths the tests need, fixed at configure time.
+#include <algorithm>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace voltsim::test {
 
@@ -15,6 +18,18 @@ std::string voltsimBinary();
 inline std::string modelDir(const std::string& name)
 {
     return sourceDir() + "/workloads/models/" + name;
+}
+
+/// The names of every package under workloads/models/ (a folder holding a manifest.json), sorted,
+/// so a newly shipped model is covered by every test that iterates over them.
+inline std::vector<std::string> shippedModelNames()
+{
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(sourceDir() + "/workloads/models"))
+        if (std::filesystem::exists(entry.path() / "manifest.json"))
+            names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 } // namespace voltsim::test

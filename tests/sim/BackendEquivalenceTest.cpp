@@ -250,6 +250,46 @@ TEST_P(BackendEquivalence, StreamedWeightsAreReloadedEveryBatch)
     EXPECT_EQ(counts.host.modelBytes, std::string(setup().name) == "streamed" ? 0u : package().codes.size());
 }
 
+/// Every shipped model, on a faulty chip of the default accelerator (stutz2021-14nm at p = 1 %;
+/// a model larger than its 128 KiB is streamed, in batches of 4 images): both back-ends infer the
+/// integer reference's logits of the clean codes and of the codes corrupted by hand.
+TEST(EveryShippedModel, EitherBackEndInfersTheReferenceLogitsOfTheCorruptedCodes)
+{
+    constexpr std::size_t kFewImages = 8;
+    constexpr double kVoltageMv = 676;
+    sim::ConfigNode root(
+        nlohmann::json{{"weight_sram", {{"fault_model", "random"}}}, {"run", {{"batch_images", 4}}}},
+        "<test>");
+    const sim::RunConfig config = sim::readRunConfig(root);
+    const models::WeightSramSpecs& sram = config.accelerator.weightSram;
+    for (const std::string& name : test::shippedModelNames()) {
+        const workloads::ModelPackage model = workloads::ModelPackage::load(test::modelDir(name));
+        const workloads::IntegerReference reference(model, 1);
+        const auto logitsOf = [&](const std::vector<std::uint8_t>& codes) {
+            const auto logits = reference.logits(codes, testSet().pixels().data(), kFewImages);
+            return std::vector<std::int32_t>(logits.data(), logits.data() + logits.size());
+        };
+        memory::SramChip chip(sram.profile, memory::chipSeed(7, 0), sram.chip);
+        chip.setOperatingPoint(memory::OperatingPoint::atVoltage(kVoltageMv));
+        const std::vector<std::uint8_t> corrupted = test::corruptByHand(chip, sram.layout, model);
+        ASSERT_GT(differingBits(corrupted, model.codes), 100u) << name;
+        ASSERT_NE(logitsOf(corrupted), logitsOf(model.codes)) << name; // the flips show in the logits
+        sim::Experiment run;
+        run.model = &model;
+        run.images = {testSet().pixels().data(), testSet().labels().data(), kFewImages};
+        run.accelerator = &config;
+        run.point = memory::OperatingPoint::atVoltage(kVoltageMv);
+        run.chipSeeds = {memory::chipSeed(7, 0)};
+        run.cleanSeed = memory::chipSeed(7, 1);
+        run.keepLogits = true;
+        for (const char* backend : {"systemc", "functional"}) {
+            const sim::PointOutcome outcome = sim::makeBackend(backend, "test", {})->evaluate(run);
+            EXPECT_EQ(outcome.clean.logits, logitsOf(model.codes)) << name << " on " << backend;
+            EXPECT_EQ(outcome.chips.at(0).logits, logitsOf(corrupted)) << name << " on " << backend;
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BackendEquivalence,
                          ::testing::Combine(::testing::Values("systemc", "functional"),
                                             ::testing::Values(kResident, kStreamed)),

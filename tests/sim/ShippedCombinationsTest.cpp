@@ -20,15 +20,12 @@ namespace {
 using voltsim::test::readFile;
 using voltsim::test::sourceDir;
 
-std::vector<std::string> shipped(const std::string& folder, const std::string& marker)
+std::vector<std::string> shippedProfiles()
 {
     std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(sourceDir() + "/" + folder)) {
-        const bool isPackage = marker.empty() ? entry.path().extension() == ".json"
-                                              : std::filesystem::exists(entry.path() / marker);
-        if (isPackage)
+    for (const auto& entry : std::filesystem::directory_iterator(sourceDir() + "/memory/profiles"))
+        if (entry.path().extension() == ".json")
             names.push_back(entry.path().stem().string());
-    }
     std::sort(names.begin(), names.end());
     return names;
 }
@@ -49,8 +46,8 @@ class ShippedCombinationsTest : public voltsim::test::CliFixture {
 
 TEST_F(ShippedCombinationsTest, EveryModelRunsAndSweepsOnEveryProfile)
 {
-    const std::vector<std::string> models = shipped("workloads/models", "manifest.json");
-    const std::vector<std::string> profiles = shipped("memory/profiles", "");
+    const std::vector<std::string> models = voltsim::test::shippedModelNames();
+    const std::vector<std::string> profiles = shippedProfiles();
     ASSERT_GE(models.size(), 6u);
     ASSERT_GE(profiles.size(), 3u);
     std::string list;

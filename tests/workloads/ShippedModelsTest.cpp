@@ -24,12 +24,8 @@ using namespace workloads;
 std::vector<std::string> shippedPackages()
 {
     std::vector<std::string> directories;
-    const std::filesystem::path zoo = sourceDir() + "/workloads/models";
-    if (std::filesystem::is_directory(zoo))
-        for (const auto& entry : std::filesystem::directory_iterator(zoo))
-            if (std::filesystem::exists(entry.path() / "manifest.json"))
-                directories.push_back(entry.path().string());
-    std::sort(directories.begin(), directories.end());
+    for (const std::string& name : shippedModelNames())
+        directories.push_back(modelDir(name));
     return directories;
 }
 
