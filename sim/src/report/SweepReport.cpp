@@ -2,6 +2,7 @@
 
 #include "voltsim/sim/report/RunReport.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -293,13 +294,27 @@ nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
             {"sweep", {{"models", models}}}};
 }
 
+namespace {
+
+/// Width of the printed model column: 16, or one more than the longest model name.
+int modelColumnWidth(const SweepPlan& plan)
+{
+    std::size_t longest = 15;
+    for (const SweepModel& model : plan.models())
+        longest = std::max(longest, model.name.size());
+    return static_cast<int>(longest + 1);
+}
+
+} // namespace
+
 void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& records)
 {
-    out << std::left << std::setw(16) << "model" << std::right << std::setw(7) << "V/Vmin" << std::setw(8)
-        << "mV" << std::setw(10) << "ber" << std::setw(9) << "flips" << std::setw(7) << "Err%" << std::setw(8)
-        << "RErr%" << std::setw(6) << "+-" << std::setw(7) << "min" << std::setw(7) << "max" << std::setw(10)
-        << "nJ/inf" << std::setw(8) << "save%" << std::setw(8) << "SRAM%" << std::setw(9) << "cycles"
-        << std::setw(9) << "lat_us"
+    const int modelWidth = modelColumnWidth(plan);
+    out << std::left << std::setw(modelWidth) << "model" << std::right << std::setw(7) << "V/Vmin"
+        << std::setw(8) << "mV" << std::setw(10) << "ber" << std::setw(9) << "flips" << std::setw(7) << "Err%"
+        << std::setw(8) << "RErr%" << std::setw(6) << "+-" << std::setw(7) << "min" << std::setw(7) << "max"
+        << std::setw(10) << "nJ/inf" << std::setw(8) << "save%" << std::setw(8) << "SRAM%" << std::setw(9)
+        << "cycles" << std::setw(9) << "lat_us"
         << "\n";
     for (const auto& [index, record] : records) {
         const SweepRow r = makeRow(plan, record);
@@ -307,7 +322,7 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
         std::snprintf(ber, sizeof ber, "%.2e", r.ber);
         char flips[16];
         std::snprintf(flips, sizeof flips, "%.1f", r.flips);
-        out << std::left << std::setw(16) << r.model << std::right << std::setw(7)
+        out << std::left << std::setw(modelWidth) << r.model << std::right << std::setw(7)
             << (std::isnan(r.voltageRel) ? "-" : formatValue(std::round(r.voltageRel * 1000) / 1000))
             << std::setw(8)
             << (std::isnan(r.voltageMv) ? "-" : formatValue(std::round(r.voltageMv * 10) / 10))
@@ -323,8 +338,11 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
 
 void printSweepAnswers(std::ostream& out, const std::vector<SweepAnswer>& answers, bool byRate)
 {
+    std::size_t longest = 15; // the table's model column: 16, or one more than the longest name
+    for (const SweepAnswer& answer : answers)
+        longest = std::max(longest, answer.model.size());
     for (const SweepAnswer& answer : answers) {
-        out << std::left << std::setw(16) << answer.model << std::right;
+        out << std::left << std::setw(static_cast<int>(longest + 1)) << answer.model << std::right;
         if (!answer.point) {
             out << " no swept point keeps RErr within " << answer.maxLossPp << " pp of " << answer.reference
                 << "'s clean error\n";
