@@ -291,7 +291,7 @@ PackageFiles randomGroupedPackage(std::mt19937& random)
     files.manifest["format_version"] = 2;
     auto& layers = files.manifest["layers"];
     const auto conv = [&](const char* name, const char* input, const std::vector<std::int64_t>& weightShape,
-                          int bits, std::int64_t mAcc, nlohmann::json geometry) {
+                          int bits, std::int64_t mAcc, const nlohmann::json& geometry) {
         auto layer = randomParameters(random, files, weightShape, bits, 12, mAcc, 40, false);
         layer.update(geometry);
         layer.update({{"name", name}, {"type", "conv2d"}, {"inputs", {input}}, {"relu", true}});
@@ -342,7 +342,7 @@ TEST(IntegerReferenceTest, GroupedAndDepthwiseConvsMatchNaiveDatapath)
     randomGroupedPackage(random).write(dir.path());
     const ModelPackage package = ModelPackage::load(dir.path());
     const std::size_t count = 70; // two threads, a partial last batch
-    const std::size_t imageSize = 4 * 8 * 7;
+    const std::size_t imageSize = std::size_t{4} * 8 * 7;
     std::vector<std::uint8_t> images(count * imageSize);
     for (auto& pixel : images)
         pixel = static_cast<std::uint8_t>(random() % 256);

@@ -257,7 +257,7 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
                                          weight.offset);
     };
     if (isDepthwise(layer)) {
-        prepared.depth = static_cast<std::size_t>(layer.kernelH * layer.kernelW);
+        prepared.depth = static_cast<std::size_t>(layer.kernelH) * static_cast<std::size_t>(layer.kernelW);
         for (std::size_t n = 0; n < prepared.filters; ++n)
             for (std::size_t k = 0; k < prepared.depth; ++k)
                 prepared.weights.push_back(decoded(n, k));
