@@ -30,8 +30,8 @@ const char* kUsage =
     "                     [--resume] [--shard I/N] [--threads N] [--backend functional|systemc] [--quiet]\n"
     "                     [--no-plots] [--dump-config]\n"
     "With no options: the shipped CNN zoo and resnet-randbet-8bit on the accelerator of\n"
-    "configs/accelerator/default.json (16x16, 500 MHz, stutz2021-14nm weight SRAM), V/V_min 1.0 down to 0.76,\n"
-    "10 chips, full test set.\n"
+    "configs/accelerator/default.json (16x16, 500 MHz, stutz2021-14nm weight SRAM),\n"
+    "V/V_min 1.0 down to 0.76, 10 chips, full test set.\n"
     "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
 
 std::atomic<bool> g_interrupt{false};
