@@ -58,7 +58,7 @@ class AcceleratorReferenceTest : public ScFixture {};
 
 TEST_F(AcceleratorReferenceTest, CleanLogitsEqualGoldenAndIntegerReferenceInBothModes)
 {
-    for (const std::string& name : shippedModels()) {
+    for (const std::string& name : shippedModelNames()) {
         SCOPED_TRACE(name);
         const Golden g(name);
         for (const std::string mode : {"fast", "cycle"}) {

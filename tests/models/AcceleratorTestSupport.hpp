@@ -7,7 +7,6 @@
 #include "voltsim/models/accelerator/Accelerator.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,17 +40,6 @@ inline AcceleratorRun runAccelerator(const models::AcceleratorSpecs& specs,
     run.logits = accelerator.run(images, count);
     run.stats = accelerator.stats();
     return run;
-}
-
-/// The shipped model packages present in the checkout (the zoo is being trained).
-inline std::vector<std::string> shippedModels()
-{
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(sourceDir() + "/workloads/models"))
-        if (std::filesystem::exists(entry.path() / "manifest.json"))
-            names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 } // namespace voltsim::test

@@ -358,19 +358,19 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
     work.windowSums.resize(span);
     work.sumTerms.resize(span);
     work.rowBytes.resize(span);
+    // Sums of the window's taps weighted by `weights` (nullptr: all 1, giving Sq).
     const auto taps = [&](const std::int16_t* weights, std::int32_t* sums) {
         std::fill_n(sums, span, 0);
         for (std::size_t k = 0; k < prepared.depth; ++k)
             accumulateTap(window, work.plane.data() + (k / kernelW) * window.paddedWidth + k % kernelW,
-                          weights[k], sums);
+                          weights != nullptr ? weights[k] : 1, sums);
     };
-    const std::vector<std::int16_t> ones(prepared.depth, 1);
     for (std::size_t c = 0; c < channels; ++c) {
         work.plane.assign((height + 2 * pad) * window.paddedWidth, 0);
         for (std::size_t y = 0; y < height; ++y)
             std::copy_n(input + (c * height + y) * width, width,
                         work.plane.data() + (y + pad) * window.paddedWidth + pad);
-        taps(ones.data(), work.windowSums.data()); // Sq, shared by the channel's filters
+        taps(nullptr, work.windowSums.data()); // Sq, shared by the channel's filters
         for (std::size_t p = 0; p < span; ++p)
             work.sumTerms[p] = requant.mSum * work.windowSums[p];
         for (std::size_t n = c * multiplier; n < (c + 1) * multiplier; ++n) {
