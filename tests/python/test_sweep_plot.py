@@ -49,5 +49,18 @@ def test_rate_sweep_without_voltages_plots_against_p(tmp_path):
     assert not os.path.exists(os.path.join(tmp_path, "rerr_vs_voltage.png"))
 
 
+def test_partial_sweep_is_named_in_the_plots(tmp_path, capsys):
+    write_csv(tmp_path, ["a,800,1,0,0,0.1,0.1,0,0.1,0.1,3,100,900,100,0,0,5120,5.12"])
+    with open(os.path.join(tmp_path, "summary.json"), "w") as handle:
+        handle.write('{"points_done": 1, "points_total": 4, "complete": false}')
+    script = load_script()
+    assert script.partial_title(str(tmp_path)) == "partial: 1 of 4 points"
+    assert script.main(["sweep_plot.py", str(tmp_path)]) == 0
+    assert "partial: 1 of 4 points" in capsys.readouterr().out
+    with open(os.path.join(tmp_path, "summary.json"), "w") as handle:
+        handle.write('{"points_done": 4, "points_total": 4, "complete": true}')
+    assert script.partial_title(str(tmp_path)) is None
+
+
 def test_usage_error_without_a_directory():
     assert load_script().main(["sweep_plot.py"]) == 2

@@ -282,3 +282,85 @@ TEST_F(SweepTest, SummaryNamesTheLowestVoltageWithinTheLoss)
     EXPECT_EQ(voltsim(tiny() + " --reference nosuchmodel --out " + out("c")), 2);
     EXPECT_NE(stderrText().find("reference"), std::string::npos);
 }
+
+TEST_F(SweepTest, MergeWithAShardMissingFailsUnlessAskedForAPartialMergeThatSaysSo)
+{
+    const std::string two =
+        "sweep --models randbet-8bit,clipping-8bit --voltages-rel 1.0:0.82:0.06 --chips 2 --images 200 "
+        "--quiet --no-plots";
+    ASSERT_EQ(voltsim(two + " --shard 0/3 --out " + out("s0")), 0) << stderrText();
+    ASSERT_EQ(voltsim(two + " --shard 1/3 --out " + out("s1")), 0) << stderrText();
+    const std::string merge = "merge " + out("s0") + " " + out("s1") + " --no-plots --out " + out("m");
+    EXPECT_EQ(voltsim(merge), 2);
+    EXPECT_EQ(stderrText(), "voltsim: error: voltsim merge: 6 of 8 points present (missing: point 2 of model "
+                            "randbet-8bit and maybe more; a shard not given?); pass --partial to merge them "
+                            "anyway\n");
+    EXPECT_FALSE(fs::exists(m_dir / "m"));
+
+    ASSERT_EQ(voltsim(merge + " --partial"), 0) << stderrText();
+    const std::string printed = readFile(m_dir / "stdout.txt");
+    EXPECT_NE(printed.find("partial: 6 of 8 points\n"), std::string::npos) << printed;
+    EXPECT_EQ(printed.find("no swept point"), std::string::npos) << printed;
+    EXPECT_NE(printed.find("the next point, 704 mV (V/Vmin 0.88), not run (3 of 4 points)"),
+              std::string::npos)
+        << printed;
+    const auto summary = nlohmann::json::parse(readFile(m_dir / "m" / "summary.json"));
+    EXPECT_EQ(summary["points_done"], 6);
+    EXPECT_EQ(summary["points_total"], 8);
+    EXPECT_EQ(summary["complete"], false);
+    for (const auto& model : summary["models"]) {
+        EXPECT_EQ(model["status"], "incomplete") << model;
+        EXPECT_EQ(model["found"], false) << model;
+        EXPECT_EQ(model["points_done"], 3) << model;
+        EXPECT_EQ(model["points_total"], 4) << model;
+    }
+    const auto stats = nlohmann::json::parse(readFile(m_dir / "m" / "stats.json"));
+    EXPECT_EQ(stats["points_done"], 6);
+    EXPECT_EQ(stats["complete"], false);
+
+    // The missing shard merged into the partial folder completes it.
+    ASSERT_EQ(voltsim(two + " --shard 2/3 --out " + out("s2")), 0) << stderrText();
+    ASSERT_EQ(voltsim("merge " + out("s2") + " --no-plots --quiet --out " + out("m")), 0) << stderrText();
+    ASSERT_EQ(voltsim(two + " --out " + out("whole")), 0) << stderrText();
+    for (const char* file : {"sweep.csv", "summary.json", "stats.json", "points.jsonl"})
+        EXPECT_EQ(readFile(m_dir / "m" / file), readFile(m_dir / "whole" / file)) << file;
+}
+
+TEST_F(SweepTest, AModelThatWasNotRunIsReportedAsNotRun)
+{
+    const std::string two =
+        "sweep --models randbet-8bit,clipping-8bit --voltages-rel 1.0:0.82:0.06 --chips 2 --images 200 "
+        "--quiet --no-plots --max-loss-pp 0";
+    ASSERT_EQ(voltsim(two + " --out " + out("cut")), 0) << stderrText();
+    // What an interrupted sweep leaves: the first model's points only.
+    const auto records = lines(readFile(m_dir / "cut" / "points.jsonl"));
+    std::ofstream(m_dir / "cut" / "points.jsonl", std::ios::trunc) << records[0] << "\n"
+                                                                   << records[1] << "\n"
+                                                                   << records[2] << "\n"
+                                                                   << records[3] << "\n";
+    ASSERT_EQ(voltsim("merge " + out("cut") + " --partial --no-plots --out " + out("m")), 0) << stderrText();
+    const std::string printed = readFile(m_dir / "stdout.txt");
+    EXPECT_NE(printed.find("partial: 4 of 8 points\n"), std::string::npos) << printed;
+    EXPECT_NE(printed.find("clipping-8bit    not run (0 of 4 points)\n"), std::string::npos) << printed;
+    const auto summary = nlohmann::json::parse(readFile(m_dir / "m" / "summary.json"));
+    EXPECT_EQ(summary["models"][0]["status"], "found");
+    EXPECT_EQ(summary["models"][1]["status"], "not_run");
+    EXPECT_EQ(summary["models"][1]["points_done"], 0);
+    EXPECT_FALSE(summary["models"][1].contains("voltage_mv"));
+}
+
+TEST_F(SweepTest, MergeRefusesAShardGivenTwice)
+{
+    ASSERT_EQ(voltsim(tiny() + " --shard 0/2 --out " + out("s0")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --shard 1/2 --out " + out("s1")), 0) << stderrText();
+    fs::copy(m_dir / "s0", m_dir / "copy");
+    EXPECT_EQ(voltsim("merge " + out("s0") + " " + out("copy") + " " + out("s1") +
+                      " --quiet --no-plots --out " + out("m")),
+              2);
+    EXPECT_EQ(stderrText(), "voltsim: error: " + out("copy") +
+                                "/points.jsonl: point 0 of model randbet-8bit is "
+                                "also in " +
+                                out("s0") +
+                                " (a shard given twice?); each point may come from one directory\n");
+    EXPECT_FALSE(fs::exists(m_dir / "m"));
+}

@@ -3,7 +3,9 @@
 
 Usage: sweep_plot.py DIR [--quiet]
 
-Reads DIR/sweep.csv and writes, next to it, one line per model with the min/max band over chips:
+Reads DIR/sweep.csv (and DIR/summary.json, whose points_done/points_total mark a partial sweep's
+plots "partial: N of M points") and writes, next to it, one line per model with the min/max band
+over chips:
   rerr_vs_sram_saving.png  RErr (%) against weight-SRAM energy saving (%)
   rerr_vs_energy_saving.png RErr (%) against total energy saving per inference (%)
   rerr_vs_voltage.png      RErr (%) against V/V_min
@@ -11,6 +13,7 @@ or, for a sweep over bit error rates (--bers), rerr_vs_ber.png (RErr against p, 
 `voltsim sweep` and `voltsim merge` call it unless --no-plots is given.
 """
 import csv
+import json
 import os
 import sys
 
@@ -30,9 +33,24 @@ def read_rows(path):
     return models
 
 
-def draw(models, x_key, x_label, path, log_x=False, x_scale=100.0):
+def partial_title(directory):
+    """"partial: N of M points" when DIR/summary.json says points are missing, else None."""
+    path = os.path.join(directory, "summary.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        summary = json.load(handle)
+    done, total = summary.get("points_done"), summary.get("points_total")
+    if done is None or total is None or done == total:
+        return None
+    return "partial: %d of %d points" % (done, total)
+
+
+def draw(models, x_key, x_label, path, log_x=False, x_scale=100.0, title=None):
     """One figure: RErr mean with a min/max band over chips against x_key."""
     fig, axes = plt.subplots(figsize=(6.4, 4.2))
+    if title:
+        axes.set_title(title)
     for name, rows in models.items():
         rows = [r for r in rows if r[x_key] != ""]
         if not rows:
@@ -62,17 +80,22 @@ def main(argv):
     models = read_rows(os.path.join(directory, "sweep.csv"))
     if not models:
         return 0
+    title = partial_title(directory)
     by_rate = all(r["voltage_mv"] == "" for rows in models.values() for r in rows)
     if by_rate:
-        written = [draw(models, "ber", "bit error rate p", os.path.join(directory, "rerr_vs_ber.png"), True, 1.0)]
+        written = [draw(models, "ber", "bit error rate p", os.path.join(directory, "rerr_vs_ber.png"), True, 1.0,
+                        title)]
     else:
         written = [
             draw(models, "sram_energy_saving", "weight-SRAM energy saving vs V_nom (%)",
-                 os.path.join(directory, "rerr_vs_sram_saving.png")),
+                 os.path.join(directory, "rerr_vs_sram_saving.png"), title=title),
             draw(models, "energy_saving", "energy saving per inference vs V_nom (%)",
-                 os.path.join(directory, "rerr_vs_energy_saving.png")),
-            draw(models, "voltage_rel", "V / V_min", os.path.join(directory, "rerr_vs_voltage.png"), x_scale=1.0),
+                 os.path.join(directory, "rerr_vs_energy_saving.png"), title=title),
+            draw(models, "voltage_rel", "V / V_min", os.path.join(directory, "rerr_vs_voltage.png"), x_scale=1.0,
+                 title=title),
         ]
+    if title and "--quiet" not in argv:
+        print("plots: " + title)
     if "--quiet" not in argv:
         print("plots: " + ", ".join(written))
     return 0

@@ -5,19 +5,21 @@
 #include "voltsim/sim/sweep/SweepCli.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/sim/report/OutputFolder.hpp"
 #include "voltsim/sim/sweep/SweepPlan.hpp"
 
 #include <boost/program_options.hpp>
 
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 namespace voltsim::sim {
 namespace {
 
 namespace po = boost::program_options;
 
-const char* kMergeUsage = "usage: voltsim merge DIR... --out DIR [--no-plots] [--quiet]";
+const char* kMergeUsage = "usage: voltsim merge DIR... --out DIR [--partial] [--no-plots] [--quiet]";
 
 /// Whether `a` and `b` name one existing folder.
 bool sameFolder(const std::string& a, const std::string& b)
@@ -26,14 +28,50 @@ bool sameFolder(const std::string& a, const std::string& b)
     return std::filesystem::equivalent(a, b, error) && !error;
 }
 
+/// The records of every directory; InputError for a point in two of them (the same shard twice, or
+/// shards of two different splits): each point comes from one directory.
+RecordSet uniteShards(const SweepPlan& plan, const std::vector<std::string>& dirs)
+{
+    RecordSet united;
+    std::map<std::size_t, std::string> origin;
+    for (const auto& dir : dirs)
+        for (auto& [index, record] : readRecords(dir, plan)) {
+            if (const auto other = origin.find(index); other != origin.end())
+                throw InputError(dir + "/points.jsonl: point " + std::to_string(record.point) + " of model " +
+                                 plan.models()[record.model].name + " is also in " + other->second +
+                                 " (a shard given twice?); each point may come from one directory");
+            origin.emplace(index, dir);
+            united.emplace(index, std::move(record));
+        }
+    return united;
+}
+
+/// InputError unless `records` holds every point of the plan: a merge with a shard missing fails
+/// unless --partial asks for it.
+void requireComplete(const SweepPlan& plan, const RecordSet& records)
+{
+    if (records.size() == plan.size())
+        return;
+    std::size_t missing = 0;
+    while (records.count(missing) != 0)
+        ++missing;
+    const std::size_t points = plan.points().size();
+    throw InputError("voltsim merge: " + std::to_string(records.size()) + " of " +
+                     std::to_string(plan.size()) + " points present (missing: point " +
+                     std::to_string(missing % points) + " of model " + plan.models()[missing / points].name +
+                     " and maybe more; a shard not given?); pass --partial to merge them anyway");
+}
+
 } // namespace
 
 int runMergeCommand(const Args& args)
 {
     po::options_description options("voltsim merge options");
-    options.add_options()("help,h", "show this help")(
-        "out", po::value<std::string>(), "merged output directory")("no-plots", "do not draw the PNG plots")(
-        "quiet", "print nothing")("dirs", po::value<std::vector<std::string>>(), "sweep output directories");
+    options.add_options()("help,h", "show this help")("out", po::value<std::string>(),
+                                                      "merged output directory")(
+        "partial", "merge even when points are missing (the outputs then say N of M points)")(
+        "no-plots", "do not draw the PNG plots")("quiet", "print nothing")(
+        "dirs", po::value<std::vector<std::string>>(), "sweep output directories");
     po::positional_options_description positional;
     positional.add("dirs", -1);
     const po::variables_map values = parseOptions("merge", args, options, &positional);
@@ -43,6 +81,7 @@ int runMergeCommand(const Args& args)
     }
     if (!values.count("dirs") || !values.count("out"))
         throw InputError(std::string("voltsim merge: DIR... and --out are required (") + kMergeUsage + ")");
+    const bool partial = values.count("partial") != 0;
     const auto dirs = values["dirs"].as<std::vector<std::string>>();
     for (std::size_t i = 0; i < dirs.size(); ++i) {
         requireNoWriter(dirs[i]);
@@ -61,13 +100,14 @@ int runMergeCommand(const Args& args)
     for (const auto& dir : dirs)
         if (sameFolder(out, dir))
             throw InputError("--out " + out + ": must differ from the merged directories");
+    const RecordSet united = uniteShards(plan, dirs);
+    if (!partial && folderContent(out) != FolderContent::Sweep)
+        requireComplete(plan, united); // before --out is created
     SweepOutput output(out, plan, true, "merge");
-    for (const auto& dir : dirs)
-        output.addFrom(readRecords(dir, plan), dir + "/points.jsonl");
+    output.addFrom(united, "--out " + out);
+    if (!partial)
+        requireComplete(plan, output.records());
     output.writeAll();
-    if (output.records().size() != plan.size())
-        std::cerr << "voltsim merge: note: " << output.records().size() << " of " << plan.size()
-                  << " points present (missing shards?)\n";
     return finishSweepOutput(plan, output, false, values.count("no-plots") == 0, values.count("quiet") != 0);
 }
 

@@ -60,6 +60,8 @@ std::vector<std::size_t> safestFirst(const SweepPlan& plan)
     return order;
 }
 
+/// The walk of docs/sweep.md ("What is computed") from the safest point down, stopping at the first
+/// point over the limit or not run.
 SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::size_t model)
 {
     const SweepConfig& config = plan.config();
@@ -71,12 +73,25 @@ SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::si
     answer.referenceErr = cleanError(records, plan, referenceModel);
     answer.maxLossPp = config.maxLossPp;
     answer.rerrLimit = answer.referenceErr + config.maxLossPp / 100.0;
+    answer.pointsTotal = plan.points().size();
+    for (std::size_t p = 0; p < plan.points().size(); ++p)
+        answer.pointsDone += records.count(plan.globalIndex(model, p));
+    if (std::isnan(answer.rerrLimit))
+        return answer; // NotRun: no clean error of the reference yet
     const PointRecord* best = nullptr;
+    answer.status = AnswerStatus::Found;
     for (const std::size_t point : safestFirst(plan)) {
         const auto found = records.find(plan.globalIndex(model, point));
-        if (found == records.end() || std::isnan(answer.rerrLimit) ||
-            summarize(found->second.outcome).rerrMean > answer.rerrLimit + 1e-12)
+        if (found == records.end()) {
+            answer.status = best == nullptr ? AnswerStatus::NotRun : AnswerStatus::Incomplete;
+            answer.unrun = plan.points()[point];
             break;
+        }
+        if (summarize(found->second.outcome).rerrMean > answer.rerrLimit + 1e-12) {
+            if (best == nullptr)
+                answer.status = AnswerStatus::None;
+            break;
+        }
         best = &found->second;
     }
     if (best != nullptr)
@@ -91,7 +106,10 @@ nlohmann::json answerJson(const SweepAnswer& answer)
                         {"reference_err", jsonNumber(answer.referenceErr)},
                         {"max_loss_pp", answer.maxLossPp},
                         {"rerr_limit", jsonNumber(answer.rerrLimit)},
-                        {"found", answer.point.has_value()}};
+                        {"status", answerStatusName(answer.status)},
+                        {"points_done", answer.pointsDone},
+                        {"points_total", answer.pointsTotal},
+                        {"found", answer.status == AnswerStatus::Found}};
     if (!answer.point)
         return json;
     const SweepRow& row = *answer.point;
@@ -177,6 +195,21 @@ void priceRow(const SweepPlan& plan, const SweepModel& model, const SweepPoint& 
 
 } // namespace
 
+const char* answerStatusName(AnswerStatus status)
+{
+    switch (status) {
+    case AnswerStatus::Found:
+        return "found";
+    case AnswerStatus::None:
+        return "none";
+    case AnswerStatus::NotRun:
+        return "not_run";
+    case AnswerStatus::Incomplete:
+        return "incomplete";
+    }
+    return "";
+}
+
 std::string formatValue(double value)
 {
     if (std::isnan(value))
@@ -244,11 +277,17 @@ std::vector<SweepAnswer> sweepAnswers(const SweepPlan& plan, const RecordSet& re
 nlohmann::json sweepSummaryJson(const SweepPlan& plan, const std::vector<SweepAnswer>& answers)
 {
     nlohmann::json models = nlohmann::json::array();
-    for (const SweepAnswer& answer : answers)
+    std::size_t done = 0;
+    for (const SweepAnswer& answer : answers) {
         models.push_back(answerJson(answer));
+        done += answer.pointsDone;
+    }
     return {{"format", "voltsim-sweep-summary"},
             {"version", 1},
             {"axis", axisKey(plan.config().axis)},
+            {"points_done", done},
+            {"points_total", plan.size()},
+            {"complete", done == plan.size()},
             {"rule",
              "lowest operating point down to which every swept point (from the safest) keeps rerr_mean <= "
              "reference_err + max_loss_pp / 100"},
@@ -336,28 +375,67 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
     }
 }
 
-void printSweepAnswers(std::ostream& out, const std::vector<SweepAnswer>& answers, bool byRate)
+namespace {
+
+/// "704 mV (V/Vmin 0.88)" or "p 0.01": where an operating point lies, for the answer lines.
+std::string pointText(const SweepPlan& plan, const SweepPoint& point)
 {
+    if (point.op.byRate())
+        return "p " + formatValue(point.op.ber());
+    return formatValue(point.op.voltageMv(*plan.profile())) + " mV (V/Vmin " + formatValue(point.voltageRel) +
+           ")";
+}
+
+void printAnswer(std::ostream& out, const SweepPlan& plan, const SweepAnswer& answer)
+{
+    const std::string count =
+        " (" + std::to_string(answer.pointsDone) + " of " + std::to_string(answer.pointsTotal) + " points)";
+    if (answer.status == AnswerStatus::NotRun) {
+        if (answer.pointsDone == 0)
+            out << " not run";
+        else if (!answer.unrun)
+            out << " not known: reference " << answer.reference << " not run";
+        else
+            out << " not known: the safest point, " << pointText(plan, *answer.unrun) << ", not run";
+        out << count << "\n";
+        return;
+    }
+    if (answer.status == AnswerStatus::None) {
+        out << " no swept point keeps RErr within " << answer.maxLossPp << " pp of " << answer.reference
+            << "'s clean error\n";
+        return;
+    }
+    const SweepRow& row = *answer.point;
+    const char* bound = answer.status == AnswerStatus::Incomplete ? " at least down to" : "";
+    if (plan.byRate())
+        out << " highest p" << bound << " " << formatValue(row.ber);
+    else
+        out << " lowest V" << bound << " " << formatValue(row.voltageMv) << " mV (V/Vmin "
+            << formatValue(row.voltageRel) << "), saving " << percent(row.energySaving, 1) << " % total, "
+            << percent(row.sramEnergySaving, 1) << " % weight SRAM";
+    out << "; RErr " << percent(row.stats.rerrMean, 2) << " % <= " << percent(answer.rerrLimit, 2) << " % ("
+        << answer.reference << " clean " << percent(answer.referenceErr, 2) << " % + " << answer.maxLossPp
+        << " pp)";
+    if (answer.status == AnswerStatus::Incomplete)
+        out << "; the next point, " << pointText(plan, *answer.unrun) << ", not run" << count;
+    out << "\n";
+}
+
+} // namespace
+
+void printSweepAnswers(std::ostream& out, const SweepPlan& plan, const std::vector<SweepAnswer>& answers)
+{
+    std::size_t done = 0;
     std::size_t longest = 15; // the table's model column: 16, or one more than the longest name
-    for (const SweepAnswer& answer : answers)
+    for (const SweepAnswer& answer : answers) {
         longest = std::max(longest, answer.model.size());
+        done += answer.pointsDone;
+    }
+    if (done != plan.size())
+        out << "partial: " << done << " of " << plan.size() << " points\n";
     for (const SweepAnswer& answer : answers) {
         out << std::left << std::setw(static_cast<int>(longest + 1)) << answer.model << std::right;
-        if (!answer.point) {
-            out << " no swept point keeps RErr within " << answer.maxLossPp << " pp of " << answer.reference
-                << "'s clean error\n";
-            continue;
-        }
-        const SweepRow& row = *answer.point;
-        if (byRate)
-            out << " highest p " << formatValue(row.ber);
-        else
-            out << " lowest V " << formatValue(row.voltageMv) << " mV (V/Vmin " << formatValue(row.voltageRel)
-                << "), saving " << percent(row.energySaving, 1) << " % total, "
-                << percent(row.sramEnergySaving, 1) << " % weight SRAM";
-        out << "; RErr " << percent(row.stats.rerrMean, 2) << " % <= " << percent(answer.rerrLimit, 2)
-            << " % (" << answer.reference << " clean " << percent(answer.referenceErr, 2) << " % + "
-            << answer.maxLossPp << " pp)\n";
+        printAnswer(out, plan, answer);
     }
 }
 

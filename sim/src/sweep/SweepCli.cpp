@@ -25,7 +25,7 @@ int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool int
               << (plan.config().reference ? *plan.config().reference + "'s clean error"
                                           : "each model's clean error")
               << ":\n";
-    printSweepAnswers(std::cout, sweepAnswers(plan, output.records()), plan.byRate());
+    printSweepAnswers(std::cout, plan, sweepAnswers(plan, output.records()));
     if (plots && !output.records().empty()) {
         std::vector<std::string> args = {output.dir()};
         if (quiet)

@@ -73,7 +73,7 @@ void SweepOutput::addFrom(const RecordSet& records, const std::string& source)
         if (found != m_records.end() && recordToJson(m_plan, found->second) != recordToJson(m_plan, record))
             throw InputError(source + ": point " + std::to_string(record.point) + " of model " +
                              m_plan.models()[record.model].name +
-                             " differs from the same point in another directory");
+                             " differs from the same point in the merged directories");
         m_records[index] = record;
     }
 }

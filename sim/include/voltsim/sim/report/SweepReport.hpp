@@ -35,6 +35,17 @@ struct SweepRow {
     double latencyUs = 0;
 };
 
+/// How far the answer for one model is known (docs/sweep.md, "Partial results").
+enum class AnswerStatus {
+    Found,      ///< every point down to the answer's, and the next one if any, was run
+    None,       ///< the safest point was run and exceeds the limit: no point qualifies
+    NotRun,     ///< nothing is known: the safest point (or the reference's every point) was not run
+    Incomplete, ///< the answer's point qualifies, but the next harsher point was not run
+};
+
+/// "found", "none", "not_run" or "incomplete" (summary.json's `status`).
+const char* answerStatusName(AnswerStatus status);
+
 /// The answer for one model: the lowest operating point down to which every swept point (from the
 /// safest) stays within max_loss_pp of the reference's clean error.
 struct SweepAnswer {
@@ -42,8 +53,12 @@ struct SweepAnswer {
     std::string reference;   ///< the model whose clean error is the reference
     double referenceErr = 0; ///< NaN while the reference has no finished point
     double maxLossPp = 0;
-    double rerrLimit = 0;          ///< referenceErr + maxLossPp / 100
-    std::optional<SweepRow> point; ///< the answer's row; none if no point qualifies
+    double rerrLimit = 0; ///< referenceErr + maxLossPp / 100
+    AnswerStatus status = AnswerStatus::NotRun;
+    std::optional<SweepRow> point;   ///< the answer's row (Found, Incomplete); none otherwise
+    std::optional<SweepPoint> unrun; ///< the first point not run where the walk stopped (NotRun, Incomplete)
+    std::size_t pointsDone = 0;      ///< this model's finished points
+    std::size_t pointsTotal = 0;     ///< this model's points in the sweep
 };
 
 /// The sweep.csv header line (without newline).
@@ -57,14 +72,16 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
 
 /// The answer per model, in the plan's model order.
 std::vector<SweepAnswer> sweepAnswers(const SweepPlan& plan, const RecordSet& records);
-/// summary.json: the axis, the rule and the answers.
+/// summary.json: the axis, the rule, how many points are done and the answers.
 nlohmann::json sweepSummaryJson(const SweepPlan& plan, const std::vector<SweepAnswer>& answers);
 /// stats.json: version, config echo, seeds, profile, per-model inference cost and every point.
 nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records);
 
-/// The trade-off table printed at the end of a sweep, and the answer lines.
+/// The trade-off table printed at the end of a sweep, and the answer lines: a line "partial: N of
+/// M points" first when points are missing, and per model the answer, "not run" or the bound an
+/// incomplete walk gives (never "no point within" for points not run).
 void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
-void printSweepAnswers(std::ostream& out, const std::vector<SweepAnswer>& answers, bool byRate);
+void printSweepAnswers(std::ostream& out, const SweepPlan& plan, const std::vector<SweepAnswer>& answers);
 
 /// "%.10g"; NaN gives "".
 std::string formatValue(double value);

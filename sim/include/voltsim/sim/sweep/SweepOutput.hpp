@@ -25,8 +25,8 @@ class SweepOutput {
 
     /// Adds a finished point and rewrites every result file.
     void add(PointRecord record);
-    /// Adds records from another directory of the same sweep (merge); InputError if a point is in
-    /// both with different results.
+    /// Adds records of the same sweep from elsewhere (merge); InputError "<source>: ..." if a point
+    /// is already here with different results.
     void addFrom(const RecordSet& records, const std::string& source);
     /// Rewrites every result file from the records.
     void writeAll() const;
