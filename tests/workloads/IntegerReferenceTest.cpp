@@ -1,7 +1,8 @@
 // The integer reference against (1) logits derived by hand for the tiny network and (2) a naive,
 // literal implementation of docs/datapath.md (acc and z * Sq separately, division instead of
 // shifts, no im2col) on random networks with padding, stride, odd shapes, groups (depthwise with
-// and without a channel multiplier) and 3- to 8-bit codes.
+// and without a channel multiplier) and 3- to 8-bit codes, on every kernel path the CPU supports.
+#include "KernelPathFixture.hpp"
 #include "PackageBuilder.hpp"
 
 #include "voltsim/workloads/inference/IntegerReference.hpp"
@@ -250,7 +251,9 @@ PackageFiles randomPackage(std::mt19937& random)
     return files;
 }
 
-TEST(IntegerReferenceTest, MatchesNaiveDatapathOnRandomNetworkAndCodes)
+class NaiveDatapathTest : public KernelPathTest {};
+
+TEST_P(NaiveDatapathTest, MatchesNaiveDatapathOnRandomNetworkAndCodes)
 {
     std::mt19937 random(20260128);
     TempDir dir;
@@ -335,7 +338,7 @@ PackageFiles randomGroupedPackage(std::mt19937& random)
     return files;
 }
 
-TEST(IntegerReferenceTest, GroupedAndDepthwiseConvsMatchNaiveDatapath)
+TEST_P(NaiveDatapathTest, GroupedAndDepthwiseConvsMatchNaiveDatapath)
 {
     std::mt19937 random(20261130);
     TempDir dir;
@@ -358,6 +361,7 @@ TEST(IntegerReferenceTest, GroupedAndDepthwiseConvsMatchNaiveDatapath)
     }
     EXPECT_GT(distinct.size(), 100u); // not saturated: the grouped layers pass information on
 }
+VOLTSIM_FOR_EVERY_KERNEL_PATH(NaiveDatapathTest);
 
 TEST(IntegerReferenceTest, ResultsIndependentOfThreadCountAndBatching)
 {

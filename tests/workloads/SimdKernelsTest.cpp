@@ -1,8 +1,9 @@
-// The SIMD kernels internal to voltsim_workloads, dispatched (AVX2 where the CPU has it) and
-// portable: the int16 GEMM against a literal triple loop on every tail shape, the row
-// requantization against docs/datapath.md's formula over the whole int64 range it meets.
-#include "../../workloads/src/inference/Int16Gemm.hpp"
+// The SIMD kernels internal to voltsim_workloads: the GEMM of every kernel path the CPU supports
+// against a literal triple loop on every tail shape, the row requantization of every path (and the
+// portable one) against docs/datapath.md's formula over the whole int64 range it meets.
+#include "../../workloads/src/inference/Gemm.hpp"
 #include "../../workloads/src/inference/Requantize.hpp"
+#include "KernelPathFixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 namespace voltsim::test {
 namespace {
 
+using namespace workloads;
 using namespace workloads::detail;
 
 struct GemmCase {
@@ -22,52 +24,65 @@ struct GemmCase {
     std::size_t cols;
 };
 
-TEST(Int16GemmTest, KernelsEqualTheLiteralSumsOnEveryTailShape)
+class GemmTest : public KernelPathTest {};
+
+/// Activations (0..255) times weight codes minus their offset (-128..127 at 8 bits), either operand
+/// holding the weights (a linear layer's B, a conv layer's A), against a literal triple loop.
+TEST_P(GemmTest, KernelEqualsTheLiteralSumsOnEveryTailShape)
 {
+    const KernelPath path = GetParam();
+    const std::size_t lanes = lanesPerWord(path);
     std::mt19937 random(2026);
-    for (const GemmCase shape :
-         {GemmCase{1, 9, 16}, {5, 10, 10}, {6, 144, 32}, {7, 2, 33}, {13, 1568, 64}, {196, 9, 16}}) {
-        const std::size_t depth = roundUp(shape.fanIn, kGemmDepthStep);
-        const std::size_t cols = roundUp(shape.cols, kGemmPanelCols);
-        std::vector<std::int16_t> a(shape.rows * depth, 0);
-        std::vector<std::int16_t> b(shape.cols * shape.fanIn);
-        std::vector<std::int16_t> packed(cols * depth, 0);
-        for (std::size_t r = 0; r < shape.rows; ++r)
-            for (std::size_t k = 0; k < shape.fanIn; ++k)
-                a[r * depth + k] = static_cast<std::int16_t>(random() % 256); // activations
-        for (std::size_t n = 0; n < shape.cols; ++n)
-            for (std::size_t k = 0; k < shape.fanIn; ++k) {
-                b[n * shape.fanIn + k] =
-                    static_cast<std::int16_t>(int(random() % 256) - 128); // v - z at 8 bits
-                packed[packedIndex(n, k, depth)] = b[n * shape.fanIn + k];
-            }
-        const GemmA operandA{a.data(), shape.rows, depth};
-        const GemmB operandB{packed.data(), cols / kGemmPanelCols};
-        std::vector<std::int32_t> fast(shape.rows * cols, -1);
-        std::vector<std::int32_t> portable(shape.rows * cols, -1);
-        std::vector<std::int32_t> sums(shape.rows, -1);
-        gemmInt16(operandA, operandB, depth, fast.data(), cols);
-        gemmInt16Portable(operandA, operandB, depth, portable.data(), cols);
-        rowSums(operandA, depth, sums.data());
-        for (std::size_t r = 0; r < shape.rows; ++r) {
-            std::int32_t sum = 0;
-            for (std::size_t k = 0; k < shape.fanIn; ++k)
-                sum += a[r * depth + k];
-            ASSERT_EQ(sums[r], sum) << "row " << r;
-            for (std::size_t n = 0; n < cols; ++n) {
-                std::int32_t expected = 0;
-                for (std::size_t k = 0; n < shape.cols && k < shape.fanIn; ++k)
-                    expected += std::int32_t(a[r * depth + k]) * b[n * shape.fanIn + k];
-                ASSERT_EQ(fast[r * cols + n], expected)
-                    << shape.rows << "x" << shape.fanIn << "x" << shape.cols << " at " << r << "," << n;
-                ASSERT_EQ(portable[r * cols + n], expected)
-                    << shape.rows << "x" << shape.fanIn << "x" << shape.cols;
+    for (const SignedOperand weights : {SignedOperand::A, SignedOperand::B})
+        for (const GemmCase shape : {GemmCase{1, 9, 16},
+                                     {5, 10, 10},
+                                     {6, 144, 32},
+                                     {7, 2, 33},
+                                     {13, 1568, 64},
+                                     {196, 9, 16},
+                                     {33, 144, 224},
+                                     {25, 3, 80}}) {
+            const std::size_t depthWords = roundUp(shape.fanIn, lanes) / lanes;
+            const std::size_t cols = roundUp(shape.cols, kGemmPanelCols);
+            const auto value = [&](bool isWeight) {
+                return isWeight ? int(random() % 256) - 128 : int(random() % 256);
+            };
+            std::vector<std::int32_t> a(shape.rows * shape.fanIn);
+            std::vector<std::int32_t> b(shape.cols * shape.fanIn);
+            std::vector<std::uint32_t> aWords(shape.rows * depthWords, 0);
+            std::vector<std::uint32_t> packed(cols * depthWords, 0);
+            for (std::size_t r = 0; r < shape.rows; ++r)
+                for (std::size_t k = 0; k < shape.fanIn; ++k) {
+                    a[r * shape.fanIn + k] = value(weights == SignedOperand::A);
+                    setLane(aWords.data() + r * depthWords, k, lanes, a[r * shape.fanIn + k]);
+                }
+            for (std::size_t n = 0; n < shape.cols; ++n)
+                for (std::size_t k = 0; k < shape.fanIn; ++k) {
+                    b[n * shape.fanIn + k] = value(weights == SignedOperand::B);
+                    setLane(packed.data() + packedWord(n, k / lanes, depthWords), k % lanes, lanes,
+                            b[n * shape.fanIn + k]);
+                }
+            const GemmA operandA{aWords.data(), shape.rows, depthWords};
+            std::vector<std::int32_t> c(shape.rows * cols, -1);
+            gemm(path,
+                 GemmOperands{operandA, GemmB{packed.data(), cols / kGemmPanelCols}, depthWords, weights},
+                 c.data(), cols);
+            for (std::size_t r = 0; r < shape.rows; ++r) {
+                for (std::size_t n = 0; n < cols; ++n) {
+                    std::int32_t expected = 0;
+                    for (std::size_t k = 0; n < shape.cols && k < shape.fanIn; ++k)
+                        expected += a[r * shape.fanIn + k] * b[n * shape.fanIn + k];
+                    ASSERT_EQ(c[r * cols + n], expected)
+                        << shape.rows << "x" << shape.fanIn << "x" << shape.cols << " at " << r << "," << n;
+                }
             }
         }
-    }
 }
+VOLTSIM_FOR_EVERY_KERNEL_PATH(GemmTest);
 
-TEST(RequantizeRowTest, BothKernelsEqualTheFormulaIncludingClampsAndNegativeValues)
+class RequantizeRowTest : public KernelPathTest {};
+
+TEST_P(RequantizeRowTest, KernelEqualsTheFormulaIncludingClampsAndNegativeValues)
 {
     std::mt19937_64 random(77);
     std::set<int> seen;
@@ -95,7 +110,7 @@ TEST(RequantizeRowTest, BothKernelsEqualTheFormulaIncludingClampsAndNegativeValu
         }
         std::vector<std::uint8_t> fast(count);
         std::vector<std::uint8_t> portable(count);
-        requantizeRowToUint8(centered.data(), bias.data(), count, row, fast.data());
+        requantizeRowToUint8(GetParam(), centered.data(), bias.data(), count, row, fast.data());
         requantizeRowToUint8Portable(centered.data(), bias.data(), count, row, portable.data());
         for (std::size_t n = 0; n < count; ++n) {
             const std::int64_t t = row.mAcc * centered[n] + bias[n] + row.constant;
@@ -107,6 +122,7 @@ TEST(RequantizeRowTest, BothKernelsEqualTheFormulaIncludingClampsAndNegativeValu
     }
     EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
 }
+VOLTSIM_FOR_EVERY_KERNEL_PATH(RequantizeRowTest);
 
 } // namespace
 } // namespace voltsim::test

@@ -1,10 +1,12 @@
 // Speed of the sweep's functional path (docs/sweep.md, "Speed"): the 8-bit RandBET CNN and ResNet
 // on the full Fashion-MNIST test set with faults injected (a stutz2021-14nm chip at 676 mV,
-// p = 1 %), as images/s, effective GMAC/s and the fraction of the machine's int8 peak.
+// p = 1 %), as images/s, effective GMAC/s and the int8 peak of the cores used (Int8Peak.hpp); the
+// label names the kernel path (VOLTSIM_KERNELS=portable|avx2|vnni512 picks another).
 //
 // Run: build/bench/bench_sweep   (benchmarks named .../cnn/... and .../resnet/...)
 // With VOLTSIM_DUMP_CODES=FILE the CNN's corrupted codes are written to FILE, so
 // tools/bench/pytorch_baseline.py --codes FILE times PyTorch on the very same weights.
+#include "Int8Peak.hpp"
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/sim/engine/FunctionalEvaluator.hpp"
@@ -17,16 +19,12 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <thread>
 
 namespace {
 
 using namespace voltsim;
 
 constexpr double kVoltageMv = 676; // p = 1 % on stutz2021-14nm
-/// AVX2 without VNNI: vpmaddubsw does 32 uint8 x int8 products per instruction, two per cycle
-/// on Zen 3 / Skylake, so 64 int8 MACs per cycle and core.
-constexpr double kInt8MacsPerCycle = 64;
 
 constexpr const char* kCnn = "randbet-8bit";
 constexpr const char* kResNet = "resnet-randbet-8bit";
@@ -74,26 +72,14 @@ std::vector<std::uint8_t> faultyCodes(const std::string& name)
     return read;
 }
 
-/// Machine int8 peak in GMAC/s: cores x clock (from /proc/cpuinfo) x kInt8MacsPerCycle.
-double int8PeakGmacs()
-{
-    std::ifstream in("/proc/cpuinfo");
-    double mhz = 0;
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("cpu MHz", 0) == 0) {
-            mhz = std::stod(line.substr(line.find(':') + 1));
-            break;
-        }
-    return std::thread::hardware_concurrency() * mhz * 1e-3 * kInt8MacsPerCycle;
-}
-
 void setCounters(benchmark::State& state, const std::string& name, double imagesPerIteration,
                  double peakCores)
 {
     const double macs = double(package(name).network.macsPerImage()) * imagesPerIteration;
     state.SetItemsProcessed(static_cast<std::int64_t>(imagesPerIteration) * state.iterations());
     state.counters["GMAC/s"] = benchmark::Counter(macs * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["int8_peak_GMAC/s"] = int8PeakGmacs() * peakCores / std::thread::hardware_concurrency();
+    state.counters["int8_peak_GMAC/s"] = bench::int8PeakGmacsPerCore() * peakCores;
+    state.SetLabel(workloads::kernelPathName(workloads::activeKernelPath()));
 }
 
 /// Exact integer inference of the full test set with the corrupted weights of model ``name``;

@@ -1,9 +1,11 @@
 #include "voltsim/sim/cli/Commands.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/workloads/inference/KernelPath.hpp"
 
 #include <iostream>
 #include <map>
+#include <stdexcept>
 
 namespace voltsim::sim {
 namespace {
@@ -35,10 +37,21 @@ void printUsage(std::ostream& out)
     out << "\n'voltsim <command> --help' describes each command's options.\n";
 }
 
+/// The integer kernels' path (checks VOLTSIM_KERNELS, which is user input, before any work).
+workloads::KernelPath kernelPath()
+{
+    try {
+        return workloads::activeKernelPath();
+    } catch (const std::invalid_argument& error) {
+        throw InputError(error.what());
+    }
+}
+
 } // namespace
 
 int dispatchCommand(int argc, char* argv[])
 {
+    const workloads::KernelPath path = kernelPath();
     if (argc < 2) {
         printUsage(std::cerr);
         return 2;
@@ -49,7 +62,8 @@ int dispatchCommand(int argc, char* argv[])
         return 0;
     }
     if (name == "--version") {
-        std::cout << "voltsim " << VOLTSIM_VERSION << "\n";
+        std::cout << "voltsim " << VOLTSIM_VERSION << " (integer kernels: " << workloads::kernelPathName(path)
+                  << ")\n";
         return 0;
     }
     const auto found = subcommands().find(name);

@@ -20,22 +20,23 @@ constexpr std::size_t kBatchImages = 64;
 /// Below this many images per thread, one thread does the whole call.
 constexpr std::size_t kMinImagesPerThread = 32;
 
-/// Layers first .. until - 1 decoded from `codes` (the others left empty); a conv2d has one
-/// prepared layer per group (`groupLayers`).
+/// Layers first .. until - 1 decoded from `codes` for the active kernel path (the others left
+/// empty); a conv2d has one prepared layer per group (`groupLayers`).
 std::vector<std::vector<PreparedLayer>> prepareLayers(const std::vector<std::vector<Layer>>& groupLayers,
                                                       const Network& network,
                                                       const std::vector<std::uint8_t>& codes,
                                                       std::size_t first, std::size_t until)
 {
     std::vector<std::vector<PreparedLayer>> prepared(network.layers.size());
+    const KernelPath path = activeKernelPath();
     for (std::size_t i = first; i < until; ++i) {
         if (!network.layers[i].hasParameters())
             continue;
         if (network.layers[i].type == LayerType::Conv2d && !detail::isDepthwise(network.layers[i])) {
             for (const Layer& group : groupLayers[i])
-                prepared[i].push_back(detail::prepareLayer(group, codes));
+                prepared[i].push_back(detail::prepareLayer(group, codes, path));
         } else {
-            prepared[i].push_back(detail::prepareLayer(network.layers[i], codes));
+            prepared[i].push_back(detail::prepareLayer(network.layers[i], codes, path));
         }
     }
     return prepared;

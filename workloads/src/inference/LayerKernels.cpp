@@ -1,6 +1,6 @@
 #include "LayerKernels.hpp"
 
-#include "Int16Gemm.hpp"
+#include "Gemm.hpp"
 #include "Requantize.hpp"
 
 #include <algorithm>
@@ -25,12 +25,13 @@ std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTenso
     return code;
 }
 
-/// A conv layer's input geometry: channels taken in pairs, the planes zero-bordered.
+/// A conv layer's input geometry: channels taken `lanes` to a GEMM word, the planes zero-bordered.
 struct ConvGeometry {
-    std::size_t channelPairs, paddedHeight, paddedWidth, outHeight, outWidth, kernelH, kernelW, stride;
+    std::size_t lanes, channelWords, paddedHeight, paddedWidth, outHeight, outWidth, kernelH, kernelW, stride;
 
-    explicit ConvGeometry(const Layer& layer)
-        : channelPairs(static_cast<std::size_t>(layer.inShape[0] + 1) / 2),
+    ConvGeometry(const Layer& layer, std::size_t lanesPerWord)
+        : lanes(lanesPerWord),
+          channelWords(roundUp(static_cast<std::size_t>(layer.inShape[0]), lanes) / lanes),
           paddedHeight(static_cast<std::size_t>(layer.inShape[1] + 2 * std::int64_t{layer.padding})),
           paddedWidth(static_cast<std::size_t>(layer.inShape[2] + 2 * std::int64_t{layer.padding})),
           outHeight(static_cast<std::size_t>(layer.outShape[1])),
@@ -41,14 +42,16 @@ struct ConvGeometry {
     }
 };
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-              "an int32 channel pair holds channel 2j in its low half, the GEMM's first int16 of the pair");
+static_assert(
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+    "a GEMM word holds its first depth value in its low bits, as the vector instructions pair them");
 
-/// Depth position of input channel c at kernel row fy, column fx: the GEMM multiplies int16 pairs,
-/// and a pair is channels (2j, 2j+1) at one kernel position, so im2col copies whole pairs.
+/// Depth position of input channel c at kernel row fy, column fx: a GEMM word is channels
+/// (lanes j .. lanes j + lanes - 1) at one kernel position, so im2col copies words whole.
 std::size_t convDepthIndex(const ConvGeometry& geometry, std::size_t c, std::size_t fy, std::size_t fx)
 {
-    return 2 * (((c / 2) * geometry.kernelH + fy) * geometry.kernelW + fx) + c % 2;
+    const std::size_t lanes = geometry.lanes;
+    return lanes * (((c / lanes) * geometry.kernelH + fy) * geometry.kernelW + fx) + c % lanes;
 }
 
 /// GEMM columns per output row: every output row starts a new panel, so im2col copies whole panels.
@@ -57,60 +60,62 @@ std::size_t rowColumns(const ConvGeometry& geometry)
     return roundUp(geometry.outWidth, kGemmPanelCols);
 }
 
-/// int32 read past the last pair plane by fillPackedPatches (whole panels of a last output row).
-std::size_t pairsSlack(const ConvGeometry& geometry)
+/// Words read past the last word plane by fillPackedPatches (whole panels of a last output row).
+std::size_t wordsSlack(const ConvGeometry& geometry)
 {
     return rowColumns(geometry) * geometry.stride + geometry.kernelW;
 }
 
-/// One image as zero-bordered planes of channel pairs: pairs[(j * paddedHeight + y) * paddedWidth + x]
-/// holds channel 2j in its low int16 and channel 2j+1 (zero past the last channel) in its high one.
-void padChannelPairs(const Layer& layer, const ConvGeometry& geometry, const std::uint8_t* input,
-                     std::vector<std::int32_t>& pairs)
+/// One image as zero-bordered planes of channel words: words[(j * paddedHeight + y) * paddedWidth + x]
+/// holds channels lanes j .. lanes j + lanes - 1 (zero past the last channel), lowest bits first.
+void padChannelWords(const Layer& layer, const ConvGeometry& geometry, const std::uint8_t* input,
+                     std::vector<std::uint32_t>& words)
 {
     const auto channels = static_cast<std::size_t>(layer.inShape[0]);
     const auto height = static_cast<std::size_t>(layer.inShape[1]);
     const auto width = static_cast<std::size_t>(layer.inShape[2]);
     const auto pad = static_cast<std::size_t>(layer.padding);
-    pairs.assign(geometry.channelPairs * geometry.paddedHeight * geometry.paddedWidth + pairsSlack(geometry),
+    words.assign(geometry.channelWords * geometry.paddedHeight * geometry.paddedWidth + wordsSlack(geometry),
                  0);
     for (std::size_t c = 0; c < channels; ++c) {
-        const int shift = c % 2 == 0 ? 0 : 16;
+        const std::size_t shift = (c % geometry.lanes) * (32 / geometry.lanes);
+        std::uint32_t* plane =
+            words.data() + (c / geometry.lanes) * geometry.paddedHeight * geometry.paddedWidth;
         for (std::size_t y = 0; y < height; ++y) {
             const std::uint8_t* in = input + (c * height + y) * width;
-            std::int32_t* out =
-                pairs.data() + ((c / 2) * geometry.paddedHeight + y + pad) * geometry.paddedWidth + pad;
+            std::uint32_t* out = plane + (y + pad) * geometry.paddedWidth + pad;
             for (std::size_t x = 0; x < width; ++x)
-                out[x] |= std::int32_t(in[x]) << shift;
+                out[x] |= std::uint32_t(in[x]) << shift;
         }
     }
 }
 
 /// im2col straight into the GEMM's packed B layout: output pixel (oy, ox) is column
 /// oy * rowColumns + ox, its receptive field (depth order of convDepthIndex) the depth. Within a
-/// panel the 16 columns of one depth pair are 16 consecutive int32, so a panel of one output row
-/// copies 16 input pairs (contiguous at stride 1). Columns past the row's end get whatever follows
-/// in `pairs` (their results are never used).
-void fillPackedPatches(const ConvGeometry& geometry, const std::int32_t* pairs, std::int16_t* patches,
-                       std::size_t depth)
+/// panel the 16 columns of one depth word are 16 consecutive words, so a panel of one output row
+/// copies 16 input words (contiguous at stride 1). Columns past the row's end get whatever follows
+/// in `words` (their results are never used).
+void fillPackedPatches(const ConvGeometry& geometry, const std::uint32_t* words, std::uint32_t* patches,
+                       std::size_t depthWords)
 {
     const std::size_t stride = geometry.stride;
     const std::size_t columnsPerRow = rowColumns(geometry);
-    for (std::size_t j = 0; j < geometry.channelPairs; ++j)
+    for (std::size_t j = 0; j < geometry.channelWords; ++j)
         for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
             for (std::size_t fx = 0; fx < geometry.kernelW; ++fx) {
-                const std::size_t depthPair = convDepthIndex(geometry, 2 * j, fy, fx) / 2;
+                const std::size_t depthWord =
+                    convDepthIndex(geometry, geometry.lanes * j, fy, fx) / geometry.lanes;
                 for (std::size_t oy = 0; oy < geometry.outHeight; ++oy) {
-                    const std::int32_t* row =
-                        pairs + (j * geometry.paddedHeight + oy * stride + fy) * geometry.paddedWidth + fx;
+                    const std::uint32_t* row =
+                        words + (j * geometry.paddedHeight + oy * stride + fy) * geometry.paddedWidth + fx;
                     for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols) {
-                        std::int16_t* out =
-                            patches + packedIndex(oy * columnsPerRow + ox, 2 * depthPair, depth);
+                        std::uint32_t* out =
+                            patches + packedWord(oy * columnsPerRow + ox, depthWord, depthWords);
                         if (stride == 1)
-                            std::memcpy(out, row + ox, kGemmPanelCols * sizeof(std::int32_t));
+                            std::memcpy(out, row + ox, kGemmPanelCols * sizeof(std::uint32_t));
                         else
                             for (std::size_t i = 0; i < kGemmPanelCols; ++i)
-                                std::memcpy(out + 2 * i, row + (ox + i) * stride, sizeof(std::int32_t));
+                                out[i] = row[(ox + i) * stride];
                     }
                 }
             }
@@ -126,21 +131,35 @@ void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* produc
         const RowRequant terms{requant.mAcc,
                                requant.mSum * inputSums[row] + (std::int64_t(1) << (requant.shift - 1)),
                                requant.shift};
-        requantizeRowToUint8(products + row * prepared.cols, prepared.biasTerm.data(), prepared.filters,
-                             terms, output + row * prepared.filters);
+        requantizeRowToUint8(prepared.path, products + row * prepared.cols, prepared.biasTerm.data(),
+                             prepared.filters, terms, output + row * prepared.filters);
     }
 }
 
-/// The GEMM of a linear layer: `rows` input rows (`patches`, prepared.depth apart) against its
-/// packed weights, and the rows' Sq: fills work.products and work.inputSums.
-void multiply(const PreparedLayer& prepared, const std::int16_t* patches, std::size_t rows, Workspace& work)
+/// The GEMM of a linear layer: `rows` input rows (`patches`, prepared.depthWords apart) against its
+/// packed weights: fills work.products.
+void multiply(const PreparedLayer& prepared, const std::uint32_t* patches, std::size_t rows, Workspace& work)
 {
-    const GemmA a{patches, rows, prepared.depth};
     work.products.resize(rows * prepared.cols);
-    work.inputSums.resize(rows);
-    gemmInt16(a, GemmB{prepared.weights.data(), prepared.cols / kGemmPanelCols}, prepared.depth,
-              work.products.data(), prepared.cols);
-    rowSums(a, prepared.depth, work.inputSums.data());
+    gemm(prepared.path,
+         GemmOperands{GemmA{patches, rows, prepared.depthWords},
+                      GemmB{prepared.words.data(), prepared.cols / kGemmPanelCols}, prepared.depthWords,
+                      SignedOperand::B},
+         work.products.data(), prepared.cols);
+}
+
+/// Lane k % lanes of words[k / lanes] = values[k] for k < count (the words start zeroed, so the
+/// lanes past `count` stay zero).
+void packWords(const std::uint8_t* values, std::size_t count, std::size_t lanes, std::uint32_t* words)
+{
+    if (lanes == sizeof(std::uint32_t)) {
+        std::memcpy(words, values, count); // byte lanes: the words' little-endian bytes are the values
+        return;
+    }
+    for (std::size_t k = 0; k + 1 < count; k += 2)
+        words[k / 2] = std::uint32_t(values[k]) | std::uint32_t(values[k + 1]) << 16;
+    if (count % 2 != 0)
+        words[count / 2] = values[count - 1];
 }
 
 /// Max-pool of one image, any window, stride and padding.
@@ -239,50 +258,55 @@ void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b,
     work.sumTerms.resize(size);
     for (std::size_t i = 0; i < size; ++i)
         work.sumTerms[i] = mb * b[i];
-    requantizeRowToUint8(work.widened.data(), work.sumTerms.data(), size,
+    requantizeRowToUint8(activeKernelPath(), work.widened.data(), work.sumTerms.data(), size,
                          RowRequant{ma, std::int64_t(1) << (shift - 1), shift}, out);
 }
 
 } // namespace
 
-PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes)
+PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes, KernelPath path)
 {
     PreparedLayer prepared;
     prepared.layer = &layer;
+    prepared.path = path;
+    const std::size_t lanes = lanesPerWord(path);
     prepared.fanIn = static_cast<std::size_t>(layer.fanIn());
     prepared.filters = static_cast<std::size_t>(layer.outShape[0]);
     const QuantizedTensor& weight = *layer.weight;
     const auto decoded = [&](std::size_t n, std::size_t k) {
-        return static_cast<std::int16_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer) -
-                                         weight.offset);
+        return static_cast<std::int32_t>(codeAt(codes, weight, n * prepared.fanIn + k, layer)) -
+               static_cast<std::int32_t>(weight.offset);
     };
     if (isDepthwise(layer)) {
         prepared.depth = static_cast<std::size_t>(layer.kernelH) * static_cast<std::size_t>(layer.kernelW);
         for (std::size_t n = 0; n < prepared.filters; ++n)
             for (std::size_t k = 0; k < prepared.depth; ++k)
-                prepared.weights.push_back(decoded(n, k));
+                prepared.taps.push_back(decoded(n, k));
     } else if (layer.type == LayerType::Conv2d) {
-        const ConvGeometry geometry(layer);
+        const ConvGeometry geometry(layer, lanes);
         const auto channels = static_cast<std::size_t>(layer.inShape[0]);
-        prepared.depth = 2 * geometry.channelPairs * geometry.kernelH * geometry.kernelW;
-        prepared.weights.assign((prepared.filters + 1) * prepared.depth, 0);
-        std::int16_t* ones = prepared.weights.data() + prepared.filters * prepared.depth;
+        prepared.depthWords = geometry.channelWords * geometry.kernelH * geometry.kernelW;
+        prepared.depth = prepared.depthWords * lanes;
+        prepared.words.assign((prepared.filters + 1) * prepared.depthWords, 0);
+        std::uint32_t* ones = prepared.words.data() + prepared.filters * prepared.depthWords;
         std::size_t k = 0; // PyTorch's order: C, Fh, Fw
         for (std::size_t c = 0; c < channels; ++c)
             for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
                 for (std::size_t fx = 0; fx < geometry.kernelW; ++fx, ++k) {
                     const std::size_t at = convDepthIndex(geometry, c, fy, fx);
                     for (std::size_t n = 0; n < prepared.filters; ++n)
-                        prepared.weights[n * prepared.depth + at] = decoded(n, k);
-                    ones[at] = 1;
+                        setLane(prepared.words.data() + n * prepared.depthWords, at, lanes, decoded(n, k));
+                    setLane(ones, at, lanes, 1);
                 }
     } else {
-        prepared.depth = roundUp(prepared.fanIn, kGemmDepthStep);
+        prepared.depth = roundUp(prepared.fanIn, lanes);
+        prepared.depthWords = prepared.depth / lanes;
         prepared.cols = roundUp(prepared.filters, kGemmPanelCols);
-        prepared.weights.assign(prepared.cols * prepared.depth, 0);
+        prepared.words.assign(prepared.cols * prepared.depthWords, 0);
         for (std::size_t n = 0; n < prepared.filters; ++n)
             for (std::size_t k = 0; k < prepared.fanIn; ++k)
-                prepared.weights[packedIndex(n, k, prepared.depth)] = decoded(n, k);
+                setLane(prepared.words.data() + packedWord(n, k / lanes, prepared.depthWords), k % lanes,
+                        lanes, decoded(n, k));
     }
     const QuantizedTensor& bias = *layer.bias;
     const Requant& requant = *layer.requant;
@@ -296,17 +320,19 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
 {
     const Layer& layer = *prepared.layer;
     const Requant& requant = *layer.requant;
-    const ConvGeometry geometry(layer);
+    const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
     const std::size_t columnsPerRow = rowColumns(geometry);
     const std::size_t columns = geometry.outHeight * columnsPerRow;
     const std::size_t filters = prepared.filters;
-    padChannelPairs(layer, geometry, input, work.padded);
-    std::vector<std::int16_t>& patches = work.convPatches[&layer];
-    patches.resize(columns * prepared.depth);
-    fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depth);
+    padChannelWords(layer, geometry, input, work.padded);
+    std::vector<std::uint32_t>& patches = work.convPatches[&layer];
+    patches.resize(columns * prepared.depthWords);
+    fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depthWords);
     work.products.resize((filters + 1) * columns);
-    gemmInt16(GemmA{prepared.weights.data(), filters + 1, prepared.depth},
-              GemmB{patches.data(), columns / kGemmPanelCols}, prepared.depth, work.products.data(), columns);
+    gemm(prepared.path,
+         GemmOperands{GemmA{prepared.words.data(), filters + 1, prepared.depthWords},
+                      GemmB{patches.data(), columns / kGemmPanelCols}, prepared.depthWords, SignedOperand::A},
+         work.products.data(), columns);
     const std::int32_t* inputSums = work.products.data() + filters * columns; // the ones row
     work.sumTerms.resize(columns);
     for (std::size_t column = 0; column < columns; ++column)
@@ -320,14 +346,14 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
                                requant.shift};
         std::uint8_t* plane = output + n * geometry.outHeight * geometry.outWidth;
         if (narrow)
-            requantizeRowToUint8(work.products.data() + n * columns, work.sumTerms.data(), columns, terms,
-                                 work.rowBytes.data());
+            requantizeRowToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
+                                 columns, terms, work.rowBytes.data());
         for (std::size_t oy = 0; oy < geometry.outHeight; ++oy) {
             if (narrow)
                 std::copy_n(work.rowBytes.data() + oy * columnsPerRow, geometry.outWidth,
                             plane + oy * geometry.outWidth);
             else
-                requantizeRowToUint8(work.products.data() + n * columns + oy * columnsPerRow,
+                requantizeRowToUint8(prepared.path, work.products.data() + n * columns + oy * columnsPerRow,
                                      work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
                                      plane + oy * geometry.outWidth);
         }
@@ -359,7 +385,7 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
     work.sumTerms.resize(span);
     work.rowBytes.resize(span);
     // Sums of the window's taps weighted by `weights` (nullptr: all 1, giving Sq).
-    const auto taps = [&](const std::int16_t* weights, std::int32_t* sums) {
+    const auto taps = [&](const std::int32_t* weights, std::int32_t* sums) {
         std::fill_n(sums, span, 0);
         for (std::size_t k = 0; k < prepared.depth; ++k)
             accumulateTap(window, work.plane.data() + (k / kernelW) * window.paddedWidth + k % kernelW,
@@ -374,10 +400,10 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
         for (std::size_t p = 0; p < span; ++p)
             work.sumTerms[p] = requant.mSum * work.windowSums[p];
         for (std::size_t n = c * multiplier; n < (c + 1) * multiplier; ++n) {
-            taps(prepared.weights.data() + n * prepared.depth, work.products.data());
+            taps(prepared.taps.data() + n * prepared.depth, work.products.data());
             const RowRequant terms{
                 requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
-            requantizeRowToUint8(work.products.data(), work.sumTerms.data(), span, terms,
+            requantizeRowToUint8(prepared.path, work.products.data(), work.sumTerms.data(), span, terms,
                                  work.rowBytes.data());
             for (std::size_t oy = 0; oy < window.outHeight; ++oy)
                 std::copy_n(work.rowBytes.data() + oy * window.pitch(), window.outWidth,
@@ -390,14 +416,14 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
                std::uint8_t* activations, std::int32_t* logits, Workspace& work)
 {
     const std::size_t fanIn = prepared.fanIn;
-    const std::size_t depth = prepared.depth;
-    work.patches.resize(count * depth);
-    for (std::size_t image = 0; image < count; ++image) {
-        std::int16_t* row = work.patches.data() + image * depth;
-        std::copy_n(input + image * fanIn, fanIn, row);
-        std::fill(row + fanIn, row + depth, std::int16_t(0));
-    }
+    const std::size_t depthWords = prepared.depthWords;
+    const std::size_t lanes = lanesPerWord(prepared.path);
+    work.patches.assign(count * depthWords, 0);
+    for (std::size_t image = 0; image < count; ++image)
+        packWords(input + image * fanIn, fanIn, lanes, work.patches.data() + image * depthWords);
     multiply(prepared, work.patches.data(), count, work);
+    work.inputSums.resize(count);
+    rowSums(input, count, fanIn, work.inputSums.data());
     if (!prepared.layer->requant->int32Output) {
         requantizeToUint8(prepared, work.products.data(), work.inputSums.data(), count, activations);
         return;

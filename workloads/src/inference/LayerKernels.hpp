@@ -1,6 +1,7 @@
 #pragma once
 // The per-layer steps of the integer reference (docs/datapath.md): weights prepared for the GEMM,
 // im2col, requantization and max-pooling. Internal to voltsim_workloads.
+#include "voltsim/workloads/inference/KernelPath.hpp"
 #include "voltsim/workloads/model/Network.hpp"
 
 #include <cstddef>
@@ -10,36 +11,40 @@
 
 namespace voltsim::workloads::detail {
 
-/// A conv2d/linear layer's weights decoded from one set of codes (v - z, signed), laid out for its GEMM:
-/// - depthwise conv2d (isDepthwise): no GEMM; filter n's kH x kW taps at weights[n * depth], depth = kH kW.
-/// - conv2d: the GEMM's A operand, filters + 1 rows of `depth` int16 (row n: filter n; row N: ones
-///   at the K real inputs, so the GEMM's row N is Sq per output pixel); patches are the packed B.
-///   The depth runs over pairs of channels (2j, 2j+1) at each kernel position (a zero channel
-///   completes an odd count), so im2col copies int16 pairs whole.
-/// - linear: the GEMM's packed B operand (packedIndex layout of Int16Gemm.hpp, `cols` columns);
+/// A conv2d/linear layer's weights decoded from one set of codes (v - z, signed), laid out for its GEMM
+/// on `path` (Gemm.hpp: words of lanesPerWord(path) depth values):
+/// - depthwise conv2d (isDepthwise): no GEMM; filter n's kH x kW taps at taps[n * depth], depth = kH kW.
+/// - conv2d: the GEMM's A operand, filters + 1 rows of depthWords words (row n: filter n; row N:
+///   ones at the K real inputs, so the GEMM's row N is Sq per output pixel); patches are the packed B.
+///   The depth runs over words of consecutive channels (c, c + 1, ..) at each kernel position (zero
+///   channels complete the last word), so im2col copies whole words.
+/// - linear: the GEMM's packed B operand (packedWord layout of Gemm.hpp, `cols` columns);
 ///   the input vectors are A.
 /// Padding (depth beyond K, columns beyond N) is zero.
 struct PreparedLayer {
-    const Layer* layer = nullptr; ///< not owned
-    std::size_t fanIn = 0;        ///< K
-    std::size_t depth = 0;        ///< K rounded up to the GEMM depth step (conv: to whole channel pairs)
-    std::size_t filters = 0;      ///< N
-    std::size_t cols = 0;         ///< linear: N rounded up to whole GEMM panels
-    std::vector<std::int16_t> weights;
+    const Layer* layer = nullptr;           ///< not owned
+    KernelPath path = KernelPath::Portable; ///< the kernels `words` is laid out for
+    std::size_t fanIn = 0;                  ///< K
+    std::size_t depth = 0;                  ///< depthwise: kH kW; otherwise depthWords * lanesPerWord(path)
+    std::size_t depthWords = 0;       ///< GEMM depth in words (conv: whole channel words per kernel position)
+    std::size_t filters = 0;          ///< N
+    std::size_t cols = 0;             ///< linear: N rounded up to whole GEMM panels
+    std::vector<std::uint32_t> words; ///< the GEMM operand (conv2d, linear)
+    std::vector<std::int32_t> taps;   ///< depthwise conv2d's taps
     std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
 };
 
-/// Decodes `layer`'s weight and bias codes from `codes` (the whole blob).
+/// Decodes `layer`'s weight and bias codes from `codes` (the whole blob) for the kernels of `path`.
 /// @throws std::invalid_argument if a code exceeds its tensor's bit width.
-PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes);
+PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes, KernelPath path);
 
 /// Scratch buffers of one worker thread, reused across batches.
 struct Workspace {
-    std::vector<std::int32_t> padded;  ///< one zero-bordered conv input, channels in int16 pairs
-    std::vector<std::int16_t> patches; ///< GEMM A operand of a linear layer
-    std::map<const Layer*, std::vector<std::int16_t>> convPatches; ///< packed B per conv layer
-    std::vector<std::int32_t> products;                            ///< GEMM result
-    std::vector<std::int32_t> inputSums;                           ///< Sq per image of a linear layer
+    std::vector<std::uint32_t> padded;  ///< one zero-bordered conv input, channels in GEMM words
+    std::vector<std::uint32_t> patches; ///< GEMM A operand of a linear layer
+    std::map<const Layer*, std::vector<std::uint32_t>> convPatches; ///< packed B per conv layer
+    std::vector<std::int32_t> products;                             ///< GEMM result
+    std::vector<std::int32_t> inputSums;                            ///< Sq per image of a linear layer
     std::vector<std::int64_t> sumTerms;   ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
     std::vector<std::int32_t> plane;      ///< one zero-bordered input channel of a depthwise conv
     std::vector<std::int32_t> windowSums; ///< Sq per output pixel of a depthwise conv

@@ -48,23 +48,48 @@ VOLTSIM_TARGET_AVX2 void requantizeEightAvx2(const std::int32_t* centered, const
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), packed);
 }
 
-/// The outputs it could do with whole vector steps (all when count >= 8); returns how many.
-VOLTSIM_TARGET_AVX2 std::size_t requantizeAvx2(const std::int32_t* centered, const std::int64_t* addends,
-                                               std::size_t count, const RowRequant& row, std::uint8_t* out)
+/// A whole row of count >= kRequantStep outputs, eight at a time; a partial last step is done as
+/// the row's last eight (overlapping the step before: the same bytes are written twice).
+VOLTSIM_TARGET_AVX2 void requantizeAvx2(const std::int32_t* centered, const std::int64_t* addends,
+                                        std::size_t count, const RowRequant& row, std::uint8_t* out)
 {
     const __m256i mAcc = _mm256_set1_epi64x(row.mAcc);
     const __m256i constant = _mm256_set1_epi64x(row.constant);
     const __m128i shift = _mm_cvtsi32_si128(row.shift);
-    std::size_t n = 0;
-    for (; n + kRequantStep <= count; n += kRequantStep)
-        requantizeEightAvx2(centered + n, addends + n, mAcc, constant, shift, out + n);
-    if (n < count &&
-        count >= kRequantStep) { // the tail as the last eight, overlapping: same bytes written twice
-        requantizeEightAvx2(centered + count - kRequantStep, addends + count - kRequantStep, mAcc, constant,
-                            shift, out + count - kRequantStep);
-        n = count;
+    for (std::size_t n = 0; n < count; n += kRequantStep) {
+        const std::size_t at = std::min(n, count - kRequantStep);
+        requantizeEightAvx2(centered + at, addends + at, mAcc, constant, shift, out + at);
     }
-    return n;
+}
+
+/// Eight outputs with AVX-512: T in eight int64 lanes, an arithmetic shift, max with 0 and an
+/// unsigned saturating narrowing to bytes (the clamp to 255). The zero-masked forms (all lanes
+/// kept) compute the same as the plain ones, whose inline bodies GCC 12 warns about (GCC bug 105593).
+VOLTSIM_TARGET_VNNI512 void requantizeEight512(const std::int32_t* centered, const std::int64_t* addends,
+                                               __m512i mAcc, __m512i constant, __m128i shift,
+                                               std::uint8_t* out)
+{
+    constexpr __mmask8 kAll = 0xFF;
+    const __m512i values =
+        _mm512_maskz_cvtepi32_epi64(kAll, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centered)));
+    const __m512i t = _mm512_add_epi64(
+        _mm512_add_epi64(_mm512_maskz_mul_epi32(kAll, values, mAcc), _mm512_loadu_si512(addends)), constant);
+    const __m512i q =
+        _mm512_maskz_max_epi64(kAll, _mm512_maskz_sra_epi64(kAll, t, shift), _mm512_setzero_si512());
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm512_maskz_cvtusepi64_epi8(kAll, q));
+}
+
+/// requantizeAvx2 with AVX-512.
+VOLTSIM_TARGET_VNNI512 void requantize512(const std::int32_t* centered, const std::int64_t* addends,
+                                          std::size_t count, const RowRequant& row, std::uint8_t* out)
+{
+    const __m512i mAcc = _mm512_set1_epi64(row.mAcc);
+    const __m512i constant = _mm512_set1_epi64(row.constant);
+    const __m128i shift = _mm_cvtsi32_si128(row.shift);
+    for (std::size_t n = 0; n < count; n += kRequantStep) {
+        const std::size_t at = std::min(n, count - kRequantStep);
+        requantizeEight512(centered + at, addends + at, mAcc, constant, shift, out + at);
+    }
 }
 
 #endif
@@ -79,15 +104,20 @@ void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64
             (row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
 }
 
-void requantizeRowToUint8(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,
-                          const RowRequant& row, std::uint8_t* out)
+void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
+                          std::size_t count, const RowRequant& row, std::uint8_t* out)
 {
-    std::size_t done = 0;
 #ifdef VOLTSIM_X86_SIMD
-    if (cpuHasAvx2())
-        done = requantizeAvx2(centered, addends, count, row, out);
+    if (count >= kRequantStep && path == KernelPath::Vnni512) {
+        requantize512(centered, addends, count, row, out);
+        return;
+    }
+    if (count >= kRequantStep && path == KernelPath::Avx2) {
+        requantizeAvx2(centered, addends, count, row, out);
+        return;
+    }
 #endif
-    requantizeRowToUint8Portable(centered + done, addends + done, count - done, row, out + done);
+    requantizeRowToUint8Portable(centered, addends, count, row, out);
 }
 
 } // namespace voltsim::workloads::detail

@@ -1,6 +1,8 @@
 #pragma once
 // Requantization of one GEMM output row to uint8 (docs/datapath.md, hidden layers), vectorized with
-// AVX2 where the CPU has it. Internal to voltsim_workloads.
+// the instructions of the kernel path (KernelPath.hpp). Internal to voltsim_workloads.
+#include "voltsim/workloads/inference/KernelPath.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -20,11 +22,11 @@ struct RowRequant {
 constexpr std::size_t kRequantStep = 8;
 
 /// out[n] = clamp((mAcc * centered[n] + addends[n] + constant) >> shift, 0, 255) for n < count
-/// (>> is floor). Nothing overflows int64 for the loader's ranges.
-void requantizeRowToUint8(const std::int32_t* centered, const std::int64_t* addends, std::size_t count,
-                          const RowRequant& row, std::uint8_t* out);
+/// (>> is floor), with the instructions of `path`. Nothing overflows int64 for the loader's ranges.
+void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
+                          std::size_t count, const RowRequant& row, std::uint8_t* out);
 
-/// The same with plain C++ (what requantizeRowToUint8 runs without AVX2); for tests.
+/// The same with plain C++ (what requantizeRowToUint8 runs on the Portable path); for tests.
 void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends,
                                   std::size_t count, const RowRequant& row, std::uint8_t* out);
 

@@ -1,16 +1,11 @@
 #pragma once
-// Run-time choice of the AVX2 kernels (internal to voltsim_workloads): kernels marked
-// VOLTSIM_TARGET_AVX2 are compiled for AVX2 whatever the build's baseline ISA and are called only
-// when cpuHasAvx2(); each has a portable twin computing the same integers.
+// Kernels for instruction sets beyond the build's baseline (internal to voltsim_workloads): a
+// function marked VOLTSIM_TARGET_AVX2 or VOLTSIM_TARGET_VNNI512 is compiled for those instructions
+// whatever the build's baseline ISA and runs only when activeKernelPath() selects its path
+// (KernelPath.hpp), which it does only where the CPU has them.
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define VOLTSIM_X86_SIMD 1
 #define VOLTSIM_TARGET_AVX2 __attribute__((target("avx2")))
+#define VOLTSIM_TARGET_VNNI512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
 #endif
-
-namespace voltsim::workloads::detail {
-
-/// True when the CPU running the program has AVX2 (always false off x86).
-bool cpuHasAvx2();
-
-} // namespace voltsim::workloads::detail
