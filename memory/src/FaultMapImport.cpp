@@ -63,7 +63,7 @@ double parseNumber(const std::string& text, const std::string& where, const std:
 /// A 0/1 matrix (rows of comma-separated 0/1).
 std::vector<std::vector<std::uint8_t>> readMatrix(const std::string& file)
 {
-    rejectDirectory(file, "a fault map file");
+    checkInputFile(file, "a fault map file");
     std::ifstream in(file);
     if (!in)
         throw InputError(file + ": cannot open fault map");
@@ -255,7 +255,7 @@ SramProfile importIbmMaps(const std::string& directory, const ImportOptions& opt
 
 SramProfile importCellCsv(const std::string& csvFile, const ImportOptions& options)
 {
-    rejectDirectory(csvFile, "a cell list CSV file");
+    checkInputFile(csvFile, "a cell list CSV file");
     std::ifstream in(csvFile);
     if (!in)
         throw InputError(csvFile + ": cannot open cell list");

@@ -219,7 +219,7 @@ std::string resolveProfilePath(const std::string& nameOrFile)
     const bool looksLikePath =
         nameOrFile.find('/') != std::string::npos || fs::path(nameOrFile).has_extension();
     if (looksLikePath) {
-        rejectDirectory(nameOrFile, "a profile file");
+        checkInputFile(nameOrFile, "a profile file");
         if (!fs::is_regular_file(nameOrFile))
             throw InputError(nameOrFile + ": profile file not found");
         return nameOrFile;

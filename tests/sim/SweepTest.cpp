@@ -184,8 +184,8 @@ TEST_F(SweepTest, ShardsMergeIntoTheFilesOfOneRun)
                       " --quiet --no-plots --out " + out("m")),
               0)
         << stderrText();
-    for (const char* file :
-         {"sweep.csv", "chips.csv", "stats.json", "summary.json", "points.jsonl", "config.json"})
+    for (const char* file : {"sweep.csv", "chips.csv", "stats.json", "summary.json", "points.jsonl",
+                             "config.json", "inputs.json"})
         EXPECT_EQ(readFile(m_dir / "m" / file), readFile(m_dir / "full" / file)) << file;
 }
 

@@ -6,6 +6,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/sim/report/OutputFolder.hpp"
+#include "voltsim/sim/sweep/SweepInputs.hpp"
 #include "voltsim/sim/sweep/SweepPlan.hpp"
 
 #include <boost/program_options.hpp>
@@ -26,6 +27,20 @@ bool sameFolder(const std::string& a, const std::string& b)
 {
     std::error_code error;
     return std::filesystem::equivalent(a, b, error) && !error;
+}
+
+/// The inputs.json every directory records, after checking they agree and that the files the plan
+/// read now are those the shards used; InputError naming the file otherwise.
+std::vector<SweepInput> sameInputs(const SweepPlan& plan, const std::vector<std::string>& dirs)
+{
+    const std::string first = dirs.front() + "/" + kSweepInputsFile;
+    std::vector<SweepInput> inputs = readSweepInputs(dirs.front());
+    for (std::size_t i = 1; i < dirs.size(); ++i)
+        if (readSweepInputs(dirs[i]) != inputs)
+            throw InputError(dirs[i] + "/" + kSweepInputsFile + ": differs from " + first +
+                             " (the shards read different files: not the same sweep)");
+    requireSameInputs(inputs, first, sweepInputs(plan), "voltsim merge");
+    return inputs;
 }
 
 /// The records of every directory; InputError for a point in two of them (the same shard twice, or
@@ -96,6 +111,7 @@ int runMergeCommand(const Args& args)
             throw InputError(dir + "/config.json: differs from " + dirs.front() +
                              "/config.json (not the same sweep)");
     const SweepPlan plan(readSweepConfigFrom(config, dirs.front() + "/config.json"));
+    const std::vector<SweepInput> inputs = sameInputs(plan, dirs);
     const std::string out = values["out"].as<std::string>();
     for (const auto& dir : dirs)
         if (sameFolder(out, dir))
@@ -103,7 +119,7 @@ int runMergeCommand(const Args& args)
     const RecordSet united = uniteShards(plan, dirs);
     if (!partial && folderContent(out) != FolderContent::Sweep)
         requireComplete(plan, united); // before --out is created
-    SweepOutput output(out, plan, true, "merge");
+    SweepOutput output(out, plan, true, "merge", inputs);
     output.addFrom(united, "--out " + out);
     if (!partial)
         requireComplete(plan, output.records());

@@ -176,7 +176,8 @@ int runSweepCommand(const Args& args)
     }
 
     const SweepPlan plan(sweepConfig);
-    SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep");
+    SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep",
+                       sweepInputs(plan));
     std::signal(SIGINT, onInterrupt);
     const SweepRunReport report = runSweep(plan, output, run);
     std::signal(SIGINT, SIG_DFL);

@@ -39,10 +39,9 @@ FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package,
     : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads),
       m_tensors(models::weightTensors(package))
 {
-    for (const workloads::ParameterTensor& tensor : package.network.parameterTensors()) {
+    for (const workloads::ParameterTensor& tensor : package.network.parameterTensors())
         m_tensorOffsets.push_back(tensor.blobOffset);
-        m_storedBits += static_cast<std::uint64_t>(tensor.count) * tensor.bits;
-    }
+    m_storedBits = package.network.codeBits();
     m_cleanPredictions = m_reference.classify(package.codes, images.pixels, images.count);
     const auto inputSize = static_cast<std::size_t>(package.network.inputSize());
     for (std::size_t i = 0; i < images.count; ++i) {

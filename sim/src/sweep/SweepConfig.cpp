@@ -196,6 +196,7 @@ nlohmann::json readAccelerator(ConfigNode& root, SweepConfig& config,
     nlohmann::json document = value;
     if (value.is_string()) {
         source = resolveDataPath(value.get<std::string>());
+        config.acceleratorFile = source;
         path.clear();
         document = loadAcceleratorFile(value.get<std::string>(), root.where("accelerator"));
     } else if (!value.is_object()) {
@@ -260,7 +261,7 @@ SweepConfig readSweepConfig(ConfigNode& root)
     root.integer<std::uint64_t>("chips", config.chips, 1, 100000, "simulated chips per point");
     root.integer<std::uint64_t>("seed", config.seed, 0, std::numeric_limits<std::int64_t>::max(),
                                 "run seed; chip i has seed chipSeed(seed, i)");
-    root.integer<std::uint64_t>("images", config.images, 1, 100000000,
+    root.integer<std::uint64_t>("images", config.images, 1, kMaxSweepImages,
                                 "first N test images (null: the whole test set)");
     root.number("max_loss_pp", config.maxLossPp, 0.0, 100.0,
                 "allowed RErr above the reference, percentage points");

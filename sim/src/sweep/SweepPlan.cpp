@@ -45,6 +45,7 @@ SweepPlan::SweepPlan(const SweepConfig& config)
         model.package =
             std::make_shared<const workloads::ModelPackage>(workloads::ModelPackage::load(model.dir));
         model.name = model.package->name;
+        model.storedBits = model.package->network.codeBits();
         for (const auto& other : m_models)
             if (other.name == model.name)
                 throw InputError("models: '" + entry + "': a model named '" + model.name +

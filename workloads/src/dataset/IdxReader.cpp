@@ -96,7 +96,7 @@ std::vector<std::uint8_t> readData(gzFile file, const std::string& path, std::ui
 
 IdxArray readIdx(const std::string& path, std::size_t expectedDims)
 {
-    rejectDirectory(path, "an IDX file");
+    checkInputFile(path, "an IDX file");
     GzFile file(gzopen(path.c_str(), "rb"), gzclose);
     if (!file)
         fail(path, "cannot open file");

@@ -454,7 +454,7 @@ void checkTrainingMethod(const JsonCursor& training, const ModelPackage& package
 std::vector<std::uint8_t> readBlob(const ModelPackage& package)
 {
     const std::string path = package.blobPath();
-    rejectDirectory(path, "the code blob file");
+    checkInputFile(path, "the code blob file");
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in)
         throw InputError(path + ": cannot open file");

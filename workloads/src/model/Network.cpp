@@ -84,6 +84,14 @@ std::vector<ParameterTensor> Network::parameterTensors() const
     return tensors;
 }
 
+std::uint64_t Network::codeBits() const
+{
+    std::uint64_t bits = 0;
+    for (const ParameterTensor& tensor : parameterTensors())
+        bits += static_cast<std::uint64_t>(tensor.count) * tensor.bits;
+    return bits;
+}
+
 std::int64_t Network::inputSize() const
 {
     return shapeSize(dataset.inputShape);

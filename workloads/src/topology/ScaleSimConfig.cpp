@@ -217,7 +217,7 @@ ScaleSimConfig parseScaleSimConfig(std::istream& in, const std::string& sourceNa
 
 ScaleSimConfig readScaleSimConfig(const std::string& path)
 {
-    rejectDirectory(path, "a SCALE-Sim config file");
+    checkInputFile(path, "a SCALE-Sim config file");
     std::ifstream file(path);
     if (!file)
         throw InputError(path + ": cannot open SCALE-Sim config file");

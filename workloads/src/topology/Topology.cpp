@@ -213,7 +213,7 @@ Topology parseTopology(std::istream& in, const std::string& sourceName)
 
 Topology readTopology(const std::string& path)
 {
-    rejectDirectory(path, "a topology file");
+    checkInputFile(path, "a topology file");
     std::ifstream file(path);
     if (!file)
         throw InputError(path + ": cannot open topology file");

@@ -18,6 +18,9 @@ extern const char* const kDefaultVoltagesRel;
 /// The accelerator a sweep prices when its config names none (the one `voltsim run` reads).
 extern const char* const kDefaultAcceleratorConfig;
 
+/// The largest `images` of a sweep (and of a point record's image count).
+constexpr std::uint64_t kMaxSweepImages = 100000000;
+
 /// What the sweep's operating-point axis is.
 enum class SweepAxis {
     VoltageRel, ///< V / V_min of the profile (the paper's axis)
@@ -49,7 +52,8 @@ struct SweepConfig {
     /// sweep's `profile` and `fault_model` put into weight_sram when set. Its operating point is
     /// unset (the axis sets it) and its `run` settings are defaults (the sweep's own keys apply).
     RunConfig accelerator;
-    nlohmann::json resolved; ///< every key with its value, defaults filled in; `accelerator` inline
+    std::string acceleratorFile; ///< the file `accelerator` named, as read; "" for a config given inline
+    nlohmann::json resolved;     ///< every key with its value, defaults filled in; `accelerator` inline
 
     const models::AcceleratorSpecs& specs() const { return accelerator.accelerator; }
 };

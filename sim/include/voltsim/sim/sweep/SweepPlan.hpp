@@ -24,6 +24,7 @@ struct SweepModel {
     std::string name; ///< the package's name (unique within a sweep)
     std::string dir;  ///< package directory
     std::shared_ptr<const workloads::ModelPackage> package;
+    std::uint64_t storedBits = 0; ///< weight-code bits it stores (sum of count x bits over its tensors)
 };
 
 /// One operating point of the axis.

@@ -25,8 +25,10 @@ struct PointRecord {
 /// Records by global index (model-major), so iteration is in sweep.csv order.
 using RecordSet = std::map<std::size_t, PointRecord>;
 
-/// The record as one JSON object (points.jsonl) and back; recordFromJson checks every key against
-/// the plan (model names, point indices, one chip per seed) and throws InputError at its path.
+/// The record as one JSON object (points.jsonl) and back; recordFromJson checks every value against
+/// the plan (docs/sweep.md, "Resume and merge check content": model name, point index, the image
+/// count, errors within the images, the model's code bits, the point's rate, each chip's seed,
+/// flips within the code bits, faulty cells within the chip) and throws InputError at its path.
 nlohmann::json recordToJson(const SweepPlan& plan, const PointRecord& record);
 PointRecord recordFromJson(const SweepPlan& plan, const JsonCursor& json);
 

@@ -123,6 +123,8 @@ struct Network {
     /// linear layer in layer order (the order the package blob, the weight SRAM and the DRAM image
     /// of the model hold them; docs/model_package.md).
     std::vector<ParameterTensor> parameterTensors() const;
+    /// Bits of every weight and bias code (sum of count x bits): what the weight SRAM stores.
+    std::uint64_t codeBits() const;
     /// Pixels per input image, product(dataset.inputShape).
     std::int64_t inputSize() const;
     /// Sets every layer's inputs to the layer before it (the first: the network input): how a
