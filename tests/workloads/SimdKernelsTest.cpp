@@ -1,13 +1,16 @@
 // The SIMD kernels internal to voltsim_workloads: the GEMM of every kernel path the CPU supports
 // against a literal triple loop on every tail shape, the row requantization of every path (and the
-// portable one) against docs/datapath.md's formula over the whole int64 range it meets.
+// portable one) against docs/datapath.md's formula over the whole int64 range it meets, the 2x2
+// max-pool of every path against the window maxima.
 #include "../../workloads/src/inference/Gemm.hpp"
+#include "../../workloads/src/inference/LayerKernels.hpp"
 #include "../../workloads/src/inference/Requantize.hpp"
 #include "KernelPathFixture.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <random>
 #include <set>
 #include <vector>
@@ -123,6 +126,45 @@ TEST_P(RequantizeRowTest, KernelEqualsTheFormulaIncludingClampsAndNegativeValues
     EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
 }
 VOLTSIM_FOR_EVERY_KERNEL_PATH(RequantizeRowTest);
+
+class MaxPoolTest : public KernelPathTest {};
+
+/// The 2x2 stride-2 max-pool on planes narrower and wider than a vector step, odd sizes included
+/// (the last row and column are dropped), against the maximum of each window.
+TEST_P(MaxPoolTest, TwoByTwoEqualsTheWindowMaxima)
+{
+    std::mt19937 random(5);
+    for (const std::array<std::int64_t, 3>& shape : std::vector<std::array<std::int64_t, 3>>{
+             {16, 28, 28}, {32, 14, 14}, {3, 7, 7}, {2, 9, 150}, {1, 2, 65}, {5, 4, 2}}) {
+        const std::int64_t channels = shape[0];
+        const std::int64_t height = shape[1];
+        const std::int64_t width = shape[2];
+        workloads::Layer layer;
+        layer.type = workloads::LayerType::MaxPool2d;
+        layer.kernelH = layer.kernelW = layer.stride = 2;
+        layer.inShape = {channels, height, width};
+        layer.outShape = {channels, height / 2, width / 2};
+        std::vector<std::uint8_t> input(static_cast<std::size_t>(channels * height * width));
+        for (auto& value : input)
+            value = static_cast<std::uint8_t>(random() % 256);
+        std::vector<std::uint8_t> output(static_cast<std::size_t>(channels * (height / 2) * (width / 2)) + 1,
+                                         7);
+        runMaxPool(layer, input.data(), output.data());
+        EXPECT_EQ(output.back(), 7) << "wrote past the output";
+        for (std::int64_t c = 0; c < channels; ++c)
+            for (std::int64_t y = 0; y < height / 2; ++y)
+                for (std::int64_t x = 0; x < width / 2; ++x) {
+                    const auto at = [&](std::int64_t dy, std::int64_t dx) {
+                        return input[static_cast<std::size_t>((c * height + 2 * y + dy) * width + 2 * x +
+                                                              dx)];
+                    };
+                    ASSERT_EQ(output[static_cast<std::size_t>((c * (height / 2) + y) * (width / 2) + x)],
+                              std::max({at(0, 0), at(0, 1), at(1, 0), at(1, 1)}))
+                        << channels << "x" << height << "x" << width << " at " << c << "," << y << "," << x;
+                }
+    }
+}
+VOLTSIM_FOR_EVERY_KERNEL_PATH(MaxPoolTest);
 
 } // namespace
 } // namespace voltsim::test

@@ -1,31 +1,53 @@
 #!/usr/bin/python3
-"""PyTorch baseline for the sweep benchmark (docs/sweep.md, "Speed").
+"""PyTorch baselines for the sweep benchmark (docs/sweep.md, "Speed").
 
-Runs a model package's network as dequantized float32 inference (every code decoded
-w = scale * (v - offset) + center, inputs x / 255, ReLU, max-pool) on the full Fashion-MNIST test
-set with Debian's python3-torch on 2 threads, and prints images/s and effective GMAC/s.
-The codes come from --codes FILE (the corrupted codes bench_sweep writes with
-VOLTSIM_DUMP_CODES=FILE), so both sides run the very same faulty weights; without --codes the
+Runs a model package's network on the full Fashion-MNIST test set with Debian's python3-torch,
+once per engine, all on the same weights, images and thread count:
+
+  float32  dequantized float32 inference: every code decoded w = scale * (v - offset) + center,
+           inputs x / 255, ReLU, max-pool;
+  onednn   PyTorch's own int8 inference of that float model (static quantisation: int8 weights,
+           uint8 activations calibrated on the first 1,000 test images, conv+ReLU and
+           linear+ReLU fused) with the oneDNN kernels;
+  qnnpack  the same with the QNNPACK kernels (Debian's torch has no fbgemm).
+
+It prints one JSON list, an object per engine: best of --repeat, images/s, effective GMAC/s and
+the test error. The codes come from --codes FILE (the corrupted codes bench_sweep writes with
+VOLTSIM_DUMP_CODES=FILE), so every engine runs the very same faulty weights; without --codes the
 package's clean codes are used.
 
+glibc's allocator is tuned as PyTorch's CPU performance tuning guide advises (large allocations
+kept, not returned to the system after every batch): the script re-executes itself with
+MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736 in its environment (glibc
+reads them only at start-up). Without that tuning float32 is several times slower.
+
 Usage:
-  VOLTSIM_DUMP_CODES=/tmp/faulty.codes build/bench/bench_sweep
+  VOLTSIM_DUMP_CODES=/tmp/faulty.codes build/bench/bench_sweep --benchmark_filter=FaultyTestSet/cnn/2
   /usr/bin/python3 tools/bench/pytorch_baseline.py --codes /tmp/faulty.codes [--model DIR] [--threads 2]
 """
-import argparse
-import gzip
-import json
 import os
 import sys
-import time
 
-import numpy as np
-import torch
+ALLOCATOR_TUNING = {"MALLOC_MMAP_THRESHOLD_": "4294967296", "MALLOC_TRIM_THRESHOLD_": "68719476736"}
+if __name__ == "__main__" and any(os.environ.get(k) != v for k, v in ALLOCATOR_TUNING.items()):
+    os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, **ALLOCATOR_TUNING})
+
+import argparse  # noqa: E402  (after the re-execution: nothing heavy is loaded twice)
+import gzip  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.ao import quantization  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 from tools.train.package import folded_gains  # noqa: E402  (the trainer's layer gains, read from requant)
 DATASET_DIR = os.environ.get("VOLTSIM_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
+ENGINES = ("float32", "onednn", "qnnpack")
+CALIBRATION_IMAGES = 1000
 
 
 def read_idx(path):
@@ -59,47 +81,88 @@ def decode(tensor, codes):
     return torch.from_numpy(w.astype(np.float32).reshape(tensor["shape"]))
 
 
-def layer_parameters(layer, codes):
-    """Float weight and bias of a compute layer with its gains g_w, g_b folded in (docs/zoo.md)."""
+def with_parameters(module, layer, codes):
+    """``module`` holding the layer's float weight and bias, its gains g_w, g_b folded in (docs/zoo.md)."""
     g_w, g_b = folded_gains(layer)
-    return g_w * decode(layer["weight"], codes), g_b * decode(layer["bias"], codes)
+    module.weight.data = g_w * decode(layer["weight"], codes)
+    module.bias.data = g_b * decode(layer["bias"], codes)
+    return module
 
 
-def build(manifest, codes):
-    """The network as a list of callables on float tensors, and its MACs per image."""
-    ops, macs = [], 0
-    for layer in manifest["layers"]:
-        kind = layer["type"]
-        if kind == "conv2d":
-            w, b = layer_parameters(layer, codes)
-            stride, padding = layer["stride"], layer["padding"]
-            ops.append(lambda x, w=w, b=b, s=stride, p=padding: torch.conv2d(x, w, b, s, p))
-            out = layer["out_shape"]
-            macs += out[0] * out[1] * out[2] * int(np.prod(layer["weight"]["shape"][1:]))
-        elif kind == "linear":
-            w, b = layer_parameters(layer, codes)
-            ops.append(lambda x, w=w, b=b: torch.nn.functional.linear(x, w, b))
-            macs += int(np.prod(layer["weight"]["shape"]))
-        elif kind == "maxpool2d":
-            k, s = layer["kernel"], layer["stride"]
-            ops.append(lambda x, k=k, s=s: torch.nn.functional.max_pool2d(x, k, s))
-        elif kind == "flatten":
-            ops.append(lambda x: torch.flatten(x, 1))
-        if layer.get("relu"):
-            ops.append(torch.relu)
-    return ops, macs
+class Network(nn.Module):
+    """A chain network (conv2d, linear, maxpool2d, flatten, ReLU) between quantisation stubs, which
+    are identities until the model is quantised."""
+
+    def __init__(self, manifest, codes):
+        super().__init__()
+        layers, self.fusable, self.macs = [], [], 0
+        for layer in manifest["layers"]:
+            kind = layer["type"]
+            if kind == "conv2d":
+                shape = layer["weight"]["shape"]
+                conv = nn.Conv2d(layer["in_shape"][0], shape[0], tuple(layer["kernel"]), layer["stride"],
+                                 layer["padding"], groups=layer.get("groups", 1))
+                layers.append(with_parameters(conv, layer, codes))
+                out = layer["out_shape"]
+                self.macs += out[0] * out[1] * out[2] * int(np.prod(shape[1:]))
+            elif kind == "linear":
+                shape = layer["weight"]["shape"]
+                layers.append(with_parameters(nn.Linear(shape[1], shape[0]), layer, codes))
+                self.macs += int(np.prod(shape))
+            elif kind == "maxpool2d":
+                layers.append(nn.MaxPool2d(tuple(layer["kernel"]), layer["stride"], layer.get("padding", 0)))
+            elif kind == "flatten":
+                layers.append(nn.Flatten())
+            else:
+                raise SystemExit(f"pytorch_baseline: layer type {kind} is not supported (chain networks only)")
+            if layer.get("relu"):
+                self.fusable.append([f"body.{len(layers) - 1}", f"body.{len(layers)}"])
+                layers.append(nn.ReLU())
+        self.body = nn.Sequential(*layers)
+        self.quant = quantization.QuantStub()
+        self.dequant = quantization.DeQuantStub()
+
+    def forward(self, x):
+        return self.dequant(self.body(self.quant(x)))
 
 
-def run(ops, images, batch):
+def prepared_model(engine, manifest, codes, images, batch):
+    """The network for ``engine``: float32 as decoded, or statically quantised by PyTorch."""
+    model = Network(manifest, codes).eval()
+    if engine == "float32":
+        return model
+    torch.backends.quantized.engine = engine
+    model = quantization.fuse_modules(model, model.fusable)
+    model.qconfig = quantization.get_default_qconfig(engine)
+    quantization.prepare(model, inplace=True)
+    with torch.inference_mode():
+        for first in range(0, CALIBRATION_IMAGES, batch):
+            model(images[first:min(first + batch, CALIBRATION_IMAGES)])
+    return quantization.convert(model)
+
+
+def run(model, images, batch):
     """Predicted classes of every image."""
     predictions = []
     with torch.inference_mode():
         for first in range(0, images.shape[0], batch):
-            x = images[first:first + batch]
-            for op in ops:
-                x = op(x)
-            predictions.append(torch.argmax(x, dim=1))
+            predictions.append(torch.argmax(model(images[first:first + batch]), dim=1))
     return torch.cat(predictions)
+
+
+def measure(engine, manifest, codes, images, labels, args):
+    """One engine's figures: best of args.repeat passes over every image."""
+    model = prepared_model(engine, manifest, codes, images, args.batch)
+    run(model, images[:args.batch], args.batch)  # warm-up
+    best = float("inf")
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        predicted = run(model, images, args.batch)
+        best = min(best, time.perf_counter() - start)
+    count = images.shape[0]
+    return {"engine": engine, "images_per_s": round(count / best, 1),
+            "gmac_per_s": round(model.macs * count / best * 1e-9, 3), "seconds": round(best, 4),
+            "test_error": float((predicted != labels).float().mean())}
 
 
 def main(argv):
@@ -108,8 +171,14 @@ def main(argv):
     parser.add_argument("--codes", help="corrupted codes (one per byte, blob layout) from bench_sweep")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="passes per engine; the fastest counts (default 5)")
+    parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated subset of {','.join(ENGINES)}")
     args = parser.parse_args(argv[1:])
+    engines = args.engines.split(",")
+    for engine in engines:
+        if engine not in ENGINES or (engine != "float32" and engine not in torch.backends.quantized.supported_engines):
+            raise SystemExit(f"pytorch_baseline: --engines: '{engine}' is not available here "
+                             f"(valid: {', '.join(ENGINES)})")
     torch.set_num_threads(args.threads)
     with open(os.path.join(args.model, "manifest.json")) as handle:
         manifest = json.load(handle)
@@ -118,20 +187,11 @@ def main(argv):
     if codes.size != manifest["blob"]["bytes"]:
         raise SystemExit(f"pytorch_baseline: {codes_path}: {codes.size} codes, the package has {manifest['blob']['bytes']}")
     images, labels = test_set()
-    ops, macs = build(manifest, codes)
-    run(ops, images[:args.batch], args.batch)  # warm-up
-    best = float("inf")
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        predicted = run(ops, images, args.batch)
-        best = min(best, time.perf_counter() - start)
-    count = images.shape[0]
-    error = float((predicted != labels).float().mean())
-    print(json.dumps({
-        "model": manifest["name"], "codes": codes_path, "threads": args.threads, "images": count,
-        "seconds_best_of": args.repeat, "seconds": round(best, 4), "images_per_s": round(count / best, 1),
-        "gmac_per_s": round(macs * count / best * 1e-9, 3), "macs_per_image": macs, "test_error_float": error,
-        "torch": torch.__version__}, indent=1))
+    common = {"model": manifest["name"], "codes": codes_path, "threads": args.threads, "images": images.shape[0],
+              "best_of": args.repeat, "torch": torch.__version__,
+              "allocator": " ".join(f"{k}={os.environ.get(k)}" for k in ALLOCATOR_TUNING)}
+    print(json.dumps([{**common, **measure(engine, manifest, codes, images, labels, args)} for engine in engines],
+                     indent=1))
     return 0
 
 

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """The sweep speed benchmark of docs/sweep.md ("Speed") in one command: voltsim against PyTorch.
 
-Runs build/bench/bench_sweep's BM_FaultyTestSet on 2 threads (exact integer inference of the full
-test set with the corrupted weights of one faulty chip, writing those codes), then
-tools/bench/pytorch_baseline.py on the very same codes with 2 threads, and prints both with the
-speed ratio and the fraction of the machine's int8 peak bench_sweep reports.
+Runs build/bench/bench_sweep's BM_FaultyTestSet on the CNN (exact integer inference of the full
+test set with the corrupted weights of one faulty chip, writing those codes; best of --repeat),
+then tools/bench/pytorch_baseline.py on the very same codes, images and thread count (PyTorch
+float32 and PyTorch's int8 engines onednn and qnnpack, allocator tuned, best of --repeat), and
+prints every figure with voltsim's speed ratio to each, the kernel path voltsim used and the
+fraction of the int8 peak bench_sweep measures.
 
 Usage (from the repository root, after scripts/setup.sh):
-  /usr/bin/python3 tools/bench/sweep_vs_pytorch.py [--build build] [--threads 2]
+  /usr/bin/python3 tools/bench/sweep_vs_pytorch.py [--build build] [--threads 2] [--repeat 5]
 """
 import argparse
 import json
@@ -27,35 +29,43 @@ def run_json(command, env=None):
     return json.loads(result.stdout)
 
 
-def voltsim_figures(build, threads, codes_path):
+def voltsim_figures(build, threads, repeat, codes_path):
+    """bench_sweep's fastest repetition of the CNN on ``threads`` threads."""
     bench = os.path.join(build, "bench", "bench_sweep")
     if not os.path.exists(bench):
         sys.exit(f"sweep_vs_pytorch: {bench} not found (build with -DVOLTSIM_BUILD_BENCHMARKS=ON)")
-    report = run_json([bench, f"--benchmark_filter=BM_FaultyTestSet/{threads}/", "--benchmark_format=json"],
+    report = run_json([bench, f"--benchmark_filter=BM_FaultyTestSet/cnn/{threads}/",
+                       f"--benchmark_repetitions={repeat}", "--benchmark_format=json"],
                       env={**os.environ, "VOLTSIM_DUMP_CODES": codes_path})
-    run = report["benchmarks"][0]
+    run = max((run for run in report["benchmarks"] if run.get("run_type") == "iteration"),
+              key=lambda run: run["items_per_second"])
     return {"images_per_s": run["items_per_second"], "gmac_per_s": run["GMAC/s"],
-            "int8_peak_gmac_per_s": run["int8_peak_GMAC/s"]}
+            "int8_peak_gmac_per_s": run["int8_peak_GMAC/s"], "kernels": run.get("label", "")}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", default=os.path.join(ROOT, "build"), help="build directory (default build)")
-    parser.add_argument("--threads", type=int, choices=(1, 2), default=2, help="threads on both sides (default 2)")
+    parser.add_argument("--threads", type=int, choices=(1, 2), default=2, help="threads on every side (default 2)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per side; the fastest counts (default 5)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         codes_path = os.path.join(scratch, "faulty.codes")
-        ours = voltsim_figures(args.build, args.threads, codes_path)
-        torch_side = run_json([sys.executable, os.path.join(ROOT, "tools", "bench", "pytorch_baseline.py"),
-                               "--codes", codes_path, "--threads", str(args.threads)])
-    ratio = ours["images_per_s"] / torch_side["images_per_s"]
+        ours = voltsim_figures(args.build, args.threads, args.repeat, codes_path)
+        baselines = run_json([sys.executable, os.path.join(ROOT, "tools", "bench", "pytorch_baseline.py"),
+                              "--codes", codes_path, "--threads", str(args.threads), "--repeat", str(args.repeat)])
     peak = ours["gmac_per_s"] / ours["int8_peak_gmac_per_s"]
-    print(f"voltsim (exact integer, {args.threads} threads): {ours['images_per_s']:,.0f} images/s, "
-          f"{ours['gmac_per_s']:.1f} GMAC/s, {100 * peak:.1f} % of the int8 peak "
+    threads = f"{args.threads} thread{'s' if args.threads > 1 else ''}"
+    print(f"randbet-8bit, 10,000 images, faulty codes of one chip at p = 1 %, {threads}, best of {args.repeat}")
+    print(f"voltsim (exact integer, {ours['kernels']} kernels): {ours['images_per_s']:,.0f} images/s, "
+          f"{ours['gmac_per_s']:.1f} GMAC/s, {100 * peak:.1f} % of the measured int8 peak "
           f"({ours['int8_peak_gmac_per_s']:.0f} GMAC/s)")
-    print(f"PyTorch {torch_side['torch']} (float32, {args.threads} threads): {torch_side['images_per_s']:,.0f} images/s, "
-          f"{torch_side['gmac_per_s']:.1f} GMAC/s")
-    print(f"voltsim / PyTorch: {ratio:.2f}x")
+    for baseline in baselines:
+        kind = "float32" if baseline["engine"] == "float32" else f"int8 {baseline['engine']}"
+        print(f"PyTorch {baseline['torch']} {kind}: {baseline['images_per_s']:,.0f} images/s, "
+              f"{baseline['gmac_per_s']:.1f} GMAC/s; voltsim / PyTorch {kind}: "
+              f"{ours['images_per_s'] / baseline['images_per_s']:.2f}x")
+    print(f"(PyTorch with {baselines[0]['allocator']})")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 #include "Gemm.hpp"
 #include "Requantize.hpp"
+#include "Simd.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -217,6 +218,40 @@ maxPool2x2(const Layer& layer, const std::uint8_t* input, std::uint8_t* __restri
                                    std::max(bottom[2 * ox], bottom[2 * ox + 1]));
         }
 }
+
+#ifdef VOLTSIM_X86_SIMD
+/// maxPool2x2 with AVX-512BW, up to 32 outputs of a row per step (masked at the row's end): the
+/// larger of the two input rows' bytes, then of each byte pair (the halves of a 16-bit lane),
+/// narrowed to bytes on the store. The zero-masked forms with every lane kept avoid GCC 12's
+/// warning about the plain ones (GCC bug 105593).
+VOLTSIM_TARGET_VNNI512 void maxPool2x2Vnni512(const Layer& layer, const std::uint8_t* input,
+                                              std::uint8_t* output)
+{
+    constexpr std::size_t kStep = 32;
+    const auto planes = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
+    const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
+    const __m512i lowBytes = _mm512_set1_epi16(0x00FF);
+    for (std::size_t c = 0; c < planes; ++c)
+        for (std::size_t oy = 0; oy < outHeight; ++oy) {
+            const std::uint8_t* top = input + (c * height + 2 * oy) * width;
+            const std::uint8_t* bottom = top + width;
+            std::uint8_t* out = output + (c * outHeight + oy) * outWidth;
+            for (std::size_t ox = 0; ox < outWidth; ox += kStep) {
+                const std::size_t count = std::min(kStep, outWidth - ox);
+                const __mmask32 outputs = count == kStep ? ~__mmask32(0) : (__mmask32(1) << count) - 1;
+                const __mmask64 inputs = count == kStep ? ~__mmask64(0) : (__mmask64(1) << (2 * count)) - 1;
+                const __m512i rows = _mm512_max_epu8(_mm512_maskz_loadu_epi8(inputs, top + 2 * ox),
+                                                     _mm512_maskz_loadu_epi8(inputs, bottom + 2 * ox));
+                const __m512i pairs = _mm512_maskz_max_epu16(~__mmask32(0), _mm512_and_si512(rows, lowBytes),
+                                                             _mm512_maskz_srli_epi16(~__mmask32(0), rows, 8));
+                _mm512_mask_cvtepi16_storeu_epi8(out + ox, outputs, pairs);
+            }
+        }
+}
+#endif
 
 /// Where the kernel taps of a depthwise conv read their zero-bordered input plane, and where their
 /// sums go: output pixel (oy, ox) at sums[oy * pitch + ox]. At stride 1 the pitch is the plane's
@@ -440,9 +475,15 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
 
 void runMaxPool(const Layer& layer, const std::uint8_t* input, std::uint8_t* output)
 {
-    if (layer.kernelH == 2 && layer.kernelW == 2 && layer.stride == 2 && layer.padding == 0)
+    if (layer.kernelH == 2 && layer.kernelW == 2 && layer.stride == 2 && layer.padding == 0) {
+#ifdef VOLTSIM_X86_SIMD
+        if (activeKernelPath() == KernelPath::Vnni512) {
+            maxPool2x2Vnni512(layer, input, output);
+            return;
+        }
+#endif
         maxPool2x2(layer, input, output);
-    else
+    } else
         maxPool(layer, input, output);
 }
 
