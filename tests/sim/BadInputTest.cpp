@@ -9,8 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -101,6 +103,31 @@ class Scratch {
     std::string truncated(const std::string& source, const std::string& name, std::size_t bytes) const
     {
         return write(name, readText(voltsim::test::sourceDir() + "/" + source).substr(0, bytes));
+    }
+
+    /// A FIFO nobody writes to (a reader that opened it blocking would wait for ever).
+    std::string fifo(const std::string& name) const
+    {
+        fs::create_directories(fs::path(path(name)).parent_path());
+        if (mkfifo(path(name).c_str(), 0600) != 0)
+            throw std::logic_error("test setup: mkfifo " + path(name));
+        return path(name);
+    }
+
+    /// `name` -> `name`.b -> `name`: a symlink loop.
+    std::string symlinkLoop(const std::string& name) const
+    {
+        fs::create_symlink(path(name) + ".b", path(name));
+        fs::create_symlink(path(name), path(name) + ".b");
+        return path(name);
+    }
+
+    /// A sparse file of `bytes` bytes (its size is all a size cap looks at).
+    std::string sparse(const std::string& name, std::uintmax_t bytes) const
+    {
+        write(name, "{");
+        fs::resize_file(path(name), bytes);
+        return path(name);
     }
 
     std::string directory(const std::string& name) const
@@ -993,6 +1020,89 @@ std::vector<BadInputCase> cases()
          [](S) {
              return importFlag("--measured-mv", "700,650,700", {"--measured-mv", "700.0 appears twice"});
          }},
+        // --- special files, symlink loops, size caps (docs/hardening.md, "Files") ---
+        {"config_dev_zero", [](S) { return sweepConfig("/dev/zero", {"not a regular file"}); }},
+        {"config_dev_urandom", [](S) { return sweepConfig("/dev/urandom", {"not a regular file"}); }},
+        {"config_fifo", [](S s) { return sweepConfig(s.fifo("c.json"), {"not a regular file"}); }},
+        {"config_symlink_loop",
+         [](S s) { return sweepConfig(s.symlinkLoop("c.json"), {"Too many levels of symbolic links"}); }},
+        {"config_too_large",
+         [](S s) {
+             return sweepConfig(s.sparse("c.json", (std::uintmax_t{64} << 20) + 1),
+                                {"is 67108865 bytes, more than the 67108864 bytes"});
+         }},
+        {"run_config_fifo",
+         [](S s) {
+             return Invocation{{"run", "--config", s.fifo("c.json"), "--dump-config"},
+                               {"c.json", "not a regular file"}};
+         }},
+        {"topology_dev_zero",
+         [](S) {
+             return layers("/dev/zero", {"/dev/zero", "not a regular file"});
+         }},
+        {"topology_fifo",
+         [](S s) {
+             return layers(s.fifo("t.csv"), {"t.csv", "not a regular file"});
+         }},
+        {"topology_symlink_loop",
+         [](S s) {
+             return layers(s.symlinkLoop("t.csv"), {"t.csv", "Too many levels"});
+         }},
+        {"profile_fifo", [](S s) { return profileShow(s.fifo("p.json"), {"not a regular file"}); }},
+        {"package_manifest_fifo",
+         [](S s) {
+             const auto d = s.directory("pkg");
+             return modelInfo(d, {s.fifo("pkg/manifest.json"), "not a regular file"});
+         }},
+        {"package_blob_fifo",
+         [](S s) {
+             const auto d = s.package("pkg", [](PackageFiles&) {});
+             fs::remove(d + "/codes.bin");
+             return modelInfo(d, {s.fifo("pkg/codes.bin"), "not a regular file"});
+         }},
+        // --- work bounded before anything is allocated ---
+        {"package_too_many_layers",
+         [](S s) {
+             return modelInfo(
+                 s.package("pkg",
+                           [](PackageFiles& f) {
+                               f.manifest["layers"] = json::array();
+                               for (int i = 0; i < 65537; ++i)
+                                   f.manifest["layers"].push_back(json::object());
+                           }),
+                 {"manifest.json", "layers", "expected an array of 1 to 65536 elements, got 65537"});
+         }},
+        {"layers_gemm_too_many_folds",
+         [](S s) {
+             return layers(s.write("t.csv", "Layer Name, M, N, K,\nbig, 16777216, 16777216, 16777216,\n"),
+                           {"t.csv", "layer 'big'", "274877906944 folds", "more than the 4194304"});
+         }},
+        {"layers_too_many_folds_in_all",
+         [](S s) {
+             std::string csv = "Layer Name, M, N, K,\n";
+             for (int i = 0; i < 20; ++i)
+                 csv += "l" + std::to_string(i) + ", 4194304, 1024, 1024,\n";
+             return layers(s.write("t.csv", csv), {"layer 'l16'", "more than the 67108864 folds"});
+         }},
+        {"layers_cycle_array_too_large",
+         [](S) {
+             return Invocation{{"layers", "--topology", "alexnet", "--array", "2048x2048", "--mode", "cycle",
+                                "--timing", "native"},
+                               {"--mode cycle", "4194304 PEs", "at most 262144"}};
+         }},
+        {"layers_cycle_matrix_too_large",
+         [](S s) {
+             return Invocation{{"layers", "--topology",
+                                s.write("t.csv", "Layer Name, M, N, K,\nbig, 65536, 64, 65536,\n"), "--mode",
+                                "cycle", "--timing", "native"},
+                               {"layer 'big'", "4294967296 elements", "more than the 16777216"}};
+         }},
+        {"run_cycle_array_too_large",
+         [](S) {
+             return Invocation{{"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--images", "1",
+                                "--mode", "cycle", "--set", "array.rows=2048", "--set", "array.cols=2048"},
+                               {"run.mode", "4194304 PEs", "at most 262144"}};
+         }},
         {"merge_directory_repeated",
          [](S s) {
              const std::string dir = s.directory("part");
@@ -1016,6 +1126,23 @@ TEST_P(BadInputTest, ExitsTwoWithOneLineNamingFileAndField)
     for (const auto& name : invocation.mustName)
         EXPECT_NE(outcome.err.find(name), std::string::npos)
             << "'" << name << "' missing from: " << outcome.err;
+}
+
+// Special files and symlink loops fail at once: nothing blocks on a FIFO or reads an endless
+// device (the bound leaves room for a loaded machine; each takes milliseconds).
+TEST(SpecialFiles, FailWithinASecond)
+{
+    for (const BadInputCase& item : cases()) {
+        if (item.name.find("fifo") == std::string::npos && item.name.find("dev_") == std::string::npos &&
+            item.name.find("symlink") == std::string::npos)
+            continue;
+        const Scratch scratch;
+        const Invocation invocation = item.make(scratch);
+        const auto start = std::chrono::steady_clock::now();
+        EXPECT_EQ(runVoltsim(invocation.args, scratch.path("")).status, 2) << item.name;
+        EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0)
+            << item.name;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLoader, BadInputTest, ::testing::ValuesIn(cases()),

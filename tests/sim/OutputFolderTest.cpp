@@ -140,10 +140,12 @@ TEST_F(OutputFolderTest, RunNeverWritesIntoASweepFolderAndASweepNeverReplacesARu
     EXPECT_EQ(voltsim("run --model randbet-8bit --images 5 --out " + out("sweep")), 2);
     EXPECT_EQ(stderrText(),
               "voltsim: error: --out " + out("sweep") +
-                  ": holds a sweep (config.json, points.jsonl); voltsim run never writes into a "
-                  "sweep folder: choose another --out\n");
+                  ": holds a sweep (config.json, points.jsonl); voltsim run never writes into it: choose "
+                  "another --out\n");
     EXPECT_EQ(voltsim("layers --topology alexnet --out " + out("sweep")), 2);
-    EXPECT_NE(stderrText().find("voltsim layers never writes into a sweep folder"), std::string::npos)
+    EXPECT_NE(
+        stderrText().find("holds a sweep (config.json, points.jsonl); voltsim layers never writes into it"),
+        std::string::npos)
         << stderrText();
     EXPECT_EQ(readFile(m_dir / "sweep" / "sweep.csv"), sweepCsv);
     EXPECT_EQ(readFile(m_dir / "sweep" / "config.json"), sweepConfig);
@@ -155,9 +157,10 @@ TEST_F(OutputFolderTest, RunNeverWritesIntoASweepFolderAndASweepNeverReplacesARu
     const std::string runConfig = readFile(m_dir / "run" / "config.json");
     for (const char* resume : {"", " --resume"}) {
         EXPECT_EQ(voltsim(tiny() + resume + " --out " + out("run")), 2) << resume;
-        EXPECT_EQ(stderrText(), "voltsim: error: --out " + out("run") +
-                                    ": holds the results of voltsim run (layers.csv); a sweep never replaces "
-                                    "them: choose another --out\n");
+        EXPECT_EQ(stderrText(),
+                  "voltsim: error: --out " + out("run") +
+                      ": holds the results of voltsim run (layers.csv, stats.json); voltsim sweep "
+                      "never writes into it: choose another --out\n");
     }
     EXPECT_EQ(voltsim("merge " + out("sweep") + " --quiet --no-plots --out " + out("run")), 2);
     EXPECT_NE(stderrText().find("holds the results of voltsim run"), std::string::npos) << stderrText();
@@ -166,4 +169,32 @@ TEST_F(OutputFolderTest, RunNeverWritesIntoASweepFolderAndASweepNeverReplacesARu
     EXPECT_FALSE(fs::exists(m_dir / "run" / "points.jsonl"));
     // A run may replace its own earlier results.
     EXPECT_EQ(voltsim("run --model randbet-8bit --images 5 --out " + out("run")), 0) << stderrText();
+}
+
+TEST_F(OutputFolderTest, RunAndLayersNeverWriteIntoEachOthersFolders)
+{
+    ASSERT_EQ(voltsim("layers --topology alexnet --out " + out("layers")), 0) << stderrText();
+    const std::string layersCsv = readFile(m_dir / "layers" / "layers.csv");
+    EXPECT_EQ(voltsim("run --model randbet-8bit --images 5 --out " + out("layers")), 2);
+    EXPECT_EQ(stderrText(),
+              "voltsim: error: --out " + out("layers") +
+                  ": holds the reports of voltsim layers (COMPUTE_REPORT.csv, layers.csv); voltsim run "
+                  "never writes into it: choose another --out\n");
+    EXPECT_EQ(voltsim(tiny() + " --resume --out " + out("layers")), 2);
+    EXPECT_NE(stderrText().find("voltsim sweep never writes into it"), std::string::npos) << stderrText();
+    EXPECT_EQ(readFile(m_dir / "layers" / "layers.csv"), layersCsv);
+    EXPECT_FALSE(fs::exists(m_dir / "layers" / "stats.json"));
+    EXPECT_FALSE(fs::exists(m_dir / "layers" / "config.json"));
+
+    ASSERT_EQ(voltsim("run --model randbet-8bit --images 5 --out " + out("run")), 0) << stderrText();
+    const std::string runCsv = readFile(m_dir / "run" / "layers.csv");
+    EXPECT_EQ(voltsim("layers --topology alexnet --out " + out("run")), 2);
+    EXPECT_NE(
+        stderrText().find("holds the results of voltsim run (layers.csv, stats.json); voltsim layers never "
+                          "writes into it"),
+        std::string::npos)
+        << stderrText();
+    EXPECT_EQ(readFile(m_dir / "run" / "layers.csv"), runCsv);
+    // Each may replace its own earlier files.
+    EXPECT_EQ(voltsim("layers --topology alexnet --out " + out("layers")), 0) << stderrText();
 }

@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 namespace {
 
@@ -144,33 +145,56 @@ TEST_F(SweepTest, AnotherSweepsFolderIsRefusedByResumeAndMerge)
     EXPECT_EQ(stderrText(), expected);
 }
 
-TEST_F(SweepTest, CtrlCLeavesValidFilesAndResumeCompletesThem)
+namespace {
+
+/// Starts `args` into `dir` in the background, waits for its first finished point and sends `signal`;
+/// returns its exit status (-1 if the signal killed it).
+int signalAfterFirstPoint(const std::string& args, const fs::path& dir, int signal,
+                          const std::string& errFile)
 {
-    ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();
-    const std::string args =
-        "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 1200 --quiet --no-plots";
     const pid_t child = fork();
-    ASSERT_GE(child, 0);
     if (child == 0) {
-        const std::string command =
-            "exec '" + voltsim::test::voltsimBinary() + "' " + args + " --out " + out("int") + " 2>/dev/null";
+        const std::string command = "exec '" + voltsim::test::voltsimBinary() + "' " + args + " --out " +
+                                    dir.string() + " >/dev/null 2>'" + errFile + "'";
         execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (lines(readFile(m_dir / "int" / "points.jsonl")).empty() &&
-           std::chrono::steady_clock::now() < deadline)
+    while (lines(readFile(dir / "points.jsonl")).empty() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    kill(child, SIGINT);
+    kill(child, signal);
     int status = 0;
     waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_TRUE(WEXITSTATUS(status) == 130 || WEXITSTATUS(status) == 0) << WEXITSTATUS(status);
-    EXPECT_EQ(lines(readFile(m_dir / "int" / "sweep.csv")).size(),
-              1 + lines(readFile(m_dir / "int" / "points.jsonl")).size());
-    ASSERT_EQ(voltsim(args + " --resume --out " + out("int")), 0) << stderrText();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace
+
+TEST_F(SweepTest, CtrlCAndSigtermLeaveValidFilesAndResumeCompletesThem)
+{
+    const std::string args =
+        "sweep --models randbet-8bit --voltages-rel 1.0:0.82:0.06 --chips 3 --images 1200 --quiet --no-plots";
     ASSERT_EQ(voltsim(args + " --out " + out("whole")), 0) << stderrText();
-    EXPECT_EQ(readFile(m_dir / "int" / "sweep.csv"), readFile(m_dir / "whole" / "sweep.csv"));
+    for (const auto& [signal, name, code] : {std::make_tuple(SIGINT, "interrupted (SIGINT)", 130),
+                                             std::make_tuple(SIGTERM, "terminated (SIGTERM)", 143)}) {
+        SCOPED_TRACE(name);
+        const fs::path dir = m_dir / ("int" + std::to_string(signal));
+        const int status = signalAfterFirstPoint(args, dir, signal, out("err.txt"));
+        const std::string err = readFile(out("err.txt"));
+        const auto saved = lines(readFile(dir / "points.jsonl")).size();
+        if (status == code) { // else the sweep had finished before the signal came
+            EXPECT_EQ(err, "voltsim sweep: " + std::string(name) + "; " + std::to_string(saved) +
+                               " of 4 points are saved in " + dir.string() +
+                               "; rerun with --resume to finish\n");
+            EXPECT_NE(readFile(dir / "summary.json").find("\"complete\": false"), std::string::npos);
+        } else {
+            EXPECT_EQ(status, 0) << err;
+        }
+        EXPECT_EQ(lines(readFile(dir / "sweep.csv")).size(), 1 + saved);
+        ASSERT_EQ(voltsim(args + " --resume --out " + dir.string()), 0) << stderrText();
+        for (const char* file : {"sweep.csv", "points.jsonl", "summary.json", "stats.json"})
+            EXPECT_EQ(readFile(dir / file), readFile(m_dir / "whole" / file)) << file;
+    }
 }
 
 TEST_F(SweepTest, ShardsMergeIntoTheFilesOfOneRun)

@@ -7,6 +7,7 @@
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/models/array/CycleSystolicArray.hpp"
+#include "voltsim/models/array/FoldSchedule.hpp"
 #include "voltsim/models/array/SystolicArray.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
 #include "voltsim/models/timing/LayerEnergy.hpp"
@@ -22,13 +23,15 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <optional>
 #include <random>
+#include <sstream>
 
 namespace voltsim::sim {
 namespace {
@@ -193,6 +196,45 @@ struct Workload {
     std::vector<workloads::GemmShape> gemms;
 };
 
+/// The work `voltsim layers` takes on, bounded before anything is allocated (docs/timing.md,
+/// "Limits"): the GEMMs of a workload (a topology's rows, a package's layers times their groups),
+/// the folds of one layer and of all (the native timing lists every fold), and in cycle mode the
+/// elements of one operand or result matrix.
+constexpr std::int64_t kMaxGemms = std::int64_t{1} << 16;
+constexpr std::int64_t kMaxFoldsPerLayer = std::int64_t{1} << 22;
+constexpr std::int64_t kMaxFolds = std::int64_t{1} << 26;
+constexpr std::int64_t kMaxCycleMatrix = std::int64_t{1} << 24;
+
+/// InputError naming the layer and the limit if `workload` on `spec` exceeds a bound above.
+void checkWork(const Workload& workload, const ArraySpec& spec, const LayersOptions& options)
+{
+    if (options.mode == "cycle")
+        requireCycleArraySize(spec.rows, spec.cols, "voltsim layers: --mode cycle");
+    std::int64_t total = 0;
+    for (std::size_t id = 0; id < workload.gemms.size(); ++id) {
+        const workloads::GemmShape& shape = workload.gemms[id];
+        const std::string where = workload.source + ": layer '" + workload.names[id] + "' (" +
+                                  std::to_string(shape.m) + "x" + std::to_string(shape.k) + "x" +
+                                  std::to_string(shape.n) + ")";
+        const models::FoldMapping mapping = models::mapGemm(shape, spec.dataflow);
+        const std::int64_t folds = models::rowFolds(mapping, spec) * models::colFolds(mapping, spec);
+        if (folds > kMaxFoldsPerLayer)
+            throw InputError(where + ": " + std::to_string(folds) + " folds on the " +
+                             std::to_string(spec.rows) + "x" + std::to_string(spec.cols) +
+                             " array, more than the " + std::to_string(kMaxFoldsPerLayer) +
+                             " voltsim layers times per layer");
+        total += folds;
+        if (total > kMaxFolds)
+            throw InputError(where + ": the layers up to this one take more than the " +
+                             std::to_string(kMaxFolds) + " folds voltsim layers times in one run");
+        const std::int64_t largest = std::max({shape.m * shape.k, shape.k * shape.n, shape.m * shape.n});
+        if (options.mode == "cycle" && largest > kMaxCycleMatrix)
+            throw InputError(where + ": an operand or result of " + std::to_string(largest) +
+                             " elements, more than the " + std::to_string(kMaxCycleMatrix) +
+                             " --mode cycle simulates per layer");
+    }
+}
+
 Workload topologyWorkload(const std::string& path)
 {
     const workloads::Topology topology = workloads::readTopology(path);
@@ -217,6 +259,10 @@ Workload modelWorkload(const std::string& directory)
         const std::int64_t pixels =
             layer.type == workloads::LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
         const workloads::GemmShape shape{pixels, layer.fanIn(), layer.outShape[0] / layer.groups};
+        if (static_cast<std::int64_t>(workload.gemms.size()) + layer.groups > kMaxGemms)
+            throw InputError(package.manifestPath() + ": layer '" + layer.name + "' makes more than " +
+                             std::to_string(kMaxGemms) +
+                             " GEMMs (one per group), the most voltsim layers times");
         for (int g = 0; g < layer.groups; ++g) {
             workload.names.push_back(layer.groups == 1 ? layer.name
                                                        : layer.name + "Group_" + std::to_string(g));
@@ -312,21 +358,19 @@ std::vector<LayersCsvRow> layersCsvRows(const std::vector<LayerReportRow>& rows)
 void writeReports(const OutputFolder& folder, const std::vector<LayerReportRow>& rows, const ArraySpec& spec,
                   const std::string& timingName, double voltageMv)
 {
-    const std::string& directory = folder.dir();
-    const auto open = [&](const std::string& name) {
-        std::ofstream file(directory + "/" + name);
-        if (!file)
-            throw InputError("--out: cannot write '" + directory + "/" + name + "'");
-        return file;
+    // COMPUTE_REPORT.csv first: it marks the folder as the reports of voltsim layers (folderContent)
+    const auto write = [&](const std::string& name, const std::function<void(std::ostream&)>& writer) {
+        std::ostringstream text;
+        writer(text);
+        writeFileAtomically(folder.dir() + "/" + name, text.str());
     };
-    std::ofstream compute = open("COMPUTE_REPORT.csv");
-    models::writeComputeReport(compute, rows);
-    std::ofstream bandwidth = open("BANDWIDTH_REPORT.csv");
-    models::writeBandwidthReport(bandwidth, rows);
-    std::ofstream detailed = open("DETAILED_ACCESS_REPORT.csv");
-    models::writeDetailedAccessReport(detailed, rows);
-    std::ofstream layers = open("layers.csv");
-    writeLayersCsv(layers, {spec, timingName, voltageMv}, layersCsvRows(rows));
+    write("COMPUTE_REPORT.csv", [&](std::ostream& out) { models::writeComputeReport(out, rows); });
+    write("BANDWIDTH_REPORT.csv", [&](std::ostream& out) { models::writeBandwidthReport(out, rows); });
+    write("DETAILED_ACCESS_REPORT.csv",
+          [&](std::ostream& out) { models::writeDetailedAccessReport(out, rows); });
+    write("layers.csv", [&](std::ostream& out) {
+        writeLayersCsv(out, {spec, timingName, voltageMv}, layersCsvRows(rows));
+    });
 }
 
 } // namespace
@@ -342,6 +386,7 @@ int runLayersCommand(const Args& args)
     const Workload workload =
         options.model ? modelWorkload(*options.model) : topologyWorkload(*options.topology);
     const ArraySpec spec = resolveArray(options);
+    checkWork(workload, spec, options);
     const models::EnergyTable table = models::loadEnergyTable(options.energyTable);
     const memory::SramProfile profile = memory::loadProfile(options.profile.value_or(table.sramProfile));
     const models::LayerEnergyModel energy(table, profile);
@@ -350,7 +395,7 @@ int runLayersCommand(const Args& args)
     std::optional<OutputFolder> folder;
     if (options.out) {
         folder.emplace(*options.out, "layers");
-        refuseSweepFolder(*folder, "layers");
+        requireOwnFolder(*folder, FolderContent::Layers, "layers");
     }
     std::vector<models::LayerTiming> timings;
     if (options.mode == "cycle")

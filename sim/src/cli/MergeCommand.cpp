@@ -124,7 +124,7 @@ int runMergeCommand(const Args& args)
     if (!partial)
         requireComplete(plan, output.records());
     output.writeAll();
-    return finishSweepOutput(plan, output, false, values.count("no-plots") == 0, values.count("quiet") != 0);
+    return finishSweepOutput(plan, output, 0, values.count("no-plots") == 0, values.count("quiet") != 0);
 }
 
 } // namespace voltsim::sim

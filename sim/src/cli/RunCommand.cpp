@@ -212,7 +212,7 @@ int runRunCommand(const Args& args)
     std::optional<OutputFolder> folder;
     if (vm.count("out")) {
         folder.emplace(vm["out"].as<std::string>(), "run");
-        refuseSweepFolder(*folder, "run");
+        requireOwnFolder(*folder, FolderContent::Run, "run");
     }
     const PointOutcome outcome = backend->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};

@@ -35,11 +35,14 @@ const char* kUsage =
     "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
 
 std::atomic<bool> g_interrupt{false};
+std::atomic<int> g_signal{0}; ///< the signal that stopped the sweep (SIGINT or SIGTERM)
 
-extern "C" void onInterrupt(int)
+/// SIGINT and SIGTERM stop the sweep at the next chip boundary; a second one ends it at once.
+extern "C" void onInterrupt(int signal)
 {
+    g_signal.store(signal);
     g_interrupt.store(true);
-    std::signal(SIGINT, SIG_DFL);
+    std::signal(signal, SIG_DFL);
 }
 
 po::options_description describeOptions()
@@ -179,11 +182,13 @@ int runSweepCommand(const Args& args)
     SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep",
                        sweepInputs(plan));
     std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
     const SweepRunReport report = runSweep(plan, output, run);
     std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     writeRunInfo(output, report, shard, run.threads);
-    return finishSweepOutput(plan, output, report.interrupted, values.count("no-plots") == 0,
-                             values.count("quiet") != 0);
+    return finishSweepOutput(plan, output, report.interrupted ? g_signal.load() : 0,
+                             values.count("no-plots") == 0, values.count("quiet") != 0);
 }
 
 } // namespace voltsim::sim

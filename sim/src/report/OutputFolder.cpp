@@ -55,6 +55,8 @@ FolderContent folderContent(const std::string& dir)
         std::error_code error;
         return fs::exists(fs::path(dir) / name, error);
     };
+    if (has("COMPUTE_REPORT.csv"))
+        return FolderContent::Layers;
     if (has("layers.csv"))
         return FolderContent::Run;
     if (has("config.json") || has("points.jsonl"))
@@ -97,11 +99,17 @@ OutputFolder::~OutputFolder()
     ::close(m_fd);
 }
 
-void refuseSweepFolder(const OutputFolder& folder, const std::string& command)
+void requireOwnFolder(const OutputFolder& folder, FolderContent own, const std::string& command)
 {
-    if (folderContent(folder.dir()) == FolderContent::Sweep)
-        throw InputError("--out " + folder.dir() + ": holds a sweep (config.json, points.jsonl); voltsim " +
-                         command + " never writes into a sweep folder: choose another --out");
+    const FolderContent content = folderContent(folder.dir());
+    if (content == FolderContent::Nothing || content == own)
+        return;
+    const char* holds = content == FolderContent::Sweep ? "a sweep (config.json, points.jsonl)"
+                        : content == FolderContent::Run
+                            ? "the results of voltsim run (layers.csv, stats.json)"
+                            : "the reports of voltsim layers (COMPUTE_REPORT.csv, layers.csv)";
+    throw InputError("--out " + folder.dir() + ": holds " + holds + "; voltsim " + command +
+                     " never writes into it: choose another --out");
 }
 
 void requireNoWriter(const std::string& dir)

@@ -174,6 +174,8 @@ void readRun(ConfigNode& node, RunConfig& config)
     node.text("vcd_file", vcd, "cycle mode: trace the array to this VCD file (null: none)");
     if (vcd && specs.arrayEngine != "cycle")
         throw InputError(node.where("vcd_file") + ": needs run.mode = cycle");
+    if (specs.arrayEngine == "cycle")
+        requireCycleArraySize(specs.array.rows, specs.array.cols, node.where("mode"));
     specs.vcdPath = vcd.value_or("");
 }
 
@@ -202,6 +204,14 @@ void readHardware(ConfigNode& root, RunConfig& config)
 }
 
 } // namespace
+
+void requireCycleArraySize(std::int64_t rows, std::int64_t cols, const std::string& where)
+{
+    if (rows * cols > kMaxCycleArrayPes)
+        throw InputError(where + ": a " + std::to_string(rows) + "x" + std::to_string(cols) + " array has " +
+                         std::to_string(rows * cols) + " PEs; the array stepped per clock holds at most " +
+                         std::to_string(kMaxCycleArrayPes) + " (512x512): use the analytic timing instead");
+}
 
 RunConfig readRunConfig(ConfigNode& root)
 {

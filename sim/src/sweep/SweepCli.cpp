@@ -4,6 +4,7 @@
 #include "voltsim/sim/plot/PlotScript.hpp"
 #include "voltsim/sim/report/SweepReport.hpp"
 
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,8 +18,7 @@ SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source
     return readSweepConfig(root);
 }
 
-int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots,
-                      bool quiet)
+int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, int signal, bool plots, bool quiet)
 {
     printSweepTable(std::cout, plan, output.records());
     std::cout << "\nwithin " << plan.config().maxLossPp << " pp of "
@@ -35,10 +35,12 @@ int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool int
     }
     std::cout << "results: " << output.dir()
               << "/{sweep.csv,summary.json,stats.json,chips.csv,config.json}\n";
-    if (interrupted) {
-        std::cerr << "voltsim sweep: interrupted; " << output.records().size() << " of " << plan.size()
-                  << " points are saved in " << output.dir() << "; rerun with --resume to finish\n";
-        return 130;
+    if (signal != 0) {
+        std::cerr << "voltsim sweep: "
+                  << (signal == SIGTERM ? "terminated (SIGTERM)" : "interrupted (SIGINT)") << "; "
+                  << output.records().size() << " of " << plan.size() << " points are saved in "
+                  << output.dir() << "; rerun with --resume to finish\n";
+        return 128 + signal;
     }
     return 0;
 }

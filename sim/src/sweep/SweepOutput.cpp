@@ -109,12 +109,8 @@ SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume, co
     : m_folder(std::move(dir), command), m_plan(plan)
 {
     const std::string& out = m_folder.dir();
-    const FolderContent content = folderContent(out);
-    if (content == FolderContent::Run)
-        throw InputError("--out " + out +
-                         ": holds the results of voltsim run (layers.csv); a sweep never replaces them: "
-                         "choose another --out");
-    if (content == FolderContent::Sweep) {
+    requireOwnFolder(m_folder, FolderContent::Sweep, command);
+    if (folderContent(out) == FolderContent::Sweep) {
         if (!resume)
             throw InputError("--out " + out +
                              ": already holds a sweep; pass --resume to continue it or choose another --out");

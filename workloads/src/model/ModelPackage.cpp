@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -18,6 +19,8 @@ constexpr std::int64_t kMaxDim = std::int64_t(1) << 20;
 constexpr std::int64_t kMaxTensor = std::int64_t(1) << 31;
 constexpr std::int64_t kMaxMultiplier = (std::int64_t(1) << 28) - 1;
 constexpr std::int64_t kMaxB0 = (std::int64_t(1) << 62) - 1;
+/// Layers of a network (and inputs of one layer), as topologies are bounded (docs/model_package.md).
+constexpr std::size_t kMaxLayers = std::size_t(1) << 16;
 constexpr std::int64_t kInt32Max = 2147483647;
 
 std::vector<std::int64_t> readShape(const JsonCursor& cursor)
@@ -268,23 +271,21 @@ LayerType readLayerType(const JsonCursor& cursor, int version)
     return LayerType::Linear;
 }
 
-/// The producers named by a version 2 layer's `inputs`: "input" or an earlier layer's name.
-std::vector<std::size_t> readInputs(const JsonCursor& cursor, const std::vector<Layer>& earlier,
+/// The producers named by a version 2 layer's `inputs`: "input" or an earlier layer's name
+/// (`earlier`: each earlier layer's index by name, the last of a repeated name).
+std::vector<std::size_t> readInputs(const JsonCursor& cursor,
+                                    const std::map<std::string, std::size_t>& earlier,
                                     const std::set<std::string>& allNames)
 {
     std::vector<std::size_t> inputs;
-    for (const JsonCursor& element : cursor.elements(1)) {
+    for (const JsonCursor& element : cursor.elements(1, kMaxLayers)) {
         const std::string name = element.asNonEmptyString();
         if (name == "input") {
             inputs.push_back(kNetworkInput);
             continue;
         }
-        std::size_t found = kNetworkInput;
-        for (std::size_t i = 0; i < earlier.size(); ++i)
-            if (earlier[i].name == name)
-                found = i;
-        if (found != kNetworkInput) {
-            inputs.push_back(found);
+        if (const auto found = earlier.find(name); found != earlier.end()) {
+            inputs.push_back(found->second);
             continue;
         }
         if (allNames.count(name) != 0)
@@ -297,9 +298,8 @@ std::vector<std::size_t> readInputs(const JsonCursor& cursor, const std::vector<
 }
 
 Layer readLayer(const JsonCursor& cursor, std::size_t index, const Network& network, int version,
-                const std::set<std::string>& allNames)
+                const std::set<std::string>& allNames, const std::map<std::string, std::size_t>& earlier)
 {
-    const std::vector<Layer>& earlier = network.layers;
     Layer layer;
     layer.name = cursor["name"].asNonEmptyString();
     if (version >= 2 && layer.name == "input")
@@ -431,10 +431,13 @@ void checkEveryOutputUsed(const JsonCursor& layers, const Network& network)
 
 void readLayers(const JsonCursor& cursor, Network& network, int version)
 {
-    const std::vector<JsonCursor> elements = cursor.elements(1);
+    const std::vector<JsonCursor> elements = cursor.elements(1, kMaxLayers);
     const std::set<std::string> names = layerNames(cursor);
-    for (std::size_t i = 0; i < elements.size(); ++i)
-        network.layers.push_back(readLayer(elements[i], i, network, version, names));
+    std::map<std::string, std::size_t> earlier; // index by name, so that reading is linear in the layers
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        network.layers.push_back(readLayer(elements[i], i, network, version, names, earlier));
+        earlier[network.layers.back().name] = i;
+    }
     if (version >= 2)
         checkEveryOutputUsed(cursor, network);
 }

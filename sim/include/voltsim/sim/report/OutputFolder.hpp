@@ -11,8 +11,9 @@ namespace voltsim::sim {
 
 /// What an output folder already holds, judged by the files each command writes.
 enum class FolderContent {
-    Nothing, ///< neither a run's nor a sweep's files (other files are ignored)
-    Run,     ///< `voltsim run` results: layers.csv
+    Nothing, ///< none of the files below (other files are ignored)
+    Layers,  ///< `voltsim layers` reports: COMPUTE_REPORT.csv (and layers.csv)
+    Run,     ///< `voltsim run` results: layers.csv, and no COMPUTE_REPORT.csv
     Sweep,   ///< a sweep: config.json or points.jsonl, and no layers.csv
 };
 
@@ -40,9 +41,10 @@ class OutputFolder {
     int m_fd = -1; ///< the open lock file; closing it releases the lock
 };
 
-/// InputError "--out DIR: holds a sweep ..." if the locked folder holds a sweep: a command that
-/// writes its own files (`voltsim run`, `voltsim layers`) never writes into a sweep folder.
-void refuseSweepFolder(const OutputFolder& folder, const std::string& command);
+/// InputError "--out DIR: holds ...; voltsim COMMAND never writes into it" if the locked folder
+/// holds another command's files than `own`, the kind `command` writes: no command replaces or
+/// mixes with another's results.
+void requireOwnFolder(const OutputFolder& folder, FolderContent own, const std::string& command);
 
 /// InputError "DIR: ..." naming the writer if a process holds `dir`'s lock now (a folder that is
 /// read, e.g. a shard that `voltsim merge` combines, must not be half written). A folder without

@@ -19,6 +19,13 @@ extern const char* const kDefaultProfile;
 constexpr double kMaxVoltageMv = 1e5;
 constexpr double kMaxVoltageRel = 10;
 
+/// The most PEs of an array stepped per clock (`run.mode` cycle, `voltsim layers --mode cycle`):
+/// 512 x 512, about 100 MB (each PE is a SystemC module; docs/accelerator.md, "Limits").
+constexpr std::int64_t kMaxCycleArrayPes = std::int64_t{1} << 18;
+
+/// InputError "<where>: ..." stating the limit if an array of rows x cols is too large to step per clock.
+void requireCycleArraySize(std::int64_t rows, std::int64_t cols, const std::string& where);
+
 /// What one `voltsim run` does beyond the hardware. The initial values are the config's defaults
 /// (as are those of models::AcceleratorSpecs): readRunConfig reads each key into its member.
 struct RunSettings {

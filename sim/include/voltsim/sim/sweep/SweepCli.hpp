@@ -16,9 +16,8 @@ SweepConfig readSweepConfigFrom(nlohmann::json config, const std::string& source
                                 std::shared_ptr<const ValueOrigins> origins = nullptr);
 
 /// Prints the table and the per-model answer (always; `quiet` only silences the plot script), draws the plots
-/// (tools/plots/sweep_plot.py) and returns the exit status: 0, or 130 after an interrupt (with a note to
-/// rerun with --resume).
-int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, bool interrupted, bool plots,
-                      bool quiet);
+/// (tools/plots/sweep_plot.py) and returns the exit status: 0, or 128 + `signal` when a signal
+/// (SIGINT: 130, SIGTERM: 143) stopped the run (with a note to rerun with --resume); 0 for none.
+int finishSweepOutput(const SweepPlan& plan, const SweepOutput& output, int signal, bool plots, bool quiet);
 
 } // namespace voltsim::sim

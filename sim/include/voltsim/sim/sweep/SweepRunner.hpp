@@ -20,7 +20,8 @@ struct SweepRunOptions {
     unsigned threads = 0;               ///< inference threads (0: one per hardware thread)
     std::string backend = "functional"; ///< makeBackend's name; results do not depend on it
     ProgressMode progress = ProgressMode::Auto;
-    const std::atomic<bool>* interrupt = nullptr; ///< checked between chips; set by the SIGINT handler
+    const std::atomic<bool>* interrupt =
+        nullptr; ///< checked between chips; set by the SIGINT/SIGTERM handler
 };
 
 /// What a run did.
