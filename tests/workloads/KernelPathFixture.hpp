@@ -42,8 +42,8 @@ inline std::string kernelPathTestName(const ::testing::TestParamInfo<workloads::
 
 /// Instantiates the KernelPathTest-derived `suite` once per path (unsupported ones skip).
 #define VOLTSIM_FOR_EVERY_KERNEL_PATH(suite)                                                                 \
-    INSTANTIATE_TEST_SUITE_P(EveryPath, suite,                                                               \
-                             ::testing::Values(voltsim::workloads::KernelPath::Portable,                     \
-                                               voltsim::workloads::KernelPath::Avx2,                         \
-                                               voltsim::workloads::KernelPath::Vnni512),                     \
-                             voltsim::test::kernelPathTestName)
+    INSTANTIATE_TEST_SUITE_P(                                                                                \
+        EveryPath, suite,                                                                                    \
+        ::testing::Values(voltsim::workloads::KernelPath::Portable, voltsim::workloads::KernelPath::Avx2,    \
+                          voltsim::workloads::KernelPath::AvxVnni, voltsim::workloads::KernelPath::Vnni512), \
+        voltsim::test::kernelPathTestName)

@@ -1,5 +1,5 @@
 // The integer reference's GEMM kernel alone on the CNN's (randbet-8bit) conv2 and fc1 shapes, on
-// the active kernel path (VOLTSIM_KERNELS=portable|avx2|vnni512 picks another), as GMAC/s and as a
+// the active kernel path (VOLTSIM_KERNELS=portable|avx2|avxvnni|vnni512 picks another), as GMAC/s and as a
 // fraction of one core's measured int8 peak (Int8Peak.hpp). One thread, operands in cache as the
 // integer reference has them: conv2 per image (33 weight rows incl. the ones row x 144 depth x 224
 // columns, 14 output rows padded to 16 columns), fc1 per batch of 64 images (64 x 1568 x 64).

@@ -1,7 +1,7 @@
 // Speed of the sweep's functional path (docs/sweep.md, "Speed"): the 8-bit RandBET CNN and ResNet
 // on the full Fashion-MNIST test set with faults injected (a stutz2021-14nm chip at 676 mV,
 // p = 1 %), as images/s, effective GMAC/s and the int8 peak of the cores used (Int8Peak.hpp); the
-// label names the kernel path (VOLTSIM_KERNELS=portable|avx2|vnni512 picks another).
+// label names the kernel path (VOLTSIM_KERNELS=portable|avx2|avxvnni|vnni512 picks another).
 //
 // Run: build/bench/bench_sweep   (benchmarks named .../cnn/... and .../resnet/...)
 // With VOLTSIM_DUMP_CODES=FILE the CNN's corrupted codes are written to FILE, so

@@ -109,6 +109,9 @@ void gemm(KernelPath path, const GemmOperands& operands, std::int32_t* c, std::s
     case KernelPath::Vnni512:
         gemmVnni512(operands, c, ldc);
         return;
+    case KernelPath::AvxVnni:
+        gemmAvxVnni(operands, c, ldc);
+        return;
     case KernelPath::Avx2:
         gemmAvx2(operands, c, ldc);
         return;

@@ -2,7 +2,7 @@
 // Exact integer GEMMs with int32 accumulation (docs/datapath.md: acc = sum_k v_k q_k) on 32-bit
 // words that each hold `lanes` consecutive depth values of a row or column:
 // - two int16 (paths Portable and Avx2; vpmaddwd is exact for every int16 pair),
-// - four bytes (path Vnni512; vpdpbusd multiplies uint8 by int8 and sums each four products into
+// - four bytes (paths AvxVnni and Vnni512; vpdpbusd multiplies uint8 by int8 and sums each four products into
 //   an int32 exactly): the activations as uint8 and the weight codes minus their offset, v - z in
 //   [-2^(m-1), 2^(m-1) - 1] for m <= 8, as int8; no offset correction is needed.
 // The kernel is chosen by the KernelPath that laid the operands out; every path's result is the
@@ -16,10 +16,10 @@ namespace voltsim::workloads::detail {
 
 constexpr std::size_t kGemmPanelCols = 16; ///< columns of B per packed panel (16 int32 results)
 
-/// Depth values per 32-bit word on `path`: 4 (bytes) for Vnni512, 2 (int16) otherwise.
+/// Depth values per 32-bit word on `path`: 4 (bytes) for the VNNI paths, 2 (int16) otherwise.
 constexpr std::size_t lanesPerWord(KernelPath path)
 {
-    return path == KernelPath::Vnni512 ? 4 : 2;
+    return path == KernelPath::Vnni512 || path == KernelPath::AvxVnni ? 4 : 2;
 }
 
 /// `value` rounded up to a multiple of `multiple`.
@@ -81,9 +81,23 @@ void gemm(KernelPath path, const GemmOperands& operands, std::int32_t* c, std::s
 /// inputs" Sq of docs/datapath.md).
 void rowSums(const std::uint8_t* values, std::size_t rows, std::size_t length, std::int32_t* sums);
 
-/// The kernels behind gemm(), one per path (Avx2 and Vnni512 only where the CPU has them).
+/// The kernels behind gemm(), one per path (all but gemmPortable only where the CPU has them).
 void gemmPortable(const GemmOperands& operands, std::int32_t* c, std::size_t ldc);
 void gemmAvx2(const GemmOperands& operands, std::int32_t* c, std::size_t ldc);
+void gemmAvxVnni(const GemmOperands& operands, std::int32_t* c, std::size_t ldc);
 void gemmVnni512(const GemmOperands& operands, std::int32_t* c, std::size_t ldc);
+
+/// Splits `rows` rows into the fewest tiles of at most `maxRows` rows, of (nearly) equal sizes,
+/// and calls tile(firstRow, rowCount) for each, in order.
+template <class Tile> void forEachRowTile(std::size_t rows, std::size_t maxRows, Tile&& tile)
+{
+    const std::size_t tiles = (rows + maxRows - 1) / maxRows;
+    std::size_t first = 0;
+    for (std::size_t t = 0; t < tiles; ++t) {
+        const std::size_t count = rows / tiles + (t < rows % tiles ? 1 : 0);
+        tile(first, count);
+        first += count;
+    }
+}
 
 } // namespace voltsim::workloads::detail

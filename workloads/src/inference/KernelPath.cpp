@@ -1,5 +1,9 @@
 #include "voltsim/workloads/inference/KernelPath.hpp"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include <array>
 #include <atomic>
 #include <cstdlib>
@@ -8,7 +12,8 @@
 namespace voltsim::workloads {
 namespace {
 
-constexpr std::array<KernelPath, 3> kPaths{KernelPath::Portable, KernelPath::Avx2, KernelPath::Vnni512};
+constexpr std::array<KernelPath, 4> kPaths{KernelPath::Portable, KernelPath::Avx2, KernelPath::AvxVnni,
+                                           KernelPath::Vnni512};
 
 /// The widest supported path, or the one VOLTSIM_KERNELS names.
 KernelPath initialPath()
@@ -23,6 +28,19 @@ KernelPath initialPath()
     return path;
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+/// AVX-VNNI: CPUID leaf 7, subleaf 1, EAX bit 4 (read directly: not every compiler's
+/// __builtin_cpu_supports knows it; the OS's support of the ymm state comes with AVX2's).
+bool cpuHasAvxVnni()
+{
+    unsigned eax = 0;
+    unsigned ebx = 0;
+    unsigned ecx = 0;
+    unsigned edx = 0;
+    return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) != 0 && (eax & (1u << 4)) != 0;
+}
+#endif
+
 /// -1 until the first activeKernelPath() or setKernelPath(), then the path's index.
 std::atomic<int> g_path{-1};
 
@@ -35,6 +53,8 @@ const char* kernelPathName(KernelPath path)
         return "portable";
     case KernelPath::Avx2:
         return "avx2";
+    case KernelPath::AvxVnni:
+        return "avxvnni";
     case KernelPath::Vnni512:
         return "vnni512";
     }
@@ -60,6 +80,8 @@ bool kernelPathSupported(KernelPath path)
         return true;
     case KernelPath::Avx2:
         return __builtin_cpu_supports("avx2");
+    case KernelPath::AvxVnni:
+        return __builtin_cpu_supports("avx2") && cpuHasAvxVnni();
     case KernelPath::Vnni512:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vnni");

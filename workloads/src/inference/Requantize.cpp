@@ -112,7 +112,7 @@ void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const s
         requantize512(centered, addends, count, row, out);
         return;
     }
-    if (count >= kRequantStep && path == KernelPath::Avx2) {
+    if (count >= kRequantStep && (path == KernelPath::Avx2 || path == KernelPath::AvxVnni)) {
         requantizeAvx2(centered, addends, count, row, out);
         return;
     }

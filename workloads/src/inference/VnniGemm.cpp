@@ -1,4 +1,5 @@
-// The Vnni512 kernel of Gemm.hpp: vpdpbusd on byte lanes, 16 columns per 512-bit vector.
+// The AvxVnni and Vnni512 kernels of Gemm.hpp: vpdpbusd on byte lanes, 16 columns per 512-bit
+// vector or per two 256-bit ones.
 #include "Gemm.hpp"
 
 #include "Simd.hpp"
@@ -72,14 +73,10 @@ VOLTSIM_TARGET_VNNI512 void panelsAgainstRows(const GemmOperands& operands, cons
                                               std::int32_t* c, std::size_t ldc)
 {
     const GemmA& a = operands.a;
-    const std::size_t tiles = (a.rows + kMaxTileRows - 1) / kMaxTileRows;
-    std::size_t r = 0;
-    for (std::size_t t = 0; t < tiles; ++t) {
-        const std::size_t rows = a.rows / tiles + (t < a.rows % tiles ? 1 : 0);
-        tileOf<Panels, Weights>(rows, std::make_index_sequence<kMaxTileRows>{}, a.words + r * a.stride,
-                                a.stride, panel, operands.depthWords, c + r * ldc, ldc);
-        r += rows;
-    }
+    forEachRowTile(a.rows, kMaxTileRows, [&](std::size_t first, std::size_t rows) {
+        tileOf<Panels, Weights>(rows, std::make_index_sequence<kMaxTileRows>{}, a.words + first * a.stride,
+                                a.stride, panel, operands.depthWords, c + first * ldc, ldc);
+    });
 }
 
 template <SignedOperand Weights>
@@ -95,12 +92,70 @@ VOLTSIM_TARGET_VNNI512 void gemmWith(const GemmOperands& operands, std::int32_t*
                                       ldc);
 }
 
+/// Rows of A per 256-bit register tile: 2 x 6 accumulators + 2 panel halves + 1 broadcast of the
+/// 16 ymm registers.
+constexpr std::size_t kMaxTileRows256 = 6;
+
+/// tile() with 256-bit vectors: `Rows` rows against one panel (two halves of 8 columns).
+template <std::size_t Rows, SignedOperand Weights>
+VOLTSIM_TARGET_AVXVNNI void tile256(const std::uint32_t* a, std::size_t stride, const std::uint32_t* panel,
+                                    std::size_t depthWords, std::int32_t* c, std::size_t ldc)
+{
+    constexpr std::size_t kHalf = kGemmPanelCols / 2;
+    __m256i acc[Rows][2];
+#pragma GCC unroll 6
+    for (std::size_t r = 0; r < Rows; ++r)
+        acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+    for (std::size_t w = 0; w < depthWords; ++w, panel += kGemmPanelCols) {
+        const __m256i columns[2] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel)),
+                                    _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + kHalf))};
+#pragma GCC unroll 6
+        for (std::size_t r = 0; r < Rows; ++r) {
+            const __m256i word = _mm256_set1_epi32(static_cast<int>(a[r * stride + w]));
+#pragma GCC unroll 2
+            for (std::size_t h = 0; h < 2; ++h)
+                acc[r][h] = Weights == SignedOperand::A
+                                ? _mm256_dpbusd_avx_epi32(acc[r][h], columns[h], word)
+                                : _mm256_dpbusd_avx_epi32(acc[r][h], word, columns[h]);
+        }
+    }
+#pragma GCC unroll 6
+    for (std::size_t r = 0; r < Rows; ++r)
+#pragma GCC unroll 2
+        for (std::size_t h = 0; h < 2; ++h)
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * ldc + h * kHalf), acc[r][h]);
+}
+
+template <SignedOperand Weights, std::size_t... Counts>
+VOLTSIM_TARGET_AVXVNNI void gemm256With(const GemmOperands& operands,
+                                        std::index_sequence<Counts...> /*counts*/, std::int32_t* c,
+                                        std::size_t ldc)
+{
+    using Tile = void (*)(const std::uint32_t*, std::size_t, const std::uint32_t*, std::size_t, std::int32_t*,
+                          std::size_t);
+    static constexpr Tile kTiles[] = {&tile256<Counts + 1, Weights>...};
+    const GemmA& a = operands.a;
+    for (std::size_t p = 0; p < operands.b.panels; ++p) {
+        const std::uint32_t* panel = operands.b.packed + p * kGemmPanelCols * operands.depthWords;
+        forEachRowTile(a.rows, kMaxTileRows256, [&](std::size_t first, std::size_t rows) {
+            kTiles[rows - 1](a.words + first * a.stride, a.stride, panel, operands.depthWords,
+                             c + first * ldc + p * kGemmPanelCols, ldc);
+        });
+    }
+}
+
 } // namespace
+
+VOLTSIM_TARGET_AVXVNNI void gemmAvxVnni(const GemmOperands& operands, std::int32_t* c, std::size_t ldc)
+{
+    if (operands.weights == SignedOperand::A)
+        gemm256With<SignedOperand::A>(operands, std::make_index_sequence<kMaxTileRows256>{}, c, ldc);
+    else
+        gemm256With<SignedOperand::B>(operands, std::make_index_sequence<kMaxTileRows256>{}, c, ldc);
+}
 
 VOLTSIM_TARGET_VNNI512 void gemmVnni512(const GemmOperands& operands, std::int32_t* c, std::size_t ldc)
 {
-    if (operands.a.rows == 0)
-        return;
     if (operands.weights == SignedOperand::A)
         gemmWith<SignedOperand::A>(operands, c, ldc);
     else

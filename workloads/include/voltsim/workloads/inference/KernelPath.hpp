@@ -11,10 +11,11 @@ namespace voltsim::workloads {
 enum class KernelPath {
     Portable, ///< plain C++ on int16 pairs (any CPU, any compiler target)
     Avx2,     ///< AVX2 vpmaddwd on int16 pairs
-    Vnni512,  ///< AVX-512 VNNI vpdpbusd on uint8 x int8 quads
+    AvxVnni,  ///< AVX-VNNI vpdpbusd on uint8 x int8 quads, 256-bit (CPUs with AVX-VNNI but no AVX-512)
+    Vnni512,  ///< AVX-512 VNNI vpdpbusd on uint8 x int8 quads, 512-bit
 };
 
-/// The path's name: "portable", "avx2" or "vnni512".
+/// The path's name: "portable", "avx2", "avxvnni" or "vnni512".
 const char* kernelPathName(KernelPath path);
 
 /// The path named `name`. @throws std::invalid_argument for any other name (listing the valid ones).
