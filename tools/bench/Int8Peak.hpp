@@ -9,11 +9,14 @@
 // so a machine shared with other work lowers neither.
 #include "voltsim/workloads/inference/KernelPath.hpp"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <ctime>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define VOLTSIM_BENCH_X86 1
+#endif
 
 namespace voltsim::bench {
 
@@ -25,6 +28,7 @@ inline double threadSeconds()
     return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
 }
 
+#ifdef VOLTSIM_BENCH_X86
 constexpr int kPeakChains = 12;
 constexpr std::int64_t kPeakSteps = 20'000'000;
 
@@ -89,10 +93,16 @@ __attribute__((target("avx2"))) inline double timeVpmaddubsw()
     return stop - start;
 }
 
-/// One core's int8 peak in GMAC/s on the active kernel path (measured once per process).
+#endif
+
+/// One core's int8 peak in GMAC/s on the active kernel path (measured once per process); 0 on a
+/// CPU without AVX2, which has no int8 multiply-accumulate instruction to measure.
 inline double int8PeakGmacsPerCore()
 {
     static const double peak = [] {
+#ifdef VOLTSIM_BENCH_X86
+        if (!workloads::kernelPathSupported(workloads::KernelPath::Avx2))
+            return 0.0;
         const workloads::KernelPath path = workloads::activeKernelPath();
         const double macsPerInstruction = path == workloads::KernelPath::Vnni512 ? 64 : 32;
         double best = 1e30;
@@ -101,6 +111,9 @@ inline double int8PeakGmacsPerCore()
                                   : path == workloads::KernelPath::AvxVnni ? timeVpdpbusd256()
                                                                            : timeVpmaddubsw());
         return double(kPeakSteps) * kPeakChains * macsPerInstruction / best * 1e-9;
+#else
+        return 0.0;
+#endif
     }();
     return peak;
 }
