@@ -48,6 +48,20 @@ inline std::vector<std::string> splitCsv(const std::string& line)
     return fields;
 }
 
+/// A voltsim process started in the background with `args` (shell words); its stdout is dropped,
+/// its stderr goes to `errFile`.
+inline pid_t startVoltsim(const std::string& args, const std::string& errFile)
+{
+    const pid_t child = fork();
+    if (child == 0) {
+        const std::string command =
+            "exec '" + voltsimBinary() + "' " + args + " >/dev/null 2>'" + errFile + "'";
+        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    return child;
+}
+
 /// A fixture with a scratch directory <temp>/<prefix>-<pid>-<test name>, created empty before the
 /// test and removed after it, in which voltsim() runs the executable.
 class CliFixture : public ::testing::Test {

@@ -20,18 +20,7 @@ namespace fs = std::filesystem;
 using voltsim::test::lines;
 using voltsim::test::readFile;
 
-/// A voltsim process started in the background; its stderr goes to `errFile`.
-pid_t start(const std::string& args, const std::string& errFile)
-{
-    const pid_t child = fork();
-    if (child == 0) {
-        const std::string command =
-            "exec '" + voltsim::test::voltsimBinary() + "' " + args + " >/dev/null 2>'" + errFile + "'";
-        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return child;
-}
+using voltsim::test::startVoltsim;
 
 /// The exit status of `child` (-1 if a signal ended it).
 int finish(pid_t child)
@@ -87,8 +76,8 @@ class OutputFolderTest : public voltsim::test::CliFixture {
 TEST_F(OutputFolderTest, TwoShardsRacingForOneFolderEndWithOneWinnerAndAClearError)
 {
     const std::string shared = out("shared");
-    const pid_t first = start(slow() + " --shard 0/2 --resume --out " + shared, out("err0.txt"));
-    const pid_t second = start(slow() + " --shard 1/2 --resume --out " + shared, out("err1.txt"));
+    const pid_t first = startVoltsim(slow() + " --shard 0/2 --resume --out " + shared, out("err0.txt"));
+    const pid_t second = startVoltsim(slow() + " --shard 1/2 --resume --out " + shared, out("err1.txt"));
     const int firstStatus = finish(first);
     const int secondStatus = finish(second);
     ASSERT_TRUE((firstStatus == 0 && secondStatus == 2) || (firstStatus == 2 && secondStatus == 0))
@@ -105,7 +94,7 @@ TEST_F(OutputFolderTest, TwoShardsRacingForOneFolderEndWithOneWinnerAndAClearErr
 
 TEST_F(OutputFolderTest, AKilledWritersLockIsReleasedAndResumeCompletesItsFolder)
 {
-    const pid_t writer = start(slow() + " --out " + out("cut"), out("err.txt"));
+    const pid_t writer = startVoltsim(slow() + " --out " + out("cut"), out("err.txt"));
     ASSERT_EQ(awaitHolder(m_dir / "cut"), std::to_string(writer) + " sweep\n");
     EXPECT_EQ(voltsim(slow() + " --resume --out " + out("cut")), 2);
     expectRefusedBy(stderrText(), out("cut"), writer);
@@ -119,7 +108,7 @@ TEST_F(OutputFolderTest, AKilledWritersLockIsReleasedAndResumeCompletesItsFolder
 TEST_F(OutputFolderTest, MergeRefusesAShardThatIsStillBeingWritten)
 {
     ASSERT_EQ(voltsim(slow() + " --shard 0/2 --out " + out("s0")), 0) << stderrText();
-    const pid_t writer = start(slow() + " --shard 1/2 --out " + out("s1"), out("err.txt"));
+    const pid_t writer = startVoltsim(slow() + " --shard 1/2 --out " + out("s1"), out("err.txt"));
     ASSERT_FALSE(awaitHolder(m_dir / "s1").empty());
     const int status =
         voltsim("merge " + out("s0") + " " + out("s1") + " --quiet --no-plots --out " + out("m"));

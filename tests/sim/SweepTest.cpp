@@ -152,13 +152,7 @@ namespace {
 int signalAfterFirstPoint(const std::string& args, const fs::path& dir, int signal,
                           const std::string& errFile)
 {
-    const pid_t child = fork();
-    if (child == 0) {
-        const std::string command = "exec '" + voltsim::test::voltsimBinary() + "' " + args + " --out " +
-                                    dir.string() + " >/dev/null 2>'" + errFile + "'";
-        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
+    const pid_t child = voltsim::test::startVoltsim(args + " --out " + dir.string(), errFile);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (lines(readFile(dir / "points.jsonl")).empty() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -161,6 +161,9 @@ int runSweepCommand(const Args& args)
         std::cout << kUsage << "\n" << options;
         return 0;
     }
+    // From here on SIGINT and SIGTERM stop the sweep with a message (before the first point: at once).
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
     const std::string source = values.count("config") ? values["config"].as<std::string>() : "<command line>";
     auto origins = std::make_shared<ValueOrigins>();
     const SweepConfig sweepConfig =
@@ -181,14 +184,10 @@ int runSweepCommand(const Args& args)
     const SweepPlan plan(sweepConfig);
     SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep",
                        sweepInputs(plan));
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
     const SweepRunReport report = runSweep(plan, output, run);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     writeRunInfo(output, report, shard, run.threads);
-    return finishSweepOutput(plan, output, report.interrupted ? g_signal.load() : 0,
-                             values.count("no-plots") == 0, values.count("quiet") != 0);
+    return finishSweepOutput(plan, output, g_signal.load(), values.count("no-plots") == 0,
+                             values.count("quiet") != 0);
 }
 
 } // namespace voltsim::sim

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace voltsim::sim {
 namespace fs = std::filesystem;
@@ -23,9 +26,8 @@ std::string lockPath(const std::string& dir)
     return (fs::path(dir) / kLockFileName).string();
 }
 
-/// "voltsim sweep, pid 123" from the holder's "123 sweep" line; the file is anyone's to edit, so
-/// anything else (or a holder that has not written it yet) is "pid unknown".
-std::string holderOf(int fd)
+/// "voltsim sweep, pid 123" from a "123 sweep" line whose process is running, or "".
+std::string runningHolder(int fd)
 {
     char buffer[64];
     const ssize_t size = pread(fd, buffer, sizeof buffer, 0);
@@ -34,12 +36,42 @@ std::string holderOf(int fd)
         text.pop_back();
     const auto space = text.find(' ');
     const bool wellFormed =
-        space != std::string::npos && space > 0 && space < 11 && space + 1 < text.size() &&
+        space != std::string::npos && space > 0 && space < 10 && space + 1 < text.size() &&
         text.find_first_not_of("0123456789") == space &&
         text.find_first_not_of("abcdefghijklmnopqrstuvwxyz", space + 1) == std::string::npos;
     if (!wellFormed)
-        return "another voltsim process (pid unknown)";
+        return "";
+    const auto pid = static_cast<pid_t>(std::stol(text.substr(0, space)));
+    if (::kill(pid, 0) != 0 && errno == ESRCH)
+        return "";
     return "voltsim " + text.substr(space + 1) + ", pid " + text.substr(0, space);
+}
+
+/// What trying a lock gave: taken, or held by `holder`, or failed with `error`.
+struct LockAttempt {
+    bool taken = false;
+    std::string holder; ///< "voltsim sweep, pid 123" when another process holds it
+    int error = 0;      ///< errno of a failure other than a holder
+};
+
+/// Takes the lock `operation` (LOCK_EX or LOCK_SH) on `fd` without waiting for a holder, or names
+/// the holder from its "PID COMMAND" line. A holder writes that line just after it takes the
+/// lock, so until then the file is empty or names an earlier, ended holder (and a holder killed
+/// before writing it frees the lock): both are tried again for up to half a second. The file is
+/// anyone's to edit, so anything else is "pid unknown".
+LockAttempt lockOrHolder(int fd, int operation)
+{
+    for (int attempt = 0;; ++attempt) {
+        if (::flock(fd, operation | LOCK_NB) == 0)
+            return {true, "", 0};
+        if (errno != EWOULDBLOCK)
+            return {false, "", errno};
+        if (std::string holder = runningHolder(fd); !holder.empty())
+            return {false, std::move(holder), 0};
+        if (attempt == 50)
+            return {false, "another voltsim process (pid unknown)", 0};
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 std::string errnoText(int error)
@@ -75,14 +107,12 @@ OutputFolder::OutputFolder(std::string dir, const std::string& command) : m_dir(
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         throw InputError(where + ": cannot open " + path + ": " + errnoText(errno));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        const int lockError = errno;
-        const std::string holder = holderOf(fd);
+    if (const LockAttempt lock = lockOrHolder(fd, LOCK_EX); !lock.taken) {
         ::close(fd);
-        if (lockError == EWOULDBLOCK)
-            throw InputError(where + ": in use by " + holder +
+        if (!lock.holder.empty())
+            throw InputError(where + ": in use by " + lock.holder +
                              "; one process writes a folder at a time: wait for it or choose another --out");
-        throw InputError(where + ": cannot lock " + path + ": " + errnoText(lockError));
+        throw InputError(where + ": cannot lock " + path + ": " + errnoText(lock.error));
     }
     const std::string holder = std::to_string(::getpid()) + " " + command + "\n";
     if (::ftruncate(fd, 0) != 0 ||
@@ -117,11 +147,10 @@ void requireNoWriter(const std::string& dir)
     const int fd = ::open(lockPath(dir).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return;
-    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    const std::string holder = held ? holderOf(fd) : "";
+    const LockAttempt lock = lockOrHolder(fd, LOCK_SH);
     ::close(fd); // also releases the shared lock, so no writer is kept waiting by this check
-    if (held)
-        throw InputError(dir + ": " + holder + " is still writing to it; wait for it to finish");
+    if (!lock.holder.empty())
+        throw InputError(dir + ": " + lock.holder + " is still writing to it; wait for it to finish");
 }
 
 void writeFileAtomically(const std::string& path, const std::string& text)

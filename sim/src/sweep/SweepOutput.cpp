@@ -31,82 +31,21 @@ std::uint64_t maxRecordsBytes(const SweepPlan& plan)
     return static_cast<std::uint64_t>(plan.size()) * (1024 + 128 * plan.seeds().size());
 }
 
-/// What every record of one sweep shares, checked line against line: the image count, and per
-/// model the clean errors (the fault-free run is the same at every point).
-class RecordConsistency {
-  public:
-    explicit RecordConsistency(const SweepPlan& plan)
-        : m_cleanErrors(plan.models().size()), m_cleanLine(plan.models().size())
-    {
-    }
-
-    /// InputError at the key of `json`, line `line`, if `record` disagrees with an earlier line.
-    void check(const PointRecord& record, const JsonCursor& json, std::size_t line)
-    {
-        const PointOutcome& outcome = record.outcome;
-        if (m_imagesLine == 0) {
-            m_images = outcome.images;
-            m_imagesLine = line;
-        }
-        if (outcome.images != m_images)
-            json["images"].fail("expected " + std::to_string(m_images) + " (as on line " +
-                                std::to_string(m_imagesLine) + "), got " + std::to_string(outcome.images));
-        if (m_cleanLine[record.model] == 0) {
-            m_cleanErrors[record.model] = outcome.cleanErrors;
-            m_cleanLine[record.model] = line;
-        }
-        if (outcome.cleanErrors != m_cleanErrors[record.model])
-            json["clean_errors"].fail("expected " + std::to_string(m_cleanErrors[record.model]) +
-                                      " (as on line " + std::to_string(m_cleanLine[record.model]) +
-                                      ", the same model's clean run), got " +
-                                      std::to_string(outcome.cleanErrors));
-    }
-
-  private:
-    std::uint64_t m_images = 0;
-    std::size_t m_imagesLine = 0;             ///< 0 until the first record
-    std::vector<std::uint64_t> m_cleanErrors; ///< per model
-    std::vector<std::size_t> m_cleanLine;     ///< per model, 0 until its first record
-};
-
 } // namespace
 
 RecordSet readRecords(const std::string& dir, const SweepPlan& plan)
 {
-    RecordSet records;
     const std::string path = dir + "/points.jsonl";
     std::error_code error;
     if (!fs::exists(path, error))
-        return records;
-    const std::string text = readTextFile(path, "a sweep's point records", maxRecordsBytes(plan));
-    std::map<std::size_t, std::size_t> lineOf; // global index -> line
-    RecordConsistency consistency(plan);
-    std::size_t number = 0;
-    for (std::size_t start = 0; start < text.size();) {
-        const std::size_t end = std::min(text.find('\n', start), text.size());
-        const std::string line = text.substr(start, end - start);
-        start = end + 1;
-        ++number;
-        if (line.empty())
-            continue;
-        const std::string where = path + ":" + std::to_string(number);
-        const JsonCursor json = JsonCursor::parse(line, where);
-        PointRecord record = recordFromJson(plan, json);
-        const std::size_t index = plan.globalIndex(record.model, record.point);
-        if (const auto first = lineOf.find(index); first != lineOf.end())
-            throw InputError(where + ": point " + std::to_string(record.point) + " of model " +
-                             plan.models()[record.model].name + " is already on line " +
-                             std::to_string(first->second) + " (each point is recorded once)");
-        lineOf.emplace(index, number);
-        consistency.check(record, json, number);
-        records.emplace(index, std::move(record));
-    }
-    return records;
+        return {};
+    return parseRecords(readTextFile(path, "a sweep's point records", maxRecordsBytes(plan)), path,
+                        recordRules(plan));
 }
 
 SweepOutput::SweepOutput(std::string dir, const SweepPlan& plan, bool resume, const std::string& command,
                          const std::vector<SweepInput>& inputs)
-    : m_folder(std::move(dir), command), m_plan(plan)
+    : m_folder(std::move(dir), command), m_plan(plan), m_rules(recordRules(plan))
 {
     const std::string& out = m_folder.dir();
     requireOwnFolder(m_folder, FolderContent::Sweep, command);
@@ -137,7 +76,7 @@ void SweepOutput::addFrom(const RecordSet& records, const std::string& source)
 {
     for (const auto& [index, record] : records) {
         const auto found = m_records.find(index);
-        if (found != m_records.end() && recordToJson(m_plan, found->second) != recordToJson(m_plan, record))
+        if (found != m_records.end() && recordToJson(m_rules, found->second) != recordToJson(m_rules, record))
             throw InputError(source + ": point " + std::to_string(record.point) + " of model " +
                              m_plan.models()[record.model].name +
                              " differs from the same point in the merged directories");
@@ -149,7 +88,7 @@ void SweepOutput::writeAll() const
 {
     std::ostringstream points;
     for (const auto& [index, record] : m_records)
-        points << recordToJson(m_plan, record).dump() << "\n";
+        points << recordToJson(m_rules, record).dump() << "\n";
     writeFileAtomically(dir() + "/points.jsonl", points.str());
     std::ostringstream sweep;
     writeSweepCsv(sweep, m_plan, m_records);

@@ -41,13 +41,12 @@ class SweepOutput {
   private:
     OutputFolder m_folder;
     const SweepPlan& m_plan;
+    RecordRules m_rules;
     RecordSet m_records;
 };
 
-/// The records of a sweep directory (points.jsonl; none if absent), each line checked by
-/// recordFromJson and against the others (a point recorded twice, another image count, another
-/// clean error count for one model); InputError naming the file and line. The file is read only
-/// up to the size the plan's records can have.
+/// The records of a sweep directory (points.jsonl; none if absent) by parseRecords; InputError
+/// naming the file and line. The file is read only up to the size the plan's records can have.
 RecordSet readRecords(const std::string& dir, const SweepPlan& plan);
 
 /// The resolved config a sweep directory was run with (its config.json); InputError if missing.
