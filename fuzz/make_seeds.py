@@ -120,6 +120,7 @@ def main():
     fault_map()
     copy_files("topology", sorted((ROOT / "workloads" / "topologies").glob("*")))
     idx()
+    copy_files("npz", sorted((ROOT / "tests" / "data" / "datasets").glob("*.npz")))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ PACKAGES=(
   clang-format-14 clang-tidy-14
   # Python side: trainer, plots, tests
   python3 python3-torch python3-numpy python3-matplotlib python3-pytest
+  # scikit-learn ships the 8x8 digits of the README's own-model example (tools/data/digits.py)
+  python3-sklearn
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
   libopenblas0-openmp
   # data

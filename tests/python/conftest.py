@@ -11,3 +11,10 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 torch.set_num_threads(2)
+
+
+def voltsim_binary():
+    """The built voltsim executable (scripts/test.sh builds it before pytest runs)."""
+    path = os.path.join(REPO_ROOT, os.environ.get("VOLTSIM_BUILD_DIR", "build"), "voltsim")
+    assert os.path.exists(path), f"{path} is missing: build first (scripts/setup.sh)"
+    return path

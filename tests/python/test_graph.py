@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from tools.train import faults, idx, intref, package
+from tools.train import datasets, faults, intref, package
 from tools.train.faulty_eval import FaultyEvaluator
-from tools.train.network import EVERY_LAYER, KINDS, QuantNet
+from tools.train.network import KINDS
+from tools.train.train import TrainConfig, quant_net
 from tools.train.zoo import REPO_ROOT
 
 FIXTURE = os.path.join(REPO_ROOT, "tests", "data", "graph-every-layer")
@@ -130,7 +131,7 @@ def test_fixture_reproduces_its_golden_vectors(fixture_package):
 
 def test_faulty_evaluator_runs_graphs(fixture_package):
     manifest, codes, _ = fixture_package
-    layers, images = manifest["layers"], idx.load_split("test")[0][:200]
+    layers, images = manifest["layers"], datasets.load().split("test")[0][:200]
     evaluator = FaultyEvaluator(layers, codes, images)
     assert evaluator.prefix == 2  # stem and its max-pool, cached
     uniforms = faults.cell_uniforms(package.code_bits(layers), seed=5)
@@ -140,19 +141,19 @@ def test_faulty_evaluator_runs_graphs(fixture_package):
 
 
 def test_graph_export_round_trips_through_the_checks(tmp_path):
-    torch.manual_seed(2)
-    model = QuantNet(4, "rquant", EVERY_LAYER)
-    images, labels = idx.load_split("test")
-    model(torch.from_numpy(images[:64].astype(np.float32)).unsqueeze(1) / 255.0, calibrate=True)
+    config = TrainConfig(method="rquant", bits=4, architecture="every-layer", seed=2)
+    model = quant_net(config, datasets.load())
+    images, labels = datasets.load().split("test")
+    model(torch.from_numpy(images[:64].astype(np.float32)) / 255.0, calibrate=True)
     model.eval()
     written = package.export(model, str(tmp_path), "tiny-graph", "test", {"command": "none"}, images[:100], labels[:100])
     manifest, codes, golden = package.load(str(tmp_path))
     assert manifest == written and manifest["format_version"] == 2
     with torch.no_grad():
-        float_logits = model(torch.from_numpy(images[:100].astype(np.float32)).unsqueeze(1) / 255.0).numpy()
+        float_logits = model(torch.from_numpy(images[:100].astype(np.float32)) / 255.0).numpy()
     int_logits = intref.logits(manifest["layers"], codes, images[:100]) * package.LOGIT_SCALE
     assert np.median(np.abs(int_logits - float_logits)) < 0.05 * np.std(float_logits)
-    fresh = QuantNet(4, "rquant", EVERY_LAYER)
+    fresh = quant_net(config, datasets.load())
     package.initialise_from(fresh, manifest, codes)
     np.testing.assert_array_equal(package.build_layers(fresh)[1], codes)
 

@@ -7,16 +7,16 @@ import numpy as np
 import pytest
 import torch
 
-from tools.train import idx, intref, package
-from tools.train.train import TrainConfig, train
+from tools.train import datasets, intref, package
+from tools.train.train import TrainConfig, build_network, train
 
 TEST_IMAGES = 300
 
 
 @pytest.fixture(scope="module")
 def data():
-    train_images, train_labels = idx.load_split("train")
-    test_images, test_labels = idx.load_split("test")
+    source = datasets.load()
+    (train_images, train_labels), (test_images, test_labels) = source.split("train"), source.split("test")
     return train_images[:768], train_labels[:768], test_images[:TEST_IMAGES], test_labels[:TEST_IMAGES]
 
 
@@ -25,7 +25,7 @@ def exported(data, tmp_path_factory):
     train_images, train_labels, test_images, test_labels = data
     config = TrainConfig(method="randbet", bits=4, w_max=0.1, p=0.01, curriculum_loss=10.0,
                          perturbed_grad_clamp=0.05, epochs=1, batch_size=64)
-    model = train(config, train_images, train_labels, log=open(os.devnull, "w"))
+    model = train(config, build_network(config, datasets.load()), train_images, train_labels, log=open(os.devnull, "w"))
     out = str(tmp_path_factory.mktemp("pkg") / "tiny")
     manifest = package.export(model, out, "tiny", "test model", {**config.metadata(), "command": "none"},
                               test_images, test_labels)
@@ -39,7 +39,7 @@ def test_reload_validates_and_reproduces_golden(exported, data):
     assert manifest["blob"]["bytes"] == len(codes) == 105866
     assert manifest["test_images"] == TEST_IMAGES and len(golden["images"]) >= 32
     layers = manifest["layers"]
-    pixels = np.array([img["pixels"] for img in golden["images"]], dtype=np.uint8).reshape(-1, 28, 28)
+    pixels = np.array([img["pixels"] for img in golden["images"]], dtype=np.uint8).reshape(-1, 1, 28, 28)
     np.testing.assert_array_equal(pixels, data[2][[img["index"] for img in golden["images"]]])
     clean = intref.logits(layers, codes, pixels)
     assert clean.tolist() == [img["logits"] for img in golden["images"]]
@@ -87,7 +87,7 @@ def test_float_forward_matches_integer_path(exported, data):
     _, codes, _ = package.load(out)
     int_logits = intref.logits(manifest["layers"], codes, data[2])
     with torch.no_grad():
-        float_logits = model(torch.from_numpy(data[2].astype(np.float32)).unsqueeze(1) / 255.0).numpy()
+        float_logits = model(torch.from_numpy(data[2].astype(np.float32)) / 255.0).numpy()
     agreement = np.mean(np.argmax(float_logits, 1) == intref.predictions(int_logits))
     assert agreement >= 0.97
     scaled = int_logits * manifest["layers"][-1]["requant"]["out_scale"]

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from tools.train import idx
-from tools.train.network import QuantNet
-from tools.train.train import RandBetStep, TrainConfig, curriculum_allows, random_masks, train
+from tools.train import datasets
+from tools.train.train import (RandBetStep, TrainConfig, build_network, curriculum_allows, quant_net,
+                               random_masks, train)
 from tools.train.zoo import REPO_ROOT
 
 QUIET = open(os.devnull, "w")
@@ -17,31 +17,35 @@ QUIET = open(os.devnull, "w")
 
 @pytest.fixture(scope="module")
 def data():
-    train_images, train_labels = idx.load_split("train")
-    test_images, test_labels = idx.load_split("test")
+    source = datasets.load()
+    (train_images, train_labels), (test_images, test_labels) = source.split("train"), source.split("test")
     return train_images[:3000], train_labels[:3000], test_images[:500], test_labels[:500]
+
+
+def fit(config, data):
+    return train(config, build_network(config, datasets.load()), data[0], data[1], log=QUIET)
 
 
 def error(model, images, labels):
     with torch.no_grad():
-        logits = model(torch.from_numpy(images.astype(np.float32)).unsqueeze(1) / 255.0)
+        logits = model(torch.from_numpy(images.astype(np.float32)) / 255.0)
     return float(np.mean(logits.argmax(1).numpy() != labels))
 
 
 def test_short_training_learns(data):
     config = TrainConfig(method="normal", bits=8, epochs=1, batch_size=64)
-    model = train(config, data[0], data[1], log=QUIET)
+    model = fit(config, data)
     assert error(model, data[2], data[3]) < 0.4  # chance is 0.9; 47 steps reach about 0.25
 
 
 def test_clipping_bounds_every_parameter(data):
     config = TrainConfig(method="clipping", bits=8, w_max=0.05, epochs=1, batch_size=64, train_images=256)
-    model = train(config, data[0], data[1], log=QUIET)
+    model = fit(config, data)
     assert max(float(p.abs().max()) for p in model.quantized_parameters()) == pytest.approx(0.05)
 
 
 def small_batch(data, n=32):
-    x = torch.from_numpy(data[0][:n].astype(np.float32)).unsqueeze(1) / 255.0
+    x = torch.from_numpy(data[0][:n].astype(np.float32)) / 255.0
     return x, torch.from_numpy(data[1][:n].astype(np.int64))
 
 
@@ -52,7 +56,7 @@ def randbet_config(curriculum_loss):
 
 def test_randbet_gradient_is_half_clean_plus_clamped_perturbed(data):
     torch.manual_seed(0)
-    model = QuantNet(8, "rquant")
+    model = quant_net(TrainConfig(method="rquant", bits=8), datasets.load())
     params = list(model.parameters())
     x, y = small_batch(data)
     model(x, calibrate=True)  # calibrate the activation scales once, so both runs below see the same
@@ -72,7 +76,7 @@ def test_randbet_gradient_is_half_clean_plus_clamped_perturbed(data):
 
 
 def test_curriculum_holds_the_perturbed_pass_back(data):
-    model = QuantNet(8, "rquant")
+    model = quant_net(TrainConfig(method="rquant", bits=8), datasets.load())
     x, y = small_batch(data)
     stepper = RandBetStep(randbet_config(0.01), torch.Generator().manual_seed(1))
     _, grads = stepper.gradients(model, list(model.parameters()), x, y)
@@ -92,7 +96,7 @@ def test_curriculum_checks_clean_and_perturbed_loss_every_step(clean, perturbed,
 
 
 def test_curriculum_switches_the_pass_off_and_on(data):
-    model = QuantNet(8, "rquant")
+    model = quant_net(TrainConfig(method="rquant", bits=8), datasets.load())
     params = model.trainable_parameters()
     x, y = small_batch(data)
     stepper = RandBetStep(randbet_config(100.0), torch.Generator().manual_seed(1))
@@ -106,8 +110,8 @@ def test_curriculum_switches_the_pass_off_and_on(data):
 def test_same_seed_same_parameters(data):
     config = TrainConfig(method="randbet", bits=4, w_max=0.1, p=0.01, curriculum_loss=10.0,
                          perturbed_grad_clamp=0.05, epochs=1, batch_size=64, train_images=256)
-    a = train(config, data[0], data[1], log=QUIET).state_dict()
-    b = train(config, data[0], data[1], log=QUIET).state_dict()
+    a = fit(config, data).state_dict()
+    b = fit(config, data).state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 

@@ -4,9 +4,9 @@ import os
 import numpy as np
 import pytest
 
-from tools.train import faults, idx, intref, package, rerr, zoo
+from tools.train import datasets, faults, intref, package, rerr, zoo
 from tools.train.faulty_eval import FaultyEvaluator
-from tools.train.network import ARCHITECTURES, QuantNet
+from tools.train.train import TrainConfig, quant_net
 from tools.train.zoo import CNN_ZOO, RESNET_ZOO, ZOO, ZOO_DIR
 
 SHIPPED = [name for name in ZOO if os.path.exists(os.path.join(ZOO_DIR, name, "manifest.json"))]
@@ -14,7 +14,7 @@ SHIPPED = [name for name in ZOO if os.path.exists(os.path.join(ZOO_DIR, name, "m
 
 @pytest.fixture(scope="module")
 def test_set():
-    return idx.load_split("test")
+    return datasets.load().split("test")
 
 
 def test_the_cnn_family_is_shipped():
@@ -22,7 +22,7 @@ def test_the_cnn_family_is_shipped():
 
 
 def test_resnet_codes_exceed_the_default_weight_sram():
-    model = QuantNet(8, "rquant", ARCHITECTURES["resnet"])
+    model = quant_net(TrainConfig(method="rquant", bits=8, architecture="resnet"), datasets.load())
     assert sum(p.numel() for p in model.quantized_parameters()) > 128 * 1024
     assert all(ZOO[name][0]["architecture"] == "resnet" for name in RESNET_ZOO)
 
@@ -100,11 +100,13 @@ def test_fine_tuning_start_reproduces_the_package(name, test_set):
     import torch
     manifest, codes, _ = package.load(os.path.join(ZOO_DIR, name))
     bits, quantizer = manifest["training"]["bits"], manifest["layers"][0]["weight"]["quantizer"]
-    model = QuantNet(bits, quantizer, ARCHITECTURES[manifest["training"].get("architecture", "cnn")]).eval()
+    config = TrainConfig(method="normal" if quantizer == "normal" else "rquant", bits=bits,
+                         architecture=manifest["training"].get("architecture", "cnn"))
+    model = quant_net(config, datasets.load()).eval()
     package.initialise_from(model, manifest, codes)
     np.testing.assert_array_equal(package.build_layers(model)[1], codes)  # same codes after re-quantizing
     images = test_set[0][:300]
     with torch.no_grad():
-        float_pred = model(torch.from_numpy(images.astype(np.float32)).unsqueeze(1) / 255.0).argmax(1).numpy()
+        float_pred = model(torch.from_numpy(images.astype(np.float32)) / 255.0).argmax(1).numpy()
     int_pred = intref.predictions(intref.logits(manifest["layers"], codes, images))
     assert np.mean(float_pred == int_pred) >= 0.97

@@ -285,7 +285,7 @@ Invocation modelInfo(const std::string& dir, std::vector<std::string> names)
 /// `model check` reads the golden file and then the data directory (both after the manifest).
 Invocation modelCheck(const std::string& dir, const std::string& data, std::vector<std::string> names)
 {
-    return {{"model", "check", dir, "--data", data, "--threads", "1"}, std::move(names)};
+    return {{"model", "check", dir, "--dataset", "idx:" + data, "--threads", "1"}, std::move(names)};
 }
 
 /// `voltsim run` on one image with `flag value`.
@@ -709,7 +709,7 @@ std::vector<BadInputCase> cases()
                                s.path("nodata"), {"golden.json", "images[1]"});
          }},
 
-        // --- IDX data (voltsim model check --data) ---
+        // --- IDX data (voltsim model check --dataset idx:DIR) ---
         {"idx_missing",
          [](S s) {
              return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.directory("nodata"),
@@ -780,7 +780,7 @@ std::vector<BadInputCase> cases()
          [](S s) {
              const auto labels = s.idx("tmp.idx", 8, {2}, std::string("\1\12", 2));
              return modelCheck(s.package("pkg", [](PackageFiles&) {}), s.dataDir("", readText(labels)),
-                               {"t10k-labels-idx1-ubyte", "label 10"});
+                               {"data", "11 classes (largest label 10 in "});
          }},
         {"idx_corrupt_gzip",
          [](S s) {

@@ -55,7 +55,7 @@ TEST(IntegerReferenceTest, TinyNetworkMatchesHandDerivedLogits)
     for (const TinyCase& item : tinyCases())
         images.insert(images.end(), item.pixels.begin(), item.pixels.end());
     EXPECT_EQ(reference.classify(package.codes, images.data(), 3), (std::vector<int>{0, 0, 1}));
-    const std::uint8_t labels[] = {0, 1, 1};
+    const Label labels[] = {0, 1, 1};
     EXPECT_EQ(reference.countErrors(package.codes, images.data(), labels, 3), 1u);
 }
 
@@ -416,7 +416,7 @@ TEST(IntegerReferenceTest, ResumingFromCleanActivationsEqualsFullInference)
         const auto full = reference.logits(codes, images.data(), count);
         EXPECT_EQ(reference.logits(codes, {resume, clean.data(), count}), full)
             << "resume at layer " << resume;
-        const std::vector<std::uint8_t> labels(count, 1);
+        const std::vector<Label> labels(count, 1);
         EXPECT_EQ(reference.countErrors(codes, {resume, clean.data(), count}, labels.data()),
                   reference.countErrors(codes, images.data(), labels.data(), count));
         EXPECT_NE(reference.logits(package.codes, images.data(), count), full)

@@ -61,7 +61,10 @@ class ModelCommandTest : public ::testing::Test {
         writeBytes(m_data.file("t10k-labels-idx1-ubyte"), labelFile.data(), labelFile.size());
     }
 
-    std::string check() const { return "model check " + m_package.path() + " --data " + m_data.path(); }
+    std::string check() const
+    {
+        return "model check " + m_package.path() + " --dataset idx:" + m_data.path();
+    }
 
     /// Expects exit status 2 and exactly one line "voltsim: error: ..." containing `what`.
     static void expectOneLineError(const CommandResult& result, const std::string& what)
@@ -129,8 +132,11 @@ TEST_F(ModelCommandTest, BadArgumentsGiveOneLineErrors)
     expectOneLineError(runVoltsim("model verify " + m_package.path()), "unknown action 'verify'");
     expectOneLineError(runVoltsim("model info"), "missing action or package directory");
     expectOneLineError(runVoltsim("model info " + m_package.file("nope")), "manifest.json: cannot open file");
-    expectOneLineError(runVoltsim("model check " + m_package.path() + " --data " + m_package.file("nope")),
-                       "t10k-images-idx3-ubyte: cannot open file");
+    expectOneLineError(
+        runVoltsim("model check " + m_package.path() + " --dataset idx:" + m_package.file("nope")),
+        "nope: not a directory");
+    expectOneLineError(runVoltsim("model check " + m_package.path() + " --dataset csv:x"),
+                       "--dataset: dataset 'csv:x' must be fashion-mnist, idx:DIR or npz:FILE");
 }
 
 } // namespace

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 -m tools.train.fixtures --out tests/data/graph-every-layer
 
-``graph-every-layer`` holds every layer type of package version 2 (network.EVERY_LAYER: strided,
+``graph-every-layer`` holds every layer type of package version 2 (architectures.EveryLayer: strided,
 depthwise, grouped and 1x1 conv2d, padded max-pool, add, concat of two scales, avgpool2d,
 global_avgpool, flatten, linear) in 248 codes, trained briefly (RQuant, 8 bit, one pass over 8,192
 images) so its activations and logits are not degenerate. Its accuracy does not matter; the C++ loader
@@ -12,8 +12,9 @@ import argparse
 import os
 import sys
 
-from . import idx, package
-from .train import TrainConfig, train
+from . import datasets
+from .train import TrainConfig
+from .zoo import train_and_export
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EVERY_LAYER_DIR = os.path.join(REPO_ROOT, "tests", "data", "graph-every-layer")
@@ -25,15 +26,11 @@ def every_layer_config():
                        train_images=8192, lr=0.01)
 
 
-def build_every_layer(out_dir=EVERY_LAYER_DIR, data_dir=idx.DEFAULT_DIR, log=sys.stderr):
+def build_every_layer(out_dir=EVERY_LAYER_DIR, log=sys.stderr):
     """Trains and exports the every-layer fixture into ``out_dir``; returns its manifest."""
-    config = every_layer_config()
-    train_images, train_labels = idx.load_split("train", data_dir)
-    test_images, test_labels = idx.load_split("test", data_dir)
-    model = train(config, train_images, train_labels, log)
-    return package.export(model, out_dir, "graph-every-layer",
-                          "Test fixture: every layer type of package version 2, a few hundred codes",
-                          {**config.metadata(), "command": COMMAND}, test_images, test_labels)
+    return train_and_export(every_layer_config(), datasets.load(), out_dir, "graph-every-layer",
+                            "Test fixture: every layer type of package version 2, a few hundred codes", COMMAND,
+                            os.path.dirname(out_dir), log)
 
 
 def main(argv=None):

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-from . import idx, package, rerr
-from .train import TrainConfig, train
+from . import datasets, package, rerr
+from .train import TrainConfig, build_network, train
 from .zoo import SEED, W_MAX
 
 P_VALUES = (0.001, 0.01, 0.02)
@@ -24,7 +24,7 @@ def measure(layer_gains, epochs, patterns, images, labels, log):
     config = TrainConfig(method="clipping", bits=8, w_max=W_MAX, seed=SEED, epochs=epochs, architecture="resnet",
                          layer_gains=layer_gains)
     start = time.time()
-    model = train(config, images[0], labels[0], log)
+    model = train(config, build_network(config, datasets.load()), images[0], labels[0], log)
     layers, codes = package.build_layers(model)
     clean, by_p = rerr.robust_errors(layers, codes, images[1], labels[1], P_VALUES, patterns, rerr.SEED)
     print(f"[gains {'learned' if layer_gains else 'fixed at 1'}] {time.time() - start:.0f} s", file=log, flush=True)
@@ -38,7 +38,8 @@ def main(argv=None):
     parser.add_argument("--patterns", type=int, default=3, help="error patterns per p (default 3)")
     parser.add_argument("--images", type=int, default=2000, help="test images (default 2000)")
     args = parser.parse_args(argv)
-    train_set, test_set = idx.load_split("train"), idx.load_split("test")
+    source = datasets.load()
+    train_set, test_set = source.split("train"), source.split("test")
     images = (train_set[0], test_set[0][:args.images])
     labels = (train_set[1], test_set[1][:args.images])
     print(f"{args.epochs} epoch(s), {args.patterns} patterns, {args.images} test images")

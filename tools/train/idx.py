@@ -1,4 +1,4 @@
-"""Reader for the gzip-compressed IDX files of Fashion-MNIST (Debian package dataset-fashion-mnist).
+"""Reader for IDX files (MNIST's format; Debian's dataset-fashion-mnist ships them gzip-compressed).
 
 IDX layout: two zero bytes, a type byte (0x08 = unsigned byte), a dimension count byte, then one
 big-endian uint32 per dimension, then the data. Every malformed or truncated file raises
@@ -11,8 +11,6 @@ import struct
 import numpy as np
 
 DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
-IMAGE_SHAPE = (28, 28)
-NUM_CLASSES = 10
 _SPLIT_PREFIX = {"train": "train", "test": "t10k"}
 _UBYTE_TYPE = 0x08
 
@@ -22,14 +20,16 @@ class DatasetError(ValueError):
 
 
 def read_idx_ubyte(path, expected_ndim):
-    """Reads one gzip IDX file of unsigned bytes; returns a uint8 array of the declared shape."""
+    """Reads one IDX file of unsigned bytes (gzip-compressed if its name ends in .gz); returns a
+    uint8 array of the declared shape."""
     try:
-        with gzip.open(path, "rb") as f:
+        with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as f:
             raw = f.read()
     except FileNotFoundError:
-        raise DatasetError(f"{path}: file not found (install the Debian package dataset-fashion-mnist)")
+        hint = " (install the Debian package dataset-fashion-mnist)" if path.startswith(DEFAULT_DIR) else ""
+        raise DatasetError(f"{path}: file not found{hint}")
     except (OSError, EOFError) as e:
-        raise DatasetError(f"{path}: not a readable gzip file ({e})")
+        raise DatasetError(f"{path}: not a readable {'gzip ' if path.endswith('.gz') else ''}file ({e})")
     if len(raw) < 4:
         raise DatasetError(f"{path}: truncated header ({len(raw)} bytes)")
     zero0, zero1, dtype, ndim = raw[0], raw[1], raw[2], raw[3]
@@ -49,19 +49,21 @@ def read_idx_ubyte(path, expected_ndim):
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
+def _gz_or_plain(base):
+    """``base`` + ".gz" if that file exists, else ``base`` (a missing file's error then names it)."""
+    return base + ".gz" if os.path.exists(base + ".gz") else base
+
+
 def load_split(split, data_dir=DEFAULT_DIR):
-    """Returns (images uint8 [N, 28, 28], labels uint8 [N]) of split 'train' or 'test'."""
+    """Returns (images uint8 [N, H, W], labels uint8 [N]) of split 'train' or 'test' in ``data_dir``
+    (MNIST's file names, each plain or with .gz)."""
     if split not in _SPLIT_PREFIX:
         raise DatasetError(f"unknown split '{split}' (valid: train, test)")
     prefix = os.path.join(data_dir, _SPLIT_PREFIX[split])
-    images_path = prefix + "-images-idx3-ubyte.gz"
-    labels_path = prefix + "-labels-idx1-ubyte.gz"
+    images_path = _gz_or_plain(prefix + "-images-idx3-ubyte")
+    labels_path = _gz_or_plain(prefix + "-labels-idx1-ubyte")
     images = read_idx_ubyte(images_path, 3)
     labels = read_idx_ubyte(labels_path, 1)
-    if images.shape[1:] != IMAGE_SHAPE:
-        raise DatasetError(f"{images_path}: images are {list(images.shape[1:])}, expected 28 x 28")
     if images.shape[0] != labels.shape[0]:
         raise DatasetError(f"{labels_path}: {labels.shape[0]} labels for {images.shape[0]} images in {images_path}")
-    if labels.size and labels.max() >= NUM_CLASSES:
-        raise DatasetError(f"{labels_path}: label {int(labels.max())} out of range 0..9")
     return images, labels

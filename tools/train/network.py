@@ -1,6 +1,6 @@
-"""The quantization-aware networks trained for voltsim (docs/zoo.md has their layer tables).
+"""The quantization-aware network voltsim trains and exports (docs/zoo.md has the zoo's layer tables).
 
-A network is a graph of ``LayerSpec``s listed in run order; each names its inputs (``"input"``: the
+A network (``Network``) is a graph of ``LayerSpec``s listed in run order; each names its inputs (``"input"``: the
 network's input; none: the layer before it). Layer kinds are those of docs/datapath.md: conv2d
 (bias, fused ReLU, groups), linear, maxpool2d (padding), avgpool2d, global_avgpool, add, concat and
 flatten, so the integer datapath runs them exactly. In the forward pass every weight and bias is
@@ -17,8 +17,6 @@ import torch.nn.functional as F
 from . import quant
 
 INPUT = "input"
-INPUT_SHAPE = (1, 28, 28)
-NUM_CLASSES = 10
 ACTIVATION_LEVELS = 255
 # Running-maximum momentum of the activation scale calibration.
 ACT_MAX_MOMENTUM = 0.1
@@ -44,53 +42,15 @@ def conv(name, c_in, c_out, kernel=3, stride=1, padding=1, groups=1, relu=True, 
     return LayerSpec(name, "conv2d", c_in, c_out, kernel, stride, padding, relu, groups, inputs)
 
 
-ARCHITECTURE = (
-    conv("conv1", 1, 16),
-    LayerSpec("pool1", "maxpool2d", kernel=2, stride=2),
-    conv("conv2", 16, 32),
-    LayerSpec("pool2", "maxpool2d", kernel=2, stride=2),
-    LayerSpec("flatten", "flatten"),
-    LayerSpec("fc1", "linear", 32 * 7 * 7, 64, relu=True),
-    LayerSpec("fc2", "linear", 64, NUM_CLASSES, relu=False),
-)
+@dataclass(frozen=True)
+class Network:
+    """A layer graph (LayerSpecs in run order) and the shape (C, H, W) of its input images."""
+    layers: tuple
+    input_shape: tuple
 
-# Residual network (docs/zoo.md): units with "ReLU before addition" (every tensor is unsigned), the
-# second one depthwise-separable, and a wide fully connected layer so its 8-bit codes exceed the
-# 128 KiB default weight SRAM.
-RESNET = (
-    conv("conv1", 1, 16),
-    LayerSpec("pool1", "maxpool2d", kernel=2, stride=2),
-    conv("res1a", 16, 16),
-    conv("res1b", 16, 16),
-    LayerSpec("add1", "add", inputs=("res1b", "pool1")),
-    conv("conv2", 16, 32),
-    LayerSpec("pool2", "maxpool2d", kernel=2, stride=2),
-    conv("res2dw", 32, 32, groups=32),
-    conv("res2pw", 32, 32, kernel=1, padding=0),
-    LayerSpec("add2", "add", inputs=("res2pw", "pool2")),
-    LayerSpec("flatten", "flatten"),
-    LayerSpec("fc1", "linear", 32 * 7 * 7, 96, relu=True),
-    LayerSpec("fc2", "linear", 96, NUM_CLASSES, relu=False),
-)
-
-# Every layer type of package version 2 in a few hundred weights: the fixture of tests/data/ that
-# the C++ loader and integer reference are tested against (tools/train/fixtures.py).
-EVERY_LAYER = (
-    conv("stem", 1, 4, stride=2),
-    LayerSpec("pool", "maxpool2d", kernel=3, stride=2, padding=1),
-    conv("dw", 4, 4, groups=4),
-    conv("grp", 4, 4, kernel=1, padding=0, groups=2),
-    LayerSpec("add", "add", inputs=("grp", "pool")),
-    conv("side", 4, 2, kernel=1, padding=0, inputs=("pool",)),
-    LayerSpec("cat", "concat", inputs=("add", "side")),
-    LayerSpec("avg", "avgpool2d", kernel=2, stride=2),
-    LayerSpec("gap", "global_avgpool"),
-    LayerSpec("flatten", "flatten"),
-    LayerSpec("fc1", "linear", 6, 8, relu=True),
-    LayerSpec("fc2", "linear", 8, NUM_CLASSES, relu=False),
-)
-
-ARCHITECTURES = {"cnn": ARCHITECTURE, "resnet": RESNET, "every-layer": EVERY_LAYER}
+    @property
+    def num_classes(self):
+        return self.layers[-1].out_features
 
 
 def resolved_inputs(architecture):
@@ -102,8 +62,8 @@ def resolved_inputs(architecture):
     return nodes
 
 
-def compute_layers(architecture=ARCHITECTURE):
-    return [spec for spec in architecture if spec.kind in COMPUTE_KINDS]
+def compute_layers(layers):
+    return [spec for spec in layers if spec.kind in COMPUTE_KINDS]
 
 
 def output_shape(spec, in_shapes):
@@ -130,10 +90,10 @@ def output_shape(spec, in_shapes):
     return (spec.out_features,)
 
 
-def shapes(architecture):
-    """{layer name: output shape}, with INPUT_SHAPE under "input"."""
-    out = {INPUT: INPUT_SHAPE}
-    for spec, inputs in resolved_inputs(architecture):
+def shapes(network):
+    """{layer name: output shape} of a Network, with its input shape under "input"."""
+    out = {INPUT: tuple(network.input_shape)}
+    for spec, inputs in resolved_inputs(network.layers):
         out[spec.name] = output_shape(spec, [out[i] for i in inputs])
     return out
 
@@ -163,15 +123,16 @@ def fake_quantize_activation(y, scale):
 class QuantNet(torch.nn.Module):
     """Float parameters, quantized forward. ``quantizer`` is 'rquant' or 'normal'; ``bits`` 2..8.
 
+    ``traced`` (frontend.Traced) gives the graph and the starting float parameters.
     ``layer_gains=False`` fixes every gain at 1 (the ablation of docs/zoo.md, "Normalisation")."""
 
-    def __init__(self, bits, quantizer, architecture=ARCHITECTURE, layer_gains=True):
+    def __init__(self, bits, quantizer, traced, layer_gains=True):
         super().__init__()
         quant.check_bits(bits)
         self.bits = bits
         self.quantizer = quantizer
-        self.architecture = architecture
-        self.nodes = resolved_inputs(architecture)
+        self.network = traced.network
+        self.nodes = resolved_inputs(self.network.layers)
         self.weights = torch.nn.ParameterDict()
         self.biases = torch.nn.ParameterDict()
         # Learnable gains of every compute layer, y = g_w (W x) + g_b b, stored as log(g). Clipping
@@ -183,11 +144,11 @@ class QuantNet(torch.nn.Module):
         # datapath and the stored codes do not change, and they are never clipped.
         self.log_weight_gains = torch.nn.ParameterDict()
         self.log_bias_gains = torch.nn.ParameterDict()
-        for spec in compute_layers(architecture):
-            self._add_parameters(spec)
+        for spec in compute_layers(self.network.layers):
+            self._add_parameters(spec, *traced.parameters[spec.name])
             self.log_weight_gains[spec.name] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
             self.log_bias_gains[spec.name] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
-        for spec in architecture:
+        for spec in self.network.layers:
             if has_scale(spec):
                 self.register_buffer(self._act_max_name(spec), torch.zeros(()))
 
@@ -195,17 +156,13 @@ class QuantNet(torch.nn.Module):
     def _act_max_name(spec):
         return f"act_max_{spec.name}"
 
-    def _add_parameters(self, spec):
-        if spec.kind == "conv2d":
-            layer = torch.nn.Conv2d(spec.in_features, spec.out_features, spec.kernel, groups=spec.groups)
-        else:
-            layer = torch.nn.Linear(spec.in_features, spec.out_features)
+    def _add_parameters(self, spec, weight, bias):
         # Normal truncates (floor), lowering every weight by delta/2 on average; with no normalization
         # layers that shift kills every ReLU at initialization (the loss stays at ln 10). Starting the
         # latent parameters delta/2 higher makes the truncated ones start at PyTorch's default init.
         start_shift = quant.code_delta(self.bits) / 2.0 if self.quantizer == "normal" else 0.0
-        self.weights[spec.name] = torch.nn.Parameter(layer.weight.detach().clone() + start_shift)
-        self.biases[spec.name] = torch.nn.Parameter(layer.bias.detach().clone() + start_shift)
+        self.weights[spec.name] = torch.nn.Parameter(weight.detach().to(torch.float32).clone() + start_shift)
+        self.biases[spec.name] = torch.nn.Parameter(bias.detach().to(torch.float32).clone() + start_shift)
 
     def trainable_parameters(self):
         """The parameters the optimizer updates (the gains only if learned)."""
@@ -242,7 +199,7 @@ class QuantNet(torch.nn.Module):
         return scales
 
     def forward(self, pixels01, quantized=None, xor_masks=None, calibrate=False):
-        """Logits of images ``pixels01`` = pixels / 255, shape [N, 1, 28, 28].
+        """Logits of images ``pixels01`` = pixels / 255, shape [N, C, H, W].
 
         ``quantized`` (default: quantize now) lets the clean and perturbed passes share codes;
         ``xor_masks`` {name: (weight mask, bias mask)} corrupts the codes (RandBET);

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import faults, intref
-from .network import COMPUTE_KINDS, INPUT, INPUT_SHAPE, NUM_CLASSES, shapes
+from .network import COMPUTE_KINDS, INPUT, shapes
 
 FORMAT = "voltsim-model"
 FORMAT_VERSION = 2
@@ -108,7 +108,7 @@ def build_layers(model):
     """(version 2 manifest layer list, uint8 code blob) of a trained QuantNet."""
     quantized = model.quantized()
     last = model.nodes[-1][0].name
-    out_shapes = shapes(model.architecture)
+    out_shapes = shapes(model.network)
     scales = model.output_scales(INPUT_SCALE)
     scales[last] = LOGIT_SCALE
     layers, blobs, offset = [], [], 0
@@ -169,23 +169,26 @@ def golden_json_text(golden):
             f'  "flips": {json.dumps(f["flips"], separators=(",", ":"))},\n  "logits": [\n   {rows}\n  ]}}\n}}\n')
 
 
-def build_manifest(name, description, training, layers, codes, clean_error, test_count, golden_text):
+def build_manifest(name, description, training, network, dataset_name, layers, codes, clean_error, test_count,
+                   golden_text):
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "name": name, "description": description,
-            "dataset": {"name": "fashion-mnist", "input_shape": list(INPUT_SHAPE), "num_classes": NUM_CLASSES,
-                        "input_scale": INPUT_SCALE},
+            "dataset": {"name": dataset_name, "input_shape": list(network.input_shape),
+                        "num_classes": network.num_classes, "input_scale": INPUT_SCALE},
             "training": training, "clean_test_error": clean_error, "test_images": test_count,
             "blob": {"file": BLOB_FILE, "bytes": int(codes.size), "sha256": sha256_hex(codes.tobytes())},
             "golden": {"file": GOLDEN_FILE, "sha256": sha256_hex(golden_text.encode())},
             "layers": layers}
 
 
-def export(model, out_dir, name, description, training, test_images, test_labels):
-    """Writes the package of ``model`` into ``out_dir``; returns the manifest."""
+def export(model, out_dir, name, description, training, test_images, test_labels, dataset_name="fashion-mnist"):
+    """Writes the package of ``model`` into ``out_dir`` (test images uint8 [N, C, H, W] of the dataset
+    ``dataset_name`` names); returns the manifest."""
     layers, codes = build_layers(model)
     test_logits = intref.logits(layers, codes, test_images)
     clean_error = float(np.mean(intref.predictions(test_logits) != test_labels))
     golden_text = golden_json_text(build_golden(layers, codes, test_images, test_labels))
-    manifest = build_manifest(name, description, training, layers, codes, clean_error, len(test_labels), golden_text)
+    manifest = build_manifest(name, description, training, model.network, dataset_name, layers, codes, clean_error,
+                              len(test_labels), golden_text)
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, BLOB_FILE), "wb") as f:
         f.write(codes.tobytes())

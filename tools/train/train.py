@@ -1,4 +1,4 @@
-"""Training of the four methods of Stutz et al. (MLSys 2021) on Fashion-MNIST.
+"""Training of the four methods of Stutz et al. (MLSys 2021) on any supported network and dataset.
 
 - ``normal``: Normal quantizer ([-1, 1], truncation), quantization-aware training.
 - ``rquant``: robust quantization (per-tensor range, rounding).
@@ -10,6 +10,7 @@
   the next one runs the perturbed pass (``curriculum_allows``).
 """
 import math
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -17,8 +18,9 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn.functional as F
 
-from . import faults
-from .network import ARCHITECTURES, QuantNet
+from . import datasets, faults, frontend
+from .architectures import BUILTIN
+from .network import QuantNet
 
 METHODS = ("normal", "rquant", "clipping", "randbet")
 # The curriculum admits the perturbed pass only while the clean batch loss is below this multiple
@@ -42,13 +44,15 @@ class TrainConfig:
     perturbed_grad_clamp: float = None
     threads: int = 2
     train_images: int = 60000
-    init_from: str = None  # name of the package the training starts from (None: random initialization)
-    architecture: str = "cnn"  # a key of network.ARCHITECTURES
+    init_from: str = None  # package (folder) or float checkpoint (.pt) the training starts from (None: the module's init)
+    architecture: str = "cnn"  # a key of architectures.BUILTIN or FILE.py:FUNCTION (a user's module)
     layer_gains: bool = True  # learned per-layer gains (docs/zoo.md); False fixes them at 1
+    dataset: str = None  # dataset spec (datasets.py); None: fashion-mnist
 
     def validate(self):
-        if self.architecture not in ARCHITECTURES:
-            raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got '{self.architecture}'")
+        if self.architecture not in BUILTIN and ":" not in self.architecture:
+            raise ValueError(f"architecture must be one of {', '.join(BUILTIN)} or FILE.py:FUNCTION, "
+                             f"got '{self.architecture}'")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got '{self.method}'")
         needs_clip = self.method in ("clipping", "randbet")
@@ -130,21 +134,66 @@ class RandBetStep:
         return float(clean_loss), grads
 
 
-def train(config, images, labels, log=sys.stderr, initialise=None):
-    """Trains a QuantNet on uint8 ``images`` [N, 28, 28] and ``labels`` [N]; returns the model in eval mode.
+def float_module(architecture, dataset, seed):
+    """The float module ``architecture`` names, built right after ``torch.manual_seed(seed)``: a built-in
+    one sized for the dataset's images and classes, or a user's ``FILE.py:FUNCTION()``."""
+    torch.manual_seed(seed)
+    if architecture in BUILTIN:
+        channels, height, width = dataset.input_shape
+        if height != width:
+            raise frontend.ModelError(f"architecture '{architecture}' needs square images, dataset '{dataset.spec}' "
+                                      f"has {height} x {width}")
+        return BUILTIN[architecture](channels, dataset.num_classes, height)
+    module = frontend.load_factory(architecture)()
+    if not isinstance(module, torch.nn.Module):
+        raise frontend.ModelError(f"--model '{architecture}': the function returned {type(module).__name__}, "
+                                  f"not a torch.nn.Module")
+    return module
 
-    ``initialise(model)``, if given, sets the starting parameters (fine-tuning).
-    """
+
+def load_checkpoint(module, path):
+    """Loads a float checkpoint (a state_dict, or a whole saved module) into ``module``."""
+    try:
+        state = torch.load(path, map_location="cpu")
+    except Exception as e:  # torch.load raises many types for a bad file
+        raise frontend.ModelError(f"--init-from {path}: not a readable PyTorch checkpoint ({type(e).__name__}: {e})")
+    if isinstance(state, torch.nn.Module):
+        state = state.state_dict()
+    try:
+        module.load_state_dict(state)
+    except (RuntimeError, TypeError, AttributeError) as e:
+        raise frontend.ModelError(f"--init-from {path}: does not fit the model: {str(e).splitlines()[0]}")
+
+
+def build_network(config, dataset):
+    """The traced graph and starting float parameters of ``config``'s model for ``dataset`` (a
+    ``.pt`` ``init_from`` is loaded before tracing, so BatchNorm is folded with its statistics)."""
+    module = float_module(config.architecture, dataset, config.seed)
+    if config.init_from is not None and config.init_from.endswith((".pt", ".pth")):
+        load_checkpoint(module, config.init_from)
+    traced = frontend.from_module(module, dataset.input_shape)
+    datasets.check_model_fits(dataset, traced.network.input_shape, traced.network.num_classes, config.architecture)
+    return traced
+
+
+def quant_net(config, dataset):
+    """A fresh (untrained) QuantNet of ``config``'s model, bits and quantizer for ``dataset``."""
+    return QuantNet(config.bits, config.quantizer, build_network(config, dataset), config.layer_gains)
+
+
+def train(config, traced, images, labels, log=sys.stderr, initialise=None):
+    """Trains a QuantNet of ``traced`` (frontend.Traced) on uint8 ``images`` [N, C, H, W] and ``labels``
+    [N]; returns the model in eval mode. ``initialise(model)``, if given, sets the starting parameters
+    (fine-tuning from a package)."""
     config.validate()
     torch.set_num_threads(config.threads)
-    torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
-    model = QuantNet(config.bits, config.quantizer, ARCHITECTURES[config.architecture], config.layer_gains)
+    model = QuantNet(config.bits, config.quantizer, traced, config.layer_gains)
     if initialise is not None:
         initialise(model)
     params = model.trainable_parameters()
     optimizer = make_optimizer(config, params)
-    x_all = torch.from_numpy(images[: config.train_images].copy()).to(torch.float32).unsqueeze(1) / 255.0
+    x_all = torch.from_numpy(images[: config.train_images].copy()).to(torch.float32) / 255.0
     y_all = torch.from_numpy(labels[: config.train_images].copy()).to(torch.int64)
     steps_per_epoch = math.ceil(len(y_all) / config.batch_size)
     total_steps = config.epochs * steps_per_epoch
@@ -167,7 +216,7 @@ def train(config, images, labels, log=sys.stderr, initialise=None):
             optimizer.step()
             loss_sum += loss
             step += 1
-        print(f"[{config.architecture} {config.method}-{config.bits}bit] epoch {epoch + 1}/{config.epochs} "
+        print(f"[{os.path.basename(config.architecture)} {config.method}-{config.bits}bit] epoch {epoch + 1}/{config.epochs} "
               f"loss {loss_sum / steps_per_epoch:.4f} "
               f"perturbed steps {stepper.perturbed_steps} ({time.time() - start:.0f} s)", file=log, flush=True)
     if config.w_max is not None:

@@ -12,8 +12,8 @@ import os
 import sys
 import time
 
-from . import idx, package
-from .train import TrainConfig, train
+from . import datasets, package
+from .train import TrainConfig, build_network, train
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZOO_DIR = os.path.join(REPO_ROOT, "workloads", "models")
@@ -49,7 +49,7 @@ CNN_ZOO = {
                      "4-bit RQuant + clipping 0.1 + random bit error training at p = 1 % (fine-tuned from clipping-4bit)"),
 }
 
-# The residual network (network.RESNET, docs/zoo.md): the same methods and hyper-parameters, 10
+# The residual network (architectures.ResNet, docs/zoo.md): the same methods and hyper-parameters, 10
 # epochs from scratch (an epoch costs about three of the CNN's).
 RESNET_EPOCHS = 10
 RESNET_ZOO = {
@@ -68,25 +68,33 @@ def rebuild_command(name, epochs):
 
 
 def starting_point(config, out_root):
-    """initialise(model) callback loading the package ``config.init_from`` (None: random start)."""
-    if config.init_from is None:
+    """initialise(model) callback loading the package ``config.init_from`` (a folder, relative to
+    ``out_root``); None without one or for a float checkpoint (build_network loads that)."""
+    if config.init_from is None or config.init_from.endswith((".pt", ".pth")):
         return None
     manifest, codes, _ = package.load(os.path.join(out_root, config.init_from))
     return lambda model: package.initialise_from(model, manifest, codes)
 
 
-def build(name, epochs=None, out_root=ZOO_DIR, data_dir=idx.DEFAULT_DIR, log=sys.stderr):
+def train_and_export(config, dataset, out_dir, name, description, command, out_root, log=sys.stderr):
+    """Trains ``config`` on ``dataset`` and exports the package ``name`` into ``out_dir``; returns its manifest.
+    The one path of the zoo, the fixtures and ``python3 -m tools.train``."""
+    traced = build_network(config, dataset)
+    train_images, train_labels = dataset.split("train")
+    model = train(config, traced, train_images, train_labels, log, starting_point(config, out_root))
+    training = {**config.metadata(), "command": command}
+    test_images, test_labels = dataset.split("test")
+    return package.export(model, out_dir, name, description, training, test_images, test_labels, dataset.spec)
+
+
+def build(name, epochs=None, out_root=ZOO_DIR, log=sys.stderr):
     """Trains and exports zoo model ``name`` (``epochs`` overrides its default); returns its manifest."""
     params, description = ZOO[name]
     params = {"epochs": EPOCHS, **params, **({} if epochs is None else {"epochs": epochs})}
     config = TrainConfig(seed=SEED, **params)
-    train_images, train_labels = idx.load_split("train", data_dir)
-    test_images, test_labels = idx.load_split("test", data_dir)
     start = time.time()
-    model = train(config, train_images, train_labels, log, starting_point(config, out_root))
-    training = {**config.metadata(), "command": rebuild_command(name, epochs)}
-    manifest = package.export(model, os.path.join(out_root, name), name, description, training,
-                              test_images, test_labels)
+    manifest = train_and_export(config, datasets.load(), os.path.join(out_root, name), name, description,
+                                rebuild_command(name, epochs), out_root, log)
     print(f"[{name}] clean test error {manifest['clean_test_error']:.4f} (integer reference, "
           f"{manifest['test_images']} images), {time.time() - start:.0f} s", file=log, flush=True)
     return manifest

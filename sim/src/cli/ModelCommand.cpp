@@ -27,20 +27,19 @@ struct ModelOptions {
     std::string action;
     std::string directory;
     bool json = false;
-    std::string dataDir;
+    std::string dataset = workloads::kFashionMnistSpec;
     unsigned threads = 1; ///< inference threads (>= 1)
 };
 
 const char* kUsage =
-    "usage: voltsim model check NAME|DIR [--data DIR] [--threads N] | info NAME|DIR [--json]";
+    "usage: voltsim model check NAME|DIR [--dataset SPEC] [--threads N] | info NAME|DIR [--json]";
 
 po::options_description describeOptions()
 {
     po::options_description options("voltsim model options");
     options.add_options()("help,h", "show this help")("json", "info: print one JSON object")(
-        "data", po::value<std::string>(),
-        "check: Fashion-MNIST directory (default $VOLTSIM_FASHION_MNIST_DIR or "
-        "/usr/share/datasets/fashion-mnist)")(
+        "dataset", po::value<std::string>(),
+        "check: fashion-mnist (default), idx:DIR or npz:FILE (docs/datasets.md)")(
         "threads", po::value<std::string>(),
         "check: worker threads for the test-set pass, 1 to 1024 (default: one per hardware thread)");
     return options;
@@ -66,15 +65,15 @@ bool parseOptions(const Args& args, ModelOptions& parsed)
     parsed.action = values["action"].as<std::string>();
     parsed.directory = values["dir"].as<std::string>();
     parsed.json = values.count("json") > 0;
-    parsed.dataDir =
-        values.count("data") ? values["data"].as<std::string>() : Dataset::defaultFashionMnistDir();
+    if (values.count("dataset"))
+        parsed.dataset = values["dataset"].as<std::string>();
     parsed.threads = threadsFlag(values);
     if (parsed.action != "check" && parsed.action != "info")
         throw InputError("voltsim model: unknown action '" + parsed.action + "' (valid: check, info)");
     if (parsed.json && parsed.action != "info")
         throw InputError("voltsim model: --json: only valid with 'info'");
-    if ((values.count("data") || values.count("threads")) && parsed.action != "check")
-        throw InputError("voltsim model: --data/--threads: only valid with 'check'");
+    if ((values.count("dataset") || values.count("threads")) && parsed.action != "check")
+        throw InputError("voltsim model: --dataset/--threads: only valid with 'check'");
     parsed.directory = resolveModelDir(parsed.directory);
     return true;
 }
@@ -237,15 +236,13 @@ std::string formatNumber(double value)
 
 /// Counts the clean test errors on the first test_images images; throws if the count differs.
 void checkCleanError(const ModelPackage& package, const IntegerReference& reference,
-                     const std::string& dataDir, std::ostream& report)
+                     const std::string& datasetSpec, std::ostream& report)
 {
-    const Dataset test = Dataset::fashionMnist(dataDir, false);
-    if (test.pixelsPerImage() != static_cast<std::size_t>(package.network.inputSize()))
-        throw InputError(package.manifestPath() + ": dataset.input_shape does not match the test images in " +
-                         dataDir);
+    const Dataset test = Dataset::fromSpec(datasetSpec, "--dataset");
+    test.checkFits(package.network.dataset.inputShape, package.network.dataset.numClasses, package.name);
     if (static_cast<std::size_t>(package.testImages) > test.size())
         throw InputError(package.manifestPath() + ": test_images: " + std::to_string(package.testImages) +
-                         " exceeds the " + std::to_string(test.size()) + " test images in " + dataDir);
+                         " exceeds the " + std::to_string(test.size()) + " test images of " + datasetSpec);
     const auto count = static_cast<std::size_t>(package.testImages);
     const std::size_t errors =
         reference.countErrors(package.codes, test.image(0), test.labels().data(), count);
@@ -269,7 +266,7 @@ int runCheck(const ModelOptions& options)
     const GoldenVectors golden = GoldenVectors::load(package);
     const IntegerReference reference(package, options.threads);
     checkGolden(package, golden, reference, report);
-    checkCleanError(package, reference, options.dataDir, report);
+    checkCleanError(package, reference, options.dataset, report);
     std::cout << report.str() << "OK\n";
     return 0;
 }

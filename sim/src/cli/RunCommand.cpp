@@ -31,7 +31,8 @@ namespace po = boost::program_options;
 const char* kUsage =
     "usage: voltsim run --model NAME|DIR [--config FILE] [--set key=value]... [--profile NAME|FILE]\n"
     "                   [--voltage-mv X | --voltage-rel X | --ber P] [--chips N] [--images N] [--seed S]\n"
-    "                   [--mode fast|cycle] [--out DIR] [--json] [--dump-logits FILE] [--vcd FILE]\n"
+    "                   [--dataset SPEC] [--mode fast|cycle] [--out DIR] [--json] [--dump-logits FILE] "
+    "[--vcd FILE]\n"
     "                   [--backend systemc|functional] [--dump-config] [--describe-config]\n"
     "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
 
@@ -50,10 +51,11 @@ po::options_description describeOptions()
         "weight SRAM supply relative to the profile's V_min (weight_sram.voltage_rel)")(
         "ber", po::value<std::string>(),
         "bit error rate of the paper's random model; implies --profile uniform (weight_sram.ber)")(
-        "chips", po::value<std::string>(), "chips (run.chips)")("images", po::value<std::string>(),
-                                                                "images (run.images)")(
-        "seed", po::value<std::string>(), "run seed (run.seed)")("mode", po::value<std::string>(),
-                                                                 "fast or cycle (run.mode)")(
+        "chips", po::value<std::string>(),
+        "chips (run.chips)")("images", po::value<std::string>(),
+                             "images (run.images)")("seed", po::value<std::string>(), "run seed (run.seed)")(
+        "dataset", po::value<std::string>(), "fashion-mnist, idx:DIR or npz:FILE (run.dataset)")(
+        "mode", po::value<std::string>(), "fast or cycle (run.mode)")(
         "out", po::value<std::string>(), "write stats.json, layers.csv, config.json here")(
         "json", "print the summary as one JSON object")("dump-logits", po::value<std::string>(),
                                                         "write every logit to this CSV")(
@@ -110,6 +112,8 @@ nlohmann::json buildConfig(const po::variables_map& vm, ValueOrigins& origins)
     setNumber("seed", "run.seed");
     if (vm.count("mode"))
         set("--mode", "run.mode", vm["mode"].as<std::string>());
+    if (vm.count("dataset"))
+        set("--dataset", "run.dataset", vm["dataset"].as<std::string>());
     if (vm.count("vcd")) {
         set("--vcd", "run.vcd_file", vm["vcd"].as<std::string>());
         if (!vm.count("mode"))
@@ -198,15 +202,12 @@ int runRunCommand(const Args& args)
     const auto start = std::chrono::steady_clock::now();
     const workloads::ModelPackage package =
         workloads::ModelPackage::load(workloads::resolveModelDir(vm["model"].as<std::string>()));
-    const std::string datasetDir =
-        config.run.datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir());
-    const workloads::Dataset dataset = workloads::Dataset::fashionMnist(datasetDir, false);
+    const workloads::Dataset dataset =
+        workloads::Dataset::fromSpec(config.run.dataset, root.where("run.dataset"));
+    dataset.checkFits(package.network.dataset.inputShape, package.network.dataset.numClasses, package.name);
     if (static_cast<std::size_t>(config.run.images) > dataset.size())
         throw InputError(root.where("run.images") + ": " + std::to_string(config.run.images) +
                          " exceeds the " + std::to_string(dataset.size()) + " test images");
-    if (static_cast<std::int64_t>(dataset.pixelsPerImage()) != package.network.inputSize())
-        throw InputError(package.manifestPath() +
-                         ": dataset.input_shape does not match the dataset's images");
     const ImageSet images{dataset.pixels().data(), dataset.labels().data(),
                           static_cast<std::size_t>(config.run.images)};
     std::optional<OutputFolder> folder;

@@ -67,6 +67,8 @@ po::options_description describeOptions()
         "max-loss-pp", po::value<std::string>(), "allowed RErr loss over the reference, points (default 1)")(
         "reference", po::value<std::string>(),
         "reference model name (default: each model's own clean error)")(
+        "dataset", po::value<std::string>(),
+        "fashion-mnist (default), idx:DIR or npz:FILE (docs/datasets.md)")(
         "out", po::value<std::string>()->default_value("sweep-out"),
         "output directory")("resume", "continue the sweep in --out, skipping finished points")(
         "shard", po::value<std::string>(),
@@ -88,7 +90,8 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config, ValueOr
                                                         {"images", "images"},
                                                         {"profile", "profile"},
                                                         {"max-loss-pp", "max_loss_pp"},
-                                                        {"reference", "reference"}};
+                                                        {"reference", "reference"},
+                                                        {"dataset", "dataset"}};
     for (const auto& [flag, key] : keys)
         if (values.count(flag))
             applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>(), &origins,

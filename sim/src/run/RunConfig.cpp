@@ -157,11 +157,12 @@ void readDram(ConfigNode& node, models::DramSpecs& specs, EnergySettings& energy
 void readRun(ConfigNode& node, RunConfig& config)
 {
     node.integer<std::int64_t>("chips", config.run.chips, 1, 100000, "chips (fault maps) to simulate");
-    node.integer<std::int64_t>("images", config.run.images, 1, 10000,
-                               "test images (the first N of Fashion-MNIST's test set)");
+    node.integer<std::int64_t>("images", config.run.images, 1, 100000000,
+                               "test images (the first N of the dataset's test split)");
     node.integer<std::uint64_t>("seed", config.run.seed, 0, kMaxUint,
                                 "run seed; chip c uses chipSeed(seed, c)");
-    node.text("dataset_dir", config.run.datasetDir, "Fashion-MNIST directory (null: the Debian package's)");
+    node.text("dataset", config.run.dataset,
+              "dataset: fashion-mnist, idx:DIR or npz:FILE (docs/datasets.md)");
     auto& specs = config.accelerator;
     Names<std::string> engines;
     for (const std::string& name : models::arrayEngines().names())

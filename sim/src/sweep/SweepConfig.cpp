@@ -266,8 +266,7 @@ SweepConfig readSweepConfig(ConfigNode& root)
     root.number("max_loss_pp", config.maxLossPp, 0.0, 100.0,
                 "allowed RErr above the reference, percentage points");
     root.text("reference", config.reference, "reference model name (null: each model's own clean error)");
-    root.text("dataset_dir", config.datasetDir,
-              "directory of the Fashion-MNIST IDX files (null: the Debian package's)");
+    root.text("dataset", config.dataset, "dataset: fashion-mnist, idx:DIR or npz:FILE (docs/datasets.md)");
     root.finish();
     config.resolved = root.resolved();
     config.resolved["accelerator"] = accelerator;

@@ -22,6 +22,16 @@ ImageSet selectImages(const workloads::Dataset& dataset, std::uint64_t limit)
     return {dataset.pixels().data(), dataset.labels().data(), static_cast<std::size_t>(count)};
 }
 
+/// The sweep's test set, checked against every model before any point runs.
+workloads::Dataset loadDataset(const SweepPlan& plan)
+{
+    workloads::Dataset dataset = workloads::Dataset::fromSpec(plan.config().dataset, "dataset");
+    for (const auto& model : plan.models())
+        dataset.checkFits(model.package->network.dataset.inputShape,
+                          model.package->network.dataset.numClasses, model.name);
+    return dataset;
+}
+
 std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t point)
 {
     const SweepPoint& p = plan.points()[point];
@@ -127,8 +137,7 @@ SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepR
         if (pending[m].empty())
             continue;
         if (!dataset)
-            dataset = workloads::Dataset::fashionMnist(
-                plan.config().datasetDir.value_or(workloads::Dataset::defaultFashionMnistDir()), false);
+            dataset = loadDataset(plan);
         const ImageSet images = selectImages(*dataset, plan.config().images.value_or(0));
         for (const std::size_t point : pending[m]) {
             std::optional<PointRecord> record =

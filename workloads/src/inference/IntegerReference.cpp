@@ -238,7 +238,7 @@ std::vector<int> IntegerReference::classify(const std::vector<std::uint8_t>& cod
 }
 
 std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                                          const std::uint8_t* labels) const
+                                          const Label* labels) const
 {
     const Logits values = logits(codes, inputs);
     const auto classes = static_cast<std::size_t>(values.cols());
@@ -249,7 +249,7 @@ std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes
 }
 
 std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
-                                          const std::uint8_t* labels, std::size_t count) const
+                                          const Label* labels, std::size_t count) const
 {
     return countErrors(codes, LayerInputs{0, images, count}, labels);
 }

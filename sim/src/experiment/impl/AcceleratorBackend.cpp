@@ -75,7 +75,7 @@ models::AcceleratorStats countInference(const RunConfig& config, const workloads
     counting.accelerator.vcdPath.clear();
     const std::size_t count = weightsStreamed(config, package) ? std::max<std::size_t>(images, 1) : 1;
     const std::vector<std::uint8_t> blank(count * static_cast<std::size_t>(package.network.inputSize()), 0);
-    const std::vector<std::uint8_t> labels(count, 0);
+    const std::vector<workloads::Label> labels(count, 0);
     const ImageSet set{blank.data(), labels.data(), count};
     return runChip(counting, package, memory::OperatingPoint::nominal(), memory::chipSeed(config.run.seed, 0),
                    set)

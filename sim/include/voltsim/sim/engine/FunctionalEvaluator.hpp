@@ -105,7 +105,7 @@ class FunctionalEvaluator {
     std::vector<int> m_cleanPredictions;
     std::uint64_t m_cleanErrors = 0;
     std::vector<std::uint8_t> m_correctPixels; ///< images the clean model classifies right
-    std::vector<std::uint8_t> m_correctLabels;
+    std::vector<workloads::Label> m_correctLabels;
     std::vector<CleanInputs> m_cleanInputs; ///< every conv2d/linear layer after layer 0, in layer order
     mutable std::map<std::vector<std::uint8_t>, std::uint64_t>
         m_errorsByCodes; ///< robustErrors already computed

@@ -3,6 +3,7 @@
 // per chip the seed, flips, faulty cells, errors, logits and action counts; per point the chips
 // and the clean reference; the RErr summary over chips, computed in one place (summarize).
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -13,8 +14,8 @@ namespace voltsim::sim {
 
 /// Labelled images, image after image. Not owned: the dataset must outlive every use.
 struct ImageSet {
-    const std::uint8_t* pixels = nullptr; ///< count x inputSize raw pixels
-    const std::uint8_t* labels = nullptr; ///< count class labels
+    const std::uint8_t* pixels = nullptr;     ///< count x inputSize raw pixels
+    const workloads::Label* labels = nullptr; ///< count class labels
     std::size_t count = 0;
 };
 

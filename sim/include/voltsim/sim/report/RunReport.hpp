@@ -22,7 +22,7 @@ struct RunReportInput {
     const nlohmann::json* resolvedConfig = nullptr;
     const workloads::ModelPackage* package = nullptr;
     const PointOutcome* outcome = nullptr;
-    const std::uint8_t* labels = nullptr;
+    const workloads::Label* labels = nullptr;
 };
 
 /// The run's summary: model, operating point, accuracy over chips, bit errors seen, cycles and

@@ -5,6 +5,7 @@
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/timing/LayerEnergy.hpp"
 #include "voltsim/sim/config/ConfigNode.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -32,8 +33,7 @@ struct RunSettings {
     std::int64_t chips = 1;
     std::int64_t images = 100;
     std::uint64_t seed = 1;
-    std::optional<std::string>
-        datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
+    std::string dataset = workloads::kFashionMnistSpec; ///< dataset spec (workloads::Dataset::fromSpec)
 };
 
 /// Energy prices beyond the SRAM profile.

@@ -3,6 +3,7 @@
 // strict ConfigNode: unknown keys and bad values are InputErrors naming the file and key.
 #include "voltsim/sim/config/ConfigNode.hpp"
 #include "voltsim/sim/run/RunConfig.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -45,8 +46,7 @@ struct SweepConfig {
     std::optional<std::uint64_t> images;  ///< first N test images; unset: the whole test set
     double maxLossPp = 1.0;               ///< allowed RErr loss over the reference, percentage points
     std::optional<std::string> reference; ///< unset: each model's own clean error; else a model's name
-    std::optional<std::string>
-        datasetDir; ///< Fashion-MNIST directory (unset: Dataset::defaultFashionMnistDir())
+    std::string dataset = workloads::kFashionMnistSpec; ///< dataset spec (workloads::Dataset::fromSpec)
     /// The accelerator of the `accelerator` key (array, clock, weight SRAM: profile, fault model,
     /// geometry and layout; buffers, DRAM, energy table), read by readAcceleratorConfig with the
     /// sweep's `profile` and `fault_model` put into weight_sram when set. Its operating point is

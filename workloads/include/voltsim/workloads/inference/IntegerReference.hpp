@@ -1,5 +1,6 @@
 #pragma once
 // The C++ integer reference: docs/datapath.md computed exactly, fast enough for full-test-set sweeps.
+#include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
 #include <Eigen/Core>
@@ -62,11 +63,11 @@ class IntegerReference {
 
     /// Number of images among the first `count` whose predicted class differs from `labels`.
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
-                            const std::uint8_t* labels, std::size_t count) const;
+                            const Label* labels, std::size_t count) const;
 
     /// Number of inputs whose predicted class (logits(codes, inputs)) differs from `labels`.
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                            const std::uint8_t* labels) const;
+                            const Label* labels) const;
 
     unsigned threads() const { return m_threads; }
     const Network& network() const { return m_network; }
