@@ -114,8 +114,30 @@ def idx():
     (folder / "images-3d.gz").write_bytes(gzip.compress(images, mtime=0))
 
 
+def sweep_folder():
+    """config.json, inputs.json and points.jsonl of a sweep folder, for fuzz_sweep_folder's fixed
+    rules (FuzzSweepFolder.cpp: models a and b, 3 points, 2 chips of seeds 11 and 22, 300 images)."""
+    folder = reset("sweep_folder")
+    config = (ROOT / "configs" / "sweep" / "default.json").read_bytes()
+    inputs = json.dumps({"format": "voltsim-sweep-inputs", "version": 1, "files": [
+        {"what": "model a manifest", "file": "a/manifest.json", "sha256": hashlib.sha256(b"a").hexdigest()},
+        {"what": "profile", "file": "p.json", "sha256": hashlib.sha256(b"p").hexdigest()}]}).encode()
+    records = [
+        {"model": "a", "point": 0, "images": 300, "clean_errors": 22, "stored_bits": 1000, "ber": 0.0,
+         "chips": [[11, 0, 0, 22], [22, 0, 0, 22]]},
+        {"model": "a", "point": 2, "images": 300, "clean_errors": 22, "stored_bits": 1000, "ber": 0.01,
+         "chips": [[11, 9, 10, 25], [22, 12, 12, 30]]},
+        {"model": "b", "point": 1, "images": 300, "clean_errors": 30, "stored_bits": 2000, "ber": 0.001,
+         "chips": [[11, 2, 3, 30], [22, 1, 1, 31]]},
+    ]
+    points = b"".join(json.dumps(r).encode() + b"\n" for r in records)
+    (folder / "three-points").write_bytes(SEP.join([config, inputs, points]))
+    (folder / "empty-points").write_bytes(SEP.join([b"{}", inputs, b""]))
+
+
 def main():
     model_package()
+    sweep_folder()
     copy_files("profile", sorted((ROOT / "memory" / "profiles").glob("*.json")))
     fault_map()
     copy_files("topology", sorted((ROOT / "workloads" / "topologies").glob("*")))

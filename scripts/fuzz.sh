@@ -2,9 +2,9 @@
 # Builds the libFuzzer targets (fuzz/, clang) and fuzzes each loader for a fixed time.
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-#   SECONDS_PER_TARGET  default 12 (the short CI run: 6 targets, about a minute in total);
+#   SECONDS_PER_TARGET  default 12 (the short CI run: 7 targets, about a minute in total);
 #                       use 600 or more for a long run
-#   TARGET              model_package profile fault_map topology idx npz (default: all)
+#   TARGET              model_package profile fault_map topology idx npz sweep_folder (default: all)
 # Environment: VOLTSIM_FUZZ_BUILD_DIR (default build-fuzz), VOLTSIM_FUZZ_JOBS (parallel targets, default 1).
 #
 # The committed seeds (fuzz/corpus/<target>) are copied into a working corpus
@@ -17,7 +17,7 @@ ROOT=$PWD
 SECONDS_PER_TARGET=${1:-12}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(model_package profile fault_map topology idx npz)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(model_package profile fault_map topology idx npz sweep_folder)
 BUILD=${VOLTSIM_FUZZ_BUILD_DIR:-build-fuzz}
 JOBS=${VOLTSIM_FUZZ_JOBS:-1}
 
