@@ -40,3 +40,13 @@ if(Python3_Interpreter_FOUND)
 else()
   set(VOLTSIM_PYTHON "")
 endif()
+
+# The trainer's Python that voltsim runs (`voltsim import onnx`): share/voltsim/python/tools/{train,data},
+# found through PYTHONPATH=<data dir>/python (sim/src/plot/PlotScript.cpp, runPythonModule).
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/${VOLTSIM_DATA_INSTALL_DIR}/python/tools)
+foreach(package train data)
+  file(CREATE_LINK ${CMAKE_SOURCE_DIR}/tools/${package}
+       ${CMAKE_BINARY_DIR}/${VOLTSIM_DATA_INSTALL_DIR}/python/tools/${package} SYMBOLIC)
+  install(DIRECTORY tools/${package}/ DESTINATION ${VOLTSIM_DATA_INSTALL_DIR}/python/tools/${package}
+          PATTERN __pycache__ EXCLUDE PATTERN "*.pyc" EXCLUDE)
+endforeach()

@@ -17,6 +17,9 @@ PACKAGES=(
   python3 python3-torch python3-numpy python3-matplotlib python3-pytest
   # scikit-learn ships the 8x8 digits of the README's own-model example (tools/data/digits.py)
   python3-sklearn
+  # ONNX import (voltsim import onnx, tools/train/onnx_import.py): reading and checking the protobuf
+  # file; the quantization and export are the trainer's own Python, so the Python binding fits best
+  python3-onnx
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
   libopenblas0-openmp
   # data

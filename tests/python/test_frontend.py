@@ -1,5 +1,5 @@
-"""From a float torch module to voltsim's layer graph: the traced graph, evaluated in float by an
-evaluator written here, gives the module's own outputs; every unsupported construct is a ModelError
+"""From a float torch module to voltsim's layer graph: the traced graph, evaluated in float
+(frontend.float_forward), gives the module's own outputs; every unsupported construct is a ModelError
 naming the node."""
 import os
 
@@ -10,33 +10,7 @@ from torch import nn
 
 from tools.train import frontend
 from tools.train.frontend import ModelError
-from tools.train.network import INPUT, resolved_inputs
 from tools.train.zoo import REPO_ROOT
-
-
-def evaluate(traced, x):
-    """Float forward of a traced graph: conv/linear with (folded) parameters, fused ReLUs, pools."""
-    values = {INPUT: x}
-    for spec, inputs in resolved_inputs(traced.network.layers):
-        args = [values[i] for i in inputs]
-        if spec.kind in ("conv2d", "linear"):
-            w, b = traced.parameters[spec.name]
-            y = F.conv2d(args[0], w, b, spec.stride, spec.padding, groups=spec.groups) if spec.kind == "conv2d" \
-                else F.linear(args[0], w, b)
-        elif spec.kind == "maxpool2d":
-            y = F.max_pool2d(args[0], spec.kernel, spec.stride, spec.padding)
-        elif spec.kind == "avgpool2d":
-            y = F.avg_pool2d(args[0], spec.kernel, spec.stride)
-        elif spec.kind == "global_avgpool":
-            y = args[0].mean(dim=(2, 3), keepdim=True)
-        elif spec.kind == "add":
-            y = args[0] + args[1]
-        elif spec.kind == "concat":
-            y = torch.cat(args, 1)
-        else:
-            y = args[0].flatten(1)
-        values[spec.name] = torch.relu(y) if spec.relu else y
-    return values[traced.network.layers[-1].name]
 
 
 class Wide(nn.Module):
@@ -84,7 +58,7 @@ def test_traced_graph_computes_what_the_module_computes(make, shape):
     traced = frontend.from_module(module, shape)
     x = torch.rand((16,) + shape)
     with torch.no_grad():
-        torch.testing.assert_close(evaluate(traced, x), module(x), rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(frontend.float_forward(traced, x), module(x), rtol=1e-4, atol=1e-4)
     kinds = [spec.kind for spec in traced.network.layers]
     assert "batchnorm" not in kinds and len(traced.parameters) == sum(k in ("conv2d", "linear") for k in kinds)
 

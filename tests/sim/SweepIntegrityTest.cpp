@@ -67,8 +67,10 @@ TEST_F(SweepIntegrityTest, ResumeRefusesAModelPackageThatChangedNamingTheFile)
     std::vector<std::string> roles;
     for (const auto& file : inputs["files"])
         roles.push_back(file["what"]);
-    EXPECT_EQ(roles, (std::vector<std::string>{"model randbet-8bit manifest", "model randbet-8bit codes",
-                                               "profile", "energy table", "accelerator config"}));
+    EXPECT_EQ(roles, (std::vector<std::string>{
+                         "model randbet-8bit manifest", "model randbet-8bit codes", "profile", "energy table",
+                         "accelerator config", "dataset t10k-images-idx3-ubyte.gz",
+                         "dataset t10k-labels-idx1-ubyte.gz", "dataset train-labels-idx1-ubyte.gz"}));
     ASSERT_EQ(voltsim(tiny(package) + " --resume --out " + out("a")), 0) << stderrText();
     touchManifest(package);
     const std::string points = readFile(m_dir / "a" / "points.jsonl");

@@ -19,7 +19,7 @@ import torch
 import torch.fx
 import torch.nn.functional as F
 
-from .network import INPUT, LayerSpec, Network, shapes
+from .network import INPUT, LayerSpec, Network, resolved_inputs, shapes
 
 
 class ModelError(ValueError):
@@ -40,6 +40,12 @@ SUPPORTED = ("Conv2d, BatchNorm2d (after a conv), Linear, ReLU, MaxPool2d, AvgPo
              "add, torch.cat(dim=1), flatten, Dropout, Identity")
 
 
+def describe(error):
+    """One line naming an exception: its type and the first line of its message (if any)."""
+    lines = str(error).splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines and lines[0] else type(error).__name__
+
+
 def load_factory(spec):
     """The function ``FUNCTION`` of ``FILE.py:FUNCTION`` (it returns the float module)."""
     path, sep, function = spec.rpartition(":")
@@ -52,7 +58,7 @@ def load_factory(spec):
     try:
         module_spec.loader.exec_module(code)
     except Exception as e:  # the user's file: any error it raises is reported, not a traceback
-        raise ModelError(f"--model '{spec}': {path} raised {type(e).__name__}: {e}")
+        raise ModelError(f"--model '{spec}': {path} raised {describe(e)}")
     factory = getattr(code, function, None)
     if not callable(factory):
         raise ModelError(f"--model '{spec}': {path} defines no function '{function}'")
@@ -65,7 +71,7 @@ def from_module(module, input_shape):
     try:
         graph_module = torch.fx.GraphModule(module, _Tracer().trace(module))
     except Exception as e:  # fx raises many types for untraceable Python
-        raise ModelError(f"the model cannot be traced by torch.fx ({type(e).__name__}: {e})")
+        raise ModelError(f"the model cannot be traced by torch.fx ({describe(e)})")
     traced = _Mapper(graph_module, tuple(input_shape)).run()
     _check_runs(module, traced.network)
     return traced
@@ -84,8 +90,7 @@ def _check_runs(module, network):
         with torch.no_grad():
             out = module(torch.zeros((1,) + tuple(network.input_shape)))
     except Exception as e:  # the user's forward: any error is reported in one line
-        raise ModelError(f"the model does not run on inputs of shape {list(network.input_shape)} "
-                         f"({type(e).__name__}: {str(e).splitlines()[0]})")
+        raise ModelError(f"the model does not run on inputs of shape {list(network.input_shape)} ({describe(e)})")
     if tuple(out.shape) != (1, network.num_classes):
         raise ModelError(f"the model returns shape {list(out.shape)[1:]} per image, the traced graph "
                          f"[{network.num_classes}]")
@@ -114,7 +119,7 @@ class _Mapper:
         for node in self.gm.graph.nodes:
             self._map(node)
         network = Network(tuple(self.specs), self.input_shape)
-        self._check(network)
+        check_graph(network)
         return Traced(network, self.parameters)
 
     def _map(self, node):
@@ -332,14 +337,43 @@ class _Mapper:
         if not self.specs or self.specs[-1].name != last:
             raise ModelError(f"the model's output '{last}' must be its last layer")
 
-    def _check(self, network):
-        out = shapes(network)
-        last = network.layers[-1]
-        if last.kind not in ("conv2d", "linear") or last.relu or len(out[last.name]) != 1:
-            raise ModelError(f"layer '{last.name}': the last layer must be a linear (or a conv to a vector of class "
-                             f"scores) without ReLU, got {last.kind}{' + ReLU' if last.relu else ''} "
-                             f"of shape {list(out[last.name])}")
-        for spec in network.layers[:-1]:
-            if spec.kind in ("conv2d", "linear") and not spec.relu:
-                raise ModelError(f"layer '{spec.name}': a {spec.kind} other than the last must be followed by a "
-                                 f"ReLU (voltsim's activations are unsigned 8-bit, docs/datapath.md)")
+
+def check_graph(network):
+    """The rules the integer datapath sets on any graph (from PyTorch or ONNX): the last layer is a conv
+    or linear without ReLU giving a vector of class scores; every other conv or linear has a ReLU."""
+    out = shapes(network)
+    last = network.layers[-1]
+    if last.kind not in ("conv2d", "linear") or last.relu or len(out[last.name]) != 1:
+        raise ModelError(f"layer '{last.name}': the last layer must be a linear (or a conv to a vector of class "
+                         f"scores) without ReLU, got {last.kind}{' + ReLU' if last.relu else ''} "
+                         f"of shape {list(out[last.name])}")
+    for spec in network.layers[:-1]:
+        if spec.kind in ("conv2d", "linear") and not spec.relu:
+            raise ModelError(f"layer '{spec.name}': a {spec.kind} other than the last must be followed by a "
+                             f"ReLU (voltsim's activations are unsigned 8-bit, docs/datapath.md)")
+
+
+def float_forward(traced, x):
+    """Float logits of a traced graph for float inputs ``x`` [N, C, H, W]: the float model the graph
+    stands for (BatchNorm folded), the reference an import or a quantization is measured against."""
+    values = {INPUT: x}
+    for spec, inputs in resolved_inputs(traced.network.layers):
+        args = [values[i] for i in inputs]
+        if spec.kind in ("conv2d", "linear"):
+            w, b = traced.parameters[spec.name]
+            y = F.conv2d(args[0], w, b, spec.stride, spec.padding, groups=spec.groups) if spec.kind == "conv2d" \
+                else F.linear(args[0], w, b)
+        elif spec.kind == "maxpool2d":
+            y = F.max_pool2d(args[0], spec.kernel, spec.stride, spec.padding)
+        elif spec.kind == "avgpool2d":
+            y = F.avg_pool2d(args[0], spec.kernel, spec.stride)
+        elif spec.kind == "global_avgpool":
+            y = args[0].mean(dim=(2, 3), keepdim=True)
+        elif spec.kind == "add":
+            y = args[0] + args[1]
+        elif spec.kind == "concat":
+            y = torch.cat(args, 1)
+        else:
+            y = args[0].flatten(1)
+        values[spec.name] = torch.relu(y) if spec.relu else y
+    return values[traced.network.layers[-1].name]

@@ -203,7 +203,8 @@ class QuantNet(torch.nn.Module):
 
         ``quantized`` (default: quantize now) lets the clean and perturbed passes share codes;
         ``xor_masks`` {name: (weight mask, bias mask)} corrupts the codes (RandBET);
-        ``calibrate`` updates the activation running maxima (clean training pass only).
+        ``calibrate`` updates the activation maxima: True a running maximum (clean training pass only),
+        "max" the largest value seen (post-training calibration, ``calibrate_maxima``).
         """
         if quantized is None:
             quantized = self.quantized()
@@ -253,14 +254,25 @@ class QuantNet(torch.nn.Module):
     def _quantize_output(self, spec, y, calibrate):
         act_max = getattr(self, self._act_max_name(spec))
         if calibrate:
-            self._update_act_max(act_max, y)
+            self._update_act_max(act_max, y, calibrate)
         return fake_quantize_activation(y, act_max / ACTIVATION_LEVELS)
+
+    @torch.no_grad()
+    def calibrate_maxima(self, batches):
+        """Post-training calibration: every activation scale from the largest value the layer outputs
+        over ``batches`` (float inputs), layer by layer on the already quantized upstream values."""
+        for spec in self.network.layers:
+            if has_scale(spec):
+                getattr(self, self._act_max_name(spec)).zero_()
+        for x in batches:
+            self(x, calibrate="max")
 
     @staticmethod
     @torch.no_grad()
-    def _update_act_max(act_max, y):
+    def _update_act_max(act_max, y, rule):
+        """``rule`` True: running maximum (training); "max": the largest value seen (calibration)."""
         batch_max = torch.clamp(y.detach().max(), min=1e-6)
-        if float(act_max) == 0.0:
-            act_max.copy_(batch_max)
+        if float(act_max) == 0.0 or rule == "max":
+            act_max.copy_(torch.maximum(act_max, batch_max))
         else:
             act_max.mul_(1.0 - ACT_MAX_MOMENTUM).add_(ACT_MAX_MOMENTUM * batch_max)

@@ -156,7 +156,7 @@ def load_checkpoint(module, path):
     try:
         state = torch.load(path, map_location="cpu")
     except Exception as e:  # torch.load raises many types for a bad file
-        raise frontend.ModelError(f"--init-from {path}: not a readable PyTorch checkpoint ({type(e).__name__}: {e})")
+        raise frontend.ModelError(f"--init-from {path}: not a readable PyTorch checkpoint ({frontend.describe(e)})")
     if isinstance(state, torch.nn.Module):
         state = state.state_dict()
     try:

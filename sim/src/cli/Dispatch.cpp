@@ -25,6 +25,8 @@ const std::map<std::string, Subcommand>& subcommands()
         {"merge", {runMergeCommand, "combine the outputs of sharded sweeps"}},
         {"layers", {runLayersCommand, "per-layer timing of a SCALE-Sim topology"}},
         {"list", {runListCommand, "registered fault models, timing models and array engines [--json]"}},
+        {"import",
+         {runImportCommand, "onnx MODEL.onnx ...: a float ONNX model as a quantized model package"}},
     };
     return table;
 }

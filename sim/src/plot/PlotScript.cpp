@@ -90,4 +90,21 @@ std::string runPlotScript(const std::string& script, const std::vector<std::stri
     return "";
 }
 
+int runPythonModule(const std::string& module, const std::vector<std::string>& args)
+{
+    const std::string pythonPath = dataPath("python");
+    const char* existing = std::getenv("PYTHONPATH");
+    const std::string value =
+        pythonPath + (existing != nullptr && *existing != '\0' ? ":" + std::string(existing) : "");
+    if (setenv("PYTHONPATH", value.c_str(), 1) != 0)
+        throw InputError(std::string("cannot set PYTHONPATH: ") + std::strerror(errno));
+    std::vector<std::string> argv = {plotPython(), "-m", module};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::string why;
+    const int status = spawnAndWait(argv, false, why);
+    if (status < 0)
+        throw InputError(why);
+    return status;
+}
+
 } // namespace voltsim::sim

@@ -2,6 +2,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/InputFile.hpp"
+#include "voltsim/workloads/dataset/Dataset.hpp"
 #include "voltsim/workloads/util/Sha256.hpp"
 
 #include <filesystem>
@@ -14,9 +15,9 @@ namespace {
 
 constexpr const char* kFormat = "voltsim-sweep-inputs";
 
-SweepInput hashed(std::string what, const std::string& file)
+SweepInput hashed(std::string what, const std::string& file, std::uint64_t maxBytes = kMaxTextFileBytes)
 {
-    const std::string text = readTextFile(file, "file");
+    const std::string text = readTextFile(file, "file", maxBytes);
     return {std::move(what), file, workloads::Sha256::hexOf(text.data(), text.size())};
 }
 
@@ -48,6 +49,9 @@ std::vector<SweepInput> sweepInputs(const SweepPlan& plan)
     inputs.push_back(hashed("energy table", plan.config().accelerator.energy.table.file));
     if (!plan.config().acceleratorFile.empty())
         inputs.push_back(hashed("accelerator config", plan.config().acceleratorFile));
+    for (const std::string& file : workloads::Dataset::sourceFiles(plan.config().dataset, "dataset"))
+        inputs.push_back(
+            hashed("dataset " + std::filesystem::path(file).filename().string(), file, kMaxInputFileBytes));
     return inputs;
 }
 

@@ -193,6 +193,25 @@ Dataset Dataset::fromSpec(const std::string& spec, const std::string& origin)
     throw InputError(origin + ": dataset '" + spec + "' must be fashion-mnist, idx:DIR or npz:FILE");
 }
 
+std::vector<std::string> Dataset::sourceFiles(const std::string& spec, const std::string& origin)
+{
+    const std::size_t colon = spec.find(':');
+    const std::string kind = spec.substr(0, colon);
+    const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
+    if (kind == "npz" && !path.empty())
+        return {path};
+    if (spec != kFashionMnistSpec && (kind != "idx" || path.empty()))
+        throw InputError(origin + ": dataset '" + spec + "' must be fashion-mnist, idx:DIR or npz:FILE");
+    const std::string directory = spec == kFashionMnistSpec ? defaultFashionMnistDir() : path;
+    std::vector<std::string> files = {gzOrPlain(directory + "/t10k-images-idx3-ubyte"),
+                                      gzOrPlain(directory + "/t10k-labels-idx1-ubyte")};
+    const std::string train = gzOrPlain(directory + "/train-labels-idx1-ubyte");
+    std::error_code error;
+    if (std::filesystem::exists(train, error))
+        files.push_back(train);
+    return files;
+}
+
 Dataset Dataset::fromIdxDirectory(const std::string& directory, const std::string& spec)
 {
     std::error_code error;

@@ -1,21 +1,20 @@
 #include "voltsim/workloads/dataset/NpzReader.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/common/InputFile.hpp"
 
 #include <zlib.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
 
 namespace voltsim::workloads {
 namespace {
 
-/// Largest archive and largest uncompressed entry accepted (bytes): far above any image test set
-/// that fits the 24 GiB machines voltsim targets, and checked before anything that large is allocated.
-constexpr std::uint64_t kMaxArchiveBytes = std::uint64_t(1) << 32;
+/// Largest archive (the cap of every input file) and largest uncompressed entry accepted (bytes),
+/// checked before anything that large is allocated.
+constexpr std::uint64_t kMaxArchiveBytes = kMaxInputFileBytes;
 constexpr std::uint64_t kMaxEntryBytes = std::uint64_t(1) << 32;
 constexpr std::uint32_t kEndOfDirectorySignature = 0x06054b50;
 constexpr std::uint32_t kDirectorySignature = 0x02014b50;
@@ -314,18 +313,8 @@ std::map<std::string, NpyArray> parseNpz(const std::string& path, const std::vec
 
 std::map<std::string, NpyArray> readNpz(const std::string& path)
 {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error))
-        fail(path, std::filesystem::exists(path, error) ? "not a regular file (an .npz archive is expected)"
-                                                        : "cannot open file");
-    const std::uint64_t size = std::filesystem::file_size(path, error);
-    if (error || size > kMaxArchiveBytes)
-        fail(path, "larger than the " + std::to_string(kMaxArchiveBytes) + "-byte limit of an .npz archive");
-    std::ifstream in(path, std::ios::binary);
-    std::vector<std::uint8_t> archive(static_cast<std::size_t>(size));
-    if (!in || !in.read(reinterpret_cast<char*>(archive.data()), static_cast<std::streamsize>(size)))
-        fail(path, "cannot read file");
-    return parseNpz(path, archive);
+    const std::string bytes = readTextFile(path, "an .npz archive", kMaxArchiveBytes);
+    return parseNpz(path, std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
 }
 
 } // namespace voltsim::workloads

@@ -444,7 +444,11 @@ void readLayers(const JsonCursor& cursor, Network& network, int version)
 
 void checkTrainingMethod(const JsonCursor& training, const ModelPackage& package)
 {
-    const Quantizer expected = package.method == "normal" ? Quantizer::Normal : Quantizer::RQuant;
+    // a post-training import ("ptq") names its quantizer; a trained package's method implies it
+    const bool normal = package.method == "ptq"
+                            ? training["quantizer"].asChoice({"rquant", "normal"}) == "normal"
+                            : package.method == "normal";
+    const Quantizer expected = normal ? Quantizer::Normal : Quantizer::RQuant;
     for (const auto& layer : package.network.layers)
         if (layer.hasParameters() &&
             (layer.weight->quantizer != expected || layer.bias->quantizer != expected))
@@ -518,7 +522,7 @@ void readManifest(const JsonCursor& root, ModelPackage& package)
     package.network.dataset = readDataset(root["dataset"]);
     const JsonCursor training = root["training"];
     training.keys(); // free-form beyond "method": recorded as the training's provenance
-    package.method = training["method"].asChoice({"normal", "rquant", "clipping", "randbet"});
+    package.method = training["method"].asChoice({"normal", "rquant", "clipping", "randbet", "ptq"});
     package.training = training.json();
     package.cleanTestError = root["clean_test_error"].asDouble(0, 1);
     package.testImages = static_cast<int>(root["test_images"].asInt(1, kInt32Max));

@@ -17,6 +17,7 @@ int runProfileCommand(const Args& args); ///< voltsim profile show|sample|import
 int runMergeCommand(const Args& args);   ///< voltsim merge
 int runLayersCommand(const Args& args);  ///< voltsim layers
 int runListCommand(const Args& args);    ///< voltsim list
+int runImportCommand(const Args& args);  ///< voltsim import onnx
 
 /// Top-level dispatch on argv[1]; prints usage for --help or an unknown subcommand.
 int dispatchCommand(int argc, char* argv[]);

@@ -1,5 +1,6 @@
 #pragma once
-// The shipped matplotlib scripts (plots/ of the data directory) and the Python that runs them.
+// The shipped Python: matplotlib scripts (plots/ of the data directory), the trainer's modules
+// (python/tools/, e.g. the ONNX importer) and the interpreter that runs them.
 #include <string>
 #include <vector>
 
@@ -14,5 +15,10 @@ std::string plotPython();
 /// else a one-line reason (no interpreter, matplotlib missing, the script failed) for the caller
 /// to print as a warning or an error.
 std::string runPlotScript(const std::string& script, const std::vector<std::string>& args);
+
+/// Runs `plotPython() -m @p module @p args...` with the data directory's python/ folder first on
+/// PYTHONPATH, its output going to this process's. Returns its exit status; throws InputError if it
+/// cannot be started or is killed.
+int runPythonModule(const std::string& module, const std::vector<std::string>& args);
 
 } // namespace voltsim::sim

@@ -1,8 +1,8 @@
 #pragma once
 // The files a sweep read, identified by content (docs/sweep.md, "Resume and merge check content"):
 // a sweep folder's inputs.json records the SHA-256 of every model package (manifest and code
-// blob), the SRAM profile, the energy table and the accelerator config file; `--resume` and
-// `voltsim merge` refuse a folder whose files have changed since, naming the file.
+// blob), the SRAM profile, the energy table, the accelerator config file and the dataset's files;
+// `--resume` and `voltsim merge` refuse a folder whose files have changed since, naming the file.
 #include "voltsim/common/JsonCursor.hpp"
 #include "voltsim/sim/sweep/SweepPlan.hpp"
 
@@ -29,8 +29,9 @@ struct SweepInput {
 extern const char* const kSweepInputsFile;
 
 /// The inputs of `plan`, hashed now: each model's manifest and code blob (the blob's SHA-256 is
-/// the manifest's, which ModelPackage::load checked), the weight SRAM profile, the energy table and,
-/// when the config named one, the accelerator config file. InputError if a file cannot be read.
+/// the manifest's, which ModelPackage::load checked), the weight SRAM profile, the energy table,
+/// when the config named one, the accelerator config file, and the dataset's files
+/// (workloads::Dataset::sourceFiles). InputError if a file cannot be read.
 std::vector<SweepInput> sweepInputs(const SweepPlan& plan);
 
 /// inputs.json's document, and back (strict: InputError naming `source` and the key).

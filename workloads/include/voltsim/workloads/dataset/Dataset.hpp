@@ -24,6 +24,11 @@ class Dataset {
     ///         malformed spec, and the file and entry for a malformed source.
     static Dataset fromSpec(const std::string& spec, const std::string& origin);
 
+    /// The files the dataset `spec` reads (for content checks of results): the archive of npz:FILE,
+    /// the test images and labels (and training labels, if present) of idx:DIR and fashion-mnist.
+    /// @throws voltsim::InputError for a malformed spec, naming `origin`.
+    static std::vector<std::string> sourceFiles(const std::string& spec, const std::string& origin);
+
     /// Loads an IDX image file (3 dimensions) and its IDX label file (1 dimension).
     /// @throws voltsim::InputError on a malformed file, a count mismatch between the two files or a
     ///         label >= `numClasses` (naming the file and the index).

@@ -24,7 +24,7 @@ struct NpyArray {
 
 /// The archive's arrays by entry name, without the ".npy" suffix.
 /// @throws voltsim::InputError naming `path` (and the entry) on anything malformed: not a regular
-///         file, larger than the documented cap, not a zip, an entry that is not .npy, an unsupported
+///         file, larger than the 1 GiB input cap, not a zip, an entry that is not .npy, an unsupported
 ///         compression, dtype or byte order, Fortran order, a size that disagrees with its shape, a
 ///         CRC mismatch, or a duplicate entry.
 std::map<std::string, NpyArray> readNpz(const std::string& path);
