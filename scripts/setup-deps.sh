@@ -20,6 +20,9 @@ PACKAGES=(
   # ONNX import (voltsim import onnx, tools/train/onnx_import.py): reading and checking the protobuf
   # file; the quantization and export are the trainer's own Python, so the Python binding fits best
   python3-onnx
+  # the `import voltsim` module (python/, docs/python.md): Debian's pybind11 binds the C++ API,
+  # python3-dev has the headers the module compiles against
+  pybind11-dev python3-dev
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
   libopenblas0-openmp
   # data

@@ -26,6 +26,13 @@ std::string missingFolders(const fs::path& dir)
     return missing;
 }
 
+/// Set by setDataDirCandidates; empty: the folders next to the running executable.
+std::vector<fs::path>& candidateOverride()
+{
+    static std::vector<fs::path> candidates;
+    return candidates;
+}
+
 fs::path executableDir()
 {
     std::error_code error;
@@ -48,14 +55,24 @@ std::string dataDir()
                              ": not a voltsim data directory (no " + missing + ")");
         return given;
     }
-    const fs::path exeDir = executableDir();
-    const fs::path candidates[] = {exeDir / "share/voltsim", (exeDir.parent_path() / "share/voltsim")};
-    for (const fs::path& candidate : candidates)
+    std::vector<fs::path> candidates = candidateOverride();
+    if (candidates.empty()) {
+        const fs::path exeDir = executableDir();
+        candidates = {exeDir / "share/voltsim", exeDir.parent_path() / "share/voltsim"};
+    }
+    std::string tried;
+    for (const fs::path& candidate : candidates) {
         if (missingFolders(candidate).empty())
             return candidate.string();
-    throw InputError("voltsim data not found in " + candidates[0].string() + " nor " +
-                     candidates[1].string() + "; set " + kDataDirVariable +
+        tried += (tried.empty() ? "" : " nor ") + candidate.string();
+    }
+    throw InputError("voltsim data not found in " + tried + "; set " + kDataDirVariable +
                      " to voltsim's share/voltsim folder");
+}
+
+void setDataDirCandidates(std::vector<std::string> candidates)
+{
+    candidateOverride().assign(candidates.begin(), candidates.end());
 }
 
 std::string dataPath(const std::string& relative)

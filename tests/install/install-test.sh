@@ -44,6 +44,17 @@ cd "$work/elsewhere"
 "$voltsim" profile show stutz2021-14nm | grep -q stutz2021-14nm || fail "profile show of a shipped profile failed"
 "$voltsim" layers --topology alexnet >/dev/null || fail "layers of a shipped topology failed"
 
+# The Python module, when built: installed beside the data, imported from elsewhere, finds the data
+# relative to itself.
+module=$(find "$prefix" -name "_voltsim*.so" -print -quit)
+if [ -n "$module" ] && [ -n "$python" ]; then
+  PYTHONPATH=$(dirname "$(dirname "$module")") "$python" -c "
+import voltsim
+assert voltsim.data_dir() == '$prefix/share/voltsim', voltsim.data_dir()
+assert voltsim.Chip(voltage_rel=0.8).flips(voltsim.load_model('randbet-8bit')) > 0
+" || fail "the installed Python module failed"
+fi
+
 # A binary without data next to it: one-line error, then VOLTSIM_DATA_DIR overrides.
 mkdir "$work/lonely"
 cp "$voltsim" "$work/lonely/voltsim"

@@ -22,8 +22,6 @@ memory::SramChip& ChipPool::chip(std::uint64_t seed)
     return *found->second;
 }
 
-namespace {
-
 std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
 {
     std::uint64_t bits = 0;
@@ -32,15 +30,11 @@ std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vecto
     return bits;
 }
 
-} // namespace
-
 FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
                                          const memory::WeightLayoutConfig& layout, unsigned threads)
     : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads),
       m_tensors(models::weightTensors(package))
 {
-    for (const workloads::ParameterTensor& tensor : package.network.parameterTensors())
-        m_tensorOffsets.push_back(tensor.blobOffset);
     m_storedBits = package.network.codeBits();
     m_cleanPredictions = m_reference.classify(package.codes, images.pixels, images.count);
     const auto inputSize = static_cast<std::size_t>(package.network.inputSize());
@@ -92,18 +86,27 @@ std::size_t FunctionalEvaluator::firstChangedLayer(const std::vector<std::uint8_
     return m_package.network.layers.size();
 }
 
+std::vector<std::uint8_t> readBackCodes(const workloads::ModelPackage& package,
+                                        const std::vector<memory::CodeTensorView>& tensors,
+                                        const memory::WeightLayoutConfig& layout, memory::SramChip& chip,
+                                        const memory::OperatingPoint& point)
+{
+    chip.setOperatingPoint(point);
+    memory::WeightMemory memory(chip, layout);
+    const std::vector<std::vector<std::uint8_t>> read = memory.readBack(tensors);
+    const std::vector<workloads::ParameterTensor> placed = package.network.parameterTensors();
+    std::vector<std::uint8_t> codes = package.codes;
+    for (std::size_t t = 0; t < tensors.size(); ++t)
+        std::copy(read[t].begin(), read[t].end(),
+                  codes.begin() + static_cast<std::ptrdiff_t>(placed[t].blobOffset));
+    chip.resetStats();
+    return codes;
+}
+
 std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip,
                                                            const memory::OperatingPoint& point) const
 {
-    chip.setOperatingPoint(point);
-    memory::WeightMemory memory(chip, m_layout);
-    const std::vector<std::vector<std::uint8_t>> read = memory.readBack(m_tensors);
-    std::vector<std::uint8_t> codes = m_package.codes;
-    for (std::size_t t = 0; t < m_tensors.size(); ++t)
-        std::copy(read[t].begin(), read[t].end(),
-                  codes.begin() + static_cast<std::ptrdiff_t>(m_tensorOffsets[t]));
-    chip.resetStats();
-    return codes;
+    return readBackCodes(m_package, m_tensors, m_layout, chip, point);
 }
 
 std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uint8_t>& codes) const

@@ -15,7 +15,13 @@ inline constexpr const char* kDataDirVariable = "VOLTSIM_DATA_DIR";
 /// 3. `<dir of the running executable>/../share/voltsim` (an installed `bin/voltsim`, and the
 ///    test and benchmark executables in `build/tests`, `build/bench`).
 /// InputError naming the candidates tried if none holds the data.
+/// Code loaded into another program (the Python module inside python3) replaces 2 and 3 with
+/// setDataDirCandidates.
 std::string dataDir();
+
+/// Makes dataDir() try @p candidates, in order, after $VOLTSIM_DATA_DIR instead of the folders
+/// next to the running executable. Not thread-safe: call it before any lookup.
+void setDataDirCandidates(std::vector<std::string> candidates);
 
 /// dataDir() + "/" + @p relative, e.g. dataPath("configs/energy/default.json").
 std::string dataPath(const std::string& relative);

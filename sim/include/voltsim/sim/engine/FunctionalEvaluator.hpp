@@ -41,6 +41,18 @@ class ChipPool {
     std::map<std::uint64_t, std::unique_ptr<memory::SramChip>> m_chips;
 };
 
+/// The codes `chip` returns at `point` for `package`: its weight tensors `tensors`
+/// (models::weightTensors(package)) placed by `layout`, every tile written and read back through the
+/// faulty read path. The blob layout of the package (one code per byte). The one read-back of the
+/// functional engine and the Python module (docs/python.md).
+std::vector<std::uint8_t> readBackCodes(const workloads::ModelPackage& package,
+                                        const std::vector<memory::CodeTensorView>& tensors,
+                                        const memory::WeightLayoutConfig& layout, memory::SramChip& chip,
+                                        const memory::OperatingPoint& point);
+
+/// Bits that differ between codes @p a and @p b (equal sizes): a chip's flips against the stored codes.
+std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b);
+
 /// Evaluates one model on chips. Results depend only on the model, images, profile, layout,
 /// operating point and seeds, never on the thread count.
 class FunctionalEvaluator {
@@ -55,8 +67,7 @@ class FunctionalEvaluator {
     /// Clean predicted class per image.
     const std::vector<int>& cleanPredictions() const { return m_cleanPredictions; }
 
-    /// The codes `chip` returns at `point`: every tile placed, written and read back through the
-    /// faulty read path. The blob layout of the package (one code per byte).
+    /// readBackCodes of the evaluator's package and layout.
     std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const;
 
     /// Logits of every image with `codes` (the blob layout of the package): images x classes.
@@ -100,7 +111,6 @@ class FunctionalEvaluator {
     memory::WeightLayoutConfig m_layout;
     workloads::IntegerReference m_reference;
     std::vector<memory::CodeTensorView> m_tensors;
-    std::vector<std::size_t> m_tensorOffsets; ///< blob offset of each of m_tensors
     std::uint64_t m_storedBits = 0;
     std::vector<int> m_cleanPredictions;
     std::uint64_t m_cleanErrors = 0;
