@@ -417,32 +417,44 @@ py::dict sweep(const std::vector<std::string>& modelNames, const PointArgs& base
                 flipsChip.push_back(static_cast<double>(chip.flips));
             }
         }
-    const auto column = [&](const std::vector<const char*>& path) {
+    /// The number at @p path of a summary (NaN for null).
+    const auto at = [](const nlohmann::json& summary, const std::vector<const char*>& path) {
+        const nlohmann::json* value = &summary;
+        for (const char* key : path)
+            value = &(*value)[key];
+        return value->is_null() ? std::nan("") : value->get<double>();
+    };
+    /// The sum of the numbers at @p paths of every point's summary, [models, points].
+    const auto column = [&](const std::vector<std::vector<const char*>>& paths) {
         std::vector<double> values;
         for (const auto& model : results)
             for (const PointResult& point : model) {
-                const nlohmann::json* value = &point.summary;
-                for (const char* key : path)
-                    value = &(*value)[key];
-                values.push_back(value->is_null() ? std::nan("") : value->get<double>());
+                double sum = 0;
+                for (const auto& path : paths)
+                    sum += at(point.summary, path);
+                values.push_back(sum);
             }
         return toArray(values, {m, v});
     };
     py::dict out;
     out["models"] = modelNames;
     out["rows"] = rows;
-    out["voltage_mv"] = column({"voltage_mv"});
-    out["voltage_rel"] = column({"voltage_rel"});
-    out["ber"] = column({"ber"});
-    out["err"] = column({"clean_error"});
-    out["rerr_mean"] = column({"rerr", "mean"});
-    out["rerr_std"] = column({"rerr", "std"});
-    out["rerr_min"] = column({"rerr", "min"});
-    out["rerr_max"] = column({"rerr", "max"});
-    out["flips"] = column({"bits_flipped_per_chip"});
-    out["energy_pj"] = column({"energy_per_inference", "total_pj"});
-    out["energy_saving"] = column({"energy_saving"});
-    out["sram_energy_saving"] = column({"weight_sram_energy_saving"});
+    out["voltage_mv"] = column({{"voltage_mv"}});
+    out["voltage_rel"] = column({{"voltage_rel"}});
+    out["ber"] = column({{"ber"}});
+    out["err"] = column({{"clean_error"}});
+    out["rerr_mean"] = column({{"rerr", "mean"}});
+    out["rerr_std"] = column({{"rerr", "std"}});
+    out["rerr_min"] = column({{"rerr", "min"}});
+    out["rerr_max"] = column({{"rerr", "max"}});
+    out["flips"] = column({{"bits_flipped_per_chip"}});
+    out["energy_pj"] = column({{"energy_per_inference", "total_pj"}});
+    out["sram_energy_pj"] = column(
+        {{"energy_per_inference", "weight_sram_pj"}, {"energy_per_inference", "weight_sram_leakage_pj"}});
+    out["energy_saving"] = column({{"energy_saving"}});
+    out["cycles"] = column({{"cycles_per_inference"}});
+    out["latency_us"] = column({{"latency_us"}});
+    out["sram_energy_saving"] = column({{"weight_sram_energy_saving"}});
     out["rerr_per_chip"] = toArray(rerrChip, {m, v, c});
     out["flips_per_chip"] = toArray(flipsChip, {m, v, c});
     return out;

@@ -177,6 +177,22 @@ def test_sweep_rows_equal_evaluate(model):
     assert (result["flips"][:, 1] >= result["flips"][:, 0]).all()  # nested faults
 
 
+def test_sweep_equals_the_command_lines_sweep_csv(tmp_path):
+    run_cli("sweep", "--models", MODEL, "--voltages-rel", "0.9,0.8", "--chips", "2", "--images", "100",
+            "--seed", "3", "--out", str(tmp_path / "sweep"))
+    with open(tmp_path / "sweep" / "sweep.csv") as f:
+        rows = list(csv.DictReader(f))
+    result = voltsim.sweep([MODEL], voltages_rel=[0.9, 0.8], chips=2, images=100, seed=3)
+    columns = {"voltage_mv": "voltage_mv", "ber": "ber", "flips": "flips", "err": "err",
+               "rerr_mean": "rerr_mean", "rerr_std": "rerr_std", "rerr_min": "rerr_min",
+               "rerr_max": "rerr_max", "energy_pj": "energy_pj", "sram_energy_pj": "sram_energy_pj",
+               "energy_saving": "energy_saving", "sram_energy_saving": "sram_energy_saving",
+               "cycles": "cycles", "latency_us": "latency_us"}
+    for key, column in columns.items():
+        np.testing.assert_allclose(result[key][0], [float(r[column]) for r in rows], rtol=1e-9,
+                                   err_msg=key)
+
+
 def test_ber_sweep_uses_the_uniform_profile(model):
     result = voltsim.sweep([MODEL], bers=[0.001], chips=1, images=50)
     assert result["rows"][0]["profile"] == "uniform" and result["ber"][0, 0] == 0.001
