@@ -23,6 +23,8 @@ PACKAGES=(
   # the `import voltsim` module (python/, docs/python.md): Debian's pybind11 binds the C++ API,
   # python3-dev has the headers the module compiles against
   pybind11-dev python3-dev
+  # torchvision's model definitions (no downloads): ResNet-18 in the ONNX import tests
+  python3-torchvision
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
   libopenblas0-openmp
   # data

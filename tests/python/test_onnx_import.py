@@ -60,7 +60,11 @@ def with_statistics(module):
     return module
 
 
-@pytest.mark.parametrize("make, shape", [(lambda: load_factory(DIGITS_MODEL)(), (1, 8, 8)), (Mixed, (2, 9, 9))])
+MOBILENET_MODEL = os.path.join(REPO_ROOT, "examples", "mobilenet", "model.py") + ":make"
+
+
+@pytest.mark.parametrize("make, shape", [(lambda: load_factory(DIGITS_MODEL)(), (1, 8, 8)), (Mixed, (2, 9, 9)),
+                                         (lambda: load_factory(MOBILENET_MODEL)(), (1, 28, 28))])
 def test_imported_graph_computes_what_the_module_computes(tmp_path, make, shape):
     torch.manual_seed(0)
     module = with_statistics(make()).eval()
@@ -259,3 +263,16 @@ def test_mutated_files_only_ever_give_model_errors(tmp_path):
         except ModelError:
             outcomes["refused"] += 1
     assert outcomes["refused"] > 100, outcomes
+
+
+def test_torchvision_resnet18_imports_up_to_its_signed_residual_branch(tmp_path):
+    """torchvision's ResNet-18 adds a BatchNorm output without ReLU (a signed tensor) to the shortcut;
+    the datapath's activations are unsigned, so the import stops there with one line naming the layer
+    (torch.onnx's Identity nodes on shared weights and everything before it import)."""
+    torchvision = pytest.importorskip("torchvision")
+    model = torchvision.models.resnet18(num_classes=10)
+    model.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)
+    path = export(model, (1, 28, 28), str(tmp_path / "resnet18.onnx"))
+    with pytest.raises(ModelError, match=r"layer '/layer1/layer1.0/conv2/Conv': a conv2d other than the last "
+                                         r"must be followed by a ReLU"):
+        import_graph(path)

@@ -59,7 +59,7 @@ class Dataset:
     def float_input(self, images):
         """The float model's input of uint8 NCHW ``images``: pixels / 255, normalised if the source says so."""
         import torch
-        x = torch.from_numpy(np.ascontiguousarray(images)).to(torch.float32) / 255.0
+        x = torch.from_numpy(np.asarray(images, dtype=np.float32)) / 255.0
         if self.mean is None:
             return x
         mean = torch.tensor(self.mean, dtype=torch.float32).view(1, -1, 1, 1)

@@ -98,6 +98,12 @@ def shapes(network):
     return out
 
 
+def param_key(name):
+    """A layer name as a torch parameter or buffer key (torch forbids '.', which module paths such as
+    ``layer1.0.conv1`` hold): '%' and '.' escaped, so distinct names stay distinct."""
+    return name.replace("%", "%25").replace(".", "%2E")
+
+
 def has_scale(spec):
     """Whether ``spec`` calibrates its own output scale (hidden compute layers and adds)."""
     return spec.relu or spec.kind == "add"
@@ -146,23 +152,35 @@ class QuantNet(torch.nn.Module):
         self.log_bias_gains = torch.nn.ParameterDict()
         for spec in compute_layers(self.network.layers):
             self._add_parameters(spec, *traced.parameters[spec.name])
-            self.log_weight_gains[spec.name] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
-            self.log_bias_gains[spec.name] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
+            self.log_weight_gains[param_key(spec.name)] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
+            self.log_bias_gains[param_key(spec.name)] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
         for spec in self.network.layers:
             if has_scale(spec):
                 self.register_buffer(self._act_max_name(spec), torch.zeros(()))
 
     @staticmethod
     def _act_max_name(spec):
-        return f"act_max_{spec.name}"
+        return f"act_max_{param_key(spec.name)}"
+
+    def parameters_of(self, name):
+        """(weight, bias) float parameters of compute layer ``name``."""
+        return self.weights[param_key(name)], self.biases[param_key(name)]
+
+    def log_gains_of(self, name):
+        """(log g_w, log g_b) parameters of compute layer ``name``."""
+        return self.log_weight_gains[param_key(name)], self.log_bias_gains[param_key(name)]
+
+    def act_max_of(self, name):
+        """The activation maximum buffer of layer ``name``, None for a layer without its own scale."""
+        return getattr(self, f"act_max_{param_key(name)}", None)
 
     def _add_parameters(self, spec, weight, bias):
         # Normal truncates (floor), lowering every weight by delta/2 on average; with no normalization
         # layers that shift kills every ReLU at initialization (the loss stays at ln 10). Starting the
         # latent parameters delta/2 higher makes the truncated ones start at PyTorch's default init.
         start_shift = quant.code_delta(self.bits) / 2.0 if self.quantizer == "normal" else 0.0
-        self.weights[spec.name] = torch.nn.Parameter(weight.detach().to(torch.float32).clone() + start_shift)
-        self.biases[spec.name] = torch.nn.Parameter(bias.detach().to(torch.float32).clone() + start_shift)
+        self.weights[param_key(spec.name)] = torch.nn.Parameter(weight.detach().to(torch.float32).clone() + start_shift)
+        self.biases[param_key(spec.name)] = torch.nn.Parameter(bias.detach().to(torch.float32).clone() + start_shift)
 
     def trainable_parameters(self):
         """The parameters the optimizer updates (the gains only if learned)."""
@@ -170,9 +188,8 @@ class QuantNet(torch.nn.Module):
 
     def quantized(self):
         """{layer name: (QuantizedTensor weight, QuantizedTensor bias)} of the current parameters."""
-        return {name: (quant.quantize(self.weights[name], self.bits, self.quantizer),
-                       quant.quantize(self.biases[name], self.bits, self.quantizer))
-                for name in self.weights}
+        return {spec.name: tuple(quant.quantize(p, self.bits, self.quantizer) for p in self.parameters_of(spec.name))
+                for spec in compute_layers(self.network.layers)}
 
     def quantized_parameters(self):
         """The tensors that are quantized to codes (and clipped): every weight and bias."""
@@ -180,11 +197,11 @@ class QuantNet(torch.nn.Module):
 
     def gains(self, name):
         """(g_w, g_b) of compute layer ``name``."""
-        return float(torch.exp(self.log_weight_gains[name])), float(torch.exp(self.log_bias_gains[name]))
+        return tuple(float(torch.exp(g)) for g in self.log_gains_of(name))
 
     def activation_scale(self, name):
         """Output scale s_out of hidden layer or add ``name`` (real value = code * s_out)."""
-        return float(getattr(self, f"act_max_{name}")) / ACTIVATION_LEVELS
+        return float(self.act_max_of(name)) / ACTIVATION_LEVELS
 
     def output_scales(self, input_scale):
         """{layer name: output scale} of every uint8 tensor (the input under "input"): hidden compute
@@ -242,14 +259,16 @@ class QuantNet(torch.nn.Module):
     def _compute_layer(self, spec, x, quantized_pair, masks):
         qw, qb = quantized_pair
         w_codes, b_codes = (qw.codes, qb.codes) if masks is None else (qw.codes ^ masks[0], qb.codes ^ masks[1])
-        w = straight_through(self.weights[spec.name], qw.decode(w_codes))
-        b = straight_through(self.biases[spec.name], qb.decode(b_codes))
+        weight, bias = self.parameters_of(spec.name)
+        w = straight_through(weight, qw.decode(w_codes))
+        b = straight_through(bias, qb.decode(b_codes))
         if spec.kind == "conv2d":
             weighted = F.conv2d(x, w, None, stride=spec.stride, padding=spec.padding, groups=spec.groups)
             b = b.view(1, -1, 1, 1)
         else:
             weighted = F.linear(x, w)
-        return torch.exp(self.log_weight_gains[spec.name]) * weighted + torch.exp(self.log_bias_gains[spec.name]) * b
+        log_weight_gain, log_bias_gain = self.log_gains_of(spec.name)
+        return torch.exp(log_weight_gain) * weighted + torch.exp(log_bias_gain) * b
 
     def _quantize_output(self, spec, y, calibrate):
         act_max = getattr(self, self._act_max_name(spec))

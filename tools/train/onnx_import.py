@@ -287,7 +287,10 @@ class _Graph:
         self.alias(node)
 
     def op_Identity(self, node, attrs):
-        self.alias(node)
+        if node.input[0] in self.constants:  # torch.onnx writes Identity nodes on shared weights
+            self.constants[node.output[0]] = self.constants[node.input[0]]
+        else:
+            self.alias(node)
 
     def run(self):
         input_shape = self.input_shape()

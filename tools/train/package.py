@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import faults, intref
-from .network import COMPUTE_KINDS, INPUT, shapes
+from .network import COMPUTE_KINDS, INPUT, compute_layers, shapes
 
 FORMAT = "voltsim-model"
 FORMAT_VERSION = 2
@@ -204,21 +204,20 @@ def initialise_from(model, manifest, codes):
     maxima to the package's scales (fine-tuning start, e.g. RandBET from a Clipping package)."""
     layers = {layer["name"]: layer for layer in manifest["layers"] if "weight" in layer}
     with torch.no_grad():
-        for name in model.weights:
+        for name in (spec.name for spec in compute_layers(model.network.layers)):
             layer = layers[name]
-            for param, key in ((model.weights[name], "weight"), (model.biases[name], "bias")):
+            for param, key in zip(model.parameters_of(name), ("weight", "bias")):
                 entry = layer[key]
                 values = intref.tensor_codes(torch.from_numpy(codes.astype(np.int64)), entry).to(torch.float64)
                 # Normal truncates: start mid-cell so re-quantizing gives the same codes (RQuant rounds).
                 middle = 0.5 if entry["quantizer"] == "normal" else 0.0
                 param.copy_(entry["scale"] * (values - entry["offset"] + middle) + entry["center"])
-            g_w, g_b = folded_gains(layer)
-            model.log_weight_gains[name].fill_(math.log(g_w))
-            model.log_bias_gains[name].fill_(math.log(g_b))
+            for log_gain, gain in zip(model.log_gains_of(name), folded_gains(layer)):
+                log_gain.fill_(math.log(gain))
         for layer in manifest["layers"]:
-            buffer = f"act_max_{layer['name']}"
-            if hasattr(model, buffer):  # hidden compute layers and adds
-                getattr(model, buffer).fill_(layer["requant"]["out_scale"] * 255.0)
+            act_max = model.act_max_of(layer["name"])
+            if act_max is not None:  # hidden compute layers and adds
+                act_max.fill_(layer["requant"]["out_scale"] * 255.0)
 
 
 def folded_gains(layer):
