@@ -6,6 +6,7 @@ import os
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import randomised_batch_norms
 from torch import nn
 
 from tools.train import frontend
@@ -33,19 +34,6 @@ class Wide(nn.Module):
         y = torch.cat([torch.relu(self.grouped(self.skip(x))), F.relu(self.side(x))], dim=1)
         y = F.avg_pool2d(y, 2)
         return self.fc(torch.flatten(self.gap(y), 1))
-
-
-def randomised_batch_norms(module):
-    """Gives every BatchNorm non-trivial statistics, so folding them is really tested."""
-    generator = torch.Generator().manual_seed(3)
-    for m in module.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.copy_(torch.randn(m.num_features, generator=generator))
-            m.running_var.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
-            if m.affine:
-                m.weight.data.copy_(torch.randn(m.num_features, generator=generator))
-                m.bias.data.copy_(torch.randn(m.num_features, generator=generator))
-    return module
 
 
 @pytest.mark.parametrize("make, shape", [

@@ -12,7 +12,7 @@ import torch
 from onnx import TensorProto, helper
 from torch import nn
 
-from conftest import voltsim_binary
+from conftest import randomised_batch_norms, voltsim_binary
 
 from tools.data import digits
 from tools.train import package
@@ -50,16 +50,6 @@ def export(module, shape, path):
     return path
 
 
-def with_statistics(module):
-    generator = torch.Generator().manual_seed(4)
-    for m in module.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.copy_(torch.randn(m.num_features, generator=generator))
-            m.running_var.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
-            m.weight.data.copy_(torch.randn(m.num_features, generator=generator))
-    return module
-
-
 MOBILENET_MODEL = os.path.join(REPO_ROOT, "examples", "mobilenet", "model.py") + ":make"
 
 
@@ -67,7 +57,7 @@ MOBILENET_MODEL = os.path.join(REPO_ROOT, "examples", "mobilenet", "model.py") +
                                          (lambda: load_factory(MOBILENET_MODEL)(), (1, 28, 28))])
 def test_imported_graph_computes_what_the_module_computes(tmp_path, make, shape):
     torch.manual_seed(0)
-    module = with_statistics(make()).eval()
+    module = randomised_batch_norms(make()).eval()
     traced = import_graph(export(module, shape, str(tmp_path / "m.onnx")))
     x = torch.rand((8,) + shape)
     with torch.no_grad():
@@ -78,7 +68,7 @@ def test_batch_normalization_nodes_are_folded(tmp_path):
     """A hand-written Conv -> BatchNormalization -> Relu -> Flatten -> Gemm graph (torch.onnx folds
     BatchNorm itself in eval mode), against the same network in PyTorch."""
     generator = torch.Generator().manual_seed(6)
-    conv, bn = nn.Conv2d(1, 2, 3, padding=1), with_statistics(nn.BatchNorm2d(2)).eval()
+    conv, bn = nn.Conv2d(1, 2, 3, padding=1), randomised_batch_norms(nn.BatchNorm2d(2)).eval()
     fc = nn.Linear(2 * 8 * 8, 3)
     tensors = {"w": conv.weight, "cb": conv.bias, "g": bn.weight, "b": bn.bias, "m": bn.running_mean,
                "v": bn.running_var, "fw": fc.weight, "fb": fc.bias}
@@ -230,6 +220,7 @@ def test_voltsim_import_onnx_runs_the_importer_from_any_directory(trained_digits
                            text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
     for args, message in ((["tflite", model], "import: unknown format 'tflite' (valid: onnx)"),
+                          ([], "import: missing format (valid: onnx"),
                           (["onnx", str(tmp_path / "none.onnx"), "--calibration", data, "--bits", "8",
                             "--quantizer", "rquant", "--out", out + "2"], "none.onnx: not a readable file")):
         bad = subprocess.run([voltsim_binary(), "import", *args], capture_output=True, text=True, timeout=120)

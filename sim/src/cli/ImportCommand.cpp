@@ -11,12 +11,14 @@ namespace voltsim::sim {
 
 int runImportCommand(const Args& args)
 {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    if (args.empty())
+        throw InputError("import: missing format (valid: onnx; 'voltsim import --help' shows the usage)");
+    if (args[0] == "--help" || args[0] == "-h") {
         std::cout << "usage: voltsim import onnx MODEL.onnx --calibration DATASET --bits M --quantizer "
                      "rquant|normal\n"
                      "                          [--clip W] [--calibration-images N] --out DIR [--name NAME]\n"
                      "'voltsim import onnx --help' lists the options (docs/import.md).\n";
-        return args.empty() ? 2 : 0;
+        return 0;
     }
     if (args[0] != "onnx")
         throw InputError("import: unknown format '" + args[0] + "' (valid: onnx)");

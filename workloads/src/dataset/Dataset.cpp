@@ -174,38 +174,46 @@ void checkPaired(const std::string& path, const std::map<std::string, NpyArray>&
                          "_labels but not the other");
 }
 
+/// Where a dataset spec points: an .npz archive, or a folder of IDX files.
+struct SpecSource {
+    bool npz = false;
+    std::string path;
+};
+
+SpecSource parseSpec(const std::string& spec, const std::string& origin)
+{
+    if (spec == kFashionMnistSpec)
+        return {false, Dataset::defaultFashionMnistDir()};
+    const std::size_t colon = spec.find(':');
+    const std::string kind = spec.substr(0, colon);
+    const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
+    if ((kind != "idx" && kind != "npz") || path.empty())
+        throw InputError(origin + ": dataset '" + spec + "' must be fashion-mnist, idx:DIR or npz:FILE");
+    return {kind == "npz", path};
+}
+
 } // namespace
 
 Dataset Dataset::fromSpec(const std::string& spec, const std::string& origin)
 {
-    if (spec == kFashionMnistSpec) {
-        Dataset dataset = fashionMnist(defaultFashionMnistDir(), false);
-        dataset.m_spec = spec;
-        return dataset;
-    }
-    const std::size_t colon = spec.find(':');
-    const std::string kind = spec.substr(0, colon);
-    const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
-    if (kind == "idx" && !path.empty())
-        return fromIdxDirectory(path, spec);
-    if (kind == "npz" && !path.empty())
-        return fromNpz(path, spec);
-    throw InputError(origin + ": dataset '" + spec + "' must be fashion-mnist, idx:DIR or npz:FILE");
+    const SpecSource source = parseSpec(spec, origin);
+    if (source.npz)
+        return fromNpz(source.path, spec);
+    if (spec != kFashionMnistSpec)
+        return fromIdxDirectory(source.path, spec);
+    Dataset dataset = fashionMnist(source.path, false);
+    dataset.m_spec = spec;
+    return dataset;
 }
 
 std::vector<std::string> Dataset::sourceFiles(const std::string& spec, const std::string& origin)
 {
-    const std::size_t colon = spec.find(':');
-    const std::string kind = spec.substr(0, colon);
-    const std::string path = colon == std::string::npos ? "" : spec.substr(colon + 1);
-    if (kind == "npz" && !path.empty())
-        return {path};
-    if (spec != kFashionMnistSpec && (kind != "idx" || path.empty()))
-        throw InputError(origin + ": dataset '" + spec + "' must be fashion-mnist, idx:DIR or npz:FILE");
-    const std::string directory = spec == kFashionMnistSpec ? defaultFashionMnistDir() : path;
-    std::vector<std::string> files = {gzOrPlain(directory + "/t10k-images-idx3-ubyte"),
-                                      gzOrPlain(directory + "/t10k-labels-idx1-ubyte")};
-    const std::string train = gzOrPlain(directory + "/train-labels-idx1-ubyte");
+    const SpecSource source = parseSpec(spec, origin);
+    if (source.npz)
+        return {source.path};
+    std::vector<std::string> files = {gzOrPlain(source.path + "/t10k-images-idx3-ubyte"),
+                                      gzOrPlain(source.path + "/t10k-labels-idx1-ubyte")};
+    const std::string train = gzOrPlain(source.path + "/train-labels-idx1-ubyte");
     std::error_code error;
     if (std::filesystem::exists(train, error))
         files.push_back(train);
