@@ -27,6 +27,9 @@ PACKAGES=(
   python3-torchvision
   # optimized BLAS for numpy and torch (Debian otherwise links the slow reference BLAS)
   libopenblas0-openmp
+  # MPI (optional at configure time: cmake/VoltsimMpi.cmake): `mpirun -n N voltsim sweep`
+  # (docs/cluster.md) and the CI test that runs it
+  libopenmpi-dev openmpi-bin
   # data
   dataset-fashion-mnist
 )

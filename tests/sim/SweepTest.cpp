@@ -382,3 +382,95 @@ TEST_F(SweepTest, MergeRefusesAShardGivenTwice)
                                 " (a shard given twice?); each point may come from one directory\n");
     EXPECT_FALSE(fs::exists(m_dir / "m"));
 }
+
+namespace {
+
+/// Sets the Slurm job array variables for one scope (unset: nullptr), as sbatch --array sets them.
+class SlurmArray {
+  public:
+    SlurmArray(const char* id, const char* count, const char* min = nullptr, const char* max = nullptr)
+    {
+        set("SLURM_ARRAY_TASK_ID", id);
+        set("SLURM_ARRAY_TASK_COUNT", count);
+        set("SLURM_ARRAY_TASK_MIN", min);
+        set("SLURM_ARRAY_TASK_MAX", max);
+    }
+    ~SlurmArray()
+    {
+        for (const char* name : {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+                                 "SLURM_ARRAY_TASK_MAX"})
+            unsetenv(name);
+    }
+    SlurmArray(const SlurmArray&) = delete;
+    SlurmArray& operator=(const SlurmArray&) = delete;
+
+  private:
+    static void set(const char* name, const char* value)
+    {
+        if (value != nullptr)
+            setenv(name, value, 1);
+        else
+            unsetenv(name);
+    }
+};
+
+} // namespace
+
+TEST_F(SweepTest, ShardAutoTakesTheTaskOfASlurmJobArray)
+{
+    ASSERT_EQ(voltsim(tiny() + " --shard 1/3 --out " + out("explicit")), 0) << stderrText();
+    {
+        const SlurmArray task("1", "3");
+        ASSERT_EQ(voltsim(tiny() + " --shard auto --out " + out("auto")), 0) << stderrText();
+    }
+    {
+        const SlurmArray task("6", "3", "5", "7"); // sbatch --array=5-7: task 6 is shard 1
+        ASSERT_EQ(voltsim(tiny() + " --shard auto --out " + out("from5")), 0) << stderrText();
+    }
+    for (const char* dir : {"auto", "from5"}) {
+        EXPECT_EQ(readFile(m_dir / dir / "points.jsonl"), readFile(m_dir / "explicit" / "points.jsonl"))
+            << dir;
+        EXPECT_NE(readFile(m_dir / dir / "run.json").find("\"shard\": \"1/3\""), std::string::npos) << dir;
+    }
+}
+
+TEST_F(SweepTest, ShardAutoOutsideAContiguousSlurmArrayIsOneLine)
+{
+    const std::string sweep = tiny() + " --shard auto --out " + out("x");
+    const std::string array =
+        " is not a shard of a contiguous array: submit with --array=0-N (no step, no list)\n";
+    const std::string unset =
+        " is not set (not a task of a Slurm job array, sbatch --array=0-N); pass --shard "
+        "I/N instead\n";
+    const std::string variables = " (SLURM_ARRAY_TASK_ID, _COUNT, _MIN, _MAX)";
+    struct Case {
+        const char* id;
+        const char* count;
+        const char* min;
+        const char* max;
+        std::string expected; // after "voltsim: error: --shard auto: "
+    };
+    const Case cases[] = {
+        {nullptr, nullptr, nullptr, nullptr, "SLURM_ARRAY_TASK_ID" + unset},
+        {"2", nullptr, nullptr, nullptr, "SLURM_ARRAY_TASK_COUNT" + unset},
+        {"x1", "3", nullptr, nullptr, "SLURM_ARRAY_TASK_ID='x1': expected a non-negative integer\n"},
+        {"3", "3", nullptr, nullptr, "task 3 of 3 tasks from 0" + variables + array},
+        {"4", "3", "0", "4", "task 4 of 3 tasks from 0 to 4" + variables + array}, // --array=0-4:2
+    };
+    for (const Case& task : cases) {
+        const SlurmArray environment(task.id, task.count, task.min, task.max);
+        EXPECT_EQ(voltsim(sweep), 2);
+        EXPECT_EQ(stderrText(), "voltsim: error: --shard auto: " + task.expected);
+    }
+    EXPECT_FALSE(fs::exists(m_dir / "x"));
+}
+
+TEST_F(SweepTest, MergeRefusesShardsOfDifferentSweeps)
+{
+    ASSERT_EQ(voltsim(tiny() + " --shard 0/2 --out " + out("s0")), 0) << stderrText();
+    ASSERT_EQ(voltsim(tiny() + " --seed 2 --shard 1/2 --out " + out("s1")), 0) << stderrText();
+    EXPECT_EQ(voltsim("merge " + out("s0") + " " + out("s1") + " --quiet --no-plots --out " + out("m")), 2);
+    EXPECT_EQ(stderrText(), "voltsim: error: " + out("s1") + "/config.json: differs from " + out("s0") +
+                                "/config.json (not the same sweep)\n");
+    EXPECT_FALSE(fs::exists(m_dir / "m"));
+}

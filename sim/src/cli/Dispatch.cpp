@@ -1,6 +1,7 @@
 #include "voltsim/sim/cli/Commands.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/sim/sweep/IWorkPool.hpp"
 #include "voltsim/workloads/inference/KernelPath.hpp"
 
 #include <iostream>
@@ -75,6 +76,8 @@ int dispatchCommand(int argc, char* argv[])
             valid += (valid.empty() ? "" : ", ") + entry.first;
         throw InputError("unknown command '" + name + "' (valid: " + valid + ")");
     }
+    if (name != "sweep")
+        requireOneProcess(name);
     return found->second.run(Args(argv + 2, argv + argc));
 }
 

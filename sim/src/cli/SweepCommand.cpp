@@ -14,6 +14,8 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 namespace voltsim::sim {
 namespace {
@@ -27,21 +29,20 @@ const char* kUsage =
     "S]\n"
     "                     [--images N] [--config FILE] [--accelerator FILE] [--set key=value]... [--out "
     "DIR]\n"
-    "                     [--resume] [--shard I/N] [--threads N] [--backend functional|systemc] [--quiet]\n"
+    "                     [--resume] [--shard I/N|auto] [--threads N] [--backend functional|systemc] "
+    "[--quiet]\n"
     "                     [--no-plots] [--dump-config]\n"
     "With no options: the shipped CNN zoo and resnet-randbet-8bit on the accelerator of\n"
     "configs/accelerator/default.json (16x16, 500 MHz, stutz2021-14nm weight SRAM),\n"
     "V/V_min 1.0 down to 0.76, 10 chips, full test set.\n"
     "Precedence: built-in defaults < --config FILE < flags < --set key=value.";
 
-std::atomic<bool> g_interrupt{false};
-std::atomic<int> g_signal{0}; ///< the signal that stopped the sweep (SIGINT or SIGTERM)
+std::atomic<int> g_signal{0}; ///< the signal that stopped the sweep (SIGINT or SIGTERM), 0 until then
 
 /// SIGINT and SIGTERM stop the sweep at the next chip boundary; a second one ends it at once.
 extern "C" void onInterrupt(int signal)
 {
     g_signal.store(signal);
-    g_interrupt.store(true);
     std::signal(signal, SIG_DFL);
 }
 
@@ -72,7 +73,8 @@ po::options_description describeOptions()
         "out", po::value<std::string>()->default_value("sweep-out"),
         "output directory")("resume", "continue the sweep in --out, skipping finished points")(
         "shard", po::value<std::string>(),
-        "I/N: compute only points with index % N == I (combine with voltsim merge)")(
+        "I/N: compute only points with index % N == I (combine with voltsim merge); auto: from a Slurm job "
+        "array")(
         "threads", po::value<std::string>(),
         "inference threads, 1 to 1024 (default: one per hardware thread); results do not depend on it")(
         "backend", po::value<std::string>()->default_value("functional"),
@@ -141,7 +143,7 @@ nlohmann::json buildConfig(const po::variables_map& values, const std::string& s
 }
 
 void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const std::string& shard,
-                  unsigned threads)
+                  unsigned threads, std::size_t processes)
 {
     const nlohmann::json info{
         {"note", "wall-clock figures of the last run into this directory; not reproducible"},
@@ -150,19 +152,33 @@ void writeRunInfo(const SweepOutput& output, const SweepRunReport& report, const
         {"points_skipped", report.skipped},
         {"interrupted", report.interrupted},
         {"shard", shard},
-        {"threads", threads}};
+        {"threads", threads},
+        {"processes", processes}};
     writeFileAtomically(output.dir() + "/run.json", info.dump(2) + "\n");
 }
 
-} // namespace
+/// What every process of the sweep reads before any point runs.
+struct SweepSetup {
+    std::optional<int> early; ///< the exit status if the command ends before sweeping (--help, --dump-config)
+    po::variables_map values;
+    std::string shard;
+    SweepRunOptions run;
+    std::unique_ptr<SweepPlan> plan;
+    std::unique_ptr<SweepOutput> output; ///< on the coordinating process only
+};
 
-int runSweepCommand(const Args& args)
+/// Reads the arguments, the config and the plan; the coordinator also opens the output folder.
+/// Output on stdout (--help, --dump-config) comes from the coordinator only.
+void prepareSweep(const Args& args, const IWorkPool& pool, SweepSetup& setup)
 {
     const po::options_description options = describeOptions();
-    const po::variables_map values = parseOptions("sweep", args, options);
+    setup.values = parseOptions("sweep", args, options);
+    const po::variables_map& values = setup.values;
     if (values.count("help")) {
-        std::cout << kUsage << "\n" << options;
-        return 0;
+        if (pool.coordinates())
+            std::cout << kUsage << "\n" << options;
+        setup.early = 0;
+        return;
     }
     // From here on SIGINT and SIGTERM stop the sweep with a message (before the first point: at once).
     std::signal(SIGINT, onInterrupt);
@@ -171,26 +187,47 @@ int runSweepCommand(const Args& args)
     auto origins = std::make_shared<ValueOrigins>();
     const SweepConfig sweepConfig =
         readSweepConfigFrom(buildConfig(values, source, *origins), source, origins);
-    SweepRunOptions run;
-    const std::string shard = values.count("shard") ? values["shard"].as<std::string>() : "0/1";
-    parseShard(shard, run.shardIndex, run.shardCount);
+    SweepRunOptions& run = setup.run;
+    setup.shard = values.count("shard") ? values["shard"].as<std::string>() : "0/1";
+    parseShard(setup.shard, run.shardIndex, run.shardCount);
+    setup.shard = std::to_string(run.shardIndex) + "/" + std::to_string(run.shardCount); // auto resolved
     run.threads = threadsFlag(values);
     run.backend = values["backend"].as<std::string>();
     makeBackend(run.backend, "--backend", {}); // a bad name fails before any output is written
     run.progress = values.count("quiet") ? ProgressMode::Quiet : ProgressMode::Auto;
-    run.interrupt = &g_interrupt;
+    run.stopSignal = &g_signal;
     if (values.count("dump-config")) {
-        std::cout << sweepConfig.resolved.dump(2) << "\n";
-        return 0;
+        if (pool.coordinates())
+            std::cout << sweepConfig.resolved.dump(2) << "\n";
+        setup.early = 0;
+        return;
     }
+    setup.plan = std::make_unique<SweepPlan>(sweepConfig);
+    if (pool.coordinates())
+        setup.output =
+            std::make_unique<SweepOutput>(values["out"].as<std::string>(), *setup.plan,
+                                          values.count("resume") != 0, "sweep", sweepInputs(*setup.plan));
+}
 
-    const SweepPlan plan(sweepConfig);
-    SweepOutput output(values["out"].as<std::string>(), plan, values.count("resume") != 0, "sweep",
-                       sweepInputs(plan));
-    const SweepRunReport report = runSweep(plan, output, run);
-    writeRunInfo(output, report, shard, run.threads);
-    return finishSweepOutput(plan, output, g_signal.load(), values.count("no-plots") == 0,
-                             values.count("quiet") != 0);
+} // namespace
+
+int runSweepCommand(const Args& args)
+{
+    const std::unique_ptr<IWorkPool> pool = makeWorkPool();
+    SweepSetup setup;
+    // Every process reads the same arguments and files; an error on any ends all, printed once.
+    if (const std::optional<int> status = pool->agree([&] { prepareSweep(args, *pool, setup); }))
+        return *status;
+    if (setup.early)
+        return *setup.early;
+    if (!pool->coordinates())
+        return serveSweep(*setup.plan, setup.run, *pool);
+    const SweepRunReport report = runSweep(*setup.plan, *setup.output, setup.run, *pool);
+    writeRunInfo(*setup.output, report, setup.shard, setup.run.threads, pool->processes());
+    // a signal that came after the last point still says so (and exits 128 + it)
+    const int signal = report.signal != 0 ? report.signal : g_signal.load();
+    return finishSweepOutput(*setup.plan, *setup.output, signal, setup.values.count("no-plots") == 0,
+                             setup.values.count("quiet") != 0);
 }
 
 } // namespace voltsim::sim

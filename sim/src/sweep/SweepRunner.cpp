@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <optional>
 
 namespace voltsim::sim {
@@ -43,9 +45,9 @@ std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t poi
     return plan.models()[model].name + text;
 }
 
-bool interrupted(const SweepRunOptions& options)
+int stopSignal(const SweepRunOptions& options)
 {
-    return options.interrupt != nullptr && options.interrupt->load();
+    return options.stopSignal != nullptr ? options.stopSignal->load() : 0;
 }
 
 /// Pending points of `model` in this shard.
@@ -66,40 +68,155 @@ std::vector<std::size_t> pendingPoints(const SweepPlan& plan, const SweepOutput&
     return pending;
 }
 
-/// Evaluates one point chip by chip (so an interrupt is seen within a point); nullopt if interrupted.
-std::optional<PointRecord> evaluatePoint(const SweepPlan& plan, IBackend& backend, const ImageSet& images,
-                                         std::size_t model, std::size_t point, const SweepRunOptions& options,
-                                         Progress& progress)
-{
-    Experiment experiment;
-    experiment.model = plan.models()[model].package.get();
-    experiment.images = images;
-    experiment.accelerator = &plan.config().accelerator;
-    experiment.point = plan.points()[point].op;
-    experiment.cleanSeed = memory::chipSeed(plan.config().seed, 0);
-    PointRecord record{model, point, {}};
-    const std::string label = pointLabel(plan, model, point);
-    const auto& seeds = plan.seeds();
-    for (std::size_t chip = 0; chip < seeds.size(); ++chip) {
-        if (interrupted(options))
-            return std::nullopt;
-        progress.working(label, chip, seeds.size());
-        experiment.chipSeeds = {seeds[chip]};
-        PointOutcome one = backend.evaluate(experiment);
-        record.outcome.images = one.images;
-        record.outcome.cleanErrors = one.cleanErrors;
-        record.outcome.storedBits = one.storedBits;
-        record.outcome.ber = one.ber;
-        record.outcome.clean = std::move(one.clean);
-        record.outcome.chips.push_back(std::move(one.chips.front()));
+/// Evaluates work units on this process: one back-end and the test set (loaded at the first unit)
+/// for every unit it gets.
+class UnitEvaluation {
+  public:
+    /// @param progress  shows the chip being evaluated (null: nothing shown)
+    UnitEvaluation(const SweepPlan& plan, const SweepRunOptions& options, Progress* progress)
+        : m_plan(plan), m_options(options), m_progress(progress)
+    {
+        BackendOptions backendOptions;
+        backendOptions.threads = options.threads;
+        backendOptions.counts = [&plan](const Experiment& experiment) -> const models::AcceleratorStats& {
+            return plan.counts(*experiment.model);
+        };
+        m_backend = makeBackend(options.backend, "--backend", backendOptions);
     }
-    return record;
+
+    /// The unit's chip at its point; nullopt if the run was interrupted before it started.
+    std::optional<UnitResult> evaluate(const WorkUnit& unit)
+    {
+        if (stopSignal(m_options) != 0)
+            return std::nullopt;
+        if (!m_dataset) {
+            m_dataset = loadDataset(m_plan);
+            m_images = selectImages(*m_dataset, m_plan.config().images.value_or(0));
+        }
+        Experiment experiment;
+        experiment.model = m_plan.models()[unit.model].package.get();
+        experiment.images = m_images;
+        experiment.accelerator = &m_plan.config().accelerator;
+        experiment.point = m_plan.points()[unit.point].op;
+        experiment.cleanSeed = memory::chipSeed(m_plan.config().seed, 0);
+        experiment.chipSeeds = {m_plan.seeds()[unit.chip]};
+        if (m_progress != nullptr)
+            m_progress->working(pointLabel(m_plan, unit.model, unit.point), unit.chip, m_plan.seeds().size());
+        PointOutcome one = m_backend->evaluate(experiment);
+        UnitResult result{unit, {}};
+        result.outcome.images = one.images;
+        result.outcome.cleanErrors = one.cleanErrors;
+        result.outcome.storedBits = one.storedBits;
+        result.outcome.ber = one.ber;
+        result.outcome.chips.push_back(std::move(one.chips.front()));
+        return result;
+    }
+
+  private:
+    const SweepPlan& m_plan;
+    const SweepRunOptions& m_options;
+    Progress* m_progress;
+    std::unique_ptr<IBackend> m_backend;
+    std::optional<workloads::Dataset> m_dataset;
+    ImageSet m_images;
+};
+
+/// Collects units into points and writes each point once all its chips are in, in seed order
+/// whatever order the units arrive in.
+class PointAssembly {
+  public:
+    PointAssembly(const SweepPlan& plan, SweepOutput& output, Progress& progress, SweepRunReport& report)
+        : m_plan(plan), m_output(output), m_progress(progress), m_report(report)
+    {
+    }
+
+    void add(UnitResult result)
+    {
+        const WorkUnit& unit = result.unit;
+        Partial& partial = m_partial[m_plan.globalIndex(unit.model, unit.point)];
+        PointRecord& record = partial.record;
+        ChipOutcome chip = std::move(result.outcome.chips.front());
+        if (partial.chips == 0) { // the point's shared numbers are the same in every unit
+            record.model = unit.model;
+            record.point = unit.point;
+            record.outcome = std::move(result.outcome);
+            record.outcome.chips.resize(m_plan.seeds().size());
+        }
+        record.outcome.chips[unit.chip] = std::move(chip);
+        if (++partial.chips < m_plan.seeds().size())
+            return;
+        const RErrSummary stats = summarize(record.outcome);
+        const std::string label = pointLabel(m_plan, unit.model, unit.point);
+        m_output.add(std::move(record));
+        m_partial.erase(m_plan.globalIndex(unit.model, unit.point));
+        ++m_report.computed;
+        char text[96];
+        std::snprintf(text, sizeof text, "RErr %.2f %% (min %.2f, max %.2f), %.1f flips",
+                      100 * stats.rerrMean, 100 * stats.rerrMin, 100 * stats.rerrMax, stats.flipsMean);
+        m_progress.finished(label, text);
+    }
+
+  private:
+    struct Partial {
+        PointRecord record;
+        std::size_t chips = 0; ///< chips in so far
+    };
+
+    const SweepPlan& m_plan;
+    SweepOutput& m_output;
+    Progress& m_progress;
+    SweepRunReport& m_report;
+    std::map<std::size_t, Partial> m_partial; ///< by global index
+};
+
+} // namespace
+
+namespace {
+
+/// A Slurm array variable as a number; nullopt if unset; InputError naming it if not a number.
+std::optional<std::size_t> slurmVariable(const char* name)
+{
+    const char* value = std::getenv(name);
+    if (value == nullptr)
+        return std::nullopt;
+    const std::string text = value;
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw InputError(std::string("--shard auto: ") + name + "='" + text +
+                         "': expected a non-negative integer");
+    return static_cast<std::size_t>(std::stoul(text));
+}
+
+/// --shard auto: this task's shard of a Slurm job array (sbatch --array=MIN-MAX, step 1).
+void slurmShard(std::size_t& index, std::size_t& count)
+{
+    const std::optional<std::size_t> id = slurmVariable("SLURM_ARRAY_TASK_ID");
+    const std::optional<std::size_t> tasks = slurmVariable("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !tasks)
+        throw InputError(
+            std::string("--shard auto: ") + (id ? "SLURM_ARRAY_TASK_COUNT" : "SLURM_ARRAY_TASK_ID") +
+            " is not set (not a task of a Slurm job array, sbatch --array=0-N); pass --shard I/N "
+            "instead");
+    const std::size_t first = slurmVariable("SLURM_ARRAY_TASK_MIN").value_or(0);
+    const std::optional<std::size_t> last = slurmVariable("SLURM_ARRAY_TASK_MAX");
+    const bool contiguous = !last || (*last >= first && *last - first + 1 == *tasks);
+    if (*tasks == 0 || *id < first || *id - first >= *tasks || !contiguous)
+        throw InputError("--shard auto: task " + std::to_string(*id) + " of " + std::to_string(*tasks) +
+                         " tasks from " + std::to_string(first) +
+                         (last ? " to " + std::to_string(*last) : std::string()) +
+                         " (SLURM_ARRAY_TASK_ID, _COUNT, _MIN, _MAX) is not a shard of a contiguous array: "
+                         "submit with --array=0-N (no step, no list)");
+    index = *id - first;
+    count = *tasks;
 }
 
 } // namespace
 
 void parseShard(const std::string& text, std::size_t& index, std::size_t& count)
 {
+    if (text == "auto") {
+        slurmShard(index, count);
+        return;
+    }
     const auto bad = [&] { return InputError("--shard: '" + text + "': expected I/N with 0 <= I < N"); };
     const auto slash = text.find('/');
     const auto digits = [](const std::string& part) {
@@ -114,50 +231,37 @@ void parseShard(const std::string& text, std::size_t& index, std::size_t& count)
         throw bad();
 }
 
-SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepRunOptions& options)
+SweepRunReport runSweep(const SweepPlan& plan, SweepOutput& output, const SweepRunOptions& options,
+                        IWorkPool& pool)
 {
     const auto start = std::chrono::steady_clock::now();
     SweepRunReport report;
-    std::vector<std::vector<std::size_t>> pending(plan.models().size());
-    std::size_t total = 0;
-    for (std::size_t m = 0; m < plan.models().size(); ++m) {
-        pending[m] = pendingPoints(plan, output, options, m, report);
-        total += pending[m].size();
-    }
-    output.writeAll();
-    Progress progress(total, options.progress);
-    std::optional<workloads::Dataset> dataset;
-    BackendOptions backendOptions;
-    backendOptions.threads = options.threads;
-    backendOptions.counts = [&plan](const Experiment& experiment) -> const models::AcceleratorStats& {
-        return plan.counts(*experiment.model);
-    };
-    const std::unique_ptr<IBackend> backend = makeBackend(options.backend, "--backend", backendOptions);
-    for (std::size_t m = 0; m < plan.models().size() && !report.interrupted; ++m) {
-        if (pending[m].empty())
-            continue;
-        if (!dataset)
-            dataset = loadDataset(plan);
-        const ImageSet images = selectImages(*dataset, plan.config().images.value_or(0));
-        for (const std::size_t point : pending[m]) {
-            std::optional<PointRecord> record =
-                evaluatePoint(plan, *backend, images, m, point, options, progress);
-            if (!record) {
-                report.interrupted = true;
-                break;
-            }
-            const RErrSummary stats = summarize(record->outcome);
-            output.add(std::move(*record));
-            ++report.computed;
-            char result[96];
-            std::snprintf(result, sizeof result, "RErr %.2f %% (min %.2f, max %.2f), %.1f flips",
-                          100 * stats.rerrMean, 100 * stats.rerrMin, 100 * stats.rerrMax, stats.flipsMean);
-            progress.finished(pointLabel(plan, m, point), result);
+    std::vector<WorkUnit> units; // model-major, then point, then chip: the order of one process
+    std::size_t points = 0;
+    for (std::size_t m = 0; m < plan.models().size(); ++m)
+        for (const std::size_t point : pendingPoints(plan, output, options, m, report)) {
+            ++points;
+            for (std::size_t chip = 0; chip < plan.seeds().size(); ++chip)
+                units.push_back({m, point, chip});
         }
-    }
+    output.writeAll();
+    Progress progress(points, options.progress);
+    UnitEvaluation evaluation(plan, options, &progress);
+    PointAssembly assembly(plan, output, progress, report);
+    report.signal = pool.distribute(
+        units, [&evaluation](const WorkUnit& unit) { return evaluation.evaluate(unit); },
+        [&assembly](UnitResult result) { assembly.add(std::move(result)); }, options.stopSignal);
+    report.interrupted = report.signal != 0;
     progress.close();
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;
+}
+
+int serveSweep(const SweepPlan& plan, const SweepRunOptions& options, IWorkPool& pool)
+{
+    UnitEvaluation evaluation(plan, options, nullptr);
+    return pool.serve([&evaluation](const WorkUnit& unit) { return evaluation.evaluate(unit); },
+                      options.stopSignal);
 }
 
 } // namespace voltsim::sim
