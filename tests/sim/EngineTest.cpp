@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -280,4 +281,77 @@ TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
     const sim::EnergyBreakdown fourInBytes =
         pricer.perInference(sim::countInference(bytePerCode, clipping4, 1), vNom);
     EXPECT_DOUBLE_EQ(fourInBytes.weightSramPj, eight.weightSramPj);
+}
+
+namespace {
+
+/// An evaluator of `model` on the first `count` test images with the incremental `policy`.
+std::unique_ptr<sim::FunctionalEvaluator> evaluatorWith(const workloads::ModelPackage& model,
+                                                        std::size_t count,
+                                                        sim::IncrementalOptions::Policy policy,
+                                                        std::size_t budgetBytes = std::size_t{512} << 20)
+{
+    return std::make_unique<sim::FunctionalEvaluator>(model, firstImages(count), memory::WeightLayoutConfig{},
+                                                      2, sim::IncrementalOptions{policy, budgetBytes});
+}
+
+} // namespace
+
+TEST(EngineIncremental, EveryPolicyGivesTheSameRobustErrorsOnRealChips)
+{
+    using Policy = sim::IncrementalOptions::Policy;
+    const std::size_t count = 300;
+    for (const std::string name : {"randbet-8bit", "randbet-4bit", "resnet-randbet-8bit"}) {
+        SCOPED_TRACE(name);
+        const workloads::ModelPackage model = workloads::ModelPackage::load(test::modelDir(name));
+        const auto always = evaluatorWith(model, count, Policy::Always);
+        const auto never = evaluatorWith(model, count, Policy::Never);
+        const auto automatic = evaluatorWith(model, count, Policy::Auto);
+        EXPECT_GE(always->incrementalLayers().size(), 3u);
+        EXPECT_TRUE(never->incrementalLayers().empty());
+        std::set<std::size_t> incremental;
+        for (const double mv : {784.0, 752.0, 736.0, 720.0, 704.0, 676.0})
+            for (std::uint64_t chipIndex = 0; chipIndex < 3; ++chipIndex) {
+                memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(1, chipIndex));
+                const auto codes = always->faultyCodes(chip, OperatingPoint::atVoltage(mv));
+                const std::uint64_t dense = never->robustErrors(codes);
+                EXPECT_EQ(always->robustErrors(codes), dense) << mv << " mV, chip " << chipIndex;
+                EXPECT_EQ(automatic->robustErrors(codes), dense) << mv << " mV, chip " << chipIndex;
+                const std::size_t changed = always->firstChangedLayer(codes);
+                if (always->prefersIncremental(changed, 0))
+                    incremental.insert(changed);
+            }
+        EXPECT_GE(incremental.size(), 2u) << "chips start incrementally at several layers";
+    }
+}
+
+TEST(EngineIncremental, IncrementalRobustErrorsEqualFullInferenceForEveryLayerSubset)
+{
+    const std::size_t count = 300;
+    const auto evaluator = evaluatorWith(package(), count, sim::IncrementalOptions::Policy::Always);
+    for (const std::vector<std::string>& layers :
+         std::vector<std::vector<std::string>>{{"conv2"}, {"fc1"}, {"fc2"}, {"conv2", "fc1", "fc2"}})
+        for (const std::size_t stride : {1u, 97u}) {
+            const auto codes = flipLayers(layers, stride);
+            EXPECT_EQ(evaluator->robustErrors(codes), robustErrorsByFullInference(codes, count))
+                << layers.front() << ", stride " << stride;
+        }
+}
+
+TEST(EngineIncremental, AccumulatorsStayWithinTheBudgetFromTheLastLayerBackwards)
+{
+    using Policy = sim::IncrementalOptions::Policy;
+    const std::size_t count = 200;
+    const auto unbounded = evaluatorWith(package(), count, Policy::Always);
+    EXPECT_EQ(unbounded->incrementalLayers(),
+              (std::vector<std::size_t>{0, 2, 5, 6})); // conv1, conv2, fc1, fc2
+    const auto none = evaluatorWith(package(), count, Policy::Always, 0);
+    EXPECT_TRUE(none->incrementalLayers().empty());
+    EXPECT_EQ(none->accumulatorBytes(), 0u);
+    // Room for fc2's and fc1's accumulators (and sums of inputs) but not conv2's.
+    const std::size_t linear = (count - unbounded->cleanErrors()) * (10 + 1 + 64 + 1) * sizeof(std::int32_t);
+    const auto small = evaluatorWith(package(), count, Policy::Always, linear);
+    EXPECT_EQ(small->incrementalLayers(), (std::vector<std::size_t>{5, 6}));
+    EXPECT_EQ(small->accumulatorBytes(), linear);
+    EXPECT_LE(unbounded->accumulatorBytes(), std::size_t{512} << 20);
 }

@@ -5,10 +5,10 @@ Runs a model package's network on the full Fashion-MNIST test set with Debian's 
 once per engine, all on the same weights, images and thread count:
 
   float32  dequantized float32 inference: every code decoded w = scale * (v - offset) + center,
-           inputs x / 255, ReLU, max-pool;
+           inputs x / 255, ReLU, pools, residual adds and concats as the package's graph wires them;
   onednn   PyTorch's own int8 inference of that float model (static quantisation: int8 weights,
            uint8 activations calibrated on the first 1,000 test images, conv+ReLU and
-           linear+ReLU fused) with the oneDNN kernels;
+           linear+ReLU fused, adds and concats requantised by FloatFunctional) with the oneDNN kernels;
   qnnpack  the same with the QNNPACK kernels (Debian's torch has no fbgemm).
 
 It prints one JSON list, an object per engine: best of --repeat, images/s, effective GMAC/s and
@@ -89,13 +89,29 @@ def with_parameters(module, layer, codes):
     return module
 
 
+class Merge(nn.Module):
+    """add or concat (along channels) of a graph network's inputs, through FloatFunctional so that
+    quantisation observes and requantises its output."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+        self.op = nn.quantized.FloatFunctional()
+
+    def forward(self, *inputs):
+        if self.kind == "add":
+            return self.op.add(inputs[0], inputs[1])
+        return self.op.cat(list(inputs), dim=1)
+
+
 class Network(nn.Module):
-    """A chain network (conv2d, linear, maxpool2d, flatten, ReLU) between quantisation stubs, which
-    are identities until the model is quantised."""
+    """A package's network (conv2d, linear, maxpool2d, avgpool2d, global_avgpool, flatten, add,
+    concat, ReLU; each layer reading the tensors its manifest names) between quantisation stubs,
+    which are identities until the model is quantised."""
 
     def __init__(self, manifest, codes):
         super().__init__()
-        layers, self.fusable, self.macs = [], [], 0
+        layers, self.fusable, self.macs, self.steps = [], [], 0, []
         for layer in manifest["layers"]:
             kind = layer["type"]
             if kind == "conv2d":
@@ -111,19 +127,34 @@ class Network(nn.Module):
                 self.macs += int(np.prod(shape))
             elif kind == "maxpool2d":
                 layers.append(nn.MaxPool2d(tuple(layer["kernel"]), layer["stride"], layer.get("padding", 0)))
+            elif kind == "avgpool2d":
+                layers.append(nn.AvgPool2d(tuple(layer["kernel"]), layer["stride"]))
+            elif kind == "global_avgpool":
+                layers.append(nn.AdaptiveAvgPool2d(1))
             elif kind == "flatten":
                 layers.append(nn.Flatten())
+            elif kind in ("add", "concat"):
+                layers.append(Merge(kind))
             else:
-                raise SystemExit(f"pytorch_baseline: layer type {kind} is not supported (chain networks only)")
+                raise SystemExit(f"pytorch_baseline: layer type {kind} is not supported")
+            self.steps.append((len(layers) - 1, tuple(layer.get("inputs") or [self.steps_output()]), layer["name"]))
             if layer.get("relu"):
                 self.fusable.append([f"body.{len(layers) - 1}", f"body.{len(layers)}"])
                 layers.append(nn.ReLU())
-        self.body = nn.Sequential(*layers)
+                self.steps.append((len(layers) - 1, (layer["name"],), layer["name"]))
+        self.body = nn.ModuleList(layers)
         self.quant = quantization.QuantStub()
         self.dequant = quantization.DeQuantStub()
 
+    def steps_output(self):
+        """The tensor a layer without named inputs reads: the previous layer's (or the input)."""
+        return self.steps[-1][2] if self.steps else "input"
+
     def forward(self, x):
-        return self.dequant(self.body(self.quant(x)))
+        tensors = {"input": self.quant(x)}
+        for index, inputs, output in self.steps:
+            tensors[output] = self.body[index](*(tensors[name] for name in inputs))
+        return self.dequant(tensors[self.steps[-1][2]])
 
 
 def prepared_model(engine, manifest, codes, images, batch):

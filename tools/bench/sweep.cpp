@@ -4,7 +4,7 @@
 // label names the kernel path (VOLTSIM_KERNELS=portable|avx2|avxvnni|vnni512 picks another).
 //
 // Run: build/bench/bench_sweep   (benchmarks named .../cnn/... and .../resnet/...)
-// With VOLTSIM_DUMP_CODES=FILE the CNN's corrupted codes are written to FILE, so
+// With VOLTSIM_DUMP_CODES=FILE the corrupted codes of the model benchmarked are written to FILE, so
 // tools/bench/pytorch_baseline.py --codes FILE times PyTorch on the very same weights.
 #include "Int8Peak.hpp"
 #include "voltsim/memory/Random.hpp"
@@ -58,15 +58,15 @@ std::shared_ptr<const memory::SramProfile> profile()
     return loaded;
 }
 
-/// The codes of model ``name`` that chip 0 of run seed 1 returns at kVoltageMv (the CNN's are
-/// written to $VOLTSIM_DUMP_CODES if set).
+/// The codes of model ``name`` that chip 0 of run seed 1 returns at kVoltageMv (written to
+/// $VOLTSIM_DUMP_CODES if set: run one model's benchmarks then).
 std::vector<std::uint8_t> faultyCodes(const std::string& name)
 {
     const sim::FunctionalEvaluator evaluator(
         package(name), {testSet().pixels().data(), testSet().labels().data(), 1}, {}, 1);
     memory::SramChip chip(profile(), memory::chipSeed(1, 0));
     auto read = evaluator.faultyCodes(chip, memory::OperatingPoint::atVoltage(kVoltageMv));
-    if (const char* path = std::getenv("VOLTSIM_DUMP_CODES"); path != nullptr && name == kCnn)
+    if (const char* path = std::getenv("VOLTSIM_DUMP_CODES"); path != nullptr)
         std::ofstream(path, std::ios::binary)
             .write(reinterpret_cast<const char*>(read.data()), static_cast<std::streamsize>(read.size()));
     return read;

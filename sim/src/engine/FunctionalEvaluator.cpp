@@ -3,6 +3,7 @@
 #include "voltsim/models/accelerator/WeightTensors.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -31,9 +32,10 @@ std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vecto
 }
 
 FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
-                                         const memory::WeightLayoutConfig& layout, unsigned threads)
+                                         const memory::WeightLayoutConfig& layout, unsigned threads,
+                                         IncrementalOptions incremental)
     : m_package(package), m_images(images), m_layout(layout), m_reference(package, threads),
-      m_tensors(models::weightTensors(package))
+      m_tensors(models::weightTensors(package)), m_incremental(incremental)
 {
     m_storedBits = package.network.codeBits();
     m_cleanPredictions = m_reference.classify(package.codes, images.pixels, images.count);
@@ -48,6 +50,7 @@ FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package,
         m_correctLabels.push_back(images.labels[i]);
     }
     cacheCleanInputs();
+    cacheCleanAccumulators();
 }
 
 void FunctionalEvaluator::cacheCleanInputs()
@@ -64,6 +67,101 @@ void FunctionalEvaluator::cacheCleanInputs()
         m_cleanInputs.push_back({layer, m_reference.activations(m_package.codes, from, layer)});
         from = {layer, m_cleanInputs.back().activations.data(), from.count};
     }
+}
+
+void FunctionalEvaluator::cacheCleanAccumulators()
+{
+    const std::size_t count = m_correctLabels.size();
+    if (count == 0 || m_incremental.policy == IncrementalOptions::Policy::Never)
+        return;
+    for (std::size_t layer = m_package.network.layers.size(); layer-- > 0;) {
+        const workloads::LayerInputs inputs = cleanInputsUpTo(layer);
+        if (!m_reference.supportsIncremental(layer) || inputs.layer != layer)
+            continue;
+        const std::size_t bytes = m_reference.accumulatorBytesPerImage(layer) * count;
+        if (m_accumulatorBytes + bytes > m_incremental.budgetBytes)
+            continue;
+        CleanAccumulators kept{m_reference.accumulators(m_package.codes, inputs)};
+        if (m_incremental.policy == IncrementalOptions::Policy::Auto)
+            measureCosts(inputs, kept);
+        m_accumulatorBytes += bytes;
+        m_accumulators.emplace(layer, std::move(kept));
+    }
+}
+
+namespace {
+
+/// CPU time of the calling thread in seconds (what other jobs on the machine change least).
+double threadSeconds()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
+}
+
+/// The shortest of three runs of `work`, in seconds of the calling thread's CPU time.
+template <class Work> double fastestOfThree(const Work& work)
+{
+    double best = 0;
+    for (int run = 0; run < 3; ++run) {
+        const double start = threadSeconds();
+        work();
+        const double seconds = threadSeconds() - start;
+        best = run == 0 ? seconds : std::min(best, seconds);
+    }
+    return best;
+}
+
+} // namespace
+
+void FunctionalEvaluator::measureCosts(const workloads::LayerInputs& inputs, CleanAccumulators& kept) const
+{
+    constexpr std::size_t kSampleImages = 256;
+    constexpr std::size_t kSampleFlips = 64;
+    const workloads::LayerInputs sample{inputs.layer, inputs.data, std::min(inputs.count, kSampleImages)};
+    const workloads::LayerAccumulators clean = m_reference.accumulators(m_package.codes, sample);
+    // Bit 0 of codes spread over the layer's weights: a valid code either way.
+    const workloads::QuantizedTensor& weight = *m_package.network.layers[inputs.layer].weight;
+    const std::size_t flips = std::min(weight.count, kSampleFlips);
+    std::vector<std::uint8_t> flipped = m_package.codes;
+    for (std::size_t i = 0; i < flips; ++i)
+        flipped[weight.blobOffset + i * (weight.count / flips)] ^= 1;
+    // One thread, timed in its CPU time: the ratios are what matters, and they hold for any thread count.
+    const workloads::IntegerReference reference(m_package, 1);
+    const std::vector<std::uint8_t>& codes = m_package.codes;
+    kept.dense = fastestOfThree([&] { reference.logits(codes, sample); });
+    kept.base = fastestOfThree([&] { reference.logits(codes, sample, clean, codes); });
+    const double withFlips = fastestOfThree([&] { reference.logits(flipped, sample, clean, codes); });
+    kept.perFlip = std::max(0.0, withFlips - kept.base) / static_cast<double>(flips);
+}
+
+std::vector<std::size_t> FunctionalEvaluator::incrementalLayers() const
+{
+    std::vector<std::size_t> layers;
+    for (const auto& [layer, kept] : m_accumulators)
+        layers.push_back(layer);
+    return layers;
+}
+
+bool FunctionalEvaluator::prefersIncremental(std::size_t layer, std::size_t flippedCodes) const
+{
+    const auto found = m_accumulators.find(layer);
+    if (found == m_accumulators.end())
+        return false;
+    if (m_incremental.policy == IncrementalOptions::Policy::Always)
+        return true;
+    const CleanAccumulators& kept = found->second;
+    return kept.base + kept.perFlip * static_cast<double>(flippedCodes) < kept.dense;
+}
+
+std::size_t FunctionalEvaluator::flippedWeightCodes(std::size_t layer,
+                                                    const std::vector<std::uint8_t>& codes) const
+{
+    const workloads::QuantizedTensor& weight = *m_package.network.layers[layer].weight;
+    std::size_t flipped = 0;
+    for (std::size_t i = weight.blobOffset; i < weight.blobOffset + weight.count; ++i)
+        flipped += codes[i] != m_package.codes[i];
+    return flipped;
 }
 
 workloads::LayerInputs FunctionalEvaluator::cleanInputsUpTo(std::size_t layer) const
@@ -124,7 +222,12 @@ std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>&
     const std::size_t changed = firstChangedLayer(codes);
     if (m_correctLabels.empty() || changed == m_package.network.layers.size())
         return m_cleanErrors;
-    return m_cleanErrors + m_reference.countErrors(codes, cleanInputsUpTo(changed), m_correctLabels.data());
+    const workloads::LayerInputs inputs = cleanInputsUpTo(changed);
+    if (!prefersIncremental(changed, flippedWeightCodes(changed, codes)))
+        return m_cleanErrors + m_reference.countErrors(codes, inputs, m_correctLabels.data());
+    const workloads::IntegerReference::Logits logits =
+        m_reference.logits(codes, inputs, m_accumulators.at(changed).clean, m_package.codes);
+    return m_cleanErrors + workloads::IntegerReference::countErrors(logits, m_correctLabels.data());
 }
 
 ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip,

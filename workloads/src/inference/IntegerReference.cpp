@@ -1,5 +1,6 @@
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 
+#include "IncrementalLayer.hpp"
 #include "LayerKernels.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
 
@@ -11,6 +12,7 @@
 namespace voltsim::workloads {
 namespace {
 
+using detail::IncrementalLayer;
 using detail::PreparedLayer;
 using detail::Workspace;
 
@@ -132,7 +134,18 @@ struct RangeJob {
     std::size_t until = 0;
     std::int32_t* logits = nullptr;
     std::uint8_t* activations = nullptr;
+    const IncrementalLayer* incremental = nullptr; ///< if set, how the first layer runs
 };
+
+/// The first layer of a job with an incremental start, on images firstImage .. + count - 1.
+void runIncrementalLayer(const RangeJob& job, std::size_t firstImage, std::size_t count, std::int32_t* logits,
+                         BatchTensors& tensors, Workspace& work)
+{
+    std::vector<std::uint8_t>& out = tensors.outputs[job.inputs.layer];
+    out.resize(count * detail::accumulatorsPerImage(*job.incremental->layer));
+    detail::runIncremental(*job.incremental, tensors.entering.data(), firstImage, count, out.data(), logits,
+                           work);
+}
 
 void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
 {
@@ -150,12 +163,31 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
         const std::size_t count = std::min(kBatchImages, end - firstImage);
         tensors.entering.assign(job.inputs.data + firstImage * inSize,
                                 job.inputs.data + (firstImage + count) * inSize);
-        for (std::size_t i = first; i < job.until; ++i)
-            runLayer(network, i, (*job.prepared)[i], count,
-                     toLogits ? job.logits + firstImage * outSize : nullptr, tensors, work);
+        std::int32_t* logits = toLogits ? job.logits + firstImage * outSize : nullptr;
+        for (std::size_t i = first; i < job.until; ++i) {
+            if (i == first && job.incremental != nullptr)
+                runIncrementalLayer(job, firstImage, count, logits, tensors, work);
+            else
+                runLayer(network, i, (*job.prepared)[i], count, logits, tensors, work);
+        }
         if (!toLogits)
             std::copy_n(tensors.of(result), count * outSize, job.activations + firstImage * outSize);
     }
+}
+
+/// Calls job(begin, end) on `workers` threads over consecutive ranges of [0, count) (on this
+/// thread if one).
+template <class Job> void inParallel(std::size_t count, std::size_t workers, const Job& job)
+{
+    if (workers == 1) {
+        job(std::size_t{0}, count);
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t worker = 0; worker < workers; ++worker)
+        pool.emplace_back(job, count * worker / workers, count * (worker + 1) / workers);
+    for (auto& thread : pool)
+        thread.join();
 }
 
 } // namespace
@@ -170,12 +202,23 @@ IntegerReference::IntegerReference(const ModelPackage& package, unsigned threads
             m_groupLayers[i] = detail::convGroups(m_network.layers[i]);
 }
 
-void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                           std::size_t until, std::int32_t* logits, std::uint8_t* activations) const
+std::size_t IntegerReference::workersFor(std::size_t count) const
+{
+    return std::max<std::size_t>(1, std::min<std::size_t>(m_threads, count / kMinImagesPerThread));
+}
+
+void IntegerReference::checkCodes(const std::vector<std::uint8_t>& codes) const
 {
     if (codes.size() != m_blobBytes)
         throw std::invalid_argument("IntegerReference: got " + std::to_string(codes.size()) +
                                     " codes, the package has " + std::to_string(m_blobBytes));
+}
+
+void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                           std::size_t until, std::int32_t* logits, std::uint8_t* activations,
+                           const detail::IncrementalLayer* incremental) const
+{
+    checkCodes(codes);
     if (inputs.layer >= until || until > m_network.layers.size())
         throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to " +
                                     std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
@@ -183,21 +226,11 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
         if (cut < m_network.layers.size() && !m_network.isCutPoint(cut))
             throw std::invalid_argument("IntegerReference: layer " + std::to_string(cut) +
                                         " is not a cut point of the graph (later layers read other tensors)");
-    const std::vector<std::vector<PreparedLayer>> prepared =
-        prepareLayers(m_groupLayers, m_network, codes, inputs.layer, until);
-    const RangeJob job{&m_network, &prepared, inputs, until, logits, activations};
-    const std::size_t count = inputs.count;
-    const std::size_t workers =
-        std::max<std::size_t>(1, std::min<std::size_t>(m_threads, count / kMinImagesPerThread));
-    if (workers == 1) {
-        runRange(job, 0, count);
-        return;
-    }
-    std::vector<std::thread> pool;
-    for (std::size_t worker = 0; worker < workers; ++worker)
-        pool.emplace_back(runRange, std::cref(job), count * worker / workers, count * (worker + 1) / workers);
-    for (auto& thread : pool)
-        thread.join();
+    const std::vector<std::vector<PreparedLayer>> prepared = prepareLayers(
+        m_groupLayers, m_network, codes, inputs.layer + (incremental != nullptr ? 1 : 0), until);
+    const RangeJob job{&m_network, &prepared, inputs, until, logits, activations, incremental};
+    inParallel(inputs.count, workersFor(inputs.count),
+               [&job](std::size_t begin, std::size_t end) { runRange(job, begin, end); });
 }
 
 IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
@@ -240,11 +273,15 @@ std::vector<int> IntegerReference::classify(const std::vector<std::uint8_t>& cod
 std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
                                           const Label* labels) const
 {
-    const Logits values = logits(codes, inputs);
-    const auto classes = static_cast<std::size_t>(values.cols());
+    return countErrors(logits(codes, inputs), labels);
+}
+
+std::size_t IntegerReference::countErrors(const Logits& logits, const Label* labels)
+{
+    const auto classes = static_cast<std::size_t>(logits.cols());
     std::size_t errors = 0;
-    for (std::size_t i = 0; i < inputs.count; ++i)
-        errors += argmaxLowest(values.data() + i * classes, classes) != labels[i];
+    for (std::size_t i = 0; i < static_cast<std::size_t>(logits.rows()); ++i)
+        errors += argmaxLowest(logits.data() + i * classes, classes) != labels[i];
     return errors;
 }
 
@@ -252,6 +289,70 @@ std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes
                                           const Label* labels, std::size_t count) const
 {
     return countErrors(codes, LayerInputs{0, images, count}, labels);
+}
+
+bool IntegerReference::supportsIncremental(std::size_t layer) const
+{
+    return layer < m_network.layers.size() && m_network.isCutPoint(layer) &&
+           m_network.layers[layer].hasParameters() && detail::supportsIncremental(m_network.layers[layer]);
+}
+
+std::size_t IntegerReference::accumulatorBytesPerImage(std::size_t layer) const
+{
+    const Layer& described = m_network.layers.at(layer);
+    return (detail::accumulatorsPerImage(described) + detail::inputSumsPerImage(described)) *
+           sizeof(std::int32_t);
+}
+
+LayerAccumulators IntegerReference::accumulators(const std::vector<std::uint8_t>& codes,
+                                                 const LayerInputs& inputs) const
+{
+    checkCodes(codes);
+    if (!supportsIncremental(inputs.layer))
+        throw std::invalid_argument(
+            "IntegerReference: layer " + std::to_string(inputs.layer) +
+            " has no incremental inference (a cut point, conv2d with one group or linear)");
+    const Layer& layer = m_network.layers[inputs.layer];
+    const PreparedLayer prepared = detail::prepareLayer(layer, codes, activeKernelPath());
+    LayerAccumulators result{inputs.layer, inputs.count, {}, {}};
+    const std::size_t outSize = detail::accumulatorsPerImage(layer);
+    const std::size_t sumsSize = detail::inputSumsPerImage(layer);
+    const auto inSize = static_cast<std::size_t>(shapeSize(layer.inShape));
+    result.sums.resize(inputs.count * outSize);
+    result.inputSums.resize(inputs.count * sumsSize);
+    inParallel(inputs.count, workersFor(inputs.count), [&](std::size_t begin, std::size_t end) {
+        Workspace work;
+        for (std::size_t first = begin; first < end; first += kBatchImages) {
+            const std::size_t count = std::min(kBatchImages, end - first);
+            detail::storeAccumulators(prepared, inputs.data + first * inSize, count,
+                                      result.sums.data() + first * outSize,
+                                      result.inputSums.data() + first * sumsSize, work);
+        }
+    });
+    return result;
+}
+
+IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
+                                                  const LayerInputs& inputs, const LayerAccumulators& clean,
+                                                  const std::vector<std::uint8_t>& cleanCodes) const
+{
+    checkCodes(cleanCodes);
+    checkCodes(codes);
+    if (clean.layer != inputs.layer || clean.count != inputs.count || !supportsIncremental(inputs.layer))
+        throw std::invalid_argument("IntegerReference: the clean accumulators are of layer " +
+                                    std::to_string(clean.layer) + " for " + std::to_string(clean.count) +
+                                    " inputs, not of layer " + std::to_string(inputs.layer) + " for " +
+                                    std::to_string(inputs.count));
+    const Layer& layer = m_network.layers[inputs.layer];
+    const IncrementalLayer incremental{&layer,
+                                       activeKernelPath(),
+                                       clean.sums.data(),
+                                       clean.inputSums.data(),
+                                       detail::weightFlips(layer, codes, cleanCodes),
+                                       detail::biasTerms(layer, codes)};
+    Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
+    run(codes, inputs, m_network.layers.size(), result.data(), nullptr, &incremental);
+    return result;
 }
 
 } // namespace voltsim::workloads

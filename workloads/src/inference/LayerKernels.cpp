@@ -15,17 +15,6 @@ namespace {
 constexpr std::int64_t kInt32Min = -2147483648LL;
 constexpr std::int64_t kInt32Max = 2147483647LL;
 
-std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTensor& tensor, std::size_t index,
-                    const Layer& layer)
-{
-    const std::uint8_t code = codes[tensor.blobOffset + index];
-    if (code > tensor.maxCode())
-        throw std::invalid_argument("layer '" + layer.name + "': code " + std::to_string(code) +
-                                    " at blob index " + std::to_string(tensor.blobOffset + index) +
-                                    " exceeds " + std::to_string(tensor.bits) + " bits");
-    return code;
-}
-
 /// A conv layer's input geometry: channels taken `lanes` to a GEMM word, the planes zero-bordered.
 struct ConvGeometry {
     std::size_t lanes, channelWords, paddedHeight, paddedWidth, outHeight, outWidth, kernelH, kernelW, stride;
@@ -299,6 +288,29 @@ void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b,
 
 } // namespace
 
+std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTensor& tensor, std::size_t index,
+                    const Layer& layer)
+{
+    const std::uint8_t code = codes[tensor.blobOffset + index];
+    if (code > tensor.maxCode())
+        throw std::invalid_argument("layer '" + layer.name + "': code " + std::to_string(code) +
+                                    " at blob index " + std::to_string(tensor.blobOffset + index) +
+                                    " exceeds " + std::to_string(tensor.bits) + " bits");
+    return code;
+}
+
+std::vector<std::int64_t> biasTerms(const Layer& layer, const std::vector<std::uint8_t>& codes)
+{
+    const QuantizedTensor& bias = *layer.bias;
+    const Requant& requant = *layer.requant;
+    std::vector<std::int64_t> terms;
+    for (std::size_t n = 0; n < bias.count; ++n)
+        terms.push_back(requant.mBias *
+                            (std::int64_t{codeAt(codes, bias, n, layer)} - std::int64_t{bias.offset}) +
+                        requant.b0);
+    return terms;
+}
+
 PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes, KernelPath path)
 {
     PreparedLayer prepared;
@@ -343,12 +355,29 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
                 setLane(prepared.words.data() + packedWord(n, k / lanes, prepared.depthWords), k % lanes,
                         lanes, decoded(n, k));
     }
-    const QuantizedTensor& bias = *layer.bias;
-    const Requant& requant = *layer.requant;
-    for (std::size_t n = 0; n < prepared.filters; ++n)
-        prepared.biasTerm.push_back(requant.mBias * (codeAt(codes, bias, n, layer) - bias.offset) +
-                                    requant.b0);
+    prepared.biasTerm = biasTerms(layer, codes);
     return prepared;
+}
+
+std::size_t convColumnsPerRow(const PreparedLayer& prepared)
+{
+    return rowColumns(ConvGeometry(*prepared.layer, lanesPerWord(prepared.path)));
+}
+
+void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Workspace& work)
+{
+    const Layer& layer = *prepared.layer;
+    const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
+    const std::size_t columns = geometry.outHeight * rowColumns(geometry);
+    padChannelWords(layer, geometry, input, work.padded);
+    std::vector<std::uint32_t>& patches = work.convPatches[&layer];
+    patches.resize(columns * prepared.depthWords);
+    fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depthWords);
+    work.products.resize((prepared.filters + 1) * columns);
+    gemm(prepared.path,
+         GemmOperands{GemmA{prepared.words.data(), prepared.filters + 1, prepared.depthWords},
+                      GemmB{patches.data(), columns / kGemmPanelCols}, prepared.depthWords, SignedOperand::A},
+         work.products.data(), columns);
 }
 
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work)
@@ -359,15 +388,7 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     const std::size_t columnsPerRow = rowColumns(geometry);
     const std::size_t columns = geometry.outHeight * columnsPerRow;
     const std::size_t filters = prepared.filters;
-    padChannelWords(layer, geometry, input, work.padded);
-    std::vector<std::uint32_t>& patches = work.convPatches[&layer];
-    patches.resize(columns * prepared.depthWords);
-    fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depthWords);
-    work.products.resize((filters + 1) * columns);
-    gemm(prepared.path,
-         GemmOperands{GemmA{prepared.words.data(), filters + 1, prepared.depthWords},
-                      GemmB{patches.data(), columns / kGemmPanelCols}, prepared.depthWords, SignedOperand::A},
-         work.products.data(), columns);
+    convProducts(prepared, input, work);
     const std::int32_t* inputSums = work.products.data() + filters * columns; // the ones row
     work.sumTerms.resize(columns);
     for (std::size_t column = 0; column < columns; ++column)
@@ -447,8 +468,8 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
     }
 }
 
-void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
-               std::uint8_t* activations, std::int32_t* logits, Workspace& work)
+void linearProducts(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
+                    Workspace& work)
 {
     const std::size_t fanIn = prepared.fanIn;
     const std::size_t depthWords = prepared.depthWords;
@@ -459,6 +480,12 @@ void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::si
     multiply(prepared, work.patches.data(), count, work);
     work.inputSums.resize(count);
     rowSums(input, count, fanIn, work.inputSums.data());
+}
+
+void runLinear(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
+               std::uint8_t* activations, std::int32_t* logits, Workspace& work)
+{
+    linearProducts(prepared, input, count, work);
     if (!prepared.layer->requant->int32Output) {
         requantizeToUint8(prepared, work.products.data(), work.inputSums.data(), count, activations);
         return;

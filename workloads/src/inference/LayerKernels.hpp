@@ -34,6 +34,15 @@ struct PreparedLayer {
     std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
 };
 
+/// Code `index` of `tensor` (a tensor of `layer`) in `codes` (the whole blob).
+/// @throws std::invalid_argument if it exceeds the tensor's bit width.
+std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTensor& tensor, std::size_t index,
+                    const Layer& layer);
+
+/// m_bias * (vb - zb) + b0 per filter of `layer` for `codes` (docs/datapath.md, "One layer").
+/// @throws std::invalid_argument if a bias code exceeds its tensor's bit width.
+std::vector<std::int64_t> biasTerms(const Layer& layer, const std::vector<std::uint8_t>& codes);
+
 /// Decodes `layer`'s weight and bias codes from `codes` (the whole blob) for the kernels of `path`.
 /// @throws std::invalid_argument if a code exceeds its tensor's bit width.
 PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes, KernelPath path);
@@ -56,12 +65,27 @@ struct Workspace {
 /// N / C): runDepthwiseConv computes it directly instead of one tiny GEMM per group.
 bool isDepthwise(const Layer& layer);
 
+/// The GEMM of conv2d `prepared` (not depthwise) on one image `input` (C x H x W): fills
+/// work.products with filters + 1 rows of Ho * convColumnsPerRow(prepared) int32, row n < N the
+/// sums sum_k (v_nk - z) q_k of filter n, row N the sums of inputs Sq; output pixel (oy, ox) is
+/// column oy * convColumnsPerRow + ox (the columns past Wo in a row are padding).
+void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Workspace& work);
+
+/// GEMM columns per output row of conv2d `prepared`: Wo rounded up to whole GEMM panels.
+std::size_t convColumnsPerRow(const PreparedLayer& prepared);
+
 /// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work);
 
 /// Runs depthwise conv2d `prepared` (isDepthwise) on one image, as runConv does a plain one.
 void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output,
                       Workspace& work);
+
+/// The GEMM of linear `prepared` on `count` input vectors: fills work.products (count rows of
+/// prepared.cols int32, row i's first N the sums sum_k (v_nk - z) q_k of image i) and
+/// work.inputSums (Sq per image).
+void linearProducts(const PreparedLayer& prepared, const std::uint8_t* input, std::size_t count,
+                    Workspace& work);
 
 /// Runs linear `prepared` on `count` input vectors (image after image in `input`). Hidden layers
 /// write uint8 to `activations`; the last layer writes int32 logits to `logits` (count x N).

@@ -53,6 +53,18 @@ std::vector<std::uint8_t> readBackCodes(const workloads::ModelPackage& package,
 /// Bits that differ between codes @p a and @p b (equal sizes): a chip's flips against the stored codes.
 std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b);
 
+/// How FunctionalEvaluator uses incremental inference (docs/sweep.md, "Incremental inference").
+struct IncrementalOptions {
+    enum class Policy {
+        Auto,   ///< per chip, incremental where the measured cost model says it is cheaper than dense
+        Always, ///< wherever the first changed layer's clean accumulators are kept (for tests)
+        Never   ///< dense from the first changed layer (no accumulators kept)
+    };
+    Policy policy = Policy::Auto;
+    /// Bytes of clean accumulators kept at most (layers chosen from the last one backwards).
+    std::size_t budgetBytes = std::size_t{512} << 20;
+};
+
 /// Evaluates one model on chips. Results depend only on the model, images, profile, layout,
 /// operating point and seeds, never on the thread count.
 class FunctionalEvaluator {
@@ -60,7 +72,8 @@ class FunctionalEvaluator {
     /// Runs the clean inference once. `package` and `images` must outlive the evaluator.
     /// @param threads inference threads (0: one per hardware thread)
     FunctionalEvaluator(const workloads::ModelPackage& package, const ImageSet& images,
-                        const memory::WeightLayoutConfig& layout, unsigned threads);
+                        const memory::WeightLayoutConfig& layout, unsigned threads,
+                        IncrementalOptions incremental = {});
 
     std::uint64_t cleanErrors() const { return m_cleanErrors; }
     std::uint64_t storedBits() const { return m_storedBits; }
@@ -86,8 +99,18 @@ class FunctionalEvaluator {
     /// Prefix caching: layers before the first conv2d/linear layer whose weight or bias codes differ
     /// from the clean ones compute exactly the clean activations, so inference of the clean-correct
     /// images resumes there from the clean activations kept at construction (bit for bit the full
-    /// inference; tested against it).
+    /// inference; tested against it). Incremental inference: where that layer's clean accumulators
+    /// are kept and the cost model favours it, the layer is its clean accumulators plus the
+    /// contribution of its flipped weight codes (IntegerReference::logits with LayerAccumulators).
     std::uint64_t robustErrors(const std::vector<std::uint8_t>& codes) const;
+
+    /// Layers whose clean accumulators are kept, in layer order.
+    std::vector<std::size_t> incrementalLayers() const;
+    /// Bytes of clean accumulators kept (at most IncrementalOptions::budgetBytes).
+    std::size_t accumulatorBytes() const { return m_accumulatorBytes; }
+    /// True if robustErrors runs layer `layer` (a kept one) incrementally with `flippedCodes`
+    /// differing weight codes in it.
+    bool prefersIncremental(std::size_t layer, std::size_t flippedCodes) const;
 
     /// The first conv2d/linear layer (index into the network's layers) whose weight or bias codes in
     /// `codes` differ from the package's; the layer count if none does.
@@ -100,8 +123,22 @@ class FunctionalEvaluator {
         std::vector<std::uint8_t> activations; ///< m_correctLabels.size() rows of the layer's input size
     };
 
+    /// A kept layer's clean accumulators and its measured costs (seconds per call on a sample):
+    /// incremental costs base + perFlip * flipped codes, dense from that layer costs dense (the
+    /// layers after it cost the same either way).
+    struct CleanAccumulators {
+        workloads::LayerAccumulators clean;
+        double dense = 0, base = 0, perFlip = 0;
+    };
+
     /// Fills m_cleanInputs (one clean pass over the clean-correct images).
     void cacheCleanInputs();
+    /// Fills m_accumulators within the budget and measures their costs (policy Auto).
+    void cacheCleanAccumulators();
+    /// Measures `kept`'s costs on the first inputs of `inputs`.
+    void measureCosts(const workloads::LayerInputs& inputs, CleanAccumulators& kept) const;
+    /// Weight codes of layer `layer` that differ between `codes` and the package's.
+    std::size_t flippedWeightCodes(std::size_t layer, const std::vector<std::uint8_t>& codes) const;
     /// The clean-correct images' inputs to layer `layer` or, if not cached, to the latest cached
     /// layer before it (the images themselves at worst).
     workloads::LayerInputs cleanInputsUpTo(std::size_t layer) const;
@@ -117,6 +154,9 @@ class FunctionalEvaluator {
     std::vector<std::uint8_t> m_correctPixels; ///< images the clean model classifies right
     std::vector<workloads::Label> m_correctLabels;
     std::vector<CleanInputs> m_cleanInputs; ///< every conv2d/linear layer after layer 0, in layer order
+    IncrementalOptions m_incremental;
+    std::map<std::size_t, CleanAccumulators> m_accumulators; ///< by layer
+    std::size_t m_accumulatorBytes = 0;
     mutable std::map<std::vector<std::uint8_t>, std::uint64_t>
         m_errorsByCodes; ///< robustErrors already computed
 };

@@ -20,6 +20,19 @@ struct LayerInputs {
     std::size_t count = 0;
 };
 
+/// The clean int32 accumulators of one conv2d (one group) or linear layer for `count` inputs
+/// (IntegerReference::accumulators): what incremental inference adds the flipped codes to.
+struct LayerAccumulators {
+    std::size_t layer = 0;
+    std::size_t count = 0;
+    std::vector<std::int32_t> sums;      ///< per input: sum_k (v - z) q_k per output (C x H x W order)
+    std::vector<std::int32_t> inputSums; ///< per input: Sq per output pixel (conv2d) or one (linear)
+};
+
+namespace detail {
+struct IncrementalLayer;
+}
+
 /// Exact integer inference of a model package's network on caller-supplied codes (clean, or read
 /// through a faulty SRAM). Results depend only on the inputs, never on the thread count or batching.
 ///
@@ -57,6 +70,27 @@ class IntegerReference {
     std::vector<std::uint8_t> activations(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
                                           std::size_t until) const;
 
+    /// True if layer `layer` has incremental inference: a cut point (Network::isCutPoint) that is a
+    /// conv2d with one group (and uint8 output) or a linear layer.
+    bool supportsIncremental(std::size_t layer) const;
+
+    /// Bytes of LayerAccumulators per input of layer `layer` (supportsIncremental).
+    std::size_t accumulatorBytesPerImage(std::size_t layer) const;
+
+    /// The accumulators of layer inputs.layer (supportsIncremental) with `codes` on `inputs` (the
+    /// activations entering it).
+    /// @throws std::invalid_argument as logits(), or unless supportsIncremental(inputs.layer).
+    LayerAccumulators accumulators(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs) const;
+
+    /// Incremental inference: logits(codes, inputs), computing layer inputs.layer as `clean` (its
+    /// accumulators with `cleanCodes` on the same inputs) plus (v - v_clean) q for every weight code
+    /// of that layer that differs, requantized with the bias codes of `codes`; the layers after it
+    /// run densely. Bit for bit logits(codes, inputs) when `codes` equal `cleanCodes` in every layer
+    /// before inputs.layer and `inputs` are what they produce (docs/sweep.md, "Incremental inference").
+    /// @throws std::invalid_argument as logits(), or if `clean` is not of inputs.layer and inputs.count.
+    Logits logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                  const LayerAccumulators& clean, const std::vector<std::uint8_t>& cleanCodes) const;
+
     /// Predicted class per image (argmax of the logits, lowest index on ties).
     std::vector<int> classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
                               std::size_t count) const;
@@ -64,6 +98,9 @@ class IntegerReference {
     /// Number of images among the first `count` whose predicted class differs from `labels`.
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
                             const Label* labels, std::size_t count) const;
+
+    /// Number of rows of `logits` whose predicted class (argmaxLowest) differs from `labels`.
+    static std::size_t countErrors(const Logits& logits, const Label* labels);
 
     /// Number of inputs whose predicted class (logits(codes, inputs)) differs from `labels`.
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
@@ -75,8 +112,14 @@ class IntegerReference {
   private:
     /// Runs layers inputs.layer .. until - 1 over the worker threads; the last layer's output goes
     /// to `logits` (until = layer count) or `activations` (otherwise).
+    /// With `incremental` (not owned) the first layer runs incrementally.
     void run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,
-             std::int32_t* logits, std::uint8_t* activations) const;
+             std::int32_t* logits, std::uint8_t* activations,
+             const detail::IncrementalLayer* incremental = nullptr) const;
+    /// Threads for `count` images.
+    std::size_t workersFor(std::size_t count) const;
+    /// @throws std::invalid_argument unless codes has the package's size.
+    void checkCodes(const std::vector<std::uint8_t>& codes) const;
 
     Network m_network;
     std::vector<std::vector<Layer>>
