@@ -474,3 +474,19 @@ TEST_F(SweepTest, MergeRefusesShardsOfDifferentSweeps)
                                 "/config.json (not the same sweep)\n");
     EXPECT_FALSE(fs::exists(m_dir / "m"));
 }
+
+TEST_F(SweepTest, OnlySweepRunsAsSeveralMpiRanks)
+{
+    // As mpirun -n 3 starts every rank; the command never gets as far as MPI.
+    setenv("OMPI_COMM_WORLD_SIZE", "3", 1);
+    setenv("OMPI_COMM_WORLD_RANK", "0", 1);
+    EXPECT_EQ(voltsim("model info " + voltsim::test::modelDir("randbet-8bit")), 2);
+    EXPECT_EQ(stderrText(),
+              "voltsim: error: voltsim model: launched as 3 MPI ranks (OMPI_COMM_WORLD_SIZE); only "
+              "voltsim sweep shares its work over ranks: start voltsim model as one process\n");
+    setenv("OMPI_COMM_WORLD_RANK", "2", 1); // the other ranks leave the line to rank 0
+    EXPECT_EQ(voltsim("model info " + voltsim::test::modelDir("randbet-8bit")), 2);
+    EXPECT_EQ(stderrText(), "");
+    unsetenv("OMPI_COMM_WORLD_SIZE");
+    unsetenv("OMPI_COMM_WORLD_RANK");
+}
