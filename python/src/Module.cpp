@@ -441,7 +441,7 @@ py::dict sweep(const std::vector<std::string>& modelNames, const PointArgs& base
     out["rows"] = rows;
     out["voltage_mv"] = column({{"voltage_mv"}});
     out["voltage_rel"] = column({{"voltage_rel"}});
-    out["ber"] = column({{"ber"}});
+    out["ber"] = column({{"faulty_cell_rate"}});
     out["err"] = column({{"clean_error"}});
     out["rerr_mean"] = column({{"rerr", "mean"}});
     out["rerr_std"] = column({{"rerr", "std"}});

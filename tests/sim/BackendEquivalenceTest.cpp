@@ -213,8 +213,8 @@ TEST_P(BackendEquivalence, CountsAndEnergyPerInferenceAreTheCountedInference)
             EXPECT_EQ(perImage(a.accumulatorWrites, a.images), perImage(b.accumulatorWrites, b.images));
         }
         for (const double mv : {setup().voltageMv, pricer.nominalVoltageMv()}) {
-            const sim::EnergyBreakdown energy = pricer.perInference(counts, mv);
-            const sim::EnergyBreakdown expected = pricer.perInference(one, mv);
+            const sim::EnergyBreakdown energy = pricer.perInference(counts, pricer.voltages(mv));
+            const sim::EnergyBreakdown expected = pricer.perInference(one, pricer.voltages(mv));
             EXPECT_EQ(energy.totalPj(), expected.totalPj()) << mv << " mV";
             EXPECT_EQ(energy.weightSramTotalPj(), expected.weightSramTotalPj()) << mv << " mV";
         }

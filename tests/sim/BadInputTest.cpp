@@ -920,6 +920,65 @@ std::vector<BadInputCase> cases()
              return runFlag("--voltage-rel", "nan",
                             {"--voltage-rel: weight_sram.voltage_rel", "got \"nan\""});
          }},
+        // --- voltage rails (docs/accelerator.md, "Voltage rails") ---
+        {"run_rail_unknown_for_sram",
+         [](S) {
+             return runFlag("--set", "activation_sram.rail=core",
+                            {"--set activation_sram.rail=core: activation_sram.rail", "no rail 'core'",
+                             "rails: weight (weight_sram.rail), activation, accumulator"});
+         }},
+        {"run_sram_on_no_rail",
+         [](S) {
+             return runFlag("--set", "accumulator_sram.rail=\"\"",
+                            {"accumulator_sram.rail", "every SRAM is on a rail"});
+         }},
+        {"run_rail_flag_unknown_name",
+         [](S) {
+             return runFlag("--rail", "core=0.9", {"--rail core=0.9: rails.core", "holds no SRAM"});
+         }},
+        {"run_rail_flag_weight_rail",
+         [](S) {
+             return runFlag("--rail", "weight=0.9",
+                            {"--rail weight=0.9: rails.weight", "the weight SRAM's rail", "--voltage-rel"});
+         }},
+        {"run_rail_flag_negative",
+         [](S) {
+             return runFlag("--rail", "activation=-0.9",
+                            {"--rail activation=-0.9: rails.activation.voltage_rel", "got -0.9"});
+         }},
+        {"run_rail_flag_absurd_mv",
+         [](S) {
+             return runFlag("--rail", "accumulator=5000mV",
+                            {"--rail accumulator=5000mV: rails.accumulator.voltage_mv", "5000"});
+         }},
+        {"run_rail_flag_below_profile",
+         [](S) {
+             return runFlag("--rail", "accumulator=0.5",
+                            {"--rail accumulator=0.5: rails.accumulator.voltage_rel", "400"});
+         }},
+        {"run_rail_flag_malformed",
+         [](S) {
+             return runFlag("--rail", "accumulator", {"--rail: expected NAME=V", "'accumulator'"});
+         }},
+        {"run_rail_flag_bad_name",
+         [](S) {
+             return runFlag("--rail", "a.b=0.9", {"--rail", "rail name 'a.b'"});
+         }},
+        {"run_rail_both_voltages",
+         [](S s) {
+             const std::string config = s.write("rails.json", R"({"rails": {"activation": {"voltage_mv": 700,
+                 "voltage_rel": 0.9}}})");
+             return Invocation{
+                 {"run", "--model", voltsim::test::modelDir("randbet-8bit"), "--images", "1", "--config",
+                  config},
+                 {"rails.json: rails.activation.voltage_mv", "at most one of voltage_mv and voltage_rel"}};
+         }},
+        {"sweep_rail_flag_unknown_name",
+         [](S) {
+             return sweepFlag("--rail", "core=0.9",
+                              {"--rail core=0.9: accelerator.rails.core", "holds no SRAM"});
+         }},
+
         {"layers_voltage_infinite",
          [](S) {
              return Invocation{{"layers", "--topology", "alexnet", "--voltage-mv", "inf"},

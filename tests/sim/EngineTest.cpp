@@ -246,8 +246,8 @@ TEST(EngineInferenceCounts, OnlyTheWeightSramFollowsTheVoltage)
 {
     const models::AcceleratorStats counts = sim::countInference(defaultAccelerator(), package(), 1);
     const sim::EnergyPricer pricer(defaultAccelerator());
-    const sim::EnergyBreakdown nominal = pricer.perInference(counts, pricer.nominalVoltageMv());
-    const sim::EnergyBreakdown low = pricer.perInference(counts, 608);
+    const sim::EnergyBreakdown nominal = pricer.perInference(counts, pricer.nominal());
+    const sim::EnergyBreakdown low = pricer.perInference(counts, pricer.voltages(608));
     // The profile's energy table gives 0.57 of V_nom's per-access energy at 608 mV.
     EXPECT_NEAR(low.weightSramPj / nominal.weightSramPj, 0.57, 1e-12);
     EXPECT_LT(low.weightLeakagePj, nominal.weightLeakagePj);
@@ -267,11 +267,10 @@ TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
     const auto clipping4 = workloads::ModelPackage::load(test::modelDir("clipping-4bit"));
     const auto clipping8 = workloads::ModelPackage::load(test::modelDir("clipping-8bit"));
     const sim::EnergyPricer pricer(defaultAccelerator());
-    const double vNom = pricer.nominalVoltageMv();
     const sim::EnergyBreakdown eight =
-        pricer.perInference(sim::countInference(defaultAccelerator(), clipping8, 1), vNom);
+        pricer.perInference(sim::countInference(defaultAccelerator(), clipping8, 1), pricer.nominal());
     const sim::EnergyBreakdown four =
-        pricer.perInference(sim::countInference(defaultAccelerator(), clipping4, 1), vNom);
+        pricer.perInference(sim::countInference(defaultAccelerator(), clipping4, 1), pricer.nominal());
     EXPECT_DOUBLE_EQ(four.weightSramPj, eight.weightSramPj / 2);
     EXPECT_EQ(four.macPj, eight.macPj);
     EXPECT_EQ(four.activationSramPj, eight.activationSramPj);
@@ -279,7 +278,7 @@ TEST(EngineInferenceCounts, WeightReadsArePricedAtTheCodeWidthTheSramStores)
     sim::RunConfig bytePerCode = defaultAccelerator();
     bytePerCode.accelerator.weightSram.layout.packing = memory::Packing::BytePerCode;
     const sim::EnergyBreakdown fourInBytes =
-        pricer.perInference(sim::countInference(bytePerCode, clipping4, 1), vNom);
+        pricer.perInference(sim::countInference(bytePerCode, clipping4, 1), pricer.nominal());
     EXPECT_DOUBLE_EQ(fourInBytes.weightSramPj, eight.weightSramPj);
 }
 

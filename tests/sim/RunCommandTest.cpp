@@ -74,8 +74,8 @@ TEST(RunCommandTest, CleanErrorEqualsIntegerReferenceAndOutputsAreReproducible)
     const auto errors =
         reference.countErrors(package.codes, dataset.pixels().data(), dataset.labels().data(), 40);
     EXPECT_DOUBLE_EQ(summary["clean_error"].get<double>(), static_cast<double>(errors) / 40);
-    EXPECT_GT(summary["ber_seen"].get<double>(), 1e-3);
-    EXPECT_LT(summary["ber_seen"].get<double>(), 1e-2);
+    EXPECT_GT(summary["flipped_bit_rate"].get<double>(), 1e-3);
+    EXPECT_LT(summary["flipped_bit_rate"].get<double>(), 1e-2);
     EXPECT_GE(summary["rerr"]["min"].get<double>(), summary["clean_error"].get<double>());
     EXPECT_LT(summary["energy_per_inference"]["weight_sram_pj"].get<double>(),
               summary["energy_per_inference_nominal"]["weight_sram_pj"].get<double>());

@@ -30,7 +30,9 @@ namespace po = boost::program_options;
 
 const char* kUsage =
     "usage: voltsim run --model NAME|DIR [--config FILE] [--set key=value]... [--profile NAME|FILE]\n"
-    "                   [--voltage-mv X | --voltage-rel X | --ber P] [--chips N] [--images N] [--seed S]\n"
+    "                   [--voltage-mv X | --voltage-rel X | --ber P] [--rail NAME=V]... [--chips N] "
+    "[--images N]\n"
+    "                   [--seed S]"
     "                   [--dataset SPEC] [--mode fast|cycle] [--out DIR] [--json] [--dump-logits FILE] "
     "[--vcd FILE]\n"
     "                   [--backend systemc|functional] [--dump-config] [--describe-config]\n"
@@ -50,10 +52,13 @@ po::options_description describeOptions()
         "voltage-rel", po::value<std::string>(),
         "weight SRAM supply relative to the profile's V_min (weight_sram.voltage_rel)")(
         "ber", po::value<std::string>(),
-        "bit error rate of the paper's random model; implies --profile uniform (weight_sram.ber)")(
-        "chips", po::value<std::string>(),
-        "chips (run.chips)")("images", po::value<std::string>(),
-                             "images (run.images)")("seed", po::value<std::string>(), "run seed (run.seed)")(
+        "rate of faulty weight cells set directly, the paper's random model unless weight_sram.fault_model "
+        "names another; implies --profile uniform (weight_sram.ber)")(
+        "rail", po::value<std::vector<std::string>>()->composing(),
+        "supply of a rail besides the weight SRAM's: NAME=V (V/V_min) or NAME=XmV (rails.NAME.voltage_rel "
+        "or voltage_mv; repeatable)")("chips", po::value<std::string>(), "chips (run.chips)")(
+        "images", po::value<std::string>(), "images (run.images)")("seed", po::value<std::string>(),
+                                                                   "run seed (run.seed)")(
         "dataset", po::value<std::string>(), "fashion-mnist, idx:DIR or npz:FILE (run.dataset)")(
         "mode", po::value<std::string>(), "fast or cycle (run.mode)")(
         "out", po::value<std::string>(), "write stats.json, layers.csv, config.json here")(
@@ -119,6 +124,8 @@ nlohmann::json buildConfig(const po::variables_map& vm, ValueOrigins& origins)
         if (!vm.count("mode"))
             set("--vcd", "run.mode", "cycle");
     }
+    if (vm.count("rail"))
+        applyRailFlags(config, vm["rail"].as<std::vector<std::string>>(), "", origins);
     if (vm.count("set"))
         for (const std::string& assignment : vm["set"].as<std::vector<std::string>>())
             applyOverride(config, assignment, &origins);
@@ -218,6 +225,8 @@ int runRunCommand(const Args& args)
     const PointOutcome outcome = backend->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
     const RunSummary summary = summarizeRun(report);
+    if (const std::string note = unmodelledFaultsNote(summary.unmodelledFaults); !note.empty())
+        std::cerr << "voltsim: note: " << note << "\n";
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (vm.count("json"))
         std::cout << summaryJson(summary).dump(2) << "\n";

@@ -27,9 +27,10 @@ const char* kUsage =
     "| --bers LIST]\n"
     "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed "
     "S]\n"
-    "                     [--images N] [--config FILE] [--accelerator FILE] [--set key=value]... [--out "
-    "DIR]\n"
-    "                     [--resume] [--shard I/N|auto] [--threads N] [--backend functional|systemc] "
+    "                     [--images N] [--config FILE] [--accelerator FILE] [--rail NAME=V]... [--set "
+    "key=value]...\n"
+    "                     [--out DIR] [--resume] [--shard I/N|auto] [--threads N] [--backend "
+    "functional|systemc] "
     "[--quiet]\n"
     "                     [--no-plots] [--dump-config]\n"
     "With no options: the shipped CNN zoo and resnet-randbet-8bit on the accelerator of\n"
@@ -60,7 +61,12 @@ po::options_description describeOptions()
                    "model packages, comma-separated: shipped names or directories")(
         "voltages-rel", po::value<std::string>(), "V/V_min: START:STOP:STEP (inclusive) or A,B,...")(
         "voltages-mv", po::value<std::string>(), "supply in mV: START:STOP:STEP or A,B,...")(
-        "bers", po::value<std::string>(), "bit error rates (random model): START:STOP:STEP or A,B,...")(
+        "bers", po::value<std::string>(),
+        "rates of faulty weight cells set directly (random model unless fault_model names another): "
+        "START:STOP:STEP or A,B,...")(
+        "rail", po::value<std::vector<std::string>>()->composing(),
+        "supply of a rail besides the weight SRAM's, fixed over the sweep: NAME=V (V/V_min) or NAME=XmV "
+        "(accelerator.rails.NAME.voltage_rel or voltage_mv; repeatable)")(
         "chips", po::value<std::string>(), "simulated chips per point (default 10)")(
         "seed", po::value<std::string>(), "run seed (default 1)")("images", po::value<std::string>(),
                                                                   "first N test images (default: all)")(
@@ -132,6 +138,10 @@ nlohmann::json buildConfig(const po::variables_map& values, const std::string& s
         recordOrigin(origins, "accelerator", "--accelerator");
     }
     applyFlags(values, config, origins);
+    if (values.count("rail")) {
+        inlineAcceleratorFile(config, source);
+        applyRailFlags(config, values["rail"].as<std::vector<std::string>>(), "accelerator.", origins);
+    }
     const auto sets =
         values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     for (const auto& assignment : sets)
@@ -203,6 +213,9 @@ void prepareSweep(const Args& args, const IWorkPool& pool, SweepSetup& setup)
         return;
     }
     setup.plan = std::make_unique<SweepPlan>(sweepConfig);
+    const std::string note = unmodelledFaultsNote(setup.plan->buffersBelowVmin());
+    if (pool.coordinates() && !note.empty())
+        std::cerr << "voltsim: note: " << note << "\n";
     if (pool.coordinates())
         setup.output =
             std::make_unique<SweepOutput>(values["out"].as<std::string>(), *setup.plan,

@@ -152,6 +152,13 @@ ConfigNode& ConfigNode::child(const std::string& key, const std::string& descrip
     return *m_children.back().second;
 }
 
+std::optional<std::vector<std::string>> ConfigNode::keys() const
+{
+    if (!m_cursor)
+        return std::nullopt;
+    return m_cursor->keys();
+}
+
 void ConfigNode::finish() const
 {
     if (m_cursor)

@@ -19,11 +19,12 @@ double pointVoltageMv(const RunConfig& config)
     return sram.operatingPoint.voltageMv(*sram.profile);
 }
 
-/// Weight SRAM voltage to price at: the run's, or V_nom when the rate was set directly.
-double pricingVoltage(const RunConfig& config)
+/// The SRAMs' supplies to price at: the weight SRAM's rail at the run's voltage, or at V_nom when
+/// the rate was set directly; the other rails at theirs.
+SramVoltages pricingVoltages(const RunConfig& config, const EnergyPricer& pricer)
 {
     const double v = pointVoltageMv(config);
-    return std::isnan(v) ? config.accelerator.weightSram.profile->vNomMv : v;
+    return pricer.voltages(std::isnan(v) ? pricer.nominalVoltageMv() : v);
 }
 
 json numberOrNull(double value)
@@ -31,17 +32,19 @@ json numberOrNull(double value)
     return std::isnan(value) ? json(nullptr) : json(value);
 }
 
-json runJson(const RunReportInput& input, const ChipOutcome& run, std::int64_t chip, double voltageMv)
+json runJson(const RunReportInput& input, const ChipOutcome& run, std::int64_t chip,
+             const SramVoltages& volts)
 {
     const std::uint64_t stored = input.outcome->storedBits;
-    return json{
-        {"chip", chip},
-        {"chip_seed", run.seed},
-        {"errors", run.errors.value_or(0)},
-        {"robust_errors", run.robustErrors},
-        {"ber_seen", stored == 0 ? 0.0 : static_cast<double>(run.flips) / static_cast<double>(stored)},
-        {"bits_flipped", run.flips},
-        {"accelerator", acceleratorStatsJson(*input.config, run, voltageMv)}};
+    return json{{"chip", chip},
+                {"chip_seed", run.seed},
+                {"errors", run.errors.value_or(0)},
+                {"robust_errors", run.robustErrors},
+                {"faulty_cell_rate", run.ber},
+                {"flipped_bit_rate",
+                 stored == 0 ? 0.0 : static_cast<double>(run.flips) / static_cast<double>(stored)},
+                {"bits_flipped", run.flips},
+                {"accelerator", acceleratorStatsJson(*input.config, run, volts)}};
 }
 
 /// DRAM bytes per inference of the image and the logits attributed to layer `index`: the input
@@ -63,17 +66,26 @@ std::string percent(double fraction)
     return out.str();
 }
 
-/// Mean over chips of each chip's counts priced with the weight SRAM at `voltageMv`.
-EnergyBreakdown meanEnergy(const EnergyPricer& pricer, const PointOutcome& outcome, double voltageMv)
+/// Mean over chips of each chip's counts priced with the SRAMs at `volts`.
+EnergyBreakdown meanEnergy(const EnergyPricer& pricer, const PointOutcome& outcome, const SramVoltages& volts)
 {
     EnergyBreakdown energy;
     for (const ChipOutcome& chip : outcome.chips)
-        energy += pricer.perInference(chip.counts, voltageMv);
-    const double chips = static_cast<double>(outcome.chips.size());
-    for (double* part : {&energy.macPj, &energy.weightSramPj, &energy.weightLeakagePj,
-                         &energy.activationSramPj, &energy.accumulatorSramPj, &energy.dramPj})
-        *part /= chips;
+        energy += pricer.perInference(chip.counts, volts);
+    energy /= static_cast<double>(outcome.chips.size());
     return energy;
+}
+
+json railJson(const RailEnergy& rail, const RailEnergy& nominal, double vMinMv)
+{
+    return json{{"voltage_mv", rail.voltageMv},
+                {"voltage_rel", rail.voltageMv / vMinMv},
+                {"srams", rail.srams},
+                {"dynamic_pj", rail.dynamicPj},
+                {"leakage_pj", rail.leakagePj},
+                {"total_pj", rail.totalPj()},
+                {"total_nominal_pj", nominal.totalPj()},
+                {"saving", nominal.totalPj() == 0 ? 0.0 : 1 - rail.totalPj() / nominal.totalPj()}};
 }
 
 } // namespace
@@ -86,7 +98,17 @@ json energyJson(const EnergyBreakdown& energy)
                 {"activation_sram_pj", energy.activationSramPj},
                 {"accumulator_sram_pj", energy.accumulatorSramPj},
                 {"dram_pj", energy.dramPj},
-                {"total_pj", energy.totalPj()}};
+                {"total_pj", energy.totalPj()},
+                {"activation_sram_leakage_pj", energy.activationLeakagePj},
+                {"accumulator_sram_leakage_pj", energy.accumulatorLeakagePj}};
+}
+
+json railsJson(const std::vector<RailEnergy>& rails, const std::vector<RailEnergy>& nominal, double vMinMv)
+{
+    json out = json::object();
+    for (std::size_t i = 0; i < rails.size(); ++i)
+        out[rails[i].name] = railJson(rails[i], nominal.at(i), vMinMv);
+    return out;
 }
 
 json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy)
@@ -96,7 +118,7 @@ json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy)
     return counts;
 }
 
-json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, double voltageMv)
+json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, const SramVoltages& volts)
 {
     const EnergyPricer pricer(config);
     const models::AcceleratorStats& counts = run.counts;
@@ -104,8 +126,8 @@ json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, doubl
     json tree = counts.tree;
     json& layers = tree.at("controller").at("layers");
     for (std::size_t i = 0; i < counts.layers.size(); ++i)
-        layers.at(i)["energy_per_image"] = energyJson(pricer.layer(counts.layers[i], voltageMv));
-    tree["energy_per_inference"] = energyJson(pricer.perInference(counts, voltageMv));
+        layers.at(i)["energy_per_image"] = energyJson(pricer.layer(counts.layers[i], volts));
+    tree["energy_per_inference"] = energyJson(pricer.perInference(counts, volts));
     // The chip's faults are the outcome's: the functional back-end counts accesses on a nominal
     // counting run, whose chip has none.
     json& weightSram = tree.at("weight_sram");
@@ -137,9 +159,14 @@ RunSummary summarizeRun(const RunReportInput& input)
     summary.cyclesPerInference = cyclesPerInference(outcome.clean.counts);
     summary.latencyUs = latencyUsPerInference(outcome.clean.counts, config.accelerator.clockMhz);
     summary.clockMhz = config.accelerator.clockMhz;
-    summary.energy = meanEnergy(pricer, outcome, pricingVoltage(config));
-    summary.nominal = meanEnergy(pricer, outcome, profile.vNomMv);
+    const SramVoltages volts = pricingVoltages(config, pricer);
+    summary.energy = meanEnergy(pricer, outcome, volts);
+    summary.nominal = meanEnergy(pricer, outcome, pricer.nominal());
     summary.savings = energySavings(summary.energy, summary.nominal);
+    summary.rails = pricer.byRail(summary.energy, volts);
+    summary.railsNominal = pricer.byRail(summary.nominal, pricer.nominal());
+    summary.vMinMv = profile.vMinMv;
+    summary.unmodelledFaults = pricer.buffersBelowVmin(volts);
     return summary;
 }
 
@@ -151,7 +178,8 @@ json summaryJson(const RunSummary& s)
                 {"mode", s.mode},
                 {"voltage_mv", numberOrNull(s.voltageMv)},
                 {"voltage_rel", numberOrNull(s.voltageRel)},
-                {"ber", s.ber},
+                {"faulty_cell_rate", s.ber},
+                {"flipped_bit_rate", s.rerr.berSeen},
                 {"chips", s.chips},
                 {"images", s.images},
                 {"seed", s.seed},
@@ -162,7 +190,6 @@ json summaryJson(const RunSummary& s)
                   {"min", s.rerr.rerrMin},
                   {"max", s.rerr.rerrMax},
                   {"per_chip", s.rerrPerChip}}},
-                {"ber_seen", s.rerr.berSeen},
                 {"bits_flipped_per_chip", s.rerr.flipsMean},
                 {"cycles_per_inference", s.cyclesPerInference},
                 {"latency_us", s.latencyUs},
@@ -170,7 +197,9 @@ json summaryJson(const RunSummary& s)
                 {"energy_per_inference", energyJson(s.energy)},
                 {"energy_per_inference_nominal", energyJson(s.nominal)},
                 {"energy_saving", s.savings.total},
-                {"weight_sram_energy_saving", s.savings.weightSram}};
+                {"weight_sram_energy_saving", s.savings.weightSram},
+                {"rails", railsJson(s.rails, s.railsNominal, s.vMinMv)},
+                {"unmodelled_faults", s.unmodelledFaults}};
 }
 
 void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
@@ -181,34 +210,46 @@ void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
         out << "bit error rate set directly";
     else
         out << s.voltageMv << " mV (V/V_min " << s.voltageRel << ")";
-    out << ", p = " << s.ber << "\n"
+    out << ", faulty cells " << s.ber << "\n"
         << "run              " << s.images << " images x " << s.chips << " chips, seed " << s.seed
         << ", mode " << s.mode << "\n"
         << "clean error      " << percent(s.rerr.err) << "\n"
         << "RErr             mean " << percent(s.rerr.rerrMean) << ", std " << percent(s.rerr.rerrStd)
         << ", min " << percent(s.rerr.rerrMin) << ", max " << percent(s.rerr.rerrMax) << "\n"
-        << "bit errors seen  " << s.rerr.berSeen << " (" << s.rerr.flipsMean
-        << " flipped weight bits per chip)\n"
+        << "flipped bits     " << s.rerr.berSeen << " of the weight bits read (" << s.rerr.flipsMean
+        << " per chip)\n"
         << "cycles/inference " << s.cyclesPerInference << " (" << s.latencyUs << " us at " << s.clockMhz
         << " MHz)\n"
-        << "energy/inference (pJ)    at V      at V_nom\n";
+        << "energy/inference (pJ)        at V      at V_nom\n";
     const std::pair<const char*, double EnergyBreakdown::*> parts[] = {
         {"mac_pj", &EnergyBreakdown::macPj},
         {"weight_sram_pj", &EnergyBreakdown::weightSramPj},
         {"weight_sram_leakage_pj", &EnergyBreakdown::weightLeakagePj},
         {"activation_sram_pj", &EnergyBreakdown::activationSramPj},
         {"accumulator_sram_pj", &EnergyBreakdown::accumulatorSramPj},
+        {"activation_sram_leakage_pj", &EnergyBreakdown::activationLeakagePj},
+        {"accumulator_sram_leakage_pj", &EnergyBreakdown::accumulatorLeakagePj},
         {"dram_pj", &EnergyBreakdown::dramPj}};
     const auto line = [&](const char* key, double atV, double atNominal) {
-        out << "  " << std::left << std::setw(24) << key << std::right << std::setw(10)
+        out << "  " << std::left << std::setw(28) << key << std::right << std::setw(10)
             << std::setprecision(6) << atV << "  " << std::setw(10) << atNominal << "\n";
     };
     for (const auto& [key, member] : parts)
         line(key, s.energy.*member, s.nominal.*member);
     line("total_pj", s.energy.totalPj(), s.nominal.totalPj());
     out << "energy saving    " << percent(s.savings.total) << " total, " << percent(s.savings.weightSram)
-        << " weight SRAM\n"
-        << "wall time        " << std::setprecision(3) << wallSeconds << " s\n";
+        << " weight SRAM\n";
+    for (std::size_t i = 0; i < s.rails.size(); ++i) {
+        const RailEnergy& rail = s.rails[i];
+        const double nominal = s.railsNominal.at(i).totalPj();
+        out << "rail " << std::left << std::setw(12) << rail.name << std::right << rail.voltageMv << " mV ("
+            << rail.voltageMv / s.vMinMv << " V_min): ";
+        for (std::size_t k = 0; k < rail.srams.size(); ++k)
+            out << (k ? ", " : "") << rail.srams[k];
+        out << "; " << rail.totalPj() << " pJ, saving "
+            << percent(nominal == 0 ? 0.0 : 1 - rail.totalPj() / nominal) << "\n";
+    }
+    out << "wall time        " << std::setprecision(3) << wallSeconds << " s\n";
 }
 
 json seedsJson(const RunReportInput& input)
@@ -221,7 +262,8 @@ json seedsJson(const RunReportInput& input)
 
 json statsJson(const RunReportInput& input)
 {
-    const double v = pricingVoltage(*input.config);
+    const EnergyPricer pricer(*input.config);
+    const SramVoltages v = pricingVoltages(*input.config, pricer);
     json chips = json::array();
     for (std::size_t c = 0; c < input.outcome->chips.size(); ++c)
         chips.push_back(runJson(input, input.outcome->chips[c], static_cast<std::int64_t>(c), v));
@@ -230,8 +272,7 @@ json statsJson(const RunReportInput& input)
                 {"config", *input.resolvedConfig},
                 {"seeds", seedsJson(input)},
                 {"summary", summaryJson(summarizeRun(input))},
-                {"clean", runJson(input, input.outcome->clean, -1,
-                                  input.config->accelerator.weightSram.profile->vNomMv)},
+                {"clean", runJson(input, input.outcome->clean, -1, pricer.nominal())},
                 {"chips", chips}};
 }
 
@@ -239,8 +280,8 @@ void writeRunLayersCsv(std::ostream& out, const RunReportInput& input)
 {
     const RunConfig& config = *input.config;
     const EnergyPricer pricer(config);
-    const LayersCsvContext context{config.accelerator.array, "native", pricingVoltage(config)};
-    const double vNom = config.accelerator.weightSram.profile->vNomMv;
+    const SramVoltages volts = pricingVoltages(config, pricer);
+    const LayersCsvContext context{config.accelerator.array, "native", volts.weightMv};
     const PointOutcome& outcome = *input.outcome;
     const models::AcceleratorStats& stats = outcome.chips.front().counts;
     std::vector<LayersCsvRow> rows;
@@ -250,7 +291,7 @@ void writeRunLayersCsv(std::ostream& out, const RunReportInput& input)
         for (const ChipOutcome& chip : outcome.chips)
             flips += chip.counts.layers[i].weightBitsFlipped;
         const double images = std::max<double>(1.0, static_cast<double>(layer.images));
-        const EnergyBreakdown e = pricer.layer(layer, context.weightVoltageMv);
+        const EnergyBreakdown e = pricer.layer(layer, volts);
         LayersCsvRow row;
         row.layer = layer.name;
         row.type = layer.type;
@@ -269,7 +310,7 @@ void writeRunLayersCsv(std::ostream& out, const RunReportInput& input)
         row.flipsSeen = flips;
         row.chips = outcome.chips.size();
         row.energy = {e.macPj, e.weightSramPj, e.activationSramPj, e.accumulatorSramPj,
-                      pricer.layer(layer, vNom).weightSramPj};
+                      pricer.layer(layer, pricer.nominal()).weightSramPj};
         rows.push_back(std::move(row));
     }
     writeLayersCsv(out, context, rows);

@@ -115,7 +115,7 @@ nlohmann::json answerJson(const SweepAnswer& answer)
     const SweepRow& row = *answer.point;
     json["voltage_mv"] = jsonNumber(row.voltageMv);
     json["voltage_rel"] = jsonNumber(row.voltageRel);
-    json["ber"] = row.ber;
+    json["faulty_cell_rate"] = row.ber;
     json["rerr_mean"] = row.stats.rerrMean;
     json["energy_saving"] = jsonNumber(row.energySaving);
     json["sram_energy_saving"] = jsonNumber(row.sramEnergySaving);
@@ -138,8 +138,8 @@ nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
     return {{"point", record.point},
             {"voltage_mv", jsonNumber(row.voltageMv)},
             {"voltage_rel", jsonNumber(row.voltageRel)},
-            {"ber", row.ber},
-            {"ber_seen", row.stats.berSeen},
+            {"faulty_cell_rate", row.ber},
+            {"flipped_bit_rate", row.stats.berSeen},
             {"flips_mean", row.flips},
             {"err", row.stats.err},
             {"rerr_mean", row.stats.rerrMean},
@@ -154,6 +154,9 @@ nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
             {"sram_energy_saving", jsonNumber(row.sramEnergySaving)},
             {"cycles", row.cycles},
             {"latency_us", row.latencyUs},
+            {"energy_per_inference", row.energy ? energyJson(*row.energy) : nlohmann::json(nullptr)},
+            {"rails", row.energy ? railsJson(row.rails, row.railsNominal, plan.profile()->vMinMv)
+                                 : nlohmann::json(nullptr)},
             {"chips", chips}};
 }
 
@@ -161,15 +164,14 @@ nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
 nlohmann::json inferenceStats(const SweepPlan& plan, const SweepModel& model)
 {
     const EnergyPricer& pricer = plan.pricer();
-    const double vNom = pricer.nominalVoltageMv();
     const models::AcceleratorStats& counts = plan.counts(*model.package);
     nlohmann::json layers = nlohmann::json::array();
     for (const models::LayerStats& layer : counts.layers)
-        layers.push_back(layerJson(layer, pricer.layer(layer, vNom)));
+        layers.push_back(layerJson(layer, pricer.layer(layer, pricer.nominal())));
     return {{"counted_images", counts.host.images},
             {"cycles", cyclesPerInference(counts)},
             {"latency_us", latencyUsPerInference(counts, plan.config().specs().clockMhz)},
-            {"energy_per_inference_nominal", energyJson(pricer.perInference(counts, vNom))},
+            {"energy_per_inference_nominal", energyJson(pricer.perInference(counts, pricer.nominal()))},
             {"layers", layers}};
 }
 
@@ -184,9 +186,14 @@ void priceRow(const SweepPlan& plan, const SweepModel& model, const SweepPoint& 
         row.energyPj = row.sramEnergyPj = row.energySaving = row.sramEnergySaving = kNaN;
         return;
     }
-    const EnergyBreakdown nominal = plan.pricer().perInference(counts, plan.pricer().nominalVoltageMv());
-    const EnergyBreakdown energy = plan.pricer().perInference(counts, point.op.voltageMv(*plan.profile()));
+    const EnergyPricer& pricer = plan.pricer();
+    const SramVoltages volts = pricer.voltages(point.op.voltageMv(*plan.profile()));
+    const EnergyBreakdown nominal = pricer.perInference(counts, pricer.nominal());
+    const EnergyBreakdown energy = pricer.perInference(counts, volts);
     const EnergySavings savings = energySavings(energy, nominal);
+    row.energy = energy;
+    row.rails = pricer.byRail(energy, volts);
+    row.railsNominal = pricer.byRail(nominal, pricer.nominal());
     row.energyPj = energy.totalPj();
     row.sramEnergyPj = energy.weightSramTotalPj();
     row.energySaving = savings.total;

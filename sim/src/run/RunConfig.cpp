@@ -2,11 +2,14 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/FaultModels.hpp"
+#include "voltsim/memory/SramEnergyModel.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 #include "voltsim/memory/WeightPlacement.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
 #include "voltsim/models/timing/ITimingModel.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -21,6 +24,20 @@ namespace {
 using memory::OperatingPoint;
 constexpr std::uint32_t kMaxInt = std::numeric_limits<std::int32_t>::max();
 constexpr std::uint64_t kMaxUint = std::numeric_limits<std::int64_t>::max();
+
+/// InputError "<where>: ..." unless the profile's fault rate and energy laws cover `voltageMv`
+/// (never an extrapolation).
+void requireProfileVoltage(const memory::SramProfile& profile, double voltageMv, const std::string& where)
+{
+    try {
+        profile.bitErrorRate(voltageMv);
+        const memory::SramEnergyModel energy(profile);
+        energy.dynamicScale(voltageMv);
+        energy.leakageScale(voltageMv);
+    } catch (const InputError& error) {
+        throw InputError(where + ": " + error.what());
+    }
+}
 
 template <typename T> Names<T> namesOf(std::initializer_list<T> values)
 {
@@ -59,15 +76,12 @@ OperatingPoint readOperatingPoint(ConfigNode& node, const memory::SramProfile& p
                   "weight SRAM supply relative to the profile's V_min (null: unset)");
     node.number(
         "ber", ber, 0, 1,
-        "bit error rate set directly, the paper's random model (null: unset; use the uniform profile)");
+        "rate of faulty cells set directly, under fault_model or else the paper's random model (null: unset; "
+        "use the uniform profile)");
     if (mv.has_value() + rel.has_value() + ber.has_value() > 1)
         throw InputError(node.where("voltage_mv") + ": set at most one of voltage_mv, voltage_rel and ber");
     const auto checked = [&](const std::string& key, double voltageMv) {
-        try {
-            profile.bitErrorRate(voltageMv);
-        } catch (const InputError& error) {
-            throw InputError(node.where(key) + ": " + error.what());
-        }
+        requireProfileVoltage(profile, voltageMv, node.where(key));
         return OperatingPoint::atVoltage(voltageMv);
     };
     if (mv)
@@ -133,6 +147,12 @@ void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
     node.integer<std::uint32_t>("write_latency_cycles", specs.writeLatencyCycles, 1, 1000,
                                 "bank write latency, cycles");
     specs.operatingPoint = readOperatingPoint(node, *specs.profile);
+    if (specs.operatingPoint.byRate())
+        memory::useRateFaultModel(specs.chip);
+    node.text("rail", specs.rail,
+              "supply rail of the weight SRAM, at voltage_mv / voltage_rel (V_nom with ber); buffers on it "
+              "share that voltage");
+    requireRailName(specs.rail, node.where("rail"));
 }
 
 void readBuffer(ConfigNode& node, models::BufferSpecs& specs)
@@ -141,6 +161,83 @@ void readBuffer(ConfigNode& node, models::BufferSpecs& specs)
     node.integer<std::uint64_t>("size_kib", kib, 1, 1 << 20, "capacity in KiB");
     specs.sizeBytes = 1024 * kib;
     node.integer<std::uint32_t>("banks", specs.banks, 1, 1024, "banks (accesses interleave over them)");
+    node.text("rail", specs.rail, "supply rail: weight_sram.rail or a name in rails");
+    requireRailName(specs.rail, node.where("rail"));
+    node.number("leakage_uw_per_kib", specs.leakageUwPerKib, 0, 1e6,
+                "leakage power per KiB at V_nom, uW, scaled with voltage by the weight SRAM profile's law "
+                "(0: not modelled)");
+}
+
+/// One rail of `rails`: at most one of voltage_mv and voltage_rel, within the profile's range.
+models::RailSpecs readRail(ConfigNode& node, const std::string& name, const memory::SramProfile& profile)
+{
+    std::optional<double> mv;
+    std::optional<double> rel;
+    node.positive("voltage_mv", mv, kMaxVoltageMv, "supply in mV (null: the weight SRAM profile's V_nom)");
+    node.positive("voltage_rel", rel, kMaxVoltageRel,
+                  "supply relative to the weight SRAM profile's V_min (null: unset)");
+    if (mv && rel)
+        throw InputError(node.where("voltage_mv") + ": set at most one of voltage_mv and voltage_rel");
+    models::RailSpecs rail{name, std::nullopt};
+    if (mv || rel) {
+        rail.voltageMv = mv ? *mv : profile.voltageFromRelative(*rel);
+        requireProfileVoltage(profile, *rail.voltageMv, node.where(mv ? "voltage_mv" : "voltage_rel"));
+    }
+    return rail;
+}
+
+/// `rails`: the rails besides the weight SRAM's: the default ones (activation and accumulator, at
+/// V_nom) and those the config names, a named one replacing a default. Every buffer is on
+/// weight_sram.rail or one of them; a rail the config names holds a buffer, a default one that
+/// holds none is dropped.
+void readRails(ConfigNode& root, models::AcceleratorSpecs& specs)
+{
+    ConfigNode& node = root.child("rails", "supply rails besides the weight SRAM's, by name "
+                                           "(docs/accelerator.md, \"Voltage rails\")");
+    const std::vector<std::string> given = node.keys().value_or(std::vector<std::string>{});
+    const auto named = [&](const std::string& name) {
+        return std::find(given.begin(), given.end(), name) != given.end();
+    };
+    const std::string& weightRail = specs.weightSram.rail;
+    std::vector<std::string> names; // the default rails, then those only the config names
+    for (const models::RailSpecs& rail : specs.rails)
+        if (rail.name != weightRail || named(rail.name))
+            names.push_back(rail.name);
+    for (const std::string& name : given)
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
+    specs.rails.clear();
+    for (const std::string& name : names) {
+        requireRailName(name, node.where(name));
+        if (name == weightRail)
+            throw InputError(
+                node.where(name) + ": '" + name +
+                "' is the weight SRAM's rail (weight_sram.rail); its voltage is weight_sram.voltage_mv "
+                "or voltage_rel (--voltage-mv, --voltage-rel, the sweep's axis)");
+        specs.rails.push_back(readRail(node.child(name, "rail " + name), name, *specs.weightSram.profile));
+    }
+    const std::pair<const char*, const models::BufferSpecs*> buffers[] = {
+        {"activation_sram", &specs.activationSram}, {"accumulator_sram", &specs.accumulatorSram}};
+    std::string known = weightRail + " (weight_sram.rail)";
+    for (const models::RailSpecs& rail : specs.rails)
+        known += ", " + rail.name;
+    for (const auto& [key, buffer] : buffers)
+        if (buffer->rail != weightRail && !findRail(specs, buffer->rail))
+            throw InputError(root.where(std::string(key) + ".rail") + ": no rail '" + buffer->rail +
+                             "' (rails: " + known + ")");
+    // A rail no buffer uses: an error when the config names it, dropped when it is a default.
+    std::vector<models::RailSpecs> used;
+    for (models::RailSpecs& rail : specs.rails) {
+        const bool holds = std::any_of(std::begin(buffers), std::end(buffers),
+                                       [&](const auto& buffer) { return buffer.second->rail == rail.name; });
+        if (holds)
+            used.push_back(std::move(rail));
+        else if (named(rail.name))
+            throw InputError(node.where(rail.name) + ": rail '" + rail.name +
+                             "' holds no SRAM (set activation_sram.rail or accumulator_sram.rail to it, or "
+                             "remove it)");
+    }
+    specs.rails = std::move(used);
 }
 
 void readDram(ConfigNode& node, models::DramSpecs& specs, EnergySettings& energy)
@@ -194,6 +291,7 @@ void readHardware(ConfigNode& root, RunConfig& config)
     readBuffer(root.child("activation_sram", "activation SRAM (double-buffered)"), specs.activationSram);
     readBuffer(root.child("accumulator_sram", "accumulator SRAM (int32 partial sums)"),
                specs.accumulatorSram);
+    readRails(root, specs);
     readDram(root.child("dram", "off-chip DRAM and its DMA"), specs.dram, config.energy);
     root.child("ppu", "post-processing unit")
         .integer<std::uint32_t>("lanes", specs.ppu.lanes, 1, 4096,
@@ -205,6 +303,63 @@ void readHardware(ConfigNode& root, RunConfig& config)
 }
 
 } // namespace
+
+void requireRailName(const std::string& name, const std::string& where)
+{
+    if (name.empty())
+        throw InputError(where + ": every SRAM is on a rail: expected a rail name, got \"\"");
+    const auto valid = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    };
+    if (!std::all_of(name.begin(), name.end(), valid))
+        throw InputError(where + ": rail name '" + name + "' may hold only letters, digits, '_' and '-'");
+}
+
+const models::RailSpecs* findRail(const models::AcceleratorSpecs& specs, const std::string& name)
+{
+    for (const models::RailSpecs& rail : specs.rails)
+        if (rail.name == name)
+            return &rail;
+    return nullptr;
+}
+
+void applyRailFlags(nlohmann::json& config, const std::vector<std::string>& assignments,
+                    const std::string& prefix, ValueOrigins& origins)
+{
+    for (const std::string& assignment : assignments) {
+        const std::string flag = "--rail " + assignment;
+        const std::size_t equals = assignment.find('=');
+        if (equals == std::string::npos || equals + 1 == assignment.size())
+            throw InputError("--rail: expected NAME=V (V/V_min) or NAME=XmV, got '" + assignment + "'");
+        const std::string name = assignment.substr(0, equals);
+        requireRailName(name, "--rail");
+        std::string value = assignment.substr(equals + 1);
+        const bool mv = value.size() > 2 && value.compare(value.size() - 2, 2, "mV") == 0;
+        if (mv)
+            value.resize(value.size() - 2);
+        std::string rail = prefix;
+        rail.append("rails.").append(name);
+        std::string unset = rail;
+        unset.append(mv ? ".voltage_rel" : ".voltage_mv").append("=null");
+        std::string setValue = rail;
+        setValue.append(mv ? ".voltage_mv" : ".voltage_rel").append("=").append(value);
+        applyOverride(config, unset, &origins, flag);
+        applyOverride(config, setValue, &origins, flag);
+        recordOrigin(origins, rail, flag); // messages about the rail itself name the flag
+    }
+}
+
+std::string unmodelledFaultsNote(const std::vector<std::string>& buffers)
+{
+    if (buffers.empty())
+        return "";
+    std::string names;
+    for (const std::string& buffer : buffers)
+        names += (names.empty() ? "" : ", ") + buffer;
+    return names + " below V_min: " + (buffers.size() == 1 ? "its" : "their") + " energy is scaled, " +
+           (buffers.size() == 1 ? "its" : "their") +
+           " faults are not modelled (only the weight SRAM's are; docs/accelerator.md, \"Voltage rails\")";
+}
 
 void requireCycleArraySize(std::int64_t rows, std::int64_t cols, const std::string& where)
 {

@@ -1,6 +1,12 @@
 #include "voltsim/sim/stats/EnergyPricer.hpp"
 
 namespace voltsim::sim {
+namespace {
+
+/// uW x s = 1e-6 J = 1e6 pJ
+constexpr double kPjPerUwSecond = 1e6;
+
+} // namespace
 
 EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& other)
 {
@@ -10,19 +16,48 @@ EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& other)
     activationSramPj += other.activationSramPj;
     accumulatorSramPj += other.accumulatorSramPj;
     dramPj += other.dramPj;
+    activationLeakagePj += other.activationLeakagePj;
+    accumulatorLeakagePj += other.accumulatorLeakagePj;
+    return *this;
+}
+
+EnergyBreakdown& EnergyBreakdown::operator/=(double divisor)
+{
+    for (double* part : {&macPj, &weightSramPj, &weightLeakagePj, &activationSramPj, &accumulatorSramPj,
+                         &dramPj, &activationLeakagePj, &accumulatorLeakagePj})
+        *part /= divisor;
     return *this;
 }
 
 EnergyPricer::EnergyPricer(const RunConfig& config)
     : m_layerModel(config.energy.table, *config.accelerator.weightSram.profile),
       m_sram(*config.accelerator.weightSram.profile), m_table(config.energy.table),
-      m_dramPjPerByte(config.energy.dramPjPerByte), m_clockMhz(config.accelerator.clockMhz),
-      m_weightBanks(config.accelerator.weightSram.chip.geometry.banks),
-      m_vNomMv(config.accelerator.weightSram.profile->vNomMv)
+      m_specs(config.accelerator), m_dramPjPerByte(config.energy.dramPjPerByte),
+      m_vNomMv(config.accelerator.weightSram.profile->vNomMv),
+      m_vMinMv(config.accelerator.weightSram.profile->vMinMv)
 {
 }
 
-EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, double weightVoltageMv) const
+double EnergyPricer::railVoltage(const std::string& rail, double weightRailMv) const
+{
+    if (rail == m_specs.weightSram.rail)
+        return weightRailMv;
+    const models::RailSpecs* found = findRail(m_specs, rail);
+    return found && found->voltageMv ? *found->voltageMv : m_vNomMv;
+}
+
+SramVoltages EnergyPricer::voltages(double weightRailMv) const
+{
+    return {weightRailMv, railVoltage(m_specs.activationSram.rail, weightRailMv),
+            railVoltage(m_specs.accumulatorSram.rail, weightRailMv)};
+}
+
+SramVoltages EnergyPricer::nominal() const
+{
+    return {m_vNomMv, m_vNomMv, m_vNomMv};
+}
+
+EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, const SramVoltages& volts) const
 {
     EnergyBreakdown energy;
     if (stats.images == 0)
@@ -30,36 +65,76 @@ EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, double weig
     const double images = static_cast<double>(stats.images);
     if (stats.shape.macs() > 0) {
         const models::LayerEnergy priced =
-            m_layerModel.price(stats.timing, weightVoltageMv, stats.weightStoredBitsPerCode);
+            m_layerModel.price(stats.timing, volts.weightMv, stats.weightStoredBitsPerCode);
         energy.macPj = priced.macPj;
         energy.weightSramPj = priced.weightSramPj;
     }
     // Streamed tiles are written into the weight SRAM (at its voltage) for every batch.
     energy.weightSramPj +=
-        static_cast<double>(stats.weightBytesLoaded) * m_sram.writeEnergyPj(weightVoltageMv, 8) / images;
+        static_cast<double>(stats.weightBytesLoaded) * m_sram.writeEnergyPj(volts.weightMv, 8) / images;
     const double actBits = m_table.activationBits, accBits = m_table.accumulatorBits;
     energy.activationSramPj =
-        (static_cast<double>(stats.activationReads) * m_sram.readEnergyPj(m_vNomMv, actBits) +
-         static_cast<double>(stats.activationWrites) * m_sram.writeEnergyPj(m_vNomMv, actBits)) /
+        (static_cast<double>(stats.activationReads) * m_sram.readEnergyPj(volts.activationMv, actBits) +
+         static_cast<double>(stats.activationWrites) * m_sram.writeEnergyPj(volts.activationMv, actBits)) /
         images;
     energy.accumulatorSramPj =
-        (static_cast<double>(stats.accumulatorReads) * m_sram.readEnergyPj(m_vNomMv, accBits) +
-         static_cast<double>(stats.accumulatorWrites) * m_sram.writeEnergyPj(m_vNomMv, accBits)) /
+        (static_cast<double>(stats.accumulatorReads) * m_sram.readEnergyPj(volts.accumulatorMv, accBits) +
+         static_cast<double>(stats.accumulatorWrites) * m_sram.writeEnergyPj(volts.accumulatorMv, accBits)) /
         images;
     return energy;
 }
 
 EnergyBreakdown EnergyPricer::perInference(const models::AcceleratorStats& stats,
-                                           double weightVoltageMv) const
+                                           const SramVoltages& volts) const
 {
     EnergyBreakdown energy;
     for (const models::LayerStats& row : stats.layers)
-        energy += layer(row, weightVoltageMv);
+        energy += layer(row, volts);
     energy.dramPj = dramBytesPerInference(stats) * m_dramPjPerByte;
-    const double seconds = cyclesPerInference(stats) / (m_clockMhz * 1e6);
-    // uW x s = 1e-6 J = 1e6 pJ
-    energy.weightLeakagePj = m_weightBanks * m_sram.leakagePowerUw(weightVoltageMv) * seconds * 1e6;
+    const double seconds = cyclesPerInference(stats) / (m_specs.clockMhz * 1e6);
+    energy.weightLeakagePj = m_specs.weightSram.chip.geometry.banks * m_sram.leakagePowerUw(volts.weightMv) *
+                             seconds * kPjPerUwSecond;
+    // A buffer's leakage: its KiB x uW per KiB at V_nom x the profile's leakage law at its voltage.
+    const auto bufferLeakage = [&](const models::BufferSpecs& buffer, double voltageMv) {
+        const double kib = static_cast<double>(buffer.sizeBytes) / 1024.0;
+        return kib * buffer.leakageUwPerKib * m_sram.leakageScale(voltageMv) * seconds * kPjPerUwSecond;
+    };
+    energy.activationLeakagePj = bufferLeakage(m_specs.activationSram, volts.activationMv);
+    energy.accumulatorLeakagePj = bufferLeakage(m_specs.accumulatorSram, volts.accumulatorMv);
     return energy;
+}
+
+std::vector<RailEnergy> EnergyPricer::byRail(const EnergyBreakdown& energy, const SramVoltages& volts) const
+{
+    std::vector<RailEnergy> rails{{m_specs.weightSram.rail,
+                                   volts.weightMv,
+                                   {"weight_sram"},
+                                   energy.weightSramPj,
+                                   energy.weightLeakagePj}};
+    for (const models::RailSpecs& rail : m_specs.rails)
+        rails.push_back({rail.name, rail.voltageMv.value_or(m_vNomMv), {}, 0, 0});
+    const auto add = [&](const models::BufferSpecs& buffer, const char* name, double dynamicPj,
+                         double leakagePj) {
+        for (RailEnergy& rail : rails)
+            if (rail.name == buffer.rail) {
+                rail.srams.emplace_back(name);
+                rail.dynamicPj += dynamicPj;
+                rail.leakagePj += leakagePj;
+            }
+    };
+    add(m_specs.activationSram, "activation_sram", energy.activationSramPj, energy.activationLeakagePj);
+    add(m_specs.accumulatorSram, "accumulator_sram", energy.accumulatorSramPj, energy.accumulatorLeakagePj);
+    return rails;
+}
+
+std::vector<std::string> EnergyPricer::buffersBelowVmin(const SramVoltages& volts) const
+{
+    std::vector<std::string> names;
+    if (volts.activationMv < m_vMinMv)
+        names.emplace_back("activation_sram");
+    if (volts.accumulatorMv < m_vMinMv)
+        names.emplace_back("accumulator_sram");
+    return names;
 }
 
 EnergySavings energySavings(const EnergyBreakdown& atVoltage, const EnergyBreakdown& nominal)

@@ -5,6 +5,7 @@
 #include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -31,10 +32,8 @@ SweepPlan::SweepPlan(const SweepConfig& config)
       m_seeds(memory::chipSeeds(config.seed, config.chips))
 {
     buildPoints();
-    // A rate axis without a fault model uses the paper's `random` model, on every back-end.
-    memory::ChipOptions& chips = m_config.accelerator.accelerator.weightSram.chip;
-    if (byRate() && chips.faultModel.empty())
-        chips.faultModel = "random";
+    if (byRate())
+        memory::useRateFaultModel(m_config.accelerator.accelerator.weightSram.chip);
     for (const auto& entry : config.models) {
         SweepModel model;
         try {
@@ -81,6 +80,15 @@ void SweepPlan::buildPoints()
         }
         m_points.push_back(point);
     }
+}
+
+std::vector<std::string> SweepPlan::buffersBelowVmin() const
+{
+    double lowestMv = m_pricer.nominalVoltageMv(); // a rate axis prices the weight rail at V_nom
+    for (const SweepPoint& point : m_points)
+        if (!point.op.byRate())
+            lowestMv = std::min(lowestMv, point.op.voltageMv(*m_profile));
+    return m_pricer.buffersBelowVmin(m_pricer.voltages(lowestMv));
 }
 
 const models::AcceleratorStats& SweepPlan::counts(const workloads::ModelPackage& model) const

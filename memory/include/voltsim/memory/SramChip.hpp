@@ -36,6 +36,15 @@ struct ChipOptions {
     bool useProfileGeometry = true;
 };
 
+/// The one rule for a bit error rate set directly (`voltsim run --ber`, weight_sram.ber, `voltsim
+/// sweep --bers`; docs/profiles.md, "A rate set directly"): the fault model named in the config,
+/// else `random` (the paper's model, a faulty cell flips), whatever the profile's fault_semantics.
+inline void useRateFaultModel(ChipOptions& options)
+{
+    if (options.faultModel.empty())
+        options.faultModel = "random";
+}
+
 class SramChip {
   public:
     /// Builds the chip (draws every bank's cells) at V_nom (no faults). `profile` is shared and

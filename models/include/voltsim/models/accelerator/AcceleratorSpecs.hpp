@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace voltsim::models {
 
@@ -21,13 +22,23 @@ struct WeightSramSpecs {
     memory::WeightLayoutConfig layout;                  ///< start offset, interleave, packing, placement
     std::uint32_t readLatencyCycles = 1;                ///< per bank access (memory::SramBankTiming)
     std::uint32_t writeLatencyCycles = 1;
-    memory::OperatingPoint operatingPoint;
+    memory::OperatingPoint operatingPoint; ///< of the weight SRAM and every SRAM on its rail
+    std::string rail = "weight"; ///< the weight SRAM's supply rail (docs/accelerator.md, "Voltage rails")
 };
 
-/// A reliable on-chip buffer (activation or accumulator SRAM) with `banks` equal banks.
+/// An on-chip buffer (activation or accumulator SRAM) with `banks` equal banks. Its faults are
+/// not modelled: below V_min only its energy scales (docs/accelerator.md, "Voltage rails").
 struct BufferSpecs {
     std::uint64_t sizeBytes = 0;
     std::uint32_t banks = 1;
+    std::string rail;             ///< its supply rail: the weight SRAM's or one of AcceleratorSpecs::rails
+    double leakageUwPerKib = 0.0; ///< leakage power per KiB at V_nom, uW (0: not modelled)
+};
+
+/// A supply rail besides the weight SRAM's: the buffers on it run at its voltage.
+struct RailSpecs {
+    std::string name;
+    std::optional<double> voltageMv; ///< supply in mV; unset: the weight SRAM profile's V_nom
 };
 
 /// Off-chip DRAM: one channel with a fixed access latency and a peak bandwidth.
@@ -47,8 +58,12 @@ struct AcceleratorSpecs {
     ArraySpec array{16, 16, Dataflow::WS};
     double clockMhz = 500;
     WeightSramSpecs weightSram;
-    BufferSpecs activationSram{std::uint64_t{32} * 1024, 8};  ///< split in two halves (double buffering)
-    BufferSpecs accumulatorSram{std::uint64_t{64} * 1024, 8}; ///< int32 partial sums of one fold
+    BufferSpecs activationSram{std::uint64_t{32} * 1024, 8, "activation"}; ///< two halves (double buffering)
+    BufferSpecs accumulatorSram{std::uint64_t{64} * 1024, 8,
+                                "accumulator"}; ///< int32 partial sums of one fold
+    /// The rails besides weightSram.rail, by name (each holds at least one buffer). The default is
+    /// the paper's accelerator: only the weight SRAM's rail is scaled.
+    std::vector<RailSpecs> rails{{"activation", std::nullopt}, {"accumulator", std::nullopt}};
     DramSpecs dram;
     PpuSpecs ppu;
     std::string timingModel =

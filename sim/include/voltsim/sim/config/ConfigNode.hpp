@@ -83,6 +83,10 @@ class ConfigNode {
     /// The child object under @p key (an empty object if absent); finish() covers it.
     ConfigNode& child(const std::string& key, const std::string& description);
 
+    /// The keys of this object in the file, in order, each declared valid (for maps keyed by name,
+    /// each then read as a child); nullopt when the object is absent or null.
+    std::optional<std::vector<std::string>> keys() const;
+
     /// Throws InputError for the first key present but never read (here or in a child), listing
     /// the valid keys.
     void finish() const;

@@ -34,7 +34,7 @@ struct RunSummary {
     std::string mode;
     double voltageMv = 0;  ///< NaN when the rate was set directly
     double voltageRel = 0; ///< V / V_min; NaN when the rate was set directly
-    double ber = 0;        ///< the chips' configured rate
+    double ber = 0;        ///< the chips' faulty-cell rate (configured: p(V) or the rate set directly)
     std::size_t chips = 0;
     std::uint64_t images = 0;
     std::uint64_t seed = 0;
@@ -46,13 +46,22 @@ struct RunSummary {
     EnergyBreakdown energy;  ///< per inference at the point (mean over chips)
     EnergyBreakdown nominal; ///< the same counts priced at V_nom
     EnergySavings savings;
+    std::vector<RailEnergy> rails;             ///< energy by rail at the point
+    std::vector<RailEnergy> railsNominal;      ///< the same rails at V_nom
+    double vMinMv = 0;                         ///< the weight SRAM profile's V_min
+    std::vector<std::string> unmodelledFaults; ///< buffers below V_min (energy scaled, faults not modelled)
 };
 
 RunSummary summarizeRun(const RunReportInput& input);
 
 /// Energy by component, pJ: mac_pj, weight_sram_pj, weight_sram_leakage_pj, activation_sram_pj,
-/// accumulator_sram_pj, dram_pj, total_pj.
+/// accumulator_sram_pj, dram_pj, total_pj, activation_sram_leakage_pj, accumulator_sram_leakage_pj.
 nlohmann::json energyJson(const EnergyBreakdown& energy);
+
+/// Energy by rail: {name: {voltage_mv, voltage_rel, srams, dynamic_pj, leakage_pj, total_pj,
+/// total_nominal_pj, saving}}; `nominal` holds the same rails at V_nom, in the same order.
+nlohmann::json railsJson(const std::vector<RailEnergy>& rails, const std::vector<RailEnergy>& nominal,
+                         double vMinMv);
 
 /// One layer of a stats tree (controller.layers[]): shape, cycles, counts and `energy` per image.
 nlohmann::json layerJson(const models::LayerStats& layer, const EnergyBreakdown& energy);
@@ -63,10 +72,11 @@ nlohmann::json summaryJson(const RunSummary& summary);
 /// The same summary as a human-readable table.
 void printRunSummary(std::ostream& out, const RunSummary& summary, double wallSeconds);
 
-/// The accelerator's statistics tree of one chip's run, priced with the weight SRAM at
-/// `voltageMv`: {host, dma, dram, weight_sram.banks[], activation_sram, accumulator_sram, array,
-/// controller.layers[], energy_per_inference}. The one place the tree is built.
-nlohmann::json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, double voltageMv);
+/// The accelerator's statistics tree of one chip's run, priced with the SRAMs at `volts`: {host, dma, dram,
+/// weight_sram.banks[], activation_sram, accumulator_sram, array, controller.layers[], energy_per_inference}.
+/// The one place the tree is built.
+nlohmann::json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run,
+                                    const SramVoltages& volts);
 
 /// The seeds of the run: {run, chips[], clean}.
 nlohmann::json seedsJson(const RunReportInput& input);

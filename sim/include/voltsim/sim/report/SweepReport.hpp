@@ -22,7 +22,7 @@ struct SweepRow {
     std::string model;
     double voltageMv = 0;
     double voltageRel = 0;
-    double ber = 0;
+    double ber = 0;   ///< the faulty-cell rate: p(V) or the rate set directly (sweep.csv's `ber`)
     double flips = 0; ///< mean flipped weight-code bits per chip
     RErrSummary stats;
     std::size_t chips = 0;
@@ -33,6 +33,9 @@ struct SweepRow {
     double sramEnergySaving = 0; ///< 1 - sramEnergyPj / sramEnergyPj at V_nom
     double cycles = 0;           ///< one inference: input DMA, layers, logit DMA (run's cycles_per_inference)
     double latencyUs = 0;
+    std::optional<EnergyBreakdown> energy; ///< by component (none on a rate axis)
+    std::vector<RailEnergy> rails;         ///< by rail at the point, and at V_nom
+    std::vector<RailEnergy> railsNominal;
 };
 
 /// How far the answer for one model is known (docs/sweep.md, "Partial results").

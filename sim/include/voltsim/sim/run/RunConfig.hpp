@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace voltsim::sim {
 
@@ -26,6 +27,23 @@ constexpr std::int64_t kMaxCycleArrayPes = std::int64_t{1} << 18;
 
 /// InputError "<where>: ..." stating the limit if an array of rows x cols is too large to step per clock.
 void requireCycleArraySize(std::int64_t rows, std::int64_t cols, const std::string& where);
+
+/// InputError "<where>: ..." unless `name` is a valid rail name (non-empty; letters, digits, '_', '-').
+void requireRailName(const std::string& name, const std::string& where);
+
+/// The rail of `specs.rails` called `name`, or null (also for the weight SRAM's rail, which is not in it).
+const models::RailSpecs* findRail(const models::AcceleratorSpecs& specs, const std::string& name);
+
+/// Applies `--rail NAME=V` flags (run and sweep) to an accelerator config document at `prefix`
+/// ("" or "accelerator."): V is relative to the weight SRAM profile's V_min (rails.NAME.voltage_rel),
+/// or millivolts with the suffix "mV" (rails.NAME.voltage_mv); the other key is cleared. InputError
+/// naming --rail for a malformed assignment; the config reader checks the name and the value.
+void applyRailFlags(nlohmann::json& config, const std::vector<std::string>& assignments,
+                    const std::string& prefix, ValueOrigins& origins);
+
+/// The one-line notice `voltsim run` and `voltsim sweep` print (without "voltsim: note: ") when
+/// buffers run below V_min: their energy scales, their faults are not modelled; empty if none.
+std::string unmodelledFaultsNote(const std::vector<std::string>& buffers);
 
 /// What one `voltsim run` does beyond the hardware. The initial values are the config's defaults
 /// (as are those of models::AcceleratorSpecs): readRunConfig reads each key into its member.

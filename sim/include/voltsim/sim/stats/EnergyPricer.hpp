@@ -1,12 +1,16 @@
 #pragma once
 // Energy of an accelerator run: action counts (AcceleratorStats) x energy per action (the energy
-// table for MACs, the weight SRAM's profile for SRAM accesses against voltage and for leakage,
-// dram.energy_pj_per_byte for DRAM). Only the weight SRAM runs at the reduced voltage; the
-// activation and accumulator SRAMs are reliable and priced at V_nom.
+// table for MACs, the weight SRAM's profile for every SRAM's accesses against voltage and for
+// leakage, dram.energy_pj_per_byte for DRAM). Each SRAM runs at the voltage of its rail: the
+// weight SRAM's rail at the operating point, the other rails at their configured voltage
+// (docs/accelerator.md, "Voltage rails").
 #include "voltsim/memory/SramEnergyModel.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
 #include "voltsim/models/timing/LayerEnergy.hpp"
 #include "voltsim/sim/run/RunConfig.hpp"
+
+#include <string>
+#include <vector>
 
 namespace voltsim::sim {
 
@@ -18,37 +22,77 @@ struct EnergyBreakdown {
     double activationSramPj = 0;
     double accumulatorSramPj = 0;
     double dramPj = 0;
+    double activationLeakagePj = 0;  ///< activation SRAM leakage (0 unless leakage_uw_per_kib is set)
+    double accumulatorLeakagePj = 0; ///< accumulator SRAM leakage (0 unless leakage_uw_per_kib is set)
 
     double totalPj() const
     {
-        return macPj + weightSramPj + weightLeakagePj + activationSramPj + accumulatorSramPj + dramPj;
+        return macPj + weightSramPj + weightLeakagePj + activationSramPj + accumulatorSramPj + dramPj +
+               activationLeakagePj + accumulatorLeakagePj;
     }
     double weightSramTotalPj() const { return weightSramPj + weightLeakagePj; }
+    double activationSramTotalPj() const { return activationSramPj + activationLeakagePj; }
+    double accumulatorSramTotalPj() const { return accumulatorSramPj + accumulatorLeakagePj; }
     EnergyBreakdown& operator+=(const EnergyBreakdown& other);
+    /// Every component divided by `divisor`.
+    EnergyBreakdown& operator/=(double divisor);
+};
+
+/// The supply of each SRAM, mV.
+struct SramVoltages {
+    double weightMv = 0;
+    double activationMv = 0;
+    double accumulatorMv = 0;
+};
+
+/// One supply rail at an operating point: its SRAMs ("weight_sram", ...) and their energy, pJ.
+struct RailEnergy {
+    std::string name;
+    double voltageMv = 0;
+    std::vector<std::string> srams;
+    double dynamicPj = 0;
+    double leakagePj = 0;
+
+    double totalPj() const { return dynamicPj + leakagePj; }
 };
 
 class EnergyPricer {
   public:
     explicit EnergyPricer(const RunConfig& config);
 
-    /// One layer, per inference, with the weight SRAM at `weightVoltageMv`: MACs, weight SRAM reads
-    /// and the writes of streamed tiles, activation and accumulator accesses (no DRAM, no leakage).
-    EnergyBreakdown layer(const models::LayerStats& stats, double weightVoltageMv) const;
+    /// The SRAMs' supplies with the weight SRAM's rail at `weightRailMv`: buffers on that rail
+    /// share it, the others take their rail's voltage (V_nom when it sets none).
+    SramVoltages voltages(double weightRailMv) const;
+    /// Every SRAM at the profile's V_nom: the reference of the savings.
+    SramVoltages nominal() const;
+
+    /// One layer, per inference: MACs, weight SRAM reads and the writes of streamed tiles,
+    /// activation and accumulator accesses (no DRAM, no leakage).
+    EnergyBreakdown layer(const models::LayerStats& stats, const SramVoltages& volts) const;
 
     /// One inference of the run (layers + DRAM traffic of inputs, logits and streamed weight tiles +
-    /// weight SRAM leakage); the one-off model load of resident weights is not included.
-    EnergyBreakdown perInference(const models::AcceleratorStats& stats, double weightVoltageMv) const;
+    /// SRAM leakage); the one-off model load of resident weights is not included.
+    EnergyBreakdown perInference(const models::AcceleratorStats& stats, const SramVoltages& volts) const;
+
+    /// `energy` (priced at `volts`) split by rail, the weight SRAM's rail first, then config order.
+    std::vector<RailEnergy> byRail(const EnergyBreakdown& energy, const SramVoltages& volts) const;
+
+    /// Names of the buffers (activation_sram, accumulator_sram) on a rail below the profile's V_min
+    /// at `volts`: their energy scales but their faults are not modelled.
+    std::vector<std::string> buffersBelowVmin(const SramVoltages& volts) const;
 
     double nominalVoltageMv() const { return m_vNomMv; }
 
   private:
+    double railVoltage(const std::string& rail, double weightRailMv) const;
+
     models::LayerEnergyModel m_layerModel;
     memory::SramEnergyModel m_sram;
     models::EnergyTable m_table;
+    models::AcceleratorSpecs m_specs;
     double m_dramPjPerByte;
-    double m_clockMhz;
-    std::uint32_t m_weightBanks;
     double m_vNomMv;
+    double m_vMinMv;
 };
 
 /// 1 - E(V) / E(V_nom): of the whole inference, and of the weight SRAM (dynamic + leakage, the
