@@ -107,3 +107,59 @@ TEST_F(SweepRunCrossCheck, TheAcceleratorFlagReadsTheFileRunReads)
     EXPECT_EQ(stats.at("config").at("accelerator").at("array").at("rows").get<int>(), 32);
     EXPECT_EQ(stats.at("config").at("accelerator").at("weight_sram").at("interleave_bytes").get<int>(), 64);
 }
+
+TEST_F(SweepRunCrossCheck, EverySramOnOneRailCostsAlikeInBoth)
+{
+    // docs/accelerator.md, "Voltage rails": the buffers follow the weight SRAM's rail in both commands.
+    const json stats = sweep("0.88", "--accelerator configs/accelerator/one-rail.json");
+    const json summary =
+        run("0.88", "--config " + voltsim::test::sourceDir() + "/configs/accelerator/one-rail.json");
+    expectSameCost(stats, 0, summary);
+    EXPECT_NEAR(summary.at("energy_saving").get<double>(), 0.173, 0.001);
+    const json& rail = summary.at("rails").at("weight");
+    EXPECT_EQ(rail.at("srams"), json({"weight_sram", "activation_sram", "accumulator_sram"}));
+    const json& point = stats.at("sweep").at("models").at(0).at("points").at(0);
+    EXPECT_EQ(point.at("rails"), summary.at("rails"));
+    EXPECT_NE(stderrText().find("faults are not modelled"), std::string::npos) << stderrText();
+}
+
+TEST_F(SweepRunCrossCheck, ARateSetDirectlyMeansTheSameInBoth)
+{
+    // docs/profiles.md, "A rate set directly": the configured fault model, else random, whatever the
+    // profile's fault_semantics (salami2018-vc707: stuck_at).
+    const std::string model = voltsim::test::modelDir("randbet-8bit");
+    ASSERT_EQ(voltsim("run --model " + model +
+                      " --profile salami2018-vc707 --ber 0.0005 --chips 1 --images 20 "
+                      "--out run"),
+              0)
+        << stderrText();
+    ASSERT_EQ(
+        voltsim("sweep --models randbet-8bit --profile salami2018-vc707 --bers 0.0005 --chips 1 --images 20 "
+                "--quiet --no-plots --out sweep"),
+        0)
+        << stderrText();
+    const json runChip = json::parse(readFile(m_dir / "run" / "stats.json")).at("chips").at(0);
+    const json point = json::parse(readFile(m_dir / "sweep" / "stats.json"))
+                           .at("sweep")
+                           .at("models")
+                           .at(0)
+                           .at("points")
+                           .at(0);
+    EXPECT_EQ(runChip.at("faulty_cell_rate").get<double>(), 0.0005);
+    EXPECT_EQ(point.at("faulty_cell_rate").get<double>(), 0.0005);
+    EXPECT_EQ(runChip.at("bits_flipped").get<double>(), point.at("flips_mean").get<double>());
+    EXPECT_EQ(runChip.at("flipped_bit_rate").get<double>(), point.at("flipped_bit_rate").get<double>());
+    // random: every faulty cell flips its bit
+    EXPECT_NEAR(runChip.at("flipped_bit_rate").get<double>() / 0.0005, 1.0, 0.2);
+
+    // stuck_at named in the config: the same cells, about half of them differ from the stored bit
+    ASSERT_EQ(voltsim("run --model " + model +
+                      " --profile salami2018-vc707 --ber 0.0005 --chips 1 --images 20 "
+                      "--set weight_sram.fault_model=stuck_at --out stuck"),
+              0)
+        << stderrText();
+    const json stuck = json::parse(readFile(m_dir / "stuck" / "stats.json")).at("chips").at(0);
+    EXPECT_EQ(stuck.at("faulty_cell_rate").get<double>(), 0.0005);
+    EXPECT_NEAR(stuck.at("flipped_bit_rate").get<double>() / runChip.at("flipped_bit_rate").get<double>(),
+                0.5, 0.15);
+}
