@@ -356,7 +356,7 @@ std::vector<LayersCsvRow> layersCsvRows(const std::vector<LayerReportRow>& rows)
 }
 
 void writeReports(const OutputFolder& folder, const std::vector<LayerReportRow>& rows, const ArraySpec& spec,
-                  const std::string& timingName, double voltageMv)
+                  const std::string& timingName, double voltageMv, double nominalMv)
 {
     // COMPUTE_REPORT.csv first: it marks the folder as the reports of voltsim layers (folderContent)
     const auto write = [&](const std::string& name, const std::function<void(std::ostream&)>& writer) {
@@ -369,7 +369,8 @@ void writeReports(const OutputFolder& folder, const std::vector<LayerReportRow>&
     write("DETAILED_ACCESS_REPORT.csv",
           [&](std::ostream& out) { models::writeDetailedAccessReport(out, rows); });
     write("layers.csv", [&](std::ostream& out) {
-        writeLayersCsv(out, {spec, timingName, voltageMv}, layersCsvRows(rows));
+        // a topology's activations and accumulators are priced at V_nom (LayerEnergyModel)
+        writeLayersCsv(out, {spec, timingName, voltageMv, nominalMv, nominalMv}, layersCsvRows(rows));
     });
 }
 
@@ -410,7 +411,7 @@ int runLayersCommand(const Args& args)
                                       energy.price(timings[id], voltageMv)});
     printSummary(workload, spec, rows, timing->name());
     if (folder)
-        writeReports(*folder, rows, spec, timing->name(), voltageMv);
+        writeReports(*folder, rows, spec, timing->name(), voltageMv, profile.vNomMv);
     return 0;
 }
 

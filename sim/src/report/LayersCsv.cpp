@@ -36,7 +36,8 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
            "overall_util,mapping_efficiency,compute_util,weight_sram_reads,activation_sram_reads,"
            "activation_sram_writes,accumulator_sram_reads,accumulator_sram_writes,dram_bytes,"
            "weight_tiles_loaded,weight_bytes_loaded,weight_load_stall_cycles,flips_seen,chips,"
-           "weight_voltage_mv,mac_pj,weight_sram_pj,activation_sram_pj,accumulator_sram_pj,total_pj,"
+           "weight_voltage_mv,activation_voltage_mv,accumulator_voltage_mv,mac_pj,weight_sram_pj,activation_"
+           "sram_pj,accumulator_sram_pj,total_pj,"
            "weight_sram_nominal_pj,weight_sram_saving\n";
     for (std::size_t id = 0; id < rows.size(); ++id) {
         const LayersCsvRow& row = rows[id];
@@ -54,10 +55,11 @@ void writeLayersCsv(std::ostream& out, const LayersCsvContext& context, const st
             << optionalField(row.weightTilesLoaded) << ',' << optionalField(row.weightBytesLoaded) << ','
             << optionalField(row.weightLoadStallCycles) << ',' << optionalField(row.flipsSeen) << ','
             << optionalField(row.chips) << ',' << formatLikePython(context.weightVoltageMv) << ','
-            << formatLikePython(e.macPj) << ',' << formatLikePython(e.weightSramPj) << ','
-            << formatLikePython(e.activationSramPj) << ',' << formatLikePython(e.accumulatorSramPj) << ','
-            << formatLikePython(e.totalPj()) << ',' << formatLikePython(e.weightSramNominalPj) << ','
-            << formatLikePython(saving) << '\n';
+            << formatLikePython(context.activationVoltageMv) << ','
+            << formatLikePython(context.accumulatorVoltageMv) << ',' << formatLikePython(e.macPj) << ','
+            << formatLikePython(e.weightSramPj) << ',' << formatLikePython(e.activationSramPj) << ','
+            << formatLikePython(e.accumulatorSramPj) << ',' << formatLikePython(e.totalPj()) << ','
+            << formatLikePython(e.weightSramNominalPj) << ',' << formatLikePython(saving) << '\n';
     }
 }
 

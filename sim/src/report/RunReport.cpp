@@ -281,7 +281,8 @@ void writeRunLayersCsv(std::ostream& out, const RunReportInput& input)
     const RunConfig& config = *input.config;
     const EnergyPricer pricer(config);
     const SramVoltages volts = pricingVoltages(config, pricer);
-    const LayersCsvContext context{config.accelerator.array, "native", volts.weightMv};
+    const LayersCsvContext context{config.accelerator.array, "native", volts.weightMv, volts.activationMv,
+                                   volts.accumulatorMv};
     const PointOutcome& outcome = *input.outcome;
     const models::AcceleratorStats& stats = outcome.chips.front().counts;
     std::vector<LayersCsvRow> rows;

@@ -37,11 +37,13 @@ struct LayersCsvRow {
     models::LayerEnergy energy; ///< pJ per inference, weight SRAM at the row's voltage
 };
 
-/// What every row shares: the array, the timing model and the weight SRAM's voltage.
+/// What every row shares: the array, the timing model and each SRAM's voltage (its rail's).
 struct LayersCsvContext {
     models::ArraySpec array;
     std::string timing; ///< the timing model's name
     double weightVoltageMv = 0;
+    double activationVoltageMv = 0;
+    double accumulatorVoltageMv = 0;
 };
 
 /// The header and one line per row.
