@@ -123,6 +123,39 @@ void BM_SweepChip(benchmark::State& state, const std::string& name)
 BENCHMARK_CAPTURE(BM_SweepChip, cnn, kCnn)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 BENCHMARK_CAPTURE(BM_SweepChip, resnet, kResNet)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
+/// One chip at a high voltage (720 mV, p = 4e-4: conv1 clean, a few conv2 codes flipped) as a
+/// sweep evaluates it, with incremental inference as the evaluator chooses it (argument 1) and
+/// without it (argument 0); 2 threads. Items: test-set images. The evaluator (clean inference,
+/// clean accumulators, cost model) is built once, outside the timing, and each iteration evaluates
+/// a different chip, so its cache of evaluated codes never hits.
+void BM_IncrementalChip(benchmark::State& state, const std::string& name)
+{
+    using Policy = sim::IncrementalOptions::Policy;
+    const sim::FunctionalEvaluator evaluator(package(name), allImages(), {}, 2,
+                                             {state.range(0) != 0 ? Policy::Auto : Policy::Never});
+    std::uint64_t chipIndex = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        memory::SramChip chip(profile(), memory::chipSeed(1, chipIndex++));
+        state.ResumeTiming();
+        benchmark::DoNotOptimize(
+            evaluator.evaluateChip(chip, memory::OperatingPoint::atVoltage(720)).robustErrors);
+    }
+    setCounters(state, name, double(testSet().size()), 2);
+}
+BENCHMARK_CAPTURE(BM_IncrementalChip, cnn, kCnn)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(10);
+BENCHMARK_CAPTURE(BM_IncrementalChip, resnet, kResNet)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(10);
+
 /// Building a chip (drawing every bank's cells once; reused across models and points by ChipPool).
 void BM_ChipConstruction(benchmark::State& state)
 {
