@@ -1,7 +1,7 @@
 """A MobileNet-style network (depthwise-separable blocks, MobileNet v1) for 28 x 28 grey images, in plain
 PyTorch: the example of importing a float model someone trained elsewhere (docs/import.md).
 
-    /usr/bin/python3 examples/mobilenet/train_float.py --out mobilenet.onnx   # float training + ONNX export
+    /usr/bin/python3 examples/train_float.py --model examples/mobilenet/model.py:make --out mobilenet.onnx   # float training + ONNX export
     build/voltsim import onnx mobilenet.onnx --calibration fashion-mnist --bits 8 --quantizer rquant --out PKG
 
 Every block is a 3x3 depthwise conv and a 1x1 pointwise conv, each with BatchNorm and ReLU (the

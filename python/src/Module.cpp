@@ -182,7 +182,7 @@ Affine manifestAffine(const workloads::QuantizedTensor& tensor)
 
 /// The decode the integer datapath computes with, from the layer's requant integers
 /// (docs/datapath.md, "One layer": m_acc = 2^shift s_in a / s_out, m_sum = 2^shift s_in c / s_out,
-/// m_bias = 2^shift a_b / s_out, b0 = 2^shift c_b / s_out, solved for a, c, a_b, c_b). It includes
+/// m_bias = 2^shift a_b / s_out, b0 = 2^shift (c_b / s_out + z_out), solved for a, c, a_b, c_b). It includes
 /// whatever the exporter folded into the integers (the trainer's per-layer gains), so a float model
 /// with these weights computes what the package computes, up to the rounding of the integers and of
 /// the activations.
@@ -191,7 +191,8 @@ std::pair<Affine, Affine> datapathAffine(const workloads::Layer& layer)
     const workloads::Requant& rq = *layer.requant;
     const double unit = std::ldexp(rq.outScale, -rq.shift); // s_out / 2^shift
     const auto value = [&](std::int64_t m) { return static_cast<double>(m) * unit; };
-    return {{value(rq.mAcc) / rq.inScale, value(rq.mSum) / rq.inScale}, {value(rq.mBias), value(rq.b0)}};
+    const std::int64_t b0 = rq.b0 - (std::int64_t{rq.zeroPoint} << rq.shift); // the zero point is no bias
+    return {{value(rq.mAcc) / rq.inScale, value(rq.mSum) / rq.inScale}, {value(rq.mBias), value(b0)}};
 }
 
 /// affine(v) of every code of @p tensor in @p codes, float32 shaped like the tensor (PyTorch's

@@ -81,7 +81,8 @@ def head(channels=4, size=8):
     ([nn.Conv2d(1, 4, 3, padding="same"), nn.ReLU()] + head(), r"only explicit zero padding"),
     ([nn.Conv2d(1, 4, 3, padding=1, padding_mode="reflect"), nn.ReLU()] + head(), r"only explicit zero padding"),
     ([nn.Conv2d(1, 4, 3, padding=1), nn.Conv2d(4, 4, 3, padding=1), nn.ReLU()] + head(),
-     r"layer 'body.0': a conv2d other than the last must be followed by a ReLU"),
+     r"layer 'body.0': its output has no ReLU \(signed\) and is read by conv2d 'body.1'; voltsim carries signed "
+     r"activations only into an add"),
     ([nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(4)] + head(),
      r"BatchNorm2d must follow a Conv2d directly"),
     ([nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True)] + head(size=4),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from tools.train import datasets, faults, intref, package
+from tools.train import datasets, faults, intref, package, quant
 from tools.train.faulty_eval import FaultyEvaluator
 from tools.train.network import KINDS
 from tools.train.train import TrainConfig, quant_net
@@ -37,6 +37,25 @@ def test_add_rounds_half_up():
     # m = 1 each at shift 1: (3 + 2 + 1) >> 1 = 3 (2.5 -> 3), (2 + 2 + 1) >> 1 = 2 (2.0)
     rq = {"shift": 1, "multipliers": [1, 1], "in_scales": [0.5, 0.5], "out_scale": 1.0}
     assert run({"type": "add", "requant": rq}, [[[[3, 2]]]], [[[[2, 2]]]]) == [[[[3.0, 2.0]]]]
+
+
+def test_add_of_signed_tensors_applies_the_zero_points_through_b0():
+    # Inputs with zero point 128 at scale 1 (m = 2 at shift 1): q_a = 130 is +2, q_b = 125 is -3, the sum -1.
+    # Signed output: b0 = 128*2 - 2*128 - 2*128 = -256, T = 2*130 + 2*125 - 256 = 254, (254 + 1) >> 1 = 127 (-1).
+    # ReLU'd output (zero point 0): b0 = -512, T = -2, (-2 + 1) >> 1 = -1 -> 0; +2 + +4 = 6 -> 6.
+    assert package.add_b0(1, [2, 2], [128, 128], 128) == -256 and package.add_b0(1, [2, 2], [128, 128], 0) == -512
+    signed = {"shift": 1, "multipliers": [2, 2], "b0": -256, "zero_point": 128, "in_scales": [1, 1], "out_scale": 1}
+    assert run({"type": "add", "requant": signed}, [[[[130]]]], [[[[125]]]]) == [[[[127.0]]]]
+    relu = {"shift": 1, "multipliers": [2, 2], "b0": -512, "in_scales": [1, 1], "out_scale": 1}
+    assert run({"type": "add", "requant": relu}, [[[[130, 130]]]], [[[[125, 132]]]]) == [[[[0.0, 6.0]]]]
+
+
+def test_signed_conv_output_folds_its_zero_point_into_b0():
+    # a = 0.5, c = 0 codes, s_in = s_out = 1, no bias, shift 1: m_acc = 1, b0 = 128 * 2 = 256 with zero point 128.
+    weight = quant.QuantizedTensor(torch.tensor([128]), 8, "rquant", 0.5, 0.0, -64.0, 64.0)
+    bias = quant.QuantizedTensor(torch.tensor([128]), 8, "rquant", 0.5, 0.0, -64.0, 64.0)
+    shift, ints = package.requant_integers(1.0, weight, bias, 1.0, out_zero_point=128)
+    assert ints["m_acc"] == 1 << (shift - 1) and ints["b0"] == 128 << shift
 
 
 def test_concat_rescales_each_input_and_joins_channels_in_order():
@@ -113,6 +132,10 @@ def test_fixture_holds_every_layer_type(fixture_package):
     assert any(layer.get("padding") for layer in layers if layer["type"] == "maxpool2d")
     cat = next(layer for layer in layers if layer["type"] == "concat")
     assert len(set(cat["requant"]["in_scales"])) == 2  # two scales: a real rescale
+    signed = {layer["name"] for layer in layers if layer.get("requant", {}).get("zero_point") == 128}
+    assert signed == {"grp", "short", "signed_add"}  # conv outputs and an add without ReLU
+    assert all(not named(manifest, name).get("relu", False) for name in signed)
+    assert named(manifest, "add")["requant"]["b0"] < 0 and "zero_point" not in named(manifest, "add")["requant"]
     assert len(codes) < 1000 and len(golden["faulty"]["flips"]) > 0
 
 
@@ -169,23 +192,27 @@ def insert_unread(m):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda m: named(m, "add").update(inputs=["grp", "cat"]),
-     r"layers\[4\].inputs\[1\]: layer 'add' reads 'cat', which is not 'input' or an earlier layer"),
+     r"layers\[6\].inputs\[1\]: layer 'add' reads 'cat', which is not 'input' or an earlier layer"),
     (lambda m: named(m, "dw").update(inputs=["dw"]), r"layers\[2\].inputs\[0\]: layer 'dw' reads 'dw'"),
-    (lambda m: named(m, "side").update(inputs=["nowhere"]), r"layers\[5\].inputs\[0\]: layer 'side' reads 'nowhere'"),
+    (lambda m: named(m, "side").update(inputs=["nowhere"]), r"layers\[7\].inputs\[0\]: layer 'side' reads 'nowhere'"),
     (lambda m: named(m, "add").update(inputs=["grp", "stem"]),
-     r"layers\[4\].inputs: layer 'add': an add needs equal shapes, got \[4, 7, 7\] and \[4, 14, 14\]"),
+     r"layers\[6\].inputs: layer 'add': an add needs equal shapes, got \[4, 7, 7\] and \[4, 14, 14\]"),
     (lambda m: named(m, "cat").update(inputs=["add", "stem"]),
-     r"layers\[6\].inputs: layer 'cat': a concat needs equal H and W"),
-    (lambda m: named(m, "add").update(inputs=["grp"]), r"layers\[4\].inputs: layer 'add': add takes 2 input\(s\), got 1"),
+     r"layers\[8\].inputs: layer 'cat': a concat needs equal H and W"),
+    (lambda m: named(m, "add").update(inputs=["grp"]), r"layers\[6\].inputs: layer 'add': add takes 2 input\(s\), got 1"),
     (lambda m: named(m, "grp").update(groups=3), r"layers\[3\].groups: layer 'grp': 3 groups do not divide 4 input"),
-    (lambda m: named(m, "gap").update(type="softmax"), r"layers\[8\].type: layer \"gap\": must be one of conv2d,"),
+    (lambda m: named(m, "gap").update(type="softmax"), r"layers\[10\].type: layer \"gap\": must be one of conv2d,"),
     (insert_unread, r"layers\[2\]: layer 'extra': its output is read by no later layer"),
-    (lambda m: named(m, "avg").update(out_shape=[6, 4, 4]), r"layers\[7\].out_shape: layer 'avg': must be \[6, 3, 3\]"),
-    (lambda m: named(m, "side").update(in_shape=[4, 14, 14]), r"layers\[5\].in_shape: layer 'side': must be its input"),
-    (lambda m: named(m, "cat")["requant"].update(multipliers=[1]), r"layers\[6\].requant.multipliers: layer 'cat': must"),
-    (lambda m: named(m, "add")["requant"].update(shift=63), r"layers\[4\].requant.shift: must be an integer 1..62"),
+    (lambda m: named(m, "avg").update(out_shape=[6, 4, 4]), r"layers\[9\].out_shape: layer 'avg': must be \[6, 3, 3\]"),
+    (lambda m: named(m, "side").update(in_shape=[4, 14, 14]), r"layers\[7\].in_shape: layer 'side': must be its input"),
+    (lambda m: named(m, "cat")["requant"].update(multipliers=[1]), r"layers\[8\].requant.multipliers: layer 'cat': must"),
+    (lambda m: named(m, "add")["requant"].update(shift=63), r"layers\[6\].requant.shift: must be an integer 1..62"),
     (lambda m: named(m, "pool").update(stride=0), r"layers\[1\].stride: must be an integer 1..65536, got 0"),
-    (lambda m: named(m, "fc1").update(name="input"), r"layers\[10\].name: must be a new layer name other than"),
+    (lambda m: named(m, "fc1").update(name="input"), r"layers\[12\].name: must be a new layer name other than"),
+    (lambda m: named(m, "side").update(inputs=["grp"]),
+     r"layers\[7\].inputs: layer 'side': reads the signed tensor 'grp' \(zero point 128\); only an add may read one"),
+    (lambda m: named(m, "grp")["requant"].update(zero_point=100), r"layers\[3\].requant.zero_point: must be 128"),
+    (lambda m: named(m, "cat")["requant"].update(b0=5), r"layers\[8\].requant: unknown key 'b0'"),
     (lambda m: m.update(format_version=3), r"format: must be voltsim-model version 1 or 2"),
 ])
 def test_loader_refuses_bad_graphs_in_one_line(tmp_path, edit, message):

@@ -17,6 +17,7 @@ from conftest import randomised_batch_norms, voltsim_binary
 from tools.data import digits
 from tools.train import package
 from tools.train.frontend import ModelError, float_forward, load_factory
+from tools.train.network import signed_outputs
 from tools.train.onnx_import import import_graph
 from tools.train.zoo import REPO_ROOT
 
@@ -256,14 +257,22 @@ def test_mutated_files_only_ever_give_model_errors(tmp_path):
     assert outcomes["refused"] > 100, outcomes
 
 
-def test_torchvision_resnet18_imports_up_to_its_signed_residual_branch(tmp_path):
-    """torchvision's ResNet-18 adds a BatchNorm output without ReLU (a signed tensor) to the shortcut;
-    the datapath's activations are unsigned, so the import stops there with one line naming the layer
-    (torch.onnx's Identity nodes on shared weights and everything before it import)."""
-    torchvision = pytest.importorskip("torchvision")
-    model = torchvision.models.resnet18(num_classes=10)
-    model.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)
-    path = export(model, (1, 28, 28), str(tmp_path / "resnet18.onnx"))
-    with pytest.raises(ModelError, match=r"layer '/layer1/layer1.0/conv2/Conv': a conv2d other than the last "
-                                         r"must be followed by a ReLU"):
-        import_graph(path)
+RESNET18_MODEL = os.path.join(REPO_ROOT, "examples", "resnet18", "model.py") + ":make"
+
+
+def test_torchvision_resnet18_imports_with_signed_residual_branches(tmp_path):
+    """torchvision's ResNet-18 adds BatchNorm outputs without ReLU (signed tensors) to the shortcut and
+    ReLUs the sum: each block's last conv and each downsampling shortcut import as signed conv2d
+    layers read by an add + ReLU, and the graph computes what the module computes (torch.onnx's
+    Identity nodes on shared weights included)."""
+    pytest.importorskip("torchvision")
+    torch.manual_seed(0)
+    module = randomised_batch_norms(load_factory(RESNET18_MODEL)()).eval()
+    traced = import_graph(export(module, (1, 28, 28), str(tmp_path / "resnet18.onnx")))
+    signed = signed_outputs(traced.network.layers)
+    assert len(signed) == 8 + 3 and "/layer1/layer1.0/conv2/Conv" in signed  # 8 blocks, 3 downsampling shortcuts
+    adds = [spec for spec in traced.network.layers if spec.kind == "add"]
+    assert len(adds) == 8 and all(spec.relu for spec in adds)
+    x = torch.rand(4, 1, 28, 28)
+    with torch.no_grad():
+        torch.testing.assert_close(float_forward(traced, x), module(x), rtol=1e-4, atol=1e-4)

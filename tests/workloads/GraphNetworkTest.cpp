@@ -105,6 +105,63 @@ TEST_F(GraphNetworkTest, IntegerReferenceGivesTheHandDerivedLogits)
     }
 }
 
+/// The tiny graph with dw's output signed (zero point 128 folded into b0 = 128 * 2^1) and read by the
+/// add only (the concat reads the add twice); the add's b0 = -m_dw * 128 removes the zero point.
+void makeDwSigned(PackageFiles& f)
+{
+    layer(f, 0)["relu"] = false;
+    layer(f, 0)["requant"]["b0"] = 256;
+    layer(f, 0)["requant"]["zero_point"] = 128;
+    layer(f, 1)["requant"]["b0"] = -128;
+    layer(f, 2)["inputs"] = {"add", "add"};
+}
+
+// Image A through makeDwSigned: dw channel 0 T = 2q -> (2q + 256 + 1) >> 1 = q + 128; channel 1 T = q
+// -> (q + 257) >> 1 = 131, 131, 132, 133 for q = 5, 6, 7, 9. add (m = 1, 1, b0 = -128, shift 1):
+// channel 0 (q + 128 + q - 128 + 1) >> 1 = q -> [1, 2, 3, 4]; channel 1 (131 + 5 - 127) >> 1 = 4, then
+// 5, 6, 7 -> [4, 5, 6, 7], the unsigned graph's add. cat = (add, add), so channel 3 = channel 1 and gap =
+// [4, 7, 4, 7]: logits [4, 14]. Zeros: dw = 128, add (128 - 127) >> 1 = 0: logits [0, 0].
+TEST_F(GraphNetworkTest, AddOfASignedTensorAppliesItsZeroPoint)
+{
+    const ModelPackage package = load(makeDwSigned);
+    EXPECT_TRUE(package.network.layers[0].hasSignedOutput());
+    EXPECT_FALSE(package.network.layers[1].hasSignedOutput());
+    EXPECT_EQ(package.network.layers[1].merge->b0, -128);
+    std::vector<std::uint8_t> images = kImageA;
+    images.insert(images.end(), 8, 0);
+    const IntegerReference reference(package, 1);
+    const IntegerReference::Logits logits = reference.logits(package.codes, images.data(), 2);
+    EXPECT_EQ(std::vector<std::int32_t>(logits.data(), logits.data() + logits.size()),
+              (std::vector<std::int32_t>{4, 14, 0, 0}));
+}
+
+TEST_F(GraphNetworkTest, RefusesSignedTensorsOutsideAdds)
+{
+    expectError(
+        [](PackageFiles& f) {
+            makeDwSigned(f);
+            layer(f, 2)["inputs"] = {"add", "dw"};
+        },
+        {"layers[2].inputs[1]", "reads the signed tensor 'dw'", "only an add"});
+    expectError([](PackageFiles& f) { layer(f, 0)["relu"] = false; },
+                {"layers[0].relu", "must be true for a hidden layer unless its output is signed"});
+    expectError(
+        [](PackageFiles& f) {
+            makeDwSigned(f);
+            layer(f, 0)["relu"] = true;
+        },
+        {"layers[0].relu", "must be false for a signed output"});
+    expectError(
+        [](PackageFiles& f) {
+            makeDwSigned(f);
+            layer(f, 0)["requant"]["zero_point"] = 100;
+        },
+        {"layers[0].requant.zero_point", "must be 128"});
+    expectError([](PackageFiles& f) { layer(f, 2)["requant"]["b0"] = 5; }, {"layers[2].requant", "b0"});
+    expectError([](PackageFiles& f) { layer(f, 7)["requant"]["zero_point"] = 128; },
+                {"layers[7].requant.zero_point", "last layer"});
+}
+
 TEST_F(GraphNetworkTest, ResumesAtCutPointsOnly)
 {
     const ModelPackage package = load();

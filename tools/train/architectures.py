@@ -89,6 +89,8 @@ class EveryLayer(nn.Module):
         self.pool = nn.MaxPool2d(3, 2, padding=1)
         self.dw = _conv(4, 4, groups=4)
         self.grp = _conv(4, 4, kernel=1, padding=0, groups=2)
+        self.short = _conv(4, 4, kernel=1, padding=0)
+        self.signed_add = Add()
         self.add = Add()
         self.side = _conv(4, 2, kernel=1, padding=0)
         self.cat = Concat()
@@ -100,7 +102,9 @@ class EveryLayer(nn.Module):
 
     def forward(self, x):
         p = self.pool(torch.relu(self.stem(x)))
-        a = self.add(torch.relu(self.grp(torch.relu(self.dw(p)))), p)
+        # grp and short have no ReLU: signed tensors, added to a signed sum, added to p, then ReLU
+        s = self.signed_add(self.grp(torch.relu(self.dw(p))), self.short(p))
+        a = torch.relu(self.add(s, p))
         x = self.cat(a, torch.relu(self.side(p)))
         x = self.flatten(self.gap(self.avg(x)))
         return self.fc2(torch.relu(self.fc1(x)))

@@ -3,8 +3,8 @@
     /usr/bin/python3 -m tools.train.fixtures --out tests/data/graph-every-layer
 
 ``graph-every-layer`` holds every layer type of package version 2 (architectures.EveryLayer: strided,
-depthwise, grouped and 1x1 conv2d, padded max-pool, add, concat of two scales, avgpool2d,
-global_avgpool, flatten, linear) in 248 codes, trained briefly (RQuant, 8 bit, one pass over 8,192
+depthwise, grouped and 1x1 conv2d, padded max-pool, conv outputs and an add that are signed (zero
+points), add + ReLU, concat of two scales, avgpool2d, global_avgpool, flatten, linear) in 268 codes, trained briefly (RQuant, 8 bit, one pass over 8,192
 images) so its activations and logits are not degenerate. Its accuracy does not matter; the C++ loader
 and integer reference reproduce its golden logits (clean and faulty) bit for bit.
 """

@@ -7,8 +7,9 @@ add, torch.cat on channels, flatten (nn.Flatten, torch.flatten(x, 1), x.view(x.s
 and Identity vanish. Every other node, attribute or pattern raises ``ModelError`` naming the node.
 
 Layer names are the module's attribute paths (``layer1.0.conv1``) or, for functions, fx's node names
-(``add``, ``cat_1``). voltsim's activations are unsigned 8-bit, so every conv or linear but the last
-must be followed by a ReLU.
+(``add``, ``cat_1``). A conv or linear without ReLU (other than the last) and an add without ReLU of
+such a tensor give signed activations, which only adds may read (a residual branch ending in
+BatchNorm, added to its shortcut and then ReLU'd, as in torchvision's ResNets; docs/datapath.md).
 """
 import importlib.util
 import operator
@@ -19,7 +20,7 @@ import torch
 import torch.fx
 import torch.nn.functional as F
 
-from .network import INPUT, LayerSpec, Network, resolved_inputs, shapes
+from .network import INPUT, LayerSpec, Network, resolved_inputs, shapes, signed_outputs
 
 
 class ModelError(ValueError):
@@ -340,17 +341,21 @@ class _Mapper:
 
 def check_graph(network):
     """The rules the integer datapath sets on any graph (from PyTorch or ONNX): the last layer is a conv
-    or linear without ReLU giving a vector of class scores; every other conv or linear has a ReLU."""
+    or linear without ReLU giving a vector of class scores; a signed tensor (``signed_outputs``) is read
+    only by adds."""
     out = shapes(network)
     last = network.layers[-1]
     if last.kind not in ("conv2d", "linear") or last.relu or len(out[last.name]) != 1:
         raise ModelError(f"layer '{last.name}': the last layer must be a linear (or a conv to a vector of class "
                          f"scores) without ReLU, got {last.kind}{' + ReLU' if last.relu else ''} "
                          f"of shape {list(out[last.name])}")
-    for spec in network.layers[:-1]:
-        if spec.kind in ("conv2d", "linear") and not spec.relu:
-            raise ModelError(f"layer '{spec.name}': a {spec.kind} other than the last must be followed by a "
-                             f"ReLU (voltsim's activations are unsigned 8-bit, docs/datapath.md)")
+    signed = signed_outputs(network.layers)
+    for spec, inputs in resolved_inputs(network.layers):
+        source = next((i for i in inputs if i in signed), None)
+        if source is not None and spec.kind != "add":
+            raise ModelError(f"layer '{source}': its output has no ReLU (signed) and is read by {spec.kind} "
+                             f"'{spec.name}'; voltsim carries signed activations only into an add "
+                             f"(docs/datapath.md, \"Zero points\")")
 
 
 def float_forward(traced, x):

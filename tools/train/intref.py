@@ -17,7 +17,8 @@ cheapest exact type:
 - A max-pool that is the only reader of a hidden layer is applied to T' before the rounding:
   rounding, ReLU and saturation form a monotone function, so max and requantization commute
   (docs/datapath.md says so); padded positions hold T' = 0, which rounds to the ignored value 0.
-- add/concat rescaling: ``m_i q_i`` sums stay below 2^37, exact in int64 (and float64).
+- add/concat rescaling: ``m_i q_i`` sums stay below 2^37, exact in int64 (and float64); an add's b0
+  (zero points, |b0| <= 2^62) is added in int64.
 - Average pools: the window sum S <= 255 n is exact in float32; ``floor((2 S + n) / (2 n))`` in int64.
 """
 import numpy as np
@@ -158,7 +159,7 @@ def _rescaled(q, m, shift):
 def _add(inputs, layer):
     rq = layer["requant"]
     m_a, m_b = rq["multipliers"]
-    t = inputs[0].to(torch.int64) * m_a + inputs[1].to(torch.int64) * m_b + (1 << (rq["shift"] - 1))
+    t = inputs[0].to(torch.int64) * m_a + inputs[1].to(torch.int64) * m_b + (rq.get("b0", 0) + (1 << (rq["shift"] - 1)))
     return t.bitwise_right_shift(rq["shift"]).clamp_(0, 255).to(torch.float32)
 
 

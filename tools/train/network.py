@@ -5,8 +5,10 @@ network's input; none: the layer before it). Layer kinds are those of docs/datap
 (bias, fused ReLU, groups), linear, maxpool2d (padding), avgpool2d, global_avgpool, add, concat and
 flatten, so the integer datapath runs them exactly. In the forward pass every weight and bias is
 replaced by the affine decode of its codes (straight-through estimator), every hidden activation is
-fake-quantized to unsigned 8 bits with a per-tensor scale calibrated as a running maximum, and the
-input is pixels / 255. The float forward therefore equals the integer datapath up to the rounding of
+fake-quantized to 8 bits with a per-tensor scale calibrated as a running maximum, and the input is
+pixels / 255. Activations are unsigned (zero point 0) except the outputs of a conv2d/linear without
+ReLU and of an add without ReLU reading such a tensor: these are signed (zero point 128, symmetric
+range) and only adds may read them (docs/datapath.md, "Zero points"). The float forward therefore equals the integer datapath up to the rounding of
 the requantization multipliers.
 """
 from dataclasses import dataclass
@@ -18,6 +20,9 @@ from . import quant
 
 INPUT = "input"
 ACTIVATION_LEVELS = 255
+# A signed tensor's codes: q = round(y / s) + 128 in 0..255, scale s = max |y| / 127.
+SIGNED_ZERO_POINT = 128
+SIGNED_LEVELS = 127
 # Running-maximum momentum of the activation scale calibration.
 ACT_MAX_MOMENTUM = 0.1
 COMPUTE_KINDS = ("conv2d", "linear")
@@ -104,9 +109,31 @@ def param_key(name):
     return name.replace("%", "%25").replace(".", "%2E")
 
 
-def has_scale(spec):
-    """Whether ``spec`` calibrates its own output scale (hidden compute layers and adds)."""
-    return spec.relu or spec.kind == "add"
+def signed_outputs(layers):
+    """Names of the layers whose outputs are signed (zero point 128): a conv2d or linear without ReLU
+    other than the last layer, and an add without ReLU reading a signed tensor (docs/datapath.md)."""
+    nodes = resolved_inputs(layers)
+    signed = set()
+    for spec, inputs in nodes[:-1]:
+        if not spec.relu and (spec.kind in COMPUTE_KINDS or spec.kind == "add" and signed.intersection(inputs)):
+            signed.add(spec.name)
+    return signed
+
+
+def zero_point(signed):
+    """The zero point of a tensor: 128 if it is signed, 0 (unsigned) else."""
+    return SIGNED_ZERO_POINT if signed else 0
+
+
+def activation_levels(signed):
+    """Largest |code - zero point| a tensor's scale maps its maximum to: 127 signed, 255 unsigned."""
+    return SIGNED_LEVELS if signed else ACTIVATION_LEVELS
+
+
+def has_scale(spec, signed):
+    """Whether ``spec`` calibrates its own output scale (hidden compute layers, signed or not, and adds);
+    ``signed`` is the set ``signed_outputs`` returns."""
+    return spec.relu or spec.kind == "add" or spec.name in signed
 
 
 def inherited_scale(spec, in_scales):
@@ -119,9 +146,13 @@ def straight_through(w, decoded):
     return w + (decoded.to(w.dtype) - w).detach()
 
 
-def fake_quantize_activation(y, scale):
-    """ReLU, saturate at 255 * scale and round half up to the grid (rounding passes gradients straight through)."""
-    clipped = torch.clamp(y, 0.0, ACTIVATION_LEVELS * scale)
+def fake_quantize_activation(y, scale, signed=False):
+    """Unsigned: ReLU and saturate at 255 * scale; signed: saturate to [-128, 127] * scale. Then round half
+    up to the grid (rounding passes gradients straight through)."""
+    if signed:
+        clipped = torch.maximum(torch.minimum(y, SIGNED_LEVELS * scale), -SIGNED_ZERO_POINT * scale)
+    else:
+        clipped = torch.clamp(y, 0.0, ACTIVATION_LEVELS * scale)
     rounded = torch.floor(clipped / scale + 0.5) * scale
     return clipped + (rounded - clipped).detach()
 
@@ -139,6 +170,7 @@ class QuantNet(torch.nn.Module):
         self.quantizer = quantizer
         self.network = traced.network
         self.nodes = resolved_inputs(self.network.layers)
+        self.signed = signed_outputs(self.network.layers)
         self.weights = torch.nn.ParameterDict()
         self.biases = torch.nn.ParameterDict()
         # Learnable gains of every compute layer, y = g_w (W x) + g_b b, stored as log(g). Clipping
@@ -155,7 +187,7 @@ class QuantNet(torch.nn.Module):
             self.log_weight_gains[param_key(spec.name)] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
             self.log_bias_gains[param_key(spec.name)] = torch.nn.Parameter(torch.zeros(()), requires_grad=layer_gains)
         for spec in self.network.layers:
-            if has_scale(spec):
+            if has_scale(spec, self.signed):
                 self.register_buffer(self._act_max_name(spec), torch.zeros(()))
 
     @staticmethod
@@ -200,8 +232,8 @@ class QuantNet(torch.nn.Module):
         return tuple(float(torch.exp(g)) for g in self.log_gains_of(name))
 
     def activation_scale(self, name):
-        """Output scale s_out of hidden layer or add ``name`` (real value = code * s_out)."""
-        return float(self.act_max_of(name)) / ACTIVATION_LEVELS
+        """Output scale s_out of hidden layer or add ``name`` (real value = (code - zero point) * s_out)."""
+        return float(self.act_max_of(name)) / activation_levels(name in self.signed)
 
     def output_scales(self, input_scale):
         """{layer name: output scale} of every uint8 tensor (the input under "input"): hidden compute
@@ -209,7 +241,7 @@ class QuantNet(torch.nn.Module):
         largest of its inputs' (docs/zoo.md). The last layer (logits) is left out."""
         scales = {INPUT: input_scale}
         for spec, inputs in self.nodes:
-            if has_scale(spec):
+            if has_scale(spec, self.signed):
                 scales[spec.name] = self.activation_scale(spec.name)
             elif spec.kind not in COMPUTE_KINDS:
                 scales[spec.name] = inherited_scale(spec, [scales[i] for i in inputs])
@@ -233,9 +265,9 @@ class QuantNet(torch.nn.Module):
                 y = self._compute_layer(spec, args[0], quantized[spec.name], (xor_masks or {}).get(spec.name))
             else:
                 y = self._graph_layer(spec, args, [scales[i] for i in inputs])
-            if has_scale(spec):
+            if has_scale(spec, self.signed):
                 y = self._quantize_output(spec, y, calibrate)
-                scales[spec.name] = getattr(self, self._act_max_name(spec)) / ACTIVATION_LEVELS
+                scales[spec.name] = getattr(self, self._act_max_name(spec)) / activation_levels(spec.name in self.signed)
             elif spec.kind not in COMPUTE_KINDS:
                 scales[spec.name] = inherited_scale(spec, [scales[i] for i in inputs])
             values[spec.name] = y
@@ -271,17 +303,17 @@ class QuantNet(torch.nn.Module):
         return torch.exp(log_weight_gain) * weighted + torch.exp(log_bias_gain) * b
 
     def _quantize_output(self, spec, y, calibrate):
-        act_max = getattr(self, self._act_max_name(spec))
+        act_max, signed = getattr(self, self._act_max_name(spec)), spec.name in self.signed
         if calibrate:
-            self._update_act_max(act_max, y, calibrate)
-        return fake_quantize_activation(y, act_max / ACTIVATION_LEVELS)
+            self._update_act_max(act_max, y.abs() if signed else y, calibrate)
+        return fake_quantize_activation(y, act_max / activation_levels(signed), signed)
 
     @torch.no_grad()
     def calibrate_maxima(self, batches):
         """Post-training calibration: every activation scale from the largest value the layer outputs
         over ``batches`` (float inputs), layer by layer on the already quantized upstream values."""
         for spec in self.network.layers:
-            if has_scale(spec):
+            if has_scale(spec, self.signed):
                 getattr(self, self._act_max_name(spec)).zero_()
         for x in batches:
             self(x, calibrate="max")

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import faults, intref
-from .network import COMPUTE_KINDS, INPUT, compute_layers, shapes
+from .network import COMPUTE_KINDS, INPUT, SIGNED_ZERO_POINT, activation_levels, compute_layers, shapes, zero_point
 
 FORMAT = "voltsim-model"
 FORMAT_VERSION = 2
@@ -42,29 +42,36 @@ def round_half_up(x):
     return math.floor(x + 0.5)
 
 
-def requant_integers(in_scale, weight, bias, out_scale, gains=(1.0, 1.0)):
+def requant_integers(in_scale, weight, bias, out_scale, gains=(1.0, 1.0), out_zero_point=0):
     """shift and m_acc, m_sum, m_bias, b0 of docs/datapath.md; shift is the largest in 1..62 keeping |m_*| < 2^28.
 
-    ``gains`` (g_w, g_b) are the layer's learned gains of its weighted sum and its bias (QuantNet)."""
+    ``gains`` (g_w, g_b) are the layer's learned gains of its weighted sum and its bias (QuantNet);
+    the output's zero point is folded into b0 (docs/datapath.md, "Zero points")."""
     g_w, g_b = gains
     reals = {"m_acc": g_w * in_scale * weight.scale / out_scale, "m_sum": g_w * in_scale * weight.center / out_scale,
              "m_bias": g_b * bias.scale / out_scale}
     for shift in range(MAX_SHIFT, 0, -1):
         ints = {k: round_half_up(v * 2.0 ** shift) for k, v in reals.items()}
         if all(abs(v) < MULTIPLIER_LIMIT for v in ints.values()):
-            ints["b0"] = round_half_up(g_b * bias.center / out_scale * 2.0 ** shift)
+            ints["b0"] = round_half_up(g_b * bias.center / out_scale * 2.0 ** shift) + (out_zero_point << shift)
             return shift, ints
     raise PackageError(f"requantization multipliers {reals} do not fit below 2^28 even at shift 1")
 
 
 def rescale_integers(in_scales, out_scale):
     """(shift, [m_i]) of an add or concat: m_i = round(2^shift s_i / s_out), shift the largest in 1..62
-    keeping every |m_i| < 2^28 (docs/datapath.md, "Graph layers")."""
+    keeping every |m_i| < 2^28 (docs/datapath.md, "Graph layers"). An add's zero points make its b0
+    (``add_b0``)."""
     for shift in range(MAX_SHIFT, 0, -1):
         ints = [round_half_up(s * 2.0 ** shift / out_scale) for s in in_scales]
         if all(abs(m) < MULTIPLIER_LIMIT for m in ints):
             return shift, ints
     raise PackageError(f"rescaling multipliers of scales {in_scales} -> {out_scale} do not fit below 2^28 at shift 1")
+
+
+def add_b0(shift, multipliers, in_zero_points, out_zero_point):
+    """b0 = z_out 2^shift - sum_i m_i z_i of an add (docs/datapath.md, "Zero points")."""
+    return (out_zero_point << shift) - sum(m * z for m, z in zip(multipliers, in_zero_points))
 
 
 def sha256_hex(data):
@@ -77,9 +84,9 @@ def _tensor_entry(q, blob_offset):
             "blob_offset": blob_offset, "count": q.codes.numel()}
 
 
-def _compute_layer_entry(spec, pair, blob_offset, in_scale, out_scale, is_last, gains):
+def _compute_layer_entry(spec, pair, blob_offset, in_scale, out_scale, is_last, gains, out_zero_point):
     qw, qb = pair
-    shift, ints = requant_integers(in_scale, qw, qb, out_scale, gains)
+    shift, ints = requant_integers(in_scale, qw, qb, out_scale, gains, out_zero_point)
     entry = {}
     if spec.kind == "conv2d":
         entry.update({"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding,
@@ -89,18 +96,25 @@ def _compute_layer_entry(spec, pair, blob_offset, in_scale, out_scale, is_last, 
     entry["bias"] = _tensor_entry(qb, blob_offset + qw.codes.numel())
     entry["requant"] = {"shift": shift, **ints, "in_scale": in_scale, "out_scale": out_scale,
                         "output": "int32" if is_last else "uint8"}
+    if out_zero_point:
+        entry["requant"]["zero_point"] = out_zero_point
     return entry
 
 
-def _graph_layer_entry(spec, in_scales, out_scale):
+def _graph_layer_entry(spec, in_scales, out_scale, in_zero_points, out_zero_point):
     if spec.kind == "maxpool2d":
         return {"kernel": [spec.kernel, spec.kernel], "stride": spec.stride, "padding": spec.padding}
     if spec.kind == "avgpool2d":
         return {"kernel": [spec.kernel, spec.kernel], "stride": spec.stride}
     if spec.kind in ("add", "concat"):
         shift, multipliers = rescale_integers(in_scales, out_scale)
-        return {"requant": {"shift": shift, "multipliers": multipliers, "in_scales": in_scales,
-                            "out_scale": out_scale}}
+        requant = {"shift": shift, "multipliers": multipliers, "in_scales": in_scales, "out_scale": out_scale}
+        b0 = add_b0(shift, multipliers, in_zero_points, out_zero_point)
+        if b0:  # only an add reading or writing signed tensors has one; concat never does
+            requant["b0"] = b0
+        if out_zero_point:
+            requant["zero_point"] = out_zero_point
+        return {"requant": requant}
     return {}
 
 
@@ -118,15 +132,17 @@ def build_layers(model):
             entry["in_shape"] = list(out_shapes[inputs[0]])
         entry["out_shape"] = list(out_shapes[spec.name])
         in_scales = [scales[i] for i in inputs]
+        out_zero_point = zero_point(spec.name in model.signed)
         if spec.kind in COMPUTE_KINDS:
             pair = quantized[spec.name]
             entry.update(_compute_layer_entry(spec, pair, offset, in_scales[0], scales[spec.name], spec.name == last,
-                                              model.gains(spec.name)))
+                                              model.gains(spec.name), out_zero_point))
             for q in pair:
                 blobs.append(q.codes.reshape(-1).numpy().astype(np.uint8))
                 offset += q.codes.numel()
         else:
-            entry.update(_graph_layer_entry(spec, in_scales, scales[spec.name]))
+            entry.update(_graph_layer_entry(spec, in_scales, scales[spec.name],
+                                            [zero_point(i in model.signed) for i in inputs], out_zero_point))
         layers.append(entry)
     return layers, np.concatenate(blobs)
 
@@ -217,7 +233,8 @@ def initialise_from(model, manifest, codes):
         for layer in manifest["layers"]:
             act_max = model.act_max_of(layer["name"])
             if act_max is not None:  # hidden compute layers and adds
-                act_max.fill_(layer["requant"]["out_scale"] * 255.0)
+                signed = layer["requant"].get("zero_point", 0) != 0
+                act_max.fill_(layer["requant"]["out_scale"] * activation_levels(signed))
 
 
 def folded_gains(layer):
@@ -301,8 +318,17 @@ def _check_tensor(tensor, path, expected_offset, codes):
     return end
 
 
-def _check_requant(requant, path, is_last):
-    _check_keys(requant, REQUANT_KEYS, path)
+def _check_zero_point(requant, path):
+    """Whether a requant declares a signed output; its zero_point, if any, must be 128."""
+    if "zero_point" not in requant:
+        return False
+    if requant["zero_point"] != SIGNED_ZERO_POINT:
+        _fail(f"{path}.zero_point", f"must be {SIGNED_ZERO_POINT} (a signed tensor), got {json.dumps(requant['zero_point'])}")
+    return True
+
+
+def _check_requant(requant, path, is_last, optional=frozenset()):
+    _check_keys(requant, REQUANT_KEYS, path, optional)
     _check_int(requant["shift"], f"{path}.shift", 1, MAX_SHIFT)
     for key in ("m_acc", "m_sum", "m_bias"):
         _check_int(requant[key], f"{path}.{key}", -MULTIPLIER_LIMIT + 1, MULTIPLIER_LIMIT - 1)
@@ -408,7 +434,9 @@ def _expected_out_shape(layer, path, in_shapes):
 
 def _check_rescale(layer, path):
     rq, n = layer["requant"], len(layer["inputs"])
-    _check_keys(rq, RESCALE_KEYS, f"{path}.requant")
+    _check_keys(rq, RESCALE_KEYS, f"{path}.requant", {"b0", "zero_point"} if layer["type"] == "add" else set())
+    if "b0" in rq:
+        _check_int(rq["b0"], f"{path}.requant.b0", -(1 << 62), 1 << 62)
     _check_int(rq["shift"], f"{path}.requant.shift", 1, MAX_SHIFT)
     for key in ("multipliers", "in_scales"):
         if not isinstance(rq[key], list) or len(rq[key]) != n:
@@ -421,7 +449,7 @@ def _check_graph(layers, dataset, codes):
     """Version 2: every layer names earlier layers (or "input") as inputs, shapes fit, all outputs read."""
     if not isinstance(layers, list) or not layers:
         _fail("layers", "must be a non-empty list")
-    known, readers, offset = {INPUT: dataset["input_shape"]}, {}, 0
+    known, readers, signed, offset = {INPUT: dataset["input_shape"]}, {}, set(), 0
     for i, layer in enumerate(layers):
         path = f"layers[{i}]"
         kind = layer.get("type") if isinstance(layer, dict) else None
@@ -434,12 +462,18 @@ def _check_graph(layers, dataset, codes):
         if not isinstance(name, str) or name in known:
             _fail(f"{path}.name", f"must be a new layer name other than 'input', got {json.dumps(name)}")
         in_shapes = _check_inputs(layer, path, known)
+        read_signed = [source for source in layer["inputs"] if source in signed]
+        if read_signed and kind != "add":
+            _fail(f"{path}.inputs", f"layer '{name}': reads the signed tensor '{read_signed[0]}' (zero point "
+                                    f"{SIGNED_ZERO_POINT}); only an add may read one")
         if kind in COMPUTE_KINDS:
             offset = _check_tensor(layer["weight"], f"{path}.weight", offset, codes)
             offset = _check_tensor(layer["bias"], f"{path}.bias", offset, codes)
-            _check_requant(layer["requant"], f"{path}.requant", i == len(layers) - 1)
+            _check_requant(layer["requant"], f"{path}.requant", i == len(layers) - 1, {"zero_point"})
         elif kind in ("add", "concat"):
             _check_rescale(layer, path)
+        if "requant" in layer and _check_zero_point(layer["requant"], f"{path}.requant"):
+            signed.add(name)
         if "in_shape" in layer and layer["in_shape"] != in_shapes[0]:
             _fail(f"{path}.in_shape", f"layer '{name}': must be its input's shape {in_shapes[0]}, got {layer['in_shape']}")
         expected = _expected_out_shape(layer, path, in_shapes)

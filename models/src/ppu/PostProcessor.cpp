@@ -129,7 +129,7 @@ std::vector<std::uint8_t> PostProcessor::merge(const std::vector<const std::vect
         const std::vector<std::uint8_t>& b = *inputs[1];
         out.resize(a.size());
         for (std::size_t i = 0; i < a.size(); ++i)
-            out[i] = toUint8(rescale(0, a[i]) + rescale(1, b[i]));
+            out[i] = toUint8(rescale(0, a[i]) + rescale(1, b[i]) + requant.b0);
         return out;
     }
     // concat: per image, each input's channels in turn.

@@ -367,7 +367,8 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
         char ber[16];
         std::snprintf(ber, sizeof ber, "%.2e", r.ber);
         char flips[16];
-        std::snprintf(flips, sizeof flips, "%.1f", r.flips);
+        // a million flips or more in exponent form, so the column keeps its width
+        std::snprintf(flips, sizeof flips, r.flips < 1e6 ? "%.1f" : "%.3g", r.flips);
         out << std::left << std::setw(modelWidth) << r.model << std::right << std::setw(7)
             << (std::isnan(r.voltageRel) ? "-" : formatValue(std::round(r.voltageRel * 1000) / 1000))
             << std::setw(8)

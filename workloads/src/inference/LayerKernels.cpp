@@ -273,17 +273,17 @@ accumulateTap(const WindowGeometry& window, const std::int32_t* tap, std::int32_
     }
 }
 
-/// out[i] = clamp((m_a a[i] + m_b b[i] + 2^(shift-1)) >> shift, 0, 255) for i < size, by the
+/// out[i] = clamp((m_a a[i] + m_b b[i] + b0 + 2^(shift-1)) >> shift, 0, 255) for i < size, by the
 /// vectorized requantization (a widened to int32 as its `centered`, m_b b[i] as its addends).
 void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
-                  std::size_t size, int shift, std::uint8_t* out, Workspace& work)
+                  std::int64_t b0, std::size_t size, int shift, std::uint8_t* out, Workspace& work)
 {
     work.widened.assign(a, a + size);
     work.sumTerms.resize(size);
     for (std::size_t i = 0; i < size; ++i)
         work.sumTerms[i] = mb * b[i];
     requantizeRowToUint8(activeKernelPath(), work.widened.data(), work.sumTerms.data(), size,
-                         RowRequant{ma, std::int64_t(1) << (shift - 1), shift}, out);
+                         RowRequant{ma, b0 + (std::int64_t(1) << (shift - 1)), shift}, out);
 }
 
 } // namespace
@@ -544,7 +544,7 @@ void runAdd(const Layer& layer, const std::uint8_t* a, const std::uint8_t* b, st
             std::uint8_t* output, Workspace& work)
 {
     const MergeRequant& merge = *layer.merge;
-    mergeToUint8(a, merge.multipliers[0], b, merge.multipliers[1], size, merge.shift, output, work);
+    mergeToUint8(a, merge.multipliers[0], b, merge.multipliers[1], merge.b0, size, merge.shift, output, work);
 }
 
 void runConcat(const Layer& layer, const std::vector<const std::uint8_t*>& inputs,
@@ -552,7 +552,7 @@ void runConcat(const Layer& layer, const std::vector<const std::uint8_t*>& input
 {
     const MergeRequant& merge = *layer.merge;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        mergeToUint8(inputs[i], merge.multipliers[i], inputs[i], 0, sizes[i], merge.shift, output, work);
+        mergeToUint8(inputs[i], merge.multipliers[i], inputs[i], 0, 0, sizes[i], merge.shift, output, work);
         output += sizes[i];
     }
 }

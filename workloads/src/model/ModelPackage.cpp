@@ -91,7 +91,18 @@ QuantizedTensor readTensor(const JsonCursor& cursor, const std::vector<std::int6
     return tensor;
 }
 
-Requant readRequant(const JsonCursor& cursor)
+/// `zero_point` (version 2, optional): absent (0) or kSignedZeroPoint.
+int readZeroPoint(const JsonCursor& cursor, int version)
+{
+    const auto zeroPoint = version >= 2 ? cursor.find("zero_point") : std::nullopt;
+    if (!zeroPoint)
+        return 0;
+    if (zeroPoint->asInt(0, 255) != kSignedZeroPoint)
+        zeroPoint->fail("must be " + std::to_string(kSignedZeroPoint) + " (a signed tensor) or absent");
+    return kSignedZeroPoint;
+}
+
+Requant readRequant(const JsonCursor& cursor, int version)
 {
     Requant requant;
     requant.shift = static_cast<int>(cursor["shift"].asInt(1, 62));
@@ -102,6 +113,7 @@ Requant readRequant(const JsonCursor& cursor)
     requant.inScale = cursor["in_scale"].asPositive();
     requant.outScale = cursor["out_scale"].asPositive();
     requant.int32Output = cursor["output"].asChoice({"uint8", "int32"}) == "int32";
+    requant.zeroPoint = readZeroPoint(cursor, version);
     cursor.finish();
     return requant;
 }
@@ -133,12 +145,13 @@ void expectOutShape(const JsonCursor& cursor, const Layer& layer, const std::vec
                                  shapeText(layer.inShape) + ", got " + shapeText(layer.outShape));
 }
 
-void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<std::int64_t>& weightShape)
+void readParameters(const JsonCursor& cursor, Layer& layer, const std::vector<std::int64_t>& weightShape,
+                    int version)
 {
     layer.relu = cursor["relu"].asBool();
     layer.weight = readTensor(cursor["weight"], weightShape);
     layer.bias = readTensor(cursor["bias"], {weightShape[0]});
-    layer.requant = readRequant(cursor["requant"]);
+    layer.requant = readRequant(cursor["requant"], version);
     const std::int64_t maxAcc = layer.fanIn() * layer.weight->maxCode() * 255;
     if (maxAcc > kInt32Max)
         cursor["weight"].fail("fan-in " + std::to_string(layer.fanIn()) +
@@ -169,7 +182,8 @@ void readConv(const JsonCursor& cursor, Layer& layer, int version)
                    {filters,
                     windowOutput(cursor, layer.inShape[1], layer.kernelH, layer.stride, layer.padding),
                     windowOutput(cursor, layer.inShape[2], layer.kernelW, layer.stride, layer.padding)});
-    readParameters(cursor, layer, {filters, layer.inShape[0] / layer.groups, layer.kernelH, layer.kernelW});
+    readParameters(cursor, layer, {filters, layer.inShape[0] / layer.groups, layer.kernelH, layer.kernelW},
+                   version);
 }
 
 /// maxpool2d (`padding`: version 2) and avgpool2d (no padding).
@@ -193,12 +207,19 @@ void readGlobalAvgPool(const JsonCursor& cursor, Layer& layer)
     expectOutShape(cursor, layer, {layer.inShape[0], 1, 1});
 }
 
-MergeRequant readMergeRequant(const JsonCursor& cursor, std::size_t inputs)
+/// An add's or concat's rescaling; `b0` and `zero_point` are an add's only (concat reads no signed
+/// tensor, docs/datapath.md "Zero points").
+MergeRequant readMergeRequant(const JsonCursor& cursor, LayerType type, std::size_t inputs)
 {
     MergeRequant merge;
     merge.shift = static_cast<int>(cursor["shift"].asInt(1, 62));
     for (const JsonCursor& multiplier : cursor["multipliers"].elements(inputs, inputs))
         merge.multipliers.push_back(multiplier.asInt(-kMaxMultiplier, kMaxMultiplier));
+    if (type == LayerType::Add) {
+        if (const auto b0 = cursor.find("b0"))
+            merge.b0 = b0->asInt(-kMaxB0, kMaxB0);
+        merge.zeroPoint = readZeroPoint(cursor, 2);
+    }
     for (const JsonCursor& scale : cursor["in_scales"].elements(inputs, inputs))
         merge.inScales.push_back(scale.asPositive());
     merge.outScale = cursor["out_scale"].asPositive();
@@ -226,7 +247,7 @@ void readMerge(const JsonCursor& cursor, Layer& layer,
         }
     }
     expectOutShape(cursor, layer, expected);
-    layer.merge = readMergeRequant(cursor["requant"], inputShapes.size());
+    layer.merge = readMergeRequant(cursor["requant"], layer.type, inputShapes.size());
 }
 
 /// How many inputs a layer type takes: exactly `low` (high == low) or low..high.
@@ -239,14 +260,14 @@ std::pair<std::size_t, std::size_t> inputCount(LayerType type)
     return {1, 1};
 }
 
-void readLinear(const JsonCursor& cursor, Layer& layer)
+void readLinear(const JsonCursor& cursor, Layer& layer, int version)
 {
     if (layer.inShape.size() != 1)
         cursor["in_shape"].fail("must be [K] for linear (add a flatten layer), got " +
                                 shapeText(layer.inShape));
     if (layer.outShape.size() != 1)
         cursor["out_shape"].fail("must be [N] for linear, got " + shapeText(layer.outShape));
-    readParameters(cursor, layer, {layer.outShape[0], layer.inShape[0]});
+    readParameters(cursor, layer, {layer.outShape[0], layer.inShape[0]}, version);
 }
 
 LayerType readLayerType(const JsonCursor& cursor, int version)
@@ -346,7 +367,7 @@ Layer readLayer(const JsonCursor& cursor, std::size_t index, const Network& netw
         expectOutShape(cursor, layer, {shapeSize(layer.inShape)});
         break;
     case LayerType::Linear:
-        readLinear(cursor, layer);
+        readLinear(cursor, layer, version);
         break;
     case LayerType::Add:
     case LayerType::Concat:
@@ -357,7 +378,8 @@ Layer readLayer(const JsonCursor& cursor, std::size_t index, const Network& netw
     return layer;
 }
 
-/// The last layer returns logits (int32, no ReLU); every other parameter layer returns ReLU'd uint8.
+/// The last layer returns logits (int32, no ReLU); every other parameter layer returns uint8, ReLU'd
+/// unless its output is signed (docs/datapath.md, "Zero points"); only adds read signed tensors.
 void checkOutputs(const JsonCursor& layers, const Network& network)
 {
     const std::size_t last = network.layers.size() - 1;
@@ -374,10 +396,23 @@ void checkOutputs(const JsonCursor& layers, const Network& network)
         if (layer.requant->int32Output != isLast)
             layers[i]["requant"]["output"].fail(isLast ? "must be 'int32' for the last layer"
                                                        : "must be 'uint8' for a hidden layer");
-        if (layer.relu == isLast)
-            layers[i]["relu"].fail(isLast ? "must be false for the last layer (logits)"
-                                          : "must be true for a hidden layer (activations are unsigned)");
+        if (isLast && layer.relu)
+            layers[i]["relu"].fail("must be false for the last layer (logits)");
+        if (isLast && layer.requant->zeroPoint != 0)
+            layers[i]["requant"]["zero_point"].fail("must be absent for the last layer (logits)");
+        if (!isLast && layer.relu == layer.hasSignedOutput())
+            layers[i]["relu"].fail(layer.relu ? "must be false for a signed output (requant.zero_point)"
+                                              : "must be true for a hidden layer unless its output is "
+                                                "signed (requant.zero_point: 128)");
     }
+    for (std::size_t i = 0; i <= last; ++i)
+        for (std::size_t j = 0; j < network.layers[i].inputs.size(); ++j) {
+            const std::size_t producer = network.layers[i].inputs[j];
+            if (producer != kNetworkInput && network.layers[producer].hasSignedOutput() &&
+                network.layers[i].type != LayerType::Add)
+                layers[i]["inputs"][j].fail("reads the signed tensor '" + network.layers[producer].name +
+                                            "' (zero point 128); only an add may read one");
+        }
 }
 
 /// Tensors tile the blob in Network::parameterTensors() order, back to back from 0.

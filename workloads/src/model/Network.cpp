@@ -39,6 +39,13 @@ std::int64_t Layer::fanIn() const
     return 0;
 }
 
+bool Layer::hasSignedOutput() const
+{
+    if (requant)
+        return requant->zeroPoint != 0;
+    return merge && merge->zeroPoint != 0;
+}
+
 std::int64_t Layer::macs() const
 {
     return hasParameters() ? shapeSize(outShape) * fanIn() : 0;

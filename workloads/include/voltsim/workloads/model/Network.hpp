@@ -41,20 +41,29 @@ struct Requant {
     std::int64_t mAcc = 0; ///< |m_*| < 2^28
     std::int64_t mSum = 0;
     std::int64_t mBias = 0;
-    std::int64_t b0 = 0;      ///< |b0| < 2^62 so T cannot overflow int64
+    std::int64_t b0 = 0;      ///< |b0| < 2^62 so T cannot overflow int64; holds zeroPoint * 2^shift
     double inScale = 0;       ///< s_in, informative
     double outScale = 0;      ///< s_out, informative
     bool int32Output = false; ///< true for the last layer (logits), false: uint8 activations
+    /// Output zero point: 0 (unsigned, after a ReLU) or kSignedZeroPoint (no ReLU, read by adds
+    /// only; docs/datapath.md, "Zero points"). Informative: b0 already holds it.
+    int zeroPoint = 0;
 };
 
 /// Integer rescaling of the inputs of an add or concat to the output's scale (docs/datapath.md,
-/// "Graph layers"): input i's value q becomes (m_i q + 2^(shift-1)) >> shift (summed for add).
+/// "Graph layers"): input i's value q becomes (m_i q + 2^(shift-1)) >> shift (concat), or
+/// (m_a q_a + m_b q_b + b0 + 2^(shift-1)) >> shift (add), clamped to 0..255.
 struct MergeRequant {
     int shift = 1;                         ///< 1..62
     std::vector<std::int64_t> multipliers; ///< m_i, one per input, |m_i| < 2^28
     std::vector<double> inScales;          ///< s_i, informative
     double outScale = 0;                   ///< informative
+    std::int64_t b0 = 0; ///< add only: z_out 2^shift - sum m_i z_i (zero points), |b0| < 2^62
+    int zeroPoint = 0;   ///< add only: the output's zero point (informative, as in Requant)
 };
+
+/// The zero point of a signed activation tensor (docs/datapath.md, "Zero points").
+constexpr int kSignedZeroPoint = 128;
 
 /// Marks the network's input in Layer::inputs.
 constexpr std::size_t kNetworkInput = static_cast<std::size_t>(-1);
@@ -80,6 +89,8 @@ struct Layer {
     std::optional<MergeRequant> merge;     ///< add, concat
 
     bool hasParameters() const { return type == LayerType::Conv2d || type == LayerType::Linear; }
+    /// Whether the output is a signed tensor (zero point kSignedZeroPoint; only adds read it).
+    bool hasSignedOutput() const;
     /// Inputs per output (K of the GEMM): C / groups * Fh * Fw for conv2d, the input length for
     /// linear; 0 else.
     std::int64_t fanIn() const;

@@ -1,7 +1,7 @@
-"""Float training of examples/mobilenet/model.py on Fashion-MNIST and its ONNX export: what a user does
-in their own PyTorch code before `voltsim import onnx` (docs/import.md). Seeded; Adam, cosine schedule.
+"""Float training of an example network on Fashion-MNIST and its ONNX export: what a user does in their own
+PyTorch code before `voltsim import onnx` (docs/import.md). Seeded; Adam, cosine schedule.
 
-    /usr/bin/python3 examples/mobilenet/train_float.py --out mobilenet.onnx [--epochs 4]
+    /usr/bin/python3 examples/train_float.py --model examples/mobilenet/model.py:make --out mobilenet.onnx [--epochs 4]
 """
 import argparse
 import math
@@ -13,13 +13,13 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch starts OpenM
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from examples.mobilenet.model import make  # noqa: E402
-from tools.train import datasets  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.train import datasets, frontend  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True, help="FILE.py:FUNCTION returning the float torch.nn.Module")
     parser.add_argument("--out", required=True, help="ONNX file to write")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
@@ -29,7 +29,7 @@ def main():
     data = datasets.load("fashion-mnist")
     images, labels = data.split("train")
     x, y = torch.from_numpy(images.copy()).float() / 255.0, torch.from_numpy(labels)
-    model = make()
+    model = frontend.load_factory(args.model)()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
     steps, step = args.epochs * math.ceil(len(y) / 128), 0
     generator = torch.Generator().manual_seed(args.seed)
@@ -44,7 +44,7 @@ def main():
             step += 1
         test_images, test_labels = data.split("test")
         with torch.no_grad():
-            predicted = model.eval()(torch.from_numpy(test_images).float() / 255.0).argmax(1).numpy()
+            predicted = model.eval()(torch.from_numpy(test_images.copy()).float() / 255.0).argmax(1).numpy()
         print(f"epoch {epoch + 1}/{args.epochs}: float test error {100 * (predicted != test_labels).mean():.2f} % "
               f"({time.time() - start:.0f} s)", file=sys.stderr, flush=True)
     torch.onnx.export(model.eval(), torch.zeros(1, 1, 28, 28), args.out, opset_version=13)
