@@ -37,8 +37,8 @@ enum Tag : int {
     kStopped = 5, ///< worker -> rank 0: int, the signal that interrupted the worker
 };
 
-/// Units handed out to a worker at once: it starts the next while its result travels and rank 0
-/// is busy with a unit of its own.
+/// Units handed out to a worker at once: it starts the next while its result travels to rank 0
+/// (which looks for messages every kPollInterval) and the reply comes back.
 constexpr std::size_t kCredit = 2;
 constexpr std::size_t kResultWords = 11;
 /// The pause between two looks for a message while none comes. A look (MPI_Iprobe, which runs Open
