@@ -18,7 +18,7 @@ cheapest exact type:
   rounding, ReLU and saturation form a monotone function, so max and requantization commute
   (docs/datapath.md says so); padded positions hold T' = 0, which rounds to the ignored value 0.
 - add/concat rescaling: ``m_i q_i`` sums stay below 2^37, exact in int64 (and float64); an add's b0
-  (zero points, |b0| <= 2^62) is added in int64.
+  (zero points, |b0| < 2^62) is added in int64.
 - Average pools: the window sum S <= 255 n is exact in float32; ``floor((2 S + n) / (2 n))`` in int64.
 """
 import numpy as np

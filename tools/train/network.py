@@ -8,8 +8,8 @@ replaced by the affine decode of its codes (straight-through estimator), every h
 fake-quantized to 8 bits with a per-tensor scale calibrated as a running maximum, and the input is
 pixels / 255. Activations are unsigned (zero point 0) except the outputs of a conv2d/linear without
 ReLU and of an add without ReLU reading such a tensor: these are signed (zero point 128, symmetric
-range) and only adds may read them (docs/datapath.md, "Zero points"). The float forward therefore equals the integer datapath up to the rounding of
-the requantization multipliers.
+range) and only adds may read them (docs/datapath.md, "Zero points"). The float forward therefore
+equals the integer datapath up to the rounding of the requantization multipliers.
 """
 from dataclasses import dataclass
 

@@ -25,6 +25,8 @@ INPUT_SCALE = 1.0 / 255.0
 LOGIT_SCALE = 2.0 ** -16
 # Every requantization multiplier m_* stays below 2^28 in magnitude (docs/datapath.md).
 MULTIPLIER_LIMIT = 1 << 28
+# ... and every b0 below 2^62 (the loaders' bound: T cannot overflow int64).
+B0_LIMIT = 1 << 62
 MAX_SHIFT = 62
 GOLDEN_IMAGES = 32
 FAULTY_SEED = 7
@@ -43,7 +45,8 @@ def round_half_up(x):
 
 
 def requant_integers(in_scale, weight, bias, out_scale, gains=(1.0, 1.0), out_zero_point=0):
-    """shift and m_acc, m_sum, m_bias, b0 of docs/datapath.md; shift is the largest in 1..62 keeping |m_*| < 2^28.
+    """shift and m_acc, m_sum, m_bias, b0 of docs/datapath.md; shift is the largest in 1..62 keeping |m_*| < 2^28
+    and |b0| < 2^62.
 
     ``gains`` (g_w, g_b) are the layer's learned gains of its weighted sum and its bias (QuantNet);
     the output's zero point is folded into b0 (docs/datapath.md, "Zero points")."""
@@ -52,20 +55,22 @@ def requant_integers(in_scale, weight, bias, out_scale, gains=(1.0, 1.0), out_ze
              "m_bias": g_b * bias.scale / out_scale}
     for shift in range(MAX_SHIFT, 0, -1):
         ints = {k: round_half_up(v * 2.0 ** shift) for k, v in reals.items()}
-        if all(abs(v) < MULTIPLIER_LIMIT for v in ints.values()):
-            ints["b0"] = round_half_up(g_b * bias.center / out_scale * 2.0 ** shift) + (out_zero_point << shift)
-            return shift, ints
+        b0 = round_half_up(g_b * bias.center / out_scale * 2.0 ** shift) + (out_zero_point << shift)
+        if all(abs(v) < MULTIPLIER_LIMIT for v in ints.values()) and abs(b0) < B0_LIMIT:
+            return shift, {**ints, "b0": b0}
     raise PackageError(f"requantization multipliers {reals} do not fit below 2^28 even at shift 1")
 
 
-def rescale_integers(in_scales, out_scale):
-    """(shift, [m_i]) of an add or concat: m_i = round(2^shift s_i / s_out), shift the largest in 1..62
-    keeping every |m_i| < 2^28 (docs/datapath.md, "Graph layers"). An add's zero points make its b0
-    (``add_b0``)."""
+def rescale_integers(in_scales, out_scale, in_zero_points=None, out_zero_point=0):
+    """(shift, [m_i], b0) of an add or concat: m_i = round(2^shift s_i / s_out), b0 = ``add_b0`` of the
+    zero points (0 for a concat, whose inputs have none), shift the largest in 1..62 keeping every
+    |m_i| < 2^28 and |b0| < 2^62 (docs/datapath.md, "Graph layers", "Zero points")."""
+    in_zero_points = in_zero_points or [0] * len(in_scales)
     for shift in range(MAX_SHIFT, 0, -1):
         ints = [round_half_up(s * 2.0 ** shift / out_scale) for s in in_scales]
-        if all(abs(m) < MULTIPLIER_LIMIT for m in ints):
-            return shift, ints
+        b0 = add_b0(shift, ints, in_zero_points, out_zero_point)
+        if all(abs(m) < MULTIPLIER_LIMIT for m in ints) and abs(b0) < B0_LIMIT:
+            return shift, ints, b0
     raise PackageError(f"rescaling multipliers of scales {in_scales} -> {out_scale} do not fit below 2^28 at shift 1")
 
 
@@ -107,9 +112,8 @@ def _graph_layer_entry(spec, in_scales, out_scale, in_zero_points, out_zero_poin
     if spec.kind == "avgpool2d":
         return {"kernel": [spec.kernel, spec.kernel], "stride": spec.stride}
     if spec.kind in ("add", "concat"):
-        shift, multipliers = rescale_integers(in_scales, out_scale)
+        shift, multipliers, b0 = rescale_integers(in_scales, out_scale, in_zero_points, out_zero_point)
         requant = {"shift": shift, "multipliers": multipliers, "in_scales": in_scales, "out_scale": out_scale}
-        b0 = add_b0(shift, multipliers, in_zero_points, out_zero_point)
         if b0:  # only an add reading or writing signed tensors has one; concat never does
             requant["b0"] = b0
         if out_zero_point:
@@ -332,7 +336,7 @@ def _check_requant(requant, path, is_last, optional=frozenset()):
     _check_int(requant["shift"], f"{path}.shift", 1, MAX_SHIFT)
     for key in ("m_acc", "m_sum", "m_bias"):
         _check_int(requant[key], f"{path}.{key}", -MULTIPLIER_LIMIT + 1, MULTIPLIER_LIMIT - 1)
-    _check_int(requant["b0"], f"{path}.b0", -(1 << 62), 1 << 62)
+    _check_int(requant["b0"], f"{path}.b0", -B0_LIMIT + 1, B0_LIMIT - 1)
     expected = "int32" if is_last else "uint8"
     if requant["output"] != expected:
         _fail(f"{path}.output", f"must be {expected}, got {json.dumps(requant['output'])}")
@@ -436,7 +440,7 @@ def _check_rescale(layer, path):
     rq, n = layer["requant"], len(layer["inputs"])
     _check_keys(rq, RESCALE_KEYS, f"{path}.requant", {"b0", "zero_point"} if layer["type"] == "add" else set())
     if "b0" in rq:
-        _check_int(rq["b0"], f"{path}.requant.b0", -(1 << 62), 1 << 62)
+        _check_int(rq["b0"], f"{path}.requant.b0", -B0_LIMIT + 1, B0_LIMIT - 1)
     _check_int(rq["shift"], f"{path}.requant.shift", 1, MAX_SHIFT)
     for key in ("multipliers", "in_scales"):
         if not isinstance(rq[key], list) or len(rq[key]) != n:
