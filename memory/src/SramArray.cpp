@@ -149,7 +149,7 @@ void SramArray::clearFaults()
 
 bool SramArray::addFlip(std::uint64_t bit)
 {
-    if (!bitUsed(bit))
+    if (!bitCanFail(bit))
         return false;
     m_xor[static_cast<std::size_t>(bit / 64)] ^= std::uint64_t{1} << (bit % 64);
     m_hasFaults = true;
@@ -158,7 +158,7 @@ bool SramArray::addFlip(std::uint64_t bit)
 
 bool SramArray::addStuck(std::uint64_t bit, std::uint8_t value)
 {
-    if (!bitUsed(bit))
+    if (!bitCanFail(bit))
         return false;
     const std::size_t lane = static_cast<std::size_t>(bit / 64);
     const std::uint64_t mask = std::uint64_t{1} << (bit % 64);

@@ -43,6 +43,13 @@ void SramChip::setUsedBitsPerByte(std::uint8_t mask)
     applyThreshold(m_threshold);
 }
 
+void SramChip::setReliableBitsPerByte(std::uint8_t mask)
+{
+    for (auto& bank : m_banks)
+        bank.setReliableBitsPerByte(mask);
+    applyThreshold(m_threshold);
+}
+
 void SramChip::applyThreshold(double threshold)
 {
     m_threshold = threshold;
@@ -67,9 +74,10 @@ FaultCounts SramChip::faultCounts() const
     const FaultEffect effect = m_model->effect();
     for (std::uint32_t b = 0; b < m_geometry.banks; ++b) {
         const std::uint8_t used = m_banks[b].usedBitsPerByte();
+        const auto canFail = static_cast<std::uint8_t>(used & ~m_banks[b].reliableBitsPerByte());
         counts.cells += m_geometry.bank.bytes() * static_cast<std::uint64_t>(__builtin_popcount(used));
         for (const auto& cell : m_cells[b]) {
-            if (cell.key > m_threshold || ((used >> (cell.bit % 8)) & 1u) == 0)
+            if (cell.key > m_threshold || ((canFail >> (cell.bit % 8)) & 1u) == 0)
                 continue;
             ++counts.faultyCells;
             if (effect == FaultEffect::Flip)

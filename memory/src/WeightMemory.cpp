@@ -42,9 +42,15 @@ WeightMemory::WeightMemory(SramChip& chip, const WeightLayoutConfig& config)
 void WeightMemory::place(const std::vector<CodeTensorView>& tensors, const std::string& context)
 {
     m_plan = planWeights(tensors, m_layout, context);
+    std::vector<unsigned> codeBits;
+    for (const WeightTile& tile : m_plan.tiles)
+        codeBits.push_back(tile.bits);
+    m_layout.checkProtection(codeBits, "weight_sram.protection");
     m_placed = true;
     if (m_layout.config().packing == Packing::BytePerCode)
         m_chip.setUsedBitsPerByte(m_layout.usedBitsPerByte(m_plan.maxBits()));
+    if (m_layout.config().protection.scheme == ProtectionScheme::Msb)
+        m_chip.setReliableBitsPerByte(m_layout.reliableBitsPerByte(m_plan.maxBits()));
 }
 
 std::vector<std::vector<std::uint8_t>> WeightMemory::readBack(const std::vector<CodeTensorView>& tensors)
@@ -60,7 +66,7 @@ std::vector<std::vector<std::uint8_t>> WeightMemory::readBack(const std::vector<
         bytes = encodeTile(m_layout, tile, tensors.at(tile.tensor));
         write(tile.address, bytes.data(), bytes.size());
         read(tile.address, bytes.data(), bytes.size());
-        const std::vector<std::uint8_t> read = decodeTile(m_layout, tile, bytes.data());
+        const std::vector<std::uint8_t> read = decodeTile(m_layout, tile, bytes.data(), &m_protectionCounts);
         std::copy(read.begin(), read.end(),
                   codes[tile.tensor].begin() + static_cast<std::ptrdiff_t>(tile.firstCode));
     }

@@ -39,9 +39,9 @@ std::vector<std::uint8_t> encodeTile(const WeightLayout& layout, const WeightTil
 }
 
 std::vector<std::uint8_t> decodeTile(const WeightLayout& layout, const WeightTile& tile,
-                                     const std::uint8_t* bytes)
+                                     const std::uint8_t* bytes, ProtectionCounts* counts)
 {
-    return layout.decode(bytes, tile.count, tile.bits);
+    return layout.decode(bytes, tile.count, tile.bits, tile.zeroCode, counts);
 }
 
 const WeightPlacements& weightPlacements()

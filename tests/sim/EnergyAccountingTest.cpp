@@ -142,3 +142,32 @@ TEST(EnergyAccounting, RailsScaleTheBuffersOnThem)
 }
 
 } // namespace
+
+TEST(EnergyAccounting, ProtectionPricesAsDerivedByHand)
+{
+    // docs/energy.md, "Protection". Per 8-bit weight read of the resident randbet-8bit at 704 mV
+    // (relative energy 0.77): unprotected 1.25 pJ x 0.77. secded:64 reads 9 bits of cells
+    // (1.25 x 9/8 x 0.77) and decodes an eighth of a 64-bit word: 340 XORs x 0.001875 pJ / 8.
+    // msb:2 reads 6 bits at 704 mV and 2 at V_nom: 1.25 x (6/8 x 0.77 + 2/8).
+    const sim::RunConfig plain = configWith(json::object());
+    const models::AcceleratorStats counts = sim::countInference(plain, test::randbet8bit(), 1);
+    const auto weightPj = [&](const char* protection, const sim::SramVoltages& volts) {
+        const sim::EnergyPricer pricer(configWith({{"weight_sram", {{"protection", protection}}}}));
+        double pj = 0;
+        for (const models::LayerStats& layer : counts.layers)
+            pj += pricer.layer(layer, volts).weightSramPj;
+        return pj;
+    };
+    const sim::EnergyPricer reference(plain);
+    double reads = 0;
+    for (const models::LayerStats& layer : counts.layers)
+        reads += static_cast<double>(layer.timing.filterSramReads);
+    ASSERT_GT(reads, 0.0);
+    const sim::SramVoltages at704 = reference.voltages(704);
+    EXPECT_NEAR(weightPj("none", at704), reads * 1.25 * 0.77, 1e-6 * reads);
+    EXPECT_NEAR(weightPj("secded:64", at704), reads * (1.25 * 9.0 / 8.0 * 0.77 + 340 * 0.001875 / 8.0),
+                1e-6 * reads);
+    EXPECT_NEAR(weightPj("msb:2", at704), reads * 1.25 * (6.0 / 8.0 * 0.77 + 2.0 / 8.0), 1e-6 * reads);
+    // The savings' reference is the design without protection, whatever the priced one has.
+    EXPECT_NEAR(weightPj("secded:64", reference.nominal()), reads * 1.25, 1e-6 * reads);
+}

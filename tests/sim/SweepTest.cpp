@@ -49,9 +49,10 @@ TEST_F(SweepTest, TinySweepWritesEveryFileAndTheCleanRowAtVNom)
     ASSERT_EQ(rows.size(), 5u); // header + V/V_min 1.0, 0.94, 0.88, 0.82
     EXPECT_EQ(rows[0],
               "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,chips,images,"
-              "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us");
+              "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us,protection");
     const auto nominal = splitCsv(rows[1]);
-    ASSERT_EQ(nominal.size(), 18u);
+    ASSERT_EQ(nominal.size(), 19u);
+    EXPECT_EQ(nominal[18], "none");
     EXPECT_EQ(nominal[0], "randbet-8bit");
     EXPECT_EQ(nominal[1], "800");
     EXPECT_EQ(nominal[3], "0");        // ber at V_nom
@@ -99,7 +100,8 @@ TEST_F(SweepTest, UniformProfileRErrIsNonDecreasingInPForEveryChip)
     const auto rows = lines(readFile(m_dir / "p" / "chips.csv"));
     ASSERT_EQ(rows.size(), 1u + 5 * 4);
     for (std::size_t i = 1; i < rows.size(); ++i) {
-        const auto f = splitCsv(rows[i]); // model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr
+        const auto f =
+            splitCsv(rows[i]); // model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr,protection
         byChip[f[3]].emplace_back(std::stod(f[2]), std::stod(f[8]));
         flipsByChip[f[3]].push_back(std::stod(f[5]));
     }
@@ -489,4 +491,38 @@ TEST_F(SweepTest, OnlySweepRunsAsSeveralMpiRanks)
     EXPECT_EQ(stderrText(), "");
     unsetenv("OMPI_COMM_WORLD_SIZE");
     unsetenv("OMPI_COMM_WORLD_RANK");
+}
+
+TEST_F(SweepTest, ProtectionsAreSweptModelByModelAndBadOnesRefused)
+{
+    ASSERT_EQ(voltsim(tiny() + " --protections none,secded:64,msb:2 --out " + out("p")), 0) << stderrText();
+    const auto rows = lines(readFile(m_dir / "p" / "sweep.csv"));
+    ASSERT_EQ(rows.size(), 1u + 3 * 4); // model-major, then protection, then the axis
+    EXPECT_EQ(splitCsv(rows[1]).back(), "none");
+    EXPECT_EQ(splitCsv(rows[5]).back(), "secded:64");
+    EXPECT_EQ(splitCsv(rows[9]).back(), "msb:2");
+    for (const std::size_t row : {1, 5, 9}) {
+        const auto nominal = splitCsv(rows[row]);
+        EXPECT_EQ(nominal[1], "800");
+        EXPECT_EQ(nominal[6], nominal[5]) << "no faults at V_nom";
+    }
+    // At V_nom check bits and the decoder cost energy against the unprotected reference (a negative
+    // saving); reliable cells at V_nom cost what the plain cells cost there.
+    EXPECT_EQ(splitCsv(rows[1])[14], "0");
+    EXPECT_LT(std::stod(splitCsv(rows[5])[14]), 0.0);
+    EXPECT_NEAR(std::stod(splitCsv(rows[9])[15]), 0.0, 1e-12);
+    const auto summary = nlohmann::json::parse(readFile(m_dir / "p" / "summary.json"));
+    ASSERT_EQ(summary["models"].size(), 3u);
+    EXPECT_EQ(summary["models"][1]["model"], "randbet-8bit@secded:64");
+    EXPECT_EQ(summary["models"][1]["protection"], "secded:64");
+
+    for (const char* bad : {"ecc", "secded:16", "none,none", "parity:0"}) {
+        EXPECT_EQ(voltsim(tiny() + " --protections " + bad + " --out " + out("bad")), 2) << bad;
+        const std::string message = stderrText();
+        EXPECT_NE(message.find("protections"), std::string::npos) << message;
+        EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
+    }
+    // parity words must hold whole codes: 12 data bits do not hold 8-bit codes.
+    EXPECT_EQ(voltsim(tiny() + " --protections parity:12 --out " + out("bad12")), 2);
+    EXPECT_NE(stderrText().find("weight_sram.protection"), std::string::npos) << stderrText();
 }

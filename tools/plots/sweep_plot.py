@@ -4,10 +4,12 @@
 Usage: sweep_plot.py DIR [--quiet]
 
 Reads DIR/sweep.csv (and DIR/summary.json, whose points_done/points_total mark a partial sweep's
-plots "partial: N of M points") and writes, next to it, one line per model with the min/max band
-over chips:
+plots "partial: N of M points") and writes, next to it, one line per model (per model and
+protection: "model@protection") with the min/max band over chips:
   rerr_vs_sram_saving.png  RErr (%) against weight-SRAM energy saving (%)
   rerr_vs_energy_saving.png RErr (%) against total energy saving per inference (%)
+  rerr_vs_energy_nj.png    RErr (%) against energy per inference (nJ), so models of different bit
+                           widths and protections compare on one absolute axis
   rerr_vs_voltage.png      RErr (%) against V/V_min
 or, for a sweep over bit error rates (--bers), rerr_vs_ber.png (RErr against p, log axis).
 `voltsim sweep` and `voltsim merge` call it unless --no-plots is given.
@@ -24,12 +26,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def read_rows(path):
-    """Rows of sweep.csv grouped by model, in file order: {model: [row dict with floats]}."""
+    """Rows of sweep.csv grouped by model and protection, in file order: {label: [row dict with floats]}."""
     models = {}
     with open(path, newline="") as handle:
         for row in csv.DictReader(handle):
-            parsed = {k: (float(v) if v not in ("",) and k != "model" else v) for k, v in row.items()}
-            models.setdefault(row["model"], []).append(parsed)
+            text = ("model", "protection")
+            parsed = {k: (float(v) if v != "" and k not in text else v) for k, v in row.items()}
+            protection = row.get("protection", "none")
+            label = row["model"] if protection == "none" else row["model"] + "@" + protection
+            models.setdefault(label, []).append(parsed)
     return models
 
 
@@ -91,6 +96,8 @@ def main(argv):
                  os.path.join(directory, "rerr_vs_sram_saving.png"), title=title),
             draw(models, "energy_saving", "energy saving per inference vs V_nom (%)",
                  os.path.join(directory, "rerr_vs_energy_saving.png"), title=title),
+            draw(models, "energy_pj", "energy per inference (nJ)", os.path.join(directory, "rerr_vs_energy_nj.png"),
+                 x_scale=1e-3, title=title),
             draw(models, "voltage_rel", "V / V_min", os.path.join(directory, "rerr_vs_voltage.png"), x_scale=1.0,
                  title=title),
         ]

@@ -52,6 +52,7 @@ std::uint64_t addStep(WeightPlan& plan, const TensorGroup& group, const std::vec
         tile.firstCode = firstRow * perRow;
         tile.count = (endRow - firstRow) * perRow;
         tile.bits = tensors[t].bits;
+        tile.zeroCode = tensors[t].zeroCode;
         tile.address = address;
         tile.bytes = layout.tensorBytes(tile.count, tile.bits);
         address += tile.bytes;

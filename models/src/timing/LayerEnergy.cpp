@@ -35,6 +35,8 @@ EnergyTable loadEnergyTable(const std::string& path)
     readBitWidth(document, "weight_bits", table.weightBits);
     readBitWidth(document, "activation_bits", table.activationBits);
     readBitWidth(document, "accumulator_bits", table.accumulatorBits);
+    if (const auto xor_ = document.find("xor_gate_pj"))
+        table.xorGatePj = xor_->asPositive();
     document.finish();
     return table;
 }

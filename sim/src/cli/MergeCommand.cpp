@@ -53,7 +53,7 @@ RecordSet uniteShards(const SweepPlan& plan, const std::vector<std::string>& dir
         for (auto& [index, record] : readRecords(dir, plan)) {
             if (const auto other = origin.find(index); other != origin.end())
                 throw InputError(dir + "/points.jsonl: point " + std::to_string(record.point) + " of model " +
-                                 plan.models()[record.model].name + " is also in " + other->second +
+                                 plan.models()[record.model].label + " is also in " + other->second +
                                  " (a shard given twice?); each point may come from one directory");
             origin.emplace(index, dir);
             united.emplace(index, std::move(record));
@@ -73,7 +73,7 @@ void requireComplete(const SweepPlan& plan, const RecordSet& records)
     const std::size_t points = plan.points().size();
     throw InputError("voltsim merge: " + std::to_string(records.size()) + " of " +
                      std::to_string(plan.size()) + " points present (missing: point " +
-                     std::to_string(missing % points) + " of model " + plan.models()[missing / points].name +
+                     std::to_string(missing % points) + " of model " + plan.models()[missing / points].label +
                      " and maybe more; a shard not given?); pass --partial to merge them anyway");
 }
 

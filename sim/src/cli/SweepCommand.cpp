@@ -27,6 +27,7 @@ const char* kUsage =
     "| --bers LIST]\n"
     "                     [--chips N] [--max-loss-pp X] [--reference MODEL] [--profile NAME|FILE] [--seed "
     "S]\n"
+    "                     [--protections none,secded:64,secded:32,parity:N,msb:K]\n"
     "                     [--images N] [--config FILE] [--accelerator FILE] [--rail NAME=V]... [--set "
     "key=value]...\n"
     "                     [--out DIR] [--resume] [--shard I/N|auto] [--threads N] [--backend "
@@ -74,6 +75,9 @@ po::options_description describeOptions()
         "max-loss-pp", po::value<std::string>(), "allowed RErr loss over the reference, points (default 1)")(
         "reference", po::value<std::string>(),
         "reference model name (default: each model's own clean error)")(
+        "protections", po::value<std::string>(),
+        "weight SRAM protections to compare, comma-separated: every model is swept with each (none, "
+        "secded:64, secded:32, parity:N, msb:K; default: the accelerator's weight_sram.protection)")(
         "dataset", po::value<std::string>(),
         "fashion-mnist (default), idx:DIR or npz:FILE (docs/datasets.md)")(
         "out", po::value<std::string>()->default_value("sweep-out"),
@@ -104,10 +108,12 @@ void applyFlags(const po::variables_map& values, nlohmann::json& config, ValueOr
         if (values.count(flag))
             applyOverride(config, std::string(key) + "=" + values[flag].as<std::string>(), &origins,
                           std::string("--") + flag);
-    if (values.count("models")) {
-        config["models"] = splitList(values["models"].as<std::string>(), "--models");
-        recordOrigin(origins, "models", "--models");
-    }
+    for (const auto& [flag, key] : {std::pair<const char*, const char*>{"models", "models"},
+                                    std::pair<const char*, const char*>{"protections", "protections"}})
+        if (values.count(flag)) {
+            config[key] = splitList(values[flag].as<std::string>(), std::string("--") + flag);
+            recordOrigin(origins, key, std::string("--") + flag);
+        }
     const char* axes[] = {"voltages_rel", "voltages_mv", "bers"};
     const char* flags[] = {"voltages-rel", "voltages-mv", "bers"};
     int given = 0;

@@ -125,17 +125,35 @@ void ConfigNode::text(const std::string& key, std::optional<std::string>& value,
         detail::optionalJson<std::string>, description);
 }
 
+namespace {
+
+std::vector<std::string> parseTextList(const JsonCursor& cursor)
+{
+    std::vector<std::string> items;
+    for (const auto& element : cursor.elements(1))
+        items.push_back(element.asNonEmptyString());
+    return items;
+}
+
+} // namespace
+
 void ConfigNode::textList(const std::string& key, std::vector<std::string>& value,
                           const std::string& description)
 {
-    const auto parse = [](const JsonCursor& cursor) {
-        std::vector<std::string> items;
-        for (const auto& element : cursor.elements(1))
-            items.push_back(element.asNonEmptyString());
-        return items;
-    };
     custom(
-        key, value, parse, [](const std::vector<std::string>& v) { return nlohmann::json(v); }, description);
+        key, value, parseTextList, [](const std::vector<std::string>& v) { return nlohmann::json(v); },
+        description);
+}
+
+void ConfigNode::textList(const std::string& key, std::optional<std::vector<std::string>>& value,
+                          const std::string& description)
+{
+    custom(
+        key, value, parseTextList,
+        [](const std::optional<std::vector<std::string>>& v) {
+            return v ? nlohmann::json(*v) : nlohmann::json();
+        },
+        description);
 }
 
 ConfigNode& ConfigNode::child(const std::string& key, const std::string& description)

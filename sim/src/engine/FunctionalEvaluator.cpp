@@ -193,9 +193,10 @@ std::size_t FunctionalEvaluator::firstChangedLayer(const std::vector<std::uint8_
 std::vector<std::uint8_t> readBackCodes(const workloads::ModelPackage& package,
                                         const std::vector<memory::CodeTensorView>& tensors,
                                         const memory::WeightLayoutConfig& layout, memory::SramChip& chip,
-                                        const memory::OperatingPoint& point)
+                                        const memory::OperatingPoint& point, std::uint64_t* bitsReadWrong)
 {
     chip.setOperatingPoint(point);
+    chip.resetStats();
     memory::WeightMemory memory(chip, layout);
     const std::vector<std::vector<std::uint8_t>> read = memory.readBack(tensors);
     const std::vector<workloads::ParameterTensor> placed = package.network.parameterTensors();
@@ -203,14 +204,17 @@ std::vector<std::uint8_t> readBackCodes(const workloads::ModelPackage& package,
     for (std::size_t t = 0; t < tensors.size(); ++t)
         std::copy(read[t].begin(), read[t].end(),
                   codes.begin() + static_cast<std::ptrdiff_t>(placed[t].blobOffset));
+    if (bitsReadWrong != nullptr)
+        *bitsReadWrong = chip.totalStats().bitsFlipped;
     chip.resetStats();
     return codes;
 }
 
 std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chip,
-                                                           const memory::OperatingPoint& point) const
+                                                           const memory::OperatingPoint& point,
+                                                           std::uint64_t* bitsReadWrong) const
 {
-    return readBackCodes(m_package, m_tensors, m_layout, chip, point);
+    return readBackCodes(m_package, m_tensors, m_layout, chip, point, bitsReadWrong);
 }
 
 std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uint8_t>& codes) const
@@ -241,11 +245,10 @@ ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip,
 {
     ChipOutcome outcome;
     outcome.seed = chip.seed();
-    const std::vector<std::uint8_t> codes = faultyCodes(chip, point);
+    const std::vector<std::uint8_t> codes = faultyCodes(chip, point, &outcome.flips);
     outcome.faultyCells = chip.faultCounts().faultyCells;
-    outcome.flips = differingBits(codes, m_package.codes);
     outcome.ber = chip.bitErrorRate();
-    if (outcome.flips == 0) {
+    if (codes == m_package.codes) { // no flip, or every one corrected by the protection
         outcome.robustErrors = m_cleanErrors;
         return outcome;
     }

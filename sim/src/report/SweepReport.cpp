@@ -13,7 +13,7 @@ namespace voltsim::sim {
 const char* const kSweepCsvHeader =
     "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,"
     "chips,images,energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,"
-    "latency_us";
+    "latency_us,protection";
 
 namespace {
 
@@ -68,7 +68,8 @@ SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::si
     const std::size_t referenceModel =
         config.reference ? plan.modelIndex(*config.reference, "reference") : model;
     SweepAnswer answer;
-    answer.model = plan.models()[model].name;
+    answer.model = plan.models()[model].label;
+    answer.protection = plan.models()[model].protection;
     answer.reference = plan.models()[referenceModel].name;
     answer.referenceErr = cleanError(records, plan, referenceModel);
     answer.maxLossPp = config.maxLossPp;
@@ -102,6 +103,7 @@ SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::si
 nlohmann::json answerJson(const SweepAnswer& answer)
 {
     nlohmann::json json{{"model", answer.model},
+                        {"protection", answer.protection},
                         {"reference", answer.reference},
                         {"reference_err", jsonNumber(answer.referenceErr)},
                         {"max_loss_pp", answer.maxLossPp},
@@ -163,8 +165,8 @@ nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
 /// The per-inference counts of `model` and their cost at V_nom, in the layout of run's stats.json.
 nlohmann::json inferenceStats(const SweepPlan& plan, const SweepModel& model)
 {
-    const EnergyPricer& pricer = plan.pricer();
-    const models::AcceleratorStats& counts = plan.counts(*model.package);
+    const EnergyPricer& pricer = *model.pricer;
+    const models::AcceleratorStats& counts = plan.counts(model);
     nlohmann::json layers = nlohmann::json::array();
     for (const models::LayerStats& layer : counts.layers)
         layers.push_back(layerJson(layer, pricer.layer(layer, pricer.nominal())));
@@ -179,14 +181,14 @@ nlohmann::json inferenceStats(const SweepPlan& plan, const SweepModel& model)
 /// priced exactly as `voltsim run` prices them (none on a rate axis: no voltage to price at).
 void priceRow(const SweepPlan& plan, const SweepModel& model, const SweepPoint& point, SweepRow& row)
 {
-    const models::AcceleratorStats& counts = plan.counts(*model.package);
+    const models::AcceleratorStats& counts = plan.counts(model);
     row.cycles = cyclesPerInference(counts);
     row.latencyUs = latencyUsPerInference(counts, plan.config().specs().clockMhz);
     if (point.op.byRate()) {
         row.energyPj = row.sramEnergyPj = row.energySaving = row.sramEnergySaving = kNaN;
         return;
     }
-    const EnergyPricer& pricer = plan.pricer();
+    const EnergyPricer& pricer = *model.pricer;
     const SramVoltages volts = pricer.voltages(point.op.voltageMv(*plan.profile()));
     const EnergyBreakdown nominal = pricer.perInference(counts, pricer.nominal());
     const EnergyBreakdown energy = pricer.perInference(counts, volts);
@@ -232,6 +234,7 @@ SweepRow makeRow(const SweepPlan& plan, const PointRecord& record)
     const SweepPoint& point = plan.points().at(record.point);
     SweepRow row;
     row.model = model.name;
+    row.protection = model.protection;
     row.voltageMv = point.op.voltageMv(*plan.profile());
     row.voltageRel = point.voltageRel;
     row.ber = record.outcome.ber;
@@ -254,13 +257,13 @@ void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
             << formatValue(r.stats.rerrMin) << ',' << formatValue(r.stats.rerrMax) << ',' << r.chips << ','
             << r.images << ',' << formatValue(r.energyPj) << ',' << formatValue(r.sramEnergyPj) << ','
             << formatValue(r.energySaving) << ',' << formatValue(r.sramEnergySaving) << ','
-            << formatValue(r.cycles) << ',' << formatValue(r.latencyUs) << "\n";
+            << formatValue(r.cycles) << ',' << formatValue(r.latencyUs) << ',' << r.protection << "\n";
     }
 }
 
 void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records)
 {
-    out << "model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr\n";
+    out << "model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr,protection\n";
     for (const auto& [index, record] : records) {
         const SweepPoint& point = plan.points().at(record.point);
         for (std::size_t i = 0; i < record.outcome.chips.size(); ++i) {
@@ -268,7 +271,8 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
             out << plan.models().at(record.model).name << ','
                 << formatValue(point.op.voltageMv(*plan.profile())) << ',' << formatValue(record.outcome.ber)
                 << ',' << i << ',' << chip.seed << ',' << chip.flips << ',' << chip.faultyCells << ','
-                << chip.robustErrors << ',' << formatValue(chipRErr(chip, record.outcome.images)) << "\n";
+                << chip.robustErrors << ',' << formatValue(chipRErr(chip, record.outcome.images)) << ','
+                << plan.models().at(record.model).protection << "\n";
         }
     }
 }
@@ -314,6 +318,8 @@ nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
                 points.push_back(pointStats(plan, found->second));
         }
         models.push_back({{"name", model.name},
+                          {"protection", model.protection},
+                          {"label", model.label},
                           {"dir", model.dir},
                           {"method", model.package->method},
                           {"parameters", model.package->network.parameterCount()},
@@ -347,7 +353,7 @@ int modelColumnWidth(const SweepPlan& plan)
 {
     std::size_t longest = 15;
     for (const SweepModel& model : plan.models())
-        longest = std::max(longest, model.name.size());
+        longest = std::max(longest, model.label.size());
     return static_cast<int>(longest + 1);
 }
 
@@ -369,7 +375,8 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
         char flips[16];
         // a million flips or more in exponent form, so the column keeps its width
         std::snprintf(flips, sizeof flips, r.flips < 1e6 ? "%.1f" : "%.3g", r.flips);
-        out << std::left << std::setw(modelWidth) << r.model << std::right << std::setw(7)
+        out << std::left << std::setw(modelWidth) << plan.models().at(record.model).label << std::right
+            << std::setw(7)
             << (std::isnan(r.voltageRel) ? "-" : formatValue(std::round(r.voltageRel * 1000) / 1000))
             << std::setw(8)
             << (std::isnan(r.voltageMv) ? "-" : formatValue(std::round(r.voltageMv * 10) / 10))

@@ -142,6 +142,11 @@ void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
     node.choice("placement", layout.placement, placements,
                 "which weight tile lies where, and when it is loaded (auto: resident if the weights fit, "
                 "else stream)");
+    std::string protection = layout.protection.name();
+    node.text("protection", protection,
+              "none, secded:64 or secded:32 (check bits in the same cells), parity:N (a failed word reads as "
+              "zero weights) or msb:K (K reliable bits per code)");
+    layout.protection = memory::ProtectionSpec::parse(protection, node.where("protection"));
     node.integer<std::uint32_t>("read_latency_cycles", specs.readLatencyCycles, 1, 1000,
                                 "bank read latency, cycles");
     node.integer<std::uint32_t>("write_latency_cycles", specs.writeLatencyCycles, 1, 1000,

@@ -1,5 +1,7 @@
 #include "voltsim/sim/stats/EnergyPricer.hpp"
 
+#include <algorithm>
+
 namespace voltsim::sim {
 namespace {
 
@@ -54,7 +56,41 @@ SramVoltages EnergyPricer::voltages(double weightRailMv) const
 
 SramVoltages EnergyPricer::nominal() const
 {
-    return {m_vNomMv, m_vNomMv, m_vNomMv};
+    return {m_vNomMv, m_vNomMv, m_vNomMv, true};
+}
+
+const memory::ProtectionSpec& EnergyPricer::protectionAt(const SramVoltages& volts) const
+{
+    static const memory::ProtectionSpec kNone;
+    return volts.withoutProtection ? kNone : m_specs.weightSram.layout.protection;
+}
+
+double EnergyPricer::weightReadsPj(const models::LayerStats& stats, const SramVoltages& volts) const
+{
+    const memory::ProtectionSpec& protection = protectionAt(volts);
+    const double weightMv = volts.weightMv;
+    const auto reads = static_cast<double>(stats.timing.filterSramReads); // per image
+    const double bits =
+        stats.weightStoredBitsPerCode != 0 ? stats.weightStoredBitsPerCode : m_table.weightBits;
+    if (protection.scheme == memory::ProtectionScheme::Msb) {
+        const double reliable = std::min<double>(protection.msbBits, bits);
+        return reads *
+               (m_sram.readEnergyPj(weightMv, bits - reliable) + m_sram.readEnergyPj(m_vNomMv, reliable));
+    }
+    const double codewordsDecoded = protection.storesCodewords() ? reads * bits / protection.dataBits : 0.0;
+    return reads * m_sram.readEnergyPj(weightMv, bits * protection.storedBitsPerDataBit()) +
+           codewordsDecoded * protection.decoderGates() * m_table.xorGatePj;
+}
+
+double EnergyPricer::reliableCellShare(const models::AcceleratorStats& stats, const SramVoltages& volts) const
+{
+    const memory::ProtectionSpec& protection = protectionAt(volts);
+    if (protection.scheme != memory::ProtectionScheme::Msb)
+        return 0.0;
+    for (const models::LayerStats& layer : stats.layers)
+        if (layer.weightStoredBitsPerCode != 0)
+            return std::min(1.0, protection.msbBits / static_cast<double>(layer.weightStoredBitsPerCode));
+    return 0.0;
 }
 
 EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, const SramVoltages& volts) const
@@ -67,11 +103,14 @@ EnergyBreakdown EnergyPricer::layer(const models::LayerStats& stats, const SramV
         const models::LayerEnergy priced =
             m_layerModel.price(stats.timing, volts.weightMv, stats.weightStoredBitsPerCode);
         energy.macPj = priced.macPj;
-        energy.weightSramPj = priced.weightSramPj;
+        energy.weightSramPj = weightReadsPj(stats, volts);
     }
-    // Streamed tiles are written into the weight SRAM (at its voltage) for every batch.
-    energy.weightSramPj +=
-        static_cast<double>(stats.weightBytesLoaded) * m_sram.writeEnergyPj(volts.weightMv, 8) / images;
+    // Streamed tiles are written into the weight SRAM (at its voltage) for every batch; the loaded
+    // bytes hold the protection's check bits, which the reference design does not store.
+    const double storedPerDataBit =
+        volts.withoutProtection ? m_specs.weightSram.layout.protection.storedBitsPerDataBit() : 1.0;
+    energy.weightSramPj += static_cast<double>(stats.weightBytesLoaded) / storedPerDataBit *
+                           m_sram.writeEnergyPj(volts.weightMv, 8) / images;
     const double actBits = m_table.activationBits, accBits = m_table.accumulatorBits;
     energy.activationSramPj =
         (static_cast<double>(stats.activationReads) * m_sram.readEnergyPj(volts.activationMv, actBits) +
@@ -92,8 +131,11 @@ EnergyBreakdown EnergyPricer::perInference(const models::AcceleratorStats& stats
         energy += layer(row, volts);
     energy.dramPj = dramBytesPerInference(stats) * m_dramPjPerByte;
     const double seconds = cyclesPerInference(stats) / (m_specs.clockMhz * 1e6);
-    energy.weightLeakagePj = m_specs.weightSram.chip.geometry.banks * m_sram.leakagePowerUw(volts.weightMv) *
-                             seconds * kPjPerUwSecond;
+    // MSB-protected cells are reliable cells at V_nom (docs/energy.md, "Protection").
+    const double reliable = reliableCellShare(stats, volts);
+    const double leakageUw =
+        (1.0 - reliable) * m_sram.leakagePowerUw(volts.weightMv) + reliable * m_sram.leakagePowerUw(m_vNomMv);
+    energy.weightLeakagePj = m_specs.weightSram.chip.geometry.banks * leakageUw * seconds * kPjPerUwSecond;
     // A buffer's leakage: its KiB x uW per KiB at V_nom x the profile's leakage law at its voltage.
     const auto bufferLeakage = [&](const models::BufferSpecs& buffer, double voltageMv) {
         const double kib = static_cast<double>(buffer.sizeBytes) / 1024.0;

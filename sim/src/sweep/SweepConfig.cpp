@@ -267,6 +267,15 @@ SweepConfig readSweepConfig(ConfigNode& root)
                 "allowed RErr above the reference, percentage points");
     root.text("reference", config.reference, "reference model name (null: each model's own clean error)");
     root.text("dataset", config.dataset, "dataset: fashion-mnist, idx:DIR or npz:FILE (docs/datasets.md)");
+    root.textList(
+        "protections", config.protections,
+        "weight SRAM protections to compare, each model swept with each: none, secded:64, secded:32, "
+        "parity:N, msb:K (null: the accelerator's weight_sram.protection)");
+    if (config.protections) {
+        requireDistinct(*config.protections, root.where("protections"));
+        for (const std::string& protection : *config.protections)
+            memory::ProtectionSpec::parse(protection, root.where("protections"));
+    }
     root.finish();
     config.resolved = root.resolved();
     config.resolved["accelerator"] = accelerator;

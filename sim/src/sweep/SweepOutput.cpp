@@ -78,7 +78,7 @@ void SweepOutput::addFrom(const RecordSet& records, const std::string& source)
         const auto found = m_records.find(index);
         if (found != m_records.end() && recordToJson(m_rules, found->second) != recordToJson(m_rules, record))
             throw InputError(source + ": point " + std::to_string(record.point) + " of model " +
-                             m_plan.models()[record.model].name +
+                             m_plan.models()[record.model].label +
                              " differs from the same point in the merged directories");
         m_records[index] = record;
     }

@@ -34,6 +34,7 @@ SweepPlan::SweepPlan(const SweepConfig& config)
     buildPoints();
     if (byRate())
         memory::useRateFaultModel(m_config.accelerator.accelerator.weightSram.chip);
+    const std::vector<std::shared_ptr<const RunConfig>> accelerators = protectedAccelerators();
     for (const auto& entry : config.models) {
         SweepModel model;
         try {
@@ -49,10 +50,30 @@ SweepPlan::SweepPlan(const SweepConfig& config)
             if (other.name == model.name)
                 throw InputError("models: '" + entry + "': a model named '" + model.name +
                                  "' is already in the sweep");
-        m_models.push_back(std::move(model));
+        for (const auto& accelerator : accelerators) {
+            model.accelerator = accelerator;
+            model.pricer = std::make_shared<const EnergyPricer>(*accelerator);
+            model.protection = accelerator->accelerator.weightSram.layout.protection.name();
+            model.label = model.protection == "none" ? model.name : model.name + "@" + model.protection;
+            m_models.push_back(model);
+        }
     }
     if (config.reference)
         modelIndex(*config.reference, "reference");
+}
+
+std::vector<std::shared_ptr<const RunConfig>> SweepPlan::protectedAccelerators() const
+{
+    if (!m_config.protections)
+        return {std::make_shared<const RunConfig>(m_config.accelerator)};
+    std::vector<std::shared_ptr<const RunConfig>> accelerators;
+    for (const std::string& protection : *m_config.protections) {
+        RunConfig accelerator = m_config.accelerator;
+        accelerator.accelerator.weightSram.layout.protection =
+            memory::ProtectionSpec::parse(protection, "protections");
+        accelerators.push_back(std::make_shared<const RunConfig>(std::move(accelerator)));
+    }
+    return accelerators;
 }
 
 void SweepPlan::buildPoints()
@@ -91,14 +112,14 @@ std::vector<std::string> SweepPlan::buffersBelowVmin() const
     return m_pricer.buffersBelowVmin(m_pricer.voltages(lowestMv));
 }
 
-const models::AcceleratorStats& SweepPlan::counts(const workloads::ModelPackage& model) const
+const models::AcceleratorStats& SweepPlan::counts(const SweepModel& model) const
 {
     const std::lock_guard<std::mutex> lock(m_countsMutex);
-    auto found = m_counts.find(model.name);
+    auto found = m_counts.find(model.label);
     if (found == m_counts.end())
         found = m_counts
-                    .emplace(model.name,
-                             countInference(m_config.accelerator, model, m_config.specs().batchImages))
+                    .emplace(model.label,
+                             countInference(*model.accelerator, *model.package, m_config.specs().batchImages))
                     .first;
     return found->second;
 }

@@ -11,7 +11,7 @@ RecordRules recordRules(const SweepPlan& plan)
 {
     RecordRules rules;
     for (const SweepModel& model : plan.models()) {
-        rules.models.push_back(model.name);
+        rules.models.push_back(model.label);
         rules.codeBits.push_back(model.storedBits);
     }
     const memory::SramProfile& profile = *plan.profile();

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 namespace voltsim::sim {
 namespace {
@@ -42,7 +43,7 @@ std::string pointLabel(const SweepPlan& plan, std::size_t model, std::size_t poi
         std::snprintf(text, sizeof text, " p=%.3g", p.op.ber());
     else
         std::snprintf(text, sizeof text, " %.1f mV (%.3f)", p.op.voltageMv(*plan.profile()), p.voltageRel);
-    return plan.models()[model].name + text;
+    return plan.models()[model].label + text;
 }
 
 int stopSignal(const SweepRunOptions& options)
@@ -79,7 +80,11 @@ class UnitEvaluation {
         BackendOptions backendOptions;
         backendOptions.threads = options.threads;
         backendOptions.counts = [&plan](const Experiment& experiment) -> const models::AcceleratorStats& {
-            return plan.counts(*experiment.model);
+            for (const SweepModel& model : plan.models())
+                if (model.package.get() == experiment.model &&
+                    model.accelerator.get() == experiment.accelerator)
+                    return plan.counts(model);
+            throw std::logic_error("sweep: an experiment of no swept model");
         };
         m_backend = makeBackend(options.backend, "--backend", backendOptions);
     }
@@ -96,7 +101,7 @@ class UnitEvaluation {
         Experiment experiment;
         experiment.model = m_plan.models()[unit.model].package.get();
         experiment.images = m_images;
-        experiment.accelerator = &m_plan.config().accelerator;
+        experiment.accelerator = m_plan.models()[unit.model].accelerator.get();
         experiment.point = m_plan.points()[unit.point].op;
         experiment.cleanSeed = memory::chipSeed(m_plan.config().seed, 0);
         experiment.chipSeeds = {m_plan.seeds()[unit.chip]};

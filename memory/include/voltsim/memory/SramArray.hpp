@@ -50,18 +50,25 @@ class SramArray {
     /// Takes effect at the next addFlip/addStuck (SramChip re-applies its faults).
     void setUsedBitsPerByte(std::uint8_t mask) { m_usedBits = mask; }
     std::uint8_t usedBitsPerByte() const { return m_usedBits; }
+    /// Bits of every byte held in reliable cells (MSB protection; default none): they hold data but
+    /// are never faulty. Takes effect at the next addFlip/addStuck, as setUsedBitsPerByte.
+    void setReliableBitsPerByte(std::uint8_t mask) { m_reliableBits = mask; }
+    std::uint8_t reliableBitsPerByte() const { return m_reliableBits; }
 
     /// Removes every active fault (the array then reads its stored bits).
     void clearFaults();
-    /// Bit `bit` reads inverted. Returns false (and does nothing) if the bit holds no data.
+    /// Bit `bit` reads inverted. Returns false (and does nothing) if the bit holds no data or is reliable.
     bool addFlip(std::uint64_t bit);
-    /// Bit `bit` reads `value`. Returns false (and does nothing) if the bit holds no data.
+    /// Bit `bit` reads `value`. Returns false (and does nothing) if the bit holds no data or is reliable.
     bool addStuck(std::uint64_t bit, std::uint8_t value);
     bool hasFaults() const { return m_hasFaults; }
 
   private:
     void checkRange(std::uint64_t address, std::size_t bytes, const char* what) const;
-    bool bitUsed(std::uint64_t bit) const { return ((m_usedBits >> (bit % 8)) & 1u) != 0; }
+    bool bitCanFail(std::uint64_t bit) const
+    {
+        return (((m_usedBits & ~m_reliableBits) >> (bit % 8)) & 1u) != 0;
+    }
     /// Copies the faulty view of [address, address + bytes) to out; returns the differing bits.
     std::uint64_t readFaulty(std::uint64_t address, std::uint8_t* out, std::size_t bytes) const;
 
@@ -72,6 +79,7 @@ class SramArray {
     std::vector<std::uint64_t> m_xor;
     bool m_hasFaults = false;
     std::uint8_t m_usedBits = 0xff;
+    std::uint8_t m_reliableBits = 0;
     SramStats m_stats;
 };
 

@@ -70,6 +70,9 @@ class SramChip {
 
     /// Bits of every byte that hold data (all banks); re-applies the current operating point.
     void setUsedBitsPerByte(std::uint8_t mask);
+    /// Bits of every byte in reliable cells (all banks; SramArray::setReliableBitsPerByte);
+    /// re-applies the current operating point.
+    void setReliableBitsPerByte(std::uint8_t mask);
 
     /// Every drawn (potentially faulty) cell of a bank, sorted by bit.
     const std::vector<FaultCell>& cells(std::uint32_t bank) const { return m_cells.at(bank); }

@@ -5,6 +5,7 @@
 // is the placement policy's (WeightPlacement.hpp); WeightMemory (WeightMemory.hpp) writes and
 // reads the pieces through the banks' faulty read path.
 #include "voltsim/memory/Geometry.hpp"
+#include "voltsim/memory/Protection.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +25,7 @@ struct WeightLayoutConfig {
     std::uint64_t interleaveBytes = 0;  ///< consecutive bytes per bank; 0 = a whole bank (no interleave)
     Packing packing = Packing::Packed;
     std::string placement = "auto"; ///< a name in weightPlacements(): which tile goes where, and when
+    ProtectionSpec protection{};    ///< check bits or reliable cells between the cells and the reader
 };
 
 /// A tensor of codes (values < 2^bits, bits 1..8); the data is not owned. Placement reads only
@@ -32,8 +34,9 @@ struct CodeTensorView {
     const std::uint8_t* codes = nullptr;
     std::size_t count = 0;
     unsigned bits = 8;
-    std::size_t group = 0; ///< tensors of one group (a layer's weight and bias) are used together
-    std::size_t rows = 1;  ///< output channels: the first dimension, `count / rows` codes each
+    std::size_t group = 0;     ///< tensors of one group (a layer's weight and bias) are used together
+    std::size_t rows = 1;      ///< output channels: the first dimension, `count / rows` codes each
+    std::uint8_t zeroCode = 0; ///< the code that decodes closest to 0 (what a zeroed word reads)
 };
 
 /// What one linear access did in the banks: enough to time it and to account its flips.
@@ -65,16 +68,27 @@ class WeightLayout {
     /// Bytes from `linearAddress` that stay contiguous inside one bank.
     std::uint64_t contiguousBytes(std::uint64_t linearAddress) const;
 
-    /// Bytes `count` codes of `bits` bits take with this layout's packing (from a byte boundary).
+    /// Bytes `count` codes of `bits` bits take with this layout's packing and protection (from a
+    /// byte boundary; check bits included).
     std::uint64_t tensorBytes(std::size_t count, unsigned bits) const;
     /// Bits of every stored byte that hold data when the widest stored code has `maxBits` bits:
     /// all with Packed; bits below maxBits with BytePerCode (the others are never faulty).
     std::uint8_t usedBitsPerByte(unsigned maxBits) const;
 
-    /// The bytes holding `count` codes of `bits` bits. InputError if a code does not fit `bits`.
+    /// Bits of every stored byte in reliable cells (MSB protection, codes of `bits` bits): 0 without it.
+    std::uint8_t reliableBitsPerByte(unsigned bits) const;
+    /// InputError "<context>: ..." unless the protection fits codes of these widths: codewords need
+    /// packed codes, parity words whole codes, MSB cells one width at fixed bit positions.
+    void checkProtection(const std::vector<unsigned>& codeBits, const std::string& context) const;
+
+    /// The bytes holding `count` codes of `bits` bits, check bits included. InputError if a code
+    /// does not fit `bits`.
     std::vector<std::uint8_t> encode(const std::uint8_t* codes, std::size_t count, unsigned bits) const;
-    /// The `count` codes held in `bytes` as read (inverse of encode on fault-free bytes).
-    std::vector<std::uint8_t> decode(const std::uint8_t* bytes, std::size_t count, unsigned bits) const;
+    /// The `count` codes held in `bytes` as read (inverse of encode on fault-free bytes), decoded
+    /// through the protection: the codes of a word that fails its parity read `zeroCode`. The
+    /// decoder's counts are added to `counts` when given.
+    std::vector<std::uint8_t> decode(const std::uint8_t* bytes, std::size_t count, unsigned bits,
+                                     std::uint8_t zeroCode = 0, ProtectionCounts* counts = nullptr) const;
 
   private:
     ChipGeometry m_geometry;

@@ -19,8 +19,9 @@ class WeightMemory {
     WeightMemory(SramChip& chip, const WeightLayoutConfig& config);
 
     /// Plans the tensors with the config's placement policy without writing them (their codes are
-    /// not read); InputError naming `context` if they cannot be placed. Marks the bits no code uses
-    /// as holding no data (WeightLayout::usedBitsPerByte).
+    /// not read); InputError naming `context` if they cannot be placed, or naming
+    /// "weight_sram.protection" if the protection does not fit them. Marks the bits no code uses as
+    /// holding no data (WeightLayout::usedBitsPerByte) and MSB-protected bits as reliable cells.
     void place(const std::vector<CodeTensorView>& tensors,
                const std::string& context = "weight_sram.placement");
 
@@ -28,6 +29,8 @@ class WeightMemory {
     /// (counted) and read back through the faulty path before the next tile is written, in plan
     /// order. Places the tensors first if nothing is placed. InputError if a code does not fit.
     std::vector<std::vector<std::uint8_t>> readBack(const std::vector<CodeTensorView>& tensors);
+    /// What the protection's decoders did in readBack calls so far.
+    const ProtectionCounts& protectionCounts() const { return m_protectionCounts; }
 
     /// Stores linear bytes (counted per bank access). std::out_of_range outside the layout.
     WeightAccess write(std::uint64_t linearAddress, const std::uint8_t* in, std::size_t bytes);
@@ -45,6 +48,7 @@ class WeightMemory {
     WeightLayout m_layout;
     WeightPlan m_plan;
     bool m_placed = false;
+    ProtectionCounts m_protectionCounts;
 };
 
 } // namespace voltsim::memory

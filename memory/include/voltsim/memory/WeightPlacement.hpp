@@ -26,7 +26,8 @@ struct WeightTile {
     std::uint64_t address = 0; ///< first linear weight SRAM byte
     std::uint64_t bytes = 0;   ///< WeightLayout::tensorBytes(count, bits)
     std::uint64_t dramOffset =
-        0; ///< its bytes in the model's DRAM image: the tiles back to back, in plan order
+        0;                     ///< its bytes in the model's DRAM image: the tiles back to back, in plan order
+    std::uint8_t zeroCode = 0; ///< the tensor's CodeTensorView::zeroCode
 };
 
 /// The tiles one group (layer) computes output channels [firstRow, endRow) from: one tile per
@@ -56,9 +57,10 @@ struct WeightPlan {
 /// The encoded bytes of `tile`, its codes taken from `tensor` (the tile's tensor).
 std::vector<std::uint8_t> encodeTile(const WeightLayout& layout, const WeightTile& tile,
                                      const CodeTensorView& tensor);
-/// The codes of `tile` held in `bytes` (tile.bytes of them), as read.
+/// The codes of `tile` held in `bytes` (tile.bytes of them), as read and decoded through the
+/// layout's protection (its counts added to `counts` when given).
 std::vector<std::uint8_t> decodeTile(const WeightLayout& layout, const WeightTile& tile,
-                                     const std::uint8_t* bytes);
+                                     const std::uint8_t* bytes, ProtectionCounts* counts = nullptr);
 
 /// A placement policy. Stateless; `place` is deterministic.
 class IWeightPlacement {

@@ -17,6 +17,12 @@ struct EnergyTable {
     int weightBits = 8;       ///< bits per weight-SRAM access (one code)
     int activationBits = 8;   ///< bits per activation-SRAM access
     int accumulatorBits = 32; ///< bits per accumulator/output-SRAM access
+    /// One two-input XOR switching in a protection decoder, pJ (docs/energy.md, "Protection").
+    double xorGatePj = kDefaultXorGatePj;
+
+    /// Horowitz (45 nm): an 8-bit add, 0.03 pJ, over the 16 XORs of its 8 full adders (an upper
+    /// bound: the carry logic is charged to the XORs).
+    static constexpr double kDefaultXorGatePj = 0.03 / 16;
 };
 
 /// Path of the shipped default table: configs/energy/default.json of voltsim::dataDir().

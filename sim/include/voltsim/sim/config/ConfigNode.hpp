@@ -72,6 +72,9 @@ class ConfigNode {
     void text(const std::string& key, std::optional<std::string>& value, const std::string& description);
     /// A non-empty list of non-empty strings.
     void textList(const std::string& key, std::vector<std::string>& value, const std::string& description);
+    /// A non-empty list of non-empty strings, or unset (absent or null).
+    void textList(const std::string& key, std::optional<std::vector<std::string>>& value,
+                  const std::string& description);
     /// One of @p names; the resolved config holds the name.
     template <typename T>
     void choice(const std::string& key, T& value, const Names<T>& names, const std::string& description);

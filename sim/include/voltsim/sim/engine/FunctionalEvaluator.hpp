@@ -43,12 +43,15 @@ class ChipPool {
 
 /// The codes `chip` returns at `point` for `package`: its weight tensors `tensors`
 /// (models::weightTensors(package)) placed by `layout`, every tile written and read back through the
-/// faulty read path. The blob layout of the package (one code per byte). The one read-back of the
-/// functional engine and the Python module (docs/python.md).
+/// faulty read path and decoded through the layout's protection. The blob layout of the package
+/// (one code per byte). The one read-back of the functional engine and the Python module
+/// (docs/python.md). `bitsReadWrong`, when given, receives the stored bits (check bits included)
+/// the cells returned wrong: the accelerator's weight_bits_flipped, before any correction.
 std::vector<std::uint8_t> readBackCodes(const workloads::ModelPackage& package,
                                         const std::vector<memory::CodeTensorView>& tensors,
                                         const memory::WeightLayoutConfig& layout, memory::SramChip& chip,
-                                        const memory::OperatingPoint& point);
+                                        const memory::OperatingPoint& point,
+                                        std::uint64_t* bitsReadWrong = nullptr);
 
 /// Bits that differ between codes @p a and @p b (equal sizes): a chip's flips against the stored codes.
 std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b);
@@ -81,7 +84,8 @@ class FunctionalEvaluator {
     const std::vector<int>& cleanPredictions() const { return m_cleanPredictions; }
 
     /// readBackCodes of the evaluator's package and layout.
-    std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point) const;
+    std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point,
+                                          std::uint64_t* bitsReadWrong = nullptr) const;
 
     /// Logits of every image with `codes` (the blob layout of the package): images x classes.
     std::vector<std::int32_t> logits(const std::vector<std::uint8_t>& codes) const;

@@ -19,7 +19,8 @@ namespace voltsim::sim {
 /// One row of sweep.csv (docs/sweep.md, "Output files"). Fractions in [0, 1]; NaN prints as an empty field
 /// (voltages and energies on a `bers` axis, where the voltage is not known).
 struct SweepRow {
-    std::string model;
+    std::string model;      ///< the package's name
+    std::string protection; ///< the weight SRAM's protection
     double voltageMv = 0;
     double voltageRel = 0;
     double ber = 0;   ///< the faulty-cell rate: p(V) or the rate set directly (sweep.csv's `ber`)
@@ -52,7 +53,8 @@ const char* answerStatusName(AnswerStatus status);
 /// The answer for one model: the lowest operating point down to which every swept point (from the
 /// safest) stays within max_loss_pp of the reference's clean error.
 struct SweepAnswer {
-    std::string model;
+    std::string model;       ///< the swept model's label (SweepModel::label)
+    std::string protection;  ///< its weight SRAM protection
     std::string reference;   ///< the model whose clean error is the reference
     double referenceErr = 0; ///< NaN while the reference has no finished point
     double maxLossPp = 0;
@@ -70,7 +72,7 @@ extern const char* const kSweepCsvHeader;
 SweepRow makeRow(const SweepPlan& plan, const PointRecord& record);
 /// sweep.csv: the header and one row per record, in global order.
 void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
-/// chips.csv: model, voltage_mv, ber, chip, seed, flips, faulty_cells, errors (robust), rerr.
+/// chips.csv: model, voltage_mv, ber, chip, seed, flips, faulty_cells, errors (robust), rerr, protection.
 void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
 
 /// The answer per model, in the plan's model order.

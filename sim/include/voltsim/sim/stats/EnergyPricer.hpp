@@ -38,11 +38,14 @@ struct EnergyBreakdown {
     EnergyBreakdown& operator/=(double divisor);
 };
 
-/// The supply of each SRAM, mV.
+/// The supply of each SRAM, mV, and whether the weight SRAM's protection is priced.
 struct SramVoltages {
     double weightMv = 0;
     double activationMv = 0;
     double accumulatorMv = 0;
+    /// True for the reference design the savings compare against: the weight SRAM without its
+    /// protection (no check bits, no decoder, no reliable cells).
+    bool withoutProtection = false;
 };
 
 /// One supply rail at an operating point: its SRAMs ("weight_sram", ...) and their energy, pJ.
@@ -63,7 +66,8 @@ class EnergyPricer {
     /// The SRAMs' supplies with the weight SRAM's rail at `weightRailMv`: buffers on that rail
     /// share it, the others take their rail's voltage (V_nom when it sets none).
     SramVoltages voltages(double weightRailMv) const;
-    /// Every SRAM at the profile's V_nom: the reference of the savings.
+    /// The reference of the savings: every SRAM at the profile's V_nom, the weight SRAM without
+    /// protection (docs/energy.md, "Protection").
     SramVoltages nominal() const;
 
     /// One layer, per inference: MACs, weight SRAM reads and the writes of streamed tiles,
@@ -85,6 +89,14 @@ class EnergyPricer {
 
   private:
     double railVoltage(const std::string& rail, double weightRailMv) const;
+    /// The weight SRAM reads of one layer per inference through the protection (docs/energy.md,
+    /// "Protection"): codewords read their check bits and switch the decoder; MSB-protected bits
+    /// are read from reliable cells at V_nom.
+    double weightReadsPj(const models::LayerStats& stats, const SramVoltages& volts) const;
+    /// The share of the weight SRAM's cells that are reliable (MSB protection) in `stats`' layers.
+    double reliableCellShare(const models::AcceleratorStats& stats, const SramVoltages& volts) const;
+    /// The weight SRAM's protection as priced at `volts` (none for the reference design).
+    const memory::ProtectionSpec& protectionAt(const SramVoltages& volts) const;
 
     models::LayerEnergyModel m_layerModel;
     memory::SramEnergyModel m_sram;

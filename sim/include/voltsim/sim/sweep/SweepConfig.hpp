@@ -47,6 +47,9 @@ struct SweepConfig {
     double maxLossPp = 1.0;               ///< allowed RErr loss over the reference, percentage points
     std::optional<std::string> reference; ///< unset: each model's own clean error; else a model's name
     std::string dataset = workloads::kFashionMnistSpec; ///< dataset spec (workloads::Dataset::fromSpec)
+    /// Weight SRAM protections to compare (memory::ProtectionSpec names): every model is swept
+    /// with each; unset: the accelerator's own weight_sram.protection only.
+    std::optional<std::vector<std::string>> protections;
     /// The accelerator of the `accelerator` key (array, clock, weight SRAM: profile, fault model,
     /// geometry and layout; buffers, DRAM, energy table), read by readAcceleratorConfig with the
     /// sweep's `profile` and `fault_model` put into weight_sram when set. Its operating point is

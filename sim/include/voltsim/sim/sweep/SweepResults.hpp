@@ -31,7 +31,7 @@ using RecordSet = std::map<std::size_t, PointRecord>;
 /// What a point record is checked against: the sweep's plan reduced to the numbers a record
 /// holds (built by recordRules; a fuzz target builds one directly).
 struct RecordRules {
-    std::vector<std::string> models;     ///< model names, in the plan's order
+    std::vector<std::string> models;     ///< model labels (SweepModel::label), in the plan's order
     std::vector<std::uint64_t> codeBits; ///< per model: the weight-code bits it stores
     std::vector<double> rates;           ///< per point: the chips' bit error rate there
     std::vector<std::uint64_t> seeds;    ///< per chip
