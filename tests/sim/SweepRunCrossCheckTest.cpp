@@ -63,7 +63,7 @@ class SweepRunCrossCheck : public voltsim::test::CliFixture {
                   runSummary.at("weight_sram_energy_saving").get<double>());
 
         const auto row = splitCsv(lines(readFile(m_dir / "sweep" / "sweep.csv")).at(1 + index));
-        ASSERT_EQ(row.size(), 19u);
+        ASSERT_EQ(row.size(), 20u);
         EXPECT_EQ(row[12], format(energy.at("total_pj").get<double>()));
         EXPECT_EQ(row[13], format(sramPj));
         EXPECT_EQ(row[14], format(runSummary.at("energy_saving").get<double>()));

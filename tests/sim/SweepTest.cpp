@@ -49,10 +49,11 @@ TEST_F(SweepTest, TinySweepWritesEveryFileAndTheCleanRowAtVNom)
     ASSERT_EQ(rows.size(), 5u); // header + V/V_min 1.0, 0.94, 0.88, 0.82
     EXPECT_EQ(rows[0],
               "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,chips,images,"
-              "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us,protection");
+              "energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,latency_us,protection,yield");
     const auto nominal = splitCsv(rows[1]);
-    ASSERT_EQ(nominal.size(), 19u);
+    ASSERT_EQ(nominal.size(), 20u);
     EXPECT_EQ(nominal[18], "none");
+    EXPECT_EQ(nominal[19], "1"); // every chip's RErr is the clean error at V_nom
     EXPECT_EQ(nominal[0], "randbet-8bit");
     EXPECT_EQ(nominal[1], "800");
     EXPECT_EQ(nominal[3], "0");        // ber at V_nom
@@ -63,6 +64,16 @@ TEST_F(SweepTest, TinySweepWritesEveryFileAndTheCleanRowAtVNom)
     EXPECT_EQ(nominal[14], "0"); // no saving at V_nom
     const auto lowest = splitCsv(rows[4]);
     EXPECT_EQ(lowest[1], "656"); // 0.82 x 800 mV
+    // Yield: the share of chips.csv's chips at 656 mV whose RErr is within 1 pp of the clean error.
+    std::size_t meeting = 0;
+    const auto chipRows = lines(readFile(m_dir / "a" / "chips.csv"));
+    for (std::size_t i = 1; i < chipRows.size(); ++i) {
+        const auto chip =
+            splitCsv(chipRows[i]); // model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr,...
+        if (chip[1] == "656")
+            meeting += std::stod(chip[8]) <= std::stod(lowest[5]) + 0.01;
+    }
+    EXPECT_DOUBLE_EQ(std::stod(lowest[19]), static_cast<double>(meeting) / 3.0);
     EXPECT_GT(std::stod(lowest[4]), 0.0);
     EXPECT_GE(std::stod(lowest[6]), std::stod(lowest[5]));
     EXPECT_GT(std::stod(lowest[15]), 0.0);
@@ -498,9 +509,9 @@ TEST_F(SweepTest, ProtectionsAreSweptModelByModelAndBadOnesRefused)
     ASSERT_EQ(voltsim(tiny() + " --protections none,secded:64,msb:2 --out " + out("p")), 0) << stderrText();
     const auto rows = lines(readFile(m_dir / "p" / "sweep.csv"));
     ASSERT_EQ(rows.size(), 1u + 3 * 4); // model-major, then protection, then the axis
-    EXPECT_EQ(splitCsv(rows[1]).back(), "none");
-    EXPECT_EQ(splitCsv(rows[5]).back(), "secded:64");
-    EXPECT_EQ(splitCsv(rows[9]).back(), "msb:2");
+    EXPECT_EQ(splitCsv(rows[1])[18], "none");
+    EXPECT_EQ(splitCsv(rows[5])[18], "secded:64");
+    EXPECT_EQ(splitCsv(rows[9])[18], "msb:2");
     for (const std::size_t row : {1, 5, 9}) {
         const auto nominal = splitCsv(rows[row]);
         EXPECT_EQ(nominal[1], "800");

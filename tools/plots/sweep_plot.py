@@ -10,6 +10,7 @@ protection: "model@protection") with the min/max band over chips:
   rerr_vs_energy_saving.png RErr (%) against total energy saving per inference (%)
   rerr_vs_energy_nj.png    RErr (%) against energy per inference (nJ), so models of different bit
                            widths and protections compare on one absolute axis
+  yield_vs_energy_nj.png   yield (% of chips within the sweep's RErr limit) against energy per inference
   rerr_vs_voltage.png      RErr (%) against V/V_min
 or, for a sweep over bit error rates (--bers), rerr_vs_ber.png (RErr against p, log axis).
 `voltsim sweep` and `voltsim merge` call it unless --no-plots is given.
@@ -76,6 +77,28 @@ def draw(models, x_key, x_label, path, log_x=False, x_scale=100.0, title=None):
     return path
 
 
+def draw_yield(models, path, title=None):
+    """Yield (% of chips whose RErr meets the sweep's limit) against energy per inference (nJ)."""
+    fig, axes = plt.subplots(figsize=(6.4, 4.2))
+    if title:
+        axes.set_title(title)
+    for name, rows in models.items():
+        rows = sorted((r for r in rows if r["energy_pj"] != "" and r.get("yield", "") != ""),
+                      key=lambda r: r["energy_pj"])
+        if rows:
+            axes.plot([r["energy_pj"] / 1000 for r in rows], [100 * r["yield"] for r in rows], "o-", markersize=3,
+                      label=name)
+    axes.set_xlabel("energy per inference (nJ)")
+    axes.set_ylabel("yield: chips within the RErr limit (%)")
+    axes.set_ylim(-5, 105)
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def main(argv):
     args = [a for a in argv[1:] if a != "--quiet"]
     if len(args) != 1:
@@ -98,6 +121,7 @@ def main(argv):
                  os.path.join(directory, "rerr_vs_energy_saving.png"), title=title),
             draw(models, "energy_pj", "energy per inference (nJ)", os.path.join(directory, "rerr_vs_energy_nj.png"),
                  x_scale=1e-3, title=title),
+            draw_yield(models, os.path.join(directory, "yield_vs_energy_nj.png"), title=title),
             draw(models, "voltage_rel", "V / V_min", os.path.join(directory, "rerr_vs_voltage.png"), x_scale=1.0,
                  title=title),
         ]

@@ -13,7 +13,7 @@ namespace voltsim::sim {
 const char* const kSweepCsvHeader =
     "model,voltage_mv,voltage_rel,ber,flips,err,rerr_mean,rerr_std,rerr_min,rerr_max,"
     "chips,images,energy_pj,sram_energy_pj,energy_saving,sram_energy_saving,cycles,"
-    "latency_us,protection";
+    "latency_us,protection,yield";
 
 namespace {
 
@@ -45,6 +45,18 @@ double cleanError(const RecordSet& records, const SweepPlan& plan, std::size_t m
     return kNaN;
 }
 
+/// The model whose clean error is `model`'s reference: the config's reference, else itself.
+std::size_t referenceOf(const SweepPlan& plan, std::size_t model)
+{
+    return plan.config().reference ? plan.modelIndex(*plan.config().reference, "reference") : model;
+}
+
+/// The RErr a point of `model` may reach: its reference's clean error + max_loss_pp (NaN until known).
+double rerrLimitOf(const SweepPlan& plan, const RecordSet& records, std::size_t model)
+{
+    return cleanError(records, plan, referenceOf(plan, model)) + plan.config().maxLossPp / 100.0;
+}
+
 /// Point indices from the safest operating point to the harshest: voltage descending, rate ascending.
 std::vector<std::size_t> safestFirst(const SweepPlan& plan)
 {
@@ -65,15 +77,14 @@ std::vector<std::size_t> safestFirst(const SweepPlan& plan)
 SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::size_t model)
 {
     const SweepConfig& config = plan.config();
-    const std::size_t referenceModel =
-        config.reference ? plan.modelIndex(*config.reference, "reference") : model;
+    const std::size_t referenceModel = referenceOf(plan, model);
     SweepAnswer answer;
     answer.model = plan.models()[model].label;
     answer.protection = plan.models()[model].protection;
     answer.reference = plan.models()[referenceModel].name;
     answer.referenceErr = cleanError(records, plan, referenceModel);
     answer.maxLossPp = config.maxLossPp;
-    answer.rerrLimit = answer.referenceErr + config.maxLossPp / 100.0;
+    answer.rerrLimit = rerrLimitOf(plan, records, model);
     answer.pointsTotal = plan.points().size();
     for (std::size_t p = 0; p < plan.points().size(); ++p)
         answer.pointsDone += records.count(plan.globalIndex(model, p));
@@ -96,7 +107,7 @@ SweepAnswer modelAnswer(const SweepPlan& plan, const RecordSet& records, std::si
         best = &found->second;
     }
     if (best != nullptr)
-        answer.point = makeRow(plan, *best);
+        answer.point = makeRow(plan, records, *best);
     return answer;
 }
 
@@ -124,9 +135,9 @@ nlohmann::json answerJson(const SweepAnswer& answer)
     return json;
 }
 
-nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
+nlohmann::json pointStats(const SweepPlan& plan, const RecordSet& records, const PointRecord& record)
 {
-    const SweepRow row = makeRow(plan, record);
+    const SweepRow row = makeRow(plan, records, record);
     nlohmann::json chips = nlohmann::json::array();
     for (std::size_t i = 0; i < record.outcome.chips.size(); ++i) {
         const ChipOutcome& chip = record.outcome.chips[i];
@@ -156,6 +167,7 @@ nlohmann::json pointStats(const SweepPlan& plan, const PointRecord& record)
             {"sram_energy_saving", jsonNumber(row.sramEnergySaving)},
             {"cycles", row.cycles},
             {"latency_us", row.latencyUs},
+            {"yield", jsonNumber(row.yield)},
             {"energy_per_inference", row.energy ? energyJson(*row.energy) : nlohmann::json(nullptr)},
             {"rails", row.energy ? railsJson(row.rails, row.railsNominal, plan.profile()->vMinMv)
                                  : nlohmann::json(nullptr)},
@@ -228,7 +240,7 @@ std::string formatValue(double value)
     return text;
 }
 
-SweepRow makeRow(const SweepPlan& plan, const PointRecord& record)
+SweepRow makeRow(const SweepPlan& plan, const RecordSet& records, const PointRecord& record)
 {
     const SweepModel& model = plan.models().at(record.model);
     const SweepPoint& point = plan.points().at(record.point);
@@ -242,6 +254,13 @@ SweepRow makeRow(const SweepPlan& plan, const PointRecord& record)
     row.flips = row.stats.flipsMean;
     row.chips = record.outcome.chips.size();
     row.images = record.outcome.images;
+    const double limit = rerrLimitOf(plan, records, record.model);
+    std::size_t meeting = 0;
+    for (const ChipOutcome& chip : record.outcome.chips)
+        meeting += chipRErr(chip, record.outcome.images) <= limit + 1e-12;
+    row.yield = std::isnan(limit) || row.chips == 0
+                    ? kNaN
+                    : static_cast<double>(meeting) / static_cast<double>(row.chips);
     priceRow(plan, model, point, row);
     return row;
 }
@@ -250,14 +269,15 @@ void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
 {
     out << kSweepCsvHeader << "\n";
     for (const auto& [index, record] : records) {
-        const SweepRow r = makeRow(plan, record);
+        const SweepRow r = makeRow(plan, records, record);
         out << r.model << ',' << formatValue(r.voltageMv) << ',' << formatValue(r.voltageRel) << ','
             << formatValue(r.ber) << ',' << formatValue(r.flips) << ',' << formatValue(r.stats.err) << ','
             << formatValue(r.stats.rerrMean) << ',' << formatValue(r.stats.rerrStd) << ','
             << formatValue(r.stats.rerrMin) << ',' << formatValue(r.stats.rerrMax) << ',' << r.chips << ','
             << r.images << ',' << formatValue(r.energyPj) << ',' << formatValue(r.sramEnergyPj) << ','
             << formatValue(r.energySaving) << ',' << formatValue(r.sramEnergySaving) << ','
-            << formatValue(r.cycles) << ',' << formatValue(r.latencyUs) << ',' << r.protection << "\n";
+            << formatValue(r.cycles) << ',' << formatValue(r.latencyUs) << ',' << r.protection << ','
+            << formatValue(r.yield) << "\n";
     }
 }
 
@@ -315,7 +335,7 @@ nlohmann::json sweepStatsJson(const SweepPlan& plan, const RecordSet& records)
         for (std::size_t p = 0; p < plan.points().size(); ++p) {
             const auto found = records.find(plan.globalIndex(m, p));
             if (found != records.end())
-                points.push_back(pointStats(plan, found->second));
+                points.push_back(pointStats(plan, records, found->second));
         }
         models.push_back({{"name", model.name},
                           {"protection", model.protection},
@@ -369,7 +389,7 @@ void printSweepTable(std::ostream& out, const SweepPlan& plan, const RecordSet& 
         << "cycles" << std::setw(9) << "lat_us"
         << "\n";
     for (const auto& [index, record] : records) {
-        const SweepRow r = makeRow(plan, record);
+        const SweepRow r = makeRow(plan, records, record);
         char ber[16];
         std::snprintf(ber, sizeof ber, "%.2e", r.ber);
         char flips[16];

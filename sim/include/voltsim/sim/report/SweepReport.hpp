@@ -34,6 +34,9 @@ struct SweepRow {
     double sramEnergySaving = 0; ///< 1 - sramEnergyPj / sramEnergyPj at V_nom
     double cycles = 0;           ///< one inference: input DMA, layers, logit DMA (run's cycles_per_inference)
     double latencyUs = 0;
+    /// Fraction of the chips whose RErr stays within the model's limit (its reference's clean error
+    /// + max_loss_pp; NaN until the reference has a finished point)
+    double yield = 0;
     std::optional<EnergyBreakdown> energy; ///< by component (none on a rate axis)
     std::vector<RailEnergy> rails;         ///< by rail at the point, and at V_nom
     std::vector<RailEnergy> railsNominal;
@@ -69,7 +72,8 @@ struct SweepAnswer {
 /// The sweep.csv header line (without newline).
 extern const char* const kSweepCsvHeader;
 
-SweepRow makeRow(const SweepPlan& plan, const PointRecord& record);
+/// The row of `record`; `records` give the reference's clean error (the yield's limit).
+SweepRow makeRow(const SweepPlan& plan, const RecordSet& records, const PointRecord& record);
 /// sweep.csv: the header and one row per record, in global order.
 void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records);
 /// chips.csv: model, voltage_mv, ber, chip, seed, flips, faulty_cells, errors (robust), rerr, protection.
