@@ -16,9 +16,9 @@ def load_script():
     return module
 
 
-def write_csv(directory, rows):
+def write_csv(directory, rows, header=HEADER):
     with open(os.path.join(directory, "sweep.csv"), "w") as handle:
-        handle.write(HEADER + "".join(row + "\n" for row in rows))
+        handle.write(header + "".join(row + "\n" for row in rows))
 
 
 def test_voltage_sweep_gives_three_plots_with_one_line_per_model(tmp_path):
@@ -67,14 +67,12 @@ def test_usage_error_without_a_directory():
 
 
 def test_protections_are_separate_lines_and_yield_is_drawn(tmp_path):
-    header = HEADER.rstrip("\n") + ",protection,yield\n"
-    with open(os.path.join(tmp_path, "sweep.csv"), "w") as handle:
-        handle.write(header + "".join(row + "\n" for row in [
-            "a,800,1,0,0,0.1,0.1,0,0.1,0.1,3,100,900,100,0,0,5120,5.12,none,1",
-            "a,704,0.88,0.001,850,0.1,0.15,0.02,0.13,0.18,3,100,860,77,0.04,0.23,5120,5.12,none,0",
-            "a,800,1,0,0,0.1,0.1,0,0.1,0.1,3,100,910,110,-0.01,-0.1,5120,5.12,secded:64,1",
-            "a,704,0.88,0.001,900,0.1,0.105,0.005,0.1,0.11,3,100,880,97,0.02,0.12,5120,5.12,secded:64,0.6666666667",
-        ]))
+    write_csv(tmp_path, [
+        "a,800,1,0,0,0.1,0.1,0,0.1,0.1,3,100,900,100,0,0,5120,5.12,none,1",
+        "a,704,0.88,0.001,850,0.1,0.15,0.02,0.13,0.18,3,100,860,77,0.04,0.23,5120,5.12,none,0",
+        "a,800,1,0,0,0.1,0.1,0,0.1,0.1,3,100,910,110,-0.01,-0.1,5120,5.12,secded:64,1",
+        "a,704,0.88,0.001,900,0.1,0.105,0.005,0.1,0.11,3,100,880,97,0.02,0.12,5120,5.12,secded:64,0.6666666667",
+    ], HEADER.rstrip("\n") + ",protection,yield\n")
     script = load_script()
     models = script.read_rows(os.path.join(tmp_path, "sweep.csv"))
     assert list(models) == ["a", "a@secded:64"]

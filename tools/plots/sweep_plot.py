@@ -52,45 +52,32 @@ def partial_title(directory):
     return "partial: %d of %d points" % (done, total)
 
 
-def draw(models, x_key, x_label, path, log_x=False, x_scale=100.0, title=None):
-    """One figure: RErr mean with a min/max band over chips against x_key."""
+def draw(models, x_key, x_label, path, log_x=False, x_scale=100.0, title=None, y_key="rerr"):
+    """One figure against x_key: RErr mean with a min/max band over chips (y_key "rerr"), or the yield."""
     fig, axes = plt.subplots(figsize=(6.4, 4.2))
     if title:
         axes.set_title(title)
+    value_key = "rerr_mean" if y_key == "rerr" else y_key
     for name, rows in models.items():
-        rows = [r for r in rows if r[x_key] != ""]
+        rows = [r for r in rows if r[x_key] != "" and r.get(value_key, "") != ""]
         if not rows:
             continue
         rows.sort(key=lambda r: r[x_key])
         x = [r[x_key] * x_scale for r in rows]
-        axes.plot(x, [100 * r["rerr_mean"] for r in rows], "o-", markersize=3, label=name)
-        axes.fill_between(x, [100 * r["rerr_min"] for r in rows], [100 * r["rerr_max"] for r in rows], alpha=0.2)
+        if y_key == "rerr":
+            axes.plot(x, [100 * r["rerr_mean"] for r in rows], "o-", markersize=3, label=name)
+            axes.fill_between(x, [100 * r["rerr_min"] for r in rows], [100 * r["rerr_max"] for r in rows],
+                              alpha=0.2)
+        else:
+            axes.plot(x, [100 * r[y_key] for r in rows], "o-", markersize=3, label=name)
     if log_x:
         axes.set_xscale("log")
     axes.set_xlabel(x_label)
-    axes.set_ylabel("RErr (%) over chips: mean, min-max band")
-    axes.grid(True, alpha=0.3)
-    axes.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
-
-
-def draw_yield(models, path, title=None):
-    """Yield (% of chips whose RErr meets the sweep's limit) against energy per inference (nJ)."""
-    fig, axes = plt.subplots(figsize=(6.4, 4.2))
-    if title:
-        axes.set_title(title)
-    for name, rows in models.items():
-        rows = sorted((r for r in rows if r["energy_pj"] != "" and r.get("yield", "") != ""),
-                      key=lambda r: r["energy_pj"])
-        if rows:
-            axes.plot([r["energy_pj"] / 1000 for r in rows], [100 * r["yield"] for r in rows], "o-", markersize=3,
-                      label=name)
-    axes.set_xlabel("energy per inference (nJ)")
-    axes.set_ylabel("yield: chips within the RErr limit (%)")
-    axes.set_ylim(-5, 105)
+    if y_key == "rerr":
+        axes.set_ylabel("RErr (%) over chips: mean, min-max band")
+    else:
+        axes.set_ylabel("yield: chips within the RErr limit (%)")
+        axes.set_ylim(-5, 105)
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize=8)
     fig.tight_layout()
@@ -121,7 +108,8 @@ def main(argv):
                  os.path.join(directory, "rerr_vs_energy_saving.png"), title=title),
             draw(models, "energy_pj", "energy per inference (nJ)", os.path.join(directory, "rerr_vs_energy_nj.png"),
                  x_scale=1e-3, title=title),
-            draw_yield(models, os.path.join(directory, "yield_vs_energy_nj.png"), title=title),
+            draw(models, "energy_pj", "energy per inference (nJ)", os.path.join(directory, "yield_vs_energy_nj.png"),
+                 x_scale=1e-3, title=title, y_key="yield"),
             draw(models, "voltage_rel", "V / V_min", os.path.join(directory, "rerr_vs_voltage.png"), x_scale=1.0,
                  title=title),
         ]
