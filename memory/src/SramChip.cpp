@@ -1,11 +1,24 @@
 #include "voltsim/memory/SramChip.hpp"
 
 #include "voltsim/memory/FaultModels.hpp"
+#include "voltsim/memory/Variation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace voltsim::memory {
+namespace {
+
+/// Lowest voltage at which both the profile's rate and, for a map profile, its measured map are
+/// defined.
+double lowestDescribedMv(const SramProfile& profile)
+{
+    const double lowest = profile.lowestVoltageMv();
+    return profile.faultMap ? std::max(lowest, profile.faultMap->measuredMv.back()) : lowest;
+}
+
+} // namespace
 
 SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t seed, const ChipOptions& options)
     : m_profile(std::move(profile)),
@@ -13,7 +26,7 @@ SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t see
           faultModels().create(options.faultModel.empty() ? m_profile->faultSemantics : options.faultModel,
                                "chip of profile " + m_profile->name)),
       m_seed(seed), m_geometry(options.useProfileGeometry ? m_profile->geometry : options.geometry),
-      m_threshold(-std::numeric_limits<double>::infinity()), m_voltageMv(m_profile->vNomMv)
+      m_chipOffsetMv(memory::chipOffsetMv(m_profile->variation, seed)), m_voltageMv(m_profile->vNomMv)
 {
     validateGeometry(m_geometry);
     m_banks.reserve(m_geometry.banks);
@@ -21,44 +34,60 @@ SramChip::SramChip(std::shared_ptr<const SramProfile> profile, std::uint64_t see
     for (std::uint32_t bank = 0; bank < m_geometry.banks; ++bank) {
         m_banks.emplace_back(m_geometry.bank);
         m_cells.push_back(m_model->drawBank(*m_profile, m_geometry, bank, seed));
+        m_voltageOffsetsMv.push_back(m_chipOffsetMv + memory::bankOffsetMv(m_profile->variation, seed, bank));
     }
+    m_thresholds.assign(m_geometry.banks, -std::numeric_limits<double>::infinity());
+}
+
+double SramChip::shiftedVoltageMv(std::uint32_t index, double voltageMv) const
+{
+    if (voltageMv >= m_profile->vNomMv)
+        return voltageMv;
+    const double shifted = voltageMv - m_voltageOffsetsMv.at(index);
+    return std::min(std::max(shifted, lowestDescribedMv(*m_profile)), m_profile->vNomMv);
 }
 
 void SramChip::setOperatingPoint(const OperatingPoint& point)
 {
-    // Both lookups may throw: compute them before changing anything.
+    // Every lookup may throw: compute them before changing anything.
     const double voltageMv = point.voltageMv(*m_profile);
-    const double threshold = point.byRate() ? m_model->thresholdForRate(*m_profile, point.ber())
-                                            : m_model->thresholdForVoltage(*m_profile, voltageMv);
+    std::vector<double> thresholds(m_geometry.banks);
+    if (point.byRate()) {
+        std::fill(thresholds.begin(), thresholds.end(), m_model->thresholdForRate(*m_profile, point.ber()));
+    } else {
+        m_model->thresholdForVoltage(*m_profile, voltageMv); // the supply itself must be in range
+        for (std::uint32_t b = 0; b < m_geometry.banks; ++b)
+            thresholds[b] = m_model->thresholdForVoltage(*m_profile, shiftedVoltageMv(b, voltageMv));
+    }
     m_ber = point.byRate() ? point.ber() : m_profile->bitErrorRate(voltageMv);
     m_voltageMv = voltageMv;
     m_point = point;
-    applyThreshold(threshold);
+    applyThresholds(std::move(thresholds));
 }
 
 void SramChip::setUsedBitsPerByte(std::uint8_t mask)
 {
     for (auto& bank : m_banks)
         bank.setUsedBitsPerByte(mask);
-    applyThreshold(m_threshold);
+    applyThresholds(m_thresholds);
 }
 
 void SramChip::setReliableBitsPerByte(std::uint8_t mask)
 {
     for (auto& bank : m_banks)
         bank.setReliableBitsPerByte(mask);
-    applyThreshold(m_threshold);
+    applyThresholds(m_thresholds);
 }
 
-void SramChip::applyThreshold(double threshold)
+void SramChip::applyThresholds(std::vector<double> thresholds)
 {
-    m_threshold = threshold;
+    m_thresholds = std::move(thresholds);
     const FaultEffect effect = m_model->effect();
     for (std::uint32_t b = 0; b < m_geometry.banks; ++b) {
         SramArray& bank = m_banks[b];
         bank.clearFaults();
         for (const auto& cell : m_cells[b]) {
-            if (cell.key > threshold)
+            if (cell.key > m_thresholds[b])
                 continue;
             if (effect == FaultEffect::Flip)
                 bank.addFlip(cell.bit);
@@ -77,7 +106,7 @@ FaultCounts SramChip::faultCounts() const
         const auto canFail = static_cast<std::uint8_t>(used & ~m_banks[b].reliableBitsPerByte());
         counts.cells += m_geometry.bank.bytes() * static_cast<std::uint64_t>(__builtin_popcount(used));
         for (const auto& cell : m_cells[b]) {
-            if (cell.key > m_threshold || ((canFail >> (cell.bit % 8)) & 1u) == 0)
+            if (cell.key > m_thresholds[b] || ((canFail >> (cell.bit % 8)) & 1u) == 0)
                 continue;
             ++counts.faultyCells;
             if (effect == FaultEffect::Flip)

@@ -114,6 +114,18 @@ void readClustering(const JsonCursor& clustering, SramProfile& profile)
     clustering.finish();
 }
 
+/// Largest accepted sigma: far beyond any measured V_min spread, small enough to stay a typo check.
+constexpr double kMaxSigmaMv = 1000.0;
+
+void readVariation(const JsonCursor& variation, SramProfile& profile)
+{
+    profile.variation.chipSigmaMv = variation["chip_sigma_mv"].asDouble(0.0, kMaxSigmaMv);
+    profile.variation.bankSigmaMv = variation["bank_sigma_mv"].asDouble(0.0, kMaxSigmaMv);
+    if (profile.variation.enabled() && profile.berKind == BerKind::Uniform)
+        variation.fail("needs a bit_error_rate table: a uniform profile has no voltage axis to shift");
+    variation.finish();
+}
+
 /// A relative table must hold V_nom with value 1.
 void checkRelativeTable(const JsonCursor& points, const std::vector<CurvePoint>& curve, double vNomMv)
 {
@@ -183,6 +195,10 @@ void readFaultMap(const JsonCursor& top, SramProfile& profile)
         return;
     }
     FaultMap map;
+    if (const auto placement = section->find("placement"))
+        map.placement = placement->asChoice({"per_seed", "as_measured"}) == "per_seed"
+                            ? MapPlacement::PerSeed
+                            : MapPlacement::AsMeasured;
     map.arrays = static_cast<std::uint32_t>((*section)["arrays"].asUint64(1, 1u << 16));
     map.rows = static_cast<std::uint32_t>((*section)["rows"].asUint64(1, 1u << 24));
     map.columns = static_cast<std::uint32_t>((*section)["columns"].asUint64(1, 1u << 16));
@@ -267,6 +283,8 @@ SramProfile parseProfile(const json& document, const std::string& file)
     profile.stuckAt0Share = top["stuck_at_0_share"].asDouble(0.0, 1.0);
     if (const auto clustering = top.find("clustering"))
         readClustering(*clustering, profile);
+    if (const auto variation = top.find("variation"))
+        readVariation(*variation, profile);
     readEnergy(top["energy"], profile);
     readLeakage(top["leakage"], profile);
     readFaultMap(top, profile);
@@ -334,6 +352,9 @@ json profileToJson(const SramProfile& profile)
                              {"weak_row_factor", profile.clustering.weakRowFactor},
                              {"weak_column_share", profile.clustering.weakColumnShare},
                              {"weak_column_factor", profile.clustering.weakColumnFactor}};
+    if (profile.variation.enabled())
+        out["variation"] = {{"chip_sigma_mv", profile.variation.chipSigmaMv},
+                            {"bank_sigma_mv", profile.variation.bankSigmaMv}};
     const auto& e = profile.energy;
     out["energy"] = {{"read_pj_64bit", e.readPj64},
                      {"write_pj_64bit", e.writePj64},
@@ -352,11 +373,13 @@ json profileToJson(const SramProfile& profile)
         json cells = json::array();
         for (const auto& cell : map.cells)
             cells.push_back({cell.array, cell.row, cell.column, cell.failureMv, cell.stuckValue});
-        out["fault_map"] = {{"arrays", map.arrays},
-                            {"rows", map.rows},
-                            {"columns", map.columns},
-                            {"measured_voltages_mv", map.measuredMv},
-                            {"cells", cells}};
+        out["fault_map"] = {
+            {"placement", map.placement == MapPlacement::PerSeed ? "per_seed" : "as_measured"},
+            {"arrays", map.arrays},
+            {"rows", map.rows},
+            {"columns", map.columns},
+            {"measured_voltages_mv", map.measuredMv},
+            {"cells", cells}};
     }
     return out;
 }

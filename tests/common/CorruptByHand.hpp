@@ -21,7 +21,7 @@ inline std::vector<std::uint8_t> corruptByHand(const memory::SramChip& chip,
     std::vector<std::set<std::uint32_t>> active(chip.bankCount());
     for (std::uint32_t bank = 0; bank < chip.bankCount(); ++bank)
         for (const auto& cell : chip.cells(bank))
-            if (chip.isActive(cell))
+            if (chip.isActive(bank, cell))
                 active[bank].insert(cell.bit);
     memory::WeightLayout layout(chip.geometry(), config);
     const std::vector<memory::CodeTensorView> tensors = models::weightTensors(package);

@@ -8,6 +8,8 @@
 
 #include <cmath>
 #include <functional>
+#include <set>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -39,6 +41,30 @@ std::string errorOf(const std::function<void()>& action)
     return "";
 }
 
+/// The imported ibm-example: placement per_seed, or as_measured (chips hold the map exactly as measured).
+std::shared_ptr<const SramProfile> ibmExample(MapPlacement placement = MapPlacement::PerSeed)
+{
+    SramProfile profile = importIbmMaps(examples() + "/ibm-example", named("t"));
+    profile.faultMap->placement = placement;
+    return std::make_shared<const SramProfile>(profile);
+}
+
+std::shared_ptr<const SramProfile> ibmExampleAsMeasured()
+{
+    return ibmExample(MapPlacement::AsMeasured);
+}
+
+/// (bank << 32 | bit, stuck value) of every cell of `chip` active at its operating point.
+std::set<std::pair<std::uint64_t, int>> activeCells(const SramChip& chip)
+{
+    std::set<std::pair<std::uint64_t, int>> active;
+    for (std::uint32_t b = 0; b < chip.bankCount(); ++b)
+        for (const auto& cell : chip.cells(b))
+            if (chip.isActive(b, cell))
+                active.insert({std::uint64_t{b} << 32 | cell.bit, cell.stuckValue});
+    return active;
+}
+
 /// One 8 x 16 map pair for voltage text `v` with the given 0/1 rows.
 void writePair(const TempDir& dir, const std::string& v, const std::string& sa0, const std::string& sa1)
 {
@@ -68,11 +94,12 @@ TEST(FaultMapImport, IbmExampleByHand)
     EXPECT_NEAR(energy.readEnergyPj(700.0, 64), 7.6, 1e-12);
     EXPECT_NEAR(energy.readEnergyPj(704.0, 64), 7.7, 1e-12);
     EXPECT_NEAR(energy.leakagePowerUw(700.0), std::exp(-100.0 / 178.5), 1e-12);
+    EXPECT_EQ(map.placement, MapPlacement::PerSeed);
 
     ChipOptions options;
     options.useProfileGeometry = false;
     options.geometry = {1, {8, 16}};
-    SramChip chip(std::make_shared<const SramProfile>(profile), 0, options);
+    SramChip chip(ibmExampleAsMeasured(), 0, options);
     chip.setOperatingPoint(
         OperatingPoint::atVoltage(620.0)); // between measured points: the worse one, 600 mV
     FaultCounts counts = chip.faultCounts();
@@ -92,8 +119,7 @@ TEST(FaultMapImport, IbmExampleByHand)
 
 TEST(FaultMapImport, MapIsTiledOverLargerChips)
 {
-    const auto profile =
-        std::make_shared<const SramProfile>(importIbmMaps(examples() + "/ibm-example", named("t")));
+    const auto profile = ibmExampleAsMeasured();
     ChipOptions options;
     options.useProfileGeometry = false;
     options.geometry = {3, {8, 32}}; // 3 x 256 bits = 6 copies of the 128-bit map
@@ -108,6 +134,59 @@ TEST(FaultMapImport, MapIsTiledOverLargerChips)
     };
     EXPECT_TRUE(has(18));
     EXPECT_TRUE(has(146));
+}
+
+TEST(FaultMapImport, EachSeedPlacesTheMapElsewhereWithItsFaultCount)
+{
+    // Banks of 8 x 32 bits hold two whole copies of the 8 x 16 map, so whatever the shift every
+    // bank has 2 x 6 faulty cells at 600 mV (6 stuck at 0) and 2 x 3 at 650 mV: 4 banks, 48 and 24.
+    const auto profile = ibmExample();
+    const ChipOptions options = voltsim::test::chipGeometry(4, 8, 32);
+    SramChip first(profile, 1, options);
+    SramChip second(profile, 2, options);
+    for (SramChip* chip : {&first, &second}) {
+        chip->setOperatingPoint(OperatingPoint::atVoltage(650.0));
+        EXPECT_EQ(chip->faultCounts().faultyCells, 24u);
+        chip->setOperatingPoint(OperatingPoint::atVoltage(600.0));
+        EXPECT_EQ(chip->faultCounts().faultyCells, 48u);
+        EXPECT_EQ(chip->faultCounts().stuckAt0, 24u);
+    }
+    EXPECT_NE(activeCells(first), activeCells(second));
+    // Same seed, same placement.
+    SramChip again(profile, 1, options);
+    again.setOperatingPoint(OperatingPoint::atVoltage(600.0));
+    EXPECT_EQ(activeCells(again), activeCells(first));
+}
+
+TEST(FaultMapImport, PlacementKeepsTheMeasuredRowsAndColumns)
+{
+    // A shift moves whole rows and columns: the measured cells (row, column) = (1, 2) (stuck at 0
+    // from 650 mV, the only such cell) and (0, 4) (stuck at 1 from 600 mV, the only such cell)
+    // keep their row distance 1 and column distance 2 (mod 8 and mod 16) in every bank holding one
+    // copy of the map.
+    SramChip chip(ibmExample(), 5, voltsim::test::chipGeometry(8, 8, 16));
+    chip.setOperatingPoint(OperatingPoint::atVoltage(600.0));
+    std::set<std::uint32_t> firstBits;
+    for (std::uint32_t b = 0; b < chip.bankCount(); ++b) {
+        std::uint32_t sa0 = 0;
+        std::uint32_t sa1 = 0;
+        for (const auto& cell : chip.cells(b)) {
+            const bool measuredSa0 = cell.key == -650.0 && cell.stuckValue == 0;
+            const bool measuredSa1 = cell.key == -600.0 && cell.stuckValue == 1;
+            if (measuredSa0 && sa0 == 0)
+                sa0 = cell.bit + 1;
+            if (measuredSa1 && sa1 == 0)
+                sa1 = cell.bit + 1;
+        }
+        ASSERT_NE(sa0, 0u);
+        ASSERT_NE(sa1, 0u);
+        const std::uint32_t rowSa0 = (sa0 - 1) / 16;
+        const std::uint32_t rowSa1 = (sa1 - 1) / 16;
+        EXPECT_EQ((rowSa0 + 8 - rowSa1) % 8, 1u) << "bank " << b;
+        EXPECT_EQ(((sa1 - 1) % 16 + 16 - (sa0 - 1) % 16) % 16, 2u) << "bank " << b;
+        firstBits.insert(sa0 - 1);
+    }
+    EXPECT_GT(firstBits.size(), 1u); // banks are shifted differently
 }
 
 TEST(FaultMapImport, CellCsvExampleByHand)

@@ -2,6 +2,7 @@
 // Helpers shared by the memory tests: temporary files and profiles built from JSON.
 #include "TestPaths.hpp"
 
+#include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace voltsim::test {
 
@@ -57,6 +59,27 @@ inline std::shared_ptr<const memory::SramProfile> shared(const memory::SramProfi
 inline double binomialHalfWidth999(double n, double p)
 {
     return 3.2905 * std::sqrt(n * p * (1.0 - p));
+}
+
+/// Chip options with geometry `banks` x `rows` x `wordBits` instead of the profile's.
+inline memory::ChipOptions chipGeometry(std::uint32_t banks, std::uint32_t rows, std::uint32_t wordBits)
+{
+    memory::ChipOptions options;
+    options.useProfileGeometry = false;
+    options.geometry = {banks, {rows, wordBits}};
+    return options;
+}
+
+/// (bank << 32 | bit) of every cell of `chip` active at its operating point, sorted (cells are
+/// sorted by bit within a bank).
+inline std::vector<std::uint64_t> activeCells(const memory::SramChip& chip)
+{
+    std::vector<std::uint64_t> active;
+    for (std::uint32_t b = 0; b < chip.bankCount(); ++b)
+        for (const auto& cell : chip.cells(b))
+            if (chip.isActive(b, cell))
+                active.push_back(std::uint64_t{b} << 32 | cell.bit);
+    return active;
 }
 
 } // namespace voltsim::test

@@ -101,3 +101,24 @@ TEST(ProfileCli, BadInputIsOneLineAndExitTwo)
         EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
     }
 }
+
+TEST(ProfileCli, CalibrateWritesAStatisticalProfile)
+{
+    TempDir dir;
+    const std::string map = dir.path("ibm.json");
+    ASSERT_EQ(run("profile import --ibm " + examples() + "/ibm-example --out " + map).status, 0);
+    const std::string out = dir.path("ibm-statistical.json");
+    const Result calibrated = run("profile calibrate " + map + " --base stutz2021-14nm --out " + out);
+    ASSERT_EQ(calibrated.status, 0) << calibrated.output;
+    const json shown = json::parse(run("profile show " + out + " --json").output);
+    EXPECT_EQ(shown["name"], "ibm-statistical");
+    EXPECT_EQ(shown["fault_semantics"], "stuck_at");
+    EXPECT_EQ(shown["stuck_at_0_share"], 0.5);
+    for (const char* arguments :
+         {"profile calibrate stutz2021-14nm --out /tmp/x.json", "profile calibrate x.json",
+          "profile calibrate stutz2021-14nm --seed 1 --out /tmp/x.json"}) {
+        const Result result = run(arguments, true);
+        EXPECT_EQ(result.status, 2) << arguments;
+        EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+    }
+}

@@ -253,7 +253,7 @@ std::set<std::uint64_t> flippedStoredBits(const SramChip& chip)
     const std::uint64_t bankBits = chip.geometry().bank.bits();
     for (std::uint32_t b = 0; b < chip.bankCount(); ++b)
         for (const FaultCell& cell : chip.cells(b))
-            if (chip.isActive(cell))
+            if (chip.isActive(b, cell))
                 bits.insert(b * bankBits + cell.bit);
     return bits;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 using namespace voltsim::memory;
+using voltsim::test::activeCells;
 using voltsim::test::binomialHalfWidth999;
 using voltsim::test::shared;
 
@@ -25,17 +26,6 @@ ChipOptions largeChip(const std::string& model = "")
     options.geometry = {4, {8192, 128}};
     options.faultModel = model;
     return options;
-}
-
-/// (bank << 32 | bit) of every active cell, sorted (cells are sorted by bit within a bank).
-std::vector<std::uint64_t> activeCells(const SramChip& chip)
-{
-    std::vector<std::uint64_t> active;
-    for (std::uint32_t b = 0; b < chip.bankCount(); ++b)
-        for (const auto& cell : chip.cells(b))
-            if (chip.isActive(cell))
-                active.push_back(std::uint64_t{b} << 32 | cell.bit);
-    return active;
 }
 
 /// Writes `fill` to every byte, reads every bank back, returns the bits that differ.
@@ -146,7 +136,7 @@ TEST(SramChip, StuckAtCorruptsOnlyDifferingBits)
     // Each cell reads its stuck value exactly.
     SramArray& bank = chip.bank(2);
     for (const auto& cell : chip.cells(2)) {
-        if (!chip.isActive(cell))
+        if (!chip.isActive(2, cell))
             continue;
         std::uint8_t byte = 0;
         bank.read(cell.bit / 8, &byte, 1);
@@ -244,7 +234,7 @@ TEST(SramChip, ClusteringKeepsTheMeanRateAndConcentratesFaults)
         std::vector<double> perRow(static_cast<std::size_t>(rows), 0.0);
         for (std::uint32_t b = 0; b < chip.bankCount(); ++b)
             for (const auto& cell : chip.cells(b))
-                if (chip.isActive(cell))
+                if (chip.isActive(b, cell))
                     perRow[b * 8192 + cell.bit / 128] += 1.0;
         double sum = 0.0;
         double sumSquares = 0.0;

@@ -126,7 +126,7 @@ TEST(WeightMemory, FaultsReachCodesThroughTheReadPath)
     const auto read = memory.readBack({{codes.data(), codes.size(), 4}})[0];
     std::vector<std::uint8_t> expected(128, 0);
     for (const auto& cell : chip.cells(0))
-        if (chip.isActive(cell) && cell.bit < 512)
+        if (chip.isActive(0, cell) && cell.bit < 512)
             expected[cell.bit / 4] ^= static_cast<std::uint8_t>(1u << (cell.bit % 4));
     EXPECT_EQ(read, expected);
     EXPECT_NE(read, codes);

@@ -129,6 +129,39 @@ TEST_F(SweepTest, UniformProfileRErrIsNonDecreasingInPForEveryChip)
     EXPECT_EQ(splitCsv(sweep[1])[1], "");
 }
 
+TEST_F(SweepTest, ChipsDifferUnderVariation)
+{
+    // stutz2021-14nm-variation: each chip's V_min offset is normal (sigma 15 mV). At 0.88 V_min
+    // (704 mV) the curve falls a decade per 28 mV, so a chip with a larger offset has clearly more
+    // faulty cells (several-fold per sigma, far beyond the binomial noise of ~1000 cells).
+    // stutz2021-14nm: offset 0 on every chip.
+    for (const std::string profile : {"stutz2021-14nm-variation", "stutz2021-14nm"}) {
+        ASSERT_EQ(voltsim("sweep --models randbet-8bit --profile " + profile +
+                          " --voltages-rel 0.88 --chips 4 --images 100 --quiet --no-plots --out " +
+                          out(profile)),
+                  0)
+            << stderrText();
+        const auto rows = lines(readFile(m_dir / profile / "chips.csv"));
+        ASSERT_EQ(rows.size(), 1u + 4);
+        EXPECT_EQ(rows[0],
+                  "model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr,protection,chip_offset_mv");
+        std::vector<std::pair<double, double>> offsetAndFaults;
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            const auto f = splitCsv(rows[i]);
+            offsetAndFaults.emplace_back(std::stod(f[10]), std::stod(f[6]));
+        }
+        std::sort(offsetAndFaults.begin(), offsetAndFaults.end());
+        for (std::size_t i = 1; i < offsetAndFaults.size(); ++i) {
+            if (profile == "stutz2021-14nm") {
+                EXPECT_EQ(offsetAndFaults[i].first, 0.0);
+                continue;
+            }
+            EXPECT_LT(offsetAndFaults[i - 1].first, offsetAndFaults[i].first);
+            EXPECT_LT(offsetAndFaults[i - 1].second, offsetAndFaults[i].second);
+        }
+    }
+}
+
 TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)
 {
     ASSERT_EQ(voltsim(tiny() + " --out " + out("full")), 0) << stderrText();

@@ -1,6 +1,7 @@
 #include "MapFaultModel.hpp"
 
 #include "voltsim/common/Error.hpp"
+#include "voltsim/memory/Random.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -17,19 +18,49 @@ const FaultMap& requireMap(const SramProfile& profile)
     return *profile.faultMap;
 }
 
+/// Cyclic shift of the map's arrays, rows and columns (all 0: the map as measured).
+struct MapShift {
+    std::uint32_t arrays = 0;
+    std::uint32_t rows = 0;
+    std::uint32_t columns = 0;
+};
+
+/// The shift of bank `bank` of chip `chipSeed`: three raw outputs of Xoshiro256(bankSeed(chipSeed,
+/// bank)), each modulo the map's extent (bias below 2^-40 for extents below 2^24).
+MapShift placementShift(const FaultMap& map, std::uint64_t chipSeed, std::uint32_t bank)
+{
+    if (map.placement == MapPlacement::AsMeasured)
+        return {};
+    Xoshiro256 stream(bankSeed(chipSeed, bank));
+    MapShift shift;
+    shift.arrays = static_cast<std::uint32_t>(stream.next() % map.arrays);
+    shift.rows = static_cast<std::uint32_t>(stream.next() % map.rows);
+    shift.columns = static_cast<std::uint32_t>(stream.next() % map.columns);
+    return shift;
+}
+
+/// Index of `cell`, moved by `shift`, in the map's array-major, row-major bit order.
+std::uint64_t shiftedMapBit(const FaultMap& map, const MeasuredCell& cell, const MapShift& shift)
+{
+    const std::uint64_t array = (cell.array + shift.arrays) % map.arrays;
+    const std::uint64_t row = (std::uint64_t{cell.row} + shift.rows) % map.rows;
+    const std::uint64_t column = (std::uint64_t{cell.column} + shift.columns) % map.columns;
+    return array * map.bitsPerArray() + row * map.columns + column;
+}
+
 } // namespace
 
 std::vector<FaultCell> MapFaultModel::drawBank(const SramProfile& profile, const ChipGeometry& geometry,
-                                               std::uint32_t bank, std::uint64_t /*chipSeed*/) const
+                                               std::uint32_t bank, std::uint64_t chipSeed) const
 {
     const FaultMap& map = requireMap(profile);
     const std::uint64_t mapBits = map.bits();
     const std::uint64_t bankBits = geometry.bank.bits();
     const std::uint64_t begin = bank * bankBits;
+    const MapShift shift = placementShift(map, chipSeed, bank);
     std::vector<FaultCell> cells;
     for (const auto& cell : map.cells) {
-        const std::uint64_t mapBit =
-            cell.array * map.bitsPerArray() + std::uint64_t{cell.row} * map.columns + cell.column;
+        const std::uint64_t mapBit = shiftedMapBit(map, cell, shift);
         // First chip bit >= begin that lands on this map bit, then every repetition inside the bank.
         for (std::uint64_t bit = begin + (mapBit + mapBits - begin % mapBits) % mapBits;
              bit < begin + bankBits; bit += mapBits)

@@ -1,7 +1,7 @@
 // voltsim profile show NAME|FILE [--json] [--png FILE]
 //                 sample NAME|FILE (--voltage-rel X | --voltage-mv X | --ber P) [--seed S] [--model M]
 //                 [--json] import (--ibm DIR | --cells CSV) --out FILE [--name N] [--vmin-mv X] [--vnom-mv X]
-//                 ...
+//                 ... | calibrate MAP_PROFILE --out FILE [--name N] [--voltage-mv X] [--base NAME|FILE]
 #include "voltsim/sim/cli/Commands.hpp"
 #include "voltsim/sim/cli/ParseOptions.hpp"
 #include "voltsim/sim/plot/PlotScript.hpp"
@@ -9,6 +9,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/common/JsonCursor.hpp"
+#include "voltsim/memory/ClusteringCalibration.hpp"
 #include "voltsim/memory/FaultMapImport.hpp"
 #include "voltsim/memory/FaultModels.hpp"
 #include "voltsim/memory/SramChip.hpp"
@@ -46,7 +47,9 @@ const char* kUsage = "usage: voltsim profile show NAME|FILE [--json] [--png FILE
                      "       voltsim profile import (--ibm DIR | --cells CSV) --out FILE [--name NAME] "
                      "[--vmin-mv X] [--vnom-mv X]\n"
                      "                              [--energy-from NAME|FILE] [--arrays N] [--rows N] "
-                     "[--columns N] [--measured-mv LIST]";
+                     "[--columns N] [--measured-mv LIST]\n"
+                     "       voltsim profile calibrate MAP_PROFILE --out FILE [--name NAME] [--voltage-mv X] "
+                     "[--base NAME|FILE]";
 
 po::options_description describeOptions()
 {
@@ -54,7 +57,10 @@ po::options_description describeOptions()
     options.add_options()("help,h", "show this help")("json", "show, sample: print one JSON object")(
         "png", po::value<std::string>(), "show: draw bit error rate and energy against voltage into FILE")(
         "voltage-rel", po::value<std::string>(), "sample: supply voltage relative to V_min")(
-        "voltage-mv", po::value<std::string>(), "sample: supply voltage in mV")(
+        "voltage-mv", po::value<std::string>(),
+        "sample: supply voltage in mV; calibrate: map voltage to measure (default: its lowest)")(
+        "base", po::value<std::string>(),
+        "calibrate: profile whose curve, geometry and energy to keep (default: the map profile)")(
         "ber", po::value<std::string>(), "sample: bit error rate set directly")(
         "seed", po::value<std::string>(), "sample: chip seed (default 0)")(
         "model", po::value<std::string>(), "sample: fault model (default: the profile's fault_semantics)")(
@@ -63,8 +69,8 @@ po::options_description describeOptions()
         "word-bits", po::value<std::string>(), "sample: bits per word")(
         "ibm", po::value<std::string>(), "import: directory of fmap_sa0_v_<V>.txt / fmap_sa1_v_<V>.txt")(
         "cells", po::value<std::string>(), "import: CSV array,row,column,failure_mv,stuck_value")(
-        "out", po::value<std::string>(), "import: profile file to write")(
-        "name", po::value<std::string>(), "import: profile name (default: --out file stem)")(
+        "out", po::value<std::string>(), "import, calibrate: profile file to write")(
+        "name", po::value<std::string>(), "import, calibrate: profile name (default: --out file stem)")(
         "vmin-mv", po::value<std::string>(), "import: lowest error-free voltage")(
         "vnom-mv", po::value<std::string>(), "import: nominal voltage (default V_min)")(
         "energy-from", po::value<std::string>(),
@@ -85,6 +91,7 @@ const std::map<std::string, std::set<std::string>>& allowedFlags()
         {"import",
          {"ibm", "cells", "out", "name", "vmin-mv", "vnom-mv", "energy-from", "arrays", "rows", "columns",
           "measured-mv"}},
+        {"calibrate", {"out", "name", "voltage-mv", "base"}},
     };
     return table;
 }
@@ -111,12 +118,12 @@ bool parseArgs(const Args& args, Parsed& parsed)
         return false;
     }
     if (!parsed.values.count("action"))
-        throw InputError("voltsim profile: missing action (show, sample or import)");
+        throw InputError("voltsim profile: missing action (show, sample, import or calibrate)");
     parsed.action = parsed.values["action"].as<std::string>();
     const auto allowed = allowedFlags().find(parsed.action);
     if (allowed == allowedFlags().end())
         throw InputError("voltsim profile: unknown action '" + parsed.action +
-                         "' (valid: show, sample, import)");
+                         "' (valid: show, sample, import, calibrate)");
     for (const auto& entry : parsed.values)
         if (entry.first != "action" && entry.first != "target" && allowed->second.count(entry.first) == 0)
             throw InputError("voltsim profile: --" + entry.first + ": not valid with '" + parsed.action +
@@ -203,6 +210,8 @@ json describeJson(const SramProfile& profile, const std::vector<ProfilePoint>& p
         out["interpolation"] = profile.interpolation == Interpolation::Worse ? "worse" : "log_linear";
     if (profile.faultMap)
         out["fault_map_cells"] = profile.faultMap->cells.size();
+    out["variation"] = {{"chip_sigma_mv", profile.variation.chipSigmaMv},
+                        {"bank_sigma_mv", profile.variation.bankSigmaMv}};
     return out;
 }
 
@@ -235,7 +244,12 @@ void printTable(const SramProfile& profile, const std::vector<ProfilePoint>& poi
         std::cout << "  interpolation: "
                   << (profile.interpolation == Interpolation::Worse ? "worse" : "log_linear") << "\n";
     if (profile.faultMap)
-        std::cout << "  fault map: " << profile.faultMap->cells.size() << " cells\n";
+        std::cout << "  fault map: " << profile.faultMap->cells.size() << " cells, placement "
+                  << (profile.faultMap->placement == MapPlacement::PerSeed ? "per_seed" : "as_measured")
+                  << "\n";
+    if (profile.variation.enabled())
+        std::cout << "  variation: V_min offset sigma " << profile.variation.chipSigmaMv << " mV per chip, "
+                  << profile.variation.bankSigmaMv << " mV per bank\n";
     std::cout << std::setw(10) << "volt_mv" << std::setw(10) << "v_rel" << std::setw(12) << "ber"
               << std::setw(12) << "read_pj" << std::setw(12) << "write_pj" << std::setw(11) << "energy_rel"
               << std::setw(12) << "leak_uw"
@@ -317,6 +331,7 @@ struct ChipSample {
     double ber = 0;                   ///< the chip's configured rate p at the point
     ChipGeometry geometry;
     FaultCounts counts;
+    double chipOffsetMv = 0; ///< the chip's V_min offset (profile variation)
 };
 
 json sampleJson(const ChipSample& sample)
@@ -328,6 +343,7 @@ json sampleJson(const ChipSample& sample)
             {"voltage_rel", optionalJson(sample.voltageRel)},
             {"ber", sample.ber},
             {"geometry", geometryToJson(sample.geometry)},
+            {"chip_offset_mv", sample.chipOffsetMv},
             {"cells", sample.counts.cells},
             {"faulty_cells", sample.counts.faultyCells},
             {"stuck_at_0", sample.counts.stuckAt0},
@@ -344,7 +360,8 @@ void printSample(const ChipSample& sample)
     std::cout << "profile " << sample.profile << ", fault model " << sample.faultModel << ", seed "
               << sample.seed << "\n"
               << "voltage_mv " << optional(sample.voltageMv) << ", voltage_rel "
-              << optional(sample.voltageRel) << ", ber " << json(sample.ber).dump() << "\n"
+              << optional(sample.voltageRel) << ", ber " << json(sample.ber).dump() << ", chip_offset_mv "
+              << json(sample.chipOffsetMv).dump() << "\n"
               << "geometry " << sample.geometry.banks << " x " << sample.geometry.bank.rows << " x "
               << sample.geometry.bank.wordBits << " bits: " << sample.counts.cells << " cells\n"
               << "faulty_cells " << sample.counts.faultyCells << " (fault_rate "
@@ -378,6 +395,7 @@ int runSample(const Parsed& parsed)
     sample.ber = chip.bitErrorRate();
     sample.geometry = chip.geometry();
     sample.counts = chip.faultCounts();
+    sample.chipOffsetMv = chip.chipOffsetMv();
     if (parsed.values.count("json"))
         std::cout << sampleJson(sample).dump(2) << "\n";
     else
@@ -424,6 +442,38 @@ std::string formatProfile(json document)
     return text + "\n";
 }
 
+/// Writes `profile` to `out` (one fault-map cell per line); InputError naming --out on failure.
+void writeProfileFile(const std::string& out, const SramProfile& profile)
+{
+    std::ofstream file(out);
+    if (!file)
+        throw InputError("--out: cannot write " + out);
+    file << formatProfile(profileToJson(profile));
+    if (!file)
+        throw InputError("--out: writing " + out + " failed");
+}
+
+int runCalibrate(const Parsed& parsed)
+{
+    const auto& values = parsed.values;
+    if (!values.count("out"))
+        throw InputError("voltsim profile calibrate: --out FILE is required");
+    const std::string out = values["out"].as<std::string>();
+    const SramProfile measured = loadProfile(parsed.target);
+    const SramProfile base = values.count("base") ? loadProfile(values["base"].as<std::string>()) : measured;
+    const std::optional<double> voltage = positiveFlag(values, "voltage-mv", kMaxVoltageMv);
+    const std::string name =
+        values.count("name") ? values["name"].as<std::string>() : std::filesystem::path(out).stem().string();
+    const SramProfile profile = calibrateOnMap(measured, base, voltage, name);
+    writeProfileFile(out, profile);
+    const Clustering& c = profile.clustering;
+    std::cout << "wrote " << out << ": profile " << profile.name << " (stuck_at), stuck_at_0_share "
+              << profile.stuckAt0Share << ", weak_row_share " << c.weakRowShare << ", weak_column_share "
+              << c.weakColumnShare << "\n  " << profile.source.substr(0, profile.source.find(". Curve"))
+              << "\n";
+    return 0;
+}
+
 int runImport(const Parsed& parsed)
 {
     const auto& values = parsed.values;
@@ -451,12 +501,7 @@ int runImport(const Parsed& parsed)
     const SramProfile profile = values.count("ibm")
                                     ? importIbmMaps(values["ibm"].as<std::string>(), options)
                                     : importCellCsv(values["cells"].as<std::string>(), options);
-    std::ofstream file(out);
-    if (!file)
-        throw InputError("--out: cannot write " + out);
-    file << formatProfile(profileToJson(profile));
-    if (!file)
-        throw InputError("--out: writing " + out + " failed");
+    writeProfileFile(out, profile);
     std::cout << "wrote " << out << ": profile " << profile.name << ", " << profile.faultMap->cells.size()
               << " faulty cells, " << profile.faultMap->measuredMv.size() << " measured voltages, V_min "
               << profile.vMinMv << " mV\n";
@@ -474,6 +519,8 @@ int runProfileCommand(const Args& args)
         return runShow(parsed);
     if (parsed.action == "sample")
         return runSample(parsed);
+    if (parsed.action == "calibrate")
+        return runCalibrate(parsed);
     return runImport(parsed);
 }
 

@@ -2,6 +2,8 @@
 
 #include "voltsim/sim/report/LayersCsv.hpp"
 
+#include "voltsim/memory/Variation.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -132,6 +134,8 @@ json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, const
     // counting run, whose chip has none.
     json& weightSram = tree.at("weight_sram");
     weightSram["faulty_cells"] = run.faultyCells;
+    weightSram["chip_offset_mv"] =
+        memory::chipOffsetMv(config.accelerator.weightSram.profile->variation, run.seed);
     weightSram["configured_ber"] = run.ber;
     return tree;
 }
@@ -154,8 +158,11 @@ RunSummary summarizeRun(const RunReportInput& input)
     summary.images = outcome.images;
     summary.seed = config.run.seed;
     summary.rerr = summarize(outcome);
-    for (const ChipOutcome& chip : outcome.chips)
+    for (const ChipOutcome& chip : outcome.chips) {
         summary.rerrPerChip.push_back(chipRErr(chip, outcome.images));
+        summary.faultyCellsPerChip.push_back(chip.faultyCells);
+        summary.chipOffsetsMv.push_back(memory::chipOffsetMv(profile.variation, chip.seed));
+    }
     summary.cyclesPerInference = cyclesPerInference(outcome.clean.counts);
     summary.latencyUs = latencyUsPerInference(outcome.clean.counts, config.accelerator.clockMhz);
     summary.clockMhz = config.accelerator.clockMhz;
@@ -191,6 +198,8 @@ json summaryJson(const RunSummary& s)
                   {"max", s.rerr.rerrMax},
                   {"per_chip", s.rerrPerChip}}},
                 {"bits_flipped_per_chip", s.rerr.flipsMean},
+                {"faulty_cells_per_chip", s.faultyCellsPerChip},
+                {"chip_offset_mv_per_chip", s.chipOffsetsMv},
                 {"cycles_per_inference", s.cyclesPerInference},
                 {"latency_us", s.latencyUs},
                 {"clock_mhz", s.clockMhz},
@@ -200,6 +209,20 @@ json summaryJson(const RunSummary& s)
                 {"weight_sram_energy_saving", s.savings.weightSram},
                 {"rails", railsJson(s.rails, s.railsNominal, s.vMinMv)},
                 {"unmodelled_faults", s.unmodelledFaults}};
+}
+
+/// "faulty cells     min A, max B per chip; V_min offset min C, max D mV" (the offsets only when
+/// the profile has variation).
+void printChipSpread(std::ostream& out, const RunSummary& s)
+{
+    if (s.faultyCellsPerChip.empty())
+        return;
+    const auto [fewest, most] = std::minmax_element(s.faultyCellsPerChip.begin(), s.faultyCellsPerChip.end());
+    out << "faulty cells     min " << *fewest << ", max " << *most << " per chip";
+    const auto [lowest, highest] = std::minmax_element(s.chipOffsetsMv.begin(), s.chipOffsetsMv.end());
+    if (*lowest != 0.0 || *highest != 0.0)
+        out << "; V_min offset min " << *lowest << " mV, max " << *highest << " mV";
+    out << "\n";
 }
 
 void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
@@ -217,8 +240,9 @@ void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
         << "RErr             mean " << percent(s.rerr.rerrMean) << ", std " << percent(s.rerr.rerrStd)
         << ", min " << percent(s.rerr.rerrMin) << ", max " << percent(s.rerr.rerrMax) << "\n"
         << "flipped bits     " << s.rerr.berSeen << " of the weight bits read (" << s.rerr.flipsMean
-        << " per chip)\n"
-        << "cycles/inference " << s.cyclesPerInference << " (" << s.latencyUs << " us at " << s.clockMhz
+        << " per chip)\n";
+    printChipSpread(out, s);
+    out << "cycles/inference " << s.cyclesPerInference << " (" << s.latencyUs << " us at " << s.clockMhz
         << " MHz)\n"
         << "energy/inference (pJ)        at V      at V_nom\n";
     const std::pair<const char*, double EnergyBreakdown::*> parts[] = {

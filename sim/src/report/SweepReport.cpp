@@ -2,6 +2,8 @@
 
 #include "voltsim/sim/report/RunReport.hpp"
 
+#include "voltsim/memory/Variation.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -145,6 +147,7 @@ nlohmann::json pointStats(const SweepPlan& plan, const RecordSet& records, const
                          {"seed", chip.seed},
                          {"flips", chip.flips},
                          {"faulty_cells", chip.faultyCells},
+                         {"chip_offset_mv", memory::chipOffsetMv(plan.profile()->variation, chip.seed)},
                          {"errors", chip.robustErrors},
                          {"rerr", chipRErr(chip, record.outcome.images)}});
     }
@@ -283,7 +286,7 @@ void writeSweepCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
 
 void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& records)
 {
-    out << "model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr,protection\n";
+    out << "model,voltage_mv,ber,chip,seed,flips,faulty_cells,errors,rerr,protection,chip_offset_mv\n";
     for (const auto& [index, record] : records) {
         const SweepPoint& point = plan.points().at(record.point);
         for (std::size_t i = 0; i < record.outcome.chips.size(); ++i) {
@@ -292,7 +295,8 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
                 << formatValue(point.op.voltageMv(*plan.profile())) << ',' << formatValue(record.outcome.ber)
                 << ',' << i << ',' << chip.seed << ',' << chip.flips << ',' << chip.faultyCells << ','
                 << chip.robustErrors << ',' << formatValue(chipRErr(chip, record.outcome.images)) << ','
-                << plan.models().at(record.model).protection << "\n";
+                << plan.models().at(record.model).protection << ','
+                << formatValue(memory::chipOffsetMv(plan.profile()->variation, chip.seed)) << "\n";
         }
     }
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A chip: a profile plus a seed. Every bank draws its persistent faulty cells once (from
-// bankSeed(seed, bank)); an operating point (voltage or rate) activates the cells whose key is at
-// or below the fault model's threshold and turns them into per-lane masks on each SramArray.
+// bankSeed(seed, bank)) and its V_min offset (the profile's variation); an operating point
+// (voltage or rate) activates the cells whose key is at or below the fault model's threshold for
+// that bank and turns them into per-lane masks on each SramArray.
 #include "voltsim/memory/Geometry.hpp"
 #include "voltsim/memory/IFaultModel.hpp"
 #include "voltsim/memory/OperatingPoint.hpp"
@@ -61,12 +62,24 @@ class SramChip {
     std::uint64_t seed() const { return m_seed; }
 
     /// Activates the cells faulty at `point`: by voltage, InputError outside the profile's range
-    /// (never an extrapolation); by rate, the fault model's threshold for that rate.
+    /// (never an extrapolation), each bank at its shifted voltage (shiftedVoltageMv); by rate, the
+    /// fault model's threshold for that rate in every bank (variation shifts voltages only).
     void setOperatingPoint(const OperatingPoint& point);
     const OperatingPoint& operatingPoint() const { return m_point; }
-    /// Current voltage (NaN when set by rate) and its bit error rate (the profile's p(V)).
+    /// Current voltage (NaN when set by rate) and its bit error rate (the profile's p(V), the
+    /// median chip's; faultCounts() has this chip's).
     double voltageMv() const { return m_voltageMv; }
     double bitErrorRate() const { return m_ber; }
+
+    /// The chip's V_min offset in mV (profile variation; 0 without). Positive: a weaker chip.
+    double chipOffsetMv() const { return m_chipOffsetMv; }
+    /// Offset of bank `index`: the chip's plus the bank's own, in mV.
+    double voltageOffsetMv(std::uint32_t index) const { return m_voltageOffsetsMv.at(index); }
+    /// The voltage at which the profile's curve gives bank `index`'s faults at supply `voltageMv`:
+    /// voltageMv - voltageOffsetMv(index) below V_nom (at or above V_nom every chip is error-free:
+    /// a chip faulty there fails its production test), clamped to the lowest voltage the profile
+    /// describes (a weak bank past the table's end gets its last rate, never an extrapolation).
+    double shiftedVoltageMv(std::uint32_t index, double voltageMv) const;
 
     /// Bits of every byte that hold data (all banks); re-applies the current operating point.
     void setUsedBitsPerByte(std::uint8_t mask);
@@ -76,8 +89,11 @@ class SramChip {
 
     /// Every drawn (potentially faulty) cell of a bank, sorted by bit.
     const std::vector<FaultCell>& cells(std::uint32_t bank) const { return m_cells.at(bank); }
-    /// Whether `cell` is faulty at the current operating point.
-    bool isActive(const FaultCell& cell) const { return cell.key <= m_threshold; }
+    /// Whether `cell` of bank `index` is faulty at the current operating point.
+    bool isActive(std::uint32_t index, const FaultCell& cell) const
+    {
+        return cell.key <= m_thresholds.at(index);
+    }
 
     FaultCounts faultCounts() const;
     /// Sum of every bank's counters.
@@ -85,7 +101,8 @@ class SramChip {
     void resetStats();
 
   private:
-    void applyThreshold(double threshold);
+    /// Activates, in every bank b, the cells with key <= thresholds[b].
+    void applyThresholds(std::vector<double> thresholds);
 
     std::shared_ptr<const SramProfile> m_profile;
     std::shared_ptr<const IFaultModel> m_model;
@@ -93,7 +110,9 @@ class SramChip {
     ChipGeometry m_geometry;
     std::vector<SramArray> m_banks;
     std::vector<std::vector<FaultCell>> m_cells;
-    double m_threshold;
+    double m_chipOffsetMv = 0.0;
+    std::vector<double> m_voltageOffsetsMv; ///< per bank: chip + bank offset
+    std::vector<double> m_thresholds;       ///< per bank
     OperatingPoint m_point;
     double m_voltageMv;
     double m_ber = 0.0;

@@ -35,6 +35,17 @@ struct Clustering {
     bool enabled() const { return weakRowShare > 0.0 || weakColumnShare > 0.0; }
 };
 
+/// Chip-to-chip and bank-to-bank variation of V_min (docs/profiles.md, "Variation"): every chip
+/// draws an offset chipSigmaMv x z and every bank bankSigmaMv x z' (z, z' standard normal, from
+/// its seed); a chip is faulty at V as the profile is at V - offset. Zero sigmas: every chip has
+/// exactly the profile's p(V).
+struct Variation {
+    double chipSigmaMv = 0.0;
+    double bankSigmaMv = 0.0;
+
+    bool enabled() const { return chipSigmaMv > 0.0 || bankSigmaMv > 0.0; }
+};
+
 /// How a per-access energy (or leakage) scales with voltage.
 enum class EnergyScaling { V2, Table, Exponential };
 
@@ -65,8 +76,13 @@ struct MeasuredCell {
     std::uint8_t stuckValue = 0;
 };
 
+/// Where a chip puts a measured map: each chip (seed) and bank at its own cyclic shift of arrays,
+/// rows and columns, or every chip exactly as measured.
+enum class MapPlacement { PerSeed, AsMeasured };
+
 /// A measured fault map: arrays of rows x columns bit cells and the voltages it was measured at.
 struct FaultMap {
+    MapPlacement placement = MapPlacement::PerSeed;
     std::uint32_t arrays = 1;
     std::uint32_t rows = 0;
     std::uint32_t columns = 0;
@@ -93,6 +109,7 @@ struct SramProfile {
     std::string faultSemantics;        ///< default fault model name
     double stuckAt0Share = 0.5;
     Clustering clustering{};
+    Variation variation{};
     EnergySpec energy{};
     LeakageSpec leakage{};
     std::optional<FaultMap> faultMap;

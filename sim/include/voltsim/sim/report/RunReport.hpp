@@ -40,6 +40,8 @@ struct RunSummary {
     std::uint64_t seed = 0;
     RErrSummary rerr;
     std::vector<double> rerrPerChip;
+    std::vector<std::uint64_t> faultyCellsPerChip; ///< weight SRAM faulty cells of each chip
+    std::vector<double> chipOffsetsMv;             ///< each chip's V_min offset (profile variation)
     double cyclesPerInference = 0;
     double latencyUs = 0;
     double clockMhz = 0;
