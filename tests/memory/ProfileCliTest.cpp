@@ -68,6 +68,32 @@ TEST(ProfileCli, SampleJsonHasTheFaultCounts)
               sample["faulty_cells"].get<int>());
 }
 
+TEST(ProfileCli, SampleReportsTheChipOffset)
+{
+    // stutz2021-14nm: every chip has offset 0; stutz2021-14nm-variation: the seed's own, the same
+    // on every call, and the chip's faults follow it (a positive offset: more than p(V) x cells).
+    const auto sample = [](const std::string& profile, int seed) {
+        return json::parse(run("profile sample " + profile + " --voltage-rel 0.88 --seed " +
+                               std::to_string(seed) + " --json")
+                               .output);
+    };
+    EXPECT_EQ(sample("stutz2021-14nm", 3)["chip_offset_mv"], 0.0);
+    const json a = sample("stutz2021-14nm-variation", 3);
+    const json b = sample("stutz2021-14nm-variation", 4);
+    EXPECT_NE(a["chip_offset_mv"], 0.0);
+    EXPECT_NE(a["chip_offset_mv"], b["chip_offset_mv"]);
+    EXPECT_EQ(sample("stutz2021-14nm-variation", 3), a);
+    for (const json& chip : {a, b}) {
+        const double expected = 1e-3 * chip["cells"].get<double>();
+        const double offset = chip["chip_offset_mv"].get<double>();
+        if (offset > 5.0) {
+            EXPECT_GT(chip["faulty_cells"].get<double>(), expected);
+        } else if (offset < -5.0) {
+            EXPECT_LT(chip["faulty_cells"].get<double>(), expected);
+        }
+    }
+}
+
 TEST(ProfileCli, ImportThenSample)
 {
     TempDir dir;
@@ -120,5 +146,20 @@ TEST(ProfileCli, CalibrateWritesAStatisticalProfile)
         const Result result = run(arguments, true);
         EXPECT_EQ(result.status, 2) << arguments;
         EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+    }
+}
+
+TEST(ProfileCli, NegativeSigmaIsOneLineNamingTheKey)
+{
+    TempDir dir;
+    auto document = voltsim::test::shippedProfileJson("stutz2021-14nm");
+    document["variation"] = {{"chip_sigma_mv", -5}, {"bank_sigma_mv", 0}};
+    const std::string file = dir.write("negative.json", document.dump());
+    for (const std::string command : {"profile show ", "profile sample --voltage-rel 0.9 "}) {
+        const Result result = run(command + file, true);
+        EXPECT_EQ(result.status, 2) << command;
+        EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+        EXPECT_NE(result.output.find(file + ": variation.chip_sigma_mv:"), std::string::npos)
+            << result.output;
     }
 }

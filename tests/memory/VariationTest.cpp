@@ -243,3 +243,41 @@ TEST(Variation, RoundTripsThroughJson)
     EXPECT_EQ(again.variation.chipSigmaMv, 15.0);
     EXPECT_EQ(again.variation.bankSigmaMv, 2.5);
 }
+
+TEST(Variation, AMapChipIsShiftedToTheMeasuredPointsAndStaysNested)
+{
+    // A map measured at 650 and 600 mV (V_min 700): 1 cell failing from 650 mV, 2 more from 600.
+    // Chip sigma 20 mV: a chip with offset d at 640 mV reads the map at 640 - d, rounded down to a
+    // measured point (the worse one): 650 mV (1 faulty cell) when 640 - d >= 650, else 600 mV (3).
+    auto document = nlohmann::json::parse(R"({"format": "voltsim-sram-profile", "version": 1, "name": "m",
+        "source": "test", "technology": "test", "voltage_nom_mv": 700, "voltage_min_mv": 700,
+        "geometry": {"arrays": 1, "rows": 8, "word_bits": 8},
+        "bit_error_rate": {"kind": "table", "interpolation": "worse", "points": [[700, 0], [650, 0.015625], [600, 0.046875]]},
+        "fault_semantics": "map", "stuck_at_0_share": 0.5,
+        "variation": {"chip_sigma_mv": 20, "bank_sigma_mv": 0},
+        "energy": {"read_pj_64bit": 1, "write_pj_64bit": 1, "scaling": "v2"},
+        "leakage": {"power_uw_per_bank": 1, "scaling": "exponential", "scale_mv": 100},
+        "fault_map": {"placement": "as_measured", "arrays": 1, "rows": 8, "columns": 8,
+                      "measured_voltages_mv": [650, 600], "cells": [[0, 1, 1, 650, 0], [0, 2, 2, 600, 1], [0, 3, 3, 600, 0]]}})");
+    const auto profile = shared(parseProfile(document, "m.json"));
+    std::size_t stronger = 0;
+    std::size_t weaker = 0;
+    for (std::uint64_t seed = 0; seed < 40; ++seed) {
+        SramChip chip(profile, seed, voltsim::test::chipGeometry(1, 8, 8));
+        const double shifted = 640.0 - chip.chipOffsetMv();
+        chip.setOperatingPoint(OperatingPoint::atVoltage(640.0));
+        const std::uint64_t expected = shifted >= 700.0 ? 0 : shifted >= 650.0 ? 1 : 3;
+        EXPECT_EQ(chip.faultCounts().faultyCells, expected) << seed << " offset " << chip.chipOffsetMv();
+        (expected == 3 ? weaker : stronger) += 1;
+        std::vector<std::uint64_t> previous;
+        for (const double voltage : {699.0, 660.0, 640.0, 620.0, 600.0}) {
+            chip.setOperatingPoint(OperatingPoint::atVoltage(voltage));
+            const auto current = activeCells(chip);
+            EXPECT_TRUE(std::includes(current.begin(), current.end(), previous.begin(), previous.end()));
+            previous = current;
+        }
+    }
+    // P(640 - d >= 650) = P(z <= -0.5) = 0.31 of 40 chips: both kinds occur.
+    EXPECT_GT(stronger, 0u);
+    EXPECT_GT(weaker, 0u);
+}
