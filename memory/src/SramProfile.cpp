@@ -114,13 +114,10 @@ void readClustering(const JsonCursor& clustering, SramProfile& profile)
     clustering.finish();
 }
 
-/// Largest accepted sigma: far beyond any measured V_min spread, small enough to stay a typo check.
-constexpr double kMaxSigmaMv = 1000.0;
-
 void readVariation(const JsonCursor& variation, SramProfile& profile)
 {
-    profile.variation.chipSigmaMv = variation["chip_sigma_mv"].asDouble(0.0, kMaxSigmaMv);
-    profile.variation.bankSigmaMv = variation["bank_sigma_mv"].asDouble(0.0, kMaxSigmaMv);
+    profile.variation.chipSigmaMv = variation["chip_sigma_mv"].asDouble(0.0, Variation::kMaxSigmaMv);
+    profile.variation.bankSigmaMv = variation["bank_sigma_mv"].asDouble(0.0, Variation::kMaxSigmaMv);
     if (profile.variation.enabled() && profile.berKind == BerKind::Uniform)
         variation.fail("needs a bit_error_rate table: a uniform profile has no voltage axis to shift");
     variation.finish();

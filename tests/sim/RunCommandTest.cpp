@@ -142,6 +142,9 @@ TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
          "weight_sram.fault_model: unknown fault model 'gaussian'"},
         {"run --model /nonexistent", "/nonexistent"},
         {"run --images 2 --set activation_sram.size_kib=4" + model, "activation_sram.size_kib"},
+        {"run --set weight_sram.chip_sigma_mv=-1" + model, "weight_sram.chip_sigma_mv"},
+        {"run --profile uniform --ber 0.01 --set weight_sram.bank_sigma_mv=3" + model,
+         "weight_sram.bank_sigma_mv: profile uniform sets its rate directly"},
     };
     for (const auto& c : cases) {
         const Output out = runVoltsim(c.args);
@@ -149,6 +152,27 @@ TEST(RunCommandTest, BadInputIsOneLineNamingTheFlagOrKey)
         EXPECT_NE(out.text.find(c.expected), std::string::npos) << c.args << ": " << out.text;
         EXPECT_EQ(std::count(out.text.begin(), out.text.end(), '\n'), 1) << c.args << ": " << out.text;
     }
+}
+
+TEST(RunCommandTest, ChipSigmaFromTheConfigReplacesTheProfiles)
+{
+    // weight_sram.chip_sigma_mv 15 on stutz2021-14nm gives the chips of stutz2021-14nm-variation
+    // (same seeds, same offsets, same faults); 0 on the variation profile gives offset 0 everywhere.
+    const std::string args =
+        "run --model " + modelDir("randbet-8bit") + " --images 20 --chips 3 --voltage-rel 0.88 --json";
+    const auto run = [&](const std::string& extra) {
+        const Output out = runVoltsim(args + extra);
+        EXPECT_EQ(out.status, 0) << out.text;
+        return nlohmann::json::parse(out.text);
+    };
+    const auto configured = run(" --set weight_sram.chip_sigma_mv=15");
+    const auto shipped = run(" --profile stutz2021-14nm-variation");
+    EXPECT_EQ(configured["chip_offset_mv_per_chip"], shipped["chip_offset_mv_per_chip"]);
+    EXPECT_EQ(configured["faulty_cells_per_chip"], shipped["faulty_cells_per_chip"]);
+    EXPECT_NE(configured["faulty_cells_per_chip"][0], configured["faulty_cells_per_chip"][1]);
+    const auto removed = run(" --profile stutz2021-14nm-variation --set weight_sram.chip_sigma_mv=0");
+    EXPECT_EQ(removed["chip_offset_mv_per_chip"], nlohmann::json::array({0.0, 0.0, 0.0}));
+    EXPECT_EQ(removed["faulty_cells_per_chip"], run("")["faulty_cells_per_chip"]);
 }
 
 TEST(RunCommandTest, ShippedDefaultConfigIsTheBuiltInDefault)

@@ -115,6 +115,27 @@ void readGeometry(ConfigNode& node, models::WeightSramSpecs& specs)
     specs.chip.geometry.bank.wordBits = wordBits.value_or(specs.chip.geometry.bank.wordBits);
 }
 
+/// weight_sram.chip_sigma_mv and bank_sigma_mv, when set, replace the profile's variation.
+void readVariation(ConfigNode& node, models::WeightSramSpecs& specs)
+{
+    std::optional<double> chip;
+    std::optional<double> bank;
+    node.number("chip_sigma_mv", chip, 0.0, memory::Variation::kMaxSigmaMv,
+                "sigma of each chip's V_min offset, mV (null: the profile's variation.chip_sigma_mv; "
+                "docs/profiles.md, \"Variation\")");
+    node.number("bank_sigma_mv", bank, 0.0, memory::Variation::kMaxSigmaMv,
+                "sigma of each bank's own V_min offset, mV (null: the profile's variation.bank_sigma_mv)");
+    if (!chip && !bank)
+        return;
+    memory::SramProfile profile = *specs.profile;
+    profile.variation.chipSigmaMv = chip.value_or(profile.variation.chipSigmaMv);
+    profile.variation.bankSigmaMv = bank.value_or(profile.variation.bankSigmaMv);
+    if (profile.variation.enabled() && profile.berKind == memory::BerKind::Uniform)
+        throw InputError(node.where(chip ? "chip_sigma_mv" : "bank_sigma_mv") + ": profile " + profile.name +
+                         " sets its rate directly; it has no voltage axis to shift");
+    specs.profile = std::make_shared<const memory::SramProfile>(std::move(profile));
+}
+
 void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
 {
     std::string profile = kDefaultProfile;
@@ -125,6 +146,7 @@ void readWeightSram(ConfigNode& node, models::WeightSramSpecs& specs)
     if (faultModel)
         memory::faultModels().check(*faultModel, node.where("fault_model"));
     specs.chip.faultModel = faultModel.value_or("");
+    readVariation(node, specs);
     readGeometry(node, specs);
     auto& layout = specs.layout;
     node.integer<std::uint64_t>(

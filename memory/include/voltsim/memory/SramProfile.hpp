@@ -40,6 +40,9 @@ struct Clustering {
 /// its seed); a chip is faulty at V as the profile is at V - offset. Zero sigmas: every chip has
 /// exactly the profile's p(V).
 struct Variation {
+    /// Largest accepted sigma: far beyond any measured V_min spread, small enough to catch a typo.
+    static constexpr double kMaxSigmaMv = 1000.0;
+
     double chipSigmaMv = 0.0;
     double bankSigmaMv = 0.0;
 
