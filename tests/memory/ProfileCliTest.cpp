@@ -140,6 +140,8 @@ TEST(ProfileCli, CalibrateWritesAStatisticalProfile)
     EXPECT_EQ(shown["name"], "ibm-statistical");
     EXPECT_EQ(shown["fault_semantics"], "stuck_at");
     EXPECT_EQ(shown["stuck_at_0_share"], 0.5);
+    EXPECT_EQ(shown["clustering"]["weak_row_share"], 0.0); // the example's faults share no row
+    EXPECT_EQ(shown["clustering"]["weak_column_share"], 0.0);
     for (const char* arguments :
          {"profile calibrate stutz2021-14nm --out /tmp/x.json", "profile calibrate x.json",
           "profile calibrate stutz2021-14nm --seed 1 --out /tmp/x.json"}) {

@@ -210,6 +210,10 @@ json describeJson(const SramProfile& profile, const std::vector<ProfilePoint>& p
         out["interpolation"] = profile.interpolation == Interpolation::Worse ? "worse" : "log_linear";
     if (profile.faultMap)
         out["fault_map_cells"] = profile.faultMap->cells.size();
+    out["clustering"] = {{"weak_row_share", profile.clustering.weakRowShare},
+                         {"weak_row_factor", profile.clustering.weakRowFactor},
+                         {"weak_column_share", profile.clustering.weakColumnShare},
+                         {"weak_column_factor", profile.clustering.weakColumnFactor}};
     out["variation"] = {{"chip_sigma_mv", profile.variation.chipSigmaMv},
                         {"bank_sigma_mv", profile.variation.bankSigmaMv}};
     return out;
@@ -247,6 +251,11 @@ void printTable(const SramProfile& profile, const std::vector<ProfilePoint>& poi
         std::cout << "  fault map: " << profile.faultMap->cells.size() << " cells, placement "
                   << (profile.faultMap->placement == MapPlacement::PerSeed ? "per_seed" : "as_measured")
                   << "\n";
+    if (profile.clustering.enabled())
+        std::cout << "  clustering: weak rows share " << profile.clustering.weakRowShare << " (factor "
+                  << profile.clustering.weakRowFactor << "), weak columns share "
+                  << profile.clustering.weakColumnShare << " (factor " << profile.clustering.weakColumnFactor
+                  << ")\n";
     if (profile.variation.enabled())
         std::cout << "  variation: V_min offset sigma " << profile.variation.chipSigmaMv << " mV per chip, "
                   << profile.variation.bankSigmaMv << " mV per bank\n";
