@@ -28,4 +28,9 @@ double bankOffsetMv(const Variation& variation, std::uint64_t chipSeed, std::uin
     return variation.bankSigmaMv * standardNormal(splitMix64(bankSeed(chipSeed, bank) ^ kBankVariationSalt));
 }
 
+double chipOffsetAtMv(const SramProfile& profile, const OperatingPoint& point, std::uint64_t chipSeed)
+{
+    return point.byRate() ? 0.0 : chipOffsetMv(profile.variation, chipSeed);
+}
+
 } // namespace voltsim::memory

@@ -160,6 +160,16 @@ TEST_F(SweepTest, ChipsDifferUnderVariation)
             EXPECT_LT(offsetAndFaults[i - 1].second, offsetAndFaults[i].second);
         }
     }
+    // A rate set directly is the paper's model: no chip is shifted, every offset reads 0.
+    ASSERT_EQ(voltsim("sweep --models randbet-8bit --profile stutz2021-14nm-variation --bers 0.001 --chips 2 "
+                      "--images 100 --quiet --no-plots --out " +
+                      out("rate")),
+              0)
+        << stderrText();
+    const auto rate = lines(readFile(m_dir / "rate" / "chips.csv"));
+    ASSERT_EQ(rate.size(), 1u + 2);
+    EXPECT_EQ(splitCsv(rate[1])[10], "0");
+    EXPECT_EQ(splitCsv(rate[2])[10], "0");
 }
 
 TEST_F(SweepTest, ResumeAfterAnInterruptedRunGivesTheUninterruptedCsv)

@@ -134,8 +134,8 @@ json acceleratorStatsJson(const RunConfig& config, const ChipOutcome& run, const
     // counting run, whose chip has none.
     json& weightSram = tree.at("weight_sram");
     weightSram["faulty_cells"] = run.faultyCells;
-    weightSram["chip_offset_mv"] =
-        memory::chipOffsetMv(config.accelerator.weightSram.profile->variation, run.seed);
+    const models::WeightSramSpecs& sram = config.accelerator.weightSram;
+    weightSram["chip_offset_mv"] = memory::chipOffsetAtMv(*sram.profile, sram.operatingPoint, run.seed);
     weightSram["configured_ber"] = run.ber;
     return tree;
 }
@@ -161,7 +161,8 @@ RunSummary summarizeRun(const RunReportInput& input)
     for (const ChipOutcome& chip : outcome.chips) {
         summary.rerrPerChip.push_back(chipRErr(chip, outcome.images));
         summary.faultyCellsPerChip.push_back(chip.faultyCells);
-        summary.chipOffsetsMv.push_back(memory::chipOffsetMv(profile.variation, chip.seed));
+        summary.chipOffsetsMv.push_back(
+            memory::chipOffsetAtMv(profile, config.accelerator.weightSram.operatingPoint, chip.seed));
     }
     summary.cyclesPerInference = cyclesPerInference(outcome.clean.counts);
     summary.latencyUs = latencyUsPerInference(outcome.clean.counts, config.accelerator.clockMhz);

@@ -143,13 +143,15 @@ nlohmann::json pointStats(const SweepPlan& plan, const RecordSet& records, const
     nlohmann::json chips = nlohmann::json::array();
     for (std::size_t i = 0; i < record.outcome.chips.size(); ++i) {
         const ChipOutcome& chip = record.outcome.chips[i];
-        chips.push_back({{"chip", i},
-                         {"seed", chip.seed},
-                         {"flips", chip.flips},
-                         {"faulty_cells", chip.faultyCells},
-                         {"chip_offset_mv", memory::chipOffsetMv(plan.profile()->variation, chip.seed)},
-                         {"errors", chip.robustErrors},
-                         {"rerr", chipRErr(chip, record.outcome.images)}});
+        chips.push_back(
+            {{"chip", i},
+             {"seed", chip.seed},
+             {"flips", chip.flips},
+             {"faulty_cells", chip.faultyCells},
+             {"chip_offset_mv",
+              memory::chipOffsetAtMv(*plan.profile(), plan.points().at(record.point).op, chip.seed)},
+             {"errors", chip.robustErrors},
+             {"rerr", chipRErr(chip, record.outcome.images)}});
     }
     return {{"point", record.point},
             {"voltage_mv", jsonNumber(row.voltageMv)},
@@ -296,7 +298,7 @@ void writeChipsCsv(std::ostream& out, const SweepPlan& plan, const RecordSet& re
                 << ',' << i << ',' << chip.seed << ',' << chip.flips << ',' << chip.faultyCells << ','
                 << chip.robustErrors << ',' << formatValue(chipRErr(chip, record.outcome.images)) << ','
                 << plan.models().at(record.model).protection << ','
-                << formatValue(memory::chipOffsetMv(plan.profile()->variation, chip.seed)) << "\n";
+                << formatValue(memory::chipOffsetAtMv(*plan.profile(), point.op, chip.seed)) << "\n";
         }
     }
 }

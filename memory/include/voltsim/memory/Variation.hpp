@@ -1,6 +1,7 @@
 #pragma once
 // Chip-to-chip and bank-to-bank variation of V_min (docs/profiles.md, "Variation"): offsets drawn
 // from the chip seed, machine-independent like the fault maps (Random.hpp).
+#include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramProfile.hpp"
 
 #include <cstdint>
@@ -20,6 +21,11 @@ double chipOffsetMv(const Variation& variation, std::uint64_t chipSeed);
 /// standardNormal(splitMix64(bankSeed(chipSeed, bank) ^ kBankVariationSalt)), independent of the
 /// bank's fault cells (a different stream) and of every other bank. Exactly 0 when bankSigmaMv is 0.
 double bankOffsetMv(const Variation& variation, std::uint64_t chipSeed, std::uint32_t bank);
+
+/// The chip offset that applies at `point` to a chip of `profile` with seed `chipSeed`:
+/// chipOffsetMv(profile.variation, chipSeed), or 0 for a rate set directly (variation shifts
+/// voltages only). What reports print as `chip_offset_mv`.
+double chipOffsetAtMv(const SramProfile& profile, const OperatingPoint& point, std::uint64_t chipSeed);
 
 /// Domain separators: the offsets' streams never coincide with a bank's cell stream.
 constexpr std::uint64_t kChipVariationSalt = 0x6368697076617231ULL; // "chipvar1"
