@@ -275,8 +275,7 @@ std::vector<std::uint8_t> readBackProtected(SramChip& chip, const char* protecti
     config.placement = "resident";
     config.protection = ProtectionSpec::parse(protection, "k");
     WeightMemory memory(chip, config);
-    const std::vector<std::uint8_t> read =
-        memory.readBack({{codes.data(), codes.size(), 8, 0, 1, 0x80}}).front();
+    std::vector<std::uint8_t> read = memory.readBack({{codes.data(), codes.size(), 8, 0, 1, 0x80}}).front();
     counts = memory.protectionCounts();
     return read;
 }
