@@ -150,6 +150,8 @@ RunSummary summarizeRun(const RunReportInput& input)
     summary.model = input.package->name;
     summary.method = input.package->method;
     summary.profile = profile.name;
+    summary.protection = config.accelerator.weightSram.layout.protection.name();
+    summary.storedBitsPerDataBit = config.accelerator.weightSram.layout.protection.storedBitsPerDataBit();
     summary.mode = config.accelerator.arrayEngine;
     summary.voltageMv = pointVoltageMv(config);
     summary.voltageRel = summary.voltageMv / profile.vMinMv;
@@ -234,7 +236,10 @@ void printRunSummary(std::ostream& out, const RunSummary& s, double wallSeconds)
         out << "bit error rate set directly";
     else
         out << s.voltageMv << " mV (V/V_min " << s.voltageRel << ")";
-    out << ", faulty cells " << s.ber << "\n"
+    out << ", faulty cells " << s.ber;
+    if (s.protection != "none")
+        out << ", protection " << s.protection << " (" << s.storedBitsPerDataBit << " cells per data bit)";
+    out << "\n"
         << "run              " << s.images << " images x " << s.chips << " chips, seed " << s.seed
         << ", mode " << s.mode << "\n"
         << "clean error      " << percent(s.rerr.err) << "\n"

@@ -31,6 +31,8 @@ struct RunSummary {
     std::string model;
     std::string method;
     std::string profile;
+    std::string protection;          ///< the weight SRAM's (memory::ProtectionSpec::name)
+    double storedBitsPerDataBit = 1; ///< its cells per data bit
     std::string mode;
     double voltageMv = 0;  ///< NaN when the rate was set directly
     double voltageRel = 0; ///< V / V_min; NaN when the rate was set directly
