@@ -1,5 +1,7 @@
 #include "voltsim/models/accelerator/Accelerator.hpp"
 
+#include "voltsim/models/accelerator/ActivationMap.hpp"
+
 #include <tlm>
 
 namespace voltsim::models {
@@ -12,7 +14,8 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
                    sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS)),
       m_dramMap(planDram(m_weightSram.plan(), package.network, specs.batchImages)),
       m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
-      m_activationSram("activation_sram", specs.activationSram),
+      m_activationSram("activation_sram", specs.activationSram,
+                       bufferCellsAt(specs, specs.activationSram, "activation", chipSeed)),
       m_accumulatorSram("accumulator_sram", specs.accumulatorSram),
       m_engine(arrayEngines().create(
           specs.arrayEngine, "run.mode",

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace voltsim::models {
 
-CountedBuffer::CountedBuffer(const sc_core::sc_module_name& name, const BufferSpecs& specs)
-    : sc_core::sc_module(name), m_specs(specs)
+CountedBuffer::CountedBuffer(const sc_core::sc_module_name& name, const BufferSpecs& specs,
+                             std::unique_ptr<memory::BufferSram> cells)
+    : sc_core::sc_module(name), m_specs(specs), m_cells(std::move(cells))
 {
     if (specs.banks == 0 || specs.sizeBytes == 0)
         throw std::invalid_argument(std::string("CountedBuffer ") + basename() +
@@ -18,12 +20,26 @@ CountedBuffer::CountedBuffer(const sc_core::sc_module_name& name, const BufferSp
 
 nlohmann::json CountedBuffer::statsJson() const
 {
-    return nlohmann::json{{"size_bytes", m_specs.sizeBytes},
-                          {"reads", m_stats.reads()},
-                          {"writes", m_stats.writes()},
-                          {"peak_bytes", m_stats.peakBytes},
-                          {"reads_per_bank", m_stats.readsPerBank},
-                          {"writes_per_bank", m_stats.writesPerBank}};
+    nlohmann::json stats{{"size_bytes", m_specs.sizeBytes},
+                         {"reads", m_stats.reads()},
+                         {"writes", m_stats.writes()},
+                         {"peak_bytes", m_stats.peakBytes},
+                         {"reads_per_bank", m_stats.readsPerBank},
+                         {"writes_per_bank", m_stats.writesPerBank}};
+    if (m_cells) {
+        stats["faulty_cells"] = m_cells->faultyCells();
+        stats["bits_flipped"] = m_stats.bitsFlipped;
+    }
+    return stats;
+}
+
+std::uint64_t CountedBuffer::readBack(std::uint64_t address, std::uint8_t* data, std::size_t bytes)
+{
+    if (!m_cells)
+        return 0;
+    const std::uint64_t flipped = applyByteFaults(m_cells->faultsIn(address, bytes), data);
+    m_stats.bitsFlipped += flipped;
+    return flipped;
 }
 
 void CountedBuffer::recordFootprint(std::uint64_t bytes)

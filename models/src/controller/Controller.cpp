@@ -192,6 +192,7 @@ Controller::Controller(const sc_core::sc_module_name& name, const AcceleratorSpe
         m_layers.push_back(stats);
     }
     checkBufferCapacities();
+    m_activationMap = planActivations(network, specs.activationSram.sizeBytes);
 }
 
 void Controller::checkBufferCapacities() const
@@ -348,6 +349,16 @@ void Controller::chargeWeightLoads(std::size_t index, std::uint64_t cycles,
         keeper.sync();
 }
 
+void Controller::readBackTensor(std::size_t tensor, std::vector<std::uint8_t>& values, std::int64_t images)
+{
+    if (!m_activationMap.stored[tensor])
+        return;
+    const std::uint64_t bytes = m_activationMap.bytes[tensor];
+    for (std::int64_t image = 0; image < images; ++image)
+        activationSram->readBack(m_activationMap.address[tensor],
+                                 values.data() + static_cast<std::size_t>(image) * bytes, bytes);
+}
+
 void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing, std::int64_t images)
 {
     LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
@@ -467,10 +478,13 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
     activationSram->recordFootprint(inputSize);
     activationSram->countWrites(static_cast<std::uint64_t>(images) * inputSize);
     // Every layer's output for the batch (the activation SRAM's content, capacity checked at
-    // elaboration); a layer reads its inputs' tensors.
+    // elaboration), each read back through the activation SRAM's cells at its address once
+    // written; a layer reads its inputs' tensors.
     std::vector<std::vector<std::uint8_t>> tensors(m_network.layers.size());
+    std::vector<std::uint8_t> stored = inputs;
+    readBackTensor(m_activationMap.index(workloads::kNetworkInput), stored, images);
     const auto tensor = [&](std::size_t producer) -> const std::vector<std::uint8_t>* {
-        return producer == workloads::kNetworkInput ? &inputs : &tensors[producer];
+        return producer == workloads::kNetworkInput ? &stored : &tensors[producer];
     };
     std::vector<std::int32_t> logits;
     m_schedule.startBatch();
@@ -496,6 +510,8 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
             runPpuLayer(i, in, tensors[i], images, keeper);
             break;
         }
+        if (layer.type != LayerType::Flatten) // a flatten's bytes are its input's, already read back
+            readBackTensor(i, tensors[i], images);
         // Every layer's compute of the batch, weights or not, is on the streamed tiles' timeline.
         chargeWeightLoads(i, static_cast<std::uint64_t>(images * m_layers[i].cyclesPerImage), keeper);
     }

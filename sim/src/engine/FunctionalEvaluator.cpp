@@ -23,6 +23,27 @@ memory::SramChip& ChipPool::chip(std::uint64_t seed)
     return *found->second;
 }
 
+ActivationCells::ActivationCells(const models::AcceleratorSpecs& specs, const workloads::Network& network)
+    : m_specs(specs), m_map(models::planActivations(network, specs.activationSram.sizeBytes))
+{
+}
+
+workloads::TensorFaults ActivationCells::faults(std::uint64_t seed, const memory::OperatingPoint& weightPoint)
+{
+    const memory::OperatingPoint point =
+        models::bufferOperatingPoint(m_specs, m_specs.activationSram, weightPoint);
+    if (!models::cellsFailAt(*m_specs.weightSram.profile, point))
+        return {};
+    auto found = m_cells.find(seed);
+    if (found == m_cells.end())
+        found =
+            m_cells
+                .emplace(seed, models::makeBufferCells(m_specs, m_specs.activationSram, "activation", seed))
+                .first;
+    found->second->setOperatingPoint(point);
+    return models::activationFaults(m_map, *found->second);
+}
+
 std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
 {
     std::uint64_t bits = 0;
@@ -217,37 +238,62 @@ std::vector<std::uint8_t> FunctionalEvaluator::faultyCodes(memory::SramChip& chi
     return readBackCodes(m_package, m_tensors, m_layout, chip, point, bitsReadWrong);
 }
 
-std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uint8_t>& codes) const
+std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uint8_t>& codes,
+                                                      const workloads::TensorFaults* activations) const
 {
     const workloads::IntegerReference::Logits all =
-        m_reference.logits(codes, m_images.pixels, m_images.count);
+        m_reference.logits(codes, m_images.pixels, m_images.count, activations);
     return {all.data(), all.data() + all.size()};
 }
 
-std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>& codes) const
+std::size_t FunctionalEvaluator::firstFaultyReader(const workloads::TensorFaults& activations) const
+{
+    const auto& layers = m_package.network.layers;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (layers[i].type == workloads::LayerType::Flatten)
+            continue;
+        for (const std::size_t producer : layers[i].inputs)
+            if (!activations.of(producer).empty())
+                return i;
+    }
+    return layers.size();
+}
+
+std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>& codes,
+                                                const workloads::TensorFaults* activations) const
 {
     if (codes.size() != m_package.codes.size())
         throw std::invalid_argument("FunctionalEvaluator: got " + std::to_string(codes.size()) +
                                     " codes, the package has " + std::to_string(m_package.codes.size()));
+    const workloads::TensorFaults* faults =
+        activations != nullptr && activations->any() ? activations : nullptr;
     const std::size_t changed = firstChangedLayer(codes);
-    if (m_correctLabels.empty() || changed == m_package.network.layers.size())
+    const std::size_t start = faults != nullptr ? std::min(changed, firstFaultyReader(*faults)) : changed;
+    if (m_correctLabels.empty() || start == m_package.network.layers.size())
         return m_cleanErrors;
-    const workloads::LayerInputs inputs = cleanInputsUpTo(changed);
-    if (!prefersIncremental(changed, flippedWeightCodes(changed, codes)))
-        return m_cleanErrors + m_reference.countErrors(codes, inputs, m_correctLabels.data());
+    const workloads::LayerInputs inputs = cleanInputsUpTo(start);
+    const bool cleanEntering =
+        faults == nullptr || faults->of(m_package.network.layers[inputs.layer].inputs[0]).empty();
+    if (start != changed || !cleanEntering ||
+        !prefersIncremental(changed, flippedWeightCodes(changed, codes)))
+        return m_cleanErrors + m_reference.countErrors(codes, inputs, m_correctLabels.data(), faults);
     const workloads::IntegerReference::Logits logits =
-        m_reference.logits(codes, inputs, m_accumulators.at(changed).clean, m_package.codes);
+        m_reference.logits(codes, inputs, m_accumulators.at(changed).clean, m_package.codes, faults);
     return m_cleanErrors + workloads::IntegerReference::countErrors(logits, m_correctLabels.data());
 }
 
-ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip,
-                                              const memory::OperatingPoint& point) const
+ChipOutcome FunctionalEvaluator::evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point,
+                                              const workloads::TensorFaults* activations) const
 {
     ChipOutcome outcome;
     outcome.seed = chip.seed();
     const std::vector<std::uint8_t> codes = faultyCodes(chip, point, &outcome.flips);
     outcome.faultyCells = chip.faultCounts().faultyCells;
     outcome.ber = chip.bitErrorRate();
+    if (activations != nullptr && activations->any()) {
+        outcome.robustErrors = robustErrors(codes, activations);
+        return outcome;
+    }
     if (codes == m_package.codes) { // no flip, or every one corrected by the protection
         outcome.robustErrors = m_cleanErrors;
         return outcome;

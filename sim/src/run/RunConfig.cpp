@@ -385,7 +385,9 @@ std::string unmodelledFaultsNote(const std::vector<std::string>& buffers)
         names += (names.empty() ? "" : ", ") + buffer;
     return names + " below V_min: " + (buffers.size() == 1 ? "its" : "their") + " energy is scaled, " +
            (buffers.size() == 1 ? "its" : "their") +
-           " faults are not modelled (only the weight SRAM's are; docs/accelerator.md, \"Voltage rails\")";
+           " faults are not modelled (only the weight and activation SRAMs' are; docs/accelerator.md, "
+           "\"Voltage "
+           "rails\")";
 }
 
 void requireCycleArraySize(std::int64_t rows, std::int64_t cols, const std::string& where)

@@ -172,8 +172,6 @@ std::vector<RailEnergy> EnergyPricer::byRail(const EnergyBreakdown& energy, cons
 std::vector<std::string> EnergyPricer::buffersBelowVmin(const SramVoltages& volts) const
 {
     std::vector<std::string> names;
-    if (volts.activationMv < m_vMinMv)
-        names.emplace_back("activation_sram");
     if (volts.accumulatorMv < m_vMinMv)
         names.emplace_back("accumulator_sram");
     return names;

@@ -135,7 +135,17 @@ struct RangeJob {
     std::int32_t* logits = nullptr;
     std::uint8_t* activations = nullptr;
     const IncrementalLayer* incremental = nullptr; ///< if set, how the first layer runs
+    const TensorFaults* faults = nullptr;          ///< if set, the faulty cells under stored tensors
 };
+
+/// `count` images of a stored tensor of `size` bytes each, read through `faults`.
+void readThrough(const ByteFaults& faults, std::uint8_t* images, std::size_t count, std::size_t size)
+{
+    if (faults.empty())
+        return;
+    for (std::size_t image = 0; image < count; ++image)
+        applyByteFaults(faults, images + image * size);
+}
 
 /// The first layer of a job with an incremental start, on images firstImage .. + count - 1.
 void runIncrementalLayer(const RangeJob& job, std::size_t firstImage, std::size_t count, std::int32_t* logits,
@@ -163,12 +173,18 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
         const std::size_t count = std::min(kBatchImages, end - firstImage);
         tensors.entering.assign(job.inputs.data + firstImage * inSize,
                                 job.inputs.data + (firstImage + count) * inSize);
+        if (job.faults != nullptr)
+            readThrough(job.faults->of(tensors.enteringProducer), tensors.entering.data(), count, inSize);
         std::int32_t* logits = toLogits ? job.logits + firstImage * outSize : nullptr;
         for (std::size_t i = first; i < job.until; ++i) {
             if (i == first && job.incremental != nullptr)
                 runIncrementalLayer(job, firstImage, count, logits, tensors, work);
             else
                 runLayer(network, i, (*job.prepared)[i], count, logits, tensors, work);
+            // A flatten copies bytes already read through the faults of the tensor it views.
+            if (job.faults != nullptr && network.layers[i].type != LayerType::Flatten)
+                readThrough(job.faults->of(i), tensors.outputs[i].data(), count,
+                            static_cast<std::size_t>(shapeSize(network.layers[i].outShape)));
         }
         if (!toLogits)
             std::copy_n(tensors.of(result), count * outSize, job.activations + firstImage * outSize);
@@ -216,9 +232,13 @@ void IntegerReference::checkCodes(const std::vector<std::uint8_t>& codes) const
 
 void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
                            std::size_t until, std::int32_t* logits, std::uint8_t* activations,
-                           const detail::IncrementalLayer* incremental) const
+                           const detail::IncrementalLayer* incremental, const TensorFaults* faults) const
 {
     checkCodes(codes);
+    if (faults != nullptr && faults->byTensor.size() != m_network.layers.size() + 1)
+        throw std::invalid_argument("IntegerReference: tensor faults for " +
+                                    std::to_string(faults->byTensor.size()) + " tensors, the network has " +
+                                    std::to_string(m_network.layers.size() + 1));
     if (inputs.layer >= until || until > m_network.layers.size())
         throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to " +
                                     std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
@@ -228,23 +248,24 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
                                         " is not a cut point of the graph (later layers read other tensors)");
     const std::vector<std::vector<PreparedLayer>> prepared = prepareLayers(
         m_groupLayers, m_network, codes, inputs.layer + (incremental != nullptr ? 1 : 0), until);
-    const RangeJob job{&m_network, &prepared, inputs, until, logits, activations, incremental};
+    const RangeJob job{&m_network, &prepared, inputs, until, logits, activations, incremental, faults};
     inParallel(inputs.count, workersFor(inputs.count),
                [&job](std::size_t begin, std::size_t end) { runRange(job, begin, end); });
 }
 
 IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
-                                                  const LayerInputs& inputs) const
+                                                  const LayerInputs& inputs, const TensorFaults* faults) const
 {
     Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
-    run(codes, inputs, m_network.layers.size(), result.data(), nullptr);
+    run(codes, inputs, m_network.layers.size(), result.data(), nullptr, nullptr, faults);
     return result;
 }
 
 IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
-                                                  const std::uint8_t* images, std::size_t count) const
+                                                  const std::uint8_t* images, std::size_t count,
+                                                  const TensorFaults* faults) const
 {
-    return logits(codes, LayerInputs{0, images, count});
+    return logits(codes, LayerInputs{0, images, count}, faults);
 }
 
 std::vector<std::uint8_t> IntegerReference::activations(const std::vector<std::uint8_t>& codes,
@@ -271,9 +292,9 @@ std::vector<int> IntegerReference::classify(const std::vector<std::uint8_t>& cod
 }
 
 std::size_t IntegerReference::countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                                          const Label* labels) const
+                                          const Label* labels, const TensorFaults* faults) const
 {
-    return countErrors(logits(codes, inputs), labels);
+    return countErrors(logits(codes, inputs, faults), labels);
 }
 
 std::size_t IntegerReference::countErrors(const Logits& logits, const Label* labels)
@@ -334,7 +355,8 @@ LayerAccumulators IntegerReference::accumulators(const std::vector<std::uint8_t>
 
 IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
                                                   const LayerInputs& inputs, const LayerAccumulators& clean,
-                                                  const std::vector<std::uint8_t>& cleanCodes) const
+                                                  const std::vector<std::uint8_t>& cleanCodes,
+                                                  const TensorFaults* faults) const
 {
     checkCodes(cleanCodes);
     checkCodes(codes);
@@ -343,6 +365,10 @@ IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t
                                     std::to_string(clean.layer) + " for " + std::to_string(clean.count) +
                                     " inputs, not of layer " + std::to_string(inputs.layer) + " for " +
                                     std::to_string(inputs.count));
+    if (faults != nullptr && faults->byTensor.size() == m_network.layers.size() + 1 &&
+        !faults->of(m_network.layers[inputs.layer].inputs[0]).empty())
+        throw std::invalid_argument("IntegerReference: incremental inference of layer " +
+                                    std::to_string(inputs.layer) + " needs its input tensor without faults");
     const Layer& layer = m_network.layers[inputs.layer];
     const IncrementalLayer incremental{&layer,
                                        activeKernelPath(),
@@ -351,7 +377,7 @@ IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t
                                        detail::weightFlips(layer, codes, cleanCodes),
                                        detail::biasTerms(layer, codes)};
     Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
-    run(codes, inputs, m_network.layers.size(), result.data(), nullptr, &incremental);
+    run(codes, inputs, m_network.layers.size(), result.data(), nullptr, &incremental, faults);
     return result;
 }
 

@@ -32,6 +32,15 @@ std::vector<int> predictions(const std::vector<std::int32_t>& logits, const work
     return predicted;
 }
 
+/// `config` with every rail at V_nom (the reference run and the counted run: no faulty cell).
+RunConfig withNominalRails(const RunConfig& config)
+{
+    RunConfig nominal = config;
+    for (models::RailSpecs& rail : nominal.accelerator.rails)
+        rail.voltageMv.reset();
+    return nominal;
+}
+
 } // namespace
 
 ChipOutcome runChip(const RunConfig& config, const workloads::ModelPackage& package,
@@ -70,7 +79,7 @@ bool weightsStreamed(const RunConfig& config, const workloads::ModelPackage& pac
 models::AcceleratorStats countInference(const RunConfig& config, const workloads::ModelPackage& package,
                                         std::size_t images)
 {
-    RunConfig counting = config;
+    RunConfig counting = withNominalRails(config);
     counting.accelerator.arrayEngine = "fast";
     counting.accelerator.vcdPath.clear();
     const std::size_t count = weightsStreamed(config, package) ? std::max<std::size_t>(images, 1) : 1;
@@ -89,7 +98,7 @@ const ChipOutcome& AcceleratorBackend::clean(const Experiment& experiment)
     auto found = m_clean.find(key);
     if (found == m_clean.end())
         found = m_clean
-                    .emplace(key, runChip(*experiment.accelerator, *experiment.model,
+                    .emplace(key, runChip(withNominalRails(*experiment.accelerator), *experiment.model,
                                           memory::OperatingPoint::nominal(), experiment.cleanSeed,
                                           experiment.images))
                     .first;

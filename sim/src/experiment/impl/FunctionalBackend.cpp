@@ -16,6 +16,7 @@ const FunctionalEvaluator& FunctionalBackend::evaluator(const Experiment& experi
                       m_evaluatorImages.count == experiment.images.count;
     if (!same) {
         m_evaluator.reset();
+        m_activationCells.reset();
         m_evaluator = std::make_unique<FunctionalEvaluator>(
             *experiment.model, experiment.images, experiment.accelerator->accelerator.weightSram.layout,
             m_options.threads);
@@ -25,6 +26,15 @@ const FunctionalEvaluator& FunctionalBackend::evaluator(const Experiment& experi
         m_clean.clear();
     }
     return *m_evaluator;
+}
+
+ActivationCells& FunctionalBackend::activationCells(const Experiment& experiment)
+{
+    evaluator(experiment);
+    if (!m_activationCells)
+        m_activationCells =
+            std::make_unique<ActivationCells>(experiment.accelerator->accelerator, experiment.model->network);
+    return *m_activationCells;
 }
 
 ChipPool& FunctionalBackend::pool(const Experiment& experiment)
@@ -65,11 +75,12 @@ const ChipOutcome& FunctionalBackend::clean(const Experiment& experiment, std::u
 }
 
 ChipOutcome FunctionalBackend::inferChip(const Experiment& experiment, memory::SramChip& chip,
-                                         const memory::OperatingPoint& point)
+                                         const memory::OperatingPoint& point,
+                                         const workloads::TensorFaults* activations)
 {
     const FunctionalEvaluator& engine = evaluator(experiment);
-    ChipOutcome outcome = engine.evaluateChip(chip, point);
-    outcome.logits = engine.logits(engine.faultyCodes(chip, point));
+    ChipOutcome outcome = engine.evaluateChip(chip, point, activations);
+    outcome.logits = engine.logits(engine.faultyCodes(chip, point), activations);
     const auto classes = static_cast<std::size_t>(experiment.model->network.dataset.numClasses);
     std::uint64_t errors = 0;
     for (std::size_t i = 0; i < experiment.images.count; ++i)
@@ -89,8 +100,9 @@ PointOutcome FunctionalBackend::evaluate(const Experiment& experiment)
     outcome.images = experiment.images.count;
     outcome.cleanErrors = engine.cleanErrors();
     outcome.storedBits = engine.storedBits();
+    // The reference run has every SRAM at V_nom: no faulty cell anywhere.
     outcome.clean = experiment.keepLogits ? inferChip(experiment, chips.chip(experiment.cleanSeed),
-                                                      memory::OperatingPoint::nominal())
+                                                      memory::OperatingPoint::nominal(), nullptr)
                                           : clean(experiment, experiment.cleanSeed);
     // As on the accelerator: the reference run's errors are the clean errors; it has no robust errors of its
     // own.
@@ -99,8 +111,10 @@ PointOutcome FunctionalBackend::evaluate(const Experiment& experiment)
     outcome.clean.counts = counts;
     for (const std::uint64_t seed : experiment.chipSeeds) {
         memory::SramChip& chip = chips.chip(seed);
-        ChipOutcome one = experiment.keepLogits ? inferChip(experiment, chip, experiment.point)
-                                                : engine.evaluateChip(chip, experiment.point);
+        const workloads::TensorFaults activations =
+            activationCells(experiment).faults(seed, experiment.point);
+        ChipOutcome one = experiment.keepLogits ? inferChip(experiment, chip, experiment.point, &activations)
+                                                : engine.evaluateChip(chip, experiment.point, &activations);
         one.counts = counts;
         outcome.ber = one.ber;
         outcome.chips.push_back(std::move(one));

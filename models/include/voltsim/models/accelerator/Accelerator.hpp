@@ -27,9 +27,9 @@ namespace voltsim::models {
 
 class Accelerator : public sc_core::sc_module {
   public:
-    /// Elaborates the accelerator for `package` with its weight SRAM chip seeded by `chipSeed` at
-    /// the specs' operating point. `package` must outlive the module. One Accelerator per
-    /// sc_simcontext (SimContextScope gives a fresh one).
+    /// Elaborates the accelerator for `package` with its chip seeded by `chipSeed` (the weight
+    /// SRAM's cells and, below V_min, the activation SRAM's) at the specs' operating points. `package` must
+    /// outlive the module. One Accelerator per sc_simcontext (SimContextScope gives a fresh one).
     Accelerator(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                 const workloads::ModelPackage& package, std::uint64_t chipSeed);
 
@@ -40,6 +40,7 @@ class Accelerator : public sc_core::sc_module {
     AcceleratorStats stats() const;
     const AcceleratorSpecs& specs() const { return m_specs; }
     const WeightSram& weightSram() const { return m_weightSram; }
+    const CountedBuffer& activationSram() const { return m_activationSram; }
 
   private:
     AcceleratorSpecs m_specs;

@@ -26,8 +26,8 @@ struct WeightSramSpecs {
     std::string rail = "weight"; ///< the weight SRAM's supply rail (docs/accelerator.md, "Voltage rails")
 };
 
-/// An on-chip buffer (activation or accumulator SRAM) with `banks` equal banks. Its faults are
-/// not modelled: below V_min only its energy scales (docs/accelerator.md, "Voltage rails").
+/// An on-chip buffer (activation or accumulator SRAM) with `banks` equal banks. Below V_min its
+/// cells fail as the weight SRAM's do (docs/accelerator.md, "Activation SRAM").
 struct BufferSpecs {
     std::uint64_t sizeBytes = 0;
     std::uint32_t banks = 1;

@@ -19,6 +19,7 @@ struct BufferStats {
     std::vector<std::uint64_t> readsPerBank;  ///< element reads
     std::vector<std::uint64_t> writesPerBank; ///< element writes
     std::uint64_t peakBytes = 0;              ///< largest footprint seen (per image)
+    std::uint64_t bitsFlipped = 0;            ///< bits read wrong through faulty cells (all images)
 
     std::uint64_t reads() const;
     std::uint64_t writes() const;

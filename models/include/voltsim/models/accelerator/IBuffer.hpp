@@ -1,12 +1,15 @@
 #pragma once
-// A reliable on-chip buffer (activation or accumulator SRAM) as the controller sees it through an
-// sc_port<IBuffer>: footprints and access counts. Its content lives in the controller's working
-// arrays (the buffer holds no faults), so only capacity and accesses are modelled; the controller
-// checks at elaboration that every layer's data fits (Controller::checkBufferCapacities).
+// An on-chip buffer (activation or accumulator SRAM) as the controller sees it through an
+// sc_port<IBuffer>: footprints, access counts and, below V_min, the faulty cells data is read
+// through. Its content lives in the controller's working arrays, which read every stored tensor
+// back through the buffer's cells once it is written (persistent faults: every later read returns
+// the same bytes); the controller checks at elaboration that every layer's data fits
+// (Controller::checkBufferCapacities) and where it lies (planActivations).
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 
 #include <systemc>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace voltsim::models {
@@ -19,6 +22,10 @@ class IBuffer : public virtual sc_core::sc_interface {
     virtual void countReads(std::uint64_t elements) = 0;
     virtual void countWrites(std::uint64_t elements) = 0;
     virtual const BufferSpecs& specs() const = 0;
+    /// Replaces `bytes` bytes just written at `address` (one image's tensor) by what a read of them
+    /// returns through the faulty cells; returns the bits that changed (counted). Without faulty
+    /// cells the data stays as written.
+    virtual std::uint64_t readBack(std::uint64_t address, std::uint8_t* data, std::size_t bytes) = 0;
 };
 
 } // namespace voltsim::models

@@ -11,6 +11,7 @@
 // SRAM; the post-processing unit requantizes and runs pools, adds and concats.
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 #include "voltsim/models/accelerator/AcceleratorStats.hpp"
+#include "voltsim/models/accelerator/ActivationMap.hpp"
 #include "voltsim/models/accelerator/IBuffer.hpp"
 #include "voltsim/models/accelerator/WeightSram.hpp"
 #include "voltsim/models/controller/IArrayEngine.hpp"
@@ -51,7 +52,7 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     /// the weight SRAM's encoding and its placement of Network::parameterTensors(), whose tiles lie
     /// in DRAM from address 0 (the host's DramMap). Throws InputError
     /// "<buffer>.size_kib: ..." if a layer's data does not fit the activation or accumulator SRAM
-    /// of `specs`.
+    /// of `specs`, or finds no place in the activation SRAM's address map (planActivations).
     Controller(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                const workloads::Network& network, const memory::WeightLayout& weightLayout,
                const memory::WeightPlan& weightPlan);
@@ -95,6 +96,9 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     void runPpuLayer(std::size_t index, const std::vector<const std::vector<std::uint8_t>*>& inputs,
                      std::vector<std::uint8_t>& output, std::int64_t images,
                      tlm_utils::tlm_quantumkeeper& keeper);
+    /// Reads each image's copy of stored tensor `tensor` (an ActivationMap index) in `values` back
+    /// through the activation SRAM's cells (a tensor not stored stays as written).
+    void readBackTensor(std::size_t tensor, std::vector<std::uint8_t>& values, std::int64_t images);
     /// Counts the accumulator accesses of one layer and records one fold's partial-sum footprint.
     void countAccumulator(const workloads::Layer& layer, const LayerTiming& timing, std::int64_t images);
 
@@ -106,6 +110,7 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     std::vector<std::pair<std::size_t, std::size_t>>
         m_layerSteps; ///< [first, end) of each layer's plan steps
     std::vector<LayerStats> m_layers;
+    ActivationMap m_activationMap;
     WeightStreamSchedule m_schedule;
     sc_core::sc_time m_period;
 };

@@ -8,9 +8,11 @@
 // Persistent faults make every read of a word return the same value, so this equals what the
 // SystemC accelerator computes with the same chip, bit for bit (docs/sweep.md, "What is computed";
 // docs/accelerator.md, "Batching and fault semantics").
+#include "voltsim/memory/BufferSram.hpp"
 #include "voltsim/memory/OperatingPoint.hpp"
 #include "voltsim/memory/SramChip.hpp"
 #include "voltsim/memory/WeightMemory.hpp"
+#include "voltsim/models/accelerator/ActivationMap.hpp"
 #include "voltsim/sim/experiment/Outcome.hpp"
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
@@ -39,6 +41,24 @@ class ChipPool {
     std::shared_ptr<const memory::SramProfile> m_profile;
     memory::ChipOptions m_options;
     std::map<std::uint64_t, std::unique_ptr<memory::SramChip>> m_chips;
+};
+
+/// The activation SRAM cells of chips by seed (drawn once per seed) of one accelerator, and the
+/// faulty bytes they put under a network's tensors (the same cells and address map as the SystemC
+/// activation SRAM's: models::bufferCellsAt, models::planActivations). Not thread-safe.
+class ActivationCells {
+  public:
+    /// `specs` is copied; `network` must outlive the object. InputError as planActivations.
+    ActivationCells(const models::AcceleratorSpecs& specs, const workloads::Network& network);
+
+    /// The faulty bytes under every tensor for chip `seed` with the weight SRAM at `weightPoint`
+    /// (the activation SRAM at its rail's point); empty when no cell fails there.
+    workloads::TensorFaults faults(std::uint64_t seed, const memory::OperatingPoint& weightPoint);
+
+  private:
+    models::AcceleratorSpecs m_specs;
+    models::ActivationMap m_map;
+    std::map<std::uint64_t, std::unique_ptr<memory::BufferSram>> m_cells;
 };
 
 /// The codes `chip` returns at `point` for `package`: its weight tensors `tensors`
@@ -87,26 +107,36 @@ class FunctionalEvaluator {
     std::vector<std::uint8_t> faultyCodes(memory::SramChip& chip, const memory::OperatingPoint& point,
                                           std::uint64_t* bitsReadWrong = nullptr) const;
 
-    /// Logits of every image with `codes` (the blob layout of the package): images x classes.
-    std::vector<std::int32_t> logits(const std::vector<std::uint8_t>& codes) const;
+    /// Logits of every image with `codes` (the blob layout of the package) and the stored tensors
+    /// read through `activations` (null: none): images x classes.
+    std::vector<std::int32_t> logits(const std::vector<std::uint8_t>& codes,
+                                     const workloads::TensorFaults* activations = nullptr) const;
 
     /// One chip at `point`. Identical codes give identical predictions, so a chip whose read-back
     /// codes equal the clean ones scores exactly the clean errors without inference, and codes
     /// already evaluated (the same chip at another point with the same faults, e.g. two voltages
     /// with the same tabulated rate) reuse their count. Otherwise only the images the clean model
     /// gets right are inferred again (the others count as errors under "clean OR faulty" anyway),
-    /// starting at the first layer whose codes differ (see robustErrors).
+    /// starting at the first layer whose codes differ (see robustErrors). `activations`: the faulty
+    /// bytes under the stored tensors (ActivationCells::faults; null or empty: none), which rule out
+    /// the shortcuts for clean codes and the cache of evaluated codes.
     /// Not thread-safe (the cache of evaluated codes).
-    ChipOutcome evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point) const;
+    ChipOutcome evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point,
+                             const workloads::TensorFaults* activations = nullptr) const;
 
-    /// Images wrong under `codes` OR the clean model (the RErr numerator for one chip).
+    /// Images wrong under `codes` and the faulty bytes `activations` (null: none) OR the clean
+    /// model (the RErr numerator for one chip). With activation faults, inference resumes no later
+    /// than the first layer that reads a faulty tensor (from the clean activations entering it, read
+    /// through that tensor's faults) and a layer runs incrementally only if the tensor entering it
+    /// has none.
     /// Prefix caching: layers before the first conv2d/linear layer whose weight or bias codes differ
     /// from the clean ones compute exactly the clean activations, so inference of the clean-correct
     /// images resumes there from the clean activations kept at construction (bit for bit the full
     /// inference; tested against it). Incremental inference: where that layer's clean accumulators
     /// are kept and the cost model favours it, the layer is its clean accumulators plus the
     /// contribution of its flipped weight codes (IntegerReference::logits with LayerAccumulators).
-    std::uint64_t robustErrors(const std::vector<std::uint8_t>& codes) const;
+    std::uint64_t robustErrors(const std::vector<std::uint8_t>& codes,
+                               const workloads::TensorFaults* activations = nullptr) const;
 
     /// Layers whose clean accumulators are kept, in layer order.
     std::vector<std::size_t> incrementalLayers() const;
@@ -141,6 +171,9 @@ class FunctionalEvaluator {
     void cacheCleanAccumulators();
     /// Measures `kept`'s costs on the first inputs of `inputs`.
     void measureCosts(const workloads::LayerInputs& inputs, CleanAccumulators& kept) const;
+    /// The first layer that reads a tensor with faulty bytes in `activations` (a flatten passes its
+    /// input's bytes on, so its readers count); the layer count if none does.
+    std::size_t firstFaultyReader(const workloads::TensorFaults& activations) const;
     /// Weight codes of layer `layer` that differ between `codes` and the package's.
     std::size_t flippedWeightCodes(std::size_t layer, const std::vector<std::uint8_t>& codes) const;
     /// The clean-correct images' inputs to layer `layer` or, if not cached, to the latest cached

@@ -1,6 +1,7 @@
 #pragma once
 // The C++ integer reference: docs/datapath.md computed exactly, fast enough for full-test-set sweeps.
 #include "voltsim/workloads/dataset/Dataset.hpp"
+#include "voltsim/workloads/inference/TensorFaults.hpp"
 #include "voltsim/workloads/model/ModelPackage.hpp"
 
 #include <Eigen/Core>
@@ -52,16 +53,22 @@ class IntegerReference {
     explicit IntegerReference(const ModelPackage& package, unsigned threads = 0);
 
     /// Logits of `count` images (`images`: count x inputSize raw pixels, image after image) with the
-    /// given codes (the blob layout of the package; decoded once per call).
-    /// @throws std::invalid_argument if codes has the wrong size or a code exceeds its tensor's width.
-    Logits logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
-                  std::size_t count) const;
+    /// given codes (the blob layout of the package; decoded once per call). With `faults` (not
+    /// owned; null: none), every stored tensor reads as its faulty cells make it: the images once
+    /// they are in, each layer's output once it is written (applyByteFaults on every image).
+    /// @throws std::invalid_argument if codes has the wrong size or a code exceeds its tensor's
+    /// width, or `faults` is not of this network.
+    Logits logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images, std::size_t count,
+                  const TensorFaults* faults = nullptr) const;
 
     /// Logits of running layers inputs.layer .. end on `inputs`. With the activations that the same
     /// codes (or codes equal to these in every layer before inputs.layer) produce entering that
     /// layer, this is exactly logits() of the images: the prefix-caching entry point of sweeps.
+    /// `faults` as in logits(): the tensor entering inputs.layer is given as written (its faults
+    /// are applied here), so clean activations entering it may be passed.
     /// @throws std::invalid_argument as logits(), or if inputs.layer is not a layer index.
-    Logits logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs) const;
+    Logits logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                  const TensorFaults* faults = nullptr) const;
 
     /// The uint8 activations entering layer `until` (inputs.count rows of its input size) after
     /// running layers inputs.layer .. until - 1 on `inputs`.
@@ -87,9 +94,13 @@ class IntegerReference {
     /// of that layer that differs, requantized with the bias codes of `codes`; the layers after it
     /// run densely. Bit for bit logits(codes, inputs) when `codes` equal `cleanCodes` in every layer
     /// before inputs.layer and `inputs` are what they produce (docs/sweep.md, "Incremental inference").
-    /// @throws std::invalid_argument as logits(), or if `clean` is not of inputs.layer and inputs.count.
+    /// `faults` as in logits(), but the tensor entering inputs.layer must have none (the clean
+    /// accumulators are of its clean value).
+    /// @throws std::invalid_argument as logits(), if `clean` is not of inputs.layer and inputs.count,
+    /// or if `faults` has faults under the tensor entering inputs.layer.
     Logits logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                  const LayerAccumulators& clean, const std::vector<std::uint8_t>& cleanCodes) const;
+                  const LayerAccumulators& clean, const std::vector<std::uint8_t>& cleanCodes,
+                  const TensorFaults* faults = nullptr) const;
 
     /// Predicted class per image (argmax of the logits, lowest index on ties).
     std::vector<int> classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
@@ -102,9 +113,9 @@ class IntegerReference {
     /// Number of rows of `logits` whose predicted class (argmaxLowest) differs from `labels`.
     static std::size_t countErrors(const Logits& logits, const Label* labels);
 
-    /// Number of inputs whose predicted class (logits(codes, inputs)) differs from `labels`.
+    /// Number of inputs whose predicted class (logits(codes, inputs, faults)) differs from `labels`.
     std::size_t countErrors(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
-                            const Label* labels) const;
+                            const Label* labels, const TensorFaults* faults = nullptr) const;
 
     unsigned threads() const { return m_threads; }
     const Network& network() const { return m_network; }
@@ -112,10 +123,12 @@ class IntegerReference {
   private:
     /// Runs layers inputs.layer .. until - 1 over the worker threads; the last layer's output goes
     /// to `logits` (until = layer count) or `activations` (otherwise).
-    /// With `incremental` (not owned) the first layer runs incrementally.
+    /// With `incremental` (not owned) the first layer runs incrementally; with `faults` (not owned)
+    /// the stored tensors read through their faulty cells.
     void run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,
              std::int32_t* logits, std::uint8_t* activations,
-             const detail::IncrementalLayer* incremental = nullptr) const;
+             const detail::IncrementalLayer* incremental = nullptr,
+             const TensorFaults* faults = nullptr) const;
     /// Threads for `count` images.
     std::size_t workersFor(std::size_t count) const;
     /// @throws std::invalid_argument unless codes has the package's size.

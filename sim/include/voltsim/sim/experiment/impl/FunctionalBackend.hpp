@@ -27,15 +27,19 @@ class FunctionalBackend : public IBackend {
     const models::AcceleratorStats& counts(const Experiment& experiment);
     /// The reference run of the chip of `seed` at V_nom (without logits), evaluated once.
     const ChipOutcome& clean(const Experiment& experiment, std::uint64_t seed);
-    /// A chip read at `point` with every image inferred: logits, errors and robust errors.
+    /// The activation SRAM cells of the experiment's accelerator and model (rebuilt with the evaluator).
+    ActivationCells& activationCells(const Experiment& experiment);
+    /// A chip read at `point` with every image inferred (the stored tensors through `activations`,
+    /// null: none): logits, errors and robust errors.
     ChipOutcome inferChip(const Experiment& experiment, memory::SramChip& chip,
-                          const memory::OperatingPoint& point);
+                          const memory::OperatingPoint& point, const workloads::TensorFaults* activations);
 
     BackendOptions m_options;
     std::unique_ptr<FunctionalEvaluator> m_evaluator;
     const workloads::ModelPackage* m_evaluatorModel = nullptr;
     const RunConfig* m_evaluatorConfig = nullptr;
     ImageSet m_evaluatorImages;
+    std::unique_ptr<ActivationCells> m_activationCells; ///< of the evaluator's model and accelerator
     std::unique_ptr<ChipPool> m_pool;
     const RunConfig* m_poolConfig = nullptr;
     using CountsKey = std::pair<const workloads::ModelPackage*, std::size_t>; ///< model, images

@@ -1,0 +1,66 @@
+#pragma once
+// Where one image's tensors lie in the activation SRAM, and the cells of the buffers below V_min
+// (docs/accelerator.md, "Activation SRAM"). Both back-ends use these: the SystemC controller reads
+// every stored tensor back through the activation SRAM's cells, the functional engine applies the
+// same ByteFaults (activationFaults) to the same tensors.
+#include "voltsim/memory/BufferSram.hpp"
+#include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
+#include "voltsim/workloads/inference/TensorFaults.hpp"
+#include "voltsim/workloads/model/Network.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace voltsim::models {
+
+/// The activation SRAM's address map of one image. Tensors are indexed as in
+/// workloads::TensorFaults: [i] layer i's output, [layers] the network input.
+struct ActivationMap {
+    std::vector<std::size_t> storage;   ///< the tensor whose bytes it is: itself, or what a flatten views
+    std::vector<bool> stored;           ///< has bytes of its own in the SRAM (not a flatten, not logits)
+    std::vector<std::uint64_t> address; ///< first byte of a stored tensor (0 otherwise)
+    std::vector<std::uint64_t> bytes;   ///< bytes of a stored tensor (0 otherwise)
+
+    /// The index of tensor `producer` (a layer index, or workloads::kNetworkInput).
+    std::size_t index(std::size_t producer) const
+    {
+        return producer == workloads::kNetworkInput ? storage.size() - 1 : producer;
+    }
+};
+
+/// Places every stored tensor when its producer runs (the network input first, at address 0) and
+/// keeps it until its last reader has run. A layer's output goes to the lowest address of the half
+/// (floor(sizeBytes / 2) bytes) not holding its first input's first byte where it fits beside the
+/// tensors live then; if there is none, to the lowest such address of the whole SRAM. For a chain
+/// of layers this is ping-pong between the two halves. InputError "activation_sram.size_kib: ..."
+/// if a tensor finds no room.
+ActivationMap planActivations(const workloads::Network& network, std::uint64_t sizeBytes);
+
+/// The operating point of `buffer`'s rail: the weight SRAM's (`weightPoint`) if it is on the
+/// weight SRAM's rail, else its rail's voltage (unset: nominal).
+memory::OperatingPoint bufferOperatingPoint(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                            const memory::OperatingPoint& weightPoint);
+
+/// True if some cell of `profile` fails at `point`: below V_min, or at a rate above 0 (profiles
+/// have no faulty cell at or above V_min).
+bool cellsFailAt(const memory::SramProfile& profile, const memory::OperatingPoint& point);
+
+/// The cells of buffer `name` ("activation" or "accumulator"; its config key is name + "_sram") of
+/// the chip seeded `chipSeed`, with the weight SRAM profile, fault model and word width, at V_nom.
+/// InputError naming the key if its banks do not hold whole words.
+std::unique_ptr<memory::BufferSram> makeBufferCells(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                                    const std::string& name, std::uint64_t chipSeed);
+
+/// makeBufferCells at the operating point of the buffer's rail (bufferOperatingPoint with the
+/// weight SRAM's of `specs`); null if no cell fails there.
+std::unique_ptr<memory::BufferSram> bufferCellsAt(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                                  const std::string& name, std::uint64_t chipSeed);
+
+/// The faulty bytes under every tensor of `map` in `cells` (a flatten gets those of the tensor it
+/// views; tensors not stored get none).
+workloads::TensorFaults activationFaults(const ActivationMap& map, const memory::BufferSram& cells);
+
+} // namespace voltsim::models

@@ -1,0 +1,141 @@
+#include "voltsim/models/accelerator/ActivationMap.hpp"
+
+#include "voltsim/common/Error.hpp"
+
+#include <algorithm>
+
+namespace voltsim::models {
+namespace {
+
+using workloads::Layer;
+using workloads::LayerType;
+
+/// The lowest address in [low, high) where `bytes` bytes overlap none of `live` (first byte, bytes);
+/// `high` if there is none.
+std::uint64_t firstFit(std::uint64_t low, std::uint64_t high, std::uint64_t bytes,
+                       const std::vector<std::pair<std::uint64_t, std::uint64_t>>& live)
+{
+    std::vector<std::uint64_t> candidates{low};
+    for (const auto& [address, size] : live)
+        if (address + size > low)
+            candidates.push_back(address + size);
+    std::sort(candidates.begin(), candidates.end());
+    for (const std::uint64_t at : candidates) {
+        if (at + bytes > high)
+            break;
+        const bool free = std::none_of(live.begin(), live.end(), [&](const auto& tensor) {
+            return at < tensor.first + tensor.second && tensor.first < at + bytes;
+        });
+        if (free)
+            return at;
+    }
+    return high;
+}
+
+} // namespace
+
+ActivationMap planActivations(const workloads::Network& network, std::uint64_t sizeBytes)
+{
+    const std::size_t layers = network.layers.size();
+    ActivationMap map;
+    map.storage.resize(layers + 1);
+    map.stored.assign(layers + 1, false);
+    map.address.assign(layers + 1, 0);
+    map.bytes.assign(layers + 1, 0);
+    map.storage[layers] = layers;
+    map.stored[layers] = true;
+    map.bytes[layers] = static_cast<std::uint64_t>(network.inputSize());
+    for (std::size_t i = 0; i < layers; ++i) {
+        const Layer& layer = network.layers[i];
+        if (layer.type == LayerType::Flatten) {
+            map.storage[i] = map.storage[map.index(layer.inputs[0])];
+            continue;
+        }
+        map.storage[i] = i;
+        map.stored[i] = !(layer.hasParameters() && layer.requant->int32Output);
+        map.bytes[i] = map.stored[i] ? static_cast<std::uint64_t>(workloads::shapeSize(layer.outShape)) : 0;
+    }
+    // The last layer reading each stored tensor (the network input is written before layer 0).
+    std::vector<std::size_t> lastReader(layers + 1, 0);
+    for (std::size_t i = 0; i < layers; ++i) {
+        lastReader[i] = std::max(lastReader[i], i);
+        for (const std::size_t producer : network.layers[i].inputs) {
+            const std::size_t tensor = map.storage[map.index(producer)];
+            lastReader[tensor] = std::max(lastReader[tensor], i);
+        }
+    }
+    const std::uint64_t half = sizeBytes / 2;
+    std::vector<std::size_t> placed{layers};
+    for (std::size_t i = 0; i < layers; ++i) {
+        if (!map.stored[i] || map.storage[i] != i)
+            continue;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> live;
+        for (const std::size_t tensor : placed)
+            if (lastReader[tensor] >= i)
+                live.emplace_back(map.address[tensor], map.bytes[tensor]);
+        const std::size_t input = map.storage[map.index(network.layers[i].inputs[0])];
+        const std::uint64_t low = map.address[input] < half ? half : 0;
+        std::uint64_t at = firstFit(low, low + half, map.bytes[i], live);
+        if (at == low + half)
+            at = firstFit(0, sizeBytes, map.bytes[i], live);
+        if (at == sizeBytes)
+            throw InputError("activation_sram.size_kib: layer " + network.layers[i].name + "'s output (" +
+                             std::to_string(map.bytes[i]) + " bytes) finds no free range in the " +
+                             std::to_string(sizeBytes) +
+                             "-byte activation SRAM beside the tensors live while it runs (address map: "
+                             "docs/accelerator.md, \"Activation SRAM\")");
+        map.address[i] = at;
+        placed.push_back(i);
+    }
+    return map;
+}
+
+memory::OperatingPoint bufferOperatingPoint(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                            const memory::OperatingPoint& weightPoint)
+{
+    if (buffer.rail == specs.weightSram.rail)
+        return weightPoint;
+    for (const RailSpecs& rail : specs.rails)
+        if (rail.name == buffer.rail && rail.voltageMv)
+            return memory::OperatingPoint::atVoltage(*rail.voltageMv);
+    return memory::OperatingPoint::nominal();
+}
+
+bool cellsFailAt(const memory::SramProfile& profile, const memory::OperatingPoint& point)
+{
+    return point.byRate() ? point.ber() > 0 : point.voltageMv(profile) < profile.vMinMv;
+}
+
+std::unique_ptr<memory::BufferSram> makeBufferCells(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                                    const std::string& name, std::uint64_t chipSeed)
+{
+    const memory::ChipGeometry geometry = memory::bufferGeometry(
+        buffer.sizeBytes, buffer.banks, specs.weightSram.profile->geometry.bank.wordBits, name + "_sram");
+    return std::make_unique<memory::BufferSram>(specs.weightSram.profile, chipSeed, name, geometry,
+                                                specs.weightSram.chip);
+}
+
+std::unique_ptr<memory::BufferSram> bufferCellsAt(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                                  const std::string& name, std::uint64_t chipSeed)
+{
+    const memory::OperatingPoint point = bufferOperatingPoint(specs, buffer, specs.weightSram.operatingPoint);
+    if (!cellsFailAt(*specs.weightSram.profile, point))
+        return nullptr;
+    auto cells = makeBufferCells(specs, buffer, name, chipSeed);
+    cells->setOperatingPoint(point);
+    return cells;
+}
+
+workloads::TensorFaults activationFaults(const ActivationMap& map, const memory::BufferSram& cells)
+{
+    workloads::TensorFaults faults;
+    faults.byTensor.resize(map.storage.size());
+    for (std::size_t tensor = 0; tensor < map.storage.size(); ++tensor) {
+        const std::size_t storage = map.storage[tensor];
+        if (map.stored[storage])
+            faults.byTensor[tensor] = cells.faultsIn(map.address[storage], map.bytes[storage]);
+    }
+    return faults;
+}
+
+} // namespace voltsim::models

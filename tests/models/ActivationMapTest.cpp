@@ -1,0 +1,182 @@
+// The activation SRAM's address map and its faulty cells against numbers derived by hand: where
+// the tensors of the shipped CNN and of the tiny network lie, which buffer byte a cell of a bank
+// is, and a stuck-at-1 cell under a known activation byte of the tiny network changing its logits
+// as docs/datapath.md computes them by hand (docs/accelerator.md, "Activation SRAM").
+#include "voltsim/models/accelerator/ActivationMap.hpp"
+#include "../workloads/PackageBuilder.hpp"
+#include "ShippedData.hpp"
+#include "voltsim/common/Error.hpp"
+#include "voltsim/memory/BufferSram.hpp"
+#include "voltsim/memory/Random.hpp"
+#include "voltsim/workloads/inference/IntegerReference.hpp"
+#include "voltsim/workloads/model/ModelPackage.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace voltsim::test {
+namespace {
+
+constexpr std::uint64_t kDefaultActivationBytes = 32 * 1024;
+
+/// The stutz2021-14nm profile turned into a measured map of one 8 x 64 array holding one cell:
+/// bit 9 (byte 1, bit 1) of the array, stuck at 1 at and below 700 mV (measured at 760 and 700 mV).
+std::shared_ptr<const memory::SramProfile> oneCellMap()
+{
+    nlohmann::json document = memory::profileToJson(memory::loadProfile("stutz2021-14nm"));
+    document["fault_semantics"] = "map";
+    document["fault_map"] = {{"arrays", 1},
+                             {"rows", 8},
+                             {"columns", 64},
+                             {"measured_voltages_mv", {760, 700}},
+                             {"cells", {{0, 0, 9, 700, 1}}}};
+    return std::make_shared<const memory::SramProfile>(memory::parseProfile(document, "one-cell.json"));
+}
+
+workloads::ModelPackage tinyNetwork(const TempDir& dir)
+{
+    tinyPackage().write(dir.path());
+    return workloads::ModelPackage::load(dir.path());
+}
+
+} // namespace
+
+/// The shipped CNN (conv1, pool1, conv2, pool2, flatten, fc1, fc2) in the default 32 KiB: the
+/// halves start at 0 and 16,384; the image (784 bytes) at 0, then each layer's output in the half
+/// its input is not in: conv1 at 16,384, pool1 at 0, conv2 at 16,384, pool2 at 0, flatten views
+/// pool2, fc1 at 16,384; fc2's logits are not stored.
+TEST(ActivationMap, TheShippedCnnPingPongsBetweenTheHalves)
+{
+    const workloads::Network& network = randbet8bit().network;
+    const models::ActivationMap map = models::planActivations(network, kDefaultActivationBytes);
+    ASSERT_EQ(map.address.size(), 8u);
+    const std::vector<std::uint64_t> address{16384, 0, 16384, 0, 0, 16384, 0, 0};
+    const std::vector<std::uint64_t> bytes{12544, 3136, 6272, 1568, 0, 64, 0, 784};
+    const std::vector<bool> stored{true, true, true, true, false, true, false, true};
+    EXPECT_EQ(map.address, address);
+    EXPECT_EQ(map.bytes, bytes);
+    EXPECT_EQ(map.stored, stored);
+    EXPECT_EQ(map.storage[4], 3u); // flatten: pool2's bytes
+    EXPECT_EQ(map.index(workloads::kNetworkInput), 7u);
+}
+
+/// A buffer too small for the tiny network's map: the image (9 bytes) holds [0, 9) while conv1
+/// writes its 8 bytes; in 12 bytes the upper half [6, 12) and every free range overlap the image.
+TEST(ActivationMap, ATensorWithoutRoomIsAOneLineErrorNamingTheSize)
+{
+    const TempDir dir;
+    const workloads::ModelPackage tiny = tinyNetwork(dir);
+    try {
+        models::planActivations(tiny.network, 12);
+        FAIL() << "no error";
+    } catch (const InputError& error) {
+        expectOneLineWith(error.what(), {"activation_sram.size_kib", "conv1", "8 bytes", "12-byte"});
+    }
+    // In 64 bytes: the image at 0, conv1 at 32 (the other half), pool1 at 0 (the image is dead).
+    const models::ActivationMap map = models::planActivations(tiny.network, 64);
+    EXPECT_EQ(map.address, (std::vector<std::uint64_t>{32, 0, 0, 0, 0}));
+}
+
+/// Words interleave over the banks: with 8 banks of 64-bit words, byte 10 of bank 3 is byte 2 of
+/// the bank's word 1, which is the buffer's word 1 x 8 + 3 = 11: address 11 x 8 + 2 = 90.
+TEST(BufferSram, WordsInterleaveOverTheBanks)
+{
+    const auto profile = std::make_shared<const memory::SramProfile>(memory::loadProfile("stutz2021-14nm"));
+    const memory::ChipGeometry geometry =
+        memory::bufferGeometry(kDefaultActivationBytes, 8, 64, "activation_sram");
+    EXPECT_EQ(geometry.banks, 8u);
+    EXPECT_EQ(geometry.bank.rows, 512u); // 4 KiB per bank
+    const memory::BufferSram cells(profile, 1, "activation", geometry, {});
+    EXPECT_EQ(cells.linearAddress(3, 10), 90u);
+    EXPECT_EQ(cells.linearAddress(0, 0), 0u);
+    EXPECT_EQ(cells.linearAddress(7, 4095), 32767u);
+}
+
+TEST(BufferSram, BanksOfPartialWordsAreAOneLineErrorNamingTheBuffer)
+{
+    try {
+        memory::bufferGeometry(kDefaultActivationBytes, 3, 64, "activation_sram");
+        FAIL() << "no error";
+    } catch (const InputError& error) {
+        expectOneLineWith(error.what(), {"activation_sram.banks", "32768 bytes", "3 banks"});
+    }
+}
+
+/// Every active cell of the buffer's own chip (seeded bufferSeed(seed, "activation"), never the
+/// weight SRAM's seed) shows as one flipped bit at its interleaved address, and nowhere else.
+TEST(BufferSram, TheFaultyBytesAreTheActiveCellsAtTheirAddresses)
+{
+    const auto profile = std::make_shared<const memory::SramProfile>(memory::loadProfile("stutz2021-14nm"));
+    const memory::ChipGeometry geometry = memory::bufferGeometry(4096, 2, 64, "activation_sram");
+    memory::BufferSram cells(profile, 5, "activation", geometry, {});
+    cells.setOperatingPoint(memory::OperatingPoint::atVoltage(676)); // p = 1 %: about 330 of 32,768 cells
+    memory::ChipOptions options;
+    options.geometry = geometry;
+    options.useProfileGeometry = false;
+    memory::SramChip chip(profile, memory::bufferSeed(5, "activation"), options);
+    chip.setOperatingPoint(memory::OperatingPoint::atVoltage(676));
+    std::vector<std::uint8_t> expected(4096, 0);
+    std::uint64_t active = 0;
+    for (std::uint32_t bank = 0; bank < 2; ++bank)
+        for (const memory::FaultCell& cell : chip.cells(bank))
+            if (chip.isActive(cell)) {
+                // Bank byte b is word b / 8, byte b % 8 of it; word w of bank k is buffer word 2 w + k.
+                const std::uint64_t byte = cell.bit / 8;
+                expected[(byte / 8 * 2 + bank) * 8 + byte % 8] ^=
+                    static_cast<std::uint8_t>(1u << (cell.bit % 8));
+                ++active;
+            }
+    EXPECT_GT(active, 250u);
+    EXPECT_EQ(cells.faultyCells(), active);
+    EXPECT_NE(memory::bufferSeed(5, "activation"), memory::bufferSeed(5, "accumulator"));
+    std::vector<std::uint8_t> read(4096, 0);
+    EXPECT_EQ(applyByteFaults(cells.faultsIn(0, 4096), read.data()), active);
+    EXPECT_EQ(read, expected);
+    // A range sees its own bytes, at offsets from its start.
+    std::vector<std::uint8_t> part(100, 0);
+    applyByteFaults(cells.faultsIn(1000, 100), part.data());
+    EXPECT_EQ(part, std::vector<std::uint8_t>(expected.begin() + 1000, expected.begin() + 1100));
+}
+
+/// The tiny network (PackageBuilder.hpp, logits derived in IntegerReferenceTest.cpp) in a 64-byte
+/// activation SRAM of one bank of 8 x 64 bits, whose bit 9 (byte 1, bit 1) is stuck at 1 at 700 mV.
+/// Address 1 holds byte 1 of the image and, later, byte 1 of pool1's output.
+/// Image A = [1..9]: its byte 1 is 2 = 0b10, bit 1 already set: the image reads as written. pool1's
+/// output [20, 1] reads [20, 3]; Sq = 23. fc (T = 3 (acc - z Sq) - Sq + 5 (vb - zb) + 1, logit
+/// floor((T + 1) / 2)): n0 acc - z Sq = 20, T = 60 - 23 + 0 + 1 = 38 -> 19; n1 -20 + 7 x 3 = 1,
+/// T = 3 - 23 + 10 + 1 = -9 -> -4; n2 -160, T = -480 - 23 - 25 + 1 = -527 -> -263.
+/// Clean logits: [20, -24, -262]. At 760 mV (above the cell's 700 mV) nothing fails.
+TEST(ActivationFaults, AStuckAt1CellUnderPool1ChangesTheTinyNetworksLogitsAsDerivedByHand)
+{
+    const TempDir dir;
+    const workloads::ModelPackage tiny = tinyNetwork(dir);
+    const models::ActivationMap map = models::planActivations(tiny.network, 64);
+    memory::ChipOptions options;
+    options.faultModel = "map";
+    memory::BufferSram cells(oneCellMap(), 3, "activation",
+                             memory::bufferGeometry(64, 1, 64, "activation_sram"), options);
+    const workloads::IntegerReference reference(tiny, 1);
+    const std::vector<std::uint8_t> imageA{1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const auto logitsAt = [&](double mv) {
+        cells.setOperatingPoint(memory::OperatingPoint::atVoltage(mv));
+        const workloads::TensorFaults faults = models::activationFaults(map, cells);
+        const auto logits = reference.logits(tiny.codes, imageA.data(), 1, &faults);
+        return std::vector<std::int32_t>(logits.data(), logits.data() + logits.size());
+    };
+    EXPECT_EQ(logitsAt(700), (std::vector<std::int32_t>{19, -4, -263}));
+    EXPECT_EQ(logitsAt(760), (std::vector<std::int32_t>{20, -24, -262}));
+    cells.setOperatingPoint(memory::OperatingPoint::atVoltage(700));
+    const workloads::TensorFaults faults = models::activationFaults(map, cells);
+    ASSERT_EQ(faults.byTensor.size(), 5u);
+    const ByteFaults underPool1{ByteFault{1, 0xff, 0x02, 0x00}};
+    EXPECT_EQ(faults.of(1), underPool1);
+    EXPECT_EQ(faults.of(2), underPool1); // flatten: pool1's bytes
+    EXPECT_EQ(faults.of(workloads::kNetworkInput), underPool1);
+    EXPECT_TRUE(faults.of(0).empty()); // conv1 at 32..39
+    EXPECT_TRUE(faults.of(3).empty()); // logits are not stored
+}
+
+} // namespace voltsim::test
