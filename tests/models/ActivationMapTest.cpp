@@ -44,16 +44,17 @@ workloads::ModelPackage tinyNetwork(const TempDir& dir)
 
 } // namespace
 
-/// The shipped CNN (conv1, pool1, conv2, pool2, flatten, fc1, fc2) in the default 32 KiB: the
-/// halves start at 0 and 16,384; the image (784 bytes) at 0, then each layer's output in the half
-/// its input is not in: conv1 at 16,384, pool1 at 0, conv2 at 16,384, pool2 at 0, flatten views
-/// pool2, fc1 at 16,384; fc2's logits are not stored.
-TEST(ActivationMap, TheShippedCnnPingPongsBetweenTheHalves)
+/// The shipped CNN (conv1, pool1, conv2, pool2, flatten, fc1, fc2) in the default 32 KiB, first
+/// fit beside the live tensors: the image [0, 784); conv1 (12,544 bytes) after it at 784; pool1
+/// (3,136) beside conv1 [784, 13,328): not at 0 (it would overlap), at 13,328; conv2 (6,272) beside
+/// pool1 only: at 0; pool2 (1,568) beside conv2 [0, 6,272): at 6,272; the flatten views pool2;
+/// fc1 (64) beside pool2: at 0; fc2's logits are not stored.
+TEST(ActivationMap, TheShippedCnnTakesTheFirstFreeRangeBesideTheLiveTensors)
 {
     const workloads::Network& network = randbet8bit().network;
     const models::ActivationMap map = models::planActivations(network, kDefaultActivationBytes);
     ASSERT_EQ(map.address.size(), 8u);
-    const std::vector<std::uint64_t> address{16384, 0, 16384, 0, 0, 16384, 0, 0};
+    const std::vector<std::uint64_t> address{784, 13328, 0, 6272, 0, 0, 0, 0};
     const std::vector<std::uint64_t> bytes{12544, 3136, 6272, 1568, 0, 64, 0, 784};
     const std::vector<bool> stored{true, true, true, true, false, true, false, true};
     EXPECT_EQ(map.address, address);
@@ -64,7 +65,7 @@ TEST(ActivationMap, TheShippedCnnPingPongsBetweenTheHalves)
 }
 
 /// A buffer too small for the tiny network's map: the image (9 bytes) holds [0, 9) while conv1
-/// writes its 8 bytes; in 12 bytes the upper half [6, 12) and every free range overlap the image.
+/// writes its 8 bytes, which would end at 17 in a 12-byte SRAM.
 TEST(ActivationMap, ATensorWithoutRoomIsAOneLineErrorNamingTheSize)
 {
     const TempDir dir;
@@ -75,9 +76,9 @@ TEST(ActivationMap, ATensorWithoutRoomIsAOneLineErrorNamingTheSize)
     } catch (const InputError& error) {
         expectOneLineWith(error.what(), {"activation_sram.size_kib", "conv1", "8 bytes", "12-byte"});
     }
-    // In 64 bytes: the image at 0, conv1 at 32 (the other half), pool1 at 0 (the image is dead).
+    // In 64 bytes: the image at 0, conv1 at 9, pool1 at 0 (the image is dead once conv1 has run).
     const models::ActivationMap map = models::planActivations(tiny.network, 64);
-    EXPECT_EQ(map.address, (std::vector<std::uint64_t>{32, 0, 0, 0, 0}));
+    EXPECT_EQ(map.address, (std::vector<std::uint64_t>{9, 0, 0, 0, 0}));
 }
 
 /// Words interleave over the banks: with 8 banks of 64-bit words, byte 10 of bank 3 is byte 2 of
@@ -175,7 +176,7 @@ TEST(ActivationFaults, AStuckAt1CellUnderPool1ChangesTheTinyNetworksLogitsAsDeri
     EXPECT_EQ(faults.of(1), underPool1);
     EXPECT_EQ(faults.of(2), underPool1); // flatten: pool1's bytes
     EXPECT_EQ(faults.of(workloads::kNetworkInput), underPool1);
-    EXPECT_TRUE(faults.of(0).empty()); // conv1 at 32..39
+    EXPECT_TRUE(faults.of(0).empty()); // conv1 at 9..16
     EXPECT_TRUE(faults.of(3).empty()); // logits are not stored
 }
 

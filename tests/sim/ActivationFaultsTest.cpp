@@ -58,7 +58,7 @@ const sim::RunConfig& accelerator()
 /// The faulty bytes under the shipped CNN's tensors for chip `seed`, by hand: the active cells of
 /// the activation SRAM's own chip (8 banks of 512 x 64 bits, seeded bufferSeed(seed, "activation"))
 /// flip bit b % 8 of buffer byte ((b / 8 / 8) x 8 + bank) x 8 + (b / 8) % 8 (words interleaved);
-/// the tensors lie at the addresses of ActivationMapTest's ping-pong map.
+/// the tensors lie at the addresses of the map derived in ActivationMapTest.cpp.
 workloads::TensorFaults activationFaultsByHand(std::uint64_t seed)
 {
     const models::WeightSramSpecs& sram = accelerator().accelerator.weightSram;
@@ -83,12 +83,12 @@ workloads::TensorFaults activationFaultsByHand(std::uint64_t seed)
         return faults;
     };
     // conv1, pool1, conv2, pool2, flatten (pool2's bytes), fc1, fc2 (logits), the image.
-    return {{under(16384, 12544),
-             under(0, 3136),
-             under(16384, 6272),
-             under(0, 1568),
-             under(0, 1568),
-             under(16384, 64),
+    return {{under(784, 12544),
+             under(13328, 3136),
+             under(0, 6272),
+             under(6272, 1568),
+             under(6272, 1568),
+             under(0, 64),
              {},
              under(0, 784)}};
 }

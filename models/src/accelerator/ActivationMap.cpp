@@ -10,18 +10,17 @@ namespace {
 using workloads::Layer;
 using workloads::LayerType;
 
-/// The lowest address in [low, high) where `bytes` bytes overlap none of `live` (first byte, bytes);
-/// `high` if there is none.
-std::uint64_t firstFit(std::uint64_t low, std::uint64_t high, std::uint64_t bytes,
+/// The lowest address of a `sizeBytes`-byte SRAM where `bytes` bytes overlap none of `live` (first
+/// byte, bytes); `sizeBytes` if there is none. Only 0 and the ends of live tensors can be lowest.
+std::uint64_t firstFit(std::uint64_t sizeBytes, std::uint64_t bytes,
                        const std::vector<std::pair<std::uint64_t, std::uint64_t>>& live)
 {
-    std::vector<std::uint64_t> candidates{low};
+    std::vector<std::uint64_t> candidates{0};
     for (const auto& [address, size] : live)
-        if (address + size > low)
-            candidates.push_back(address + size);
+        candidates.push_back(address + size);
     std::sort(candidates.begin(), candidates.end());
     for (const std::uint64_t at : candidates) {
-        if (at + bytes > high)
+        if (at + bytes > sizeBytes)
             break;
         const bool free = std::none_of(live.begin(), live.end(), [&](const auto& tensor) {
             return at < tensor.first + tensor.second && tensor.first < at + bytes;
@@ -29,7 +28,7 @@ std::uint64_t firstFit(std::uint64_t low, std::uint64_t high, std::uint64_t byte
         if (free)
             return at;
     }
-    return high;
+    return sizeBytes;
 }
 
 } // namespace
@@ -64,7 +63,6 @@ ActivationMap planActivations(const workloads::Network& network, std::uint64_t s
             lastReader[tensor] = std::max(lastReader[tensor], i);
         }
     }
-    const std::uint64_t half = sizeBytes / 2;
     std::vector<std::size_t> placed{layers};
     for (std::size_t i = 0; i < layers; ++i) {
         if (!map.stored[i] || map.storage[i] != i)
@@ -73,11 +71,7 @@ ActivationMap planActivations(const workloads::Network& network, std::uint64_t s
         for (const std::size_t tensor : placed)
             if (lastReader[tensor] >= i)
                 live.emplace_back(map.address[tensor], map.bytes[tensor]);
-        const std::size_t input = map.storage[map.index(network.layers[i].inputs[0])];
-        const std::uint64_t low = map.address[input] < half ? half : 0;
-        std::uint64_t at = firstFit(low, low + half, map.bytes[i], live);
-        if (at == low + half)
-            at = firstFit(0, sizeBytes, map.bytes[i], live);
+        const std::uint64_t at = firstFit(sizeBytes, map.bytes[i], live);
         if (at == sizeBytes)
             throw InputError("activation_sram.size_kib: layer " + network.layers[i].name + "'s output (" +
                              std::to_string(map.bytes[i]) + " bytes) finds no free range in the " +

@@ -219,7 +219,7 @@ void prepareSweep(const Args& args, const IWorkPool& pool, SweepSetup& setup)
         return;
     }
     setup.plan = std::make_unique<SweepPlan>(sweepConfig);
-    const std::string note = unmodelledFaultsNote(setup.plan->buffersBelowVmin());
+    const std::string note = unmodelledFaultsNote(setup.plan->unmodelledFaults());
     if (pool.coordinates() && !note.empty())
         std::cerr << "voltsim: note: " << note << "\n";
     if (pool.coordinates())

@@ -176,7 +176,7 @@ RunSummary summarizeRun(const RunReportInput& input)
     summary.rails = pricer.byRail(summary.energy, volts);
     summary.railsNominal = pricer.byRail(summary.nominal, pricer.nominal());
     summary.vMinMv = profile.vMinMv;
-    summary.unmodelledFaults = pricer.buffersBelowVmin(volts);
+    summary.unmodelledFaults = pricer.unmodelledFaults(volts);
     return summary;
 }
 

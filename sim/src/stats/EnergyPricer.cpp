@@ -169,7 +169,7 @@ std::vector<RailEnergy> EnergyPricer::byRail(const EnergyBreakdown& energy, cons
     return rails;
 }
 
-std::vector<std::string> EnergyPricer::buffersBelowVmin(const SramVoltages& volts) const
+std::vector<std::string> EnergyPricer::unmodelledFaults(const SramVoltages& volts) const
 {
     std::vector<std::string> names;
     if (volts.accumulatorMv < m_vMinMv)

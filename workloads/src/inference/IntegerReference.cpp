@@ -235,6 +235,8 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
                            const detail::IncrementalLayer* incremental, const TensorFaults* faults) const
 {
     checkCodes(codes);
+    if (faults != nullptr && faults->byTensor.empty())
+        faults = nullptr; // no tensors listed: none has faults
     if (faults != nullptr && faults->byTensor.size() != m_network.layers.size() + 1)
         throw std::invalid_argument("IntegerReference: tensor faults for " +
                                     std::to_string(faults->byTensor.size()) + " tensors, the network has " +

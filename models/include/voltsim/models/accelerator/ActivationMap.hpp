@@ -32,11 +32,10 @@ struct ActivationMap {
 };
 
 /// Places every stored tensor when its producer runs (the network input first, at address 0) and
-/// keeps it until its last reader has run. A layer's output goes to the lowest address of the half
-/// (floor(sizeBytes / 2) bytes) not holding its first input's first byte where it fits beside the
-/// tensors live then; if there is none, to the lowest such address of the whole SRAM. For a chain
-/// of layers this is ping-pong between the two halves. InputError "activation_sram.size_kib: ..."
-/// if a tensor finds no room.
+/// keeps it until its last reader has run: a layer's output goes to the lowest address where it
+/// overlaps none of the tensors live while the layer runs (its inputs and the tensors later layers
+/// still read), first fit in layer order. InputError "activation_sram.size_kib: ..." if a tensor
+/// finds no room.
 ActivationMap planActivations(const workloads::Network& network, std::uint64_t sizeBytes);
 
 /// The operating point of `buffer`'s rail: the weight SRAM's (`weightPoint`) if it is on the
