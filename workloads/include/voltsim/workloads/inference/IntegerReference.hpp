@@ -54,8 +54,9 @@ class IntegerReference {
 
     /// Logits of `count` images (`images`: count x inputSize raw pixels, image after image) with the
     /// given codes (the blob layout of the package; decoded once per call). With `faults` (not
-    /// owned; null or without tensors: none), every stored tensor reads as its faulty cells make it: the images once
-    /// they are in, each layer's output once it is written (applyByteFaults on every image).
+    /// owned; null or without tensors: none), every stored tensor reads as its faulty cells make
+    /// it: the images once they are in, each layer's output once it is written (applyByteFaults on
+    /// every image).
     /// @throws std::invalid_argument if codes has the wrong size or a code exceeds its tensor's
     /// width, or `faults` is not of this network.
     Logits logits(const std::vector<std::uint8_t>& codes, const std::uint8_t* images, std::size_t count,
