@@ -20,7 +20,7 @@
 namespace voltsim::test {
 namespace {
 
-constexpr std::uint64_t kDefaultActivationBytes = 32 * 1024;
+constexpr std::uint64_t kDefaultActivationBytes = std::uint64_t{32} * 1024;
 
 /// The stutz2021-14nm profile turned into a measured map of one 8 x 64 array holding one cell:
 /// bit 9 (byte 1, bit 1) of the array, stuck at 1 at and below 700 mV (measured at 760 and 700 mV).

@@ -67,7 +67,7 @@ workloads::TensorFaults activationFaultsByHand(std::uint64_t seed)
     options.useProfileGeometry = false;
     memory::SramChip chip(sram.profile, memory::bufferSeed(seed, "activation"), options);
     chip.setOperatingPoint(memory::OperatingPoint::atVoltage(kVoltageMv));
-    std::vector<std::uint8_t> flips(32 * 1024, 0);
+    std::vector<std::uint8_t> flips(std::size_t{32} * 1024, 0);
     for (std::uint32_t bank = 0; bank < 8; ++bank)
         for (const memory::FaultCell& cell : chip.cells(bank))
             if (chip.isActive(cell)) {
