@@ -180,4 +180,56 @@ TEST(ActivationFaults, AStuckAt1CellUnderPool1ChangesTheTinyNetworksLogitsAsDeri
     EXPECT_TRUE(faults.of(3).empty()); // logits are not stored
 }
 
+/// A word read, added to and written back through its faulty cells, by hand: partial sums 5 and 3.
+/// A flipping cell on bit 0: 5 = 0b101 is written and reads 4; 4 + 3 = 7 is written and reads 6.
+/// A cell stuck at 1 on bit 1: 5 reads 7; 7 + 3 = 10 = 0b1010 already has bit 1 set and reads 10.
+/// A cell stuck at 0 on bit 31 of the last byte: -1 + 3 = 2 is unharmed. Without faults: 8.
+TEST(AccumulatorSram, PartialSumsAccumulateThroughTheWordsFaultyCells)
+{
+    const std::int32_t partials[] = {5, 3};
+    EXPECT_EQ(accumulateThrough({}, partials, 2), 8);
+    std::uint64_t flipped = 0;
+    EXPECT_EQ(accumulateThrough({ByteFault{0, 0xff, 0, 0x01}}, partials, 2, &flipped), 6);
+    EXPECT_EQ(flipped, 2u); // one per read
+    EXPECT_EQ(accumulateThrough({ByteFault{0, 0xff, 0x02, 0}}, partials, 2), 10);
+    const std::int32_t negative[] = {-1, 3};
+    EXPECT_EQ(accumulateThrough({ByteFault{3, 0x7f, 0, 0}}, negative, 2), 2);
+    // One partial sum: written once, read once.
+    EXPECT_EQ(accumulateThrough({ByteFault{1, 0xff, 0x02, 0}}, partials, 1), 5 + 512);
+}
+
+/// The tiny network's accumulators on a 16 x 16 weight-stationary array in a 64-byte accumulator
+/// SRAM of one bank whose bit 9 (word 0, byte 1, bit 1) is stuck at 1 at 700 mV. Word of output
+/// (m, n): m min(16, N) + n (one fold: K <= 16). conv1 (N = 2): word 0 is pixel 0 of filter 0,
+/// acc = 129 + 2 x 128 + 4 x 128 + 5 x 130 = 1547 = 1024 + 512 + 11: bit 9 already 1, unharmed.
+/// fc (N = 3): word 0 is output 0, acc = 20 x 9 + 1 x 8 = 188, bit 9 clear: 188 + 512 = 700;
+/// acc - z Sq = 700 - 8 x 21 = 532; T = 3 x 532 - 21 + 0 + 1 = 1576, logit (1576 + 1) >> 1 = 788.
+/// The logits of image A: [788, -24, -262] (clean [20, -24, -262]).
+TEST(AccumulatorSram, AStuckAt1CellUnderALogitsWordChangesItAsDerivedByHand)
+{
+    const TempDir dir;
+    const workloads::ModelPackage tiny = tinyNetwork(dir);
+    memory::ChipOptions options;
+    options.faultModel = "map";
+    memory::BufferSram cells(oneCellMap(), 3, "accumulator",
+                             memory::bufferGeometry(64, 1, 64, "accumulator_sram"), options);
+    cells.setOperatingPoint(memory::OperatingPoint::atVoltage(700));
+    const models::ArraySpec array{16, 16, models::Dataflow::WS};
+    EXPECT_EQ(models::accumulatorWord(array, 3, 1, 2), 7u);
+    const models::ActivationMap map = models::planActivations(tiny.network, 64);
+    const workloads::TensorFaults faults = models::storedFaults(tiny.network, array, map, nullptr, &cells);
+    ASSERT_EQ(faults.accumulators.size(), 4u);
+    ASSERT_NE(faults.accumulatorsOf(0), nullptr);
+    EXPECT_EQ(faults.accumulatorsOf(0)->foldRows, 16u);
+    ASSERT_EQ(faults.accumulatorsOf(0)->outputs.size(), 1u);
+    EXPECT_EQ(faults.accumulatorsOf(0)->outputs[0].output, 0u);
+    ASSERT_NE(faults.accumulatorsOf(3), nullptr);
+    EXPECT_EQ(faults.accumulatorsOf(3)->outputs.size(), 1u);
+    const workloads::IntegerReference reference(tiny, 1);
+    const std::vector<std::uint8_t> imageA{1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const auto logits = reference.logits(tiny.codes, imageA.data(), 1, &faults);
+    EXPECT_EQ(std::vector<std::int32_t>(logits.data(), logits.data() + 3),
+              (std::vector<std::int32_t>{788, -24, -262}));
+}
+
 } // namespace voltsim::test

@@ -90,7 +90,8 @@ workloads::TensorFaults activationFaultsByHand(std::uint64_t seed)
              under(6272, 1568),
              under(0, 64),
              {},
-             under(0, 784)}};
+             under(0, 784)},
+            {}};
 }
 
 std::vector<std::int32_t> referenceLogits(const std::vector<std::uint8_t>& codes,
@@ -188,6 +189,62 @@ INSTANTIATE_TEST_SUITE_P(Backends, ActivationFaults, ::testing::Values("systemc"
 
 namespace {
 
+/// Every SRAM on the weight SRAM's rail with the array's dataflow `dataflow`.
+const sim::RunConfig& oneRail(const std::string& dataflow)
+{
+    static std::map<std::string, sim::RunConfig> configs;
+    auto found = configs.find(dataflow);
+    if (found == configs.end()) {
+        sim::ConfigNode root(nlohmann::json{{"array", {{"dataflow", dataflow}}},
+                                            {"weight_sram", {{"fault_model", "random"}}},
+                                            {"activation_sram", {{"rail", "weight"}}},
+                                            {"accumulator_sram", {{"rail", "weight"}}},
+                                            {"run", {{"batch_images", 16}}}},
+                             "<test>");
+        found = configs.emplace(dataflow, sim::readRunConfig(root)).first;
+    }
+    return found->second;
+}
+
+class AccumulatorFaults : public ::testing::TestWithParam<std::string> {};
+
+} // namespace
+
+/// With the accumulator SRAM on the scaled rail too, both back-ends deliver the same logits, robust
+/// errors and flips under every dataflow (partial sums read-modify-written per fold under weight
+/// and input stationary, stored once under output stationary), and the accumulator's faults show.
+TEST_P(AccumulatorFaults, BothBackEndsAgreeUnderEveryDataflow)
+{
+    sim::Experiment run = experiment(true);
+    run.accelerator = &oneRail(GetParam());
+    run.point = memory::OperatingPoint::atVoltage(704); // p = 1e-3
+    const sim::PointOutcome systemc = sim::makeBackend("systemc", "test", {})->evaluate(run);
+    const sim::PointOutcome functional = sim::makeBackend("functional", "test", {})->evaluate(run);
+    run.keepLogits = false;
+    const sim::PointOutcome summary = sim::makeBackend("functional", "test", {})->evaluate(run);
+    ASSERT_EQ(systemc.chips.size(), 2u);
+    for (std::size_t c = 0; c < 2; ++c) {
+        EXPECT_EQ(systemc.chips[c].logits, functional.chips[c].logits) << "chip " << c;
+        EXPECT_EQ(systemc.chips[c].robustErrors, functional.chips[c].robustErrors) << "chip " << c;
+        EXPECT_EQ(summary.chips[c].robustErrors, functional.chips[c].robustErrors) << "chip " << c;
+        EXPECT_EQ(systemc.chips[c].flips, functional.chips[c].flips) << "chip " << c;
+    }
+    EXPECT_EQ(systemc.clean.logits, referenceLogits(package().codes, nullptr));
+    EXPECT_EQ(functional.clean.logits, systemc.clean.logits);
+    // The same chips without the accumulator SRAM's faults infer other logits.
+    sim::Experiment activationsOnly = run;
+    activationsOnly.keepLogits = true;
+    activationsOnly.accelerator = &accelerator();
+    const sim::PointOutcome without = sim::makeBackend("functional", "test", {})->evaluate(activationsOnly);
+    EXPECT_TRUE(without.chips[0].logits != functional.chips[0].logits ||
+                without.chips[1].logits != functional.chips[1].logits);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dataflows, AccumulatorFaults, ::testing::Values("ws", "os", "is"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+namespace {
+
 /// Robust errors of `codes` with `faults`, by full inference of every image (no shortcut).
 std::uint64_t robustByFullInference(const std::vector<std::uint8_t>& codes,
                                     const workloads::TensorFaults& faults, std::size_t count)
@@ -229,10 +286,10 @@ TEST(ActivationFaultsEngine, ShortcutsGiveTheRobustErrorsOfFullInference)
     for (std::size_t i = 0; i < 40; ++i)
         codes[fc1.blobOffset + i * 997] ^= 0x40;
     ASSERT_EQ(evaluator.firstChangedLayer(codes), 5u);
-    workloads::TensorFaults underPool2{std::vector<ByteFaults>(8)};
+    workloads::TensorFaults underPool2{std::vector<ByteFaults>(8), {}};
     underPool2.byTensor[3] = clearHighBits(1568);
     underPool2.byTensor[4] = underPool2.byTensor[3]; // the flatten views pool2's bytes
-    workloads::TensorFaults underFc1{std::vector<ByteFaults>(8)};
+    workloads::TensorFaults underFc1{std::vector<ByteFaults>(8), {}};
     underFc1.byTensor[5] = clearHighBits(64);
     for (const workloads::TensorFaults* faults : {&underPool2, &underFc1}) {
         const std::uint64_t expected = robustByFullInference(codes, *faults, kCount);

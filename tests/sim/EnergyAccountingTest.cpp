@@ -115,9 +115,6 @@ TEST(EnergyAccounting, RailsScaleTheBuffersOnThem)
     EXPECT_DOUBLE_EQ(all.activationSramPj, 0.77 * nominal.activationSramPj);
     EXPECT_DOUBLE_EQ(all.weightSramPj, weightOnly.weightSramPj);
     EXPECT_EQ(all.macPj, nominal.macPj);
-    EXPECT_TRUE(paperPricer.unmodelledFaults(paperPricer.voltages(704)).empty());
-    EXPECT_EQ(oneRailPricer.unmodelledFaults(oneRailPricer.voltages(704)),
-              (std::vector<std::string>{"accumulator_sram"})); // the activation SRAM's are modelled
 
     const std::vector<sim::RailEnergy> rails = oneRailPricer.byRail(all, oneRailPricer.voltages(704));
     ASSERT_EQ(rails.size(), 1u);

@@ -16,7 +16,8 @@ Accelerator::Accelerator(const sc_core::sc_module_name& name, const AcceleratorS
       m_dram("dram", specs.dram, m_dramMap.sizeBytes), m_dma("dma", specs.dram),
       m_activationSram("activation_sram", specs.activationSram,
                        bufferCellsAt(specs, specs.activationSram, "activation", chipSeed)),
-      m_accumulatorSram("accumulator_sram", specs.accumulatorSram),
+      m_accumulatorSram("accumulator_sram", specs.accumulatorSram,
+                        bufferCellsAt(specs, specs.accumulatorSram, "accumulator", chipSeed)),
       m_engine(arrayEngines().create(
           specs.arrayEngine, "run.mode",
           ArrayEngineParams{specs.array, sc_core::sc_time(specs.clockPeriodNs(), sc_core::SC_NS), *m_timing,

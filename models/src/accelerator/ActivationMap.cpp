@@ -3,6 +3,7 @@
 #include "voltsim/common/Error.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace voltsim::models {
 namespace {
@@ -129,6 +130,88 @@ workloads::TensorFaults activationFaults(const ActivationMap& map, const memory:
         if (map.stored[storage])
             faults.byTensor[tensor] = cells.faultsIn(map.address[storage], map.bytes[storage]);
     }
+    return faults;
+}
+
+std::uint64_t accumulatorWord(const ArraySpec& array, std::int64_t m, std::int64_t n, std::int64_t gemmN)
+{
+    switch (array.dataflow) {
+    case Dataflow::WS:
+        return static_cast<std::uint64_t>(m * std::min(array.cols, gemmN) + n % array.cols);
+    case Dataflow::OS:
+        return static_cast<std::uint64_t>((m % array.rows) * std::min(array.cols, gemmN) + n % array.cols);
+    case Dataflow::IS:
+        break;
+    }
+    return static_cast<std::uint64_t>((m % array.cols) * gemmN + n);
+}
+
+namespace {
+
+/// Words of one fold's partial sums of a GEMM gemmM x gemmN (the footprint accumulatorWord fills).
+std::uint64_t foldWords(const ArraySpec& array, std::int64_t gemmM, std::int64_t gemmN)
+{
+    switch (array.dataflow) {
+    case Dataflow::WS:
+        return static_cast<std::uint64_t>(gemmM * std::min(array.cols, gemmN));
+    case Dataflow::OS:
+        return static_cast<std::uint64_t>(std::min(array.rows, gemmM) * std::min(array.cols, gemmN));
+    case Dataflow::IS:
+        break;
+    }
+    return static_cast<std::uint64_t>(std::min(array.cols, gemmM) * gemmN);
+}
+
+/// The faulty accumulators of one conv2d/linear layer.
+workloads::LayerAccumulatorFaults layerAccumulatorFaults(const Layer& layer, const ArraySpec& array,
+                                                         const memory::BufferSram& cells)
+{
+    const std::int64_t gemmM = layer.type == LayerType::Conv2d ? layer.outShape[1] * layer.outShape[2] : 1;
+    const std::int64_t gemmN = layer.outShape[0] / layer.groups;
+    workloads::LayerAccumulatorFaults faults;
+    faults.foldRows = static_cast<std::size_t>(array.dataflow == Dataflow::OS ? layer.fanIn() : array.rows);
+    const std::uint64_t words = foldWords(array, gemmM, gemmN);
+    std::map<std::uint64_t, ByteFaults> faultyWords;
+    for (ByteFault fault : cells.faultsIn(0, std::min<std::uint64_t>(4 * words, cells.sizeBytes()))) {
+        const std::uint64_t word = fault.offset / 4;
+        fault.offset %= 4;
+        faultyWords[word].push_back(fault);
+    }
+    if (faultyWords.empty())
+        return faults;
+    for (std::int64_t group = 0; group < layer.groups; ++group)
+        for (std::int64_t n = 0; n < gemmN; ++n)
+            for (std::int64_t m = 0; m < gemmM; ++m) {
+                const auto found = faultyWords.find(accumulatorWord(array, m, n, gemmN));
+                if (found != faultyWords.end())
+                    faults.outputs.push_back(
+                        {static_cast<std::uint32_t>((group * gemmN + n) * gemmM + m), found->second});
+            }
+    return faults;
+}
+
+} // namespace
+
+std::vector<workloads::LayerAccumulatorFaults>
+accumulatorFaults(const workloads::Network& network, const ArraySpec& array, const memory::BufferSram& cells)
+{
+    std::vector<workloads::LayerAccumulatorFaults> faults(network.layers.size());
+    for (std::size_t i = 0; i < network.layers.size(); ++i)
+        if (network.layers[i].hasParameters())
+            faults[i] = layerAccumulatorFaults(network.layers[i], array, cells);
+    return faults;
+}
+
+workloads::TensorFaults storedFaults(const workloads::Network& network, const ArraySpec& array,
+                                     const ActivationMap& map, const memory::BufferSram* activation,
+                                     const memory::BufferSram* accumulator)
+{
+    workloads::TensorFaults faults;
+    if (activation != nullptr)
+        faults = activationFaults(map, *activation);
+    faults.byTensor.resize(network.layers.size() + 1);
+    if (accumulator != nullptr)
+        faults.accumulators = accumulatorFaults(network, array, *accumulator);
     return faults;
 }
 

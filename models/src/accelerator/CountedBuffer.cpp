@@ -68,4 +68,10 @@ void CountedBuffer::countWrites(std::uint64_t elements)
     spread(m_stats.writesPerBank, m_nextWrite, elements);
 }
 
+std::int32_t CountedBuffer::accumulate(const ByteFaults& word, const std::int32_t* partials,
+                                       std::size_t count)
+{
+    return accumulateThrough(word, partials, count, &m_stats.bitsFlipped);
+}
+
 } // namespace voltsim::models

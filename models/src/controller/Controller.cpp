@@ -359,6 +359,34 @@ void Controller::readBackTensor(std::size_t tensor, std::vector<std::uint8_t>& v
                                  values.data() + static_cast<std::size_t>(image) * bytes, bytes);
 }
 
+void Controller::accumulateThroughFaults(std::size_t index, std::size_t group, const CodeMatrix& inputs,
+                                         const CodeMatrix& weights, std::int64_t images, AccMatrix& acc)
+{
+    if (index >= m_accumulatorFaults.size())
+        return;
+    const workloads::LayerAccumulatorFaults& faults = m_accumulatorFaults[index];
+    const std::int64_t m = inputs.rows() / images;
+    const std::int64_t k = weights.rows();
+    const std::int64_t n = weights.cols();
+    const auto foldRows = static_cast<std::int64_t>(faults.foldRows);
+    std::vector<std::int32_t> partials(static_cast<std::size_t>((k + foldRows - 1) / foldRows));
+    for (const workloads::FaultyAccumulator& faulty : faults.outputs) {
+        const std::int64_t output = faulty.output;
+        if (output / (n * m) != static_cast<std::int64_t>(group))
+            continue;
+        const std::int64_t column = output / m % n;
+        const std::int64_t pixel = output % m;
+        for (std::int64_t image = 0; image < images; ++image) {
+            const std::int64_t row = image * m + pixel;
+            std::fill(partials.begin(), partials.end(), 0);
+            for (std::int64_t i = 0; i < k; ++i)
+                partials[static_cast<std::size_t>(i / foldRows)] +=
+                    std::int32_t{inputs(row, i)} * std::int32_t{weights(i, column)};
+            acc(row, column) = accumulatorSram->accumulate(faulty.word, partials.data(), partials.size());
+        }
+    }
+}
+
 void Controller::countAccumulator(const Layer& layer, const LayerTiming& timing, std::int64_t images)
 {
     LayerStats& stats = m_layers[static_cast<std::size_t>(&layer - m_network.layers.data())];
@@ -404,8 +432,9 @@ void Controller::runGemmLayer(std::size_t index, const std::vector<std::uint8_t>
         const std::vector<std::uint8_t> groupBias(
             biasCodes.begin() + static_cast<std::ptrdiff_t>(g * filters),
             biasCodes.begin() + static_cast<std::ptrdiff_t>((g + 1) * filters));
-        const GemmResult result =
-            array->run(weightMatrix(groupWeights, stats.shape.k, stats.shape.n), inputs, images, keeper);
+        const CodeMatrix weights = weightMatrix(groupWeights, stats.shape.k, stats.shape.n);
+        GemmResult result = array->run(weights, inputs, images, keeper);
+        accumulateThroughFaults(index, g, inputs, weights, images, result.acc);
         addGroupTiming(timing, result.timing);
         const RequantInput input{&result.acc, &sums, &groupBias, images};
         if (layer.requant->int32Output) {
@@ -481,6 +510,9 @@ std::vector<std::int32_t> Controller::runBatch(const std::vector<std::uint8_t>& 
     // elaboration), each read back through the activation SRAM's cells at its address once
     // written; a layer reads its inputs' tensors.
     std::vector<std::vector<std::uint8_t>> tensors(m_network.layers.size());
+    if (!m_accumulatorFaultsListed && accumulatorSram->cells() != nullptr)
+        m_accumulatorFaults = accumulatorFaults(m_network, m_specs.array, *accumulatorSram->cells());
+    m_accumulatorFaultsListed = true;
     std::vector<std::uint8_t> stored = inputs;
     readBackTensor(m_activationMap.index(workloads::kNetworkInput), stored, images);
     const auto tensor = [&](std::size_t producer) -> const std::vector<std::uint8_t>* {

@@ -225,8 +225,6 @@ int runRunCommand(const Args& args)
     const PointOutcome outcome = backend->evaluate(experiment(config, package, images));
     const RunReportInput report{&config, &resolved, &package, &outcome, images.labels};
     const RunSummary summary = summarizeRun(report);
-    if (const std::string note = unmodelledFaultsNote(summary.unmodelledFaults); !note.empty())
-        std::cerr << "voltsim: note: " << note << "\n";
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (vm.count("json"))
         std::cout << summaryJson(summary).dump(2) << "\n";

@@ -219,9 +219,6 @@ void prepareSweep(const Args& args, const IWorkPool& pool, SweepSetup& setup)
         return;
     }
     setup.plan = std::make_unique<SweepPlan>(sweepConfig);
-    const std::string note = unmodelledFaultsNote(setup.plan->unmodelledFaults());
-    if (pool.coordinates() && !note.empty())
-        std::cerr << "voltsim: note: " << note << "\n";
     if (pool.coordinates())
         setup.output =
             std::make_unique<SweepOutput>(values["out"].as<std::string>(), *setup.plan,

@@ -23,25 +23,30 @@ memory::SramChip& ChipPool::chip(std::uint64_t seed)
     return *found->second;
 }
 
-ActivationCells::ActivationCells(const models::AcceleratorSpecs& specs, const workloads::Network& network)
-    : m_specs(specs), m_map(models::planActivations(network, specs.activationSram.sizeBytes))
+BufferCells::BufferCells(const models::AcceleratorSpecs& specs, const workloads::Network& network)
+    : m_specs(specs), m_network(network),
+      m_map(models::planActivations(network, specs.activationSram.sizeBytes))
 {
 }
 
-workloads::TensorFaults ActivationCells::faults(std::uint64_t seed, const memory::OperatingPoint& weightPoint)
+const memory::BufferSram* BufferCells::cells(const models::BufferSpecs& buffer, const std::string& name,
+                                             std::uint64_t seed, const memory::OperatingPoint& weightPoint)
 {
-    const memory::OperatingPoint point =
-        models::bufferOperatingPoint(m_specs, m_specs.activationSram, weightPoint);
+    const memory::OperatingPoint point = models::bufferOperatingPoint(m_specs, buffer, weightPoint);
     if (!models::cellsFailAt(*m_specs.weightSram.profile, point))
-        return {};
-    auto found = m_cells.find(seed);
-    if (found == m_cells.end())
-        found =
-            m_cells
-                .emplace(seed, models::makeBufferCells(m_specs, m_specs.activationSram, "activation", seed))
-                .first;
-    found->second->setOperatingPoint(point);
-    return models::activationFaults(m_map, *found->second);
+        return nullptr;
+    std::unique_ptr<memory::BufferSram>& cells = m_cells[{name, seed}];
+    if (!cells)
+        cells = models::makeBufferCells(m_specs, buffer, name, seed);
+    cells->setOperatingPoint(point);
+    return cells.get();
+}
+
+workloads::TensorFaults BufferCells::faults(std::uint64_t seed, const memory::OperatingPoint& weightPoint)
+{
+    const memory::BufferSram* activation = cells(m_specs.activationSram, "activation", seed, weightPoint);
+    const memory::BufferSram* accumulator = cells(m_specs.accumulatorSram, "accumulator", seed, weightPoint);
+    return models::storedFaults(m_network, m_specs.array, m_map, activation, accumulator);
 }
 
 std::uint64_t differingBits(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
@@ -246,10 +251,12 @@ std::vector<std::int32_t> FunctionalEvaluator::logits(const std::vector<std::uin
     return {all.data(), all.data() + all.size()};
 }
 
-std::size_t FunctionalEvaluator::firstFaultyReader(const workloads::TensorFaults& activations) const
+std::size_t FunctionalEvaluator::firstFaultyLayer(const workloads::TensorFaults& activations) const
 {
     const auto& layers = m_package.network.layers;
     for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (activations.accumulatorsOf(i) != nullptr)
+            return i;
         if (layers[i].type == workloads::LayerType::Flatten)
             continue;
         for (const std::size_t producer : layers[i].inputs)
@@ -268,7 +275,7 @@ std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>&
     const workloads::TensorFaults* faults =
         activations != nullptr && activations->any() ? activations : nullptr;
     const std::size_t changed = firstChangedLayer(codes);
-    const std::size_t start = faults != nullptr ? std::min(changed, firstFaultyReader(*faults)) : changed;
+    const std::size_t start = faults != nullptr ? std::min(changed, firstFaultyLayer(*faults)) : changed;
     if (m_correctLabels.empty() || start == m_package.network.layers.size())
         return m_cleanErrors;
     const workloads::LayerInputs inputs = cleanInputsUpTo(start);

@@ -176,7 +176,6 @@ RunSummary summarizeRun(const RunReportInput& input)
     summary.rails = pricer.byRail(summary.energy, volts);
     summary.railsNominal = pricer.byRail(summary.nominal, pricer.nominal());
     summary.vMinMv = profile.vMinMv;
-    summary.unmodelledFaults = pricer.unmodelledFaults(volts);
     return summary;
 }
 
@@ -210,8 +209,7 @@ json summaryJson(const RunSummary& s)
                 {"energy_per_inference_nominal", energyJson(s.nominal)},
                 {"energy_saving", s.savings.total},
                 {"weight_sram_energy_saving", s.savings.weightSram},
-                {"rails", railsJson(s.rails, s.railsNominal, s.vMinMv)},
-                {"unmodelled_faults", s.unmodelledFaults}};
+                {"rails", railsJson(s.rails, s.railsNominal, s.vMinMv)}};
 }
 
 /// "faulty cells     min A, max B per chip; V_min offset min C, max D mV" (the offsets only when

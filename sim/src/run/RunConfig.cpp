@@ -376,20 +376,6 @@ void applyRailFlags(nlohmann::json& config, const std::vector<std::string>& assi
     }
 }
 
-std::string unmodelledFaultsNote(const std::vector<std::string>& buffers)
-{
-    if (buffers.empty())
-        return "";
-    std::string names;
-    for (const std::string& buffer : buffers)
-        names += (names.empty() ? "" : ", ") + buffer;
-    return names + " below V_min: " + (buffers.size() == 1 ? "its" : "their") + " energy is scaled, " +
-           (buffers.size() == 1 ? "its" : "their") +
-           " faults are not modelled (only the weight and activation SRAMs' are; docs/accelerator.md, "
-           "\"Voltage "
-           "rails\")";
-}
-
 void requireCycleArraySize(std::int64_t rows, std::int64_t cols, const std::string& where)
 {
     if (rows * cols > kMaxCycleArrayPes)

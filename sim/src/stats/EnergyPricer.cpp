@@ -169,14 +169,6 @@ std::vector<RailEnergy> EnergyPricer::byRail(const EnergyBreakdown& energy, cons
     return rails;
 }
 
-std::vector<std::string> EnergyPricer::unmodelledFaults(const SramVoltages& volts) const
-{
-    std::vector<std::string> names;
-    if (volts.accumulatorMv < m_vMinMv)
-        names.emplace_back("accumulator_sram");
-    return names;
-}
-
 EnergySavings energySavings(const EnergyBreakdown& atVoltage, const EnergyBreakdown& nominal)
 {
     return {1 - atVoltage.totalPj() / nominal.totalPj(),

@@ -103,15 +103,6 @@ void SweepPlan::buildPoints()
     }
 }
 
-std::vector<std::string> SweepPlan::unmodelledFaults() const
-{
-    double lowestMv = m_pricer.nominalVoltageMv(); // a rate axis prices the weight rail at V_nom
-    for (const SweepPoint& point : m_points)
-        if (!point.op.byRate())
-            lowestMv = std::min(lowestMv, point.op.voltageMv(*m_profile));
-    return m_pricer.unmodelledFaults(m_pricer.voltages(lowestMv));
-}
-
 const models::AcceleratorStats& SweepPlan::counts(const SweepModel& model) const
 {
     const std::lock_guard<std::mutex> lock(m_countsMutex);

@@ -1,5 +1,6 @@
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 
+#include "AccumulatorFaults.hpp"
 #include "IncrementalLayer.hpp"
 #include "LayerKernels.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
@@ -134,8 +135,9 @@ struct RangeJob {
     std::size_t until = 0;
     std::int32_t* logits = nullptr;
     std::uint8_t* activations = nullptr;
-    const IncrementalLayer* incremental = nullptr; ///< if set, how the first layer runs
-    const TensorFaults* faults = nullptr;          ///< if set, the faulty cells under stored tensors
+    const IncrementalLayer* incremental = nullptr;    ///< if set, how the first layer runs
+    const TensorFaults* faults = nullptr;             ///< if set, the faulty cells under stored data
+    const std::vector<std::uint8_t>* codes = nullptr; ///< the codes (for accumulator faults)
 };
 
 /// `count` images of a stored tensor of `size` bytes each, read through `faults`.
@@ -155,6 +157,27 @@ void runIncrementalLayer(const RangeJob& job, std::size_t firstImage, std::size_
     out.resize(count * detail::accumulatorsPerImage(*job.incremental->layer));
     detail::runIncremental(*job.incremental, tensors.entering.data(), firstImage, count, out.data(), logits,
                            work);
+}
+
+/// After layer `index` ran on `count` images: its faulty accumulators recomputed through their
+/// words, then its output read through the activation SRAM's faults (a flatten copies bytes
+/// already read through those of the tensor it views).
+void readThroughFaults(const RangeJob& job, std::size_t index, std::size_t count, std::int32_t* logits,
+                       BatchTensors& tensors)
+{
+    const Layer& layer = job.network->layers[index];
+    const auto outSize = static_cast<std::size_t>(shapeSize(layer.outShape));
+    std::vector<std::uint8_t>& out = tensors.outputs[index];
+    if (const LayerAccumulatorFaults* accumulators = job.faults->accumulatorsOf(index)) {
+        const auto inSize = static_cast<std::size_t>(shapeSize(layer.inShape));
+        const std::uint8_t* in = tensors.of(layer.inputs[0]);
+        for (std::size_t image = 0; image < count; ++image)
+            detail::applyAccumulatorFaults(layer, *job.codes, *accumulators, in + image * inSize,
+                                           out.data() + image * outSize,
+                                           logits != nullptr ? logits + image * outSize : nullptr);
+    }
+    if (layer.type != LayerType::Flatten)
+        readThrough(job.faults->of(index), out.data(), count, outSize);
 }
 
 void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
@@ -181,10 +204,8 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
                 runIncrementalLayer(job, firstImage, count, logits, tensors, work);
             else
                 runLayer(network, i, (*job.prepared)[i], count, logits, tensors, work);
-            // A flatten copies bytes already read through the faults of the tensor it views.
-            if (job.faults != nullptr && network.layers[i].type != LayerType::Flatten)
-                readThrough(job.faults->of(i), tensors.outputs[i].data(), count,
-                            static_cast<std::size_t>(shapeSize(network.layers[i].outShape)));
+            if (job.faults != nullptr)
+                readThroughFaults(job, i, count, logits, tensors);
         }
         if (!toLogits)
             std::copy_n(tensors.of(result), count * outSize, job.activations + firstImage * outSize);
@@ -235,12 +256,15 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
                            const detail::IncrementalLayer* incremental, const TensorFaults* faults) const
 {
     checkCodes(codes);
-    if (faults != nullptr && faults->byTensor.empty())
-        faults = nullptr; // no tensors listed: none has faults
-    if (faults != nullptr && faults->byTensor.size() != m_network.layers.size() + 1)
-        throw std::invalid_argument("IntegerReference: tensor faults for " +
-                                    std::to_string(faults->byTensor.size()) + " tensors, the network has " +
-                                    std::to_string(m_network.layers.size() + 1));
+    if (faults != nullptr && !faults->any())
+        faults = nullptr;
+    if (faults != nullptr &&
+        (faults->byTensor.size() != m_network.layers.size() + 1 ||
+         (!faults->accumulators.empty() && faults->accumulators.size() != m_network.layers.size())))
+        throw std::invalid_argument(
+            "IntegerReference: faults for " + std::to_string(faults->byTensor.size()) + " tensors and " +
+            std::to_string(faults->accumulators.size()) + " layers, the network has " +
+            std::to_string(m_network.layers.size() + 1) + " tensors");
     if (inputs.layer >= until || until > m_network.layers.size())
         throw std::invalid_argument("IntegerReference: layers " + std::to_string(inputs.layer) + " to " +
                                     std::to_string(until) + " of " + std::to_string(m_network.layers.size()));
@@ -250,7 +274,8 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
                                         " is not a cut point of the graph (later layers read other tensors)");
     const std::vector<std::vector<PreparedLayer>> prepared = prepareLayers(
         m_groupLayers, m_network, codes, inputs.layer + (incremental != nullptr ? 1 : 0), until);
-    const RangeJob job{&m_network, &prepared, inputs, until, logits, activations, incremental, faults};
+    const RangeJob job{&m_network,  &prepared,   inputs, until, logits,
+                       activations, incremental, faults, &codes};
     inParallel(inputs.count, workersFor(inputs.count),
                [&job](std::size_t begin, std::size_t end) { runRange(job, begin, end); });
 }

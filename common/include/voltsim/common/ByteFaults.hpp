@@ -1,8 +1,10 @@
 #pragma once
 // Faulty cells under stored bytes, as masks: a byte stored at a faulty place reads
 // ((stored & andMask) | orMask) ^ xorMask, the read rule of memory::SramArray. Produced by
-// memory::BufferSram for a tensor's address range and applied by every consumer of the stored
-// bytes (the functional engine and the SystemC buffers; docs/accelerator.md, "Activation SRAM").
+// memory::BufferSram for an address range and applied by every consumer of the stored data (the
+// functional engine and the SystemC buffers): uint8 tensors (docs/accelerator.md, "Activation
+// SRAM") and int32 partial sums read, added to and written back (accumulateThrough, "Accumulator
+// SRAM").
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -44,6 +46,36 @@ inline std::uint64_t applyByteFaults(const ByteFaults& faults, std::uint8_t* dat
         byte = read;
     }
     return flipped;
+}
+
+/// What an int32 word returns where `stored` was written, its four bytes little-endian under
+/// `faults` (offsets 0..3); `flipped` (if not null) grows by the bits read wrong.
+inline std::int32_t readWord(const ByteFaults& faults, std::int32_t stored, std::uint64_t* flipped = nullptr)
+{
+    auto bits = static_cast<std::uint32_t>(stored);
+    for (const ByteFault& fault : faults) {
+        const unsigned shift = 8 * fault.offset;
+        const auto byte = static_cast<std::uint8_t>(bits >> shift);
+        const std::uint8_t read = fault.read(byte);
+        if (flipped != nullptr)
+            *flipped += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(read ^ byte)));
+        bits = (bits & ~(std::uint32_t{0xff} << shift)) | (std::uint32_t{read} << shift);
+    }
+    return static_cast<std::int32_t>(bits);
+}
+
+/// The accumulator a partial-sum word with faulty cells `faults` delivers after `count` (>= 1)
+/// partial sums: the first is written, each later one is added (modulo 2^32, as the adder wraps)
+/// to what the word reads back and written again, and the end result is read once more (by the
+/// post-processing unit). `flipped` (if not null) grows by the bits read wrong.
+inline std::int32_t accumulateThrough(const ByteFaults& faults, const std::int32_t* partials,
+                                      std::size_t count, std::uint64_t* flipped = nullptr)
+{
+    auto stored = static_cast<std::uint32_t>(partials[0]);
+    for (std::size_t i = 1; i < count; ++i)
+        stored = static_cast<std::uint32_t>(readWord(faults, static_cast<std::int32_t>(stored), flipped)) +
+                 static_cast<std::uint32_t>(partials[i]);
+    return readWord(faults, static_cast<std::int32_t>(stored), flipped);
 }
 
 } // namespace voltsim

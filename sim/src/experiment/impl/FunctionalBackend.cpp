@@ -16,7 +16,7 @@ const FunctionalEvaluator& FunctionalBackend::evaluator(const Experiment& experi
                       m_evaluatorImages.count == experiment.images.count;
     if (!same) {
         m_evaluator.reset();
-        m_activationCells.reset();
+        m_bufferCells.reset();
         m_evaluator = std::make_unique<FunctionalEvaluator>(
             *experiment.model, experiment.images, experiment.accelerator->accelerator.weightSram.layout,
             m_options.threads);
@@ -28,13 +28,13 @@ const FunctionalEvaluator& FunctionalBackend::evaluator(const Experiment& experi
     return *m_evaluator;
 }
 
-ActivationCells& FunctionalBackend::activationCells(const Experiment& experiment)
+BufferCells& FunctionalBackend::bufferCells(const Experiment& experiment)
 {
     evaluator(experiment);
-    if (!m_activationCells)
-        m_activationCells =
-            std::make_unique<ActivationCells>(experiment.accelerator->accelerator, experiment.model->network);
-    return *m_activationCells;
+    if (!m_bufferCells)
+        m_bufferCells =
+            std::make_unique<BufferCells>(experiment.accelerator->accelerator, experiment.model->network);
+    return *m_bufferCells;
 }
 
 ChipPool& FunctionalBackend::pool(const Experiment& experiment)
@@ -111,8 +111,7 @@ PointOutcome FunctionalBackend::evaluate(const Experiment& experiment)
     outcome.clean.counts = counts;
     for (const std::uint64_t seed : experiment.chipSeeds) {
         memory::SramChip& chip = chips.chip(seed);
-        const workloads::TensorFaults activations =
-            activationCells(experiment).faults(seed, experiment.point);
+        const workloads::TensorFaults activations = bufferCells(experiment).faults(seed, experiment.point);
         ChipOutcome one = experiment.keepLogits ? inferChip(experiment, chip, experiment.point, &activations)
                                                 : engine.evaluateChip(chip, experiment.point, &activations);
         one.counts = counts;

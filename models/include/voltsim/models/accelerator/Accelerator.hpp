@@ -28,7 +28,8 @@ namespace voltsim::models {
 class Accelerator : public sc_core::sc_module {
   public:
     /// Elaborates the accelerator for `package` with its chip seeded by `chipSeed` (the weight
-    /// SRAM's cells and, below V_min, the activation SRAM's) at the specs' operating points. `package` must
+    /// SRAM's cells and, below V_min, the activation and accumulator SRAMs') at the specs'
+    /// operating points. `package` must
     /// outlive the module. One Accelerator per sc_simcontext (SimContextScope gives a fresh one).
     Accelerator(const sc_core::sc_module_name& name, const AcceleratorSpecs& specs,
                 const workloads::ModelPackage& package, std::uint64_t chipSeed);
@@ -41,6 +42,7 @@ class Accelerator : public sc_core::sc_module {
     const AcceleratorSpecs& specs() const { return m_specs; }
     const WeightSram& weightSram() const { return m_weightSram; }
     const CountedBuffer& activationSram() const { return m_activationSram; }
+    const CountedBuffer& accumulatorSram() const { return m_accumulatorSram; }
 
   private:
     AcceleratorSpecs m_specs;

@@ -5,6 +5,7 @@
 // same ByteFaults (activationFaults) to the same tensors.
 #include "voltsim/memory/BufferSram.hpp"
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
+#include "voltsim/models/array/ArraySpec.hpp"
 #include "voltsim/workloads/inference/TensorFaults.hpp"
 #include "voltsim/workloads/model/Network.hpp"
 
@@ -61,5 +62,23 @@ std::unique_ptr<memory::BufferSram> bufferCellsAt(const AcceleratorSpecs& specs,
 /// The faulty bytes under every tensor of `map` in `cells` (a flatten gets those of the tensor it
 /// views; tensors not stored get none).
 workloads::TensorFaults activationFaults(const ActivationMap& map, const memory::BufferSram& cells);
+
+/// Word (int32) of the accumulator SRAM holding output (m, n) of one GEMM M x K x N (`gemmN` = N) on `array`
+/// (one fold's partial sums, row-major, from address 0; every fold reuses them): weight
+/// stationary m min(C, N) + n mod C; output stationary (m mod R) min(C, N) + n mod C; input
+/// stationary (m mod C) N + n (R x C the array).
+std::uint64_t accumulatorWord(const ArraySpec& array, std::int64_t m, std::int64_t n, std::int64_t gemmN);
+
+/// The faulty accumulators of every conv2d/linear layer (one GEMM per channel group, each through
+/// the same words; accumulatorWord) in `cells`, indexed by layer; fold rows: the array's rows,
+/// or K under output stationary.
+std::vector<workloads::LayerAccumulatorFaults>
+accumulatorFaults(const workloads::Network& network, const ArraySpec& array, const memory::BufferSram& cells);
+
+/// The faulty bytes under every tensor (activationFaults of `activation`) and the faulty
+/// accumulators (accumulatorFaults of `accumulator`) of `network`; a null cells pointer adds none.
+workloads::TensorFaults storedFaults(const workloads::Network& network, const ArraySpec& array,
+                                     const ActivationMap& map, const memory::BufferSram* activation,
+                                     const memory::BufferSram* accumulator);
 
 } // namespace voltsim::models

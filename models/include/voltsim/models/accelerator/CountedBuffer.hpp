@@ -26,8 +26,8 @@ class CountedBuffer : public sc_core::sc_module, public IBuffer, public IStatsSo
     void countWrites(std::uint64_t elements) override;
     const BufferSpecs& specs() const override { return m_specs; }
     std::uint64_t readBack(std::uint64_t address, std::uint8_t* data, std::size_t bytes) override;
-    /// The faulty cells, or null.
-    const memory::BufferSram* cells() const { return m_cells.get(); }
+    std::int32_t accumulate(const ByteFaults& word, const std::int32_t* partials, std::size_t count) override;
+    const memory::BufferSram* cells() const override { return m_cells.get(); }
 
     const BufferStats& stats() const { return m_stats; }
     /// Capacity, reads and writes (total and per bank), peak footprint; with faulty cells also

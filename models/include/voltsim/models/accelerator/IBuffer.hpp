@@ -5,6 +5,8 @@
 // back through the buffer's cells once it is written (persistent faults: every later read returns
 // the same bytes); the controller checks at elaboration that every layer's data fits
 // (Controller::checkBufferCapacities) and where it lies (planActivations).
+#include "voltsim/common/ByteFaults.hpp"
+#include "voltsim/memory/BufferSram.hpp"
 #include "voltsim/models/accelerator/AcceleratorSpecs.hpp"
 
 #include <systemc>
@@ -26,6 +28,12 @@ class IBuffer : public virtual sc_core::sc_interface {
     /// returns through the faulty cells; returns the bits that changed (counted). Without faulty
     /// cells the data stays as written.
     virtual std::uint64_t readBack(std::uint64_t address, std::uint8_t* data, std::size_t bytes) = 0;
+    /// The int32 a partial-sum word with faulty cells `word` delivers after `count` partial sums
+    /// (accumulateThrough); counts the bits read wrong.
+    virtual std::int32_t accumulate(const ByteFaults& word, const std::int32_t* partials,
+                                    std::size_t count) = 0;
+    /// The buffer's faulty cells at its operating point, or null if none fails.
+    virtual const memory::BufferSram* cells() const = 0;
 };
 
 } // namespace voltsim::models

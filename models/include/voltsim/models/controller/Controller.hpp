@@ -99,6 +99,12 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
     /// Reads each image's copy of stored tensor `tensor` (an ActivationMap index) in `values` back
     /// through the activation SRAM's cells (a tensor not stored stays as written).
     void readBackTensor(std::size_t tensor, std::vector<std::uint8_t>& values, std::int64_t images);
+    /// Replaces group `group`'s accumulators in `acc` (images x M rows, N columns) of the outputs of
+    /// layer `index` whose accumulator SRAM words have faulty cells by what those words deliver:
+    /// the partial sums of `inputs` x `weights` in folds of the fault list's rows, accumulated
+    /// through the word (IBuffer::accumulate).
+    void accumulateThroughFaults(std::size_t index, std::size_t group, const CodeMatrix& inputs,
+                                 const CodeMatrix& weights, std::int64_t images, AccMatrix& acc);
     /// Counts the accumulator accesses of one layer and records one fold's partial-sum footprint.
     void countAccumulator(const workloads::Layer& layer, const LayerTiming& timing, std::int64_t images);
 
@@ -111,6 +117,9 @@ class Controller : public sc_core::sc_module, public IBatchRunner, public IStats
         m_layerSteps; ///< [first, end) of each layer's plan steps
     std::vector<LayerStats> m_layers;
     ActivationMap m_activationMap;
+    /// The faulty accumulators of every layer (models::accumulatorFaults), listed at the first batch.
+    std::vector<workloads::LayerAccumulatorFaults> m_accumulatorFaults;
+    bool m_accumulatorFaultsListed = false;
     WeightStreamSchedule m_schedule;
     sc_core::sc_time m_period;
 };

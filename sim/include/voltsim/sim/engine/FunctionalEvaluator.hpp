@@ -43,22 +43,29 @@ class ChipPool {
     std::map<std::uint64_t, std::unique_ptr<memory::SramChip>> m_chips;
 };
 
-/// The activation SRAM cells of chips by seed (drawn once per seed) of one accelerator, and the
-/// faulty bytes they put under a network's tensors (the same cells and address map as the SystemC
-/// activation SRAM's: models::bufferCellsAt, models::planActivations). Not thread-safe.
-class ActivationCells {
+/// The activation and accumulator SRAM cells of chips by seed (drawn once per seed and buffer) of
+/// one accelerator, and the faulty bytes and words they put under a network's tensors and
+/// accumulators (the same cells and maps as the SystemC buffers': models::bufferCellsAt,
+/// models::planActivations, models::accumulatorFaults). Not thread-safe.
+class BufferCells {
   public:
     /// `specs` is copied; `network` must outlive the object. InputError as planActivations.
-    ActivationCells(const models::AcceleratorSpecs& specs, const workloads::Network& network);
+    BufferCells(const models::AcceleratorSpecs& specs, const workloads::Network& network);
 
-    /// The faulty bytes under every tensor for chip `seed` with the weight SRAM at `weightPoint`
-    /// (the activation SRAM at its rail's point); empty when no cell fails there.
+    /// The faulty bytes under every tensor and the faulty accumulators of every layer for chip
+    /// `seed` with the weight SRAM at `weightPoint` (each buffer at its rail's point); without
+    /// faults (any() false) when no cell fails there.
     workloads::TensorFaults faults(std::uint64_t seed, const memory::OperatingPoint& weightPoint);
 
   private:
+    /// The cells of buffer `name` of chip `seed` at `point` (drawn on first use), or null if none fails.
+    const memory::BufferSram* cells(const models::BufferSpecs& buffer, const std::string& name,
+                                    std::uint64_t seed, const memory::OperatingPoint& weightPoint);
+
     models::AcceleratorSpecs m_specs;
+    const workloads::Network& m_network;
     models::ActivationMap m_map;
-    std::map<std::uint64_t, std::unique_ptr<memory::BufferSram>> m_cells;
+    std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<memory::BufferSram>> m_cells;
 };
 
 /// The codes `chip` returns at `point` for `package`: its weight tensors `tensors`
@@ -118,17 +125,18 @@ class FunctionalEvaluator {
     /// with the same tabulated rate) reuse their count. Otherwise only the images the clean model
     /// gets right are inferred again (the others count as errors under "clean OR faulty" anyway),
     /// starting at the first layer whose codes differ (see robustErrors). `activations`: the faulty
-    /// bytes under the stored tensors (ActivationCells::faults; null or empty: none), which rule out
+    /// bytes and words under the stored data (BufferCells::faults; null or empty: none), which rule out
     /// the shortcuts for clean codes and the cache of evaluated codes.
     /// Not thread-safe (the cache of evaluated codes).
     ChipOutcome evaluateChip(memory::SramChip& chip, const memory::OperatingPoint& point,
                              const workloads::TensorFaults* activations = nullptr) const;
 
     /// Images wrong under `codes` and the faulty bytes `activations` (null: none) OR the clean
-    /// model (the RErr numerator for one chip). With activation faults, inference resumes no later
-    /// than the first layer that reads a faulty tensor (from the clean activations entering it, read
-    /// through that tensor's faults) and a layer runs incrementally only if the tensor entering it
-    /// has none.
+    /// model (the RErr numerator for one chip). With activation or accumulator faults, inference
+    /// resumes no later than the first layer that reads a faulty tensor or has a faulty accumulator
+    /// (from the clean activations entering it, read through that tensor's faults) and a layer
+    /// runs incrementally only if the tensor entering it has none (its faulty accumulators are
+    /// recomputed after it).
     /// Prefix caching: layers before the first conv2d/linear layer whose weight or bias codes differ
     /// from the clean ones compute exactly the clean activations, so inference of the clean-correct
     /// images resumes there from the clean activations kept at construction (bit for bit the full
@@ -172,8 +180,8 @@ class FunctionalEvaluator {
     /// Measures `kept`'s costs on the first inputs of `inputs`.
     void measureCosts(const workloads::LayerInputs& inputs, CleanAccumulators& kept) const;
     /// The first layer that reads a tensor with faulty bytes in `activations` (a flatten passes its
-    /// input's bytes on, so its readers count); the layer count if none does.
-    std::size_t firstFaultyReader(const workloads::TensorFaults& activations) const;
+    /// input's bytes on, so its readers count) or has faulty accumulators; the layer count if none.
+    std::size_t firstFaultyLayer(const workloads::TensorFaults& activations) const;
     /// Weight codes of layer `layer` that differ between `codes` and the package's.
     std::size_t flippedWeightCodes(std::size_t layer, const std::vector<std::uint8_t>& codes) const;
     /// The clean-correct images' inputs to layer `layer` or, if not cached, to the latest cached

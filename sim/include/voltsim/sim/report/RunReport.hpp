@@ -50,10 +50,9 @@ struct RunSummary {
     EnergyBreakdown energy;  ///< per inference at the point (mean over chips)
     EnergyBreakdown nominal; ///< the same counts priced at V_nom
     EnergySavings savings;
-    std::vector<RailEnergy> rails;             ///< energy by rail at the point
-    std::vector<RailEnergy> railsNominal;      ///< the same rails at V_nom
-    double vMinMv = 0;                         ///< the weight SRAM profile's V_min
-    std::vector<std::string> unmodelledFaults; ///< buffers below V_min (energy scaled, faults not modelled)
+    std::vector<RailEnergy> rails;        ///< energy by rail at the point
+    std::vector<RailEnergy> railsNominal; ///< the same rails at V_nom
+    double vMinMv = 0;                    ///< the weight SRAM profile's V_min
 };
 
 RunSummary summarizeRun(const RunReportInput& input);

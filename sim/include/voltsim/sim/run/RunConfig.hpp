@@ -41,10 +41,6 @@ const models::RailSpecs* findRail(const models::AcceleratorSpecs& specs, const s
 void applyRailFlags(nlohmann::json& config, const std::vector<std::string>& assignments,
                     const std::string& prefix, ValueOrigins& origins);
 
-/// The one-line notice `voltsim run` and `voltsim sweep` print (without "voltsim: note: ") when
-/// buffers run below V_min: their energy scales, their faults are not modelled; empty if none.
-std::string unmodelledFaultsNote(const std::vector<std::string>& buffers);
-
 /// What one `voltsim run` does beyond the hardware. The initial values are the config's defaults
 /// (as are those of models::AcceleratorSpecs): readRunConfig reads each key into its member.
 struct RunSettings {

@@ -81,10 +81,6 @@ class EnergyPricer {
     /// `energy` (priced at `volts`) split by rail, the weight SRAM's rail first, then config order.
     std::vector<RailEnergy> byRail(const EnergyBreakdown& energy, const SramVoltages& volts) const;
 
-    /// Names of the buffers on a rail below the profile's V_min at `volts` whose faults are not
-    /// modelled (accumulator_sram): their energy scales, their data reads as written.
-    std::vector<std::string> unmodelledFaults(const SramVoltages& volts) const;
-
     double nominalVoltageMv() const { return m_vNomMv; }
 
   private:

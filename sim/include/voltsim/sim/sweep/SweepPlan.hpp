@@ -56,8 +56,6 @@ class SweepPlan {
     const std::vector<SweepPoint>& points() const { return m_points; }
     const std::vector<std::uint64_t>& seeds() const { return m_seeds; }
     bool byRate() const { return m_config.axis == SweepAxis::Ber; }
-    /// The buffers below V_min at some point of the axis whose faults are not modelled.
-    std::vector<std::string> unmodelledFaults() const;
 
     /// Points of the whole sweep: models x operating points.
     std::size_t size() const { return m_models.size() * m_points.size(); }

@@ -27,8 +27,8 @@ class FunctionalBackend : public IBackend {
     const models::AcceleratorStats& counts(const Experiment& experiment);
     /// The reference run of the chip of `seed` at V_nom (without logits), evaluated once.
     const ChipOutcome& clean(const Experiment& experiment, std::uint64_t seed);
-    /// The activation SRAM cells of the experiment's accelerator and model (rebuilt with the evaluator).
-    ActivationCells& activationCells(const Experiment& experiment);
+    /// The buffer cells of the experiment's accelerator and model (rebuilt with the evaluator).
+    BufferCells& bufferCells(const Experiment& experiment);
     /// A chip read at `point` with every image inferred (the stored tensors through `activations`,
     /// null: none): logits, errors and robust errors.
     ChipOutcome inferChip(const Experiment& experiment, memory::SramChip& chip,
@@ -39,7 +39,7 @@ class FunctionalBackend : public IBackend {
     const workloads::ModelPackage* m_evaluatorModel = nullptr;
     const RunConfig* m_evaluatorConfig = nullptr;
     ImageSet m_evaluatorImages;
-    std::unique_ptr<ActivationCells> m_activationCells; ///< of the evaluator's model and accelerator
+    std::unique_ptr<BufferCells> m_bufferCells; ///< of the evaluator's model and accelerator
     std::unique_ptr<ChipPool> m_pool;
     const RunConfig* m_poolConfig = nullptr;
     using CountsKey = std::pair<const workloads::ModelPackage*, std::size_t>; ///< model, images
