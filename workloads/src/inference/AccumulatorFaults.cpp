@@ -29,11 +29,12 @@ OutputSite siteOf(const Layer& layer, std::uint32_t output)
             filter / filtersPerGroup * channelsPerGroup};
 }
 
-/// Input q_k of the output at `site` for k of the GEMM's K (C, Fh, Fw order; 0 in the padding).
-std::int32_t inputAt(const Layer& layer, const OutputSite& site, const std::uint8_t* input, std::size_t k)
+/// Where in one image's input q_k of the output at `site` lies, k of the GEMM's K (C, Fh, Fw
+/// order); `padding` for a position in the zero padding.
+std::size_t inputIndex(const Layer& layer, const OutputSite& site, std::size_t k, std::size_t padding)
 {
     if (layer.type == LayerType::Linear)
-        return input[k];
+        return k;
     const auto taps = static_cast<std::size_t>(layer.kernelH * layer.kernelW);
     const std::size_t c = site.channel + k / taps;
     const auto ky = static_cast<std::int64_t>(k % taps) / layer.kernelW;
@@ -41,42 +42,69 @@ std::int32_t inputAt(const Layer& layer, const OutputSite& site, const std::uint
     const std::int64_t iy = site.y * layer.stride - layer.padding + ky;
     const std::int64_t ix = site.x * layer.stride - layer.padding + kx;
     if (iy < 0 || iy >= layer.inShape[1] || ix < 0 || ix >= layer.inShape[2])
-        return 0;
-    return input[(static_cast<std::int64_t>(c) * layer.inShape[1] + iy) * layer.inShape[2] + ix];
+        return padding;
+    return static_cast<std::size_t>(
+        (static_cast<std::int64_t>(c) * layer.inShape[1] + iy) * layer.inShape[2] + ix);
 }
 
 } // namespace
 
 void applyAccumulatorFaults(const Layer& layer, const std::vector<std::uint8_t>& codes,
-                            const LayerAccumulatorFaults& faults, const std::uint8_t* input,
+                            const LayerAccumulatorFaults& faults, const ImageRange& images,
                             std::uint8_t* output, std::int32_t* logits)
 {
     const QuantizedTensor& weight = *layer.weight;
     const Requant& requant = *layer.requant;
     const auto fanIn = static_cast<std::size_t>(layer.fanIn());
+    const auto inSize = static_cast<std::size_t>(shapeSize(layer.inShape));
+    const auto outSize = static_cast<std::size_t>(shapeSize(layer.outShape));
     const std::size_t foldRows = std::max<std::size_t>(1, faults.foldRows);
-    std::vector<std::int32_t> partials((fanIn + foldRows - 1) / foldRows);
+    const std::size_t folds = (fanIn + foldRows - 1) / foldRows;
+    // Per faulty output, once for every image: the inputs it reads outside the padding (where in
+    // one image's input, and their codes v_k), and where each fold's run of them ends.
+    std::vector<std::size_t> from;
+    std::vector<std::int32_t> weights;
+    std::vector<std::size_t> foldEnd(folds);
+    std::vector<std::int32_t> partials(folds);
     for (const FaultyAccumulator& faulty : faults.outputs) {
         const OutputSite site = siteOf(layer, faulty.output);
-        std::fill(partials.begin(), partials.end(), 0);
-        std::int64_t sumInputs = 0;
+        from.clear();
+        weights.clear();
         for (std::size_t k = 0; k < fanIn; ++k) {
-            const std::int32_t q = inputAt(layer, site, input, k);
-            partials[k / foldRows] += q * std::int32_t{codeAt(codes, weight, site.filter * fanIn + k, layer)};
-            sumInputs += q;
+            if (const std::size_t at = inputIndex(layer, site, k, inSize); at != inSize) {
+                from.push_back(at);
+                weights.push_back(codeAt(codes, weight, site.filter * fanIn + k, layer));
+            }
+            if ((k + 1) % foldRows == 0 || k + 1 == fanIn)
+                foldEnd[k / foldRows] = from.size();
         }
-        const std::int32_t acc = accumulateThrough(faulty.word, partials.data(), partials.size());
-        const std::int64_t centered = std::int64_t{acc} - weight.offset * sumInputs;
         const std::int64_t biasTerm =
             requant.mBias *
                 (std::int64_t{codeAt(codes, *layer.bias, site.filter, layer)} - layer.bias->offset) +
             requant.b0;
-        const std::int64_t value = requantize(requant, centered, sumInputs, biasTerm);
-        if (requant.int32Output)
-            logits[faulty.output] = static_cast<std::int32_t>(std::clamp<std::int64_t>(
-                value, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
-        else
-            output[faulty.output] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(value, 0, 255));
+        for (std::size_t image = 0; image < images.count; ++image) {
+            const std::uint8_t* input = images.input + image * inSize;
+            std::int64_t sumInputs = 0;
+            for (std::size_t fold = 0, j = 0; fold < folds; ++fold) {
+                std::int32_t partial = 0;
+                for (; j < foldEnd[fold]; ++j) {
+                    const std::int32_t q = input[from[j]];
+                    partial += q * weights[j];
+                    sumInputs += q;
+                }
+                partials[fold] = partial;
+            }
+            const std::int32_t acc = accumulateThrough(faulty.word, partials.data(), partials.size());
+            const std::int64_t value =
+                requantize(requant, std::int64_t{acc} - weight.offset * sumInputs, sumInputs, biasTerm);
+            if (requant.int32Output)
+                logits[image * outSize + faulty.output] = static_cast<std::int32_t>(
+                    std::clamp<std::int64_t>(value, std::numeric_limits<std::int32_t>::min(),
+                                             std::numeric_limits<std::int32_t>::max()));
+            else
+                output[image * outSize + faulty.output] =
+                    static_cast<std::uint8_t>(std::clamp<std::int64_t>(value, 0, 255));
+        }
     }
 }
 

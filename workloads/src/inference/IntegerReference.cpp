@@ -168,14 +168,9 @@ void readThroughFaults(const RangeJob& job, std::size_t index, std::size_t count
     const Layer& layer = job.network->layers[index];
     const auto outSize = static_cast<std::size_t>(shapeSize(layer.outShape));
     std::vector<std::uint8_t>& out = tensors.outputs[index];
-    if (const LayerAccumulatorFaults* accumulators = job.faults->accumulatorsOf(index)) {
-        const auto inSize = static_cast<std::size_t>(shapeSize(layer.inShape));
-        const std::uint8_t* in = tensors.of(layer.inputs[0]);
-        for (std::size_t image = 0; image < count; ++image)
-            detail::applyAccumulatorFaults(layer, *job.codes, *accumulators, in + image * inSize,
-                                           out.data() + image * outSize,
-                                           logits != nullptr ? logits + image * outSize : nullptr);
-    }
+    if (const LayerAccumulatorFaults* accumulators = job.faults->accumulatorsOf(index))
+        detail::applyAccumulatorFaults(layer, *job.codes, *accumulators, {tensors.of(layer.inputs[0]), count},
+                                       out.data(), logits);
     if (layer.type != LayerType::Flatten)
         readThrough(job.faults->of(index), out.data(), count, outSize);
 }
