@@ -35,7 +35,7 @@ std::size_t inputIndex(const Layer& layer, const OutputSite& site, std::size_t k
 {
     if (layer.type == LayerType::Linear)
         return k;
-    const auto taps = static_cast<std::size_t>(layer.kernelH * layer.kernelW);
+    const auto taps = static_cast<std::size_t>(layer.kernelH) * static_cast<std::size_t>(layer.kernelW);
     const std::size_t c = site.channel + k / taps;
     const auto ky = static_cast<std::int64_t>(k % taps) / layer.kernelW;
     const auto kx = static_cast<std::int64_t>(k % taps) % layer.kernelW;
