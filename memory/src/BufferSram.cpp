@@ -68,7 +68,7 @@ void BufferSram::setOperatingPoint(const OperatingPoint& point)
     const FaultEffect effect = m_chip.faultModel().effect();
     for (std::uint32_t bank = 0; bank < m_chip.bankCount(); ++bank)
         for (const FaultCell& cell : m_chip.cells(bank)) {
-            if (!m_chip.isActive(cell))
+            if (!m_chip.isActive(bank, cell))
                 continue;
             ByteFault fault;
             fault.offset = static_cast<std::uint32_t>(linearAddress(bank, cell.bit / 8));

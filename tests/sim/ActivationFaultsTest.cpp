@@ -70,7 +70,7 @@ workloads::TensorFaults activationFaultsByHand(std::uint64_t seed)
     std::vector<std::uint8_t> flips(std::size_t{32} * 1024, 0);
     for (std::uint32_t bank = 0; bank < 8; ++bank)
         for (const memory::FaultCell& cell : chip.cells(bank))
-            if (chip.isActive(cell)) {
+            if (chip.isActive(bank, cell)) {
                 const std::uint64_t byte = cell.bit / 8;
                 flips[(byte / 8 * 8 + bank) * 8 + byte % 8] ^=
                     static_cast<std::uint8_t>(1u << (cell.bit % 8));
