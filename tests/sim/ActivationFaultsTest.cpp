@@ -314,16 +314,24 @@ class ActivationFaultsCli : public test::CliFixture {
 
 TEST_F(ActivationFaultsCli, BanksOfPartialWordsBelowVminAreAOneLineError)
 {
-    const std::string model = " --model " + test::modelDir("randbet-8bit");
-    ASSERT_EQ(
-        voltsim(
-            "run" + model +
-            " --images 2 --voltage-rel 0.88 --set activation_sram.rail=weight --set activation_sram.banks=3"),
-        2);
-    EXPECT_EQ(test::lines(stderrText()).size(), 1u) << stderrText();
-    EXPECT_NE(stderrText().find("activation_sram.banks: 32768 bytes do not split into 3 banks"),
-              std::string::npos)
-        << stderrText();
+    const std::string model = test::modelDir("randbet-8bit");
+    const auto expectOneLineError = [this](const std::string& args, const std::string& message) {
+        ASSERT_EQ(voltsim(args), 2);
+        EXPECT_EQ(test::lines(stderrText()).size(), 1u) << stderrText();
+        EXPECT_NE(stderrText().find(message), std::string::npos) << stderrText();
+    };
+    expectOneLineError("run --model " + model +
+                           " --images 2 --voltage-rel 0.88 --set activation_sram.rail=weight"
+                           " --set activation_sram.banks=3",
+                       "activation_sram.banks: 32768 bytes do not split into 3 banks");
+    // A sweep on the SystemC back-end refuses it before it simulates the point at V_nom.
+    expectOneLineError("sweep --models " + model +
+                           " --images 2 --chips 1 --voltages-rel 1.0,0.88 --backend systemc --out sweep"
+                           " --accelerator " +
+                           test::sourceDir() + "/configs/accelerator/one-rail.json" +
+                           " --set accelerator.accumulator_sram.banks=5",
+                       "accumulator_sram.banks: 65536 bytes do not split into 5 banks");
     // At V_nom the cells are not modelled (none fails), so any bank count is fine.
-    EXPECT_EQ(voltsim("run" + model + " --images 2 --set activation_sram.banks=3"), 0) << stderrText();
+    EXPECT_EQ(voltsim("run --model " + model + " --images 2 --set activation_sram.banks=3"), 0)
+        << stderrText();
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 namespace voltsim::models {
 namespace {
@@ -101,13 +102,23 @@ bool cellsFailAt(const memory::SramProfile& profile, const memory::OperatingPoin
     return point.byRate() ? point.ber() > 0 : point.voltageMv(profile) < profile.vMinMv;
 }
 
+namespace {
+
+/// The banks of buffer `name` in the weight SRAM's word width (InputError naming name + "_sram").
+memory::ChipGeometry cellGeometry(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
+                                  const std::string& name)
+{
+    return memory::bufferGeometry(buffer.sizeBytes, buffer.banks,
+                                  specs.weightSram.profile->geometry.bank.wordBits, name + "_sram");
+}
+
+} // namespace
+
 std::unique_ptr<memory::BufferSram> makeBufferCells(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
                                                     const std::string& name, std::uint64_t chipSeed)
 {
-    const memory::ChipGeometry geometry = memory::bufferGeometry(
-        buffer.sizeBytes, buffer.banks, specs.weightSram.profile->geometry.bank.wordBits, name + "_sram");
-    return std::make_unique<memory::BufferSram>(specs.weightSram.profile, chipSeed, name, geometry,
-                                                specs.weightSram.chip);
+    return std::make_unique<memory::BufferSram>(specs.weightSram.profile, chipSeed, name,
+                                                cellGeometry(specs, buffer, name), specs.weightSram.chip);
 }
 
 std::unique_ptr<memory::BufferSram> bufferCellsAt(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
@@ -119,6 +130,15 @@ std::unique_ptr<memory::BufferSram> bufferCellsAt(const AcceleratorSpecs& specs,
     auto cells = makeBufferCells(specs, buffer, name, chipSeed);
     cells->setOperatingPoint(point);
     return cells;
+}
+
+void checkBufferCells(const AcceleratorSpecs& specs, const memory::OperatingPoint& weightPoint)
+{
+    const std::pair<const BufferSpecs*, const char*> buffers[] = {{&specs.activationSram, "activation"},
+                                                                  {&specs.accumulatorSram, "accumulator"}};
+    for (const auto& [buffer, name] : buffers)
+        if (cellsFailAt(*specs.weightSram.profile, bufferOperatingPoint(specs, *buffer, weightPoint)))
+            cellGeometry(specs, *buffer, name);
 }
 
 workloads::TensorFaults activationFaults(const ActivationMap& map, const memory::BufferSram& cells)

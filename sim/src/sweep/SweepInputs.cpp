@@ -6,6 +6,7 @@
 #include "voltsim/workloads/util/Sha256.hpp"
 
 #include <filesystem>
+#include <set>
 
 namespace voltsim::sim {
 
@@ -40,9 +41,10 @@ std::string brief(const std::string& sha256)
 std::vector<SweepInput> sweepInputs(const SweepPlan& plan)
 {
     std::vector<SweepInput> inputs;
+    std::set<std::string> hashedPackages; // a package swept under several protections: hashed once
     for (const SweepModel& model : plan.models()) {
-        if (&model != &plan.models()[plan.modelIndex(model.name, "models")])
-            continue; // the package's other protections: hashed once
+        if (!hashedPackages.insert(model.name).second)
+            continue;
         inputs.push_back(hashed("model " + model.name + " manifest", model.package->manifestPath()));
         inputs.push_back(
             {"model " + model.name + " codes", model.package->blobPath(), model.package->blob.sha256});

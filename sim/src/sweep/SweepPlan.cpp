@@ -2,6 +2,7 @@
 
 #include "voltsim/common/Error.hpp"
 #include "voltsim/memory/Random.hpp"
+#include "voltsim/models/accelerator/ActivationMap.hpp"
 #include "voltsim/sim/experiment/impl/AcceleratorBackend.hpp"
 #include "voltsim/workloads/ShippedData.hpp"
 
@@ -35,6 +36,8 @@ SweepPlan::SweepPlan(const SweepConfig& config)
     if (byRate())
         memory::useRateFaultModel(m_config.accelerator.accelerator.weightSram.chip);
     const std::vector<std::shared_ptr<const RunConfig>> accelerators = protectedAccelerators();
+    for (const SweepPoint& point : m_points)
+        models::checkBufferCells(m_config.accelerator.accelerator, point.op);
     for (const auto& entry : config.models) {
         SweepModel model;
         try {

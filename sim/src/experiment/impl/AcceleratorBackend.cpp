@@ -2,6 +2,7 @@
 
 #include "voltsim/memory/Random.hpp"
 #include "voltsim/models/accelerator/Accelerator.hpp"
+#include "voltsim/models/accelerator/ActivationMap.hpp"
 #include "voltsim/models/accelerator/WeightTensors.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
 
@@ -107,6 +108,7 @@ const ChipOutcome& AcceleratorBackend::clean(const Experiment& experiment)
 
 PointOutcome AcceleratorBackend::evaluate(const Experiment& experiment)
 {
+    models::checkBufferCells(experiment.accelerator->accelerator, experiment.point); // before any simulation
     const ImageSet& images = experiment.images;
     PointOutcome outcome;
     outcome.images = images.count;

@@ -59,6 +59,13 @@ std::unique_ptr<memory::BufferSram> makeBufferCells(const AcceleratorSpecs& spec
 std::unique_ptr<memory::BufferSram> bufferCellsAt(const AcceleratorSpecs& specs, const BufferSpecs& buffer,
                                                   const std::string& name, std::uint64_t chipSeed);
 
+/// Refuses, before anything is simulated, the activation or accumulator SRAM whose cells are
+/// modelled with the weight SRAM at `weightPoint` (cellsFailAt its rail's point) and whose banks
+/// do not hold whole words: InputError naming the buffer's key, as makeBufferCells. (Thrown from a
+/// SystemC elaboration after a simulation, the error would trip AddressSanitizer's false stack
+/// reports: docs/hardening.md.)
+void checkBufferCells(const AcceleratorSpecs& specs, const memory::OperatingPoint& weightPoint);
+
 /// The faulty bytes under every tensor of `map` in `cells` (a flatten gets those of the tensor it
 /// views; tensors not stored get none).
 workloads::TensorFaults activationFaults(const ActivationMap& map, const memory::BufferSram& cells);
