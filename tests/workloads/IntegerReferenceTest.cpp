@@ -284,6 +284,88 @@ TEST_P(NaiveDatapathTest, MatchesNaiveDatapathOnRandomNetworkAndCodes)
     EXPECT_GT(distinct.size(), 100u);
 }
 
+/// Random network of convs each followed by a 2x2 stride-2 max-pool (the pair runConvMaxPool
+/// computes at once where the path has the fused kernel): [2, 6, 37] -> conv 5 filters 3x3 pad 1
+/// (8-bit) -> [5, 6, 37] -> maxpool -> [5, 3, 18] (pooled rows longer than a vector step, not a
+/// multiple of it) -> conv 4 filters 3x3 stride 2 pad 1 (6-bit) -> [4, 2, 9] -> maxpool -> [4, 1, 4]
+/// (shorter than a step; the odd last column dropped) -> flatten [16] -> linear 4 logits (7-bit).
+PackageFiles randomPooledPackage(std::mt19937& random)
+{
+    PackageFiles files;
+    files.manifest = manifestSkeleton({2, 6, 37}, 4);
+    auto& layers = files.manifest["layers"];
+    const auto pool = [&](const char* name, const std::vector<std::int64_t>& in,
+                          const std::vector<std::int64_t>& out) {
+        layers.push_back({{"name", name},
+                          {"type", "maxpool2d"},
+                          {"in_shape", in},
+                          {"out_shape", out},
+                          {"kernel", {2, 2}},
+                          {"stride", 2}});
+    };
+    auto conv1 = randomParameters(random, files, {5, 2, 3, 3}, 8, 13, 200, -30, false);
+    conv1.update({{"name", "conv1"},
+                  {"type", "conv2d"},
+                  {"in_shape", {2, 6, 37}},
+                  {"out_shape", {5, 6, 37}},
+                  {"kernel", {3, 3}},
+                  {"stride", 1},
+                  {"padding", 1},
+                  {"relu", true}});
+    layers.push_back(conv1);
+    pool("pool1", {5, 6, 37}, {5, 3, 18});
+    auto conv2 = randomParameters(random, files, {4, 5, 3, 3}, 6, 12, 150, 25, false);
+    conv2.update({{"name", "conv2"},
+                  {"type", "conv2d"},
+                  {"in_shape", {5, 3, 18}},
+                  {"out_shape", {4, 2, 9}},
+                  {"kernel", {3, 3}},
+                  {"stride", 2},
+                  {"padding", 1},
+                  {"relu", true}});
+    layers.push_back(conv2);
+    pool("pool2", {4, 2, 9}, {4, 1, 4});
+    layers.push_back(
+        {{"name", "flatten"}, {"type", "flatten"}, {"in_shape", {4, 1, 4}}, {"out_shape", {16}}});
+    auto fc = randomParameters(random, files, {4, 16}, 7, 6, 5, -2, true);
+    fc.update({{"name", "fc"}, {"type", "linear"}, {"in_shape", {16}}, {"out_shape", {4}}, {"relu", false}});
+    layers.push_back(fc);
+    files.golden = tinyGolden();
+    return files;
+}
+
+/// The package written by `files` on 70 random images (two threads, a partial last batch): its
+/// 4 logits of every image equal the naive datapath's, and take more than 100 distinct values (not
+/// saturated: every layer passes information on).
+void expectNaiveLogitsOnRandomImages(PackageFiles files, std::mt19937& random)
+{
+    TempDir dir;
+    files.write(dir.path());
+    const ModelPackage package = ModelPackage::load(dir.path());
+    const std::size_t count = 70;
+    const auto imageSize = static_cast<std::size_t>(package.network.inputSize());
+    std::vector<std::uint8_t> images(count * imageSize);
+    for (auto& pixel : images)
+        pixel = static_cast<std::uint8_t>(random() % 256);
+    std::set<std::int32_t> distinct;
+    const auto logits = IntegerReference(package, 2).logits(package.codes, images.data(), count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto expected = naiveLogits(package.network, package.codes, images.data() + i * imageSize);
+        for (std::size_t c = 0; c < 4; ++c) {
+            ASSERT_EQ(logits(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)), expected[c])
+                << "image " << i << " class " << c;
+            distinct.insert(logits(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)));
+        }
+    }
+    EXPECT_GT(distinct.size(), 100u);
+}
+
+TEST_P(NaiveDatapathTest, ConvsWithTheirMaxPoolsMatchNaiveDatapath)
+{
+    std::mt19937 random(20261202);
+    expectNaiveLogitsOnRandomImages(randomPooledPackage(random), random);
+}
+
 /// Random format version 2 chain of grouped convs: [4, 8, 7] -> depthwise 3x3 pad 1, two filters per
 /// channel (6-bit) -> [8, 8, 7] -> depthwise 3x2 stride 2 pad 1 (8-bit) -> [8, 4, 4] -> 1x1 conv in 2
 /// groups (5-bit) -> [4, 4, 4] -> flatten [64] -> linear 4 logits (7-bit).
@@ -341,25 +423,7 @@ PackageFiles randomGroupedPackage(std::mt19937& random)
 TEST_P(NaiveDatapathTest, GroupedAndDepthwiseConvsMatchNaiveDatapath)
 {
     std::mt19937 random(20261130);
-    TempDir dir;
-    randomGroupedPackage(random).write(dir.path());
-    const ModelPackage package = ModelPackage::load(dir.path());
-    const std::size_t count = 70; // two threads, a partial last batch
-    const std::size_t imageSize = std::size_t{4} * 8 * 7;
-    std::vector<std::uint8_t> images(count * imageSize);
-    for (auto& pixel : images)
-        pixel = static_cast<std::uint8_t>(random() % 256);
-    std::set<std::int32_t> distinct;
-    const auto logits = IntegerReference(package, 2).logits(package.codes, images.data(), count);
-    for (std::size_t i = 0; i < count; ++i) {
-        const auto expected = naiveLogits(package.network, package.codes, images.data() + i * imageSize);
-        for (std::size_t c = 0; c < 4; ++c) {
-            ASSERT_EQ(logits(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)), expected[c])
-                << "image " << i << " class " << c;
-            distinct.insert(logits(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)));
-        }
-    }
-    EXPECT_GT(distinct.size(), 100u); // not saturated: the grouped layers pass information on
+    expectNaiveLogitsOnRandomImages(randomGroupedPackage(random), random);
 }
 VOLTSIM_FOR_EVERY_KERNEL_PATH(NaiveDatapathTest);
 

@@ -1,7 +1,8 @@
 // The SIMD kernels internal to voltsim_workloads: the GEMM of every kernel path the CPU supports
 // against a literal triple loop on every tail shape, the row requantization of every path (and the
 // portable one) against docs/datapath.md's formula over the whole int64 range it meets, the 2x2
-// max-pool of every path against the window maxima.
+// max-pool of every path against the window maxima, the fused requantization and max-pool against
+// the largest of the four requantized values.
 #include "../../workloads/src/inference/Gemm.hpp"
 #include "../../workloads/src/inference/LayerKernels.hpp"
 #include "../../workloads/src/inference/Requantize.hpp"
@@ -126,6 +127,59 @@ TEST_P(RequantizeRowTest, KernelEqualsTheFormulaIncludingClampsAndNegativeValues
     EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
 }
 VOLTSIM_FOR_EVERY_KERNEL_PATH(RequantizeRowTest);
+
+class RequantizeMaxPoolTest : public KernelPathTest {};
+
+/// The fused requantization and 2x2 stride-2 max-pool (paths that have it) against the largest of
+/// the four requantized values of docs/datapath.md's formula, window by window, on rows of one
+/// pooled value to several vector steps, mostly inside 0..255 and across both clamps.
+TEST_P(RequantizeMaxPoolTest, FusedKernelEqualsTheMaximumOfTheFourRequantizedValues)
+{
+    if (!fusesRequantMaxPool(GetParam()))
+        GTEST_SKIP() << "kernel path '" << kernelPathName(GetParam())
+                     << "' requantizes and pools in two passes (tested above)";
+    std::mt19937_64 random(78);
+    std::set<int> seen;
+    for (int trial = 0; trial < 2000; ++trial) {
+        const std::size_t count = 1 + random() % 20;
+        const std::size_t columns = std::max<std::size_t>(2 * count, 16); // what the kernel may read
+        RowRequant row;
+        row.shift = 8 + static_cast<int>(random() % 30);
+        row.mAcc =
+            static_cast<std::int64_t>(random() % ((std::uint64_t(1) << std::min(row.shift, 28)) / 16 + 1)) *
+            (random() % 2 ? 1 : -1);
+        row.constant = (std::int64_t(128) << row.shift) +
+                       (trial % 3 == 0 ? static_cast<std::int64_t>(random() % 512) - 256 : 0) *
+                           (std::int64_t(1) << row.shift);
+        std::array<std::vector<std::int32_t>, 2> centered{std::vector<std::int32_t>(columns),
+                                                          std::vector<std::int32_t>(columns)};
+        std::array<std::vector<std::int64_t>, 2> addends{std::vector<std::int64_t>(columns),
+                                                         std::vector<std::int64_t>(columns)};
+        for (std::size_t r = 0; r < 2; ++r)
+            for (std::size_t c = 0; c < columns; ++c) {
+                centered[r][c] = static_cast<std::int32_t>(random() % 4001) - 2000;
+                addends[r][c] = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
+                                (std::int64_t(1) << (row.shift + 5));
+            }
+        std::vector<std::uint8_t> out(count + 1, 0xA5); // the byte past the row must stay
+        requantizeMaxPool2x2Row(GetParam(), centered[0].data(), centered[1].data(), addends[0].data(),
+                                addends[1].data(), count, row, out.data());
+        for (std::size_t p = 0; p < count; ++p) {
+            int expected = 0;
+            for (std::size_t r = 0; r < 2; ++r)
+                for (std::size_t c = 2 * p; c < 2 * p + 2; ++c) {
+                    const std::int64_t t = row.mAcc * centered[r][c] + addends[r][c] + row.constant;
+                    expected = std::max(expected,
+                                        static_cast<int>(std::clamp<std::int64_t>(t >> row.shift, 0, 255)));
+                }
+            ASSERT_EQ(out[p], expected) << "trial " << trial << " pooled value " << p << " of " << count;
+            seen.insert(expected);
+        }
+        ASSERT_EQ(out[count], 0xA5) << "trial " << trial << ": wrote past " << count << " values";
+    }
+    EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
+}
+VOLTSIM_FOR_EVERY_KERNEL_PATH(RequantizeMaxPoolTest);
 
 class MaxPoolTest : public KernelPathTest {};
 

@@ -37,6 +37,27 @@ void BM_TestSetLogits(benchmark::State& state)
 }
 BENCHMARK(BM_TestSetLogits)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+/// Full test set, one thread, from the layer given as the argument (a cut point: the run starts
+/// from the clean activations entering it, as the sweep resumes a chip): the differences between
+/// successive starting layers are what each stretch of the network costs.
+void BM_TestSetFromLayer(benchmark::State& state)
+{
+    const auto layer = static_cast<std::size_t>(state.range(0));
+    const IntegerReference reference(package(), 1);
+    const std::size_t images = testSet().size();
+    const std::vector<std::uint8_t> entering =
+        layer == 0
+            ? std::vector<std::uint8_t>(testSet().image(0), testSet().image(0) + images * 784)
+            : reference.activations(package().codes, LayerInputs{0, testSet().image(0), images}, layer);
+    const LayerInputs inputs{layer, entering.data(), images};
+    for (auto _ : state)
+        benchmark::DoNotOptimize(reference.logits(package().codes, inputs).data());
+    state.SetLabel(package().network.layers[layer].name);
+    state.SetItemsProcessed(static_cast<std::int64_t>(images) * state.iterations());
+}
+// randbet-8bit's cut points: conv1, conv2, fc1, fc2.
+BENCHMARK(BM_TestSetFromLayer)->Arg(0)->Arg(2)->Arg(5)->Arg(6)->Unit(benchmark::kMillisecond);
+
 /// 64 images, one thread: the cost of a small call (code decoding dominates less than for 1 image).
 void BM_SmallBatchLogits(benchmark::State& state)
 {

@@ -126,6 +126,40 @@ void runLayer(const Network& network, std::size_t index, const std::vector<Prepa
     }
 }
 
+/// For each layer: true for a conv2d whose output only a following max-pool reads, which
+/// runConvMaxPool computes with it (the conv's own output is then never stored).
+std::vector<bool> fusedPools(const Network& network)
+{
+    const auto& layers = network.layers;
+    std::vector<bool> fused(layers.size(), false);
+    for (std::size_t i = 0; i + 1 < layers.size(); ++i) {
+        if (layers[i].type != LayerType::Conv2d || !detail::fusesWithMaxPool(layers[i], layers[i + 1]) ||
+            layers[i + 1].inputs != std::vector<std::size_t>{i})
+            continue;
+        fused[i] = std::none_of(
+            layers.begin() + static_cast<std::ptrdiff_t>(i) + 2, layers.end(), [i](const Layer& later) {
+                return std::find(later.inputs.begin(), later.inputs.end(), i) != later.inputs.end();
+            });
+    }
+    return fused;
+}
+
+/// Conv2d `index` and the max-pool after it (fusedPools) on a batch of `count` images: the pool's
+/// output to tensors.outputs[index + 1].
+void runConvWithPool(const Network& network, std::size_t index, const PreparedLayer& prepared,
+                     std::size_t count, BatchTensors& tensors, Workspace& work)
+{
+    const Layer& conv = network.layers[index];
+    const Layer& pool = network.layers[index + 1];
+    const auto inSize = static_cast<std::size_t>(shapeSize(conv.inShape));
+    const auto outSize = static_cast<std::size_t>(shapeSize(pool.outShape));
+    const std::uint8_t* in = tensors.of(conv.inputs[0]);
+    std::vector<std::uint8_t>& out = tensors.outputs[index + 1];
+    out.resize(count * outSize);
+    for (std::size_t image = 0; image < count; ++image)
+        detail::runConvMaxPool(prepared, pool, in + image * inSize, out.data() + image * outSize, work);
+}
+
 /// What one worker runs: layers [first, until) on rows [begin, end) of `inputs`; the result rows go
 /// to `logits` (until is the layer count) or `activations` (the tensor entering layer `until`).
 struct RangeJob {
@@ -175,6 +209,14 @@ void readThroughFaults(const RangeJob& job, std::size_t index, std::size_t count
         readThrough(job.faults->of(index), out.data(), count, outSize);
 }
 
+/// True if layer `index`'s output or accumulators have faulty cells in the job: stored through
+/// them, it must exist on its own.
+bool storesFaultyOutput(const RangeJob& job, std::size_t index)
+{
+    return job.faults != nullptr &&
+           (!job.faults->of(index).empty() || job.faults->accumulatorsOf(index) != nullptr);
+}
+
 void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
 {
     const Network& network = *job.network;
@@ -183,6 +225,7 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
     const bool toLogits = job.until == network.layers.size();
     const std::size_t result = toLogits ? job.until - 1 : network.layers[job.until].inputs[0];
     const auto outSize = static_cast<std::size_t>(shapeSize(network.tensorShape(result)));
+    const std::vector<bool> fused = fusedPools(network);
     Workspace work;
     BatchTensors tensors;
     tensors.outputs.resize(network.layers.size());
@@ -195,10 +238,14 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
             readThrough(job.faults->of(tensors.enteringProducer), tensors.entering.data(), count, inSize);
         std::int32_t* logits = toLogits ? job.logits + firstImage * outSize : nullptr;
         for (std::size_t i = first; i < job.until; ++i) {
-            if (i == first && job.incremental != nullptr)
+            if (i == first && job.incremental != nullptr) {
                 runIncrementalLayer(job, firstImage, count, logits, tensors, work);
-            else
+            } else if (fused[i] && i + 1 < job.until && !storesFaultyOutput(job, i)) {
+                runConvWithPool(network, i, (*job.prepared)[i][0], count, tensors, work);
+                ++i; // the pool's output is ready
+            } else {
                 runLayer(network, i, (*job.prepared)[i], count, logits, tensors, work);
+            }
             if (job.faults != nullptr)
                 readThroughFaults(job, i, count, logits, tensors);
         }

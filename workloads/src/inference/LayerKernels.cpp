@@ -380,6 +380,21 @@ void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Work
          work.products.data(), columns);
 }
 
+namespace {
+
+/// work.sumTerms[column] = m_sum * Sq of each of the `columns` GEMM columns of conv2d `prepared`
+/// (after convProducts: the GEMM's last row holds Sq).
+void fillConvSumTerms(const PreparedLayer& prepared, std::size_t columns, Workspace& work)
+{
+    const std::int64_t mSum = prepared.layer->requant->mSum;
+    const std::int32_t* inputSums = work.products.data() + prepared.filters * columns; // the ones row
+    work.sumTerms.resize(columns);
+    for (std::size_t column = 0; column < columns; ++column)
+        work.sumTerms[column] = mSum * inputSums[column];
+}
+
+} // namespace
+
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work)
 {
     const Layer& layer = *prepared.layer;
@@ -389,10 +404,7 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     const std::size_t columns = geometry.outHeight * columnsPerRow;
     const std::size_t filters = prepared.filters;
     convProducts(prepared, input, work);
-    const std::int32_t* inputSums = work.products.data() + filters * columns; // the ones row
-    work.sumTerms.resize(columns);
-    for (std::size_t column = 0; column < columns; ++column)
-        work.sumTerms[column] = requant.mSum * inputSums[column];
+    fillConvSumTerms(prepared, columns, work);
     // Rows narrower than a vector step are requantized whole (padding columns included, whose bytes
     // are dropped), so every row takes the vector path.
     const bool narrow = geometry.outWidth < kRequantStep;
@@ -412,6 +424,44 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
                 requantizeRowToUint8(prepared.path, work.products.data() + n * columns + oy * columnsPerRow,
                                      work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
                                      plane + oy * geometry.outWidth);
+        }
+    }
+}
+
+bool fusesWithMaxPool(const Layer& conv, const Layer& pool)
+{
+    return conv.type == LayerType::Conv2d && conv.groups == 1 && !conv.requant->int32Output &&
+           pool.type == LayerType::MaxPool2d && pool.kernelH == 2 && pool.kernelW == 2 && pool.stride == 2 &&
+           pool.padding == 0 && pool.inShape == conv.outShape;
+}
+
+void runConvMaxPool(const PreparedLayer& prepared, const Layer& pool, const std::uint8_t* input,
+                    std::uint8_t* output, Workspace& work)
+{
+    const Layer& layer = *prepared.layer;
+    if (!fusesRequantMaxPool(prepared.path)) {
+        work.convOutput.resize(static_cast<std::size_t>(shapeSize(layer.outShape)));
+        runConv(prepared, input, work.convOutput.data(), work);
+        runMaxPool(pool, work.convOutput.data(), output);
+        return;
+    }
+    const Requant& requant = *layer.requant;
+    const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
+    const std::size_t columnsPerRow = rowColumns(geometry);
+    const std::size_t columns = geometry.outHeight * columnsPerRow;
+    const auto pooledHeight = static_cast<std::size_t>(pool.outShape[1]);
+    const auto pooledWidth = static_cast<std::size_t>(pool.outShape[2]);
+    convProducts(prepared, input, work);
+    fillConvSumTerms(prepared, columns, work);
+    for (std::size_t n = 0; n < prepared.filters; ++n) {
+        const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)),
+                               requant.shift};
+        for (std::size_t py = 0; py < pooledHeight; ++py) {
+            const std::size_t top = 2 * py * columnsPerRow;
+            const std::int32_t* sums = work.products.data() + n * columns;
+            requantizeMaxPool2x2Row(prepared.path, sums + top, sums + top + columnsPerRow,
+                                    work.sumTerms.data() + top, work.sumTerms.data() + top + columnsPerRow,
+                                    pooledWidth, terms, output + (n * pooledHeight + py) * pooledWidth);
         }
     }
 }

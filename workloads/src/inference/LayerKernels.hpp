@@ -59,6 +59,7 @@ struct Workspace {
     std::vector<std::int32_t> windowSums; ///< Sq per output pixel of a depthwise conv
     std::vector<std::int32_t> widened;    ///< an add's or concat's first input as int32
     std::vector<std::uint8_t> rowBytes;   ///< requantized GEMM columns of one conv filter
+    std::vector<std::uint8_t> convOutput; ///< a conv's output before its max-pool (runConvMaxPool, unfused)
 };
 
 /// True for a conv2d whose groups each read one input channel (depthwise, any channel multiplier
@@ -76,6 +77,16 @@ std::size_t convColumnsPerRow(const PreparedLayer& prepared);
 
 /// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work);
+
+/// True if max-pool `pool` reading conv2d `conv` (one group, uint8 output) is a 2x2 stride-2 pool
+/// without padding, which runConvMaxPool computes with the conv.
+bool fusesWithMaxPool(const Layer& conv, const Layer& pool);
+
+/// runConv then runMaxPool(pool) on one image, bit for bit (fusesWithMaxPool(conv, pool)): where
+/// the kernel path has the fused kernel (Requantize.hpp), each pooled value is requantized once
+/// from the largest T of its window, without the conv's output in between.
+void runConvMaxPool(const PreparedLayer& prepared, const Layer& pool, const std::uint8_t* input,
+                    std::uint8_t* output, Workspace& work);
 
 /// Runs depthwise conv2d `prepared` (isDepthwise) on one image, as runConv does a plain one.
 void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output,

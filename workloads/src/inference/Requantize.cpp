@@ -92,6 +92,67 @@ VOLTSIM_TARGET_VNNI512 void requantize512(const std::int32_t* centered, const st
     }
 }
 
+/// T - constant of eight columns of one row as eight int64.
+VOLTSIM_TARGET_VNNI512 __m512i eightTerms512(const std::int32_t* centered, const std::int64_t* addends,
+                                             __m512i mAcc)
+{
+    constexpr __mmask8 kAll = 0xFF;
+    const __m512i sums =
+        _mm512_maskz_cvtepi32_epi64(kAll, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centered)));
+    return _mm512_add_epi64(_mm512_maskz_mul_epi32(kAll, sums, mAcc), _mm512_loadu_si512(addends));
+}
+
+/// The row's integers as vectors.
+struct RowVectors512 {
+    __m512i mAcc, constant;
+    __m128i shift;
+};
+
+/// Eight pooled outputs of requantizeMaxPool2x2Row from columns 2 at .. 2 at + 15 of both rows, stored
+/// under `stored`: T of the 16 columns of both rows, the larger of the rows, of each column pair
+/// (even and odd columns gathered across the two vectors), then one shift and clamp.
+VOLTSIM_TARGET_VNNI512 void pooledStep512(const std::int32_t* top, const std::int32_t* bottom,
+                                          const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
+                                          std::size_t at, const RowVectors512& row, __mmask8 stored,
+                                          std::uint8_t* out)
+{
+    constexpr __mmask8 kAll = 0xFF;
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    const std::size_t first = 2 * at;
+    const __m512i low =
+        _mm512_maskz_max_epi64(kAll, eightTerms512(top + first, addendsTop + first, row.mAcc),
+                               eightTerms512(bottom + first, addendsBottom + first, row.mAcc));
+    const __m512i high =
+        _mm512_maskz_max_epi64(kAll, eightTerms512(top + first + 8, addendsTop + first + 8, row.mAcc),
+                               eightTerms512(bottom + first + 8, addendsBottom + first + 8, row.mAcc));
+    const __m512i pooled = _mm512_maskz_max_epi64(kAll, _mm512_permutex2var_epi64(low, even, high),
+                                                  _mm512_permutex2var_epi64(low, odd, high));
+    const __m512i q = _mm512_maskz_max_epi64(
+        kAll, _mm512_maskz_sra_epi64(kAll, _mm512_add_epi64(pooled, row.constant), row.shift),
+        _mm512_setzero_si512());
+    _mm512_mask_cvtusepi64_storeu_epi8(out + at, stored, q);
+}
+
+/// requantizeMaxPool2x2Row with AVX-512, eight pooled outputs per step. A partial last step is done
+/// as the row's last eight (overlapping), a row shorter than a step with a masked store.
+VOLTSIM_TARGET_VNNI512 void requantizeMaxPool2x2Row512(const std::int32_t* top, const std::int32_t* bottom,
+                                                       const std::int64_t* addendsTop,
+                                                       const std::int64_t* addendsBottom, std::size_t count,
+                                                       const RowRequant& row, std::uint8_t* out)
+{
+    const RowVectors512 vectors{_mm512_set1_epi64(row.mAcc), _mm512_set1_epi64(row.constant),
+                                _mm_cvtsi32_si128(row.shift)};
+    if (count < kRequantStep) {
+        pooledStep512(top, bottom, addendsTop, addendsBottom, 0, vectors,
+                      static_cast<__mmask8>((1u << count) - 1), out);
+        return;
+    }
+    for (std::size_t p = 0; p < count; p += kRequantStep)
+        pooledStep512(top, bottom, addendsTop, addendsBottom, std::min(p, count - kRequantStep), vectors,
+                      static_cast<__mmask8>(0xFF), out);
+}
+
 #endif
 
 } // namespace
@@ -102,6 +163,37 @@ void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64
     for (std::size_t n = 0; n < count; ++n)
         out[n] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(
             (row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
+}
+
+bool fusesRequantMaxPool(KernelPath path)
+{
+#ifdef VOLTSIM_X86_SIMD
+    if (path == KernelPath::Vnni512)
+        return true;
+#endif
+    return path == KernelPath::Portable;
+}
+
+void requantizeMaxPool2x2Row(KernelPath path, const std::int32_t* top, const std::int32_t* bottom,
+                             const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
+                             std::size_t count, const RowRequant& row, std::uint8_t* out)
+{
+#ifdef VOLTSIM_X86_SIMD
+    if (path == KernelPath::Vnni512) {
+        requantizeMaxPool2x2Row512(top, bottom, addendsTop, addendsBottom, count, row, out);
+        return;
+    }
+#endif
+    const auto term = [&](const std::int32_t* centered, const std::int64_t* addends, std::size_t column) {
+        return row.mAcc * centered[column] + addends[column];
+    };
+    for (std::size_t p = 0; p < count; ++p) {
+        const std::int64_t largest =
+            std::max(std::max(term(top, addendsTop, 2 * p), term(top, addendsTop, 2 * p + 1)),
+                     std::max(term(bottom, addendsBottom, 2 * p), term(bottom, addendsBottom, 2 * p + 1)));
+        out[p] = static_cast<std::uint8_t>(
+            std::clamp<std::int64_t>((largest + row.constant) >> row.shift, 0, 255));
+    }
 }
 
 void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
