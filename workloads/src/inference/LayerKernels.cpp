@@ -439,12 +439,6 @@ void runConvMaxPool(const PreparedLayer& prepared, const Layer& pool, const std:
                     std::uint8_t* output, Workspace& work)
 {
     const Layer& layer = *prepared.layer;
-    if (!fusesRequantMaxPool(prepared.path)) {
-        work.convOutput.resize(static_cast<std::size_t>(shapeSize(layer.outShape)));
-        runConv(prepared, input, work.convOutput.data(), work);
-        runMaxPool(pool, work.convOutput.data(), output);
-        return;
-    }
     const Requant& requant = *layer.requant;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
     const std::size_t columnsPerRow = rowColumns(geometry);

@@ -59,7 +59,6 @@ struct Workspace {
     std::vector<std::int32_t> windowSums; ///< Sq per output pixel of a depthwise conv
     std::vector<std::int32_t> widened;    ///< an add's or concat's first input as int32
     std::vector<std::uint8_t> rowBytes;   ///< requantized GEMM columns of one conv filter
-    std::vector<std::uint8_t> convOutput; ///< a conv's output before its max-pool (runConvMaxPool, unfused)
 };
 
 /// True for a conv2d whose groups each read one input channel (depthwise, any channel multiplier
@@ -82,9 +81,9 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
 /// without padding, which runConvMaxPool computes with the conv.
 bool fusesWithMaxPool(const Layer& conv, const Layer& pool);
 
-/// runConv then runMaxPool(pool) on one image, bit for bit (fusesWithMaxPool(conv, pool)): where
-/// the kernel path has the fused kernel (Requantize.hpp), each pooled value is requantized once
-/// from the largest T of its window, without the conv's output in between.
+/// runConv then runMaxPool(pool) on one image, bit for bit (fusesWithMaxPool(conv, pool)): each
+/// pooled value is requantized once from the largest T of its window (Requantize.hpp), without the
+/// conv's output in between.
 void runConvMaxPool(const PreparedLayer& prepared, const Layer& pool, const std::uint8_t* input,
                     std::uint8_t* output, Workspace& work);
 

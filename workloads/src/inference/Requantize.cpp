@@ -3,6 +3,8 @@
 #include "Simd.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace voltsim::workloads::detail {
 namespace {
@@ -92,6 +94,68 @@ VOLTSIM_TARGET_VNNI512 void requantize512(const std::int32_t* centered, const st
     }
 }
 
+/// T - constant of four columns of one row as four int64.
+VOLTSIM_TARGET_AVX2 __m256i fourTermsAvx2(const std::int32_t* centered, const std::int64_t* addends,
+                                          __m256i mAcc)
+{
+    const __m256i sums = _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(centered)));
+    return _mm256_add_epi64(_mm256_mul_epi32(sums, mAcc),
+                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends)));
+}
+
+/// The larger of each pair of int64 lanes (AVX2 has no 64-bit max).
+VOLTSIM_TARGET_AVX2 __m256i max64Avx2(__m256i a, __m256i b)
+{
+    return _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi64(b, a));
+}
+
+/// Four pooled outputs of requantizeMaxPool2x2Row from columns 2 at .. 2 at + 7 of both rows, to
+/// out[0..3]: as pooledStep512, the even and odd columns gathered by unpacking and permuting.
+VOLTSIM_TARGET_AVX2 void pooledStepAvx2(const std::int32_t* top, const std::int32_t* bottom,
+                                        const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
+                                        std::size_t at, const RowRequant& row, std::uint8_t* out)
+{
+    const __m256i mAcc = _mm256_set1_epi64x(row.mAcc);
+    const std::size_t first = 2 * at;
+    const __m256i low = max64Avx2(fourTermsAvx2(top + first, addendsTop + first, mAcc),
+                                  fourTermsAvx2(bottom + first, addendsBottom + first, mAcc));
+    const __m256i high = max64Avx2(fourTermsAvx2(top + first + 4, addendsTop + first + 4, mAcc),
+                                   fourTermsAvx2(bottom + first + 4, addendsBottom + first + 4, mAcc));
+    // unpack gives columns (0, 4, 2, 6) and (1, 5, 3, 7); the permutation restores (0, 2, 4, 6), (1, 3, 5,
+    // 7).
+    const __m256i even = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(low, high), 0xD8);
+    const __m256i odd = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(low, high), 0xD8);
+    const __m256i q = clampShift(_mm256_add_epi64(max64Avx2(even, odd), _mm256_set1_epi64x(row.constant)),
+                                 _mm_cvtsi32_si128(row.shift));
+    // The low byte of each int64 lane: bytes 0 and 8 of each 128-bit half.
+    const __m256i bytes = _mm256_shuffle_epi8(q, _mm256_setr_epi8(0, 8, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                                                  -1, -1, -1, -1, -1, 0, 8, -1, -1, -1, -1,
+                                                                  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+    const auto word = static_cast<std::uint32_t>(_mm_cvtsi128_si32(
+        _mm_unpacklo_epi16(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1))));
+    std::memcpy(out, &word, sizeof(word));
+}
+
+/// requantizeMaxPool2x2Row with AVX2, four pooled outputs per step; a partial last step is done as
+/// the row's last four (overlapping), a row shorter than a step through a scratch word.
+VOLTSIM_TARGET_AVX2 void requantizeMaxPool2x2RowAvx2(const std::int32_t* top, const std::int32_t* bottom,
+                                                     const std::int64_t* addendsTop,
+                                                     const std::int64_t* addendsBottom, std::size_t count,
+                                                     const RowRequant& row, std::uint8_t* out)
+{
+    constexpr std::size_t kStep = 4;
+    if (count < kStep) {
+        std::array<std::uint8_t, kStep> scratch{};
+        pooledStepAvx2(top, bottom, addendsTop, addendsBottom, 0, row, scratch.data());
+        std::copy_n(scratch.begin(), count, out);
+        return;
+    }
+    for (std::size_t p = 0; p < count; p += kStep) {
+        const std::size_t at = std::min(p, count - kStep);
+        pooledStepAvx2(top, bottom, addendsTop, addendsBottom, at, row, out + at);
+    }
+}
+
 /// T - constant of eight columns of one row as eight int64.
 VOLTSIM_TARGET_VNNI512 __m512i eightTerms512(const std::int32_t* centered, const std::int64_t* addends,
                                              __m512i mAcc)
@@ -165,15 +229,6 @@ void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64
             (row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
 }
 
-bool fusesRequantMaxPool(KernelPath path)
-{
-#ifdef VOLTSIM_X86_SIMD
-    if (path == KernelPath::Vnni512)
-        return true;
-#endif
-    return path == KernelPath::Portable;
-}
-
 void requantizeMaxPool2x2Row(KernelPath path, const std::int32_t* top, const std::int32_t* bottom,
                              const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
                              std::size_t count, const RowRequant& row, std::uint8_t* out)
@@ -181,6 +236,10 @@ void requantizeMaxPool2x2Row(KernelPath path, const std::int32_t* top, const std
 #ifdef VOLTSIM_X86_SIMD
     if (path == KernelPath::Vnni512) {
         requantizeMaxPool2x2Row512(top, bottom, addendsTop, addendsBottom, count, row, out);
+        return;
+    }
+    if (path == KernelPath::Avx2 || path == KernelPath::AvxVnni) {
+        requantizeMaxPool2x2RowAvx2(top, bottom, addendsTop, addendsBottom, count, row, out);
         return;
     }
 #endif

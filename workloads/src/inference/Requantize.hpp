@@ -26,16 +26,11 @@ constexpr std::size_t kRequantStep = 8;
 void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
                           std::size_t count, const RowRequant& row, std::uint8_t* out);
 
-/// True if `path` has requantizeMaxPool2x2Row's fused kernel (Vnni512 and Portable; the others
-/// requantize and pool in two passes).
-bool fusesRequantMaxPool(KernelPath path);
-
 /// One output row of a requantization followed by a 2x2 stride-2 max-pool: out[p] = the largest of
 /// the four requantized values at columns 2p, 2p + 1 of rows `top` and `bottom` (their centered
 /// sums and addends as in requantizeRowToUint8), for p < count. Requantization does not decrease
 /// with T, so the pool takes the largest T and requantizes it once. Reads columns up to
 /// max(2 count, 2 kRequantStep) - 1 of each row (columns past 2 count are dropped: any finite value).
-/// @pre fusesRequantMaxPool(path)
 void requantizeMaxPool2x2Row(KernelPath path, const std::int32_t* top, const std::int32_t* bottom,
                              const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
                              std::size_t count, const RowRequant& row, std::uint8_t* out);
