@@ -68,9 +68,9 @@ TEST_P(GemmTest, KernelEqualsTheLiteralSumsOnEveryTailShape)
                 }
             const GemmA operandA{aWords.data(), shape.rows, depthWords};
             std::vector<std::int32_t> c(shape.rows * cols, -1);
-            gemm(path,
-                 GemmOperands{operandA, GemmB{packed.data(), cols / kGemmPanelCols}, depthWords, weights},
-                 c.data(), cols);
+            const GemmBLayout layout = GemmBLayout::packed(cols / kGemmPanelCols, depthWords);
+            gemm(path, GemmOperands{operandA, layout.over(packed.data()), depthWords, weights}, c.data(),
+                 cols);
             for (std::size_t r = 0; r < shape.rows; ++r) {
                 for (std::size_t n = 0; n < cols; ++n) {
                     std::int32_t expected = 0;

@@ -39,8 +39,9 @@ void BM_Gemm(benchmark::State& state, const Shape& shape)
     for (auto& word : b)
         word = random() & (lanes == 4 ? 0x7F7F7F7Fu : 0x007F007Fu);
     std::vector<std::int32_t> c(shape.rows * shape.cols);
-    const GemmOperands operands{GemmA{a.data(), shape.rows, depthWords},
-                                GemmB{b.data(), shape.cols / kGemmPanelCols}, depthWords, shape.weights};
+    const GemmBLayout layout = GemmBLayout::packed(shape.cols / kGemmPanelCols, depthWords);
+    const GemmOperands operands{GemmA{a.data(), shape.rows, depthWords}, layout.over(b.data()), depthWords,
+                                shape.weights};
     for (auto _ : state) {
         gemm(path, operands, c.data(), shape.cols);
         benchmark::DoNotOptimize(c.data());

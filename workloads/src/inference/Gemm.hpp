@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace voltsim::workloads::detail {
 
@@ -55,10 +56,30 @@ struct GemmA {
     std::size_t stride = 0;
 };
 
-/// The packed B operand (packedWord layout): `panels` panels of kGemmPanelCols columns.
+/// The B operand: `panels` panels of kGemmPanelCols columns; the 16 column words of panel p at
+/// depth word w are the 16 consecutive words at words + panelStarts[p] + depthOffsets[w]. Two
+/// layouts (GemmBLayout): packed (packedWord), or a stride-1 conv's zero-bordered input planes read
+/// in place (each panel 16 consecutive output pixels of a row, each depth word a channel word at a
+/// kernel position: no im2col).
 struct GemmB {
-    const std::uint32_t* packed = nullptr;
+    const std::uint32_t* words = nullptr;
     std::size_t panels = 0;
+    const std::size_t* panelStarts = nullptr;  ///< `panels` entries
+    const std::size_t* depthOffsets = nullptr; ///< one entry per depth word
+};
+
+/// The offsets of a GemmB layout (owned), for the words of one operand.
+struct GemmBLayout {
+    std::vector<std::size_t> panelStarts;
+    std::vector<std::size_t> depthOffsets;
+
+    /// The packedWord layout of `panels` panels, `depthWords` deep.
+    static GemmBLayout packed(std::size_t panels, std::size_t depthWords);
+    /// B on `words` in this layout.
+    GemmB over(const std::uint32_t* words) const
+    {
+        return GemmB{words, panelStarts.size(), panelStarts.data(), depthOffsets.data()};
+    }
 };
 
 /// Which operand holds the int8 weights when the lanes are bytes (the other one holds uint8).

@@ -111,6 +111,24 @@ void fillPackedPatches(const ConvGeometry& geometry, const std::uint32_t* words,
             }
 }
 
+/// The GEMM's B at stride 1 read in place from padChannelWords' planes (no im2col): the panel of
+/// output row oy, columns ox .. ox + 15, starts at word oy * paddedWidth + ox of the planes; its
+/// depth word (channel word j, kernel row fy, column fx) is then (j * paddedHeight + fy) *
+/// paddedWidth + fx further on: 16 consecutive words, as fillPackedPatches would copy them.
+GemmBLayout inPlaceLayout(const ConvGeometry& geometry)
+{
+    GemmBLayout layout;
+    const std::size_t columnsPerRow = rowColumns(geometry);
+    for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
+        for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols)
+            layout.panelStarts.push_back(oy * geometry.paddedWidth + ox);
+    for (std::size_t j = 0; j < geometry.channelWords; ++j)
+        for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
+            for (std::size_t fx = 0; fx < geometry.kernelW; ++fx)
+                layout.depthOffsets.push_back((j * geometry.paddedHeight + fy) * geometry.paddedWidth + fx);
+    return layout;
+}
+
 /// Requantizes a linear layer's GEMM results (`products`: `count` rows of prepared.cols sums;
 /// `inputSums`: Sq per row) to uint8, output[row * filters + n].
 void requantizeToUint8(const PreparedLayer& prepared, const std::int32_t* products,
@@ -132,9 +150,8 @@ void multiply(const PreparedLayer& prepared, const std::uint32_t* patches, std::
 {
     work.products.resize(rows * prepared.cols);
     gemm(prepared.path,
-         GemmOperands{GemmA{patches, rows, prepared.depthWords},
-                      GemmB{prepared.words.data(), prepared.cols / kGemmPanelCols}, prepared.depthWords,
-                      SignedOperand::B},
+         GemmOperands{GemmA{patches, rows, prepared.depthWords}, prepared.packedB.over(prepared.words.data()),
+                      prepared.depthWords, SignedOperand::B},
          work.products.data(), prepared.cols);
 }
 
@@ -354,6 +371,7 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
             for (std::size_t k = 0; k < prepared.fanIn; ++k)
                 setLane(prepared.words.data() + packedWord(n, k / lanes, prepared.depthWords), k % lanes,
                         lanes, decoded(n, k));
+        prepared.packedB = GemmBLayout::packed(prepared.cols / kGemmPanelCols, prepared.depthWords);
     }
     prepared.biasTerm = biasTerms(layer, codes);
     return prepared;
@@ -370,13 +388,21 @@ void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Work
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
     const std::size_t columns = geometry.outHeight * rowColumns(geometry);
     padChannelWords(layer, geometry, input, work.padded);
-    std::vector<std::uint32_t>& patches = work.convPatches[&layer];
-    patches.resize(columns * prepared.depthWords);
-    fillPackedPatches(geometry, work.padded.data(), patches.data(), prepared.depthWords);
+    Workspace::ConvOperand& operand = work.convOperands[&layer];
+    if (operand.layout.panelStarts.empty())
+        operand.layout = geometry.stride == 1
+                             ? inPlaceLayout(geometry)
+                             : GemmBLayout::packed(columns / kGemmPanelCols, prepared.depthWords);
+    const std::uint32_t* b = work.padded.data();
+    if (geometry.stride != 1) {
+        operand.patches.resize(columns * prepared.depthWords);
+        fillPackedPatches(geometry, work.padded.data(), operand.patches.data(), prepared.depthWords);
+        b = operand.patches.data();
+    }
     work.products.resize((prepared.filters + 1) * columns);
     gemm(prepared.path,
          GemmOperands{GemmA{prepared.words.data(), prepared.filters + 1, prepared.depthWords},
-                      GemmB{patches.data(), columns / kGemmPanelCols}, prepared.depthWords, SignedOperand::A},
+                      operand.layout.over(b), prepared.depthWords, SignedOperand::A},
          work.products.data(), columns);
 }
 

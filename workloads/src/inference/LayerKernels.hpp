@@ -1,6 +1,7 @@
 #pragma once
 // The per-layer steps of the integer reference (docs/datapath.md): weights prepared for the GEMM,
 // im2col, requantization and max-pooling. Internal to voltsim_workloads.
+#include "Gemm.hpp"
 #include "voltsim/workloads/inference/KernelPath.hpp"
 #include "voltsim/workloads/model/Network.hpp"
 
@@ -32,6 +33,7 @@ struct PreparedLayer {
     std::vector<std::uint32_t> words; ///< the GEMM operand (conv2d, linear)
     std::vector<std::int32_t> taps;   ///< depthwise conv2d's taps
     std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
+    GemmBLayout packedB;                ///< linear: the layout of `words` (packed)
 };
 
 /// Code `index` of `tensor` (a tensor of `layer`) in `codes` (the whole blob).
@@ -51,9 +53,15 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 struct Workspace {
     std::vector<std::uint32_t> padded;  ///< one zero-bordered conv input, channels in GEMM words
     std::vector<std::uint32_t> patches; ///< GEMM A operand of a linear layer
-    std::map<const Layer*, std::vector<std::uint32_t>> convPatches; ///< packed B per conv layer
-    std::vector<std::int32_t> products;                             ///< GEMM result
-    std::vector<std::int32_t> inputSums;                            ///< Sq per image of a linear layer
+    /// Per conv layer: its GEMM's B layout (the input planes in place at stride 1, else the packed
+    /// patches) and, at stride > 1, the packed im2col patches.
+    struct ConvOperand {
+        GemmBLayout layout;
+        std::vector<std::uint32_t> patches;
+    };
+    std::map<const Layer*, ConvOperand> convOperands;
+    std::vector<std::int32_t> products;   ///< GEMM result
+    std::vector<std::int32_t> inputSums;  ///< Sq per image of a linear layer
     std::vector<std::int64_t> sumTerms;   ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
     std::vector<std::int32_t> plane;      ///< one zero-bordered input channel of a depthwise conv
     std::vector<std::int32_t> windowSums; ///< Sq per output pixel of a depthwise conv
