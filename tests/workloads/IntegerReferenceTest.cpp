@@ -285,9 +285,10 @@ TEST_P(NaiveDatapathTest, MatchesNaiveDatapathOnRandomNetworkAndCodes)
 }
 
 /// Random network of convs each followed by a 2x2 stride-2 max-pool (the pair runConvMaxPool
-/// computes at once where the path has the fused kernel): [2, 6, 37] -> conv 5 filters 3x3 pad 1
-/// (8-bit) -> [5, 6, 37] -> maxpool -> [5, 3, 18] (pooled rows longer than a vector step, not a
-/// multiple of it) -> conv 4 filters 3x3 stride 2 pad 1 (6-bit) -> [4, 2, 9] -> maxpool -> [4, 1, 4]
+/// computes at once) and the depth packings of narrow inputs: [2, 6, 37] -> conv 5 filters 3x5 pad 1
+/// (8-bit; kernel rows wider than a word) -> [5, 6, 35] -> maxpool -> [5, 3, 17] (pooled rows longer
+/// than a vector step, not a multiple of it) -> conv 4 filters 3x3 stride 2 pad 1 (6-bit) -> [4, 2, 9]
+/// -> maxpool -> [4, 1, 4]
 /// (shorter than a step; the odd last column dropped) -> flatten [16] -> linear 4 logits (7-bit).
 PackageFiles randomPooledPackage(std::mt19937& random)
 {
@@ -303,21 +304,21 @@ PackageFiles randomPooledPackage(std::mt19937& random)
                           {"kernel", {2, 2}},
                           {"stride", 2}});
     };
-    auto conv1 = randomParameters(random, files, {5, 2, 3, 3}, 8, 13, 200, -30, false);
+    auto conv1 = randomParameters(random, files, {5, 2, 3, 5}, 8, 13, 200, -30, false);
     conv1.update({{"name", "conv1"},
                   {"type", "conv2d"},
                   {"in_shape", {2, 6, 37}},
-                  {"out_shape", {5, 6, 37}},
-                  {"kernel", {3, 3}},
+                  {"out_shape", {5, 6, 35}},
+                  {"kernel", {3, 5}},
                   {"stride", 1},
                   {"padding", 1},
                   {"relu", true}});
     layers.push_back(conv1);
-    pool("pool1", {5, 6, 37}, {5, 3, 18});
+    pool("pool1", {5, 6, 35}, {5, 3, 17});
     auto conv2 = randomParameters(random, files, {4, 5, 3, 3}, 6, 12, 150, 25, false);
     conv2.update({{"name", "conv2"},
                   {"type", "conv2d"},
-                  {"in_shape", {5, 3, 18}},
+                  {"in_shape", {5, 3, 17}},
                   {"out_shape", {4, 2, 9}},
                   {"kernel", {3, 3}},
                   {"stride", 2},

@@ -15,13 +15,26 @@ namespace {
 constexpr std::int64_t kInt32Min = -2147483648LL;
 constexpr std::int64_t kInt32Max = 2147483647LL;
 
-/// A conv layer's input geometry: channels taken `lanes` to a GEMM word, the planes zero-bordered.
+/// How a conv layer's depth is packed into GEMM words of `lanes` values; the input becomes
+/// zero-bordered planes of such words, so that at stride 1 the GEMM reads its B in place:
+/// - Channels: a word holds `lanes` consecutive channels at one kernel position;
+/// - Columns: a word holds `lanes` consecutive kernel columns of one channel and kernel row (zero
+///   weights past the kernel's width); the planes hold sliding words, the word at (y, x) holding
+///   the values at x .. x + lanes - 1 of row y. Narrow inputs (one or two channels, as the image
+///   entering a first layer) take it: one channel in four-lane words would leave three lanes of
+///   every word zero.
+enum class ConvPacking { Channels, Columns };
+
+/// A conv layer's input geometry and depth packing.
 struct ConvGeometry {
-    std::size_t lanes, channelWords, paddedHeight, paddedWidth, outHeight, outWidth, kernelH, kernelW, stride;
+    std::size_t lanes, channels, paddedHeight, paddedWidth, outHeight, outWidth, kernelH, kernelW, stride;
+    ConvPacking packing = ConvPacking::Channels;
+    std::size_t planes = 0;     ///< word planes: channel words (Channels) or channels (Columns)
+    std::size_t rowWords = 0;   ///< depth words per plane and kernel row
+    std::size_t depthWords = 0; ///< the GEMM's depth: planes x kernelH x rowWords
 
     ConvGeometry(const Layer& layer, std::size_t lanesPerWord)
-        : lanes(lanesPerWord),
-          channelWords(roundUp(static_cast<std::size_t>(layer.inShape[0]), lanes) / lanes),
+        : lanes(lanesPerWord), channels(static_cast<std::size_t>(layer.inShape[0])),
           paddedHeight(static_cast<std::size_t>(layer.inShape[1] + 2 * std::int64_t{layer.padding})),
           paddedWidth(static_cast<std::size_t>(layer.inShape[2] + 2 * std::int64_t{layer.padding})),
           outHeight(static_cast<std::size_t>(layer.outShape[1])),
@@ -29,6 +42,23 @@ struct ConvGeometry {
           kernelH(static_cast<std::size_t>(layer.kernelH)), kernelW(static_cast<std::size_t>(layer.kernelW)),
           stride(static_cast<std::size_t>(layer.stride))
     {
+        const std::size_t channelWords = roundUp(channels, lanes) / lanes;
+        const std::size_t columnWords = roundUp(kernelW, lanes) / lanes;
+        if (channels * columnWords < channelWords * kernelW) {
+            packing = ConvPacking::Columns;
+            planes = channels;
+            rowWords = columnWords;
+        } else {
+            planes = channelWords;
+            rowWords = kernelW;
+        }
+        depthWords = planes * kernelH * rowWords;
+    }
+
+    /// Offset in the planes of depth word w of kernel row fy, plane j, from output pixel (0, 0)'s.
+    std::size_t depthOffset(std::size_t j, std::size_t fy, std::size_t w) const
+    {
+        return (j * paddedHeight + fy) * paddedWidth + (packing == ConvPacking::Columns ? w * lanes : w);
     }
 };
 
@@ -36,41 +66,65 @@ static_assert(
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
     "a GEMM word holds its first depth value in its low bits, as the vector instructions pair them");
 
-/// Depth position of input channel c at kernel row fy, column fx: a GEMM word is channels
-/// (lanes j .. lanes j + lanes - 1) at one kernel position, so im2col copies words whole.
+/// Depth position of input channel c at kernel row fy, column fx, in the packing's word order
+/// (plane, kernel row, word of the row; depthOffset's order).
 std::size_t convDepthIndex(const ConvGeometry& geometry, std::size_t c, std::size_t fy, std::size_t fx)
 {
     const std::size_t lanes = geometry.lanes;
+    if (geometry.packing == ConvPacking::Columns)
+        return lanes * ((c * geometry.kernelH + fy) * geometry.rowWords + fx / lanes) + fx % lanes;
     return lanes * (((c / lanes) * geometry.kernelH + fy) * geometry.kernelW + fx) + c % lanes;
 }
 
-/// GEMM columns per output row: every output row starts a new panel, so im2col copies whole panels.
+/// GEMM columns per output row: every output row starts a new panel.
 std::size_t rowColumns(const ConvGeometry& geometry)
 {
     return roundUp(geometry.outWidth, kGemmPanelCols);
 }
 
-/// Words read past the last word plane by fillPackedPatches (whole panels of a last output row).
+/// Words read past the last plane (whole panels of a last output row, the last word of a kernel row).
 std::size_t wordsSlack(const ConvGeometry& geometry)
 {
-    return rowColumns(geometry) * geometry.stride + geometry.kernelW;
+    return rowColumns(geometry) * geometry.stride + geometry.rowWords * geometry.lanes;
 }
 
-/// One image as zero-bordered planes of channel words: words[(j * paddedHeight + y) * paddedWidth + x]
-/// holds channels lanes j .. lanes j + lanes - 1 (zero past the last channel), lowest bits first.
-void padChannelWords(const Layer& layer, const ConvGeometry& geometry, const std::uint8_t* input,
-                     std::vector<std::uint32_t>& words)
+/// words[i] = values[i] .. values[i + lanes - 1], lowest bits first, for i < size (`values` holds
+/// size + lanes - 1 values).
+__attribute__((target_clones("avx2", "default"))) void slideWords(const std::uint32_t* values,
+                                                                  std::size_t size, std::size_t lanes,
+                                                                  std::vector<std::uint32_t>& words)
 {
-    const auto channels = static_cast<std::size_t>(layer.inShape[0]);
+    words.resize(size);
+    std::uint32_t* out = words.data();
+    if (lanes == 4) {
+        for (std::size_t i = 0; i < size; ++i)
+            out[i] = values[i] | values[i + 1] << 8 | values[i + 2] << 16 | values[i + 3] << 24;
+        return;
+    }
+    for (std::size_t i = 0; i < size; ++i)
+        out[i] = values[i] | values[i + 1] << 16;
+}
+
+/// One image as the packing's zero-bordered word planes, plane j at
+/// words[j * paddedHeight * paddedWidth]: Channels, the word at (y, x) of plane j holds channels
+/// lanes j .. lanes j + lanes - 1 (zero past the last channel), lowest bits first; Columns, plane
+/// c's word at (y, x) holds channel c's values at x .. x + lanes - 1 (those past the row's end meet
+/// zero weights). `values` is scratch.
+void padPlanes(const Layer& layer, const ConvGeometry& geometry, const std::uint8_t* input,
+               std::vector<std::uint32_t>& words, std::vector<std::uint32_t>& values)
+{
     const auto height = static_cast<std::size_t>(layer.inShape[1]);
     const auto width = static_cast<std::size_t>(layer.inShape[2]);
     const auto pad = static_cast<std::size_t>(layer.padding);
-    words.assign(geometry.channelWords * geometry.paddedHeight * geometry.paddedWidth + wordsSlack(geometry),
-                 0);
-    for (std::size_t c = 0; c < channels; ++c) {
-        const std::size_t shift = (c % geometry.lanes) * (32 / geometry.lanes);
+    const bool columns = geometry.packing == ConvPacking::Columns;
+    const std::size_t size =
+        geometry.planes * geometry.paddedHeight * geometry.paddedWidth + wordsSlack(geometry);
+    std::vector<std::uint32_t>& target = columns ? values : words;
+    target.assign(size + geometry.lanes, 0);
+    for (std::size_t c = 0; c < geometry.channels; ++c) {
+        const std::size_t shift = columns ? 0 : (c % geometry.lanes) * (32 / geometry.lanes);
         std::uint32_t* plane =
-            words.data() + (c / geometry.lanes) * geometry.paddedHeight * geometry.paddedWidth;
+            target.data() + (columns ? c : c / geometry.lanes) * geometry.paddedHeight * geometry.paddedWidth;
         for (std::size_t y = 0; y < height; ++y) {
             const std::uint8_t* in = input + (c * height + y) * width;
             std::uint32_t* out = plane + (y + pad) * geometry.paddedWidth + pad;
@@ -78,55 +132,42 @@ void padChannelWords(const Layer& layer, const ConvGeometry& geometry, const std
                 out[x] |= std::uint32_t(in[x]) << shift;
         }
     }
+    if (columns)
+        slideWords(values.data(), size, geometry.lanes, words);
 }
 
-/// im2col straight into the GEMM's packed B layout: output pixel (oy, ox) is column
-/// oy * rowColumns + ox, its receptive field (depth order of convDepthIndex) the depth. Within a
-/// panel the 16 columns of one depth word are 16 consecutive words, so a panel of one output row
-/// copies 16 input words (contiguous at stride 1). Columns past the row's end get whatever follows
-/// in `words` (their results are never used).
-void fillPackedPatches(const ConvGeometry& geometry, const std::uint32_t* words, std::uint32_t* patches,
-                       std::size_t depthWords)
-{
-    const std::size_t stride = geometry.stride;
-    const std::size_t columnsPerRow = rowColumns(geometry);
-    for (std::size_t j = 0; j < geometry.channelWords; ++j)
-        for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
-            for (std::size_t fx = 0; fx < geometry.kernelW; ++fx) {
-                const std::size_t depthWord =
-                    convDepthIndex(geometry, geometry.lanes * j, fy, fx) / geometry.lanes;
-                for (std::size_t oy = 0; oy < geometry.outHeight; ++oy) {
-                    const std::uint32_t* row =
-                        words + (j * geometry.paddedHeight + oy * stride + fy) * geometry.paddedWidth + fx;
-                    for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols) {
-                        std::uint32_t* out =
-                            patches + packedWord(oy * columnsPerRow + ox, depthWord, depthWords);
-                        if (stride == 1)
-                            std::memcpy(out, row + ox, kGemmPanelCols * sizeof(std::uint32_t));
-                        else
-                            for (std::size_t i = 0; i < kGemmPanelCols; ++i)
-                                out[i] = row[(ox + i) * stride];
-                    }
-                }
-            }
-}
-
-/// The GEMM's B at stride 1 read in place from padChannelWords' planes (no im2col): the panel of
-/// output row oy, columns ox .. ox + 15, starts at word oy * paddedWidth + ox of the planes; its
-/// depth word (channel word j, kernel row fy, column fx) is then (j * paddedHeight + fy) *
-/// paddedWidth + fx further on: 16 consecutive words, as fillPackedPatches would copy them.
-GemmBLayout inPlaceLayout(const ConvGeometry& geometry)
+/// Where the GEMM's B lies in padPlanes' planes: the panel of output row oy, columns ox .. ox + 15,
+/// starts at word (oy paddedWidth + ox) stride; its depth word (plane j, kernel row fy, word w) is
+/// depthOffset(j, fy, w) further on, the 16 columns `stride` words apart. At stride 1 they are 16
+/// consecutive words: the GEMM reads them in place.
+GemmBLayout planeLayout(const ConvGeometry& geometry)
 {
     GemmBLayout layout;
     const std::size_t columnsPerRow = rowColumns(geometry);
     for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
         for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols)
-            layout.panelStarts.push_back(oy * geometry.paddedWidth + ox);
-    for (std::size_t j = 0; j < geometry.channelWords; ++j)
+            layout.panelStarts.push_back((oy * geometry.paddedWidth + ox) * geometry.stride);
+    for (std::size_t j = 0; j < geometry.planes; ++j)
         for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
-            for (std::size_t fx = 0; fx < geometry.kernelW; ++fx)
-                layout.depthOffsets.push_back((j * geometry.paddedHeight + fy) * geometry.paddedWidth + fx);
+            for (std::size_t w = 0; w < geometry.rowWords; ++w)
+                layout.depthOffsets.push_back(geometry.depthOffset(j, fy, w));
     return layout;
+}
+
+/// im2col for strides > 1, into the GEMM's packed B layout: panel p's depth word d copies the 16
+/// words of `planes` (planeLayout) `stride` apart. Columns past a row's end get whatever follows in
+/// `words` (their results are never used).
+void fillPackedPatches(const ConvGeometry& geometry, const GemmBLayout& planes, const std::uint32_t* words,
+                       std::uint32_t* patches)
+{
+    const std::size_t stride = geometry.stride;
+    for (std::size_t p = 0; p < planes.panelStarts.size(); ++p)
+        for (std::size_t d = 0; d < geometry.depthWords; ++d) {
+            const std::uint32_t* columns = words + planes.panelStarts[p] + planes.depthOffsets[d];
+            std::uint32_t* out = patches + packedWord(p * kGemmPanelCols, d, geometry.depthWords);
+            for (std::size_t i = 0; i < kGemmPanelCols; ++i)
+                out[i] = columns[i * stride];
+        }
 }
 
 /// Requantizes a linear layer's GEMM results (`products`: `count` rows of prepared.cols sums;
@@ -349,7 +390,7 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
     } else if (layer.type == LayerType::Conv2d) {
         const ConvGeometry geometry(layer, lanes);
         const auto channels = static_cast<std::size_t>(layer.inShape[0]);
-        prepared.depthWords = geometry.channelWords * geometry.kernelH * geometry.kernelW;
+        prepared.depthWords = geometry.depthWords;
         prepared.depth = prepared.depthWords * lanes;
         prepared.words.assign((prepared.filters + 1) * prepared.depthWords, 0);
         std::uint32_t* ones = prepared.words.data() + prepared.filters * prepared.depthWords;
@@ -387,22 +428,23 @@ void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Work
     const Layer& layer = *prepared.layer;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
     const std::size_t columns = geometry.outHeight * rowColumns(geometry);
-    padChannelWords(layer, geometry, input, work.padded);
+    padPlanes(layer, geometry, input, work.padded, work.paddedValues);
     Workspace::ConvOperand& operand = work.convOperands[&layer];
-    if (operand.layout.panelStarts.empty())
-        operand.layout = geometry.stride == 1
-                             ? inPlaceLayout(geometry)
-                             : GemmBLayout::packed(columns / kGemmPanelCols, prepared.depthWords);
-    const std::uint32_t* b = work.padded.data();
+    if (operand.planes.panelStarts.empty()) {
+        operand.planes = planeLayout(geometry);
+        if (geometry.stride != 1)
+            operand.packed = GemmBLayout::packed(columns / kGemmPanelCols, geometry.depthWords);
+    }
+    GemmB b = operand.planes.over(work.padded.data());
     if (geometry.stride != 1) {
-        operand.patches.resize(columns * prepared.depthWords);
-        fillPackedPatches(geometry, work.padded.data(), operand.patches.data(), prepared.depthWords);
-        b = operand.patches.data();
+        operand.patches.resize(columns * geometry.depthWords);
+        fillPackedPatches(geometry, operand.planes, work.padded.data(), operand.patches.data());
+        b = operand.packed.over(operand.patches.data());
     }
     work.products.resize((prepared.filters + 1) * columns);
     gemm(prepared.path,
-         GemmOperands{GemmA{prepared.words.data(), prepared.filters + 1, prepared.depthWords},
-                      operand.layout.over(b), prepared.depthWords, SignedOperand::A},
+         GemmOperands{GemmA{prepared.words.data(), prepared.filters + 1, prepared.depthWords}, b,
+                      prepared.depthWords, SignedOperand::A},
          work.products.data(), columns);
 }
 

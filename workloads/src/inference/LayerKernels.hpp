@@ -51,12 +51,14 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 
 /// Scratch buffers of one worker thread, reused across batches.
 struct Workspace {
-    std::vector<std::uint32_t> padded;  ///< one zero-bordered conv input, channels in GEMM words
-    std::vector<std::uint32_t> patches; ///< GEMM A operand of a linear layer
-    /// Per conv layer: its GEMM's B layout (the input planes in place at stride 1, else the packed
-    /// patches) and, at stride > 1, the packed im2col patches.
+    std::vector<std::uint32_t> padded;       ///< one zero-bordered conv input in GEMM words
+    std::vector<std::uint32_t> paddedValues; ///< its values before the sliding words (Columns packing)
+    std::vector<std::uint32_t> patches;      ///< GEMM A operand of a linear layer
+    /// Per conv layer: where its GEMM's B lies in the input planes (read in place at stride 1) and,
+    /// at stride > 1, the packed im2col patches and their layout.
     struct ConvOperand {
-        GemmBLayout layout;
+        GemmBLayout planes;
+        GemmBLayout packed;
         std::vector<std::uint32_t> patches;
     };
     std::map<const Layer*, ConvOperand> convOperands;
