@@ -450,15 +450,23 @@ void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Work
 
 namespace {
 
+/// out[i] = factor * values[i] in int64 for i < count (|factor| < 2^31: the loader keeps |m_sum| <
+/// 2^28), a widening multiply the compiler vectorizes.
+__attribute__((target_clones("avx2", "default"))) void
+scaleWidened(const std::int32_t* values, std::size_t count, std::int64_t factor, std::int64_t* out)
+{
+    const auto narrow = static_cast<std::int32_t>(factor);
+    for (std::size_t i = 0; i < count; ++i)
+        out[i] = std::int64_t{narrow} * values[i];
+}
+
 /// work.sumTerms[column] = m_sum * Sq of each of the `columns` GEMM columns of conv2d `prepared`
 /// (after convProducts: the GEMM's last row holds Sq).
 void fillConvSumTerms(const PreparedLayer& prepared, std::size_t columns, Workspace& work)
 {
-    const std::int64_t mSum = prepared.layer->requant->mSum;
     const std::int32_t* inputSums = work.products.data() + prepared.filters * columns; // the ones row
     work.sumTerms.resize(columns);
-    for (std::size_t column = 0; column < columns; ++column)
-        work.sumTerms[column] = mSum * inputSums[column];
+    scaleWidened(inputSums, columns, prepared.layer->requant->mSum, work.sumTerms.data());
 }
 
 } // namespace
