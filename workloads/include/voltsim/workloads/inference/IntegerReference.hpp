@@ -8,6 +8,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace voltsim::workloads {
@@ -21,13 +25,34 @@ struct LayerInputs {
     std::size_t count = 0;
 };
 
+/// std::allocator whose value-less construct default-initializes (no zeroing on resize): for large
+/// buffers every element of which is written, by worker threads, before it is read. Zeroing them
+/// first would cost a serial pass over memory the workers then write again.
+template <class T> struct DefaultInitAllocator : std::allocator<T> {
+    template <class U> struct rebind {
+        using other = DefaultInitAllocator<U>;
+    };
+    DefaultInitAllocator() = default;
+    template <class U> explicit DefaultInitAllocator(const DefaultInitAllocator<U>& /*other*/) noexcept {}
+    template <class U> void construct(U* place) noexcept(std::is_nothrow_default_constructible_v<U>)
+    {
+        ::new (static_cast<void*>(place)) U;
+    }
+    template <class U, class... Args> void construct(U* place, Args&&... args)
+    {
+        ::new (static_cast<void*>(place)) U(std::forward<Args>(args)...);
+    }
+};
+
 /// The clean int32 accumulators of one conv2d (one group) or linear layer for `count` inputs
 /// (IntegerReference::accumulators): what incremental inference adds the flipped codes to.
 struct LayerAccumulators {
     std::size_t layer = 0;
     std::size_t count = 0;
-    std::vector<std::int32_t> sums;      ///< per input: sum_k (v - z) q_k per output (C x H x W order)
-    std::vector<std::int32_t> inputSums; ///< per input: Sq per output pixel (conv2d) or one (linear)
+    /// per input: sum_k (v - z) q_k per output (C x H x W order)
+    std::vector<std::int32_t, DefaultInitAllocator<std::int32_t>> sums;
+    /// per input: Sq per output pixel (conv2d) or one (linear)
+    std::vector<std::int32_t, DefaultInitAllocator<std::int32_t>> inputSums;
 };
 
 namespace detail {
