@@ -58,9 +58,9 @@ struct GemmA {
 
 /// The B operand: `panels` panels of kGemmPanelCols columns; the 16 column words of panel p at
 /// depth word w are the 16 consecutive words at words + panelStarts[p] + depthOffsets[w]. Two
-/// layouts (GemmBLayout): packed (packedWord), or a stride-1 conv's zero-bordered input planes read
-/// in place (each panel 16 consecutive output pixels of a row, each depth word a channel word at a
-/// kernel position: no im2col).
+/// layouts (GemmBLayout): packed (packedWord), or a stride-1 conv's zero-bordered word planes read
+/// in place (each panel 16 consecutive output pixels of a row, each depth word one word of the
+/// receptive field: no im2col).
 struct GemmB {
     const std::uint32_t* words = nullptr;
     std::size_t panels = 0;

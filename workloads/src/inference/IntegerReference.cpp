@@ -172,6 +172,7 @@ struct RangeJob {
     const IncrementalLayer* incremental = nullptr;    ///< if set, how the first layer runs
     const TensorFaults* faults = nullptr;             ///< if set, the faulty cells under stored data
     const std::vector<std::uint8_t>* codes = nullptr; ///< the codes (for accumulator faults)
+    const std::vector<bool>* fusedPools = nullptr;    ///< per layer: runs with its max-pool (fusedPools)
 };
 
 /// `count` images of a stored tensor of `size` bytes each, read through `faults`.
@@ -225,7 +226,6 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
     const bool toLogits = job.until == network.layers.size();
     const std::size_t result = toLogits ? job.until - 1 : network.layers[job.until].inputs[0];
     const auto outSize = static_cast<std::size_t>(shapeSize(network.tensorShape(result)));
-    const std::vector<bool> fused = fusedPools(network);
     Workspace work;
     BatchTensors tensors;
     tensors.outputs.resize(network.layers.size());
@@ -240,7 +240,7 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
         for (std::size_t i = first; i < job.until; ++i) {
             if (i == first && job.incremental != nullptr) {
                 runIncrementalLayer(job, firstImage, count, logits, tensors, work);
-            } else if (fused[i] && i + 1 < job.until && !storesFaultyOutput(job, i)) {
+            } else if ((*job.fusedPools)[i] && i + 1 < job.until && !storesFaultyOutput(job, i)) {
                 runConvWithPool(network, i, (*job.prepared)[i][0], count, tensors, work);
                 ++i; // the pool's output is ready
             } else {
@@ -279,6 +279,7 @@ IntegerReference::IntegerReference(const ModelPackage& package, unsigned threads
     for (std::size_t i = 0; i < m_network.layers.size(); ++i)
         if (m_network.layers[i].type == LayerType::Conv2d && !detail::isDepthwise(m_network.layers[i]))
             m_groupLayers[i] = detail::convGroups(m_network.layers[i]);
+    m_fusedPools = fusedPools(m_network);
 }
 
 std::size_t IntegerReference::workersFor(std::size_t count) const
@@ -316,8 +317,8 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
                                         " is not a cut point of the graph (later layers read other tensors)");
     const std::vector<std::vector<PreparedLayer>> prepared = prepareLayers(
         m_groupLayers, m_network, codes, inputs.layer + (incremental != nullptr ? 1 : 0), until);
-    const RangeJob job{&m_network,  &prepared,   inputs, until, logits,
-                       activations, incremental, faults, &codes};
+    const RangeJob job{&m_network,  &prepared,   inputs, until,  logits,
+                       activations, incremental, faults, &codes, &m_fusedPools};
     inParallel(inputs.count, workersFor(inputs.count),
                [&job](std::size_t begin, std::size_t end) { runRange(job, begin, end); });
 }

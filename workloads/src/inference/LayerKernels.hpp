@@ -16,9 +16,11 @@ namespace voltsim::workloads::detail {
 /// on `path` (Gemm.hpp: words of lanesPerWord(path) depth values):
 /// - depthwise conv2d (isDepthwise): no GEMM; filter n's kH x kW taps at taps[n * depth], depth = kH kW.
 /// - conv2d: the GEMM's A operand, filters + 1 rows of depthWords words (row n: filter n; row N:
-///   ones at the K real inputs, so the GEMM's row N is Sq per output pixel); patches are the packed B.
-///   The depth runs over words of consecutive channels (c, c + 1, ..) at each kernel position (zero
-///   channels complete the last word), so im2col copies whole words.
+///   ones at the K real inputs, so the GEMM's row N is Sq per output pixel); B is the input's word
+///   planes (read in place at stride 1, as im2col patches otherwise). The depth runs over words of
+///   consecutive channels (c, c + 1, ..) at each kernel position (zero channels complete the last
+///   word) or, for inputs of one or two channels, of consecutive kernel columns of one channel and
+///   kernel row (LayerKernels.cpp, ConvPacking).
 /// - linear: the GEMM's packed B operand (packedWord layout of Gemm.hpp, `cols` columns);
 ///   the input vectors are A.
 /// Padding (depth beyond K, columns beyond N) is zero.
@@ -27,13 +29,13 @@ struct PreparedLayer {
     KernelPath path = KernelPath::Portable; ///< the kernels `words` is laid out for
     std::size_t fanIn = 0;                  ///< K
     std::size_t depth = 0;                  ///< depthwise: kH kW; otherwise depthWords * lanesPerWord(path)
-    std::size_t depthWords = 0;       ///< GEMM depth in words (conv: whole channel words per kernel position)
-    std::size_t filters = 0;          ///< N
-    std::size_t cols = 0;             ///< linear: N rounded up to whole GEMM panels
-    std::vector<std::uint32_t> words; ///< the GEMM operand (conv2d, linear)
-    std::vector<std::int32_t> taps;   ///< depthwise conv2d's taps
-    std::vector<std::int64_t> biasTerm; ///< m_bias * (vb - zb) + b0 per filter
-    GemmBLayout packedB;                ///< linear: the layout of `words` (packed)
+    std::size_t depthWords = 0;             ///< GEMM depth in words
+    std::size_t filters = 0;                ///< N
+    std::size_t cols = 0;                   ///< linear: N rounded up to whole GEMM panels
+    std::vector<std::uint32_t> words;       ///< the GEMM operand (conv2d, linear)
+    std::vector<std::int32_t> taps;         ///< depthwise conv2d's taps
+    std::vector<std::int64_t> biasTerm;     ///< m_bias * (vb - zb) + b0 per filter
+    GemmBLayout packedB;                    ///< linear: the layout of `words` (packed)
 };
 
 /// Code `index` of `tensor` (a tensor of `layer`) in `codes` (the whole blob).

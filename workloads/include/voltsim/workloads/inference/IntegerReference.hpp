@@ -162,7 +162,8 @@ class IntegerReference {
 
     Network m_network;
     std::vector<std::vector<Layer>>
-        m_groupLayers; ///< per conv2d layer but a depthwise one: its groups (convGroups)
+        m_groupLayers;              ///< per conv2d layer but a depthwise one: its groups (convGroups)
+    std::vector<bool> m_fusedPools; ///< per layer: a conv2d computed with the max-pool after it
     std::size_t m_blobBytes;
     unsigned m_threads;
 };
