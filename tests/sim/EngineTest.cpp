@@ -324,6 +324,33 @@ TEST(EngineIncremental, EveryPolicyGivesTheSameRobustErrorsOnRealChips)
     }
 }
 
+TEST(EngineIncremental, PatchedChannelsGiveTheSameRobustErrorsOnRealChips)
+{
+    using Policy = sim::IncrementalOptions::Policy;
+    const std::size_t count = 300;
+    for (const std::string name : {"randbet-8bit", "randbet-4bit"}) {
+        SCOPED_TRACE(name);
+        const workloads::ModelPackage model = workloads::ModelPackage::load(test::modelDir(name));
+        // No accumulators kept: a chip with a changed conv1 resumes at conv2 with patched channels.
+        const auto patched = evaluatorWith(model, count, Policy::Always, 0);
+        const auto never = evaluatorWith(model, count, Policy::Never);
+        const auto automatic = evaluatorWith(model, count, Policy::Auto, 0);
+        EXPECT_EQ(patched->patchableLayers(), std::vector<std::size_t>{0}); // conv1 (+ pool1) -> conv2
+        EXPECT_TRUE(never->patchableLayers().empty());
+        std::size_t resumedAfterConv1 = 0;
+        for (const double mv : {720.0, 704.0, 688.0, 656.0})
+            for (std::uint64_t chipIndex = 0; chipIndex < 3; ++chipIndex) {
+                memory::SramChip chip(profile("stutz2021-14nm"), memory::chipSeed(2, chipIndex));
+                const auto codes = patched->faultyCodes(chip, OperatingPoint::atVoltage(mv));
+                const std::uint64_t dense = never->robustErrors(codes);
+                EXPECT_EQ(patched->robustErrors(codes), dense) << mv << " mV, chip " << chipIndex;
+                EXPECT_EQ(automatic->robustErrors(codes), dense) << mv << " mV, chip " << chipIndex;
+                resumedAfterConv1 += patched->firstChangedLayer(codes) == 0;
+            }
+        EXPECT_GE(resumedAfterConv1, 6u) << "most chips change conv1 at these voltages";
+    }
+}
+
 TEST(EngineIncremental, IncrementalRobustErrorsEqualFullInferenceForEveryLayerSubset)
 {
     const std::size_t count = 300;

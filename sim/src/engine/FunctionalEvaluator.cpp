@@ -77,6 +77,7 @@ FunctionalEvaluator::FunctionalEvaluator(const workloads::ModelPackage& package,
     }
     cacheCleanInputs();
     cacheCleanAccumulators();
+    cachePatches();
 }
 
 void FunctionalEvaluator::cacheCleanInputs()
@@ -167,12 +168,79 @@ void FunctionalEvaluator::measureCosts(const workloads::LayerInputs& inputs, Cle
         (threadSeconds() - start) * static_cast<double>(sample.count) / static_cast<double>(inputs.count);
 }
 
-std::vector<std::size_t> FunctionalEvaluator::incrementalLayers() const
+void FunctionalEvaluator::cachePatches()
+{
+    if (m_correctLabels.empty() || m_incremental.policy == IncrementalOptions::Policy::Never)
+        return;
+    for (std::size_t layer = 0; layer < m_package.network.layers.size(); ++layer) {
+        const std::size_t patched = m_reference.patchedLayer(layer);
+        if (patched == m_package.network.layers.size() || cleanInputsUpTo(layer).layer != layer ||
+            cleanInputsUpTo(patched).layer != patched)
+            continue;
+        PatchCosts costs{patched};
+        if (m_incremental.policy == IncrementalOptions::Policy::Auto)
+            measurePatchCosts(cleanInputsUpTo(layer), costs);
+        m_patches.emplace(layer, costs);
+    }
+}
+
+void FunctionalEvaluator::measurePatchCosts(const workloads::LayerInputs& source, PatchCosts& costs) const
+{
+    constexpr std::size_t kSampleImages = 256;
+    const std::size_t count = std::min(source.count, kSampleImages);
+    const workloads::LayerInputs sampleSource{source.layer, source.data, count};
+    const workloads::LayerInputs sampleResumed{costs.patched, cleanInputsUpTo(costs.patched).data, count};
+    // Bit 0 of every bias code (a valid code either way): every filter recomputed.
+    const workloads::QuantizedTensor& bias = *m_package.network.layers[source.layer].bias;
+    std::vector<std::uint8_t> flipped = m_package.codes;
+    for (std::size_t i = 0; i < bias.count; ++i)
+        flipped[bias.blobOffset + i] ^= 1;
+    const workloads::IntegerReference reference(m_package, 1);
+    const std::vector<std::uint8_t>& codes = m_package.codes;
+    costs.dense = fastestOfThree([&] { reference.logits(codes, sampleSource); });
+    costs.base = fastestOfThree([&] { reference.logits(codes, sampleResumed); });
+    const double everyFilter =
+        fastestOfThree([&] { reference.logits(flipped, sampleResumed, sampleSource, codes); });
+    costs.perChannel = std::max(0.0, everyFilter - costs.base) / static_cast<double>(bias.count);
+}
+
+namespace {
+
+/// The layers a map by layer holds, in layer order.
+template <class ByLayer> std::vector<std::size_t> layersOf(const ByLayer& byLayer)
 {
     std::vector<std::size_t> layers;
-    for (const auto& [layer, kept] : m_accumulators)
-        layers.push_back(layer);
+    for (const auto& entry : byLayer)
+        layers.push_back(entry.first);
     return layers;
+}
+
+/// True if resuming costs less than dense inference: base + perUnit * units < dense.
+bool resumingIsCheaper(double dense, double base, double perUnit, std::size_t units)
+{
+    return base + perUnit * static_cast<double>(units) < dense;
+}
+
+} // namespace
+
+std::vector<std::size_t> FunctionalEvaluator::patchableLayers() const
+{
+    return layersOf(m_patches);
+}
+
+bool FunctionalEvaluator::prefersPatch(std::size_t layer, std::size_t changedFilters) const
+{
+    const auto found = m_patches.find(layer);
+    if (found == m_patches.end())
+        return false;
+    const PatchCosts& costs = found->second;
+    return m_incremental.policy == IncrementalOptions::Policy::Always ||
+           resumingIsCheaper(costs.dense, costs.base, costs.perChannel, changedFilters);
+}
+
+std::vector<std::size_t> FunctionalEvaluator::incrementalLayers() const
+{
+    return layersOf(m_accumulators);
 }
 
 bool FunctionalEvaluator::prefersIncremental(std::size_t layer, std::size_t flippedCodes) const
@@ -180,10 +248,9 @@ bool FunctionalEvaluator::prefersIncremental(std::size_t layer, std::size_t flip
     const auto found = m_accumulators.find(layer);
     if (found == m_accumulators.end())
         return false;
-    if (m_incremental.policy == IncrementalOptions::Policy::Always)
-        return true;
     const CleanAccumulators& kept = found->second;
-    return kept.base + kept.perFlip * static_cast<double>(flippedCodes) < kept.dense;
+    return m_incremental.policy == IncrementalOptions::Policy::Always ||
+           resumingIsCheaper(kept.dense, kept.base, kept.perFlip, flippedCodes);
 }
 
 std::size_t FunctionalEvaluator::flippedWeightCodes(std::size_t layer,
@@ -281,11 +348,17 @@ std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>&
     const workloads::LayerInputs inputs = cleanInputsUpTo(start);
     const bool cleanEntering =
         faults == nullptr || faults->of(m_package.network.layers[inputs.layer].inputs[0]).empty();
-    if (start != changed || !cleanEntering ||
-        !prefersIncremental(changed, flippedWeightCodes(changed, codes)))
-        return m_cleanErrors + m_reference.countErrors(codes, inputs, m_correctLabels.data(), faults);
-    const workloads::IntegerReference::Logits logits =
-        m_reference.logits(codes, inputs, m_accumulators.at(changed).clean, m_package.codes, faults);
+    workloads::IntegerReference::Logits logits;
+    if (start == changed && cleanEntering &&
+        prefersIncremental(changed, flippedWeightCodes(changed, codes))) {
+        logits = m_reference.logits(codes, inputs, m_accumulators.at(changed).clean, m_package.codes, faults);
+    } else if (start == changed && faults == nullptr && m_patches.count(changed) != 0 &&
+               prefersPatch(changed, m_reference.changedFilters(changed, codes, m_package.codes).size())) {
+        const std::size_t patched = m_patches.at(changed).patched;
+        logits = m_reference.logits(codes, cleanInputsUpTo(patched), inputs, m_package.codes);
+    } else {
+        logits = m_reference.logits(codes, inputs, faults);
+    }
     return m_cleanErrors + workloads::IntegerReference::countErrors(logits, m_correctLabels.data());
 }
 

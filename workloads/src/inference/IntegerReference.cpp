@@ -1,6 +1,7 @@
 #include "voltsim/workloads/inference/IntegerReference.hpp"
 
 #include "AccumulatorFaults.hpp"
+#include "ChannelPatch.hpp"
 #include "IncrementalLayer.hpp"
 #include "LayerKernels.hpp"
 #include "voltsim/workloads/model/GoldenVectors.hpp"
@@ -51,6 +52,7 @@ struct BatchTensors {
     std::vector<std::vector<std::uint8_t>> outputs;
     std::vector<std::uint8_t> entering;
     std::size_t enteringProducer = kNetworkInput;
+    std::vector<std::uint8_t> patchedChannels; ///< ChannelPatch::apply's scratch
 
     const std::uint8_t* of(std::size_t producer) const
     {
@@ -173,6 +175,7 @@ struct RangeJob {
     const TensorFaults* faults = nullptr;             ///< if set, the faulty cells under stored data
     const std::vector<std::uint8_t>* codes = nullptr; ///< the codes (for accumulator faults)
     const std::vector<bool>* fusedPools = nullptr;    ///< per layer: runs with its max-pool (fusedPools)
+    const detail::ChannelPatch* patch = nullptr;      ///< if set, recomputes channels of the entering tensor
 };
 
 /// `count` images of a stored tensor of `size` bytes each, read through `faults`.
@@ -236,6 +239,8 @@ void runRange(const RangeJob& job, std::size_t begin, std::size_t end)
                                 job.inputs.data + (firstImage + count) * inSize);
         if (job.faults != nullptr)
             readThrough(job.faults->of(tensors.enteringProducer), tensors.entering.data(), count, inSize);
+        if (job.patch != nullptr)
+            job.patch->apply(firstImage, count, tensors.entering.data(), work, tensors.patchedChannels);
         std::int32_t* logits = toLogits ? job.logits + firstImage * outSize : nullptr;
         for (std::size_t i = first; i < job.until; ++i) {
             if (i == first && job.incremental != nullptr) {
@@ -296,7 +301,8 @@ void IntegerReference::checkCodes(const std::vector<std::uint8_t>& codes) const
 
 void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
                            std::size_t until, std::int32_t* logits, std::uint8_t* activations,
-                           const detail::IncrementalLayer* incremental, const TensorFaults* faults) const
+                           const detail::IncrementalLayer* incremental, const TensorFaults* faults,
+                           const detail::ChannelPatch* patch) const
 {
     checkCodes(codes);
     if (faults != nullptr && !faults->any())
@@ -317,8 +323,8 @@ void IntegerReference::run(const std::vector<std::uint8_t>& codes, const LayerIn
                                         " is not a cut point of the graph (later layers read other tensors)");
     const std::vector<std::vector<PreparedLayer>> prepared = prepareLayers(
         m_groupLayers, m_network, codes, inputs.layer + (incremental != nullptr ? 1 : 0), until);
-    const RangeJob job{&m_network,  &prepared,   inputs, until,  logits,
-                       activations, incremental, faults, &codes, &m_fusedPools};
+    const RangeJob job{&m_network,  &prepared, inputs, until,         logits, activations,
+                       incremental, faults,    &codes, &m_fusedPools, patch};
     inParallel(inputs.count, workersFor(inputs.count),
                [&job](std::size_t begin, std::size_t end) { runRange(job, begin, end); });
 }
@@ -448,6 +454,42 @@ IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t
                                        detail::biasTerms(layer, codes)};
     Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
     run(codes, inputs, m_network.layers.size(), result.data(), nullptr, &incremental, faults);
+    return result;
+}
+
+std::size_t IntegerReference::patchedLayer(std::size_t source) const
+{
+    return detail::patchedLayer(m_network, m_fusedPools, source);
+}
+
+std::vector<std::size_t> IntegerReference::changedFilters(std::size_t layer,
+                                                          const std::vector<std::uint8_t>& codes,
+                                                          const std::vector<std::uint8_t>& cleanCodes) const
+{
+    checkCodes(cleanCodes);
+    checkCodes(codes);
+    if (layer >= m_network.layers.size() || m_network.layers[layer].type != LayerType::Conv2d)
+        throw std::invalid_argument("IntegerReference: layer " + std::to_string(layer) + " is not a conv2d");
+    return detail::changedFilters(m_network.layers[layer], codes, cleanCodes);
+}
+
+IntegerReference::Logits IntegerReference::logits(const std::vector<std::uint8_t>& codes,
+                                                  const LayerInputs& inputs, const LayerInputs& source,
+                                                  const std::vector<std::uint8_t>& cleanCodes) const
+{
+    checkCodes(cleanCodes);
+    checkCodes(codes);
+    if (patchedLayer(source.layer) != inputs.layer || source.count != inputs.count)
+        throw std::invalid_argument("IntegerReference: channels of layer " + std::to_string(source.layer) +
+                                    " for " + std::to_string(source.count) + " inputs cannot patch layer " +
+                                    std::to_string(inputs.layer) + "'s input for " +
+                                    std::to_string(inputs.count) + " inputs");
+    const Layer& conv = m_network.layers[source.layer];
+    const detail::ChannelPatch patch(
+        conv, m_fusedPools[source.layer] ? &m_network.layers[source.layer + 1] : nullptr,
+        detail::changedFilters(conv, codes, cleanCodes), codes, activeKernelPath(), source);
+    Logits result(static_cast<Eigen::Index>(inputs.count), m_network.dataset.numClasses);
+    run(codes, inputs, m_network.layers.size(), result.data(), nullptr, nullptr, nullptr, &patch);
     return result;
 }
 

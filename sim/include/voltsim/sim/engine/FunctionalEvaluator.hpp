@@ -143,6 +143,10 @@ class FunctionalEvaluator {
     /// inference; tested against it). Incremental inference: where that layer's clean accumulators
     /// are kept and the cost model favours it, the layer is its clean accumulators plus the
     /// contribution of its flipped weight codes (IntegerReference::logits with LayerAccumulators).
+    /// Patched channels: otherwise, where that layer is a conv2d whose changed filters alter only
+    /// their channels of the clean activations kept for a later layer (IntegerReference::
+    /// patchedLayer) and the cost model favours it, inference resumes there with those channels
+    /// recomputed (without activation faults only).
     std::uint64_t robustErrors(const std::vector<std::uint8_t>& codes,
                                const workloads::TensorFaults* activations = nullptr) const;
 
@@ -153,6 +157,11 @@ class FunctionalEvaluator {
     /// True if robustErrors runs layer `layer` (a kept one) incrementally with `flippedCodes`
     /// differing weight codes in it.
     bool prefersIncremental(std::size_t layer, std::size_t flippedCodes) const;
+    /// Conv2d layers after which robustErrors may resume with patched channels, in layer order.
+    std::vector<std::size_t> patchableLayers() const;
+    /// True if robustErrors resumes after conv2d `layer` (a patchable one, not run incrementally)
+    /// with `changedFilters` of its filters recomputed rather than densely from it.
+    bool prefersPatch(std::size_t layer, std::size_t changedFilters) const;
 
     /// The first conv2d/linear layer (index into the network's layers) whose weight or bias codes in
     /// `codes` differ from the package's; the layer count if none does.
@@ -173,10 +182,22 @@ class FunctionalEvaluator {
         double dense = 0, base = 0, perFlip = 0;
     };
 
+    /// A conv2d after which inference resumes with patched channels, at layer `patched`, and its
+    /// measured costs (seconds per call on a sample): resuming costs base + perChannel * changed
+    /// filters, dense from the conv costs dense.
+    struct PatchCosts {
+        std::size_t patched = 0;
+        double dense = 0, base = 0, perChannel = 0;
+    };
+
     /// Fills m_cleanInputs (one clean pass over the clean-correct images).
     void cacheCleanInputs();
     /// Fills m_accumulators within the budget and measures their costs (policy Auto).
     void cacheCleanAccumulators();
+    /// Fills m_patches (and measures their costs: policy Auto).
+    void cachePatches();
+    /// Measures the costs of resuming at costs.patched after conv `source.layer` on the first inputs.
+    void measurePatchCosts(const workloads::LayerInputs& source, PatchCosts& costs) const;
     /// Measures `kept`'s costs on the first inputs of `inputs`.
     void measureCosts(const workloads::LayerInputs& inputs, CleanAccumulators& kept) const;
     /// The first layer that reads a tensor with faulty bytes in `activations` (a flatten passes its
@@ -202,6 +223,7 @@ class FunctionalEvaluator {
     IncrementalOptions m_incremental;
     std::map<std::size_t, CleanAccumulators> m_accumulators; ///< by layer
     std::size_t m_accumulatorBytes = 0;
+    std::map<std::size_t, PatchCosts> m_patches; ///< by conv2d layer
     mutable std::map<std::vector<std::uint8_t>, std::uint64_t>
         m_errorsByCodes; ///< robustErrors already computed
 };

@@ -57,7 +57,8 @@ struct LayerAccumulators {
 
 namespace detail {
 struct IncrementalLayer;
-}
+class ChannelPatch;
+} // namespace detail
 
 /// Exact integer inference of a model package's network on caller-supplied codes (clean, or read
 /// through a faulty SRAM). Results depend only on the inputs, never on the thread count or batching.
@@ -128,6 +129,28 @@ class IntegerReference {
                   const LayerAccumulators& clean, const std::vector<std::uint8_t>& cleanCodes,
                   const TensorFaults* faults = nullptr) const;
 
+    /// The layer whose input a change of conv2d `source`'s codes alters only in the output channels
+    /// of the filters that changed (the conv's output, or its 2x2 max-pool's, read by that layer
+    /// alone, a cut point); the layer count if there is none.
+    std::size_t patchedLayer(std::size_t source) const;
+    /// The filters of conv2d `layer` whose weight or bias codes differ between `codes` and
+    /// `cleanCodes`, in order.
+    /// @throws std::invalid_argument as logits(), or if `layer` is not a conv2d.
+    std::vector<std::size_t> changedFilters(std::size_t layer, const std::vector<std::uint8_t>& codes,
+                                            const std::vector<std::uint8_t>& cleanCodes) const;
+
+    /// Inference resumed after a conv2d whose codes differ in a few filters: logits(codes, inputs)
+    /// with `inputs` (inputs.layer = patchedLayer(source.layer)) the tensor entering that layer
+    /// under `cleanCodes`, except in the output channels of the filters of conv2d source.layer whose
+    /// weight or bias codes differ, which are recomputed from `source` (the activations entering
+    /// that conv for the same images). Bit for bit logits(codes, source) when `codes` equal
+    /// `cleanCodes` in every layer before source.layer and `inputs` are what they produce
+    /// (docs/sweep.md, "Patched channels").
+    /// @throws std::invalid_argument as logits(), or unless patchedLayer(source.layer) is
+    /// inputs.layer and both hold the same number of images.
+    Logits logits(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs,
+                  const LayerInputs& source, const std::vector<std::uint8_t>& cleanCodes) const;
+
     /// Predicted class per image (argmax of the logits, lowest index on ties).
     std::vector<int> classify(const std::vector<std::uint8_t>& codes, const std::uint8_t* images,
                               std::size_t count) const;
@@ -150,11 +173,12 @@ class IntegerReference {
     /// Runs layers inputs.layer .. until - 1 over the worker threads; the last layer's output goes
     /// to `logits` (until = layer count) or `activations` (otherwise).
     /// With `incremental` (not owned) the first layer runs incrementally; with `faults` (not owned)
-    /// the stored tensors read through their faulty cells.
+    /// the stored tensors read through their faulty cells; with `patch` (not owned) the tensor
+    /// entering the first layer has its changed channels recomputed.
     void run(const std::vector<std::uint8_t>& codes, const LayerInputs& inputs, std::size_t until,
              std::int32_t* logits, std::uint8_t* activations,
-             const detail::IncrementalLayer* incremental = nullptr,
-             const TensorFaults* faults = nullptr) const;
+             const detail::IncrementalLayer* incremental = nullptr, const TensorFaults* faults = nullptr,
+             const detail::ChannelPatch* patch = nullptr) const;
     /// Threads for `count` images.
     std::size_t workersFor(std::size_t count) const;
     /// @throws std::invalid_argument unless codes has the package's size.
