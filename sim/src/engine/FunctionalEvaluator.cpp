@@ -210,6 +210,7 @@ namespace {
 template <class ByLayer> std::vector<std::size_t> layersOf(const ByLayer& byLayer)
 {
     std::vector<std::size_t> layers;
+    layers.reserve(byLayer.size());
     for (const auto& entry : byLayer)
         layers.push_back(entry.first);
     return layers;
