@@ -84,7 +84,7 @@ bool kernelPathSupported(KernelPath path)
         return __builtin_cpu_supports("avx2") && cpuHasAvxVnni();
     case KernelPath::Vnni512:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512vnni");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
     }
     return false;
 #else

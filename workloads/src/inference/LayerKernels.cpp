@@ -5,6 +5,7 @@
 #include "Simd.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -105,12 +106,51 @@ __attribute__((target_clones("avx2", "default"))) void slideWords(const std::uin
         out[i] = values[i] | values[i + 1] << 16;
 }
 
+/// The row of one word plane of the Channels packing: out[x] holds rows[l][x] in lane l (lowest bits
+/// first) for x < width; a null row is a zero channel.
+void interleaveRow(const std::array<const std::uint8_t*, 4>& rows, std::size_t lanes, std::size_t width,
+                   std::uint32_t* out)
+{
+    const std::size_t bits = 32 / lanes;
+    for (std::size_t x = 0; x < width; ++x) {
+        std::uint32_t word = 0;
+        for (std::size_t l = 0; l < lanes; ++l)
+            if (rows[l] != nullptr)
+                word |= std::uint32_t(rows[l][x]) << (l * bits);
+        out[x] = word;
+    }
+}
+
+#ifdef VOLTSIM_X86_SIMD
+/// interleaveRow of four byte lanes with AVX-512, 16 words per step (masked at the row's end). The
+/// zero-masked forms with every lane kept avoid GCC 12's warning about the plain ones (bug 105593).
+VOLTSIM_TARGET_VNNI512 void interleaveRow512(const std::array<const std::uint8_t*, 4>& rows,
+                                             std::size_t width, std::uint32_t* out)
+{
+    constexpr std::size_t kStep = 16;
+    constexpr __mmask16 kAll = 0xFFFF;
+    for (std::size_t x = 0; x < width; x += kStep) {
+        const std::size_t count = std::min(kStep, width - x);
+        const __mmask16 words =
+            count == kStep ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1);
+        __m512i word = _mm512_setzero_si512();
+        for (std::size_t l = 0; l < rows.size(); ++l)
+            if (rows[l] != nullptr) {
+                const __m128i bytes = _mm_maskz_loadu_epi8(words, rows[l] + x);
+                const __m512i widened = _mm512_maskz_cvtepu8_epi32(kAll, bytes);
+                word = _mm512_or_si512(word, _mm512_maskz_slli_epi32(kAll, widened, 8 * l));
+            }
+        _mm512_mask_storeu_epi32(out + x, words, word);
+    }
+}
+#endif
+
 /// One image as the packing's zero-bordered word planes, plane j at
 /// words[j * paddedHeight * paddedWidth]: Channels, the word at (y, x) of plane j holds channels
 /// lanes j .. lanes j + lanes - 1 (zero past the last channel), lowest bits first; Columns, plane
 /// c's word at (y, x) holds channel c's values at x .. x + lanes - 1 (those past the row's end meet
 /// zero weights). `values` is scratch.
-void padPlanes(const Layer& layer, const ConvGeometry& geometry, const std::uint8_t* input,
+void padPlanes(const Layer& layer, const ConvGeometry& geometry, KernelPath path, const std::uint8_t* input,
                std::vector<std::uint32_t>& words, std::vector<std::uint32_t>& values)
 {
     const auto height = static_cast<std::size_t>(layer.inShape[1]);
@@ -121,19 +161,35 @@ void padPlanes(const Layer& layer, const ConvGeometry& geometry, const std::uint
         geometry.planes * geometry.paddedHeight * geometry.paddedWidth + wordsSlack(geometry);
     std::vector<std::uint32_t>& target = columns ? values : words;
     target.assign(size + geometry.lanes, 0);
-    for (std::size_t c = 0; c < geometry.channels; ++c) {
-        const std::size_t shift = columns ? 0 : (c % geometry.lanes) * (32 / geometry.lanes);
-        std::uint32_t* plane =
-            target.data() + (columns ? c : c / geometry.lanes) * geometry.paddedHeight * geometry.paddedWidth;
+    if (columns) {
+        for (std::size_t c = 0; c < geometry.channels; ++c)
+            for (std::size_t y = 0; y < height; ++y)
+                std::copy_n(input + (c * height + y) * width, width,
+                            values.data() + (c * geometry.paddedHeight + y + pad) * geometry.paddedWidth +
+                                pad);
+        slideWords(values.data(), size, geometry.lanes, words);
+        return;
+    }
+    for (std::size_t j = 0; j < geometry.planes; ++j) {
+        std::array<const std::uint8_t*, 4> rows{};
+        for (std::size_t l = 0; l < geometry.lanes && j * geometry.lanes + l < geometry.channels; ++l)
+            rows[l] = input + (j * geometry.lanes + l) * height * width;
+        std::uint32_t* plane = words.data() + j * geometry.paddedHeight * geometry.paddedWidth;
         for (std::size_t y = 0; y < height; ++y) {
-            const std::uint8_t* in = input + (c * height + y) * width;
             std::uint32_t* out = plane + (y + pad) * geometry.paddedWidth + pad;
-            for (std::size_t x = 0; x < width; ++x)
-                out[x] |= std::uint32_t(in[x]) << shift;
+#ifdef VOLTSIM_X86_SIMD
+            if (path == KernelPath::Vnni512) {
+                interleaveRow512(rows, width, out);
+            } else
+#endif
+            {
+                interleaveRow(rows, geometry.lanes, width, out);
+            }
+            for (const std::uint8_t*& row : rows)
+                if (row != nullptr)
+                    row += width;
         }
     }
-    if (columns)
-        slideWords(values.data(), size, geometry.lanes, words);
 }
 
 /// Where the GEMM's B lies in padPlanes' planes: the panel of output row oy, columns ox .. ox + 15,
@@ -331,6 +387,31 @@ accumulateTap(const WindowGeometry& window, const std::int32_t* tap, std::int32_
     }
 }
 
+#ifdef VOLTSIM_X86_SIMD
+/// The sums of every kernel tap at stride 1 with AVX-512, 16 output positions per step (masked at
+/// the span's end), all taps accumulated in a register: sums[p] = sum_k weights[k] * plane[p +
+/// offsets[k]] for p < span, or the plain sum of the taps (Sq) if `weights` is null. int32 is exact
+/// as in accumulateTap.
+VOLTSIM_TARGET_VNNI512 void windowSums512(const std::int32_t* plane, const std::vector<std::size_t>& offsets,
+                                          const std::int32_t* weights, std::size_t span, std::int32_t* sums)
+{
+    constexpr std::size_t kStep = 16;
+    for (std::size_t p = 0; p < span; p += kStep) {
+        const std::size_t count = std::min(kStep, span - p);
+        const __mmask16 lanes =
+            count == kStep ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1);
+        __m512i sum = _mm512_setzero_si512();
+        for (std::size_t k = 0; k < offsets.size(); ++k) {
+            const __m512i values = _mm512_maskz_loadu_epi32(lanes, plane + offsets[k] + p);
+            sum = _mm512_add_epi32(sum, weights != nullptr ? _mm512_maskz_mullo_epi32(
+                                                                 lanes, values, _mm512_set1_epi32(weights[k]))
+                                                           : values);
+        }
+        _mm512_mask_storeu_epi32(sums + p, lanes, sum);
+    }
+}
+#endif
+
 /// out[i] = clamp((m_a a[i] + m_b b[i] + b0 + 2^(shift-1)) >> shift, 0, 255) for i < size, by the
 /// vectorized requantization (a widened to int32 as its `centered`, m_b b[i] as its addends).
 void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
@@ -428,7 +509,7 @@ void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Work
     const Layer& layer = *prepared.layer;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
     const std::size_t columns = geometry.outHeight * rowColumns(geometry);
-    padPlanes(layer, geometry, input, work.padded, work.paddedValues);
+    padPlanes(layer, geometry, prepared.path, input, work.padded, work.paddedValues);
     Workspace::ConvOperand& operand = work.convOperands[&layer];
     if (operand.planes.panelStarts.empty()) {
         operand.planes = planeLayout(geometry);
@@ -560,12 +641,20 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
     work.windowSums.resize(span);
     work.sumTerms.resize(span);
     work.rowBytes.resize(span);
+    std::vector<std::size_t> offsets(prepared.depth); // of each tap in the plane
+    for (std::size_t k = 0; k < prepared.depth; ++k)
+        offsets[k] = (k / kernelW) * window.paddedWidth + k % kernelW;
     // Sums of the window's taps weighted by `weights` (nullptr: all 1, giving Sq).
     const auto taps = [&](const std::int32_t* weights, std::int32_t* sums) {
+#ifdef VOLTSIM_X86_SIMD
+        if (prepared.path == KernelPath::Vnni512 && window.stride == 1) {
+            windowSums512(work.plane.data(), offsets, weights, span, sums);
+            return;
+        }
+#endif
         std::fill_n(sums, span, 0);
         for (std::size_t k = 0; k < prepared.depth; ++k)
-            accumulateTap(window, work.plane.data() + (k / kernelW) * window.paddedWidth + k % kernelW,
-                          weights != nullptr ? weights[k] : 1, sums);
+            accumulateTap(window, work.plane.data() + offsets[k], weights != nullptr ? weights[k] : 1, sums);
     };
     for (std::size_t c = 0; c < channels; ++c) {
         work.plane.assign((height + 2 * pad) * window.paddedWidth, 0);

@@ -8,5 +8,5 @@
 #define VOLTSIM_X86_SIMD 1
 #define VOLTSIM_TARGET_AVX2 __attribute__((target("avx2")))
 #define VOLTSIM_TARGET_AVXVNNI __attribute__((target("avx2,avxvnni")))
-#define VOLTSIM_TARGET_VNNI512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+#define VOLTSIM_TARGET_VNNI512 __attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vnni")))
 #endif

@@ -12,7 +12,7 @@ enum class KernelPath {
     Portable, ///< plain C++ on int16 pairs (any CPU, any compiler target)
     Avx2,     ///< AVX2 vpmaddwd on int16 pairs
     AvxVnni,  ///< AVX-VNNI vpdpbusd on uint8 x int8 quads, 256-bit (CPUs with AVX-VNNI but no AVX-512)
-    Vnni512,  ///< AVX-512 VNNI vpdpbusd on uint8 x int8 quads, 512-bit
+    Vnni512,  ///< AVX-512 VNNI vpdpbusd on uint8 x int8 quads, 512-bit (with AVX-512 F, BW and VL)
 };
 
 /// The path's name: "portable", "avx2", "avxvnni" or "vnni512".
