@@ -2,7 +2,7 @@
 // against a literal triple loop on every tail shape, the row requantization of every path (and the
 // portable one) against docs/datapath.md's formula over the whole int64 range it meets, the 2x2
 // max-pool of every path against the window maxima, the fused requantization and max-pool against
-// the largest of the four requantized values.
+// the largest of the four requantized values, the AVX-512 merge of an add against its formula.
 #include "../../workloads/src/inference/Gemm.hpp"
 #include "../../workloads/src/inference/LayerKernels.hpp"
 #include "../../workloads/src/inference/Requantize.hpp"
@@ -127,6 +127,43 @@ TEST_P(RequantizeRowTest, KernelEqualsTheFormulaIncludingClampsAndNegativeValues
     EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
 }
 VOLTSIM_FOR_EVERY_KERNEL_PATH(RequantizeRowTest);
+
+TEST(MergeRowVnni512, EqualsTheFormulaIncludingClampsAndPartialSteps)
+{
+    if (!kernelPathSupported(KernelPath::Vnni512))
+        GTEST_SKIP() << "kernel path 'vnni512' not supported by this CPU";
+    std::mt19937_64 random(91);
+    std::set<int> seen;
+    for (int trial = 0; trial < 2000; ++trial) {
+        const std::size_t count = 1 + random() % 40; // whole and partial steps of eight
+        const int shift = 1 + static_cast<int>(random() % 30);
+        // |multipliers| up to the loader's 2^28 - 1; every other trial scaled to land mostly in 0..255.
+        const std::uint64_t range =
+            trial % 2 == 0 ? (std::uint64_t(1) << 28) : (std::uint64_t(1) << shift) / 64 + 1;
+        const auto multiplier = [&] {
+            return static_cast<std::int64_t>(random() % range) * (random() % 2 ? 1 : -1);
+        };
+        const std::int64_t ma = multiplier(), mb = multiplier();
+        const std::int64_t constant =
+            trial % 2 == 0 ? static_cast<std::int64_t>(random() % (1ULL << 40)) - (std::int64_t(1) << 39)
+                           : std::int64_t(128) << shift;
+        std::vector<std::uint8_t> a(count), b(count), out(count + 8, 0xAB);
+        for (std::size_t n = 0; n < count; ++n) {
+            a[n] = static_cast<std::uint8_t>(random());
+            b[n] = static_cast<std::uint8_t>(random());
+        }
+        mergeRowToUint8Vnni512(a.data(), ma, b.data(), mb, constant, shift, count, out.data());
+        for (std::size_t n = 0; n < count; ++n) {
+            const std::int64_t t = ma * a[n] + mb * b[n] + constant;
+            const auto expected = static_cast<std::uint8_t>(std::clamp<std::int64_t>(t >> shift, 0, 255));
+            ASSERT_EQ(out[n], expected) << "trial " << trial << " n " << n;
+            seen.insert(expected);
+        }
+        for (std::size_t n = count; n < out.size(); ++n)
+            ASSERT_EQ(out[n], 0xAB) << "written past the row, trial " << trial;
+    }
+    EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
+}
 
 class RequantizeMaxPoolTest : public KernelPathTest {};
 

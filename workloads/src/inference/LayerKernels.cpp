@@ -417,12 +417,17 @@ VOLTSIM_TARGET_VNNI512 void windowSums512(const std::int32_t* plane, const std::
 void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
                   std::int64_t b0, std::size_t size, int shift, std::uint8_t* out, Workspace& work)
 {
+    const std::int64_t constant = b0 + (std::int64_t(1) << (shift - 1));
+    if (activeKernelPath() == KernelPath::Vnni512) {
+        mergeRowToUint8Vnni512(a, ma, b, mb, constant, shift, size, out);
+        return;
+    }
     work.widened.assign(a, a + size);
     work.sumTerms.resize(size);
     for (std::size_t i = 0; i < size; ++i)
         work.sumTerms[i] = mb * b[i];
     requantizeRowToUint8(activeKernelPath(), work.widened.data(), work.sumTerms.data(), size,
-                         RowRequant{ma, b0 + (std::int64_t(1) << (shift - 1)), shift}, out);
+                         RowRequant{ma, constant, shift}, out);
 }
 
 } // namespace

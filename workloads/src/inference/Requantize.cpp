@@ -217,9 +217,53 @@ VOLTSIM_TARGET_VNNI512 void requantizeMaxPool2x2Row512(const std::int32_t* top, 
                       static_cast<__mmask8>(0xFF), out);
 }
 
+/// Eight outputs of mergeRowToUint8Vnni512 (the first `lanes` of them loaded and stored).
+VOLTSIM_TARGET_VNNI512 void mergeEight512(const std::uint8_t* a, __m512i ma, const std::uint8_t* b,
+                                          __m512i mb, __m512i constant, __m128i shift, __mmask8 lanes,
+                                          std::uint8_t* out)
+{
+    constexpr __mmask8 kAll = 0xFF;
+    const __m512i values = _mm512_maskz_cvtepu8_epi64(kAll, _mm_maskz_loadu_epi8(lanes, a));
+    const __m512i others = _mm512_maskz_cvtepu8_epi64(kAll, _mm_maskz_loadu_epi8(lanes, b));
+    const __m512i t = _mm512_add_epi64(
+        _mm512_add_epi64(_mm512_maskz_mul_epi32(kAll, values, ma), _mm512_maskz_mul_epi32(kAll, others, mb)),
+        constant);
+    const __m512i q =
+        _mm512_maskz_max_epi64(kAll, _mm512_maskz_sra_epi64(kAll, t, shift), _mm512_setzero_si512());
+    _mm512_mask_cvtusepi64_storeu_epi8(out, lanes, q);
+}
+
+/// mergeRowToUint8Vnni512, eight outputs per step (a partial last step masked).
+VOLTSIM_TARGET_VNNI512 void merge512(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b,
+                                     std::int64_t mb, std::int64_t constant, int shift, std::size_t count,
+                                     std::uint8_t* out)
+{
+    const __m512i maVector = _mm512_set1_epi64(ma);
+    const __m512i mbVector = _mm512_set1_epi64(mb);
+    const __m512i constantVector = _mm512_set1_epi64(constant);
+    const __m128i shiftVector = _mm_cvtsi32_si128(shift);
+    for (std::size_t n = 0; n < count; n += kRequantStep) {
+        const std::size_t step = std::min(kRequantStep, count - n);
+        mergeEight512(a + n, maVector, b + n, mbVector, constantVector, shiftVector,
+                      static_cast<__mmask8>((1u << step) - 1), out + n);
+    }
+}
+
 #endif
 
 } // namespace
+
+void mergeRowToUint8Vnni512(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
+                            std::int64_t constant, int shift, std::size_t count, std::uint8_t* out)
+{
+#ifdef VOLTSIM_X86_SIMD
+    merge512(a, ma, b, mb, constant, shift, count, out);
+#else
+    for (std::size_t n = 0; n < count; ++n)
+        out[n] = static_cast<std::uint8_t>(
+            std::clamp<std::int64_t>((ma * a[n] + mb * b[n] + constant) >> shift, 0, 255));
+#endif
+}
 
 void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends,
                                   std::size_t count, const RowRequant& row, std::uint8_t* out)
