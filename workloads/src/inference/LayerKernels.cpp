@@ -387,31 +387,6 @@ accumulateTap(const WindowGeometry& window, const std::int32_t* tap, std::int32_
     }
 }
 
-#ifdef VOLTSIM_X86_SIMD
-/// The sums of every kernel tap at stride 1 with AVX-512, 16 output positions per step (masked at
-/// the span's end), all taps accumulated in a register: sums[p] = sum_k weights[k] * plane[p +
-/// offsets[k]] for p < span, or the plain sum of the taps (Sq) if `weights` is null. int32 is exact
-/// as in accumulateTap.
-VOLTSIM_TARGET_VNNI512 void windowSums512(const std::int32_t* plane, const std::vector<std::size_t>& offsets,
-                                          const std::int32_t* weights, std::size_t span, std::int32_t* sums)
-{
-    constexpr std::size_t kStep = 16;
-    for (std::size_t p = 0; p < span; p += kStep) {
-        const std::size_t count = std::min(kStep, span - p);
-        const __mmask16 lanes =
-            count == kStep ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1);
-        __m512i sum = _mm512_setzero_si512();
-        for (std::size_t k = 0; k < offsets.size(); ++k) {
-            const __m512i values = _mm512_maskz_loadu_epi32(lanes, plane + offsets[k] + p);
-            sum = _mm512_add_epi32(sum, weights != nullptr ? _mm512_maskz_mullo_epi32(
-                                                                 lanes, values, _mm512_set1_epi32(weights[k]))
-                                                           : values);
-        }
-        _mm512_mask_storeu_epi32(sums + p, lanes, sum);
-    }
-}
-#endif
-
 /// out[i] = clamp((m_a a[i] + m_b b[i] + b0 + 2^(shift-1)) >> shift, 0, 255) for i < size, by the
 /// vectorized requantization (a widened to int32 as its `centered`, m_b b[i] as its addends).
 void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
@@ -627,9 +602,84 @@ bool isDepthwise(const Layer& layer)
     return layer.type == LayerType::Conv2d && layer.groups > 1 && layer.groups == layer.inShape[0];
 }
 
+#ifdef VOLTSIM_X86_SIMD
+namespace {
+
+/// Depthwise conv2d at stride 1 with AVX-512: per filter and output row, eight outputs per step
+/// (masked at the row's end) in int64 lanes, the window's weighted sum and Sq accumulated over the
+/// taps from the channel's zero-bordered uint8 plane, then T, the shift and the clamp of
+/// docs/datapath.md, stored as bytes. Exact: the sums fit int32 (as in accumulateTap), T int64.
+VOLTSIM_TARGET_VNNI512 void depthwiseConvVnni512(const PreparedLayer& prepared, const std::uint8_t* input,
+                                                 std::uint8_t* output, std::vector<std::uint8_t>& plane)
+{
+    constexpr std::size_t kStep = 8;
+    constexpr __mmask8 kAll = 0xFF;
+    const Layer& layer = *prepared.layer;
+    const Requant& requant = *layer.requant;
+    const auto channels = static_cast<std::size_t>(layer.inShape[0]);
+    const auto height = static_cast<std::size_t>(layer.inShape[1]);
+    const auto width = static_cast<std::size_t>(layer.inShape[2]);
+    const auto pad = static_cast<std::size_t>(layer.padding);
+    const auto kernelH = static_cast<std::size_t>(layer.kernelH);
+    const auto kernelW = static_cast<std::size_t>(layer.kernelW);
+    const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
+    const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
+    const std::size_t paddedWidth = width + 2 * pad;
+    const std::size_t multiplier = prepared.filters / channels;
+    const __m512i mAcc = _mm512_set1_epi64(requant.mAcc);
+    const __m512i mSum = _mm512_set1_epi64(requant.mSum);
+    const __m128i shift = _mm_cvtsi32_si128(requant.shift);
+    plane.assign((height + 2 * pad) * paddedWidth + kStep, 0);
+    for (std::size_t c = 0; c < channels; ++c) {
+        for (std::size_t y = 0; y < height; ++y)
+            std::copy_n(input + (c * height + y) * width, width,
+                        plane.data() + (y + pad) * paddedWidth + pad);
+        for (std::size_t n = c * multiplier; n < (c + 1) * multiplier; ++n) {
+            const std::int32_t* taps = prepared.taps.data() + n * prepared.depth;
+            const __m512i constant =
+                _mm512_set1_epi64(prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)));
+            for (std::size_t oy = 0; oy < outHeight; ++oy)
+                for (std::size_t ox = 0; ox < outWidth; ox += kStep) {
+                    const std::size_t count = std::min(kStep, outWidth - ox);
+                    const auto lanes = static_cast<__mmask8>((1u << count) - 1);
+                    __m512i sum = _mm512_setzero_si512();
+                    __m512i inputs = _mm512_setzero_si512();
+                    for (std::size_t fy = 0; fy < kernelH; ++fy) {
+                        const std::uint8_t* row = plane.data() + (oy + fy) * paddedWidth + ox;
+                        for (std::size_t fx = 0; fx < kernelW; ++fx) {
+                            const __m512i values = _mm512_maskz_cvtepu8_epi64(
+                                kAll, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + fx)));
+                            sum = _mm512_add_epi64(
+                                sum, _mm512_maskz_mul_epi32(kAll, values,
+                                                            _mm512_set1_epi64(taps[fy * kernelW + fx])));
+                            inputs = _mm512_add_epi64(inputs, values);
+                        }
+                    }
+                    const __m512i t =
+                        _mm512_add_epi64(_mm512_add_epi64(_mm512_maskz_mul_epi32(kAll, sum, mAcc),
+                                                          _mm512_maskz_mul_epi32(kAll, inputs, mSum)),
+                                         constant);
+                    const __m512i q = _mm512_maskz_max_epi64(kAll, _mm512_maskz_sra_epi64(kAll, t, shift),
+                                                             _mm512_setzero_si512());
+                    _mm512_mask_cvtusepi64_storeu_epi8(output + (n * outHeight + oy) * outWidth + ox, lanes,
+                                                       q);
+                }
+        }
+    }
+}
+
+} // namespace
+#endif
+
 void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output,
                       Workspace& work)
 {
+#ifdef VOLTSIM_X86_SIMD
+    if (prepared.path == KernelPath::Vnni512 && prepared.layer->stride == 1) {
+        depthwiseConvVnni512(prepared, input, output, work.depthwisePlane);
+        return;
+    }
+#endif
     const Layer& layer = *prepared.layer;
     const Requant& requant = *layer.requant;
     const auto channels = static_cast<std::size_t>(layer.inShape[0]);
@@ -646,20 +696,12 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
     work.windowSums.resize(span);
     work.sumTerms.resize(span);
     work.rowBytes.resize(span);
-    std::vector<std::size_t> offsets(prepared.depth); // of each tap in the plane
-    for (std::size_t k = 0; k < prepared.depth; ++k)
-        offsets[k] = (k / kernelW) * window.paddedWidth + k % kernelW;
     // Sums of the window's taps weighted by `weights` (nullptr: all 1, giving Sq).
     const auto taps = [&](const std::int32_t* weights, std::int32_t* sums) {
-#ifdef VOLTSIM_X86_SIMD
-        if (prepared.path == KernelPath::Vnni512 && window.stride == 1) {
-            windowSums512(work.plane.data(), offsets, weights, span, sums);
-            return;
-        }
-#endif
         std::fill_n(sums, span, 0);
         for (std::size_t k = 0; k < prepared.depth; ++k)
-            accumulateTap(window, work.plane.data() + offsets[k], weights != nullptr ? weights[k] : 1, sums);
+            accumulateTap(window, work.plane.data() + (k / kernelW) * window.paddedWidth + k % kernelW,
+                          weights != nullptr ? weights[k] : 1, sums);
     };
     for (std::size_t c = 0; c < channels; ++c) {
         work.plane.assign((height + 2 * pad) * window.paddedWidth, 0);

@@ -64,13 +64,14 @@ struct Workspace {
         std::vector<std::uint32_t> patches;
     };
     std::map<const Layer*, ConvOperand> convOperands;
-    std::vector<std::int32_t> products;   ///< GEMM result
-    std::vector<std::int32_t> inputSums;  ///< Sq per image of a linear layer
-    std::vector<std::int64_t> sumTerms;   ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
-    std::vector<std::int32_t> plane;      ///< one zero-bordered input channel of a depthwise conv
-    std::vector<std::int32_t> windowSums; ///< Sq per output pixel of a depthwise conv
-    std::vector<std::int32_t> widened;    ///< an add's or concat's first input as int32
-    std::vector<std::uint8_t> rowBytes;   ///< requantized GEMM columns of one conv filter
+    std::vector<std::int32_t> products;  ///< GEMM result
+    std::vector<std::int32_t> inputSums; ///< Sq per image of a linear layer
+    std::vector<std::int64_t> sumTerms;  ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
+    std::vector<std::int32_t> plane;     ///< one zero-bordered input channel of a depthwise conv
+    std::vector<std::uint8_t> depthwisePlane; ///< the same as bytes (the vnni512 depthwise conv)
+    std::vector<std::int32_t> windowSums;     ///< Sq per output pixel of a depthwise conv
+    std::vector<std::int32_t> widened;        ///< an add's or concat's first input as int32
+    std::vector<std::uint8_t> rowBytes;       ///< requantized GEMM columns of one conv filter
 };
 
 /// True for a conv2d whose groups each read one input channel (depthwise, any channel multiplier
