@@ -149,7 +149,8 @@ VOLTSIM_TARGET_VNNI512 void interleaveRow512(const std::array<const std::uint8_t
 /// words[j * paddedHeight * paddedWidth]: Channels, the word at (y, x) of plane j holds channels
 /// lanes j .. lanes j + lanes - 1 (zero past the last channel), lowest bits first; Columns, plane
 /// c's word at (y, x) holds channel c's values at x .. x + lanes - 1 (those past the row's end meet
-/// zero weights). `values` is scratch.
+/// zero weights). `values` is scratch. `words` and `values` must be the layer's own buffers (the
+/// borders written once).
 void padPlanes(const Layer& layer, const ConvGeometry& geometry, KernelPath path, const std::uint8_t* input,
                std::vector<std::uint32_t>& words, std::vector<std::uint32_t>& values)
 {
@@ -159,8 +160,11 @@ void padPlanes(const Layer& layer, const ConvGeometry& geometry, KernelPath path
     const bool columns = geometry.packing == ConvPacking::Columns;
     const std::size_t size =
         geometry.planes * geometry.paddedHeight * geometry.paddedWidth + wordsSlack(geometry);
+    // Zeroed once per layer's buffers: every image writes the same interior positions, so the
+    // borders (and the slack) stay zero.
     std::vector<std::uint32_t>& target = columns ? values : words;
-    target.assign(size + geometry.lanes, 0);
+    if (target.size() != size + geometry.lanes)
+        target.assign(size + geometry.lanes, 0);
     if (columns) {
         for (std::size_t c = 0; c < geometry.channels; ++c)
             for (std::size_t y = 0; y < height; ++y)
@@ -489,17 +493,17 @@ void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Work
     const Layer& layer = *prepared.layer;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
     const std::size_t columns = geometry.outHeight * rowColumns(geometry);
-    padPlanes(layer, geometry, prepared.path, input, work.padded, work.paddedValues);
     Workspace::ConvOperand& operand = work.convOperands[&layer];
     if (operand.planes.panelStarts.empty()) {
         operand.planes = planeLayout(geometry);
         if (geometry.stride != 1)
             operand.packed = GemmBLayout::packed(columns / kGemmPanelCols, geometry.depthWords);
     }
-    GemmB b = operand.planes.over(work.padded.data());
+    padPlanes(layer, geometry, prepared.path, input, operand.padded, operand.paddedValues);
+    GemmB b = operand.planes.over(operand.padded.data());
     if (geometry.stride != 1) {
         operand.patches.resize(columns * geometry.depthWords);
-        fillPackedPatches(geometry, operand.planes, work.padded.data(), operand.patches.data());
+        fillPackedPatches(geometry, operand.planes, operand.padded.data(), operand.patches.data());
         b = operand.packed.over(operand.patches.data());
     }
     work.products.resize((prepared.filters + 1) * columns);

@@ -53,12 +53,13 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 
 /// Scratch buffers of one worker thread, reused across batches.
 struct Workspace {
-    std::vector<std::uint32_t> padded;       ///< one zero-bordered conv input in GEMM words
-    std::vector<std::uint32_t> paddedValues; ///< its values before the sliding words (Columns packing)
-    std::vector<std::uint32_t> patches;      ///< GEMM A operand of a linear layer
-    /// Per conv layer: where its GEMM's B lies in the input planes (read in place at stride 1) and,
-    /// at stride > 1, the packed im2col patches and their layout.
+    std::vector<std::uint32_t> patches; ///< GEMM A operand of a linear layer
+    /// Per conv layer: its input's zero-bordered word planes (borders zeroed once), where its GEMM's
+    /// B lies in them (read in place at stride 1) and, at stride > 1, the packed im2col patches and
+    /// their layout.
     struct ConvOperand {
+        std::vector<std::uint32_t> padded;       ///< one image's input in GEMM words
+        std::vector<std::uint32_t> paddedValues; ///< its values before the sliding words (Columns packing)
         GemmBLayout planes;
         GemmBLayout packed;
         std::vector<std::uint32_t> patches;
