@@ -168,15 +168,18 @@ TEST(MergeRowVnni512, EqualsTheFormulaIncludingClampsAndPartialSteps)
 class RequantizeMaxPoolTest : public KernelPathTest {};
 
 /// The fused requantization and 2x2 stride-2 max-pool of every path against the largest of
-/// the four requantized values of docs/datapath.md's formula, window by window, on rows of one
-/// pooled value to several vector steps, mostly inside 0..255 and across both clamps.
+/// the four requantized values of docs/datapath.md's formula, window by window, on one to three
+/// pooled rows of one pooled value to several vector steps, mostly inside 0..255 and across both
+/// clamps.
 TEST_P(RequantizeMaxPoolTest, FusedKernelEqualsTheMaximumOfTheFourRequantizedValues)
 {
     std::mt19937_64 random(78);
     std::set<int> seen;
     for (int trial = 0; trial < 2000; ++trial) {
         const std::size_t count = 1 + random() % 20;
-        const std::size_t columns = std::max<std::size_t>(2 * count, 16); // what the kernel may read
+        const std::size_t pooledRows = 1 + random() % 3;
+        // Rows of what the kernel may read and a gap: the kernel reads row r at r * stride.
+        const std::size_t stride = std::max<std::size_t>(2 * count, 16) + 3;
         RowRequant row;
         row.shift = 8 + static_cast<int>(random() % 30);
         row.mAcc =
@@ -185,31 +188,31 @@ TEST_P(RequantizeMaxPoolTest, FusedKernelEqualsTheMaximumOfTheFourRequantizedVal
         row.constant = (std::int64_t(128) << row.shift) +
                        (trial % 3 == 0 ? static_cast<std::int64_t>(random() % 512) - 256 : 0) *
                            (std::int64_t(1) << row.shift);
-        std::array<std::vector<std::int32_t>, 2> centered{std::vector<std::int32_t>(columns),
-                                                          std::vector<std::int32_t>(columns)};
-        std::array<std::vector<std::int64_t>, 2> addends{std::vector<std::int64_t>(columns),
-                                                         std::vector<std::int64_t>(columns)};
-        for (std::size_t r = 0; r < 2; ++r)
-            for (std::size_t c = 0; c < columns; ++c) {
-                centered[r][c] = static_cast<std::int32_t>(random() % 4001) - 2000;
-                addends[r][c] = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
-                                (std::int64_t(1) << (row.shift + 5));
-            }
-        std::vector<std::uint8_t> out(count + 1, 0xA5); // the byte past the row must stay
-        requantizeMaxPool2x2Row(GetParam(), centered[0].data(), centered[1].data(), addends[0].data(),
-                                addends[1].data(), count, row, out.data());
-        for (std::size_t p = 0; p < count; ++p) {
-            int expected = 0;
-            for (std::size_t r = 0; r < 2; ++r)
-                for (std::size_t c = 2 * p; c < 2 * p + 2; ++c) {
-                    const std::int64_t t = row.mAcc * centered[r][c] + addends[r][c] + row.constant;
-                    expected = std::max(expected,
-                                        static_cast<int>(std::clamp<std::int64_t>(t >> row.shift, 0, 255)));
-                }
-            ASSERT_EQ(out[p], expected) << "trial " << trial << " pooled value " << p << " of " << count;
-            seen.insert(expected);
+        std::vector<std::int32_t> centered(2 * pooledRows * stride);
+        std::vector<std::int64_t> addends(centered.size());
+        for (std::size_t i = 0; i < centered.size(); ++i) {
+            centered[i] = static_cast<std::int32_t>(random() % 4001) - 2000;
+            addends[i] = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
+                         (std::int64_t(1) << (row.shift + 5));
         }
-        ASSERT_EQ(out[count], 0xA5) << "trial " << trial << ": wrote past " << count << " values";
+        std::vector<std::uint8_t> out(pooledRows * count + 1, 0xA5); // the byte past the rows must stay
+        requantizeMaxPool2x2(GetParam(), centered.data(), addends.data(), stride, pooledRows, count, row,
+                             out.data());
+        for (std::size_t py = 0; py < pooledRows; ++py)
+            for (std::size_t p = 0; p < count; ++p) {
+                int expected = 0;
+                for (std::size_t r = 2 * py; r < 2 * py + 2; ++r)
+                    for (std::size_t c = 2 * p; c < 2 * p + 2; ++c) {
+                        const std::int64_t t =
+                            row.mAcc * centered[r * stride + c] + addends[r * stride + c] + row.constant;
+                        expected = std::max(
+                            expected, static_cast<int>(std::clamp<std::int64_t>(t >> row.shift, 0, 255)));
+                    }
+                ASSERT_EQ(out[py * count + p], expected)
+                    << "trial " << trial << " pooled value " << p << " of " << count << ", row " << py;
+                seen.insert(expected);
+            }
+        ASSERT_EQ(out[pooledRows * count], 0xA5) << "trial " << trial << ": wrote past the pooled rows";
     }
     EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
 }

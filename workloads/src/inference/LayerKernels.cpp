@@ -591,13 +591,9 @@ void runConvMaxPool(const PreparedLayer& prepared, const Layer& pool, const std:
     for (std::size_t n = 0; n < prepared.filters; ++n) {
         const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)),
                                requant.shift};
-        for (std::size_t py = 0; py < pooledHeight; ++py) {
-            const std::size_t top = 2 * py * columnsPerRow;
-            const std::int32_t* sums = work.products.data() + n * columns;
-            requantizeMaxPool2x2Row(prepared.path, sums + top, sums + top + columnsPerRow,
-                                    work.sumTerms.data() + top, work.sumTerms.data() + top + columnsPerRow,
-                                    pooledWidth, terms, output + (n * pooledHeight + py) * pooledWidth);
-        }
+        requantizeMaxPool2x2(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
+                             columnsPerRow, pooledHeight, pooledWidth, terms,
+                             output + n * pooledHeight * pooledWidth);
     }
 }
 

@@ -198,23 +198,28 @@ VOLTSIM_TARGET_VNNI512 void pooledStep512(const std::int32_t* top, const std::in
     _mm512_mask_cvtusepi64_storeu_epi8(out + at, stored, q);
 }
 
-/// requantizeMaxPool2x2Row with AVX-512, eight pooled outputs per step. A partial last step is done
-/// as the row's last eight (overlapping), a row shorter than a step with a masked store.
-VOLTSIM_TARGET_VNNI512 void requantizeMaxPool2x2Row512(const std::int32_t* top, const std::int32_t* bottom,
-                                                       const std::int64_t* addendsTop,
-                                                       const std::int64_t* addendsBottom, std::size_t count,
-                                                       const RowRequant& row, std::uint8_t* out)
+/// requantizeMaxPool2x2 with AVX-512, eight pooled outputs of a row per step. A partial last step
+/// is done as the row's last eight (overlapping), a row shorter than a step with a masked store.
+VOLTSIM_TARGET_VNNI512 void requantizeMaxPool2x2Vnni512(const std::int32_t* sums, const std::int64_t* addends,
+                                                        std::size_t stride, std::size_t pooledRows,
+                                                        std::size_t count, const RowRequant& row,
+                                                        std::uint8_t* out)
 {
     const RowVectors512 vectors{_mm512_set1_epi64(row.mAcc), _mm512_set1_epi64(row.constant),
                                 _mm_cvtsi32_si128(row.shift)};
-    if (count < kRequantStep) {
-        pooledStep512(top, bottom, addendsTop, addendsBottom, 0, vectors,
-                      static_cast<__mmask8>((1u << count) - 1), out);
-        return;
+    for (std::size_t py = 0; py < pooledRows; ++py) {
+        const std::int32_t* top = sums + 2 * py * stride;
+        const std::int64_t* addendsTop = addends + 2 * py * stride;
+        std::uint8_t* pooled = out + py * count;
+        if (count < kRequantStep) {
+            pooledStep512(top, top + stride, addendsTop, addendsTop + stride, 0, vectors,
+                          static_cast<__mmask8>((1u << count) - 1), pooled);
+            continue;
+        }
+        for (std::size_t p = 0; p < count; p += kRequantStep)
+            pooledStep512(top, top + stride, addendsTop, addendsTop + stride,
+                          std::min(p, count - kRequantStep), vectors, static_cast<__mmask8>(0xFF), pooled);
     }
-    for (std::size_t p = 0; p < count; p += kRequantStep)
-        pooledStep512(top, bottom, addendsTop, addendsBottom, std::min(p, count - kRequantStep), vectors,
-                      static_cast<__mmask8>(0xFF), out);
 }
 
 /// Eight outputs of mergeRowToUint8Vnni512 (the first `lanes` of them loaded and stored).
@@ -273,29 +278,39 @@ void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64
             (row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
 }
 
-void requantizeMaxPool2x2Row(KernelPath path, const std::int32_t* top, const std::int32_t* bottom,
-                             const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
-                             std::size_t count, const RowRequant& row, std::uint8_t* out)
+void requantizeMaxPool2x2(KernelPath path, const std::int32_t* sums, const std::int64_t* addends,
+                          std::size_t stride, std::size_t pooledRows, std::size_t count,
+                          const RowRequant& row, std::uint8_t* out)
 {
 #ifdef VOLTSIM_X86_SIMD
     if (path == KernelPath::Vnni512) {
-        requantizeMaxPool2x2Row512(top, bottom, addendsTop, addendsBottom, count, row, out);
-        return;
-    }
-    if (path == KernelPath::Avx2 || path == KernelPath::AvxVnni) {
-        requantizeMaxPool2x2RowAvx2(top, bottom, addendsTop, addendsBottom, count, row, out);
+        requantizeMaxPool2x2Vnni512(sums, addends, stride, pooledRows, count, row, out);
         return;
     }
 #endif
-    const auto term = [&](const std::int32_t* centered, const std::int64_t* addends, std::size_t column) {
-        return row.mAcc * centered[column] + addends[column];
-    };
-    for (std::size_t p = 0; p < count; ++p) {
-        const std::int64_t largest =
-            std::max(std::max(term(top, addendsTop, 2 * p), term(top, addendsTop, 2 * p + 1)),
-                     std::max(term(bottom, addendsBottom, 2 * p), term(bottom, addendsBottom, 2 * p + 1)));
-        out[p] = static_cast<std::uint8_t>(
-            std::clamp<std::int64_t>((largest + row.constant) >> row.shift, 0, 255));
+    for (std::size_t py = 0; py < pooledRows; ++py) {
+        const std::int32_t* top = sums + 2 * py * stride;
+        const std::int32_t* bottom = top + stride;
+        const std::int64_t* addendsTop = addends + 2 * py * stride;
+        const std::int64_t* addendsBottom = addendsTop + stride;
+        std::uint8_t* pooled = out + py * count;
+#ifdef VOLTSIM_X86_SIMD
+        if (path == KernelPath::Avx2 || path == KernelPath::AvxVnni) {
+            requantizeMaxPool2x2RowAvx2(top, bottom, addendsTop, addendsBottom, count, row, pooled);
+            continue;
+        }
+#endif
+        const auto term = [&](const std::int32_t* centered, const std::int64_t* rowAddends,
+                              std::size_t column) {
+            return row.mAcc * centered[column] + rowAddends[column];
+        };
+        for (std::size_t p = 0; p < count; ++p) {
+            const std::int64_t largest = std::max(
+                std::max(term(top, addendsTop, 2 * p), term(top, addendsTop, 2 * p + 1)),
+                std::max(term(bottom, addendsBottom, 2 * p), term(bottom, addendsBottom, 2 * p + 1)));
+            pooled[p] = static_cast<std::uint8_t>(
+                std::clamp<std::int64_t>((largest + row.constant) >> row.shift, 0, 255));
+        }
     }
 }
 

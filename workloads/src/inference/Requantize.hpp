@@ -26,14 +26,15 @@ constexpr std::size_t kRequantStep = 8;
 void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
                           std::size_t count, const RowRequant& row, std::uint8_t* out);
 
-/// One output row of a requantization followed by a 2x2 stride-2 max-pool: out[p] = the largest of
-/// the four requantized values at columns 2p, 2p + 1 of rows `top` and `bottom` (their centered
-/// sums and addends as in requantizeRowToUint8), for p < count. Requantization does not decrease
-/// with T, so the pool takes the largest T and requantizes it once. Reads columns up to
-/// max(2 count, 2 kRequantStep) - 1 of each row (columns past 2 count are dropped: any finite value).
-void requantizeMaxPool2x2Row(KernelPath path, const std::int32_t* top, const std::int32_t* bottom,
-                             const std::int64_t* addendsTop, const std::int64_t* addendsBottom,
-                             std::size_t count, const RowRequant& row, std::uint8_t* out);
+/// A requantization followed by a 2x2 stride-2 max-pool, `pooledRows` output rows of `count`:
+/// out[py * count + p] = the largest of the four requantized values at columns 2p, 2p + 1 of rows
+/// 2 py and 2 py + 1 of `sums` (their centered sums and addends as in requantizeRowToUint8, row r at
+/// r * stride of both), for p < count. Requantization does not decrease with T, so the pool takes
+/// the largest T and requantizes it once. Reads columns up to max(2 count, 2 kRequantStep) - 1 of
+/// each row (columns past 2 count are dropped: any finite value).
+void requantizeMaxPool2x2(KernelPath path, const std::int32_t* sums, const std::int64_t* addends,
+                          std::size_t stride, std::size_t pooledRows, std::size_t count,
+                          const RowRequant& row, std::uint8_t* out);
 
 /// out[n] = clamp((ma a[n] + mb b[n] + constant) >> shift, 0, 255) for n < count (an add's merge of
 /// two uint8 rows) with AVX-512, for the Vnni512 path (plain C++ where the build has no x86 SIMD).
