@@ -126,6 +126,37 @@ TEST_P(RequantizeRowTest, KernelEqualsTheFormulaIncludingClampsAndNegativeValues
     }
     EXPECT_GT(seen.size(), 200u) << "the values cover the range, not only the clamps";
 }
+
+TEST_P(RequantizeRowTest, RowsAtAStrideEqualThePortableKernelRowByRow)
+{
+    std::mt19937_64 random(79);
+    for (int trial = 0; trial < 500; ++trial) {
+        const std::size_t count = 1 + random() % 30;
+        const std::size_t rows = 1 + random() % 4;
+        const std::size_t stride = count + random() % 5;
+        RowRequant row;
+        row.shift = 8 + static_cast<int>(random() % 20);
+        row.mAcc = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift - 4))) *
+                   (random() % 2 ? 1 : -1);
+        row.constant = std::int64_t(128) << row.shift;
+        std::vector<std::int32_t> centered(rows * stride);
+        std::vector<std::int64_t> addends(rows * stride);
+        for (std::size_t i = 0; i < centered.size(); ++i) {
+            centered[i] = static_cast<std::int32_t>(random() % 4001) - 2000;
+            addends[i] = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
+                         (std::int64_t(1) << (row.shift + 5));
+        }
+        std::vector<std::uint8_t> fast(rows * count + 1, 0xA5);
+        std::vector<std::uint8_t> portable(rows * count);
+        requantizeRowsToUint8(GetParam(), centered.data(), addends.data(), stride, rows, count, row,
+                              fast.data());
+        for (std::size_t r = 0; r < rows; ++r)
+            requantizeRowToUint8Portable(centered.data() + r * stride, addends.data() + r * stride, count,
+                                         row, portable.data() + r * count);
+        ASSERT_EQ(std::vector<std::uint8_t>(fast.begin(), fast.end() - 1), portable) << "trial " << trial;
+        ASSERT_EQ(fast.back(), 0xA5) << "trial " << trial << ": wrote past the rows";
+    }
+}
 VOLTSIM_FOR_EVERY_KERNEL_PATH(RequantizeRowTest);
 
 TEST(MergeRowVnni512, EqualsTheFormulaIncludingClampsAndPartialSteps)

@@ -557,15 +557,13 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
         if (narrow)
             requantizeRowToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
                                  columns, terms, work.rowBytes.data());
-        for (std::size_t oy = 0; oy < geometry.outHeight; ++oy) {
-            if (narrow)
+        if (narrow)
+            for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
                 std::copy_n(work.rowBytes.data() + oy * columnsPerRow, geometry.outWidth,
                             plane + oy * geometry.outWidth);
-            else
-                requantizeRowToUint8(prepared.path, work.products.data() + n * columns + oy * columnsPerRow,
-                                     work.sumTerms.data() + oy * columnsPerRow, geometry.outWidth, terms,
-                                     plane + oy * geometry.outWidth);
-        }
+        else
+            requantizeRowsToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
+                                  columnsPerRow, geometry.outHeight, geometry.outWidth, terms, plane);
     }
 }
 

@@ -81,17 +81,21 @@ VOLTSIM_TARGET_VNNI512 void requantizeEight512(const std::int32_t* centered, con
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm512_maskz_cvtusepi64_epi8(kAll, q));
 }
 
-/// requantizeAvx2 with AVX-512.
-VOLTSIM_TARGET_VNNI512 void requantize512(const std::int32_t* centered, const std::int64_t* addends,
-                                          std::size_t count, const RowRequant& row, std::uint8_t* out)
+/// requantizeRowsToUint8 with AVX-512, eight outputs per step; a row's partial last step is done
+/// as its last eight (overlapping).
+VOLTSIM_TARGET_VNNI512 void requantizeRows512(const std::int32_t* centered, const std::int64_t* addends,
+                                              std::size_t stride, std::size_t rows, std::size_t count,
+                                              const RowRequant& row, std::uint8_t* out)
 {
     const __m512i mAcc = _mm512_set1_epi64(row.mAcc);
     const __m512i constant = _mm512_set1_epi64(row.constant);
     const __m128i shift = _mm_cvtsi32_si128(row.shift);
-    for (std::size_t n = 0; n < count; n += kRequantStep) {
-        const std::size_t at = std::min(n, count - kRequantStep);
-        requantizeEight512(centered + at, addends + at, mAcc, constant, shift, out + at);
-    }
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t n = 0; n < count; n += kRequantStep) {
+            const std::size_t at = std::min(n, count - kRequantStep);
+            requantizeEight512(centered + r * stride + at, addends + r * stride + at, mAcc, constant, shift,
+                               out + r * count + at);
+        }
 }
 
 /// T - constant of four columns of one row as four int64.
@@ -314,20 +318,33 @@ void requantizeMaxPool2x2(KernelPath path, const std::int32_t* sums, const std::
     }
 }
 
-void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
-                          std::size_t count, const RowRequant& row, std::uint8_t* out)
+void requantizeRowsToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
+                           std::size_t stride, std::size_t rows, std::size_t count, const RowRequant& row,
+                           std::uint8_t* out)
 {
 #ifdef VOLTSIM_X86_SIMD
     if (count >= kRequantStep && path == KernelPath::Vnni512) {
-        requantize512(centered, addends, count, row, out);
-        return;
-    }
-    if (count >= kRequantStep && (path == KernelPath::Avx2 || path == KernelPath::AvxVnni)) {
-        requantizeAvx2(centered, addends, count, row, out);
+        requantizeRows512(centered, addends, stride, rows, count, row, out);
         return;
     }
 #endif
-    requantizeRowToUint8Portable(centered, addends, count, row, out);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const std::int32_t* rowCentered = centered + r * stride;
+        const std::int64_t* rowAddends = addends + r * stride;
+#ifdef VOLTSIM_X86_SIMD
+        if (count >= kRequantStep && (path == KernelPath::Avx2 || path == KernelPath::AvxVnni)) {
+            requantizeAvx2(rowCentered, rowAddends, count, row, out + r * count);
+            continue;
+        }
+#endif
+        requantizeRowToUint8Portable(rowCentered, rowAddends, count, row, out + r * count);
+    }
+}
+
+void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
+                          std::size_t count, const RowRequant& row, std::uint8_t* out)
+{
+    requantizeRowsToUint8(path, centered, addends, count, 1, count, row, out);
 }
 
 } // namespace voltsim::workloads::detail

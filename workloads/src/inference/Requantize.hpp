@@ -26,6 +26,12 @@ constexpr std::size_t kRequantStep = 8;
 void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
                           std::size_t count, const RowRequant& row, std::uint8_t* out);
 
+/// requantizeRowToUint8 of `rows` rows of `count` outputs: row r's centered sums and addends at
+/// r * stride, its outputs at out[r * count].
+void requantizeRowsToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
+                           std::size_t stride, std::size_t rows, std::size_t count, const RowRequant& row,
+                           std::uint8_t* out);
+
 /// A requantization followed by a 2x2 stride-2 max-pool, `pooledRows` output rows of `count`:
 /// out[py * count + p] = the largest of the four requantized values at columns 2p, 2p + 1 of rows
 /// 2 py and 2 py + 1 of `sums` (their centered sums and addends as in requantizeRowToUint8, row r at
