@@ -353,10 +353,10 @@ std::uint64_t FunctionalEvaluator::robustErrors(const std::vector<std::uint8_t>&
     if (start == changed && cleanEntering &&
         prefersIncremental(changed, flippedWeightCodes(changed, codes))) {
         logits = m_reference.logits(codes, inputs, m_accumulators.at(changed).clean, m_package.codes, faults);
-    } else if (start == changed && faults == nullptr && m_patches.count(changed) != 0 &&
+    } else if (const auto patch = m_patches.find(changed);
+               start == changed && faults == nullptr && patch != m_patches.end() &&
                prefersPatch(changed, m_reference.changedFilters(changed, codes, m_package.codes).size())) {
-        const std::size_t patched = m_patches.at(changed).patched;
-        logits = m_reference.logits(codes, cleanInputsUpTo(patched), inputs, m_package.codes);
+        logits = m_reference.logits(codes, cleanInputsUpTo(patch->second.patched), inputs, m_package.codes);
     } else {
         logits = m_reference.logits(codes, inputs, faults);
     }

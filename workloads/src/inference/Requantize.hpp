@@ -42,14 +42,14 @@ void requantizeMaxPool2x2(KernelPath path, const std::int32_t* sums, const std::
                           std::size_t stride, std::size_t pooledRows, std::size_t count,
                           const RowRequant& row, std::uint8_t* out);
 
+/// requantizeRowToUint8 with plain C++ (what it runs on the Portable path); for tests.
+void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends,
+                                  std::size_t count, const RowRequant& row, std::uint8_t* out);
+
 /// out[n] = clamp((ma a[n] + mb b[n] + constant) >> shift, 0, 255) for n < count (an add's merge of
 /// two uint8 rows) with AVX-512, for the Vnni512 path (plain C++ where the build has no x86 SIMD).
 /// |ma|, |mb| < 2^31.
 void mergeRowToUint8Vnni512(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
                             std::int64_t constant, int shift, std::size_t count, std::uint8_t* out);
-
-/// The same with plain C++ (what requantizeRowToUint8 runs on the Portable path); for tests.
-void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64_t* addends,
-                                  std::size_t count, const RowRequant& row, std::uint8_t* out);
 
 } // namespace voltsim::workloads::detail
