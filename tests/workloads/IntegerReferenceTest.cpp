@@ -367,9 +367,10 @@ TEST_P(NaiveDatapathTest, ConvsWithTheirMaxPoolsMatchNaiveDatapath)
     expectNaiveLogitsOnRandomImages(randomPooledPackage(random), random);
 }
 
-/// Random format version 2 chain of grouped convs: [4, 8, 7] -> depthwise 3x3 pad 1, two filters per
-/// channel (6-bit) -> [8, 8, 7] -> depthwise 3x2 stride 2 pad 1 (8-bit) -> [8, 4, 4] -> 1x1 conv in 2
-/// groups (5-bit) -> [4, 4, 4] -> flatten [64] -> linear 4 logits (7-bit).
+/// Random format version 2 chain of grouped convs: [4, 8, 7] -> depthwise 5x5 pad 2 (7-bit: wider
+/// than one four-column word) -> [4, 8, 7] -> depthwise 3x3 pad 1, two filters per channel (6-bit) -> [8, 8,
+/// 7] -> depthwise 3x2 stride 2 pad 1 (8-bit) -> [8, 4, 4] -> 1x1 conv in 2 groups (5-bit) -> [4, 4, 4] ->
+/// flatten [64] -> linear 4 logits (7-bit).
 PackageFiles randomGroupedPackage(std::mt19937& random)
 {
     PackageFiles files;
@@ -383,7 +384,14 @@ PackageFiles randomGroupedPackage(std::mt19937& random)
         layer.update({{"name", name}, {"type", "conv2d"}, {"inputs", {input}}, {"relu", true}});
         layers.push_back(layer);
     };
-    conv("dw1", "input", {8, 1, 3, 3}, 6, 200,
+    conv("dw0", "input", {4, 1, 5, 5}, 7, 150,
+         {{"in_shape", {4, 8, 7}},
+          {"out_shape", {4, 8, 7}},
+          {"kernel", {5, 5}},
+          {"stride", 1},
+          {"padding", 2},
+          {"groups", 4}});
+    conv("dw1", "dw0", {8, 1, 3, 3}, 6, 200,
          {{"in_shape", {4, 8, 7}},
           {"out_shape", {8, 8, 7}},
           {"kernel", {3, 3}},

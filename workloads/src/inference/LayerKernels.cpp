@@ -409,6 +409,38 @@ void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b,
                          RowRequant{ma, constant, shift}, out);
 }
 
+/// True if depthwise conv `layer` runs on sliding words (DepthwiseWindows) on `path`: Vnni512 at
+/// stride 1.
+bool usesSlidingWords(const Layer& layer, KernelPath path)
+{
+    return path == KernelPath::Vnni512 && layer.stride == 1;
+}
+
+/// A kernelH x kernelW filter's taps tap(k) (int8) as byte lanes: ceil(kernelW / 4) words per
+/// kernel row, four columns each (zero past the kernel's width).
+template <class Tap> std::vector<std::uint32_t> tapWords(std::size_t kernelH, std::size_t kernelW, Tap&& tap)
+{
+    const std::size_t groups = roundUp(kernelW, 4) / 4;
+    std::vector<std::uint32_t> words(kernelH * groups, 0);
+    for (std::size_t k = 0; k < kernelH * kernelW; ++k)
+        setLane(words.data() + (k / kernelW) * groups, k % kernelW, 4, tap(k));
+    return words;
+}
+
+/// Every filter's tapWords, one after another (`prepared` a depthwise conv with its taps).
+std::vector<std::uint32_t> depthwiseTapWords(const PreparedLayer& prepared)
+{
+    const auto kernelH = static_cast<std::size_t>(prepared.layer->kernelH);
+    const auto kernelW = static_cast<std::size_t>(prepared.layer->kernelW);
+    std::vector<std::uint32_t> words;
+    for (std::size_t n = 0; n < prepared.filters; ++n) {
+        const std::int32_t* taps = prepared.taps.data() + n * prepared.depth;
+        const auto filter = tapWords(kernelH, kernelW, [&](std::size_t k) { return taps[k]; });
+        words.insert(words.end(), filter.begin(), filter.end());
+    }
+    return words;
+}
+
 } // namespace
 
 std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTensor& tensor, std::size_t index,
@@ -452,6 +484,8 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
         for (std::size_t n = 0; n < prepared.filters; ++n)
             for (std::size_t k = 0; k < prepared.depth; ++k)
                 prepared.taps.push_back(decoded(n, k));
+        if (usesSlidingWords(layer, path))
+            prepared.words = depthwiseTapWords(prepared);
     } else if (layer.type == LayerType::Conv2d) {
         const ConvGeometry geometry(layer, lanes);
         const auto channels = static_cast<std::size_t>(layer.inShape[0]);
@@ -603,114 +637,156 @@ bool isDepthwise(const Layer& layer)
 #ifdef VOLTSIM_X86_SIMD
 namespace {
 
-/// Depthwise conv2d at stride 1 with AVX-512: per filter and output row, eight outputs per step
-/// (masked at the row's end) in int64 lanes, the window's weighted sum and Sq accumulated over the
-/// taps from the channel's zero-bordered uint8 plane, then T, the shift and the clamp of
-/// docs/datapath.md, stored as bytes. Exact: the sums fit int32 (as in accumulateTap), T int64.
-VOLTSIM_TARGET_VNNI512 void depthwiseConvVnni512(const PreparedLayer& prepared, const std::uint8_t* input,
-                                                 std::uint8_t* output, std::vector<std::uint8_t>& plane)
+/// words[i] = plane[i] .. plane[i + 3] (lowest bits first) for i < roundUp(count, 16): the sliding
+/// words of a byte plane, 16 per AVX-512 step (`plane` holds roundUp(count, 16) + 3 bytes). The
+/// zero-masked forms with every lane kept avoid GCC 12's warning about the plain ones (bug 105593).
+VOLTSIM_TARGET_VNNI512 void slideBytes512(const std::uint8_t* plane, std::size_t count, std::uint32_t* words)
 {
-    constexpr std::size_t kStep = 8;
-    constexpr __mmask8 kAll = 0xFF;
-    const Layer& layer = *prepared.layer;
-    const Requant& requant = *layer.requant;
-    const auto channels = static_cast<std::size_t>(layer.inShape[0]);
-    const auto height = static_cast<std::size_t>(layer.inShape[1]);
-    const auto width = static_cast<std::size_t>(layer.inShape[2]);
-    const auto pad = static_cast<std::size_t>(layer.padding);
-    const auto kernelH = static_cast<std::size_t>(layer.kernelH);
-    const auto kernelW = static_cast<std::size_t>(layer.kernelW);
-    const auto outHeight = static_cast<std::size_t>(layer.outShape[1]);
-    const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
-    const std::size_t paddedWidth = width + 2 * pad;
-    const std::size_t multiplier = prepared.filters / channels;
-    const __m512i mAcc = _mm512_set1_epi64(requant.mAcc);
-    const __m512i mSum = _mm512_set1_epi64(requant.mSum);
-    const __m128i shift = _mm_cvtsi32_si128(requant.shift);
-    plane.assign((height + 2 * pad) * paddedWidth + kStep, 0);
-    for (std::size_t c = 0; c < channels; ++c) {
-        for (std::size_t y = 0; y < height; ++y)
-            std::copy_n(input + (c * height + y) * width, width,
-                        plane.data() + (y + pad) * paddedWidth + pad);
-        for (std::size_t n = c * multiplier; n < (c + 1) * multiplier; ++n) {
-            const std::int32_t* taps = prepared.taps.data() + n * prepared.depth;
-            const __m512i constant =
-                _mm512_set1_epi64(prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)));
-            for (std::size_t oy = 0; oy < outHeight; ++oy)
-                for (std::size_t ox = 0; ox < outWidth; ox += kStep) {
-                    const std::size_t count = std::min(kStep, outWidth - ox);
-                    const auto lanes = static_cast<__mmask8>((1u << count) - 1);
-                    __m512i sum = _mm512_setzero_si512();
-                    __m512i inputs = _mm512_setzero_si512();
-                    for (std::size_t fy = 0; fy < kernelH; ++fy) {
-                        const std::uint8_t* row = plane.data() + (oy + fy) * paddedWidth + ox;
-                        for (std::size_t fx = 0; fx < kernelW; ++fx) {
-                            const __m512i values = _mm512_maskz_cvtepu8_epi64(
-                                kAll, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + fx)));
-                            sum = _mm512_add_epi64(
-                                sum, _mm512_maskz_mul_epi32(kAll, values,
-                                                            _mm512_set1_epi64(taps[fy * kernelW + fx])));
-                            inputs = _mm512_add_epi64(inputs, values);
-                        }
-                    }
-                    const __m512i t =
-                        _mm512_add_epi64(_mm512_add_epi64(_mm512_maskz_mul_epi32(kAll, sum, mAcc),
-                                                          _mm512_maskz_mul_epi32(kAll, inputs, mSum)),
-                                         constant);
-                    const __m512i q = _mm512_maskz_max_epi64(kAll, _mm512_maskz_sra_epi64(kAll, t, shift),
-                                                             _mm512_setzero_si512());
-                    _mm512_mask_cvtusepi64_storeu_epi8(output + (n * outHeight + oy) * outWidth + ox, lanes,
-                                                       q);
-                }
+    constexpr __mmask16 kAll = 0xFFFF;
+    for (std::size_t i = 0; i < count; i += 16) {
+        __m512i word = _mm512_setzero_si512();
+        for (int l = 0; l < 4; ++l) {
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(plane + i + l));
+            word = _mm512_or_si512(
+                word, _mm512_maskz_slli_epi32(kAll, _mm512_maskz_cvtepu8_epi32(kAll, bytes), 8 * l));
         }
+        _mm512_storeu_si512(words + i, word);
+    }
+}
+
+/// sums[q] = sum over kernel row fy and word g < groups of the four-byte dot product of
+/// words[q + fy * pitch + 4 g] (uint8) and taps[fy * groups + g] (int8), for q < roundUp(span, 16):
+/// with a plane's sliding words, a depthwise conv's window sums at output pixel q = oy pitch + ox,
+/// four kernel columns per vpdpbusd.
+VOLTSIM_TARGET_VNNI512 void windowSums512(const std::uint32_t* words, std::size_t pitch, std::size_t span,
+                                          const std::uint32_t* taps, std::size_t kernelH, std::size_t groups,
+                                          std::int32_t* sums)
+{
+    for (std::size_t q = 0; q < span; q += 16) {
+        __m512i acc = _mm512_setzero_si512();
+        for (std::size_t fy = 0; fy < kernelH; ++fy)
+            for (std::size_t g = 0; g < groups; ++g)
+                acc = _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(words + q + fy * pitch + 4 * g),
+                                          _mm512_set1_epi32(static_cast<int>(taps[fy * groups + g])));
+        _mm512_storeu_si512(sums + q, acc);
     }
 }
 
 } // namespace
 #endif
 
+namespace {
+
+/// The window sums of a depthwise conv (isDepthwise) at one channel: the channel's zero-bordered
+/// plane is set once, then sums() gives the window sums of any filter's taps at each output
+/// pixel, sums[oy * window.pitch() + ox] (WindowGeometry). On the Vnni512 path at stride 1 the
+/// plane is held as bytes and its sliding words (four kernel columns per vpdpbusd); otherwise as
+/// int32, one accumulateTap per tap.
+class DepthwiseWindows {
+  public:
+    DepthwiseWindows(const PreparedLayer& prepared, const WindowGeometry& window, Workspace& work)
+        : m_prepared(prepared), m_layer(*prepared.layer), m_window(window), m_work(work),
+          m_kernelH(static_cast<std::size_t>(m_layer.kernelH)),
+          m_kernelW(static_cast<std::size_t>(m_layer.kernelW)),
+          m_height(static_cast<std::size_t>(m_layer.inShape[1])),
+          m_width(static_cast<std::size_t>(m_layer.inShape[2])),
+          m_pad(static_cast<std::size_t>(m_layer.padding)), m_paddedHeight(m_height + 2 * m_pad),
+          m_words(usesSlidingWords(m_layer, prepared.path)), m_groups(roundUp(m_kernelW, 4) / 4)
+    {
+        if (!m_words)
+            return;
+        // The sliding words and the sums are read and written in whole steps of 16, the words up
+        // to (kernelH - 1) pitch + 4 (groups - 1) past the last step: zero bytes beyond the plane.
+        const std::size_t steps = roundUp(window.span(), 16);
+        m_wordCount = roundUp(steps + (m_kernelH - 1) * window.paddedWidth + 4 * m_groups, 16);
+        work.depthwisePlane.assign(m_wordCount + 3, 0);
+        work.depthwiseWords.resize(m_wordCount);
+        m_ones = tapWords(m_kernelH, m_kernelW, [](std::size_t /*k*/) { return 1; });
+    }
+
+    /// Elements of a sums buffer.
+    std::size_t sumsSize() const { return m_words ? roundUp(m_window.span(), 16) : m_window.span(); }
+
+    /// Sets the plane to channel c of `input` (one image).
+    void setChannel(const std::uint8_t* input, std::size_t c)
+    {
+        const std::uint8_t* channel = input + c * m_height * m_width;
+        if (m_words) {
+            for (std::size_t y = 0; y < m_height; ++y)
+                std::copy_n(channel + y * m_width, m_width,
+                            m_work.depthwisePlane.data() + (y + m_pad) * m_window.paddedWidth + m_pad);
+#ifdef VOLTSIM_X86_SIMD
+            slideBytes512(m_work.depthwisePlane.data(), m_wordCount, m_work.depthwiseWords.data());
+#endif
+            return;
+        }
+        m_work.plane.assign(m_paddedHeight * m_window.paddedWidth, 0);
+        for (std::size_t y = 0; y < m_height; ++y)
+            std::copy_n(channel + y * m_width, m_width,
+                        m_work.plane.data() + (y + m_pad) * m_window.paddedWidth + m_pad);
+    }
+
+    /// sums = the window sums of filter n's taps (n = kSq: all 1, giving Sq).
+    void sums(std::size_t n, std::int32_t* sums)
+    {
+        if (m_words) {
+#ifdef VOLTSIM_X86_SIMD
+            windowSums512(m_work.depthwiseWords.data(), m_window.paddedWidth, m_window.span(),
+                          n == kSq ? m_ones.data() : m_prepared.words.data() + n * m_ones.size(), m_kernelH,
+                          m_groups, sums);
+#endif
+            return;
+        }
+        std::fill_n(sums, m_window.span(), 0);
+        const std::int32_t* weights = m_prepared.taps.data() + n * m_prepared.depth;
+        for (std::size_t k = 0; k < m_kernelH * m_kernelW; ++k)
+            accumulateTap(m_window,
+                          m_work.plane.data() + (k / m_kernelW) * m_window.paddedWidth + k % m_kernelW,
+                          n == kSq ? 1 : weights[k], sums);
+    }
+
+    static constexpr std::size_t kSq = ~std::size_t{0}; ///< sums() of Sq
+
+  private:
+    const PreparedLayer& m_prepared;
+    const Layer& m_layer;
+    WindowGeometry m_window;
+    Workspace& m_work;
+    std::size_t m_kernelH, m_kernelW, m_height, m_width, m_pad, m_paddedHeight;
+    bool m_words;         ///< bytes and sliding words (Vnni512, stride 1)
+    std::size_t m_groups; ///< words per kernel row (m_words)
+    std::size_t m_wordCount = 0;
+    std::vector<std::uint32_t> m_ones; ///< depthwiseTapWords of taps all 1 (m_words)
+};
+
+} // namespace
+
 void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output,
                       Workspace& work)
 {
-#ifdef VOLTSIM_X86_SIMD
-    if (prepared.path == KernelPath::Vnni512 && prepared.layer->stride == 1) {
-        depthwiseConvVnni512(prepared, input, output, work.depthwisePlane);
-        return;
-    }
-#endif
     const Layer& layer = *prepared.layer;
     const Requant& requant = *layer.requant;
     const auto channels = static_cast<std::size_t>(layer.inShape[0]);
-    const auto height = static_cast<std::size_t>(layer.inShape[1]);
-    const auto width = static_cast<std::size_t>(layer.inShape[2]);
-    const auto pad = static_cast<std::size_t>(layer.padding);
-    const auto kernelW = static_cast<std::size_t>(layer.kernelW);
     const WindowGeometry window{static_cast<std::size_t>(layer.outShape[1]),
                                 static_cast<std::size_t>(layer.outShape[2]),
-                                static_cast<std::size_t>(layer.stride), width + 2 * pad};
+                                static_cast<std::size_t>(layer.stride),
+                                static_cast<std::size_t>(layer.inShape[2] + 2 * std::int64_t{layer.padding})};
     const std::size_t span = window.span();
     const std::size_t multiplier = prepared.filters / channels;
-    work.products.resize(span);
-    work.windowSums.resize(span);
-    work.sumTerms.resize(span);
+    DepthwiseWindows windows(prepared, window, work);
+    work.products.resize(windows.sumsSize());
+    work.windowSums.resize(windows.sumsSize());
+    work.sumTerms.assign(span, 0); // stays zero where m_sum is (symmetric weights)
     work.rowBytes.resize(span);
-    // Sums of the window's taps weighted by `weights` (nullptr: all 1, giving Sq).
-    const auto taps = [&](const std::int32_t* weights, std::int32_t* sums) {
-        std::fill_n(sums, span, 0);
-        for (std::size_t k = 0; k < prepared.depth; ++k)
-            accumulateTap(window, work.plane.data() + (k / kernelW) * window.paddedWidth + k % kernelW,
-                          weights != nullptr ? weights[k] : 1, sums);
-    };
     for (std::size_t c = 0; c < channels; ++c) {
-        work.plane.assign((height + 2 * pad) * window.paddedWidth, 0);
-        for (std::size_t y = 0; y < height; ++y)
-            std::copy_n(input + (c * height + y) * width, width,
-                        work.plane.data() + (y + pad) * window.paddedWidth + pad);
-        taps(nullptr, work.windowSums.data()); // Sq, shared by the channel's filters
-        for (std::size_t p = 0; p < span; ++p)
-            work.sumTerms[p] = requant.mSum * work.windowSums[p];
+        windows.setChannel(input, c);
+        if (requant.mSum != 0) {
+            windows.sums(DepthwiseWindows::kSq, work.windowSums.data()); // shared by the channel's filters
+            for (std::size_t p = 0; p < span; ++p)
+                work.sumTerms[p] = requant.mSum * work.windowSums[p];
+        }
         for (std::size_t n = c * multiplier; n < (c + 1) * multiplier; ++n) {
-            taps(prepared.taps.data() + n * prepared.depth, work.products.data());
+            windows.sums(n, work.products.data());
             const RowRequant terms{
                 requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
             requantizeRowToUint8(prepared.path, work.products.data(), work.sumTerms.data(), span, terms,

@@ -32,7 +32,8 @@ struct PreparedLayer {
     std::size_t depthWords = 0;             ///< GEMM depth in words
     std::size_t filters = 0;                ///< N
     std::size_t cols = 0;                   ///< linear: N rounded up to whole GEMM panels
-    std::vector<std::uint32_t> words;       ///< the GEMM operand (conv2d, linear)
+    std::vector<std::uint32_t> words;       ///< the GEMM operand (conv2d, linear); a depthwise conv2d on
+                                            ///< sliding words: its taps as int8 lanes (LayerKernels.cpp)
     std::vector<std::int32_t> taps;         ///< depthwise conv2d's taps
     std::vector<std::int64_t> biasTerm;     ///< m_bias * (vb - zb) + b0 per filter
     GemmBLayout packedB;                    ///< linear: the layout of `words` (packed)
@@ -69,10 +70,11 @@ struct Workspace {
     std::vector<std::int32_t> inputSums; ///< Sq per image of a linear layer
     std::vector<std::int64_t> sumTerms;  ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
     std::vector<std::int32_t> plane;     ///< one zero-bordered input channel of a depthwise conv
-    std::vector<std::uint8_t> depthwisePlane; ///< the same as bytes (the vnni512 depthwise conv)
-    std::vector<std::int32_t> windowSums;     ///< Sq per output pixel of a depthwise conv
-    std::vector<std::int32_t> widened;        ///< an add's or concat's first input as int32
-    std::vector<std::uint8_t> rowBytes;       ///< requantized GEMM columns of one conv filter
+    std::vector<std::uint8_t> depthwisePlane;  ///< the same as bytes (the vnni512 depthwise conv)
+    std::vector<std::uint32_t> depthwiseWords; ///< its sliding words
+    std::vector<std::int32_t> windowSums;      ///< Sq per output pixel of a depthwise conv
+    std::vector<std::int32_t> widened;         ///< an add's or concat's first input as int32
+    std::vector<std::uint8_t> rowBytes;        ///< requantized GEMM columns of one conv filter
 };
 
 /// True for a conv2d whose groups each read one input channel (depthwise, any channel multiplier
