@@ -77,7 +77,15 @@ TEST(IntegerReferenceTest, RejectsCodesOfWrongSizeOrWidth)
     EXPECT_THROW(reference.logits(std::vector<std::uint8_t>(18, 0), pixels.data(), 1), std::invalid_argument);
     std::vector<std::uint8_t> wide = package.codes;
     wide[12] = 16; // fc weights are 4-bit
-    EXPECT_THROW(reference.logits(wide, pixels.data(), 1), std::invalid_argument);
+    wide[13] = 17;
+    try {
+        reference.logits(wide, pixels.data(), 1);
+        ADD_FAILURE() << "a 4-bit weight code of 16 was accepted";
+    } catch (const std::invalid_argument& error) {
+        EXPECT_NE(std::string(error.what()).find("code 16 at blob index 12 exceeds 4 bits"),
+                  std::string::npos)
+            << error.what();
+    }
 }
 
 // ---- A naive, literal datapath ------------------------------------------------------------

@@ -145,6 +145,19 @@ VOLTSIM_TARGET_VNNI512 void interleaveRow512(const std::array<const std::uint8_t
 }
 #endif
 
+#ifdef VOLTSIM_X86_SIMD
+/// copyRows of rows of at most 64 bytes with AVX-512.
+VOLTSIM_TARGET_VNNI512 void copyShortRows512(const std::uint8_t* from, std::size_t fromPitch,
+                                             std::uint8_t* to, std::size_t toPitch, std::size_t rows,
+                                             std::size_t width)
+{
+    const __mmask64 bytes = width == 64 ? ~__mmask64(0) : (__mmask64(1) << width) - 1;
+    for (std::size_t r = 0; r < rows; ++r)
+        _mm512_mask_storeu_epi8(to + r * toPitch, bytes,
+                                _mm512_maskz_loadu_epi8(bytes, from + r * fromPitch));
+}
+#endif
+
 /// One image as the packing's zero-bordered word planes, plane j at
 /// words[j * paddedHeight * paddedWidth]: Channels, the word at (y, x) of plane j holds channels
 /// lanes j .. lanes j + lanes - 1 (zero past the last channel), lowest bits first; Columns, plane
@@ -228,6 +241,22 @@ void fillPackedPatches(const ConvGeometry& geometry, const GemmBLayout& planes, 
             for (std::size_t i = 0; i < kGemmPanelCols; ++i)
                 out[i] = columns[i * stride];
         }
+}
+
+/// Rows of bytes from one pitch to another: to[r * toPitch + x] = from[r * fromPitch + x] for r <
+/// rows, x < width (short rows: one masked AVX-512 move each on the Vnni512 path, where a call to
+/// memcpy per row costs more than the copy).
+void copyRows(KernelPath path, const std::uint8_t* from, std::size_t fromPitch, std::uint8_t* to,
+              std::size_t toPitch, std::size_t rows, std::size_t width)
+{
+#ifdef VOLTSIM_X86_SIMD
+    if (path == KernelPath::Vnni512 && width <= 64) {
+        copyShortRows512(from, fromPitch, to, toPitch, rows, width);
+        return;
+    }
+#endif
+    for (std::size_t r = 0; r < rows; ++r)
+        std::copy_n(from + r * fromPitch, width, to + r * toPitch);
 }
 
 /// Requantizes a linear layer's GEMM results (`products`: `count` rows of prepared.cols sums;
@@ -441,6 +470,36 @@ std::vector<std::uint32_t> depthwiseTapWords(const PreparedLayer& prepared)
     return words;
 }
 
+/// Throws codeAt's error for the first code of `tensor` in `codes` that exceeds its bit width.
+void checkCodes(const std::vector<std::uint8_t>& codes, const QuantizedTensor& tensor, const Layer& layer)
+{
+    const auto first = codes.begin() + static_cast<std::ptrdiff_t>(tensor.blobOffset);
+    const auto last = first + static_cast<std::ptrdiff_t>(tensor.count);
+    const auto largest = std::max_element(first, last);
+    if (largest != last && *largest > tensor.maxCode())
+        codeAt(codes, tensor,
+               static_cast<std::size_t>(
+                   std::find_if(first, last, [&](std::uint8_t code) { return code > tensor.maxCode(); }) -
+                   first),
+               layer);
+}
+
+/// One column of a linear layer's packed B (packedWord): `fanIn` codes minus `offset` as `Lanes`
+/// lanes per word, word w at column[w * kGemmPanelCols] (the lanes past fanIn stay zero).
+template <std::size_t Lanes>
+void packColumn(const std::uint8_t* codes, std::size_t fanIn, std::int64_t offset, std::uint32_t* column)
+{
+    constexpr std::uint32_t kBits = 32 / Lanes;
+    constexpr std::uint32_t kMask = (std::uint64_t(1) << kBits) - 1;
+    for (std::size_t w = 0; w * Lanes < fanIn; ++w) {
+        std::uint32_t word = 0;
+        for (std::size_t l = 0; l < Lanes && w * Lanes + l < fanIn; ++l)
+            word |= (static_cast<std::uint32_t>(std::int64_t{codes[w * Lanes + l]} - offset) & kMask)
+                    << (l * kBits);
+        column[w * kGemmPanelCols] = word;
+    }
+}
+
 } // namespace
 
 std::uint8_t codeAt(const std::vector<std::uint8_t>& codes, const QuantizedTensor& tensor, std::size_t index,
@@ -507,10 +566,15 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
         prepared.depthWords = prepared.depth / lanes;
         prepared.cols = roundUp(prepared.filters, kGemmPanelCols);
         prepared.words.assign(prepared.cols * prepared.depthWords, 0);
-        for (std::size_t n = 0; n < prepared.filters; ++n)
-            for (std::size_t k = 0; k < prepared.fanIn; ++k)
-                setLane(prepared.words.data() + packedWord(n, k / lanes, prepared.depthWords), k % lanes,
-                        lanes, decoded(n, k));
+        checkCodes(codes, weight, layer);
+        for (std::size_t n = 0; n < prepared.filters; ++n) {
+            const std::uint8_t* filter = codes.data() + weight.blobOffset + n * prepared.fanIn;
+            std::uint32_t* column = prepared.words.data() + packedWord(n, 0, prepared.depthWords);
+            if (lanes == 4)
+                packColumn<4>(filter, prepared.fanIn, weight.offset, column);
+            else
+                packColumn<2>(filter, prepared.fanIn, weight.offset, column);
+        }
         prepared.packedB = GemmBLayout::packed(prepared.cols / kGemmPanelCols, prepared.depthWords);
     }
     prepared.biasTerm = biasTerms(layer, codes);
@@ -592,9 +656,8 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
             requantizeRowToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
                                  columns, terms, work.rowBytes.data());
         if (narrow)
-            for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
-                std::copy_n(work.rowBytes.data() + oy * columnsPerRow, geometry.outWidth,
-                            plane + oy * geometry.outWidth);
+            copyRows(prepared.path, work.rowBytes.data(), columnsPerRow, plane, geometry.outWidth,
+                     geometry.outHeight, geometry.outWidth);
         else
             requantizeRowsToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
                                   columnsPerRow, geometry.outHeight, geometry.outWidth, terms, plane);
@@ -712,9 +775,9 @@ class DepthwiseWindows {
     {
         const std::uint8_t* channel = input + c * m_height * m_width;
         if (m_words) {
-            for (std::size_t y = 0; y < m_height; ++y)
-                std::copy_n(channel + y * m_width, m_width,
-                            m_work.depthwisePlane.data() + (y + m_pad) * m_window.paddedWidth + m_pad);
+            copyRows(KernelPath::Vnni512, channel, m_width,
+                     m_work.depthwisePlane.data() + m_pad * m_window.paddedWidth + m_pad,
+                     m_window.paddedWidth, m_height, m_width);
 #ifdef VOLTSIM_X86_SIMD
             slideBytes512(m_work.depthwisePlane.data(), m_wordCount, m_work.depthwiseWords.data());
 #endif
@@ -791,9 +854,9 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
                 requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
             requantizeRowToUint8(prepared.path, work.products.data(), work.sumTerms.data(), span, terms,
                                  work.rowBytes.data());
-            for (std::size_t oy = 0; oy < window.outHeight; ++oy)
-                std::copy_n(work.rowBytes.data() + oy * window.pitch(), window.outWidth,
-                            output + (n * window.outHeight + oy) * window.outWidth);
+            copyRows(prepared.path, work.rowBytes.data(), window.pitch(),
+                     output + n * window.outHeight * window.outWidth, window.outWidth, window.outHeight,
+                     window.outWidth);
         }
     }
 }
