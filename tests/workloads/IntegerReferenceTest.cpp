@@ -375,10 +375,10 @@ TEST_P(NaiveDatapathTest, ConvsWithTheirMaxPoolsMatchNaiveDatapath)
     expectNaiveLogitsOnRandomImages(randomPooledPackage(random), random);
 }
 
-/// Random format version 2 chain of grouped convs: [4, 8, 7] -> depthwise 5x5 pad 2 (7-bit: wider
-/// than one four-column word) -> [4, 8, 7] -> depthwise 3x3 pad 1, two filters per channel (6-bit) -> [8, 8,
-/// 7] -> depthwise 3x2 stride 2 pad 1 (8-bit) -> [8, 4, 4] -> 1x1 conv in 2 groups (5-bit) -> [4, 4, 4] ->
-/// flatten [64] -> linear 4 logits (7-bit).
+/// Random format version 2 chain of grouped convs: [4, 8, 7] -> depthwise 3x5 pad 2 (7-bit: two
+/// four-column words per kernel row; taller output than input) -> [4, 10, 7] -> depthwise 3x3 pad 1,
+/// two filters per channel (6-bit) -> [8, 10, 7] -> depthwise 3x2 stride 2 pad 1 (8-bit) -> [8, 5, 4]
+/// -> 1x1 conv in 2 groups (5-bit) -> [4, 5, 4] -> flatten [80] -> linear 4 logits (7-bit).
 PackageFiles randomGroupedPackage(std::mt19937& random)
 {
     PackageFiles files;
@@ -392,30 +392,30 @@ PackageFiles randomGroupedPackage(std::mt19937& random)
         layer.update({{"name", name}, {"type", "conv2d"}, {"inputs", {input}}, {"relu", true}});
         layers.push_back(layer);
     };
-    conv("dw0", "input", {4, 1, 5, 5}, 7, 150,
+    conv("dw0", "input", {4, 1, 3, 5}, 7, 150,
          {{"in_shape", {4, 8, 7}},
-          {"out_shape", {4, 8, 7}},
-          {"kernel", {5, 5}},
+          {"out_shape", {4, 10, 7}},
+          {"kernel", {3, 5}},
           {"stride", 1},
           {"padding", 2},
           {"groups", 4}});
     conv("dw1", "dw0", {8, 1, 3, 3}, 6, 200,
-         {{"in_shape", {4, 8, 7}},
-          {"out_shape", {8, 8, 7}},
+         {{"in_shape", {4, 10, 7}},
+          {"out_shape", {8, 10, 7}},
           {"kernel", {3, 3}},
           {"stride", 1},
           {"padding", 1},
           {"groups", 4}});
     conv("dw2", "dw1", {8, 1, 3, 2}, 8, 120,
-         {{"in_shape", {8, 8, 7}},
-          {"out_shape", {8, 4, 4}},
+         {{"in_shape", {8, 10, 7}},
+          {"out_shape", {8, 5, 4}},
           {"kernel", {3, 2}},
           {"stride", 2},
           {"padding", 1},
           {"groups", 8}});
     conv("grouped", "dw2", {4, 4, 1, 1}, 5, 300,
-         {{"in_shape", {8, 4, 4}},
-          {"out_shape", {4, 4, 4}},
+         {{"in_shape", {8, 5, 4}},
+          {"out_shape", {4, 5, 4}},
           {"kernel", {1, 1}},
           {"stride", 1},
           {"padding", 0},
@@ -423,13 +423,13 @@ PackageFiles randomGroupedPackage(std::mt19937& random)
     layers.push_back({{"name", "flatten"},
                       {"type", "flatten"},
                       {"inputs", {"grouped"}},
-                      {"in_shape", {4, 4, 4}},
-                      {"out_shape", {64}}});
-    auto fc = randomParameters(random, files, {4, 64}, 7, 6, 5, -2, true);
+                      {"in_shape", {4, 5, 4}},
+                      {"out_shape", {80}}});
+    auto fc = randomParameters(random, files, {4, 80}, 7, 6, 5, -2, true);
     fc.update({{"name", "fc"},
                {"type", "linear"},
                {"inputs", {"flatten"}},
-               {"in_shape", {64}},
+               {"in_shape", {80}},
                {"out_shape", {4}},
                {"relu", false}});
     layers.push_back(fc);

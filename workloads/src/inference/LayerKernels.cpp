@@ -438,11 +438,49 @@ void mergeToUint8(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b,
                          RowRequant{ma, constant, shift}, out);
 }
 
-/// True if depthwise conv `layer` runs on sliding words (DepthwiseWindows) on `path`: Vnni512 at
-/// stride 1.
+/// True if depthwise conv `layer` runs on sliding words (DepthwiseWindows) on `path`: Vnni512, stride 1
+/// and kernelW = 2 padding + 1, so that an output row is as wide as an input row and output pixel
+/// q = oy W + ox reads its tap (fy, fx) at flat position q + (fy - padding) W + fx - padding of its
+/// channel (windowMasks zero the taps that fall outside the channel's plane).
 bool usesSlidingWords(const Layer& layer, KernelPath path)
 {
-    return path == KernelPath::Vnni512 && layer.stride == 1;
+    return path == KernelPath::Vnni512 && layer.stride == 1 && layer.kernelW == 2 * layer.padding + 1;
+}
+
+/// Output vectors of 16 pixels covering a sliding-words depthwise conv's output plane.
+std::size_t windowVectors(const Layer& layer)
+{
+    return roundUp(static_cast<std::size_t>(layer.outShape[1] * layer.outShape[2]), 16) / 16;
+}
+
+/// The byte masks of a sliding-words depthwise conv (usesSlidingWords), 16 words per output vector
+/// v, kernel row fy and word g of the row, at ((v kernelH + fy) groups + g) 16: byte l of lane i
+/// is 0xFF if output pixel q = 16 v + i exists and its tap (fy, 4 g + l) lies in the kernel and in
+/// the input plane, 0 otherwise.
+std::vector<std::uint32_t> windowMasks(const Layer& layer)
+{
+    const auto height = static_cast<std::int64_t>(layer.inShape[1]);
+    const auto width = static_cast<std::int64_t>(layer.inShape[2]);
+    const auto pixels = static_cast<std::int64_t>(layer.outShape[1] * layer.outShape[2]);
+    const auto kernelH = static_cast<std::size_t>(layer.kernelH);
+    const std::size_t groups = roundUp(static_cast<std::size_t>(layer.kernelW), 4) / 4;
+    const std::size_t vectors = windowVectors(layer);
+    std::vector<std::uint32_t> masks(vectors * kernelH * groups * 16, 0);
+    for (std::size_t v = 0; v < vectors; ++v)
+        for (std::size_t fy = 0; fy < kernelH; ++fy)
+            for (std::size_t g = 0; g < groups; ++g)
+                for (std::int64_t i = 0; i < 16; ++i) {
+                    const std::int64_t q = static_cast<std::int64_t>(16 * v) + i;
+                    const std::int64_t y = q / width + static_cast<std::int64_t>(fy) - layer.padding;
+                    for (std::int64_t l = 0; l < 4; ++l) {
+                        const std::int64_t fx = static_cast<std::int64_t>(4 * g) + l;
+                        const std::int64_t x = q % width + fx - layer.padding;
+                        if (q < pixels && fx < layer.kernelW && y >= 0 && y < height && x >= 0 && x < width)
+                            setLane(masks.data() + ((v * kernelH + fy) * groups + g) * 16,
+                                    static_cast<std::size_t>(4 * i + l), 4, 0xFF);
+                    }
+                }
+    return masks;
 }
 
 /// A kernelH x kernelW filter's taps tap(k) (int8) as byte lanes: ceil(kernelW / 4) words per
@@ -543,8 +581,10 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
         for (std::size_t n = 0; n < prepared.filters; ++n)
             for (std::size_t k = 0; k < prepared.depth; ++k)
                 prepared.taps.push_back(decoded(n, k));
-        if (usesSlidingWords(layer, path))
+        if (usesSlidingWords(layer, path)) {
             prepared.words = depthwiseTapWords(prepared);
+            prepared.windowMasks = windowMasks(layer);
+        }
     } else if (layer.type == LayerType::Conv2d) {
         const ConvGeometry geometry(layer, lanes);
         const auto channels = static_cast<std::size_t>(layer.inShape[0]);
@@ -717,21 +757,25 @@ VOLTSIM_TARGET_VNNI512 void slideBytes512(const std::uint8_t* plane, std::size_t
     }
 }
 
-/// sums[q] = sum over kernel row fy and word g < groups of the four-byte dot product of
-/// words[q + fy * pitch + 4 g] (uint8) and taps[fy * groups + g] (int8), for q < roundUp(span, 16):
-/// with a plane's sliding words, a depthwise conv's window sums at output pixel q = oy pitch + ox,
-/// four kernel columns per vpdpbusd.
-VOLTSIM_TARGET_VNNI512 void windowSums512(const std::uint32_t* words, std::size_t pitch, std::size_t span,
-                                          const std::uint32_t* taps, std::size_t kernelH, std::size_t groups,
-                                          std::int32_t* sums)
+/// sums[16 v + i] = sum over kernel row fy and word g < groups of the four-byte dot product of
+/// words[16 v + i + fy * pitch + 4 g] (uint8) masked by masks[((v kernelH + fy) groups + g) 16 + i]
+/// and taps[fy * groups + g] (int8), for v < vectors: with a channel's sliding words (`words` at
+/// its output pixel 0's tap (0, 0)), a depthwise conv's window sums, four kernel columns per
+/// vpdpbusd (windowMasks).
+VOLTSIM_TARGET_VNNI512 void windowSums512(const std::uint32_t* words, std::size_t pitch, std::size_t vectors,
+                                          const std::uint32_t* taps, const std::uint32_t* masks,
+                                          std::size_t kernelH, std::size_t groups, std::int32_t* sums)
 {
-    for (std::size_t q = 0; q < span; q += 16) {
+    for (std::size_t v = 0; v < vectors; ++v) {
         __m512i acc = _mm512_setzero_si512();
         for (std::size_t fy = 0; fy < kernelH; ++fy)
-            for (std::size_t g = 0; g < groups; ++g)
-                acc = _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(words + q + fy * pitch + 4 * g),
-                                          _mm512_set1_epi32(static_cast<int>(taps[fy * groups + g])));
-        _mm512_storeu_si512(sums + q, acc);
+            for (std::size_t g = 0; g < groups; ++g, masks += 16)
+                acc = _mm512_dpbusd_epi32(
+                    acc,
+                    _mm512_and_si512(_mm512_loadu_si512(words + 16 * v + fy * pitch + 4 * g),
+                                     _mm512_loadu_si512(masks)),
+                    _mm512_set1_epi32(static_cast<int>(taps[fy * groups + g])));
+        _mm512_storeu_si512(sums + 16 * v, acc);
     }
 }
 
@@ -740,11 +784,12 @@ VOLTSIM_TARGET_VNNI512 void windowSums512(const std::uint32_t* words, std::size_
 
 namespace {
 
-/// The window sums of a depthwise conv (isDepthwise) at one channel: the channel's zero-bordered
-/// plane is set once, then sums() gives the window sums of any filter's taps at each output
-/// pixel, sums[oy * window.pitch() + ox] (WindowGeometry). On the Vnni512 path at stride 1 the
-/// plane is held as bytes and its sliding words (four kernel columns per vpdpbusd); otherwise as
-/// int32, one accumulateTap per tap.
+/// The window sums of a depthwise conv (isDepthwise), channel by channel: after setImage and
+/// setChannel, sums() gives the window sums of any filter's taps at each output pixel,
+/// sums[oy * pitch() + ox]. With sliding words (usesSlidingWords) the whole image's bytes are slid
+/// once and the sums are the output plane's pixels in order (pitch() = outWidth), four kernel
+/// columns per vpdpbusd; otherwise each channel is an int32 zero-bordered plane, one accumulateTap
+/// per tap, the sums a WindowGeometry pitch apart.
 class DepthwiseWindows {
   public:
     DepthwiseWindows(const PreparedLayer& prepared, const WindowGeometry& window, Workspace& work)
@@ -753,40 +798,50 @@ class DepthwiseWindows {
           m_kernelW(static_cast<std::size_t>(m_layer.kernelW)),
           m_height(static_cast<std::size_t>(m_layer.inShape[1])),
           m_width(static_cast<std::size_t>(m_layer.inShape[2])),
-          m_pad(static_cast<std::size_t>(m_layer.padding)), m_paddedHeight(m_height + 2 * m_pad),
-          m_words(usesSlidingWords(m_layer, prepared.path)), m_groups(roundUp(m_kernelW, 4) / 4)
+          m_pad(static_cast<std::size_t>(m_layer.padding)), m_words(usesSlidingWords(m_layer, prepared.path)),
+          m_groups(roundUp(m_kernelW, 4) / 4), m_vectors(m_words ? windowVectors(m_layer) : 0)
     {
-        if (!m_words)
-            return;
-        // The sliding words and the sums are read and written in whole steps of 16, the words up
-        // to (kernelH - 1) pitch + 4 (groups - 1) past the last step: zero bytes beyond the plane.
-        const std::size_t steps = roundUp(window.span(), 16);
-        m_wordCount = roundUp(steps + (m_kernelH - 1) * window.paddedWidth + 4 * m_groups, 16);
-        work.depthwisePlane.assign(m_wordCount + 3, 0);
-        work.depthwiseWords.resize(m_wordCount);
-        m_ones = tapWords(m_kernelH, m_kernelW, [](std::size_t /*k*/) { return 1; });
+        if (m_words)
+            m_ones = tapWords(m_kernelH, m_kernelW, [](std::size_t /*k*/) { return 1; });
     }
 
     /// Elements of a sums buffer.
-    std::size_t sumsSize() const { return m_words ? roundUp(m_window.span(), 16) : m_window.span(); }
+    std::size_t sumsSize() const { return m_words ? 16 * m_vectors : m_window.span(); }
+    /// Sums from one output row to the next.
+    std::size_t pitch() const { return m_words ? m_window.outWidth : m_window.pitch(); }
 
-    /// Sets the plane to channel c of `input` (one image).
-    void setChannel(const std::uint8_t* input, std::size_t c)
+    /// Sets the image (C x H x W).
+    void setImage(const std::uint8_t* input)
     {
-        const std::uint8_t* channel = input + c * m_height * m_width;
-        if (m_words) {
-            copyRows(KernelPath::Vnni512, channel, m_width,
-                     m_work.depthwisePlane.data() + m_pad * m_window.paddedWidth + m_pad,
-                     m_window.paddedWidth, m_height, m_width);
+        m_input = input;
+        if (!m_words)
+            return;
+        // Output pixel 0's tap (0, 0) lies `lead` bytes before its channel; the last channel's
+        // last vector reads up to a kernel's height of rows and a word group past its plane.
+        const std::size_t channels = static_cast<std::size_t>(m_layer.inShape[0]);
+        const std::size_t lead = m_pad * m_width + m_pad;
+        const std::size_t count = roundUp(
+            lead + channels * m_height * m_width + 16 * m_vectors + m_kernelH * m_width + 4 * m_groups, 16);
+        m_work.depthwisePlane.assign(count + 3, 0);
+        std::copy_n(input, channels * m_height * m_width, m_work.depthwisePlane.data() + lead);
+        m_work.depthwiseWords.resize(count);
 #ifdef VOLTSIM_X86_SIMD
-            slideBytes512(m_work.depthwisePlane.data(), m_wordCount, m_work.depthwiseWords.data());
+        slideBytes512(m_work.depthwisePlane.data(), count, m_work.depthwiseWords.data());
 #endif
+    }
+
+    /// Sets the channel whose window sums sums() gives.
+    void setChannel(std::size_t c)
+    {
+        if (m_words) {
+            m_channelWords = m_work.depthwiseWords.data() + c * m_height * m_width; // at its `lead`
             return;
         }
-        m_work.plane.assign(m_paddedHeight * m_window.paddedWidth, 0);
+        const std::size_t paddedWidth = m_window.paddedWidth;
+        m_work.plane.assign((m_height + 2 * m_pad) * paddedWidth, 0);
         for (std::size_t y = 0; y < m_height; ++y)
-            std::copy_n(channel + y * m_width, m_width,
-                        m_work.plane.data() + (y + m_pad) * m_window.paddedWidth + m_pad);
+            std::copy_n(m_input + (c * m_height + y) * m_width, m_width,
+                        m_work.plane.data() + (y + m_pad) * paddedWidth + m_pad);
     }
 
     /// sums = the window sums of filter n's taps (n = kSq: all 1, giving Sq).
@@ -794,9 +849,9 @@ class DepthwiseWindows {
     {
         if (m_words) {
 #ifdef VOLTSIM_X86_SIMD
-            windowSums512(m_work.depthwiseWords.data(), m_window.paddedWidth, m_window.span(),
-                          n == kSq ? m_ones.data() : m_prepared.words.data() + n * m_ones.size(), m_kernelH,
-                          m_groups, sums);
+            windowSums512(m_channelWords, m_width, m_vectors,
+                          n == kSq ? m_ones.data() : m_prepared.words.data() + n * m_ones.size(),
+                          m_prepared.windowMasks.data(), m_kernelH, m_groups, sums);
 #endif
             return;
         }
@@ -815,11 +870,13 @@ class DepthwiseWindows {
     const Layer& m_layer;
     WindowGeometry m_window;
     Workspace& m_work;
-    std::size_t m_kernelH, m_kernelW, m_height, m_width, m_pad, m_paddedHeight;
-    bool m_words;         ///< bytes and sliding words (Vnni512, stride 1)
-    std::size_t m_groups; ///< words per kernel row (m_words)
-    std::size_t m_wordCount = 0;
-    std::vector<std::uint32_t> m_ones; ///< depthwiseTapWords of taps all 1 (m_words)
+    std::size_t m_kernelH, m_kernelW, m_height, m_width, m_pad;
+    bool m_words;                      ///< sliding words (usesSlidingWords)
+    std::size_t m_groups;              ///< words per kernel row (m_words)
+    std::size_t m_vectors;             ///< windowVectors (m_words)
+    std::vector<std::uint32_t> m_ones; ///< tapWords of taps all 1 (m_words)
+    const std::uint8_t* m_input = nullptr;
+    const std::uint32_t* m_channelWords = nullptr; ///< the channel's output pixel 0's tap (0, 0) (m_words)
 };
 
 } // namespace
@@ -834,15 +891,19 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
                                 static_cast<std::size_t>(layer.outShape[2]),
                                 static_cast<std::size_t>(layer.stride),
                                 static_cast<std::size_t>(layer.inShape[2] + 2 * std::int64_t{layer.padding})};
-    const std::size_t span = window.span();
     const std::size_t multiplier = prepared.filters / channels;
+    const std::size_t outPlane = window.outHeight * window.outWidth;
     DepthwiseWindows windows(prepared, window, work);
+    // The sums of output row oy start at oy * pitch; a pitch of outWidth is the output plane.
+    const std::size_t span = (window.outHeight - 1) * windows.pitch() + window.outWidth;
+    const bool inPlace = windows.pitch() == window.outWidth;
     work.products.resize(windows.sumsSize());
     work.windowSums.resize(windows.sumsSize());
     work.sumTerms.assign(span, 0); // stays zero where m_sum is (symmetric weights)
     work.rowBytes.resize(span);
+    windows.setImage(input);
     for (std::size_t c = 0; c < channels; ++c) {
-        windows.setChannel(input, c);
+        windows.setChannel(c);
         if (requant.mSum != 0) {
             windows.sums(DepthwiseWindows::kSq, work.windowSums.data()); // shared by the channel's filters
             for (std::size_t p = 0; p < span; ++p)
@@ -852,11 +913,12 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
             windows.sums(n, work.products.data());
             const RowRequant terms{
                 requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
+            std::uint8_t* plane = output + n * outPlane;
             requantizeRowToUint8(prepared.path, work.products.data(), work.sumTerms.data(), span, terms,
-                                 work.rowBytes.data());
-            copyRows(prepared.path, work.rowBytes.data(), window.pitch(),
-                     output + n * window.outHeight * window.outWidth, window.outWidth, window.outHeight,
-                     window.outWidth);
+                                 inPlace ? plane : work.rowBytes.data());
+            if (!inPlace)
+                copyRows(prepared.path, work.rowBytes.data(), windows.pitch(), plane, window.outWidth,
+                         window.outHeight, window.outWidth);
         }
     }
 }

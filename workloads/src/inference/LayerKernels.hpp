@@ -35,6 +35,7 @@ struct PreparedLayer {
     std::vector<std::uint32_t> words;       ///< the GEMM operand (conv2d, linear); a depthwise conv2d on
                                             ///< sliding words: its taps as int8 lanes (LayerKernels.cpp)
     std::vector<std::int32_t> taps;         ///< depthwise conv2d's taps
+    std::vector<std::uint32_t> windowMasks; ///< a depthwise conv2d on sliding words: its tap masks
     std::vector<std::int64_t> biasTerm;     ///< m_bias * (vb - zb) + b0 per filter
     GemmBLayout packedB;                    ///< linear: the layout of `words` (packed)
 };
@@ -70,7 +71,7 @@ struct Workspace {
     std::vector<std::int32_t> inputSums; ///< Sq per image of a linear layer
     std::vector<std::int64_t> sumTerms;  ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
     std::vector<std::int32_t> plane;     ///< one zero-bordered input channel of a depthwise conv
-    std::vector<std::uint8_t> depthwisePlane;  ///< the same as bytes (the vnni512 depthwise conv)
+    std::vector<std::uint8_t> depthwisePlane;  ///< a depthwise conv's input image, zero-bordered (vnni512)
     std::vector<std::uint32_t> depthwiseWords; ///< its sliding words
     std::vector<std::int32_t> windowSums;      ///< Sq per output pixel of a depthwise conv
     std::vector<std::int32_t> widened;         ///< an add's or concat's first input as int32
