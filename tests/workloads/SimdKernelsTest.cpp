@@ -166,19 +166,26 @@ TEST(MergeRowVnni512, EqualsTheFormulaIncludingClampsAndPartialSteps)
     std::mt19937_64 random(91);
     std::set<int> seen;
     for (int trial = 0; trial < 2000; ++trial) {
-        const std::size_t count = 1 + random() % 40; // whole and partial steps of eight
-        const int shift = 1 + static_cast<int>(random() % 30);
-        // |multipliers| up to the loader's 2^28 - 1; every other trial scaled to land mostly in 0..255.
+        const std::size_t count = 1 + random() % 40; // whole and partial steps of eight and sixteen
+        // Shifts on both sides of 15 and multipliers and constants on both sides of 2^30 and 2^44: the
+        // int32 kernel's limits (beyond them the int64 one runs).
+        const int shift = 1 + static_cast<int>(random() % 44);
+        // |multipliers| up to 2^31 - 1 (the loader keeps 2^28 - 1); every other trial scaled to land
+        // mostly in 0..255.
         const std::uint64_t range =
-            trial % 2 == 0 ? (std::uint64_t(1) << 28) : (std::uint64_t(1) << shift) / 64 + 1;
+            std::min<std::uint64_t>(trial % 2 == 0 ? (std::uint64_t(1) << (trial % 4 == 0 ? 28 : 31)) - 1
+                                                   : (std::uint64_t(1) << shift) / 64 + 1,
+                                    (std::uint64_t(1) << 31) - 1);
         const auto multiplier = [&] {
             return static_cast<std::int64_t>(random() % range) * (random() % 2 ? 1 : -1);
         };
         const std::int64_t ma = multiplier(), mb = multiplier();
-        const std::int64_t constant =
-            trial % 2 == 0 ? static_cast<std::int64_t>(random() % (1ULL << 40)) - (std::int64_t(1) << 39)
-                           : std::int64_t(128) << shift;
-        std::vector<std::uint8_t> a(count), b(count), out(count + 8, 0xAB);
+        const int constantBits = trial % 3 == 0 ? 46 : 40;
+        const std::int64_t constant = trial % 2 == 0
+                                          ? static_cast<std::int64_t>(random() % (1ULL << constantBits)) -
+                                                (std::int64_t(1) << (constantBits - 1))
+                                          : std::int64_t(128) << shift;
+        std::vector<std::uint8_t> a(count), b(count), out(count + 16, 0xAB);
         for (std::size_t n = 0; n < count; ++n) {
             a[n] = static_cast<std::uint8_t>(random());
             b[n] = static_cast<std::uint8_t>(random());

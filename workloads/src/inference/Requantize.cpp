@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 
 namespace voltsim::workloads::detail {
 namespace {
@@ -242,6 +243,62 @@ VOLTSIM_TARGET_VNNI512 void mergeEight512(const std::uint8_t* a, __m512i ma, con
     _mm512_mask_cvtusepi64_storeu_epi8(out, lanes, q);
 }
 
+/// An add's merge in int32 (docs/datapath.md, "add"): with ma = maH 2^15 + maL, mb and the
+/// constant split alike (0 <= low parts < 2^15), T = 2^15 (maH a + mbH b + cH) + (maL a + mbL b + cL)
+/// and floor(T / 2^s) = (maH a + mbH b + cH + ((maL a + mbL b + cL) >> 15)) >> (s - 15) for s >= 15;
+/// each product pair is one vpmaddwd of the (a, b) int16 pair, exact in int32.
+struct MergeInt32 {
+    std::int32_t highPair, lowPair; ///< (maH, mbH) and (maL, mbL) as int16 lanes, low lane first
+    std::int32_t constantHigh, constantLow;
+
+    /// The split of (ma, mb, constant) for `shift`, or nothing if some part leaves int16/int32
+    /// (|ma|, |mb| >= 2^30, |constant| >= 2^44, shift < 15): then the int64 kernel is exact.
+    static std::optional<MergeInt32> of(std::int64_t ma, std::int64_t mb, std::int64_t constant, int shift)
+    {
+        constexpr std::int64_t kPairLimit = std::int64_t(1) << 30;
+        constexpr std::int64_t kConstantLimit = std::int64_t(1) << 44;
+        if (shift < 15 || ma < -kPairLimit || ma >= kPairLimit || mb < -kPairLimit || mb >= kPairLimit ||
+            constant < -kConstantLimit || constant >= kConstantLimit)
+            return std::nullopt;
+        const auto pair = [](std::int64_t low, std::int64_t high) {
+            return static_cast<std::int32_t>((static_cast<std::uint32_t>(high) << 16) |
+                                             (static_cast<std::uint32_t>(low) & 0xFFFFu));
+        };
+        constexpr std::int64_t kLowMask = (std::int64_t(1) << 15) - 1;
+        return MergeInt32{pair(ma >> 15, mb >> 15), pair(ma & kLowMask, mb & kLowMask),
+                          static_cast<std::int32_t>(constant >> 15),
+                          static_cast<std::int32_t>(constant & kLowMask)};
+    }
+};
+
+/// mergeRowToUint8Vnni512 in int32 (MergeInt32), 16 outputs per step (a partial last step masked).
+VOLTSIM_TARGET_VNNI512 void mergeInt32_512(const std::uint8_t* a, const std::uint8_t* b,
+                                           const MergeInt32& split, int shift, std::size_t count,
+                                           std::uint8_t* out)
+{
+    constexpr __mmask16 kAll = 0xFFFF; // zero-masked forms: GCC bug 105593
+    const __m512i high = _mm512_set1_epi32(split.highPair);
+    const __m512i low = _mm512_set1_epi32(split.lowPair);
+    const __m512i constantHigh = _mm512_set1_epi32(split.constantHigh);
+    const __m512i constantLow = _mm512_set1_epi32(split.constantLow);
+    const __m128i rest = _mm_cvtsi32_si128(shift - 15);
+    for (std::size_t n = 0; n < count; n += 16) {
+        const std::size_t step = std::min<std::size_t>(16, count - n);
+        const auto lanes = step == 16 ? kAll : static_cast<__mmask16>((1u << step) - 1);
+        const __m512i pairs = _mm512_or_si512(
+            _mm512_maskz_cvtepu8_epi32(kAll, _mm_maskz_loadu_epi8(lanes, a + n)),
+            _mm512_maskz_slli_epi32(
+                kAll, _mm512_maskz_cvtepu8_epi32(kAll, _mm_maskz_loadu_epi8(lanes, b + n)), 16));
+        const __m512i carry =
+            _mm512_maskz_srai_epi32(kAll, _mm512_add_epi32(_mm512_madd_epi16(pairs, low), constantLow), 15);
+        const __m512i sum =
+            _mm512_add_epi32(_mm512_add_epi32(_mm512_madd_epi16(pairs, high), constantHigh), carry);
+        const __m512i q =
+            _mm512_maskz_max_epi32(kAll, _mm512_maskz_sra_epi32(kAll, sum, rest), _mm512_setzero_si512());
+        _mm_mask_storeu_epi8(out + n, lanes, _mm512_maskz_cvtusepi32_epi8(kAll, q));
+    }
+}
+
 /// mergeRowToUint8Vnni512, eight outputs per step (a partial last step masked).
 VOLTSIM_TARGET_VNNI512 void merge512(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b,
                                      std::int64_t mb, std::int64_t constant, int shift, std::size_t count,
@@ -266,6 +323,10 @@ void mergeRowToUint8Vnni512(const std::uint8_t* a, std::int64_t ma, const std::u
                             std::int64_t constant, int shift, std::size_t count, std::uint8_t* out)
 {
 #ifdef VOLTSIM_X86_SIMD
+    if (const auto split = MergeInt32::of(ma, mb, constant, shift); split.has_value()) {
+        mergeInt32_512(a, b, *split, shift, count, out);
+        return;
+    }
     merge512(a, ma, b, mb, constant, shift, count, out);
 #else
     for (std::size_t n = 0; n < count; ++n)

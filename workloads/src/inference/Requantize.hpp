@@ -47,8 +47,9 @@ void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64
                                   std::size_t count, const RowRequant& row, std::uint8_t* out);
 
 /// out[n] = clamp((ma a[n] + mb b[n] + constant) >> shift, 0, 255) for n < count (an add's merge of
-/// two uint8 rows) with AVX-512, for the Vnni512 path (plain C++ where the build has no x86 SIMD).
-/// |ma|, |mb| < 2^31.
+/// two uint8 rows) with AVX-512, for the Vnni512 path (plain C++ where the build has no x86 SIMD):
+/// in int32, 16 per step, where the multipliers, constant and shift allow it exactly (the loader's
+/// ranges always do), in int64 otherwise. |ma|, |mb| < 2^31.
 void mergeRowToUint8Vnni512(const std::uint8_t* a, std::int64_t ma, const std::uint8_t* b, std::int64_t mb,
                             std::int64_t constant, int shift, std::size_t count, std::uint8_t* out);
 
