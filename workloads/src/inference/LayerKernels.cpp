@@ -761,21 +761,35 @@ VOLTSIM_TARGET_VNNI512 void slideBytes512(const std::uint8_t* plane, std::size_t
 /// words[16 v + i + fy * pitch + 4 g] (uint8) masked by masks[((v kernelH + fy) groups + g) 16 + i]
 /// and taps[fy * groups + g] (int8), for v < vectors: with a channel's sliding words (`words` at
 /// its output pixel 0's tap (0, 0)), a depthwise conv's window sums, four kernel columns per
-/// vpdpbusd (windowMasks).
+/// vpdpbusd (windowMasks). Four vectors at a time, so that their vpdpbusd chains overlap.
 VOLTSIM_TARGET_VNNI512 void windowSums512(const std::uint32_t* words, std::size_t pitch, std::size_t vectors,
                                           const std::uint32_t* taps, const std::uint32_t* masks,
                                           std::size_t kernelH, std::size_t groups, std::int32_t* sums)
 {
-    for (std::size_t v = 0; v < vectors; ++v) {
-        __m512i acc = _mm512_setzero_si512();
+    constexpr std::size_t kChunk = 4;
+    const std::size_t maskStride = kernelH * groups * 16; // from one vector's masks to the next
+    for (std::size_t first = 0; first < vectors; first += kChunk) {
+        const std::size_t count = std::min(kChunk, vectors - first);
+        __m512i acc[kChunk] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                               _mm512_setzero_si512()};
         for (std::size_t fy = 0; fy < kernelH; ++fy)
-            for (std::size_t g = 0; g < groups; ++g, masks += 16)
-                acc = _mm512_dpbusd_epi32(
-                    acc,
-                    _mm512_and_si512(_mm512_loadu_si512(words + 16 * v + fy * pitch + 4 * g),
-                                     _mm512_loadu_si512(masks)),
-                    _mm512_set1_epi32(static_cast<int>(taps[fy * groups + g])));
-        _mm512_storeu_si512(sums + 16 * v, acc);
+            for (std::size_t g = 0; g < groups; ++g) {
+                const __m512i tap = _mm512_set1_epi32(static_cast<int>(taps[fy * groups + g]));
+                const std::uint32_t* row = words + 16 * first + fy * pitch + 4 * g;
+                const std::uint32_t* mask = masks + first * maskStride + (fy * groups + g) * 16;
+#pragma GCC unroll 4
+                for (std::size_t k = 0; k < kChunk; ++k)
+                    if (k < count)
+                        acc[k] =
+                            _mm512_dpbusd_epi32(acc[k],
+                                                _mm512_and_si512(_mm512_loadu_si512(row + 16 * k),
+                                                                 _mm512_loadu_si512(mask + k * maskStride)),
+                                                tap);
+            }
+#pragma GCC unroll 4
+        for (std::size_t k = 0; k < kChunk; ++k)
+            if (k < count)
+                _mm512_storeu_si512(sums + 16 * (first + k), acc[k]);
     }
 }
 
