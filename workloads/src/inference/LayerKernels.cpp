@@ -122,26 +122,31 @@ void interleaveRow(const std::array<const std::uint8_t*, 4>& rows, std::size_t l
 }
 
 #ifdef VOLTSIM_X86_SIMD
-/// interleaveRow of four byte lanes with AVX-512, 16 words per step (masked at the row's end). The
-/// zero-masked forms with every lane kept avoid GCC 12's warning about the plain ones (bug 105593).
-VOLTSIM_TARGET_VNNI512 void interleaveRow512(const std::array<const std::uint8_t*, 4>& rows,
-                                             std::size_t width, std::uint32_t* out)
+/// interleaveRow of four byte lanes with AVX-512 for the `height` rows of a plane, row y from
+/// rows[l] + y * width to out + y * outPitch, 16 words per step (masked at a row's end). The rows
+/// present are a prefix of `rows`. The zero-masked forms with every lane kept avoid GCC 12's
+/// warning about the plain ones (bug 105593).
+VOLTSIM_TARGET_VNNI512 void interleavePlane512(const std::array<const std::uint8_t*, 4>& rows,
+                                               std::size_t height, std::size_t width, std::uint32_t* out,
+                                               std::size_t outPitch)
 {
     constexpr std::size_t kStep = 16;
     constexpr __mmask16 kAll = 0xFFFF;
-    for (std::size_t x = 0; x < width; x += kStep) {
-        const std::size_t count = std::min(kStep, width - x);
-        const __mmask16 words =
-            count == kStep ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << count) - 1);
-        __m512i word = _mm512_setzero_si512();
-        for (std::size_t l = 0; l < rows.size(); ++l)
-            if (rows[l] != nullptr) {
-                const __m128i bytes = _mm_maskz_loadu_epi8(words, rows[l] + x);
-                const __m512i widened = _mm512_maskz_cvtepu8_epi32(kAll, bytes);
-                word = _mm512_or_si512(word, _mm512_maskz_slli_epi32(kAll, widened, 8 * l));
+    std::size_t present = 0;
+    while (present < rows.size() && rows[present] != nullptr)
+        ++present;
+    for (std::size_t y = 0; y < height; ++y)
+        for (std::size_t x = 0; x < width; x += kStep) {
+            const std::size_t count = std::min(kStep, width - x);
+            const __mmask16 words = count == kStep ? kAll : static_cast<__mmask16>((1u << count) - 1);
+            __m512i word = _mm512_setzero_si512();
+            for (std::size_t l = 0; l < present; ++l) {
+                const __m128i bytes = _mm_maskz_loadu_epi8(words, rows[l] + y * width + x);
+                word = _mm512_or_si512(
+                    word, _mm512_maskz_slli_epi32(kAll, _mm512_maskz_cvtepu8_epi32(kAll, bytes), 8 * l));
             }
-        _mm512_mask_storeu_epi32(out + x, words, word);
-    }
+            _mm512_mask_storeu_epi32(out + y * outPitch + x, words, word);
+        }
 }
 #endif
 
@@ -191,17 +196,15 @@ void padPlanes(const Layer& layer, const ConvGeometry& geometry, KernelPath path
         std::array<const std::uint8_t*, 4> rows{};
         for (std::size_t l = 0; l < geometry.lanes && j * geometry.lanes + l < geometry.channels; ++l)
             rows[l] = input + (j * geometry.lanes + l) * height * width;
-        std::uint32_t* plane = words.data() + j * geometry.paddedHeight * geometry.paddedWidth;
-        for (std::size_t y = 0; y < height; ++y) {
-            std::uint32_t* out = plane + (y + pad) * geometry.paddedWidth + pad;
+        std::uint32_t* plane = words.data() + (j * geometry.paddedHeight + pad) * geometry.paddedWidth + pad;
 #ifdef VOLTSIM_X86_SIMD
-            if (path == KernelPath::Vnni512) {
-                interleaveRow512(rows, width, out);
-            } else
+        if (path == KernelPath::Vnni512) {
+            interleavePlane512(rows, height, width, plane, geometry.paddedWidth);
+            continue;
+        }
 #endif
-            {
-                interleaveRow(rows, geometry.lanes, width, out);
-            }
+        for (std::size_t y = 0; y < height; ++y) {
+            interleaveRow(rows, geometry.lanes, width, plane + y * geometry.paddedWidth);
             for (const std::uint8_t*& row : rows)
                 if (row != nullptr)
                     row += width;
