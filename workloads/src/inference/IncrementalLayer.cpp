@@ -164,7 +164,7 @@ void storeAccumulators(const PreparedLayer& prepared, const std::uint8_t* input,
     const auto outWidth = static_cast<std::size_t>(layer.outShape[2]);
     const std::size_t pixels = outHeight * outWidth;
     const std::size_t columnsPerRow = convColumnsPerRow(prepared);
-    const std::size_t columns = outHeight * columnsPerRow;
+    const std::size_t columns = convColumns(prepared);
     for (std::size_t image = 0; image < count; ++image) {
         convProducts(prepared, input + image * inSize, work);
         for (std::size_t n = 0; n <= filters; ++n) {

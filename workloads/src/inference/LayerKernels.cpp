@@ -54,6 +54,25 @@ struct ConvGeometry {
             rowWords = kernelW;
         }
         depthWords = planes * kernelH * rowWords;
+        flat = kernelH == 1 && kernelW == 1 && stride == 1 && paddedWidth == outWidth &&
+               packing == ConvPacking::Channels && outWidth % kGemmPanelCols != 0;
+    }
+
+    /// A pointwise conv (1x1, stride 1, no padding) whose rows do not fill whole panels: its GEMM
+    /// columns are the output pixels in order, oy * outWidth + ox, the panels running across row
+    /// ends (a 7 x 7 output takes 4 panels, not 7).
+    bool flat = false;
+
+    /// GEMM columns from one output row to the next: whole panels per row, or outWidth if flat.
+    std::size_t columnsPerRow() const { return flat ? outWidth : roundUp(outWidth, kGemmPanelCols); }
+
+    /// GEMM columns in all: outHeight rows, and if flat, 16 columns after the last row's start (a
+    /// row's requantization may read that far: Requantize.hpp).
+    std::size_t columns() const
+    {
+        return flat ? roundUp(std::max((outHeight - 1) * outWidth + kGemmPanelCols, outHeight * outWidth),
+                              kGemmPanelCols)
+                    : outHeight * columnsPerRow();
     }
 
     /// Offset in the planes of depth word w of kernel row fy, plane j, from output pixel (0, 0)'s.
@@ -77,16 +96,10 @@ std::size_t convDepthIndex(const ConvGeometry& geometry, std::size_t c, std::siz
     return lanes * (((c / lanes) * geometry.kernelH + fy) * geometry.kernelW + fx) + c % lanes;
 }
 
-/// GEMM columns per output row: every output row starts a new panel.
-std::size_t rowColumns(const ConvGeometry& geometry)
-{
-    return roundUp(geometry.outWidth, kGemmPanelCols);
-}
-
 /// Words read past the last plane (whole panels of a last output row, the last word of a kernel row).
 std::size_t wordsSlack(const ConvGeometry& geometry)
 {
-    return rowColumns(geometry) * geometry.stride + geometry.rowWords * geometry.lanes;
+    return geometry.columns() * geometry.stride + geometry.rowWords * geometry.lanes;
 }
 
 /// words[i] = values[i] .. values[i + lanes - 1], lowest bits first, for i < size (`values` holds
@@ -213,16 +226,20 @@ void padPlanes(const Layer& layer, const ConvGeometry& geometry, KernelPath path
 }
 
 /// Where the GEMM's B lies in padPlanes' planes: the panel of output row oy, columns ox .. ox + 15,
-/// starts at word (oy paddedWidth + ox) stride; its depth word (plane j, kernel row fy, word w) is
-/// depthOffset(j, fy, w) further on, the 16 columns `stride` words apart. At stride 1 they are 16
-/// consecutive words: the GEMM reads them in place.
+/// starts at word (oy paddedWidth + ox) stride (if flat, panel p at word 16 p: the planes are the
+/// output pixels in order); its depth word (plane j, kernel row fy, word w) is depthOffset(j, fy, w)
+/// further on, the 16 columns `stride` words apart. At stride 1 they are 16 consecutive words: the
+/// GEMM reads them in place.
 GemmBLayout planeLayout(const ConvGeometry& geometry)
 {
     GemmBLayout layout;
-    const std::size_t columnsPerRow = rowColumns(geometry);
-    for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
-        for (std::size_t ox = 0; ox < columnsPerRow; ox += kGemmPanelCols)
-            layout.panelStarts.push_back((oy * geometry.paddedWidth + ox) * geometry.stride);
+    if (geometry.flat)
+        for (std::size_t p = 0; p < geometry.columns(); p += kGemmPanelCols)
+            layout.panelStarts.push_back(p);
+    else
+        for (std::size_t oy = 0; oy < geometry.outHeight; ++oy)
+            for (std::size_t ox = 0; ox < geometry.columnsPerRow(); ox += kGemmPanelCols)
+                layout.panelStarts.push_back((oy * geometry.paddedWidth + ox) * geometry.stride);
     for (std::size_t j = 0; j < geometry.planes; ++j)
         for (std::size_t fy = 0; fy < geometry.kernelH; ++fy)
             for (std::size_t w = 0; w < geometry.rowWords; ++w)
@@ -626,14 +643,19 @@ PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& 
 
 std::size_t convColumnsPerRow(const PreparedLayer& prepared)
 {
-    return rowColumns(ConvGeometry(*prepared.layer, lanesPerWord(prepared.path)));
+    return ConvGeometry(*prepared.layer, lanesPerWord(prepared.path)).columnsPerRow();
+}
+
+std::size_t convColumns(const PreparedLayer& prepared)
+{
+    return ConvGeometry(*prepared.layer, lanesPerWord(prepared.path)).columns();
 }
 
 void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Workspace& work)
 {
     const Layer& layer = *prepared.layer;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
-    const std::size_t columns = geometry.outHeight * rowColumns(geometry);
+    const std::size_t columns = geometry.columns();
     Workspace::ConvOperand& operand = work.convOperands[&layer];
     if (operand.planes.panelStarts.empty()) {
         operand.planes = planeLayout(geometry);
@@ -682,8 +704,8 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     const Layer& layer = *prepared.layer;
     const Requant& requant = *layer.requant;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
-    const std::size_t columnsPerRow = rowColumns(geometry);
-    const std::size_t columns = geometry.outHeight * columnsPerRow;
+    const std::size_t columnsPerRow = geometry.columnsPerRow();
+    const std::size_t columns = geometry.columns();
     const std::size_t filters = prepared.filters;
     convProducts(prepared, input, work);
     fillConvSumTerms(prepared, columns, work);
@@ -720,8 +742,8 @@ void runConvMaxPool(const PreparedLayer& prepared, const Layer& pool, const std:
     const Layer& layer = *prepared.layer;
     const Requant& requant = *layer.requant;
     const ConvGeometry geometry(layer, lanesPerWord(prepared.path));
-    const std::size_t columnsPerRow = rowColumns(geometry);
-    const std::size_t columns = geometry.outHeight * columnsPerRow;
+    const std::size_t columnsPerRow = geometry.columnsPerRow();
+    const std::size_t columns = geometry.columns();
     const auto pooledHeight = static_cast<std::size_t>(pool.outShape[1]);
     const auto pooledWidth = static_cast<std::size_t>(pool.outShape[2]);
     convProducts(prepared, input, work);

@@ -83,13 +83,18 @@ struct Workspace {
 bool isDepthwise(const Layer& layer);
 
 /// The GEMM of conv2d `prepared` (not depthwise) on one image `input` (C x H x W): fills
-/// work.products with filters + 1 rows of Ho * convColumnsPerRow(prepared) int32, row n < N the
+/// work.products with filters + 1 rows of convColumns(prepared) int32, row n < N the
 /// sums sum_k (v_nk - z) q_k of filter n, row N the sums of inputs Sq; output pixel (oy, ox) is
 /// column oy * convColumnsPerRow + ox (the columns past Wo in a row are padding).
 void convProducts(const PreparedLayer& prepared, const std::uint8_t* input, Workspace& work);
 
-/// GEMM columns per output row of conv2d `prepared`: Wo rounded up to whole GEMM panels.
+/// GEMM columns from one output row to the next of conv2d `prepared`: Wo rounded up to whole GEMM
+/// panels, or Wo where the columns are the output pixels in order (a pointwise conv whose rows do
+/// not fill whole panels).
 std::size_t convColumnsPerRow(const PreparedLayer& prepared);
+
+/// GEMM columns in all of conv2d `prepared` (the row length of work.products after convProducts).
+std::size_t convColumns(const PreparedLayer& prepared);
 
 /// Runs conv2d `prepared` on one image `input` (C x H x W) and writes `output` (N x Ho x Wo uint8).
 void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint8_t* output, Workspace& work);
