@@ -709,23 +709,26 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     const std::size_t filters = prepared.filters;
     convProducts(prepared, input, work);
     fillConvSumTerms(prepared, columns, work);
-    // Rows narrower than a vector step are requantized whole (padding columns included, whose bytes
-    // are dropped), so every row takes the vector path.
-    const bool narrow = geometry.outWidth < kRequantStep;
+    // A flat conv's outputs are its columns in order: one row. Rows narrower than a vector step are
+    // requantized whole (padding columns included, whose bytes are dropped), so every row takes
+    // the vector path.
+    const std::size_t rows = geometry.flat ? 1 : geometry.outHeight;
+    const std::size_t count = geometry.flat ? geometry.outHeight * geometry.outWidth : geometry.outWidth;
+    const bool narrow = count < kRequantStep && rows > 1;
     work.rowBytes.resize(columns);
     for (std::size_t n = 0; n < filters; ++n) {
         const RowRequant terms{requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)),
                                requant.shift};
         std::uint8_t* plane = output + n * geometry.outHeight * geometry.outWidth;
-        if (narrow)
-            requantizeRowToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
-                                 columns, terms, work.rowBytes.data());
-        if (narrow)
-            copyRows(prepared.path, work.rowBytes.data(), columnsPerRow, plane, geometry.outWidth,
-                     geometry.outHeight, geometry.outWidth);
-        else
+        if (!narrow) {
             requantizeRowsToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
-                                  columnsPerRow, geometry.outHeight, geometry.outWidth, terms, plane);
+                                  columnsPerRow, rows, count, terms, plane);
+            continue;
+        }
+        requantizeRowToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(), columns,
+                             terms, work.rowBytes.data());
+        copyRows(prepared.path, work.rowBytes.data(), columnsPerRow, plane, geometry.outWidth,
+                 geometry.outHeight, geometry.outWidth);
     }
 }
 
