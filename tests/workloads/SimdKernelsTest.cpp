@@ -131,8 +131,9 @@ TEST_P(RequantizeRowTest, RowsAtAStrideEqualThePortableKernelRowByRow)
 {
     std::mt19937_64 random(79);
     for (int trial = 0; trial < 500; ++trial) {
-        const std::size_t count = 1 + random() % 30;
+        const std::size_t count = 1 + random() % 40;
         const std::size_t rows = 1 + random() % 4;
+        const bool noAddends = trial % 2 == 1; // null addends: all zero (a conv whose m_sum is 0)
         const std::size_t stride = count + random() % 5;
         RowRequant row;
         row.shift = 8 + static_cast<int>(random() % 20);
@@ -143,13 +144,15 @@ TEST_P(RequantizeRowTest, RowsAtAStrideEqualThePortableKernelRowByRow)
         std::vector<std::int64_t> addends(rows * stride);
         for (std::size_t i = 0; i < centered.size(); ++i) {
             centered[i] = static_cast<std::int32_t>(random() % 4001) - 2000;
-            addends[i] = static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
-                         (std::int64_t(1) << (row.shift + 5));
+            addends[i] = noAddends
+                             ? 0
+                             : static_cast<std::int64_t>(random() % (std::uint64_t(1) << (row.shift + 6))) -
+                                   (std::int64_t(1) << (row.shift + 5));
         }
         std::vector<std::uint8_t> fast(rows * count + 1, 0xA5);
         std::vector<std::uint8_t> portable(rows * count);
-        requantizeRowsToUint8(GetParam(), centered.data(), addends.data(), stride, rows, count, row,
-                              fast.data());
+        requantizeRowsToUint8(GetParam(), centered.data(), noAddends ? nullptr : addends.data(), stride, rows,
+                              count, row, fast.data());
         for (std::size_t r = 0; r < rows; ++r)
             requantizeRowToUint8Portable(centered.data() + r * stride, addends.data() + r * stride, count,
                                          row, portable.data() + r * count);

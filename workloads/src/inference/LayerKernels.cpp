@@ -708,7 +708,12 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
     const std::size_t columns = geometry.columns();
     const std::size_t filters = prepared.filters;
     convProducts(prepared, input, work);
-    fillConvSumTerms(prepared, columns, work);
+    // m_sum Sq per column, none where m_sum is 0 (symmetric weights).
+    const std::int64_t* addends = nullptr;
+    if (requant.mSum != 0) {
+        fillConvSumTerms(prepared, columns, work);
+        addends = work.sumTerms.data();
+    }
     // A flat conv's outputs are its columns in order: one row. Rows narrower than a vector step are
     // requantized whole (padding columns included, whose bytes are dropped), so every row takes
     // the vector path.
@@ -721,12 +726,12 @@ void runConv(const PreparedLayer& prepared, const std::uint8_t* input, std::uint
                                requant.shift};
         std::uint8_t* plane = output + n * geometry.outHeight * geometry.outWidth;
         if (!narrow) {
-            requantizeRowsToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(),
-                                  columnsPerRow, rows, count, terms, plane);
+            requantizeRowsToUint8(prepared.path, work.products.data() + n * columns, addends, columnsPerRow,
+                                  rows, count, terms, plane);
             continue;
         }
-        requantizeRowToUint8(prepared.path, work.products.data() + n * columns, work.sumTerms.data(), columns,
-                             terms, work.rowBytes.data());
+        requantizeRowToUint8(prepared.path, work.products.data() + n * columns, addends, columns, terms,
+                             work.rowBytes.data());
         copyRows(prepared.path, work.rowBytes.data(), columnsPerRow, plane, geometry.outWidth,
                  geometry.outHeight, geometry.outWidth);
     }
@@ -941,7 +946,9 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
     const bool inPlace = windows.pitch() == window.outWidth;
     work.products.resize(windows.sumsSize());
     work.windowSums.resize(windows.sumsSize());
-    work.sumTerms.assign(span, 0); // stays zero where m_sum is (symmetric weights)
+    work.sumTerms.resize(span);
+    const std::int64_t* addends =
+        requant.mSum != 0 ? work.sumTerms.data() : nullptr; // none: symmetric weights
     work.rowBytes.resize(span);
     windows.setImage(input);
     for (std::size_t c = 0; c < channels; ++c) {
@@ -956,7 +963,7 @@ void runDepthwiseConv(const PreparedLayer& prepared, const std::uint8_t* input, 
             const RowRequant terms{
                 requant.mAcc, prepared.biasTerm[n] + (std::int64_t(1) << (requant.shift - 1)), requant.shift};
             std::uint8_t* plane = output + n * outPlane;
-            requantizeRowToUint8(prepared.path, work.products.data(), work.sumTerms.data(), span, terms,
+            requantizeRowToUint8(prepared.path, work.products.data(), addends, span, terms,
                                  inPlace ? plane : work.rowBytes.data());
             if (!inPlace)
                 copyRows(prepared.path, work.rowBytes.data(), windows.pitch(), plane, window.outWidth,

@@ -28,8 +28,12 @@ VOLTSIM_TARGET_AVX2 void requantizeEightAvx2(const std::int32_t* centered, const
                                              __m256i mAcc, __m256i constant, __m128i shift, std::uint8_t* out)
 {
     const __m256i sums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centered));
-    const __m256i addends0123 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends));
-    const __m256i addends4567 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends + 4));
+    const __m256i addends0123 = addends != nullptr
+                                    ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends))
+                                    : _mm256_setzero_si256();
+    const __m256i addends4567 = addends != nullptr
+                                    ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(addends + 4))
+                                    : _mm256_setzero_si256();
     // unpack gives lanes (0, 4, 2, 6) and (1, 5, 3, 7); the permutation restores (0, 2, 4, 6) and (1, 3, 5,
     // 7).
     const __m256i addendsEven =
@@ -61,7 +65,8 @@ VOLTSIM_TARGET_AVX2 void requantizeAvx2(const std::int32_t* centered, const std:
     const __m128i shift = _mm_cvtsi32_si128(row.shift);
     for (std::size_t n = 0; n < count; n += kRequantStep) {
         const std::size_t at = std::min(n, count - kRequantStep);
-        requantizeEightAvx2(centered + at, addends + at, mAcc, constant, shift, out + at);
+        requantizeEightAvx2(centered + at, addends != nullptr ? addends + at : nullptr, mAcc, constant, shift,
+                            out + at);
     }
 }
 
@@ -96,6 +101,39 @@ VOLTSIM_TARGET_VNNI512 void requantizeRows512(const std::int32_t* centered, cons
             const std::size_t at = std::min(n, count - kRequantStep);
             requantizeEight512(centered + r * stride + at, addends + r * stride + at, mAcc, constant, shift,
                                out + r * count + at);
+        }
+}
+
+/// clamp((t + constant) >> shift, 0, 255) of eight int64 lanes as eight bytes.
+VOLTSIM_TARGET_VNNI512 inline __m128i clampedBytes(__m512i t, __m512i constant, __m128i shift)
+{
+    constexpr __mmask8 kAll = 0xFF; // zero-masked forms: GCC bug 105593
+    return _mm512_maskz_cvtusepi64_epi8(
+        kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_sra_epi64(kAll, _mm512_add_epi64(t, constant), shift),
+                                     _mm512_setzero_si512()));
+}
+
+/// requantizeRows512 without addends (all zero), 16 outputs per step: T of the even and of the odd
+/// columns from one load (vpmuldq reads the low half of each 64-bit lane), their bytes interleaved
+/// back into column order; a partial last step masked.
+VOLTSIM_TARGET_VNNI512 void requantizeRowsNoAddends512(const std::int32_t* centered, std::size_t stride,
+                                                       std::size_t rows, std::size_t count,
+                                                       const RowRequant& row, std::uint8_t* out)
+{
+    constexpr __mmask8 kAll = 0xFF; // zero-masked forms: GCC bug 105593
+    const __m512i mAcc = _mm512_set1_epi64(row.mAcc);
+    const __m512i constant = _mm512_set1_epi64(row.constant);
+    const __m128i shift = _mm_cvtsi32_si128(row.shift);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t n = 0; n < count; n += 16) {
+            const std::size_t step = std::min<std::size_t>(16, count - n);
+            const auto lanes = step == 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << step) - 1);
+            const __m512i sums = _mm512_maskz_loadu_epi32(lanes, centered + r * stride + n);
+            const __m512i even = _mm512_maskz_mul_epi32(kAll, sums, mAcc);
+            const __m512i odd = _mm512_maskz_mul_epi32(kAll, _mm512_maskz_srli_epi64(kAll, sums, 32), mAcc);
+            _mm_mask_storeu_epi8(
+                out + r * count + n, lanes,
+                _mm_unpacklo_epi8(clampedBytes(even, constant, shift), clampedBytes(odd, constant, shift)));
         }
 }
 
@@ -340,7 +378,8 @@ void requantizeRowToUint8Portable(const std::int32_t* centered, const std::int64
 {
     for (std::size_t n = 0; n < count; ++n)
         out[n] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(
-            (row.mAcc * centered[n] + addends[n] + row.constant) >> row.shift, 0, 255));
+            (row.mAcc * centered[n] + (addends != nullptr ? addends[n] : 0) + row.constant) >> row.shift, 0,
+            255));
 }
 
 void requantizeMaxPool2x2(KernelPath path, const std::int32_t* sums, const std::int64_t* addends,
@@ -384,6 +423,10 @@ void requantizeRowsToUint8(KernelPath path, const std::int32_t* centered, const 
                            std::uint8_t* out)
 {
 #ifdef VOLTSIM_X86_SIMD
+    if (path == KernelPath::Vnni512 && addends == nullptr) {
+        requantizeRowsNoAddends512(centered, stride, rows, count, row, out);
+        return;
+    }
     if (count >= kRequantStep && path == KernelPath::Vnni512) {
         requantizeRows512(centered, addends, stride, rows, count, row, out);
         return;
@@ -391,7 +434,7 @@ void requantizeRowsToUint8(KernelPath path, const std::int32_t* centered, const 
 #endif
     for (std::size_t r = 0; r < rows; ++r) {
         const std::int32_t* rowCentered = centered + r * stride;
-        const std::int64_t* rowAddends = addends + r * stride;
+        const std::int64_t* rowAddends = addends != nullptr ? addends + r * stride : nullptr;
 #ifdef VOLTSIM_X86_SIMD
         if (count >= kRequantStep && (path == KernelPath::Avx2 || path == KernelPath::AvxVnni)) {
             requantizeAvx2(rowCentered, rowAddends, count, row, out + r * count);

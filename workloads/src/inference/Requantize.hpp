@@ -22,7 +22,8 @@ struct RowRequant {
 constexpr std::size_t kRequantStep = 8;
 
 /// out[n] = clamp((mAcc * centered[n] + addends[n] + constant) >> shift, 0, 255) for n < count
-/// (>> is floor), with the instructions of `path`. Nothing overflows int64 for the loader's ranges.
+/// (>> is floor), with the instructions of `path`; null `addends` are all zero (a conv whose m_sum
+/// is 0). Nothing overflows int64 for the loader's ranges.
 void requantizeRowToUint8(KernelPath path, const std::int32_t* centered, const std::int64_t* addends,
                           std::size_t count, const RowRequant& row, std::uint8_t* out);
 
