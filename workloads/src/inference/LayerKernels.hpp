@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <new>
 #include <vector>
 
 namespace voltsim::workloads::detail {
@@ -53,6 +54,19 @@ std::vector<std::int64_t> biasTerms(const Layer& layer, const std::vector<std::u
 /// @throws std::invalid_argument if a code exceeds its tensor's bit width.
 PreparedLayer prepareLayer(const Layer& layer, const std::vector<std::uint8_t>& codes, KernelPath path);
 
+/// An allocator of cache-line-aligned storage: a GEMM's rows of 16 int32 (one zmm) then each sit
+/// in one 64-byte line instead of straddling two.
+template <class T> struct CacheLineAllocator {
+    using value_type = T;
+    static constexpr std::align_val_t kAlignment{64};
+    CacheLineAllocator() = default;
+    template <class U> explicit CacheLineAllocator(const CacheLineAllocator<U>& /*other*/) {}
+    T* allocate(std::size_t count) { return static_cast<T*>(::operator new(count * sizeof(T), kAlignment)); }
+    void deallocate(T* pointer, std::size_t /*count*/) { ::operator delete(pointer, kAlignment); }
+    template <class U> bool operator==(const CacheLineAllocator<U>& /*other*/) const { return true; }
+    template <class U> bool operator!=(const CacheLineAllocator<U>& /*other*/) const { return false; }
+};
+
 /// Scratch buffers of one worker thread, reused across batches.
 struct Workspace {
     std::vector<std::uint32_t> patches; ///< GEMM A operand of a linear layer
@@ -67,10 +81,11 @@ struct Workspace {
         std::vector<std::uint32_t> patches;
     };
     std::map<const Layer*, ConvOperand> convOperands;
-    std::vector<std::int32_t> products;  ///< GEMM result
-    std::vector<std::int32_t> inputSums; ///< Sq per image of a linear layer
-    std::vector<std::int64_t> sumTerms;  ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
-    std::vector<std::int32_t> plane;     ///< one zero-bordered input channel of a depthwise conv
+    std::vector<std::int32_t, CacheLineAllocator<std::int32_t>> products; ///< GEMM result
+    std::vector<std::int32_t> inputSums;                                  ///< Sq per image of a linear layer
+    std::vector<std::int64_t, CacheLineAllocator<std::int64_t>>
+        sumTerms;                    ///< m_sum * Sq per GEMM column of a conv layer (or per add value)
+    std::vector<std::int32_t> plane; ///< one zero-bordered input channel of a depthwise conv
     std::vector<std::uint8_t> depthwisePlane;  ///< a depthwise conv's input image, zero-bordered (vnni512)
     std::vector<std::uint32_t> depthwiseWords; ///< its sliding words
     std::vector<std::int32_t> windowSums;      ///< Sq per output pixel of a depthwise conv
