@@ -533,13 +533,9 @@ void checkCodes(const std::vector<std::uint8_t>& codes, const QuantizedTensor& t
 {
     const auto first = codes.begin() + static_cast<std::ptrdiff_t>(tensor.blobOffset);
     const auto last = first + static_cast<std::ptrdiff_t>(tensor.count);
-    const auto largest = std::max_element(first, last);
-    if (largest != last && *largest > tensor.maxCode())
-        codeAt(codes, tensor,
-               static_cast<std::size_t>(
-                   std::find_if(first, last, [&](std::uint8_t code) { return code > tensor.maxCode(); }) -
-                   first),
-               layer);
+    const auto wide = std::find_if(first, last, [&](std::uint8_t code) { return code > tensor.maxCode(); });
+    if (wide != last)
+        codeAt(codes, tensor, static_cast<std::size_t>(wide - first), layer);
 }
 
 /// One column of a linear layer's packed B (packedWord): `fanIn` codes minus `offset` as `Lanes`
@@ -848,7 +844,7 @@ class DepthwiseWindows {
           m_pad(static_cast<std::size_t>(m_layer.padding)), m_words(usesSlidingWords(m_layer, prepared.path)),
           m_groups(roundUp(m_kernelW, 4) / 4), m_vectors(m_words ? windowVectors(m_layer) : 0)
     {
-        if (m_words)
+        if (m_words && m_layer.requant->mSum != 0) // Sq is needed only where m_sum is not 0
             m_ones = tapWords(m_kernelH, m_kernelW, [](std::size_t /*k*/) { return 1; });
     }
 
@@ -897,7 +893,7 @@ class DepthwiseWindows {
         if (m_words) {
 #ifdef VOLTSIM_X86_SIMD
             windowSums512(m_channelWords, m_width, m_vectors,
-                          n == kSq ? m_ones.data() : m_prepared.words.data() + n * m_ones.size(),
+                          n == kSq ? m_ones.data() : m_prepared.words.data() + n * m_kernelH * m_groups,
                           m_prepared.windowMasks.data(), m_kernelH, m_groups, sums);
 #endif
             return;
@@ -921,7 +917,7 @@ class DepthwiseWindows {
     bool m_words;                      ///< sliding words (usesSlidingWords)
     std::size_t m_groups;              ///< words per kernel row (m_words)
     std::size_t m_vectors;             ///< windowVectors (m_words)
-    std::vector<std::uint32_t> m_ones; ///< tapWords of taps all 1 (m_words)
+    std::vector<std::uint32_t> m_ones; ///< tapWords of taps all 1 (m_words, m_sum not 0)
     const std::uint8_t* m_input = nullptr;
     const std::uint32_t* m_channelWords = nullptr; ///< the channel's output pixel 0's tap (0, 0) (m_words)
 };
